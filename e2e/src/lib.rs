@@ -1,0 +1,1 @@
+//! Shared helpers for the browser tests live in tests/common.

@@ -1,0 +1,1 @@
+//! FEEL-subset expressions over case fields (conditions, amounts).

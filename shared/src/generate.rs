@@ -1,0 +1,1 @@
+//! Synthetic valid workflows of N blocks, for benchmarks and property tests.

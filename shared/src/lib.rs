@@ -1,0 +1,21 @@
+//! `fachwerk-shared`: the workflow model shared by browser and server.
+//!
+//! Pure functions over a small closed vocabulary of types. No IO, no knowledge of leptos or
+//! axum — the same code validates in the designer and again in the backend.
+
+pub mod blocks;
+pub mod bpmn;
+pub mod canonical;
+pub mod catalog;
+pub mod expr;
+pub mod generate;
+pub mod model;
+pub mod ops;
+pub mod validate;
+pub mod values;
+
+pub use canonical::{parse_workflow, to_canonical_json, workflow_schema, ParseError};
+pub use model::*;
+pub use ops::{apply, Op, OpError};
+pub use validate::{validate, Element, Finding, Severity};
+pub use values::{Duration, Money};
