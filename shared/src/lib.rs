@@ -7,6 +7,7 @@ pub mod blocks;
 pub mod bpmn;
 pub mod canonical;
 pub mod catalog;
+pub mod diff;
 pub mod expr;
 pub mod generate;
 pub mod model;

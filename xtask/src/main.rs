@@ -1,1 +1,166 @@
-fn main() {}
+//! `cargo xtask` — Fachwerk's build, run, test and bench driver.
+//!
+//! Installs what is missing (wasm32 target, trunk, wasm-bindgen-cli matching Cargo.lock,
+//! wasm-opt from npm, Chromium for the browser tests), so that the README's two commands work
+//! on a machine with only the Rust toolchain, git, node/npm and apt.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+mod tools;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  run   [--addr HOST:PORT] [--data DIR]   install tools, build the frontend, start the server
+  test  [--skip-e2e]                      fmt, clippy, unit tests, browser tests
+  bench                                   all benchmarks (criterion + browser timings)
+  dist                                    build the frontend in release mode only";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("bench") => bench(&args[1..]),
+        Some("dist") => tools::ensure_frontend_tools(&root()).and_then(|()| build_frontend(&root())),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (parent of xtask/).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs a command in the workspace root, echoing it; fails on a non-zero exit.
+pub fn sh(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}").replace('"', "");
+    eprintln!("xtask: $ {shown}");
+    let status = cmd.current_dir(root()).status().with_context(|| format!("cannot start {shown}"))?;
+    if !status.success() {
+        bail!("`{shown}` failed with {status}");
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn flag_value(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+fn build_frontend(root: &Path) -> Result<()> {
+    sh(Command::new("trunk").args(["build", "--release"]).env("PATH", tools::path_with_tools(root)))?;
+    report_frontend_size(root)
+}
+
+/// Prints the gzip transfer size of the built frontend (wasm + js + css).
+fn report_frontend_size(root: &Path) -> Result<()> {
+    let mut raw = 0u64;
+    let mut gz = 0u64;
+    for entry in std::fs::read_dir(root.join("dist")).context("dist/ missing")? {
+        let path = entry?.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "wasm" | "js" | "css" | "html") {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        raw += bytes.len() as u64;
+        gz += tools::gzip_len(&path)?;
+    }
+    eprintln!("xtask: frontend size: {} KB raw, {} KB gzip", raw / 1024, gz / 1024);
+    Ok(())
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let root = root();
+    tools::ensure_frontend_tools(&root)?;
+    build_frontend(&root)?;
+    let addr = flag_value(args, "--addr").unwrap_or_else(|| std::env::var("FACHWERK_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into()));
+    let data = flag_value(args, "--data").unwrap_or_else(|| std::env::var("FACHWERK_DATA").unwrap_or_else(|_| "data".into()));
+    eprintln!("xtask: starting Fachwerk on http://{addr}/ (data directory: {data})");
+    sh(cargo().args(["run", "--release", "-p", "fachwerk-backend", "--bin", "fachwerk", "--", "serve", "--addr", &addr, "--data", &data, "--dist", "dist"]))
+}
+
+struct Steps {
+    started: Instant,
+    done: Vec<(String, f64)>,
+}
+
+impl Steps {
+    fn step(&mut self, name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+        let t = Instant::now();
+        eprintln!("xtask: ── {name}");
+        f().with_context(|| format!("step `{name}` failed"))?;
+        self.done.push((name.to_string(), t.elapsed().as_secs_f64()));
+        Ok(())
+    }
+
+    fn summary(&self) -> String {
+        let parts: Vec<String> = self.done.iter().map(|(n, s)| format!("{n} {s:.0}s")).collect();
+        format!("{} steps passed in {:.0}s ({})", self.done.len(), self.started.elapsed().as_secs_f64(), parts.join(", "))
+    }
+}
+
+fn test(args: &[String]) -> Result<()> {
+    let root = root();
+    let skip_e2e = args.iter().any(|a| a == "--skip-e2e");
+    let mut steps = Steps { started: Instant::now(), done: Vec::new() };
+    let result = (|| {
+        steps.step("fmt", || sh(cargo().args(["fmt", "--all", "--check"])))?;
+        steps.step("tools", || tools::ensure_frontend_tools(&root))?;
+        steps.step("clippy", || {
+            sh(cargo().args([
+                "clippy", "--workspace", "--exclude", "fachwerk-frontend", "--all-targets", "--", "-D", "warnings",
+            ]))?;
+            sh(cargo().args([
+                "clippy", "-p", "fachwerk-frontend", "--target", "wasm32-unknown-unknown", "--all-targets", "--", "-D", "warnings",
+            ]))
+        })?;
+        steps.step("unit tests", || {
+            sh(cargo().args(["test", "--workspace", "--exclude", "fachwerk-frontend", "--exclude", "fachwerk-e2e"]))
+        })?;
+        if skip_e2e {
+            return Ok(());
+        }
+        steps.step("frontend build", || build_frontend(&root))?;
+        steps.step("browser setup", || tools::ensure_chromium())?;
+        steps.step("e2e", || {
+            sh(cargo()
+                .args(["test", "-p", "fachwerk-e2e", "--", "--test-threads", "1"])
+                .env("FACHWERK_DIST", root.join("dist"))
+                .env("FACHWERK_E2E_OUT", root.join("target/e2e")))
+        })?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => {
+            println!("cargo xtask test: PASSED — {}", steps.summary());
+            Ok(())
+        }
+        Err(e) => {
+            println!("cargo xtask test: FAILED — {}", steps.summary());
+            Err(e)
+        }
+    }
+}
+
+fn bench(_args: &[String]) -> Result<()> {
+    sh(cargo().args(["bench", "-p", "fachwerk-shared"]))
+}

@@ -1,0 +1,286 @@
+//! Parameter-level changes of one block whose type stayed the same.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use super::describe::{param_name, show, DURATION_KEYS, MONEY_KEYS, TEXT_KEYS};
+use super::{params_json, Change, ChangeKind, Impact};
+use crate::catalog;
+use crate::model::{BlockKind, MitzeichnungMode};
+use crate::values::Duration;
+
+/// Lists whose items carry an `id`: matched by id, reported as added/removed/changed items.
+const KEYED_LISTS: &[&str] = &["bands", "rules"];
+/// Lists that are sets: order does not matter (blocks.md §4 rule 2).
+const SET_LISTS: &[&str] = &["methods", "include", "distinctFrom"];
+/// Parameters holding an assignee.
+const ASSIGNEE_KEYS: &[&str] = &["assignee", "firstCheck", "secondCheck", "signer", "escalateTo", "notify", "initiatorRole"];
+
+pub(super) fn changes(label: &str, old: &BlockKind, new: &BlockKind) -> Vec<Change> {
+    let (o, n) = (params_json(old), params_json(new));
+    let mut out = Vec::new();
+    let participants_are_set = matches!(new, BlockKind::Mitzeichnung(p) if p.mode == MitzeichnungMode::Parallel);
+    let ctx = Ctx { label, participants_are_set };
+    if let (Value::Object(o), Value::Object(n)) = (&o, &n) {
+        object(&ctx, "", o, n, &mut out);
+    }
+    // Ports that disappear without a list item telling (e.g. a Bescheid channel change).
+    if !matches!(new, BlockKind::Wertgrenzen(_) | BlockKind::Komplexitaet(_) | BlockKind::Sachbearbeitung(_)) {
+        let new_ports: BTreeSet<String> = catalog::ports(new).into_iter().map(|p| p.name).collect();
+        for p in catalog::ports(old) {
+            if !new_ports.contains(&p.name) {
+                let mut c = Change::new(
+                    ChangeKind::ParamChanged,
+                    Impact::Breaking,
+                    format!("„{label}“: Ausgang „{}“ entfällt", p.label_de),
+                    format!("“{label}”: exit “{}” removed", p.label_en),
+                );
+                c.path = Some(format!("ports.{}", p.name));
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+struct Ctx<'a> {
+    label: &'a str,
+    participants_are_set: bool,
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+fn object(ctx: &Ctx, prefix: &str, o: &Map<String, Value>, n: &Map<String, Value>, out: &mut Vec<Change>) {
+    let keys: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+    for key in keys {
+        let (ov, nv) = (o.get(key.as_str()), n.get(key.as_str()));
+        if ov == nv {
+            continue;
+        }
+        let path = join(prefix, key);
+        if ASSIGNEE_KEYS.contains(&key.as_str()) {
+            out.push(leaf(ctx, ChangeKind::AssigneeChanged, Impact::Breaking, key, &path, ov, nv));
+            continue;
+        }
+        match (ov, nv) {
+            (Some(Value::Array(a)), Some(Value::Array(b))) if KEYED_LISTS.contains(&key.as_str()) => keyed(ctx, key, a, b, out),
+            (Some(Value::Array(a)), Some(Value::Array(b)))
+                if SET_LISTS.contains(&key.as_str()) || (key == "participants" && ctx.participants_are_set) =>
+            {
+                set(ctx, key, &path, a, b, out)
+            }
+            (Some(Value::Array(a)), Some(Value::Array(b))) if key == "outcomes" => outcomes(ctx, a, b, out),
+            (Some(Value::Object(a)), Some(Value::Object(b))) if key != "decisionRule" => object(ctx, &path, a, b, out),
+            _ => {
+                let impact = leaf_impact(key, ov, nv);
+                out.push(leaf(ctx, ChangeKind::ParamChanged, impact, key, &path, ov, nv));
+            }
+        }
+    }
+}
+
+fn leaf_impact(key: &str, ov: Option<&Value>, nv: Option<&Value>) -> Impact {
+    if TEXT_KEYS.contains(&key) {
+        return Impact::Fix;
+    }
+    if MONEY_KEYS.contains(&key) || key == "condition" || key == "amountField" || key == "basis" {
+        // Routing changes: running cases may take another way.
+        return Impact::Breaking;
+    }
+    if DURATION_KEYS.contains(&key) {
+        let secs = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|s| Duration::new(s).parse().ok()).map(|p| p.approx_seconds());
+        return match (secs(ov), secs(nv)) {
+            (Some(a), Some(b)) if b < a => Impact::Breaking,
+            (Some(_), None) | (None, Some(_)) => Impact::Breaking,
+            _ => Impact::Feature,
+        };
+    }
+    if matches!(key, "mandatory" | "excludeInitiator" | "zda") && nv == Some(&Value::Bool(true)) {
+        return Impact::Breaking;
+    }
+    Impact::Feature
+}
+
+fn leaf(ctx: &Ctx, kind: ChangeKind, impact: Impact, key: &str, path: &str, ov: Option<&Value>, nv: Option<&Value>) -> Change {
+    let (name_de, name_en) = param_name(key);
+    let label = ctx.label;
+    let (od, nd, oe, ne) = (show(key, ov, true), show(key, nv, true), show(key, ov, false), show(key, nv, false));
+    let (verb_de, verb_en) = direction(key, ov, nv);
+    let mut c = Change::new(
+        kind,
+        impact,
+        format!("„{label}“: {name_de} von {od} auf {nd} {verb_de}"),
+        format!("“{label}”: {name_en} {verb_en} from {oe} to {ne}"),
+    );
+    c.path = Some(path.to_string());
+    c.old = ov.cloned();
+    c.new = nv.cloned();
+    c
+}
+
+/// "angehoben"/"gesenkt" for amounts, "verlängert"/"verkürzt" for durations, else "geändert".
+fn direction(key: &str, ov: Option<&Value>, nv: Option<&Value>) -> (&'static str, &'static str) {
+    if MONEY_KEYS.contains(&key) {
+        let m = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|s| crate::values::Money::parse(s).ok());
+        return match (m(ov), m(nv)) {
+            (Some(a), Some(b)) if b > a => ("angehoben", "raised"),
+            (Some(a), Some(b)) if b < a => ("gesenkt", "lowered"),
+            (Some(_), None) if nv == Some(&Value::Null) => ("aufgehoben", "removed"),
+            _ => ("geändert", "changed"),
+        };
+    }
+    if DURATION_KEYS.contains(&key) {
+        let secs = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|s| Duration::new(s).parse().ok()).map(|p| p.approx_seconds());
+        return match (secs(ov), secs(nv)) {
+            (Some(a), Some(b)) if b > a => ("verlängert", "extended"),
+            (Some(a), Some(b)) if b < a => ("verkürzt", "shortened"),
+            _ => ("geändert", "changed"),
+        };
+    }
+    ("geändert", "changed")
+}
+
+fn item_id(v: &Value) -> Option<&str> {
+    v.get("id").and_then(Value::as_str)
+}
+
+fn item_name(v: &Value) -> String {
+    let label = v.get("label").and_then(Value::as_str).unwrap_or("");
+    if label.is_empty() {
+        // Bands without a label read as their range.
+        match (v.get("lower").and_then(Value::as_str), v.get("upper")) {
+            (Some(l), Some(u)) => {
+                let lower = crate::values::Money::parse(l).unwrap_or_default();
+                let upper = u.as_str().and_then(|s| crate::values::Money::parse(s).ok());
+                catalog::band_label(lower, upper, "").0
+            }
+            _ => item_id(v).unwrap_or("?").to_string(),
+        }
+    } else {
+        label.to_string()
+    }
+}
+
+fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) {
+    let label = ctx.label;
+    let (added_kind, removed_kind, what_de, what_en) = if key == "bands" {
+        (ChangeKind::BandAdded, ChangeKind::BandRemoved, "Wertgrenzen-Band", "value band")
+    } else {
+        (ChangeKind::RuleAdded, ChangeKind::RuleRemoved, "Regel", "rule")
+    };
+    let b_ids: Vec<Option<&str>> = b.iter().map(item_id).collect();
+    for item in a {
+        if !b_ids.contains(&item_id(item)) {
+            let mut c = Change::new(
+                removed_kind,
+                Impact::Breaking,
+                format!("„{label}“: {what_de} „{}“ entfernt", item_name(item)),
+                format!("“{label}”: {what_en} “{}” removed", item_name(item)),
+            );
+            c.path = Some(format!("{key}[{}]", item_id(item).unwrap_or("?")));
+            c.old = Some(item.clone());
+            out.push(c);
+        }
+    }
+    for item in b {
+        let id = item_id(item);
+        match a.iter().find(|x| item_id(x) == id) {
+            None => {
+                let mut c = Change::new(
+                    added_kind,
+                    Impact::Feature,
+                    format!("„{label}“: {what_de} „{}“ hinzugefügt", item_name(item)),
+                    format!("“{label}”: {what_en} “{}” added", item_name(item)),
+                );
+                c.path = Some(format!("{key}[{}]", id.unwrap_or("?")));
+                c.new = Some(item.clone());
+                out.push(c);
+            }
+            Some(old) if old != item => {
+                if let (Value::Object(o), Value::Object(n)) = (old, item) {
+                    let prefix = format!("{key}[{}]", id.unwrap_or("?"));
+                    let inner = Ctx { label: ctx.label, participants_are_set: ctx.participants_are_set };
+                    let before = out.len();
+                    object(&inner, &prefix, o, n, out);
+                    // Name the band/rule in the sentence: "Wertgrenze (Band „bis 1.000 €“)".
+                    for c in &mut out[before..] {
+                        c.message_de = c.message_de.replacen(": ", &format!(": {what_de} „{}“ – ", item_name(old)), 1);
+                        c.message_en = c.message_en.replacen(": ", &format!(": {what_en} “{}” – ", item_name(old)), 1);
+                    }
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    let order = |v: &[Value]| -> Vec<String> {
+        v.iter().filter_map(|x| item_id(x).map(str::to_string)).collect()
+    };
+    let common_a: Vec<String> = order(a).into_iter().filter(|id| b_ids.contains(&Some(id.as_str()))).collect();
+    let a_ids: Vec<Option<&str>> = a.iter().map(item_id).collect();
+    let common_b: Vec<String> = order(b).into_iter().filter(|id| a_ids.contains(&Some(id.as_str()))).collect();
+    if common_a != common_b {
+        let mut c = Change::new(
+            ChangeKind::ParamChanged,
+            Impact::Breaking,
+            format!("„{label}“: Reihenfolge der {} geändert", param_name(key).0),
+            format!("“{label}”: order of {} changed", param_name(key).1),
+        );
+        c.path = Some(key.to_string());
+        out.push(c);
+    }
+}
+
+fn set(ctx: &Ctx, key: &str, path: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) {
+    let sa: BTreeSet<String> = a.iter().map(Value::to_string).collect();
+    let sb: BTreeSet<String> = b.iter().map(Value::to_string).collect();
+    if sa == sb {
+        return;
+    }
+    let removed = sa.difference(&sb).count();
+    let impact = if removed > 0 && key != "distinctFrom" { Impact::Breaking } else { Impact::Feature };
+    let (name_de, name_en) = param_name(key);
+    let list = |v: &[Value], de: bool| v.iter().map(|x| show(key, Some(x), de)).collect::<Vec<_>>().join(", ");
+    let label = ctx.label;
+    let mut c = Change::new(
+        ChangeKind::ParamChanged,
+        impact,
+        format!("„{label}“: {name_de} von [{}] auf [{}] geändert", list(a, true), list(b, true)),
+        format!("“{label}”: {name_en} changed from [{}] to [{}]", list(a, false), list(b, false)),
+    );
+    c.path = Some(path.to_string());
+    c.old = Some(Value::Array(a.to_vec()));
+    c.new = Some(Value::Array(b.to_vec()));
+    out.push(c);
+}
+
+fn outcomes(ctx: &Ctx, a: &[Value], b: &[Value], out: &mut Vec<Change>) {
+    let label = ctx.label;
+    let name = |v: &Value| catalog::port_label(v.as_str().unwrap_or("?"));
+    for o in a.iter().filter(|o| !b.contains(o)) {
+        let mut c = Change::new(
+            ChangeKind::ParamChanged,
+            Impact::Breaking,
+            format!("„{label}“: Ausgang „{}“ entfällt", name(o).0),
+            format!("“{label}”: exit “{}” removed", name(o).1),
+        );
+        c.path = Some(format!("outcomes[{}]", o.as_str().unwrap_or("?")));
+        out.push(c);
+    }
+    for o in b.iter().filter(|o| !a.contains(o)) {
+        let mut c = Change::new(
+            ChangeKind::ParamChanged,
+            Impact::Feature,
+            format!("„{label}“: neuer Ausgang „{}“", name(o).0),
+            format!("“{label}”: new exit “{}”", name(o).1),
+        );
+        c.path = Some(format!("outcomes[{}]", o.as_str().unwrap_or("?")));
+        out.push(c);
+    }
+}
