@@ -140,11 +140,15 @@ fn test(args: &[String]) -> Result<()> {
             return Ok(());
         }
         steps.step("frontend build", || build_frontend(&root))?;
-        steps.step("browser setup", || tools::ensure_chromium())?;
+        steps.step("browser setup", || {
+            tools::ensure_chromium()?;
+            tools::ensure_node_peers(&root)
+        })?;
         steps.step("e2e", || {
             sh(cargo()
                 .args(["test", "-p", "fachwerk-e2e", "--", "--test-threads", "1"])
                 .env("FACHWERK_DIST", root.join("dist"))
+                .env("NODE_PATH", tools::node_dir(&root).join("node_modules"))
                 .env("FACHWERK_E2E_OUT", root.join("target/e2e")))
         })?;
         Ok(())

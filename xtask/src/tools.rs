@@ -80,6 +80,32 @@ pub fn ensure_frontend_tools(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// npm packages the interop and browser tests run against (real BPMN consumers, axe-core).
+pub const NODE_PEERS: &[&str] = &[
+    "bpmn-moddle@10.3.1",
+    "bpmnlint@11.15.0",
+    "bpmn-js@18.31.1",
+    "bpmn-js-differ@3.2.0",
+    "bpmn-engine@25.0.1",
+    "@bpmn-io/feelin@6.1.1",
+    "axe-core@4.14.1",
+];
+
+/// Installs `NODE_PEERS` into `.tools/node` once (a stamp file remembers the exact list).
+pub fn ensure_node_peers(root: &Path) -> Result<()> {
+    let dir = node_dir(root);
+    let stamp = dir.join(".peers-installed");
+    let wanted = NODE_PEERS.join("\n");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(&dir)?;
+    eprintln!("xtask: installing test peers from npm into {}", dir.display());
+    sh(Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&dir).args(NODE_PEERS))?;
+    std::fs::write(&stamp, wanted)?;
+    Ok(())
+}
+
 /// Chromium and chromedriver for the browser tests (Debian packages).
 pub fn ensure_chromium() -> Result<()> {
     let present = Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();
