@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod diff;
 pub mod expr;
 pub mod generate;
+pub mod merge;
 pub mod model;
 pub mod ops;
 pub mod validate;
