@@ -148,7 +148,7 @@ impl WorkflowDiff {
 
 /// Computes the semantic diff from `old` to `new`, matching everything by stable ids.
 pub fn diff(old: &Workflow, new: &Workflow) -> WorkflowDiff {
-    let mut d = Differ { old, new, changes: Vec::new(), ops: Vec::new() };
+    let mut d = Differ { old, new, changes: Vec::new(), ops: Vec::new(), disconnects: Vec::new(), connects: Vec::new() };
     d.meta();
     d.roles();
     d.fields();
@@ -162,7 +162,11 @@ pub fn diff(old: &Workflow, new: &Workflow) -> WorkflowDiff {
         None if !layout.is_empty() => Bump::Patch,
         None => Bump::None,
     };
-    WorkflowDiff { changes: d.changes, layout, bump, ops: d.ops }
+    // Edges go first and come back last, so no op refers to an edge or block in between.
+    let mut ops = d.disconnects;
+    ops.extend(d.ops);
+    ops.extend(d.connects);
+    WorkflowDiff { changes: d.changes, layout, bump, ops }
 }
 
 struct Differ<'a> {
@@ -170,6 +174,10 @@ struct Differ<'a> {
     new: &'a Workflow,
     changes: Vec<Change>,
     ops: Vec<Op>,
+    /// Edges removed or changed, disconnected before blocks change.
+    disconnects: Vec<Op>,
+    /// Edges added or changed, connected after blocks change.
+    connects: Vec<Op>,
 }
 
 impl Change {
@@ -468,10 +476,7 @@ impl Differ<'_> {
                 c.edge = Some(e.id.clone());
                 c.block = Some(e.from.clone());
                 self.changes.push(c);
-                // Edges of removed blocks go with their block (RemoveBlock); only the rest is explicit.
-                if nw.block(&e.from).is_some() && nw.block(&e.to).is_some() {
-                    self.ops.insert(0, Op::Disconnect { id: e.id.clone() });
-                }
+                self.disconnects.push(Op::Disconnect { id: e.id.clone() });
             }
         }
         for (i, e) in self.new.edges.iter().enumerate() {
@@ -496,7 +501,7 @@ impl Differ<'_> {
                     c.edge = Some(e.id.clone());
                     c.block = Some(e.from.clone());
                     self.changes.push(c);
-                    self.ops.push(Op::Connect { edge: e.clone(), waypoints: Vec::new(), index: Some(i) });
+                    self.connects.push(Op::Connect { edge: e.clone(), waypoints: Vec::new(), index: Some(i) });
                 }
                 Some(o) if o.from != e.from || o.port != e.port => {
                     // A different source or port is a different connection.
@@ -509,8 +514,8 @@ impl Differ<'_> {
                     c.edge = Some(e.id.clone());
                     c.block = Some(e.from.clone());
                     self.changes.push(c);
-                    self.ops.insert(0, Op::Disconnect { id: e.id.clone() });
-                    self.ops.push(Op::Connect { edge: e.clone(), waypoints: Vec::new(), index: Some(i) });
+                    self.disconnects.push(Op::Disconnect { id: e.id.clone() });
+                    self.connects.push(Op::Connect { edge: e.clone(), waypoints: Vec::new(), index: Some(i) });
                 }
                 Some(o) if o.to != e.to => {
                     let mut c = Change::new(
@@ -535,7 +540,8 @@ impl Differ<'_> {
                     c.edge = Some(e.id.clone());
                     c.block = Some(e.from.clone());
                     self.changes.push(c);
-                    self.ops.push(Op::Retarget { id: e.id.clone(), to: e.to.clone() });
+                    self.disconnects.push(Op::Disconnect { id: e.id.clone() });
+                    self.connects.push(Op::Connect { edge: e.clone(), waypoints: Vec::new(), index: Some(i) });
                 }
                 Some(_) => {}
             }
