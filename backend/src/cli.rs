@@ -8,9 +8,16 @@ use clap::{Parser, Subcommand, ValueEnum};
 use fachwerk_shared::{parse_workflow, validate, Finding, Severity};
 
 use crate::config::{AppState, Config};
+use crate::tools::{self, Format};
+use crate::repo::push::redact;
+use crate::users::{HashCost, Role, UserStore};
 
 #[derive(Parser)]
-#[command(name = "fachwerk", version, about = "Fachwerk – Abläufe der Verwaltung gestalten, prüfen und veröffentlichen")]
+#[command(
+    name = "fachwerk",
+    version,
+    about = "Fachwerk – Abläufe der Verwaltung gestalten, prüfen und veröffentlichen"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -29,6 +36,21 @@ enum Command {
         /// Built frontend to serve (Trunk's dist/).
         #[arg(long, env = "FACHWERK_DIST", default_value = "dist")]
         dist: PathBuf,
+        /// Mirror the catalogue to this git remote (URL or path) after each publish.
+        #[arg(long, env = "FACHWERK_REMOTE")]
+        remote: Option<String>,
+        /// Mark cookies `Secure` (serve over TLS or behind a TLS proxy).
+        #[arg(long, env = "FACHWERK_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Public URL of the catalogue repository (publiccode.yml `url`); defaults to an
+        /// http(s) remote.
+        #[arg(long, env = "FACHWERK_CATALOG_URL")]
+        catalog_url: Option<String>,
+    },
+    /// Manage local accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// Validate workflow files; exit 0 without errors, 1 with errors, 2 if a file cannot be read.
     Validate {
@@ -37,23 +59,174 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Semantic diff of two versions; exit 0 without content changes, 1 with, 2 on error.
+    /// `fachwerk diff OLD.json NEW.json` or `fachwerk diff --repo DIR KEY 1.0.0 1.1.0`.
+    Diff {
+        /// Read both versions from this git repository (tags `<key>/v<version>`).
+        #[arg(long)]
+        repo: Option<PathBuf>,
+        /// Two files, or KEY OLD-VERSION NEW-VERSION with --repo.
+        #[arg(required = true, num_args = 2..=3)]
+        args: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Export a workflow file to BPMN 2.0 (written to standard output).
+    Export {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Bpmn)]
+        to: ExportFormat,
+    },
+    /// Import a BPMN 2.0 file: prints the workflow as canonical JSON to standard output and
+    /// the import notes to standard error (or everything as JSON with --format json).
+    Import {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Text,
+enum ExportFormat {
+    Bpmn,
     Json,
 }
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account; prints a generated password unless --password-stdin is given.
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: Role,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Data directory.
+        #[arg(long, env = "FACHWERK_DATA", default_value = "data")]
+        data: PathBuf,
+    },
+}
+
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { addr, data, dist } => serve(addr, data, dist),
+        Command::Serve {
+            addr,
+            data,
+            dist,
+            remote,
+            secure_cookies,
+            catalog_url,
+        } => {
+            let mut config = Config::new(data);
+            if let Some(url) = catalog_url.or_else(|| {
+                remote
+                    .clone()
+                    .filter(|r| r.starts_with("https://") || r.starts_with("http://"))
+            }) {
+                config.catalog.url = redact(&url);
+            }
+            config.remote = remote;
+            config.secure_cookies = secure_cookies;
+            serve(addr, config, dist)
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    password_stdin,
+                    data,
+                },
+        } => add_user(&name, role, password_stdin, &data),
         Command::Validate { files, format } => validate_files(&files, format),
+        Command::Diff { repo, args, format } => diff_command(repo.as_deref(), &args, format),
+        Command::Export { file, to } => export_command(&file, to),
+        Command::Import { file, format } => tools::import_bpmn(&file, format),
     }
 }
 
-fn serve(addr: SocketAddr, data: PathBuf, dist: PathBuf) -> ExitCode {
+fn diff_command(repo: Option<&std::path::Path>, args: &[String], format: Format) -> ExitCode {
+    let (old, new) = match (repo, args) {
+        (None, [a, b]) => match (tools::read_workflow(a.as_ref()), tools::read_workflow(b.as_ref())) {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(code), _) | (_, Err(code)) => return code,
+        },
+        (Some(dir), [key, v1, v2]) => {
+            let read = |v: &str| -> Result<fachwerk_shared::Workflow, String> {
+                let repo = crate::repo::Repo::open_existing(dir).map_err(|e| format!("{e:#}"))?;
+                let v = v.trim_start_matches('v');
+                let text = repo
+                    .version(key, v)
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("{key} has no version {v} in {}", dir.display()))?;
+                fachwerk_shared::parse_workflow(&text).map_err(|e| format!("{key} {v}: {e}"))
+            };
+            match (read(v1), read(v2)) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(e), _) | (_, Err(e)) => {
+                    eprintln!("fachwerk diff: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        _ => {
+            eprintln!("fachwerk diff: expected OLD NEW, or --repo DIR KEY OLD-VERSION NEW-VERSION");
+            return ExitCode::from(2);
+        }
+    };
+    tools::diff_workflows(&old, &new, format)
+}
+
+fn export_command(file: &std::path::Path, to: ExportFormat) -> ExitCode {
+    match tools::read_workflow(file) {
+        Ok(w) => {
+            match to {
+                ExportFormat::Bpmn => print!("{}", fachwerk_shared::bpmn::to_bpmn(&w)),
+                ExportFormat::Json => print!("{}", fachwerk_shared::to_canonical_json(&w)),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+fn add_user(name: &str, role: Role, password_stdin: bool, data: &std::path::Path) -> ExitCode {
+    let password = if password_stdin {
+        let mut line = String::new();
+        if let Err(e) = std::io::stdin().read_line(&mut line) {
+            eprintln!("fachwerk: cannot read the password: {e}");
+            return ExitCode::from(2);
+        }
+        Some(line.trim_end_matches(['\n', '\r']).to_string())
+    } else {
+        None
+    };
+    let result = UserStore::open(data, HashCost::STANDARD)
+        .map_err(crate::users::UserError::Io)
+        .and_then(|s| s.add(name, role, password.as_deref()));
+    match result {
+        Ok((user, generated)) => {
+            match generated {
+                Some(pw) => println!(
+                    "Benutzer {} ({}) angelegt. Passwort: {pw}",
+                    user.name,
+                    user.role.name_de()
+                ),
+                None => println!("Benutzer {} ({}) angelegt.", user.name, user.role.name_de()),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("fachwerk: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn serve(addr: SocketAddr, mut config: Config, dist: PathBuf) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -67,7 +240,6 @@ fn serve(addr: SocketAddr, data: PathBuf, dist: PathBuf) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut config = Config::new(data);
     if dist.join("index.html").is_file() {
         config.dist_dir = Some(dist);
     } else {
@@ -90,8 +262,11 @@ async fn run_server(addr: SocketAddr, config: Config) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
-    let state = AppState::new(config);
-    println!("Fachwerk läuft auf http://{local}/  (Daten: {})", state.config.data_dir.display());
+    let state = tokio::task::block_in_place(|| AppState::open(config))?;
+    println!(
+        "Fachwerk läuft auf http://{local}/  (Daten: {})",
+        state.config.data_dir.display()
+    );
     let app = crate::api::app(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
@@ -134,7 +309,10 @@ fn validate_files(files: &[PathBuf], format: Format) -> ExitCode {
                 results.push((name, findings));
             }
             Err(e) => {
-                eprintln!("{name}:{}:{}: not a workflow at `{}`: {}", e.line, e.column, e.path, e.message);
+                eprintln!(
+                    "{name}:{}:{}: not a workflow at `{}`: {}",
+                    e.line, e.column, e.path, e.message
+                );
                 unreadable = true;
             }
         }
@@ -153,7 +331,10 @@ fn validate_files(files: &[PathBuf], format: Format) -> ExitCode {
         }
     }
     if format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&json_out).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json_out).unwrap_or_default()
+        );
     }
     if unreadable {
         ExitCode::from(2)
@@ -165,8 +346,14 @@ fn validate_files(files: &[PathBuf], format: Format) -> ExitCode {
 }
 
 fn print_text(name: &str, findings: &[Finding]) {
-    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-    let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
     println!("{name}: {errors} Fehler, {warnings} Warnungen");
     for f in findings {
         let sev = match f.severity {

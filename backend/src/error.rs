@@ -1,6 +1,6 @@
 //! One error type for every route, rendered as RFC 9457 problem+json with a German `detail`.
 
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fachwerk_shared::Finding;
 use serde::Serialize;
@@ -9,7 +9,10 @@ use serde::Serialize;
 pub enum AppError {
     /// The body is not valid JSON or not a workflow; `path` locates the problem.
     #[error("{detail}")]
-    BadRequest { detail: String, path: Option<String> },
+    BadRequest {
+        detail: String,
+        path: Option<String>,
+    },
     /// The workflow parses but has validation errors.
     #[error("Der Ablauf enthält Fehler")]
     Invalid { findings: Vec<Finding> },
@@ -19,12 +22,56 @@ pub enum AppError {
     Conflict(String),
     #[error("Anmeldung erforderlich")]
     Unauthorized,
+    #[error("Benutzername oder Passwort ist falsch.")]
+    BadCredentials,
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// Well-formed, but cannot be carried out (e.g. nothing to publish).
+    #[error("{0}")]
+    Unprocessable(String),
+    /// `If-Match` does not match the current revision.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// `If-Match` is required but missing.
+    #[error("{0}")]
+    PreconditionRequired(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// RFC 9457 problem details, as documented in the OpenAPI description.
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ProblemDetails {
+    /// URI naming the kind of problem.
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    /// German explanation for people.
+    detail: String,
+    /// Location of the offending value in the request body, if any.
+    path: Option<String>,
+    /// Validation findings (422 for an invalid workflow).
+    #[schema(value_type = Option<Vec<Object>>)]
+    findings: Option<Vec<Finding>>,
+}
+
+impl From<crate::users::UserError> for AppError {
+    fn from(e: crate::users::UserError) -> Self {
+        use crate::users::UserError as U;
+        match e {
+            U::Exists(_) | U::LastAdmin(_) => AppError::Conflict(e.to_string()),
+            U::NotFound(_) => AppError::NotFound(e.to_string()),
+            U::InvalidName(_) | U::WeakPassword => AppError::BadRequest {
+                detail: e.to_string(),
+                path: None,
+            },
+            U::Io(e) => AppError::Internal(e),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -47,9 +94,12 @@ impl AppError {
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -61,8 +111,12 @@ impl AppError {
             AppError::NotFound(_) => "Nicht gefunden",
             AppError::Conflict(_) => "Konflikt",
             AppError::Unauthorized => "Nicht angemeldet",
+            AppError::BadCredentials => "Anmeldung fehlgeschlagen",
             AppError::Forbidden(_) => "Keine Berechtigung",
             AppError::PayloadTooLarge(_) => "Anfrage zu groß",
+            AppError::Unprocessable(_) => "Nicht durchführbar",
+            AppError::PreconditionFailed(_) => "Veralteter Stand",
+            AppError::PreconditionRequired(_) => "Vorbedingung fehlt",
             AppError::Internal(_) => "Interner Fehler",
         }
     }
@@ -74,8 +128,12 @@ impl AppError {
             AppError::NotFound(_) => "not-found",
             AppError::Conflict(_) => "conflict",
             AppError::Unauthorized => "unauthorized",
+            AppError::BadCredentials => "bad-credentials",
             AppError::Forbidden(_) => "forbidden",
             AppError::PayloadTooLarge(_) => "payload-too-large",
+            AppError::Unprocessable(_) => "unprocessable",
+            AppError::PreconditionFailed(_) => "precondition-failed",
+            AppError::PreconditionRequired(_) => "precondition-required",
             AppError::Internal(_) => "internal",
         }
     }
@@ -101,8 +159,27 @@ impl IntoResponse for AppError {
             AppError::Invalid { findings } => (None, Some(findings.as_slice())),
             _ => (None, None),
         };
-        let body = Problem { kind: &kind, title: self.title(), status: status.as_u16(), detail, path, findings };
+        let body = Problem {
+            kind: &kind,
+            title: self.title(),
+            status: status.as_u16(),
+            detail,
+            path,
+            findings,
+        };
         let json = serde_json::to_vec(&body).unwrap_or_default();
-        (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response()
+        let mut res = (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            json,
+        )
+            .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"fachwerk\""),
+            );
+        }
+        res
     }
 }

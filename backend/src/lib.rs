@@ -1,10 +1,27 @@
 //! `fachwerk-backend`: a thin axum server around `fachwerk-shared`. It re-validates everything
-//! it receives and owns the data directory.
+//! it receives and owns the data directory:
+//!
+//! ```text
+//! data/
+//!   catalog.git/      the published catalogue (bare git repository, Open CoDE layout)
+//!   drafts/           one JSON file per draft (atomic writes, revision numbers)
+//!   publications/     one JSON file per publication request
+//!   users.json        accounts with argon2id password hashes
+//!   tokens.json       API tokens (SHA-256 hashes)
+//! ```
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod drafts;
 pub mod error;
+pub mod fsutil;
+pub mod openapi;
+pub mod publications;
+pub mod repo;
+pub mod tools;
+pub mod users;
 
 pub use api::app;
 pub use config::{AppState, Config};

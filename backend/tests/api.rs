@@ -10,28 +10,44 @@ use tower::ServiceExt;
 fn test_app(dir: &tempfile::TempDir) -> axum::Router {
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>Fachwerk</title>").unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>Fachwerk</title>",
+    )
+    .unwrap();
     let mut config = Config::new(dir.path().join("data"));
     config.dist_dir = Some(dist);
+    config.hash_cost = fachwerk_backend::users::HashCost::TESTING;
     app(AppState::new(config))
 }
 
 async fn send(app: axum::Router, req: Request<Body>) -> (StatusCode, String, String) {
     let res = app.oneshot(req).await.unwrap();
     let status = res.status();
-    let ctype = res.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let ctype = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
     let body = res.into_body().collect().await.unwrap().to_bytes();
     (status, ctype, String::from_utf8_lossy(&body).into_owned())
 }
 
 fn post_json(uri: &str, body: impl Into<Body>) -> Request<Body> {
-    Request::post(uri).header(header::CONTENT_TYPE, "application/json").body(body.into()).unwrap()
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.into())
+        .unwrap()
 }
 
 #[tokio::test]
 async fn health_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let (status, _, body) = send(test_app(&dir), Request::get("/api/health").body(Body::empty()).unwrap()).await;
+    let (status, _, body) = send(
+        test_app(&dir),
+        Request::get("/api/health").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["status"], "ok");
@@ -45,21 +61,42 @@ async fn validate_returns_findings_of_shared() {
     let (status, _, body) = send(test_app(&dir), post_json("/api/workflows/validate", json)).await;
     assert_eq!(status, StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let codes: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
     assert!(codes.contains(&"E_NO_START"), "{codes:?}");
     assert!(codes.contains(&"E_NO_END"), "{codes:?}");
-    assert_eq!(v["errors"].as_u64().unwrap() as usize, fachwerk_shared::validate(&w).iter().filter(|f| f.is_error()).count());
+    assert_eq!(
+        v["errors"].as_u64().unwrap() as usize,
+        fachwerk_shared::validate(&w)
+            .iter()
+            .filter(|f| f.is_error())
+            .count()
+    );
 }
 
 #[tokio::test]
 async fn malformed_json_is_a_problem_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
-    let (status, ctype, body) = send(test_app(&dir), post_json("/api/workflows/validate", "{ nope")).await;
+    let (status, ctype, body) = send(
+        test_app(&dir),
+        post_json("/api/workflows/validate", "{ nope"),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(ctype, "application/problem+json");
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["status"], 400);
-    assert!(v["detail"].as_str().unwrap().contains("konnte nicht gelesen werden"), "{body}");
+    assert!(
+        v["detail"]
+            .as_str()
+            .unwrap()
+            .contains("konnte nicht gelesen werden"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -85,10 +122,18 @@ async fn oversized_body_is_refused() {
 #[tokio::test]
 async fn unknown_api_path_is_404_problem_and_pages_fall_back_to_the_app() {
     let dir = tempfile::tempdir().unwrap();
-    let (status, ctype, _) = send(test_app(&dir), Request::get("/api/nope").body(Body::empty()).unwrap()).await;
+    let (status, ctype, _) = send(
+        test_app(&dir),
+        Request::get("/api/nope").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(ctype, "application/problem+json");
-    let (status, _, body) = send(test_app(&dir), Request::get("/entwuerfe/123").body(Body::empty()).unwrap()).await;
+    let (status, _, body) = send(
+        test_app(&dir),
+        Request::get("/entwuerfe/123").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<title>Fachwerk</title>"));
 }

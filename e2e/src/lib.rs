@@ -13,6 +13,9 @@ use thirtyfour::ChromiumLikeCapabilities;
 
 pub use thirtyfour;
 
+/// Password of the bootstrap admin in every test server.
+pub const ADMIN_PASSWORD: &str = "e2e-Admin-Passwort-1";
+
 /// A running server plus a browser session.
 pub struct Session {
     pub driver: WebDriver,
@@ -50,9 +53,11 @@ impl Session {
         let data = tempfile::tempdir()?;
         let mut config = Config::new(data.path().join("data"));
         config.dist_dir = Some(dist_dir()?);
+        config.admin_password = Some(ADMIN_PASSWORD.into());
+        config.hash_cost = fachwerk_backend::users::HashCost::TESTING;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr: SocketAddr = listener.local_addr()?;
-        let app = fachwerk_backend::app(AppState::new(config));
+        let app = fachwerk_backend::app(AppState::open(config)?);
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });

@@ -108,10 +108,15 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
                 None => Ok(Op::Unplace { id }),
             }
         }
-        Op::Unplace { id } => match w.layout.blocks.remove(&id) {
-            Some(from) => Ok(Op::MoveBlock { id, to: from }),
-            None => Ok(Op::Batch(Vec::new())),
-        },
+        Op::Unplace { id } => {
+            if w.block(&id).is_none() {
+                return Err(OpError::UnknownBlock(id));
+            }
+            match w.layout.blocks.remove(&id) {
+                Some(from) => Ok(Op::MoveBlock { id, to: from }),
+                None => Ok(Op::Batch(Vec::new())),
+            }
+        }
         Op::SetParams { id, kind } => {
             let b = w.block_mut(&id).ok_or_else(|| OpError::UnknownBlock(id.clone()))?;
             let old = std::mem::replace(&mut b.kind, kind);
@@ -123,13 +128,10 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
             Ok(Op::RenameBlock { id, label: old })
         }
         Op::Connect { edge, waypoints, index } => {
+            // Endpoints are not checked: a dangling edge is representable (validation reports
+            // E_EDGE_DANGLING), and undoing the removal of one must restore it exactly.
             if w.edge(&edge.id).is_some() {
                 return Err(OpError::DuplicateId(edge.id.0));
-            }
-            for end in [&edge.from, &edge.to] {
-                if w.block(end).is_none() {
-                    return Err(OpError::UnknownBlock(end.clone()));
-                }
             }
             let id = edge.id.clone();
             if !waypoints.is_empty() {
@@ -145,9 +147,6 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
             Ok(Op::Connect { edge, waypoints, index: Some(pos) })
         }
         Op::Retarget { id, to } => {
-            if w.block(&to).is_none() {
-                return Err(OpError::UnknownBlock(to));
-            }
             let e = w.edges.iter_mut().find(|e| e.id == id).ok_or_else(|| OpError::UnknownEdge(id.clone()))?;
             let old = std::mem::replace(&mut e.to, to);
             Ok(Op::Retarget { id, to: old })

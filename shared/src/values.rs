@@ -33,10 +33,10 @@ impl Money {
         };
         // German notation uses ',' as decimal separator and '.' for thousands.
         let normalized: String = if t.contains(',') {
-            t.replace('.', "").replace(' ', "").replace(',', ".")
+            t.replace(['.', ' '], "").replace(',', ".")
         } else if t.matches('.').count() > 1 || t.rsplit('.').next().is_some_and(|d| d.len() == 3 && t.contains('.')) {
             // "1.000" or "1.000.000": thousands separators only
-            t.replace('.', "").replace(' ', "")
+            t.replace(['.', ' '], "")
         } else {
             t.replace(' ', "")
         };

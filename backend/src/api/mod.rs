@@ -1,29 +1,77 @@
 //! HTTP routes. `app(state)` builds the whole router so tests can drive it with `oneshot`.
+//!
+//! Every API route is registered through utoipa-axum's `routes!`, which adds it to the router
+//! and to the OpenAPI document in one step, so the two cannot drift apart.
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::http::{HeaderName, Request};
 use axum::{Json, Router};
 use fachwerk_shared::{Finding, Severity};
 use serde::Serialize;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::config::AppState;
 use crate::error::AppError;
 
+mod drafts;
+mod json;
+mod publications;
+mod session;
+mod users;
 mod workflow_body;
+mod workflows;
 
+pub use json::JsonBody;
 pub use workflow_body::WorkflowBody;
 
-pub fn app(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/health", get(health))
-        .route("/workflows/validate", post(validate_workflow))
+/// The API routes (under `/api`) together with their OpenAPI description.
+pub fn routes() -> OpenApiRouter<AppState> {
+    let api = OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(openapi_json))
+        .routes(routes!(validate_workflow))
+        .routes(routes!(workflows::list_workflows))
+        .routes(routes!(workflows::latest_workflow))
+        .routes(routes!(workflows::list_versions))
+        .routes(routes!(workflows::get_version))
+        .routes(routes!(session::login, session::whoami, session::logout))
+        .routes(routes!(session::create_token))
+        .routes(routes!(session::push_status))
+        .routes(routes!(drafts::list_drafts, drafts::create_draft))
+        .routes(routes!(
+            drafts::get_draft,
+            drafts::update_draft,
+            drafts::delete_draft
+        ))
+        .routes(routes!(
+            publications::list_publications,
+            publications::create_publication
+        ))
+        .routes(routes!(publications::get_publication))
+        .routes(routes!(publications::approve_publication))
+        .routes(routes!(publications::reject_publication))
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(users::delete_user))
         .fallback(api_not_found);
-    let mut router = Router::new()
-        .nest("/api", api)
+    OpenApiRouter::with_openapi(crate::openapi::base()).nest("/api", api)
+}
+
+pub fn app(state: AppState) -> Router {
+    let (api, _) = routes().split_for_parts();
+    let request_id = HeaderName::from_static("x-request-id");
+    let mut router = api
         .layer(DefaultBodyLimit::max(state.config.body_limit))
-        .layer(TraceLayer::new_for_http());
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
     if let Some(dist) = &state.config.dist_dir {
         // SPA: unknown paths get index.html so client-side routes survive a reload.
         let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
@@ -32,14 +80,25 @@ pub fn app(state: AppState) -> Router {
     router.with_state(state)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Health {
     status: &'static str,
     version: &'static str,
 }
 
+/// Liveness check.
+#[utoipa::path(get, path = "/health", tag = "System", responses((status = 200, body = Health)))]
 async fn health() -> Json<Health> {
-    Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") })
+    Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}
+
+/// This OpenAPI 3 document.
+#[utoipa::path(get, path = "/openapi.json", tag = "System", responses((status = 200, description = "OpenAPI 3.1 document")))]
+async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(crate::openapi::document())
 }
 
 async fn api_not_found() -> AppError {
@@ -47,8 +106,10 @@ async fn api_not_found() -> AppError {
 }
 
 /// Findings of a validation run, with counts for a quick summary.
-#[derive(Debug, Serialize, serde::Deserialize)]
+#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
 pub struct ValidationReport {
+    /// `fachwerk_shared::Finding`s: code, severity, element, messageDe, messageEn, hints.
+    #[schema(value_type = Vec<Object>)]
     pub findings: Vec<Finding>,
     pub errors: usize,
     pub warnings: usize,
@@ -56,13 +117,33 @@ pub struct ValidationReport {
 
 impl ValidationReport {
     pub fn of(findings: Vec<Finding>) -> ValidationReport {
-        let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-        let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();
-        ValidationReport { findings, errors, warnings }
+        let errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let warnings = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count();
+        ValidationReport {
+            findings,
+            errors,
+            warnings,
+        }
     }
 }
 
 /// Validates a workflow with exactly the rules the designer runs in the browser.
+#[utoipa::path(
+    post,
+    path = "/workflows/validate",
+    tag = "Abläufe",
+    request_body(content = Object, description = "A workflow in canonical JSON"),
+    responses(
+        (status = 200, body = ValidationReport),
+        (status = 400, body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
 async fn validate_workflow(WorkflowBody(workflow): WorkflowBody) -> Json<ValidationReport> {
     Json(ValidationReport::of(fachwerk_shared::validate(&workflow)))
 }

@@ -15,25 +15,39 @@ impl<S: Send + Sync> FromRequest<S> for WorkflowBody {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(bytes_rejection)?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| AppError::BadRequest {
-            detail: "Der Inhalt ist kein UTF-8-Text.".into(),
-            path: None,
-        })?;
-        parse_workflow(text).map(WorkflowBody).map_err(|e| {
-            let at = if e.path.is_empty() { String::new() } else { format!(" bei „{}“", e.path) };
-            AppError::BadRequest {
-                detail: format!("Der Ablauf konnte nicht gelesen werden{at}: {}", e.message),
-                path: Some(e.path),
-            }
-        })
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(bytes_rejection)?;
+        parse_workflow_bytes(&bytes).map(WorkflowBody)
     }
 }
 
-fn bytes_rejection(r: BytesRejection) -> AppError {
+/// Parses a workflow from a request body, mapping errors to a 400 problem with the path.
+pub fn parse_workflow_bytes(bytes: &[u8]) -> Result<Workflow, AppError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| AppError::BadRequest {
+        detail: "Der Inhalt ist kein UTF-8-Text.".into(),
+        path: None,
+    })?;
+    parse_workflow(text).map_err(|e| {
+        let at = if e.path.is_empty() {
+            String::new()
+        } else {
+            format!(" bei „{}“", e.path)
+        };
+        AppError::BadRequest {
+            detail: format!("Der Ablauf konnte nicht gelesen werden{at}: {}", e.message),
+            path: Some(e.path),
+        }
+    })
+}
+
+pub fn bytes_rejection(r: BytesRejection) -> AppError {
     if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::PayloadTooLarge("Die Anfrage ist größer als erlaubt.".into())
     } else {
-        AppError::BadRequest { detail: format!("Der Inhalt konnte nicht gelesen werden: {r}"), path: None }
+        AppError::BadRequest {
+            detail: format!("Der Inhalt konnte nicht gelesen werden: {r}"),
+            path: None,
+        }
     }
 }

@@ -1,0 +1,284 @@
+//! Drafts: private to their owner (reviewers may read drafts under review), saved with
+//! optimistic concurrency (`If-Match: "<revision>"`).
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::workflow_body::parse_workflow_bytes;
+use super::ValidationReport;
+use crate::auth::Caller;
+use crate::config::AppState;
+use crate::drafts::{BasedOn, Draft, Update};
+use crate::error::{AppError, ProblemDetails};
+use crate::publications::latest_published;
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftSummary {
+    pub id: String,
+    pub key: String,
+    pub name: String,
+    pub revision: u64,
+    pub updated_at: String,
+    pub based_on: Option<BasedOn>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftView {
+    pub id: String,
+    pub owner: String,
+    /// Also sent as `ETag: "<revision>"`; send it back as `If-Match` when saving.
+    pub revision: u64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub based_on: Option<BasedOn>,
+    /// The workflow in canonical JSON.
+    #[schema(value_type = Object)]
+    pub workflow: fachwerk_shared::Workflow,
+    /// Findings of the server-side validation (they never block saving a draft).
+    pub validation: ValidationReport,
+}
+
+fn view(d: Draft) -> Response {
+    let etag = HeaderValue::from_str(&format!("\"{}\"", d.revision)).ok();
+    let validation = ValidationReport::of(fachwerk_shared::validate(&d.workflow));
+    let body = DraftView {
+        id: d.id,
+        owner: d.owner,
+        revision: d.revision,
+        created_at: d.created_at,
+        updated_at: d.updated_at,
+        based_on: d.based_on,
+        workflow: d.workflow,
+        validation,
+    };
+    let mut res = Json(body).into_response();
+    if let Some(etag) = etag {
+        res.headers_mut().insert(header::ETAG, etag);
+    }
+    res
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("Diesen Entwurf gibt es nicht.".into())
+}
+
+fn not_yours() -> AppError {
+    AppError::Forbidden("Dieser Entwurf gehört einer anderen Person.".into())
+}
+
+/// Loads a draft the caller owns (for changes).
+async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Draft, AppError> {
+    caller.require_editor()?;
+    let d = state.drafts.get(id).await?.ok_or_else(not_found)?;
+    if d.owner != caller.name {
+        return Err(not_yours());
+    }
+    Ok(d)
+}
+
+/// The caller's drafts, most recently changed first.
+#[utoipa::path(
+    get,
+    path = "/drafts",
+    tag = "Entwürfe",
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, body = Vec<DraftSummary>), (status = 401, body = ProblemDetails, content_type = "application/problem+json"))
+)]
+pub async fn list_drafts(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<DraftSummary>>, AppError> {
+    let drafts = state.drafts.list(&caller.name).await?;
+    Ok(Json(
+        drafts
+            .into_iter()
+            .map(|d| DraftSummary {
+                id: d.id,
+                key: d.workflow.key,
+                name: d.workflow.name,
+                revision: d.revision,
+                updated_at: d.updated_at,
+                based_on: d.based_on,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct CreateQuery {
+    /// Start from the latest published version of this workflow (the body may then be empty).
+    pub from: Option<String>,
+}
+
+/// Creates a draft from the body (a workflow) or from a published workflow (`?from=<key>`).
+#[utoipa::path(
+    post,
+    path = "/drafts",
+    tag = "Entwürfe",
+    security(("session" = []), ("bearer" = [])),
+    params(CreateQuery),
+    request_body(content = Object, description = "A workflow in canonical JSON (optional with ?from)"),
+    responses(
+        (status = 201, body = DraftView, headers(("etag" = String), ("location" = String))),
+        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_draft(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<CreateQuery>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    caller.require_editor()?;
+    let (workflow, based_on) = match q.from {
+        Some(key) => {
+            let published = latest_published(&state, &key).await?.ok_or_else(|| {
+                AppError::NotFound(format!(
+                    "Einen veröffentlichten Ablauf „{key}“ gibt es nicht."
+                ))
+            })?;
+            let based_on = Some(BasedOn {
+                key,
+                version: published.version.clone(),
+            });
+            let workflow = if body.iter().all(u8::is_ascii_whitespace) {
+                published
+            } else {
+                parse_workflow_bytes(&body)?
+            };
+            (workflow, based_on)
+        }
+        None => (parse_workflow_bytes(&body)?, None),
+    };
+    let draft = state
+        .drafts
+        .create(&caller.name, workflow, based_on)
+        .await?;
+    let location = HeaderValue::from_str(&format!("/api/drafts/{}", draft.id)).ok();
+    let mut res = view(draft);
+    *res.status_mut() = StatusCode::CREATED;
+    if let Some(l) = location {
+        res.headers_mut().insert(header::LOCATION, l);
+    }
+    Ok(res)
+}
+
+/// A draft (ETag = revision). Owners only; reviewers also while it is under review.
+#[utoipa::path(
+    get,
+    path = "/drafts/{id}",
+    tag = "Entwürfe",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Draft id")),
+    responses(
+        (status = 200, body = DraftView, headers(("etag" = String))),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_draft(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let d = state.drafts.get(&id).await?.ok_or_else(not_found)?;
+    if d.owner != caller.name
+        && !(caller.role.can_review() && state.publications.draft_under_review(&d.id).await?)
+    {
+        return Err(not_yours());
+    }
+    Ok(view(d))
+}
+
+/// The revision in `If-Match` (`"3"`, `W/"3"` or `3`); `None` for `*`.
+fn if_match(headers: &HeaderMap) -> Result<Option<u64>, AppError> {
+    let raw = headers.get(header::IF_MATCH).ok_or_else(|| {
+        AppError::PreconditionRequired(
+            "Zum Speichern wird der Kopf „If-Match“ mit der Revision des Entwurfs benötigt.".into(),
+        )
+    })?;
+    let text = raw.to_str().unwrap_or_default().trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    let bare = text.trim_start_matches("W/").trim_matches('"');
+    bare.parse().map(Some).map_err(|_| {
+        AppError::PreconditionFailed(format!(
+            "„If-Match: {text}“ ist keine Revision dieses Entwurfs."
+        ))
+    })
+}
+
+/// Saves a draft; requires `If-Match` with the current revision (412 if it moved on, 428 if missing).
+#[utoipa::path(
+    put,
+    path = "/drafts/{id}",
+    tag = "Entwürfe",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Draft id"), ("If-Match" = String, Header, description = "\"<revision>\"")),
+    request_body(content = Object, description = "The workflow in canonical JSON"),
+    responses(
+        (status = 200, body = DraftView, headers(("etag" = String))),
+        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 412, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 428, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_draft(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let current = owned(&state, &caller, &id).await?;
+    let expected = if_match(&headers)?.unwrap_or(current.revision);
+    let workflow = parse_workflow_bytes(&body)?;
+    match state.drafts.update(&id, expected, workflow).await?.ok_or_else(not_found)? {
+        Update::Saved(d) => Ok(view(*d)),
+        Update::Stale { current } => Err(AppError::PreconditionFailed(format!(
+            "Der Entwurf wurde inzwischen geändert (Revision {current}, erwartet {expected}). Bitte neu laden und die Änderungen zusammenführen."
+        ))),
+    }
+}
+
+/// Deletes a draft (owner only).
+#[utoipa::path(
+    delete,
+    path = "/drafts/{id}",
+    tag = "Entwürfe",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Draft id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_draft(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    owned(&state, &caller, &id).await?;
+    if state.drafts.delete(&id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(not_found())
+    }
+}

@@ -1,0 +1,149 @@
+//! Publication requests and their four-eyes approval.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::JsonBody;
+use crate::auth::Caller;
+use crate::config::AppState;
+use crate::error::{AppError, ProblemDetails};
+use crate::publications::{self, Publication, PublicationSummary};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatePublication {
+    pub draft_id: String,
+    /// Change note (Änderungsvermerk) for CHANGELOG, commit and tag.
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Rejection {
+    /// Why the request is rejected (required).
+    pub comment: String,
+}
+
+/// Requests publication of one of the caller's drafts. Validation errors → 422 with findings.
+#[utoipa::path(
+    post,
+    path = "/publications",
+    tag = "Veröffentlichung",
+    security(("session" = []), ("bearer" = [])),
+    request_body = CreatePublication,
+    responses(
+        (status = 201, body = Publication),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "The workflow has errors (findings) or nothing changed", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_publication(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(req): JsonBody<CreatePublication>,
+) -> Result<(StatusCode, Json<Publication>), AppError> {
+    let p = publications::request(&state, &caller, &req.draft_id, &req.note).await?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+/// Requests visible to the caller: reviewers see all pending ones, editors their own.
+#[utoipa::path(
+    get,
+    path = "/publications",
+    tag = "Veröffentlichung",
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, body = Vec<PublicationSummary>), (status = 401, body = ProblemDetails, content_type = "application/problem+json"))
+)]
+pub async fn list_publications(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<PublicationSummary>>, AppError> {
+    Ok(Json(publications::list(&state, &caller).await?))
+}
+
+/// One request with its semantic diff and workflow snapshot.
+#[utoipa::path(
+    get,
+    path = "/publications/{id}",
+    tag = "Veröffentlichung",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Request id")),
+    responses(
+        (status = 200, body = Publication),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_publication(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Publication>, AppError> {
+    let p = state.publications.get(&id).await?.ok_or_else(|| {
+        AppError::NotFound("Diesen Veröffentlichungsantrag gibt es nicht.".into())
+    })?;
+    if !publications::may_read(&caller, &p) {
+        return Err(AppError::Forbidden(
+            "Diesen Antrag sehen nur die antragstellende Person und die Freigabe.".into(),
+        ));
+    }
+    Ok(Json(p))
+}
+
+/// Approves and publishes (commit + tag `<key>/v<version>`). Not by the requester (403);
+/// 409 if another version was published meanwhile or the request was already decided.
+#[utoipa::path(
+    post,
+    path = "/publications/{id}/approve",
+    tag = "Veröffentlichung",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Request id")),
+    responses(
+        (status = 200, body = Publication),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn approve_publication(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Publication>, AppError> {
+    Ok(Json(publications::approve(&state, &caller, &id).await?))
+}
+
+/// Rejects a request with a comment.
+#[utoipa::path(
+    post,
+    path = "/publications/{id}/reject",
+    tag = "Veröffentlichung",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Request id")),
+    request_body = Rejection,
+    responses(
+        (status = 200, body = Publication),
+        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn reject_publication(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<Rejection>,
+) -> Result<Json<Publication>, AppError> {
+    Ok(Json(
+        publications::reject(&state, &caller, &id, &req.comment).await?,
+    ))
+}

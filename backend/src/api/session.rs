@@ -1,0 +1,162 @@
+//! Login, logout, "who am I", API tokens and the mirroring status.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::JsonBody;
+use crate::auth::{self, Caller, Via};
+use crate::config::AppState;
+use crate::error::{AppError, ProblemDetails};
+use crate::fsutil::blocking;
+use crate::repo::push::PushStatus;
+use crate::users::Role;
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    pub username: String,
+    pub role: Role,
+    /// Send this as `X-CSRF-Token` with every state-changing request (cookie sessions only).
+    pub csrf_token: Option<String>,
+}
+
+/// Logs in with username and password: sets the session cookie (HttpOnly) and the CSRF
+/// cookie `fachwerk_csrf` (readable by scripts).
+#[utoipa::path(
+    post,
+    path = "/session",
+    tag = "Anmeldung",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = SessionInfo, headers(("set-cookie" = String, description = "fachwerk_session and fachwerk_csrf"))),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn login(
+    State(state): State<AppState>,
+    JsonBody(req): JsonBody<LoginRequest>,
+) -> Result<Response, AppError> {
+    let users = state.users.clone();
+    let user = blocking(move || users.verify(&req.username, &req.password))
+        .await?
+        .ok_or(AppError::BadCredentials)?;
+    let session = state.sessions.create(&user.name)?;
+    tracing::info!(user = %user.name, "logged in");
+    let mut res = Json(SessionInfo {
+        username: user.name,
+        role: user.role,
+        csrf_token: Some(session.csrf.clone()),
+    })
+    .into_response();
+    for c in auth::session_cookies(&session, state.config.secure_cookies) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    Ok(res)
+}
+
+/// The logged-in user.
+#[utoipa::path(
+    get,
+    path = "/session",
+    tag = "Anmeldung",
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, body = SessionInfo), (status = 401, body = ProblemDetails, content_type = "application/problem+json"))
+)]
+pub async fn whoami(caller: Caller) -> Json<SessionInfo> {
+    Json(SessionInfo {
+        username: caller.name,
+        role: caller.role,
+        csrf_token: caller.csrf,
+    })
+}
+
+/// Logs out (ends the cookie session; a no-op for bearer tokens).
+#[utoipa::path(
+    delete,
+    path = "/session",
+    tag = "Anmeldung",
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 204, description = "Logged out"), (status = 401, body = ProblemDetails, content_type = "application/problem+json"))
+)]
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> Response {
+    if let Via::Session(token) = &caller.via {
+        state.sessions.remove(token);
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    for c in auth::clear_cookies(state.config.secure_cookies) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct TokenRequest {
+    /// What the token is for, e.g. "CI-Pipeline".
+    #[serde(default)]
+    pub label: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenCreated {
+    pub id: String,
+    /// Use as `Authorization: Bearer <token>`. Shown only now; stored only as a hash.
+    pub token: String,
+    pub label: String,
+    pub created_at: String,
+}
+
+/// Creates an API token for the caller.
+#[utoipa::path(
+    post,
+    path = "/tokens",
+    tag = "Anmeldung",
+    security(("session" = []), ("bearer" = [])),
+    request_body = TokenRequest,
+    responses(
+        (status = 201, body = TokenCreated),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(req): JsonBody<TokenRequest>,
+) -> Result<(StatusCode, Json<TokenCreated>), AppError> {
+    let tokens = state.tokens.clone();
+    let (user, label) = (caller.name.clone(), req.label.trim().to_string());
+    let (record, secret) = blocking(move || tokens.create(&user, &label)).await?;
+    tracing::info!(user = %caller.name, token = %record.id, "API token created");
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenCreated {
+            id: record.id,
+            token: secret,
+            label: record.label,
+            created_at: record.created_at,
+        }),
+    ))
+}
+
+/// Status of mirroring the catalogue to the configured remote.
+#[utoipa::path(
+    get,
+    path = "/remote",
+    tag = "Veröffentlichung",
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, body = PushStatus), (status = 401, body = ProblemDetails, content_type = "application/problem+json"))
+)]
+pub async fn push_status(State(state): State<AppState>, _caller: Caller) -> Json<PushStatus> {
+    Json(state.pusher.status())
+}

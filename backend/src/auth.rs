@@ -1,0 +1,331 @@
+//! Authentication: cookie sessions (in memory; a restart means logging in again) with a
+//! double-submit CSRF token, and bearer tokens for API clients (persisted as SHA-256 hashes
+//! in `tokens.json`). The [`Caller`] extractor enforces both and the CSRF rule.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use serde::{Deserialize, Serialize};
+
+use crate::config::AppState;
+use crate::error::AppError;
+use crate::fsutil;
+use crate::users::Role;
+
+pub const SESSION_COOKIE: &str = "fachwerk_session";
+pub const CSRF_COOKIE: &str = "fachwerk_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Sessions end after this many seconds, active or not.
+const SESSION_LIFETIME: i64 = 12 * 3600;
+
+#[derive(Debug, Clone)]
+struct Session {
+    user: String,
+    csrf: String,
+    expires: i64,
+}
+
+/// Live login sessions, keyed by the SHA-256 of the session cookie.
+#[derive(Default)]
+pub struct Sessions {
+    map: Mutex<HashMap<String, Session>>,
+}
+
+/// A new session: the cookie value and the CSRF token.
+pub struct NewSession {
+    pub token: String,
+    pub csrf: String,
+}
+
+impl Sessions {
+    pub fn create(&self, user: &str) -> anyhow::Result<NewSession> {
+        let token = fsutil::secret_token()?;
+        let csrf = fsutil::secret_token()?;
+        let now = fsutil::unix_now();
+        let mut map = self
+            .map
+            .lock()
+            .map_err(|_| anyhow::anyhow!("sessions poisoned"))?;
+        map.retain(|_, s| s.expires > now);
+        let session = Session {
+            user: user.to_string(),
+            csrf: csrf.clone(),
+            expires: now + SESSION_LIFETIME,
+        };
+        map.insert(fsutil::sha256_hex(&token), session);
+        Ok(NewSession { token, csrf })
+    }
+
+    fn get(&self, token: &str) -> Option<Session> {
+        let map = self.map.lock().ok()?;
+        map.get(&fsutil::sha256_hex(token))
+            .filter(|s| s.expires > fsutil::unix_now())
+            .cloned()
+    }
+
+    pub fn remove(&self, token: &str) {
+        if let Ok(mut map) = self.map.lock() {
+            map.remove(&fsutil::sha256_hex(token));
+        }
+    }
+
+    /// Ends every session of `user` (after the account was deleted).
+    pub fn remove_user(&self, user: &str) {
+        if let Ok(mut map) = self.map.lock() {
+            map.retain(|_, s| s.user != user);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenRecord {
+    pub id: String,
+    pub user: String,
+    pub label: String,
+    /// SHA-256 of the token; the token itself is shown once and never stored.
+    pub hash: String,
+    pub created_at: String,
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct TokensFile {
+    tokens: Vec<TokenRecord>,
+}
+
+/// API tokens, persisted hashed.
+pub struct Tokens {
+    path: PathBuf,
+    tokens: Mutex<Vec<TokenRecord>>,
+}
+
+impl Tokens {
+    pub fn open(data_dir: &Path) -> anyhow::Result<Tokens> {
+        let path = data_dir.join("tokens.json");
+        let tokens = fsutil::read_json::<TokensFile>(&path)?
+            .unwrap_or_default()
+            .tokens;
+        Ok(Tokens {
+            path,
+            tokens: Mutex::new(tokens),
+        })
+    }
+
+    /// Creates a token for `user`; returns the record and the secret (shown once).
+    pub fn create(&self, user: &str, label: &str) -> anyhow::Result<(TokenRecord, String)> {
+        let secret = format!("fw_{}", fsutil::secret_token()?);
+        let record = TokenRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            user: user.to_string(),
+            label: label.to_string(),
+            hash: fsutil::sha256_hex(&secret),
+            created_at: fsutil::now_rfc3339(),
+        };
+        let mut tokens = self
+            .tokens
+            .lock()
+            .map_err(|_| anyhow::anyhow!("tokens poisoned"))?;
+        let mut next = tokens.clone();
+        next.push(record.clone());
+        fsutil::write_json(
+            &self.path,
+            &TokensFile {
+                tokens: next.clone(),
+            },
+        )?;
+        *tokens = next;
+        Ok((record, secret))
+    }
+
+    fn user_of(&self, secret: &str) -> Option<String> {
+        let hash = fsutil::sha256_hex(secret);
+        let tokens = self.tokens.lock().ok()?;
+        tokens
+            .iter()
+            .find(|t| fsutil::constant_time_eq(&t.hash, &hash))
+            .map(|t| t.user.clone())
+    }
+
+    /// Drops every token of `user` (after the account was deleted).
+    pub fn remove_user(&self, user: &str) -> anyhow::Result<()> {
+        let mut tokens = self
+            .tokens
+            .lock()
+            .map_err(|_| anyhow::anyhow!("tokens poisoned"))?;
+        let next: Vec<TokenRecord> = tokens.iter().filter(|t| t.user != user).cloned().collect();
+        if next.len() != tokens.len() {
+            fsutil::write_json(
+                &self.path,
+                &TokensFile {
+                    tokens: next.clone(),
+                },
+            )?;
+            *tokens = next;
+        }
+        Ok(())
+    }
+}
+
+/// How the caller authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// Session cookie; the value is the cookie (needed to log out).
+    Session(String),
+    Bearer,
+}
+
+/// The authenticated user of a request. Extracting it answers 401 without valid credentials
+/// and 403 for a cookie-authenticated state-changing request without the matching CSRF header.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub name: String,
+    pub role: Role,
+    pub via: Via,
+    /// CSRF token of the session (cookie sessions only).
+    pub csrf: Option<String>,
+}
+
+impl Caller {
+    pub fn require_editor(&self) -> Result<(), AppError> {
+        if self.role.can_edit() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "Dafür ist die Rolle „Bearbeitung“ nötig.".into(),
+            ))
+        }
+    }
+    pub fn require_reviewer(&self) -> Result<(), AppError> {
+        if self.role.can_review() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "Dafür ist die Rolle „Freigabe“ nötig.".into(),
+            ))
+        }
+    }
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        if self.role.is_admin() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "Dafür ist die Rolle „Administration“ nötig.".into(),
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        authenticate(&parts.method, &parts.headers, state)
+    }
+}
+
+fn authenticate(
+    method: &Method,
+    headers: &HeaderMap,
+    state: &AppState,
+) -> Result<Caller, AppError> {
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let secret = value
+            .to_str()
+            .ok()
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .ok_or(AppError::Unauthorized)?;
+        let name = state
+            .tokens
+            .user_of(secret.trim())
+            .ok_or(AppError::Unauthorized)?;
+        let user = state.users.get(&name)?.ok_or(AppError::Unauthorized)?;
+        return Ok(Caller {
+            name: user.name,
+            role: user.role,
+            via: Via::Bearer,
+            csrf: None,
+        });
+    }
+    let token = cookie(headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
+    let session = state.sessions.get(&token).ok_or(AppError::Unauthorized)?;
+    let user = state
+        .users
+        .get(&session.user)?
+        .ok_or(AppError::Unauthorized)?;
+    let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        // Double submit: the header must repeat the cookie, and both must be this session's.
+        let header = headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let cookie = cookie(headers, CSRF_COOKIE).unwrap_or_default();
+        let ok = !header.is_empty()
+            && fsutil::constant_time_eq(header, &cookie)
+            && fsutil::constant_time_eq(header, &session.csrf);
+        if !ok {
+            return Err(AppError::Forbidden(
+                "CSRF-Schutz: Der Kopf „X-CSRF-Token“ fehlt oder passt nicht zur Sitzung. Bitte die Seite neu laden.".into(),
+            ));
+        }
+    }
+    Ok(Caller {
+        name: user.name,
+        role: user.role,
+        via: Via::Session(token),
+        csrf: Some(session.csrf),
+    })
+}
+
+/// The value of cookie `name`, if sent.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim_matches('"').to_string())
+}
+
+/// `Set-Cookie` values for a new session (session cookie HttpOnly, CSRF cookie readable by JS).
+pub fn session_cookies(session: &NewSession, secure: bool) -> Vec<HeaderValue> {
+    let secure = if secure { "; Secure" } else { "" };
+    let max_age = SESSION_LIFETIME;
+    [
+        format!(
+            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
+            session.token
+        ),
+        format!(
+            "{CSRF_COOKIE}={}; Path=/; SameSite=Strict; Max-Age={max_age}{secure}",
+            session.csrf
+        ),
+    ]
+    .into_iter()
+    .filter_map(|c| HeaderValue::from_str(&c).ok())
+    .collect()
+}
+
+/// `Set-Cookie` values that delete both cookies.
+pub fn clear_cookies(secure: bool) -> Vec<HeaderValue> {
+    let secure = if secure { "; Secure" } else { "" };
+    [
+        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
+        format!("{CSRF_COOKIE}=; Path=/; SameSite=Strict; Max-Age=0{secure}"),
+    ]
+    .into_iter()
+    .filter_map(|c| HeaderValue::from_str(&c).ok())
+    .collect()
+}

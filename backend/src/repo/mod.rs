@@ -1,0 +1,560 @@
+//! The published catalogue: a bare git repository (`catalog.git`) laid out like an Open CoDE
+//! repository. This module (with `push`) is the only code that touches git.
+//!
+//! Publishing a version is one commit on `main` plus an annotated tag `<key>/v<semver>`.
+//! `main` moves only if it still points where the publish started from (compare-and-swap via
+//! `reference_matching`), so no update is ever lost, even with other writers.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use fachwerk_shared::{to_canonical_json, Workflow};
+use git2::{ErrorCode, ObjectType, Repository, RepositoryInitOptions, Signature};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::fsutil;
+
+pub mod push;
+pub mod render;
+mod seeds;
+mod tree;
+
+pub use seeds::seed_count;
+use seeds::seed_workflows;
+use tree::{entries, first_parent_history, main_commit, read_text, write_files};
+
+pub use render::{CatalogMeta, Entry, Maintenance};
+
+const MAIN: &str = "refs/heads/main";
+const SYSTEM_NAME: &str = "Fachwerk";
+const EMAIL_DOMAIN: &str = "fachwerk.invalid";
+/// Placeholder paragraph for a publication without a note (keeps the message layout fixed).
+const NO_NOTE: &str = "(ohne Vermerk)";
+
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// The request no longer fits: another version was published since it was made.
+    #[error("{0}")]
+    Outdated(String),
+    /// `main` moved while the commit was being built (another writer); try again.
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Git(#[from] git2::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// One published version as listed in the history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionInfo {
+    pub version: String,
+    /// Who requested the publication (commit author).
+    pub author: String,
+    /// Who approved it (committer and tagger).
+    pub approver: String,
+    /// RFC 3339.
+    pub date: String,
+    /// The change note given with the request.
+    pub note: String,
+    pub commit: String,
+    pub tag: String,
+}
+
+/// Everything needed to publish one version.
+pub struct Publish<'a> {
+    /// The workflow, its `version` already set to the new version.
+    pub workflow: &'a Workflow,
+    /// The version the request was computed against (`None` = new workflow).
+    pub base_version: Option<&'a str>,
+    pub requester: &'a str,
+    pub approver: &'a str,
+    pub note: &'a str,
+    /// German change sentences (from the semantic diff).
+    pub changes: &'a [String],
+    pub publication_id: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Published {
+    pub version: String,
+    pub commit: String,
+    pub tag: String,
+}
+
+/// Handle to the catalogue repository. Every operation opens the repository afresh
+/// (`git2::Repository` is not `Sync`); callers run them on blocking threads.
+pub struct Repo {
+    path: PathBuf,
+    meta: CatalogMeta,
+}
+
+fn ident(user: &str) -> Result<Signature<'static>, git2::Error> {
+    let email = if user == SYSTEM_NAME {
+        format!("fachwerk@{EMAIL_DOMAIN}")
+    } else {
+        format!("{user}@{EMAIL_DOMAIN}")
+    };
+    Signature::now(user, &email)
+}
+
+/// Makes the note one paragraph (no blank lines), so the message layout stays parseable.
+fn normalize_note(note: &str) -> String {
+    let lines: Vec<&str> = note
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    if lines.is_empty() {
+        NO_NOTE.to_string()
+    } else {
+        lines.join("\n")
+    }
+}
+
+/// The note paragraph of a commit or tag message.
+fn note_of(message: &str) -> String {
+    let note = message.split("\n\n").nth(1).unwrap_or_default().trim();
+    if note == NO_NOTE {
+        String::new()
+    } else {
+        note.to_string()
+    }
+}
+
+/// `Fachwerk-…: value` lines of a message.
+fn trailer<'m>(message: &'m str, key: &str) -> Option<&'m str> {
+    message
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix(": ")))
+}
+
+fn semver_key(v: &str) -> Vec<u64> {
+    v.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+}
+
+impl Repo {
+    /// Opens `path`, or creates it seeded with the embedded templates (each as version 1.0.0).
+    /// A new repository is built next to `path` and renamed into place when complete, so an
+    /// interrupted first start leaves no half-seeded catalogue.
+    pub fn open_or_init(path: &Path, meta: CatalogMeta) -> anyhow::Result<Repo> {
+        git2::opts::strict_object_creation(true);
+        let repo = Repo {
+            path: path.to_path_buf(),
+            meta,
+        };
+        if path.exists() {
+            repo.configure(&repo.open()?)?;
+            repo.repair_tags()?;
+            return Ok(repo);
+        }
+        let parent = path
+            .parent()
+            .ok_or_else(|| anyhow::anyhow!("catalogue path has no parent"))?;
+        fsutil::ensure_dir(parent)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for e in std::fs::read_dir(parent)?.flatten() {
+            if e.file_name()
+                .to_string_lossy()
+                .starts_with(&format!("{name}.tmp-"))
+            {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+        let tmp = parent.join(format!("{name}.tmp-{}", fsutil::random_hex(4)));
+        let building = Repo {
+            path: tmp.clone(),
+            meta: repo.meta.clone(),
+        };
+        let git = Repository::init_opts(
+            &tmp,
+            RepositoryInitOptions::new().bare(true).initial_head("main"),
+        )?;
+        building.configure(&git)?;
+        building.initial_commit(&git)?;
+        drop(git);
+        building.seed();
+        std::fs::rename(&tmp, path)?;
+        fsutil::sync_dir(parent)?;
+        Ok(repo)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Opens an existing repository (bare or a clone) for reading, as `fachwerk diff --repo`
+    /// does; unlike `open_or_init` it never writes.
+    pub fn open_existing(path: &Path) -> anyhow::Result<Repo> {
+        Repository::open(path).map_err(|e| anyhow::anyhow!("{} is not a git repository: {}", path.display(), e.message()))?;
+        Ok(Repo { path: path.to_path_buf(), meta: CatalogMeta::default() })
+    }
+
+    fn open(&self) -> Result<Repository, git2::Error> {
+        Repository::open(&self.path)
+    }
+
+    fn configure(&self, git: &Repository) -> anyhow::Result<()> {
+        let mut cfg = git.config()?;
+        // libgit2 then fsyncs objects and refs, so a publish survives a power cut.
+        cfg.set_bool("core.fsyncObjectFiles", true)?;
+        Ok(())
+    }
+
+    fn initial_commit(&self, git: &Repository) -> anyhow::Result<()> {
+        let date = fsutil::date(fsutil::unix_now());
+        let root = write_files(
+            git,
+            None,
+            &[
+                (
+                    "publiccode.yml",
+                    Some(render::publiccode(&self.meta, &[], &date)),
+                ),
+                ("README.md", Some(render::catalogue_readme(&self.meta, &[]))),
+            ],
+        )?;
+        let tree = git.find_tree(root)?;
+        let sig = ident(SYSTEM_NAME)?;
+        let commit = git.commit(None, &sig, &sig, "Katalog angelegt\n", &tree, &[])?;
+        git.reference(MAIN, commit, false, "Katalog angelegt")?;
+        Ok(())
+    }
+
+    fn seed(&self) {
+        let mut count = 0;
+        for w in seed_workflows() {
+            let changes = vec!["Erste veröffentlichte Fassung (Vorlage aus Fachwerk).".to_string()];
+            let p = Publish {
+                workflow: &w,
+                base_version: None,
+                requester: SYSTEM_NAME,
+                approver: SYSTEM_NAME,
+                note: "Vorlage aus dem Lieferumfang von Fachwerk.",
+                changes: &changes,
+                publication_id: None,
+            };
+            match self.publish(&p) {
+                Ok(_) => count += 1,
+                Err(e) => tracing::warn!(key = %w.key, error = %e, "template skipped"),
+            }
+        }
+        tracing::info!(count, "catalogue seeded with templates");
+    }
+
+    /// Re-creates tags that a crash between moving `main` and writing the tag left out.
+    fn repair_tags(&self) -> anyhow::Result<()> {
+        let git = self.open()?;
+        for oid in first_parent_history(&git)? {
+            let commit = git.find_commit(oid)?;
+            let message = commit.message().unwrap_or_default().to_string();
+            let (Some(key), Some(version)) = (
+                trailer(&message, "Fachwerk-Ablauf"),
+                trailer(&message, "Fachwerk-Version"),
+            ) else {
+                continue;
+            };
+            let tag = format!("{key}/v{version}");
+            if git.find_reference(&format!("refs/tags/{tag}")).is_err() {
+                tracing::warn!(%tag, "re-creating a tag lost in an interrupted publish");
+                let tag_oid = git.tag_annotation_create(
+                    &tag,
+                    commit.as_object(),
+                    &commit.committer(),
+                    &message,
+                )?;
+                git.reference(
+                    &format!("refs/tags/{tag}"),
+                    tag_oid,
+                    false,
+                    "Fachwerk: Tag wiederhergestellt",
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Current tip of `main`.
+    pub fn head(&self) -> Result<Option<String>, RepoError> {
+        let git = self.open()?;
+        let head = main_commit(&git)?.map(|c| c.id().to_string());
+        Ok(head)
+    }
+
+    /// All published workflows (latest versions), sorted by key.
+    pub fn list(&self) -> Result<Vec<Entry>, RepoError> {
+        let git = self.open()?;
+        let Some(commit) = main_commit(&git)? else {
+            return Ok(Vec::new());
+        };
+        let tree = commit.tree()?;
+        let list = entries(&git, &tree)?;
+        Ok(list)
+    }
+
+    /// The latest published `workflow.json` of `key`.
+    pub fn latest(&self, key: &str) -> Result<Option<String>, RepoError> {
+        let git = self.open()?;
+        let Some(commit) = main_commit(&git)? else {
+            return Ok(None);
+        };
+        let tree = commit.tree()?;
+        let text = read_text(&git, &tree, &format!("workflows/{key}/workflow.json"))?;
+        Ok(text)
+    }
+
+    /// `workflow.json` of `key` as tagged for `version`.
+    pub fn version(&self, key: &str, version: &str) -> Result<Option<String>, RepoError> {
+        let git = self.open()?;
+        let commit = match git.find_reference(&format!("refs/tags/{key}/v{version}")) {
+            Ok(r) => r.peel_to_commit()?,
+            Err(e) if e.code() == ErrorCode::NotFound || e.code() == ErrorCode::InvalidSpec => {
+                return Ok(None)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let tree = commit.tree()?;
+        let text = read_text(&git, &tree, &format!("workflows/{key}/workflow.json"))?;
+        Ok(text)
+    }
+
+    /// The version history of `key`, oldest first.
+    pub fn versions(&self, key: &str) -> Result<Vec<VersionInfo>, RepoError> {
+        let git = self.open()?;
+        let prefix = format!("refs/tags/{key}/v");
+        let mut out = Vec::new();
+        for r in git.references_glob(&format!("{prefix}*"))? {
+            let r = r?;
+            let Some(version) = r
+                .name()
+                .ok()
+                .and_then(|n| n.strip_prefix(&prefix))
+                .map(String::from)
+            else {
+                continue;
+            };
+            let commit = r.peel_to_commit()?;
+            let message = match r.peel(ObjectType::Tag).ok().and_then(|o| o.into_tag().ok()) {
+                Some(tag) => tag.message().ok().flatten().unwrap_or_default().to_string(),
+                None => commit.message().unwrap_or_default().to_string(),
+            };
+            out.push(VersionInfo {
+                tag: format!("{key}/v{version}"),
+                version,
+                author: commit.author().name().unwrap_or_default().to_string(),
+                approver: commit.committer().name().unwrap_or_default().to_string(),
+                date: fsutil::rfc3339(commit.time().seconds()),
+                note: note_of(&message),
+                commit: commit.id().to_string(),
+            });
+        }
+        out.sort_by_key(|v| semver_key(&v.version));
+        Ok(out)
+    }
+
+    /// Publication request id → published version, from the commit trailers on `main`.
+    pub fn published_requests(&self) -> Result<HashMap<String, Published>, RepoError> {
+        let git = self.open()?;
+        let mut out = HashMap::new();
+        for oid in first_parent_history(&git)? {
+            let commit = git.find_commit(oid)?;
+            let message = commit.message().unwrap_or_default();
+            if let (Some(id), Some(key), Some(version)) = (
+                trailer(message, "Fachwerk-Antrag"),
+                trailer(message, "Fachwerk-Ablauf"),
+                trailer(message, "Fachwerk-Version"),
+            ) {
+                let p = Published {
+                    version: version.into(),
+                    commit: oid.to_string(),
+                    tag: format!("{key}/v{version}"),
+                };
+                out.insert(id.to_string(), p);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Publishes one version: one commit on `main` and an annotated tag. Fails with
+    /// [`RepoError::Outdated`] if the latest version of the workflow is not `base_version` or
+    /// the tag exists, and with [`RepoError::Conflict`] if `main` moved meanwhile.
+    pub fn publish(&self, p: &Publish<'_>) -> Result<Published, RepoError> {
+        let git = self.open()?;
+        let w = p.workflow;
+        if !valid_key(&w.key) {
+            return Err(anyhow::anyhow!("invalid workflow key {:?}", w.key).into());
+        }
+        let head = main_commit(&git)?;
+        let base_tree = head.as_ref().map(|c| c.tree()).transpose()?;
+        let dir = format!("workflows/{}", w.key);
+        let current = match &base_tree {
+            Some(t) => read_text(&git, t, &format!("{dir}/workflow.json"))?
+                .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+                .and_then(|v| v["version"].as_str().map(String::from)),
+            None => None,
+        };
+        if current.as_deref() != p.base_version {
+            return Err(RepoError::Outdated(match (&current, p.base_version) {
+                (Some(c), Some(b)) => format!(
+                    "Der Antrag wurde gegen Version {b} berechnet, inzwischen ist Version {c} von „{}“ veröffentlicht. Bitte den Entwurf aktualisieren und neu beantragen.",
+                    w.key
+                ),
+                (Some(c), None) => format!("Einen Ablauf „{}“ gibt es inzwischen (Version {c}). Bitte neu beantragen.", w.key),
+                (None, _) => format!("Der Ablauf „{}“ ist nicht mehr im Katalog. Bitte neu beantragen.", w.key),
+            }));
+        }
+        let tag = format!("{}/v{}", w.key, w.version);
+        let tag_ref = format!("refs/tags/{tag}");
+        if git.find_reference(&tag_ref).is_ok() {
+            return Err(RepoError::Outdated(format!(
+                "Version {} von „{}“ ist bereits veröffentlicht.",
+                w.version, w.key
+            )));
+        }
+
+        let date = fsutil::date(fsutil::unix_now());
+        let note = normalize_note(p.note);
+        let shown_note = if note == NO_NOTE { "" } else { note.as_str() };
+        let entry = |heading: String| render::ChangelogEntry {
+            heading,
+            date: &date,
+            requester: p.requester,
+            approver: p.approver,
+            note: shown_note,
+            changes: p.changes,
+        };
+        let old = |path: &str| -> Result<Option<String>, git2::Error> {
+            match &base_tree {
+                Some(t) => read_text(&git, t, path),
+                None => Ok(None),
+            }
+        };
+        let wf_changelog = render::prepend_changelog(
+            old(&format!("{dir}/CHANGELOG.md"))?.as_deref(),
+            &format!("Änderungen: {}", w.name),
+            &entry(w.version.clone()),
+        );
+        let root_changelog = render::prepend_changelog(
+            old("CHANGELOG.md")?.as_deref(),
+            "Änderungen im Katalog",
+            &entry(format!("{} {}", w.name, w.version)),
+        );
+        let readme = render::workflow_readme(
+            w,
+            &render::VersionNote {
+                version: &w.version,
+                date: &date,
+                note: shown_note,
+                changes: p.changes,
+            },
+        );
+
+        let mut catalogue = match &base_tree {
+            Some(t) => entries(&git, t)?,
+            None => Vec::new(),
+        };
+        catalogue.retain(|e| e.key != w.key);
+        catalogue.push(Entry {
+            key: w.key.clone(),
+            name: w.name.clone(),
+            version: w.version.clone(),
+            description: w.description.clone(),
+        });
+        catalogue.sort_by(|a, b| a.key.cmp(&b.key));
+
+        let files = [
+            (format!("{dir}/workflow.json"), Some(to_canonical_json(w))),
+            (format!("{dir}/workflow.bpmn"), bpmn_for(w)),
+            (format!("{dir}/README.md"), Some(readme)),
+            (format!("{dir}/CHANGELOG.md"), Some(wf_changelog)),
+            ("CHANGELOG.md".to_string(), Some(root_changelog)),
+            (
+                "README.md".to_string(),
+                Some(render::catalogue_readme(&self.meta, &catalogue)),
+            ),
+            (
+                "publiccode.yml".to_string(),
+                Some(render::publiccode(&self.meta, &catalogue, &date)),
+            ),
+        ];
+        let files: Vec<(&str, Option<String>)> =
+            files.iter().map(|(p, c)| (p.as_str(), c.clone())).collect();
+        let tree = git.find_tree(write_files(&git, base_tree.as_ref(), &files)?)?;
+
+        let mut message = format!("{} {}: {}\n\n{note}\n\n", w.key, w.version, w.name);
+        if !p.changes.is_empty() {
+            message.push_str("Änderungen:\n");
+            for c in p.changes {
+                message.push_str(&format!("- {}\n", c.replace('\n', " ")));
+            }
+            message.push('\n');
+        }
+        message.push_str(&format!(
+            "Fachwerk-Ablauf: {}\nFachwerk-Version: {}\n",
+            w.key, w.version
+        ));
+        message.push_str(&format!(
+            "Beantragt-von: {}\nFreigegeben-von: {}\n",
+            p.requester, p.approver
+        ));
+        if let Some(id) = p.publication_id {
+            message.push_str(&format!("Fachwerk-Antrag: {id}\n"));
+        }
+
+        let (author, committer) = (ident(p.requester)?, ident(p.approver)?);
+        let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
+        let commit = git.commit(None, &author, &committer, &message, &tree, &parents)?;
+        let tag_oid = git.tag_annotation_create(
+            &tag,
+            &git.find_object(commit, Some(ObjectType::Commit))?,
+            &committer,
+            &message,
+        )?;
+
+        let reflog = format!("Fachwerk: {tag} veröffentlicht");
+        let moved = match &head {
+            Some(h) => git.reference_matching(MAIN, commit, true, h.id(), &reflog),
+            None => git.reference(MAIN, commit, false, &reflog),
+        };
+        if let Err(e) = moved {
+            return Err(match e.code() {
+                ErrorCode::Modified | ErrorCode::Exists | ErrorCode::Locked => RepoError::Conflict(
+                    "Der Katalog wurde gleichzeitig geändert; bitte erneut versuchen.".into(),
+                ),
+                _ => e.into(),
+            });
+        }
+        // `main` has moved; a crash before the next line is repaired at the next start.
+        git.reference(&tag_ref, tag_oid, false, &reflog)?;
+        Ok(Published {
+            version: w.version.clone(),
+            commit: commit.to_string(),
+            tag,
+        })
+    }
+}
+
+/// BPMN 2.0 (with diagram) of a workflow for `workflow.bpmn`.
+pub fn bpmn_for(w: &Workflow) -> Option<String> {
+    Some(fachwerk_shared::bpmn::to_bpmn(w))
+}
+
+/// Workflow keys are folder and tag names: lowercase letters, digits and '-' (and not
+/// `validate`, which names the route `/api/workflows/validate`).
+pub fn valid_key(key: &str) -> bool {
+    key != "validate"
+        && !key.is_empty()
+        && key.len() <= 64
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !key.starts_with('-')
+        && !key.ends_with('-')
+}

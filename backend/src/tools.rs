@@ -1,0 +1,98 @@
+//! Command-line tools over workflow files: diff, BPMN export/import, Probelauf.
+//! Exit codes follow the CLI convention: 0 = nothing to report, 1 = findings/changes/refusal,
+//! 2 = bad input.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use fachwerk_shared::diff::{diff, Impact, LayoutChange, WorkflowDiff};
+use fachwerk_shared::{parse_workflow, Workflow};
+
+/// Output format of the tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Reads and parses a workflow file, printing a precise error on failure.
+pub fn read_workflow(path: &Path) -> Result<Workflow, ExitCode> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("{}: cannot read: {e}", path.display());
+        ExitCode::from(2)
+    })?;
+    parse_workflow(&text).map_err(|e| {
+        eprintln!("{}:{}:{}: not a workflow at `{}`: {}", path.display(), e.line, e.column, e.path, e.message);
+        ExitCode::from(2)
+    })
+}
+
+/// `fachwerk diff OLD NEW`: exit 0 without content changes, 1 with content changes.
+pub fn diff_workflows(old: &Workflow, new: &Workflow, format: Format) -> ExitCode {
+    let d = diff(old, new);
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default()),
+        Format::Text => print_diff(old, new, &d),
+    }
+    if d.has_content_changes() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_diff(old: &Workflow, new: &Workflow, d: &WorkflowDiff) {
+    let next = d.bump.apply(&old.version).unwrap_or_else(|| "?".into());
+    println!("{} {} → {}: {} inhaltliche Änderungen, {} Layout-Änderungen", new.key, old.version, new.version, d.changes.len(), d.layout.len());
+    println!("Vorschlag: {} → Version {next}", d.bump.name_de());
+    for c in &d.changes {
+        let mark = match c.impact {
+            Impact::Breaking => "!",
+            Impact::Feature => "+",
+            Impact::Fix => "~",
+        };
+        println!("  {mark} {}", c.message_de);
+    }
+    if !d.layout.is_empty() {
+        println!("  Layout (nicht inhaltlich):");
+        for l in &d.layout {
+            match l {
+                LayoutChange::BlockMoved { block, .. } => println!("    · „{}“ verschoben", new.block_label(block)),
+                LayoutChange::BlockResized { block, .. } => println!("    · „{}“ in der Größe geändert", new.block_label(block)),
+                LayoutChange::EdgeWaypointsChanged { edge, .. } => println!("    · Verbindung {edge} anders geführt"),
+            }
+        }
+    }
+}
+
+/// `fachwerk import FILE.bpmn`: exit 0 when imported (notes or not), 2 when the file is refused.
+pub fn import_bpmn(path: &Path, format: Format) -> ExitCode {
+    let xml = match std::fs::read_to_string(path) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("{}: cannot read: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    match fachwerk_shared::bpmn::from_bpmn(&xml) {
+        Ok((w, notes)) => {
+            match format {
+                Format::Json => {
+                    let out = serde_json::json!({ "workflow": w, "notes": notes });
+                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                }
+                Format::Text => {
+                    print!("{}", fachwerk_shared::to_canonical_json(&w));
+                    for n in &notes {
+                        eprintln!("{}:{}: Hinweis zu {} „{}“: {}", path.display(), n.line, n.element_type, n.element_id, n.message_de);
+                    }
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: {}", path.display(), e.message_de());
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,399 @@
+//! Authorisation matrix: every route × {anonymous, editor (owner), reviewer, admin, other
+//! editor} → expected status. Each case gets fresh fixtures so cases do not interfere, and the
+//! table must list exactly the routes of the OpenAPI document.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::body::Body;
+use axum::http::{header, Method, Request};
+use common::{workflow, Env, Users};
+use serde_json::json;
+
+#[derive(Clone, Copy, Debug)]
+enum Fixture {
+    None,
+    /// A draft of the editor, not under review.
+    Draft,
+    /// A draft of the editor with a pending publication request.
+    DraftUnderReview,
+    /// A pending publication request of the editor (new workflow).
+    Publication,
+    /// A fresh user account.
+    User,
+}
+
+#[derive(Clone, Copy)]
+enum Payload {
+    Empty,
+    Workflow,
+    Json(&'static str),
+    /// `{"draftId": <fixture draft>}`.
+    DraftRef,
+    /// A new user with a unique name.
+    NewUser,
+}
+
+struct Row {
+    method: Method,
+    path: &'static str,
+    fixture: Fixture,
+    payload: Payload,
+    /// anonymous, editor (owner), reviewer, admin, other editor
+    expect: [u16; 5],
+}
+
+const CALLERS: [&str; 5] = ["anonymous", "editor", "reviewer", "admin", "other editor"];
+
+fn row(
+    method: Method,
+    path: &'static str,
+    fixture: Fixture,
+    payload: Payload,
+    expect: [u16; 5],
+) -> Row {
+    Row {
+        method,
+        path,
+        fixture,
+        payload,
+        expect,
+    }
+}
+
+fn table() -> Vec<Row> {
+    use Fixture as F;
+    use Payload as P;
+    let (get, post, put, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
+    vec![
+        row(
+            get.clone(),
+            "/api/health",
+            F::None,
+            P::Empty,
+            [200, 200, 200, 200, 200],
+        ),
+        row(
+            get.clone(),
+            "/api/openapi.json",
+            F::None,
+            P::Empty,
+            [200, 200, 200, 200, 200],
+        ),
+        row(
+            post.clone(),
+            "/api/workflows/validate",
+            F::None,
+            P::Workflow,
+            [200, 200, 200, 200, 200],
+        ),
+        row(
+            get.clone(),
+            "/api/workflows",
+            F::None,
+            P::Empty,
+            [200, 200, 200, 200, 200],
+        ),
+        row(
+            get.clone(),
+            "/api/workflows/{key}",
+            F::None,
+            P::Empty,
+            [200, 200, 200, 200, 200],
+        ),
+        row(
+            get.clone(),
+            "/api/workflows/{key}/versions",
+            F::None,
+            P::Empty,
+            [200, 200, 200, 200, 200],
+        ),
+        row(
+            get.clone(),
+            "/api/workflows/{key}/versions/{version}",
+            F::None,
+            P::Empty,
+            [200, 200, 200, 200, 200],
+        ),
+        row(
+            post.clone(),
+            "/api/session",
+            F::None,
+            P::Json(r#"{"username":"erika","password":"falsch-falsch"}"#),
+            [401, 401, 401, 401, 401],
+        ),
+        row(
+            get.clone(),
+            "/api/session",
+            F::None,
+            P::Empty,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            delete.clone(),
+            "/api/session",
+            F::None,
+            P::Empty,
+            [401, 204, 204, 204, 204],
+        ),
+        row(
+            post.clone(),
+            "/api/tokens",
+            F::None,
+            P::Json(r#"{"label":"x"}"#),
+            [401, 201, 201, 201, 201],
+        ),
+        row(
+            get.clone(),
+            "/api/remote",
+            F::None,
+            P::Empty,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            get.clone(),
+            "/api/drafts",
+            F::None,
+            P::Empty,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            post.clone(),
+            "/api/drafts",
+            F::None,
+            P::Workflow,
+            [401, 201, 403, 201, 201],
+        ),
+        row(
+            get.clone(),
+            "/api/drafts/{id}",
+            F::Draft,
+            P::Empty,
+            [401, 200, 403, 403, 403],
+        ),
+        row(
+            get.clone(),
+            "/api/drafts/{id}",
+            F::DraftUnderReview,
+            P::Empty,
+            [401, 200, 200, 200, 403],
+        ),
+        row(
+            put.clone(),
+            "/api/drafts/{id}",
+            F::Draft,
+            P::Workflow,
+            [401, 200, 403, 403, 403],
+        ),
+        row(
+            delete.clone(),
+            "/api/drafts/{id}",
+            F::Draft,
+            P::Empty,
+            [401, 204, 403, 403, 403],
+        ),
+        row(
+            get.clone(),
+            "/api/publications",
+            F::None,
+            P::Empty,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            post.clone(),
+            "/api/publications",
+            F::Draft,
+            P::DraftRef,
+            [401, 201, 403, 403, 403],
+        ),
+        row(
+            get.clone(),
+            "/api/publications/{id}",
+            F::Publication,
+            P::Empty,
+            [401, 200, 200, 200, 403],
+        ),
+        row(
+            post.clone(),
+            "/api/publications/{id}/approve",
+            F::Publication,
+            P::Empty,
+            [401, 403, 200, 200, 403],
+        ),
+        row(
+            post.clone(),
+            "/api/publications/{id}/reject",
+            F::Publication,
+            P::Json(r#"{"comment":"Nein."}"#),
+            [401, 403, 200, 200, 403],
+        ),
+        row(
+            get.clone(),
+            "/api/users",
+            F::None,
+            P::Empty,
+            [401, 403, 403, 200, 403],
+        ),
+        row(
+            post.clone(),
+            "/api/users",
+            F::None,
+            P::NewUser,
+            [401, 403, 403, 201, 403],
+        ),
+        row(
+            delete.clone(),
+            "/api/users/{name}",
+            F::User,
+            P::Empty,
+            [401, 403, 403, 204, 403],
+        ),
+    ]
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}{}", COUNTER.fetch_add(1, Ordering::SeqCst))
+}
+
+/// Fixture values substituted into the path.
+#[derive(Default)]
+struct Made {
+    id: String,
+    draft: String,
+    name: String,
+}
+
+async fn make(env: &Env, u: &Users, fixture: Fixture) -> Made {
+    let mut m = Made::default();
+    match fixture {
+        Fixture::None => {}
+        Fixture::Draft => {
+            m.draft = env
+                .draft(&u.editor, &workflow(&unique("entwurf-"), "x"))
+                .await;
+            m.id = m.draft.clone();
+        }
+        Fixture::DraftUnderReview | Fixture::Publication => {
+            m.draft = env
+                .draft(&u.editor, &workflow(&unique("antrag-"), "x"))
+                .await;
+            let r = env.request(&u.editor, &m.draft, "").await;
+            assert_eq!(r.status, 201, "{}", r.text);
+            let publication = r.json()["id"].as_str().unwrap().to_string();
+            m.id = if matches!(fixture, Fixture::Publication) {
+                publication
+            } else {
+                m.draft.clone()
+            };
+        }
+        Fixture::User => {
+            m.name = unique("konto");
+            env.state
+                .users
+                .add(
+                    &m.name,
+                    fachwerk_backend::users::Role::Editor,
+                    Some(common::PASSWORD),
+                )
+                .unwrap();
+        }
+    }
+    m
+}
+
+#[tokio::test]
+async fn every_route_for_every_kind_of_caller() {
+    let env = Env::new();
+    let u = env.users();
+    env.publish(&u.editor, &u.reviewer, &workflow("matrix", "x"), "")
+        .await;
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for r in table() {
+        for (i, caller) in CALLERS.iter().enumerate() {
+            // Fresh tokens: logging out or deleting must not affect later cases.
+            let token = match i {
+                0 => None,
+                1 => Some(env.token("erika", fachwerk_backend::users::Role::Editor)),
+                2 => Some(env.token("rudi", fachwerk_backend::users::Role::Reviewer)),
+                3 => Some(env.token("admin", fachwerk_backend::users::Role::Admin)),
+                _ => Some(env.token("otto", fachwerk_backend::users::Role::Editor)),
+            };
+            let m = make(&env, &u, r.fixture).await;
+            let uri = r
+                .path
+                .replace("{id}", &m.id)
+                .replace("{key}", "matrix")
+                .replace("{version}", "1.0.0")
+                .replace("{name}", &m.name);
+            let body = match r.payload {
+                Payload::Empty => None,
+                Payload::Workflow => Some(workflow(&unique("neu-"), "x")),
+                Payload::Json(j) => Some(j.to_string()),
+                Payload::DraftRef => Some(json!({ "draftId": m.draft, "note": "" }).to_string()),
+                Payload::NewUser => {
+                    Some(json!({ "name": unique("neu"), "role": "editor" }).to_string())
+                }
+            };
+            let mut req = Request::builder().method(r.method.clone()).uri(&uri);
+            if let Some(t) = &token {
+                req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+            }
+            if body.is_some() {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+            }
+            if r.method == Method::PUT {
+                req = req.header(header::IF_MATCH, "\"1\"");
+            }
+            let res = common::send(
+                &env.app,
+                req.body(body.map(Body::from).unwrap_or_else(Body::empty))
+                    .unwrap(),
+            )
+            .await;
+            cases += 1;
+            if res.status.as_u16() != r.expect[i] {
+                failures.push(format!(
+                    "{} {} ({:?}) as {caller}: expected {}, got {} {}",
+                    r.method, r.path, r.fixture, r.expect[i], res.status, res.text
+                ));
+            }
+            if res.status.as_u16() >= 400 {
+                assert_eq!(
+                    res.header("content-type"),
+                    "application/problem+json",
+                    "{} {}",
+                    r.method,
+                    r.path
+                );
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_matrix_covers_every_documented_route() {
+    let doc = serde_json::to_value(fachwerk_backend::openapi::document()).unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    let tested: BTreeSet<(String, String)> = table()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+    assert_eq!(documented, tested);
+}

@@ -1,0 +1,410 @@
+//! Crash safety: the real `fachwerk serve` binary gets a burst of draft saves and
+//! publications, is killed with SIGKILL in the middle, and restarted on the same data
+//! directory. Every acknowledged (2xx) write must be there, and `git fsck` must be clean.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const ADMIN_PASSWORD: &str = "admin-passwort-dauer";
+const PASSWORD: &str = "passwort-dauer-test";
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+    fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// A minimal HTTP/1.1 client (one request per connection).
+async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, String)],
+    body: Option<String>,
+) -> std::io::Result<Reply> {
+    let fut = async {
+        let mut s = tokio::net::TcpStream::connect(addr).await?;
+        let body = body.unwrap_or_default();
+        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+        if !body.is_empty() {
+            req.push_str("Content-Type: application/json\r\n");
+        }
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        req.push_str(&body);
+        s.write_all(req.as_bytes()).await?;
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).await?;
+        parse(&raw).ok_or_else(|| std::io::Error::other("incomplete response"))
+    };
+    tokio::time::timeout(Duration::from_secs(60), fut)
+        .await
+        .map_err(|_| std::io::Error::other("timeout"))?
+}
+
+fn parse(raw: &[u8]) -> Option<Reply> {
+    let text = String::from_utf8_lossy(raw);
+    let (head, rest) = text.split_once("\r\n\r\n")?;
+    let mut lines = head.lines();
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let get = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let body = if get("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        let mut out = String::new();
+        let mut rest = rest;
+        loop {
+            let (size, after) = rest.split_once("\r\n")?;
+            let n = usize::from_str_radix(size.trim(), 16).ok()?;
+            if n == 0 {
+                break;
+            }
+            out.push_str(after.get(..n)?);
+            rest = after.get(n + 2..)?;
+        }
+        out
+    } else {
+        let len: usize = get("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(rest.len());
+        if rest.len() < len {
+            return None; // cut off: not acknowledged
+        }
+        rest[..len].to_string()
+    };
+    Some(Reply {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn free_addr() -> SocketAddr {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap()
+}
+
+fn start(data: &Path, log: &Path) -> (Child, SocketAddr) {
+    let addr = free_addr();
+    let out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_fachwerk"))
+        .args([
+            "serve",
+            "--addr",
+            &addr.to_string(),
+            "--data",
+            data.to_str().unwrap(),
+            "--dist",
+            "/nonexistent",
+        ])
+        .env("FACHWERK_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("RUST_LOG", "warn")
+        .stdout(out)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    (child, addr)
+}
+
+async fn wait_ready(addr: SocketAddr) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        if let Ok(r) = http(addr, "GET", "/api/health", &[], None).await {
+            if r.status == 200 {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("server did not come up on {addr}");
+}
+
+/// Logs in and returns a bearer token.
+async fn token_for(addr: SocketAddr, user: &str, password: &str) -> String {
+    let r = http(
+        addr,
+        "POST",
+        "/api/session",
+        &[],
+        Some(json!({ "username": user, "password": password }).to_string()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cookie = r
+        .headers
+        .iter()
+        .filter(|(k, _)| k == "set-cookie")
+        .map(|(_, v)| v.split(';').next().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let csrf = r.json()["csrfToken"].as_str().unwrap().to_string();
+    let h = [("Cookie", cookie), ("X-CSRF-Token", csrf)];
+    let r = http(addr, "POST", "/api/tokens", &h, Some("{}".into()))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()["token"].as_str().unwrap().to_string()
+}
+
+fn bearer(t: &str) -> (&'static str, String) {
+    ("Authorization", format!("Bearer {t}"))
+}
+
+#[derive(Default)]
+struct Acked {
+    /// draft id → (revision, description) of the last acknowledged save.
+    drafts: Vec<(String, u64, String)>,
+    /// (publication id, key) of acknowledged approvals.
+    published: Vec<(String, String)>,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn acknowledged_writes_survive_kill_9() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let log = tmp.path().join("stdout.log");
+    let (mut server, addr) = start(&data, &log);
+    wait_ready(addr).await;
+
+    let admin = token_for(addr, "admin", ADMIN_PASSWORD).await;
+    for (name, role) in [("erika", "editor"), ("rudi", "reviewer")] {
+        let r = http(
+            addr,
+            "POST",
+            "/api/users",
+            &[bearer(&admin)],
+            Some(json!({ "name": name, "role": role, "password": PASSWORD }).to_string()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    let editor = token_for(addr, "erika", PASSWORD).await;
+    let reviewer = token_for(addr, "rudi", PASSWORD).await;
+
+    let acked = Arc::new(Mutex::new(Acked::default()));
+    let mut tasks = Vec::new();
+    // Draft savers: create a draft, then save it again and again with If-Match.
+    for t in 0..4 {
+        let (acked, editor) = (acked.clone(), editor.clone());
+        tasks.push(tokio::spawn(async move {
+            let body = common::workflow(&format!("entwurf-{t}"), "0");
+            let Ok(r) = http(addr, "POST", "/api/drafts", &[bearer(&editor)], Some(body)).await
+            else {
+                return;
+            };
+            if !r.ok() {
+                return;
+            }
+            let id = r.json()["id"].as_str().unwrap().to_string();
+            let mut rev = r.json()["revision"].as_u64().unwrap();
+            acked
+                .lock()
+                .unwrap()
+                .drafts
+                .push((id.clone(), rev, "0".into()));
+            for n in 1.. {
+                let description = format!("{t}-{n}");
+                let h = [bearer(&editor), ("If-Match", format!("\"{rev}\""))];
+                let body = common::workflow(&format!("entwurf-{t}"), &description);
+                match http(addr, "PUT", &format!("/api/drafts/{id}"), &h, Some(body)).await {
+                    Ok(r) if r.ok() => {
+                        rev = r.json()["revision"].as_u64().unwrap();
+                        let mut a = acked.lock().unwrap();
+                        let entry = a.drafts.iter_mut().find(|d| d.0 == id).unwrap();
+                        *entry = (id.clone(), rev, description);
+                    }
+                    Ok(r) => panic!("unexpected {}: {}", r.status, r.body),
+                    Err(_) => return, // the server is gone
+                }
+            }
+        }));
+    }
+    // Publishers: new workflows, requested by the editor, approved by the reviewer.
+    for t in 0..2 {
+        let (acked, editor, reviewer) = (acked.clone(), editor.clone(), reviewer.clone());
+        tasks.push(tokio::spawn(async move {
+            for i in 0.. {
+                let key = format!("dauer-{t}-{i}");
+                let Ok(r) = http(
+                    addr,
+                    "POST",
+                    "/api/drafts",
+                    &[bearer(&editor)],
+                    Some(common::workflow(&key, "x")),
+                )
+                .await
+                else {
+                    return;
+                };
+                let draft = r.json()["id"].as_str().unwrap_or_default().to_string();
+                let body = json!({ "draftId": draft, "note": "Dauertest" }).to_string();
+                let Ok(r) = http(
+                    addr,
+                    "POST",
+                    "/api/publications",
+                    &[bearer(&editor)],
+                    Some(body),
+                )
+                .await
+                else {
+                    return;
+                };
+                let id = r.json()["id"].as_str().unwrap_or_default().to_string();
+                match http(
+                    addr,
+                    "POST",
+                    &format!("/api/publications/{id}/approve"),
+                    &[bearer(&reviewer)],
+                    Some("{}".into()),
+                )
+                .await
+                {
+                    Ok(r) if r.ok() => acked.lock().unwrap().published.push((id, key)),
+                    Ok(r) => panic!("unexpected {}: {}", r.status, r.body),
+                    Err(_) => return,
+                }
+            }
+        }));
+    }
+    // Let the burst run until enough has been acknowledged, then pull the plug.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let enough = {
+            let a = acked.lock().unwrap();
+            a.published.len() >= 3 && a.drafts.iter().map(|d| d.1).sum::<u64>() >= 20
+        };
+        if enough || Instant::now() > deadline {
+            break;
+        }
+    }
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let acked = Arc::try_unwrap(acked).ok().unwrap().into_inner().unwrap();
+    let saves: u64 = acked.drafts.iter().map(|d| d.1).sum();
+    eprintln!(
+        "acknowledged before the kill: {} drafts with {saves} revisions, {} publications",
+        acked.drafts.len(),
+        acked.published.len()
+    );
+    assert!(
+        !acked.published.is_empty() && !acked.drafts.is_empty(),
+        "the burst acknowledged nothing"
+    );
+
+    // Restart on the same data directory: everything acknowledged is there.
+    let (mut server, addr) = start(&data, &log);
+    wait_ready(addr).await;
+    for (id, rev, description) in &acked.drafts {
+        let r = http(
+            addr,
+            "GET",
+            &format!("/api/drafts/{id}"),
+            &[bearer(&editor)],
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 200, "draft {id}: {}", r.body);
+        let stored = r.json()["revision"].as_u64().unwrap();
+        // The save in flight at the kill may have landed without being acknowledged.
+        assert!(
+            stored == *rev || stored == rev + 1,
+            "draft {id}: acknowledged revision {rev}, stored {stored}"
+        );
+        if stored == *rev {
+            assert_eq!(r.json()["workflow"]["description"], description.as_str());
+        }
+    }
+    for (id, key) in &acked.published {
+        let r = http(
+            addr,
+            "GET",
+            &format!("/api/workflows/{key}/versions/1.0.0"),
+            &[],
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 200, "{key}: {}", r.body);
+        let r = http(
+            addr,
+            "GET",
+            &format!("/api/publications/{id}"),
+            &[bearer(&editor)],
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.json()["status"], "published", "{key}");
+    }
+    // Every version on main has its tag (a tag lost in the kill is repaired at start).
+    let catalog = data.join("catalog.git");
+    let versions: usize = common::git(&[
+        "--git-dir",
+        catalog.to_str().unwrap(),
+        "rev-list",
+        "--count",
+        "main",
+    ])
+    .trim()
+    .parse()
+    .unwrap();
+    let tags = common::git(&["--git-dir", catalog.to_str().unwrap(), "tag", "--list"])
+        .lines()
+        .count();
+    assert_eq!(
+        tags,
+        versions - 1,
+        "one tag per commit after the initial one"
+    );
+    common::assert_fsck_clean(&catalog);
+    let leftovers: Vec<_> = std::fs::read_dir(data.join("drafts"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files were not cleaned up");
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    // The bootstrap admin was announced once, never again.
+    let out = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(out.matches("Anmeldung: admin").count(), 1, "{out}");
+}

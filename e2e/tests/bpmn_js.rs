@@ -1,0 +1,165 @@
+//! Imports every template's BPMN export into the bpmn-js Modeler (the canvas of Camunda
+//! Modeler) in headless Chromium: zero import warnings, no page errors, and exactly one shape
+//! per block. Block shapes are recognised by their id prefix `Block_` (helper elements of the
+//! mapping are `Helper_…`, see `fachwerk_shared::bpmn`).
+//!
+//! Needs `/usr/bin/chromium`, `/usr/bin/chromedriver` (or CHROMIUM / CHROMEDRIVER) and bpmn-js in
+//! `<workspace>/.tools/node/node_modules`. It does not need the Fachwerk app (no FACHWERK_DIST):
+//! it serves `e2e/interop/` at `/` and `.tools/node/node_modules/` at `/node_modules/` itself and
+//! starts its own chromedriver, like `fachwerk_e2e::Session` does for the app.
+#![allow(clippy::unwrap_used)]
+
+use std::net::TcpListener;
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use fachwerk_e2e::thirtyfour::prelude::*;
+use fachwerk_e2e::thirtyfour::ChromiumLikeCapabilities;
+use fachwerk_shared::bpmn::to_bpmn;
+use fachwerk_shared::{parse_workflow, Workflow};
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn content_type(p: &Path) -> &'static str {
+    match p.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "eot" => "application/vnd.ms-fontobject",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Static files from two roots; refuses anything but plain relative path segments.
+async fn serve(uri: Uri) -> Response {
+    let root = workspace();
+    let path = uri.path().trim_start_matches('/');
+    let (base, rest) = match path.strip_prefix("node_modules/") {
+        Some(rest) => (root.join(".tools/node/node_modules"), rest),
+        None => (root.join("e2e/interop"), path),
+    };
+    let rel = Path::new(rest);
+    if rest.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match tokio::fs::read(base.join(rel)).await {
+        Ok(bytes) => ([(header::CONTENT_TYPE, content_type(rel))], bytes).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn wait_for_port(port: u16) {
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("chromedriver did not start listening on port {port}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn templates_import_into_bpmn_js_without_warnings() {
+    let root = workspace();
+    assert!(
+        root.join(".tools/node/node_modules/bpmn-js/dist/bpmn-modeler.development.js").is_file(),
+        "bpmn-js missing: npm install --prefix .tools/node bpmn-js@18.31.1"
+    );
+    let mut workflows: Vec<(String, Workflow)> = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("workflows"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files.push(root.join("shared/tests/fixtures/bpmn/alle-bausteine.json"));
+    for f in files {
+        let w = parse_workflow(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        workflows.push((f.file_stem().unwrap().to_string_lossy().to_string(), w));
+    }
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, Router::new().fallback(serve)).await;
+    });
+
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let chromedriver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let _chromedriver = tokio::process::Command::new(&chromedriver_bin)
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {chromedriver_bin}: {e}"));
+    wait_for_port(port).await;
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = DesiredCapabilities::chrome();
+    for arg in [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,1000",
+    ] {
+        caps.add_arg(arg).unwrap();
+    }
+    caps.add_arg(&format!("--user-data-dir={}", profile.path().display())).unwrap();
+    if let Ok(bin) = std::env::var("CHROMIUM") {
+        caps.set_binary(&bin).unwrap();
+    }
+    let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps).await.unwrap();
+    driver.set_script_timeout(Duration::from_secs(60)).await.unwrap();
+
+    let mut failures = Vec::new();
+    for (name, w) in &workflows {
+        driver.goto(format!("http://{addr}/bpmn-js.html")).await.unwrap();
+        let mut ready = false;
+        for _ in 0..200 {
+            if driver.execute("return window.__ready === true;", Vec::new()).await.unwrap().json() == &serde_json::Value::Bool(true) {
+                ready = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(ready, "bpmn-js page did not load");
+        let xml = to_bpmn(w);
+        let ret = driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; window.importXml(arguments[0]).then(done, (e) => done({ error: String(e) }));",
+                vec![serde_json::Value::String(xml)],
+            )
+            .await
+            .unwrap();
+        let r = ret.json().clone();
+        let errors = driver.execute("return (window.__errors || []).map(String);", Vec::new()).await.unwrap().json().clone();
+        let warnings = r["warnings"].as_array().cloned().unwrap_or_default();
+        let blocks = r["blockShapeCount"].as_u64().unwrap_or(0);
+        eprintln!("{name}: {} blocks, bpmn-js: {r}", w.blocks.len());
+        if !r["error"].is_null() || !warnings.is_empty() || blocks != w.blocks.len() as u64 || errors.as_array().is_some_and(|e| !e.is_empty()) {
+            failures.push(format!("{name}: {r} page errors {errors}"));
+        }
+        if std::env::var_os("FACHWERK_E2E_OUT").is_some() {
+            let _ = driver.screenshot(&fachwerk_e2e::out_dir().join(format!("bpmn-js-{name}.png"))).await;
+        }
+    }
+    driver.quit().await.unwrap();
+    server.abort();
+    assert!(failures.is_empty(), "bpmn-js import problems:\n{}", failures.join("\n"));
+}
