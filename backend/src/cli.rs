@@ -8,8 +8,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use fachwerk_shared::{parse_workflow, validate, Finding, Severity};
 
 use crate::config::{AppState, Config};
-use crate::tools::{self, Format};
 use crate::repo::push::redact;
+use crate::tools::{self, Format};
 use crate::users::{HashCost, Role, UserStore};
 
 #[derive(Parser)]
@@ -108,7 +108,6 @@ enum UserCommand {
     },
 }
 
-
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -150,7 +149,10 @@ pub fn main() -> ExitCode {
 
 fn diff_command(repo: Option<&std::path::Path>, args: &[String], format: Format) -> ExitCode {
     let (old, new) = match (repo, args) {
-        (None, [a, b]) => match (tools::read_workflow(a.as_ref()), tools::read_workflow(b.as_ref())) {
+        (None, [a, b]) => match (
+            tools::read_workflow(a.as_ref()),
+            tools::read_workflow(b.as_ref()),
+        ) {
             (Ok(a), Ok(b)) => (a, b),
             (Err(code), _) | (_, Err(code)) => return code,
         },

@@ -8,6 +8,8 @@
 //!   publications/     one JSON file per publication request
 //!   users.json        accounts with argon2id password hashes
 //!   tokens.json       API tokens (SHA-256 hashes)
+//!   sources.json      template sources (other catalogues) and their last fetch
+//!   sources/<id>/     bare mirror of each source (id = hash of its URL)
 //! ```
 
 pub mod api;
@@ -20,6 +22,7 @@ pub mod fsutil;
 pub mod openapi;
 pub mod publications;
 pub mod repo;
+pub mod sources;
 pub mod tools;
 pub mod users;
 

@@ -27,7 +27,8 @@ use crate::auth::SESSION_COOKIE;
         (name = "Abläufe", description = "Der veröffentlichte Katalog"),
         (name = "Entwürfe", description = "Eigene Entwürfe"),
         (name = "Veröffentlichung", description = "Vier-Augen-Freigabe"),
-        (name = "Benutzer", description = "Verwaltung der Konten (Administration)")
+        (name = "Benutzer", description = "Verwaltung der Konten (Administration)"),
+        (name = "Vorlagen", description = "Vorlagenkataloge anderer Verwaltungen: Quellen, Übernahme, Aktualisierung")
     )
 )]
 struct ApiDoc;

@@ -22,7 +22,14 @@ pub fn read_workflow(path: &Path) -> Result<Workflow, ExitCode> {
         ExitCode::from(2)
     })?;
     parse_workflow(&text).map_err(|e| {
-        eprintln!("{}:{}:{}: not a workflow at `{}`: {}", path.display(), e.line, e.column, e.path, e.message);
+        eprintln!(
+            "{}:{}:{}: not a workflow at `{}`: {}",
+            path.display(),
+            e.line,
+            e.column,
+            e.path,
+            e.message
+        );
         ExitCode::from(2)
     })
 }
@@ -43,7 +50,14 @@ pub fn diff_workflows(old: &Workflow, new: &Workflow, format: Format) -> ExitCod
 
 fn print_diff(old: &Workflow, new: &Workflow, d: &WorkflowDiff) {
     let next = d.bump.apply(&old.version).unwrap_or_else(|| "?".into());
-    println!("{} {} → {}: {} inhaltliche Änderungen, {} Layout-Änderungen", new.key, old.version, new.version, d.changes.len(), d.layout.len());
+    println!(
+        "{} {} → {}: {} inhaltliche Änderungen, {} Layout-Änderungen",
+        new.key,
+        old.version,
+        new.version,
+        d.changes.len(),
+        d.layout.len()
+    );
     println!("Vorschlag: {} → Version {next}", d.bump.name_de());
     for c in &d.changes {
         let mark = match c.impact {
@@ -57,9 +71,15 @@ fn print_diff(old: &Workflow, new: &Workflow, d: &WorkflowDiff) {
         println!("  Layout (nicht inhaltlich):");
         for l in &d.layout {
             match l {
-                LayoutChange::BlockMoved { block, .. } => println!("    · „{}“ verschoben", new.block_label(block)),
-                LayoutChange::BlockResized { block, .. } => println!("    · „{}“ in der Größe geändert", new.block_label(block)),
-                LayoutChange::EdgeWaypointsChanged { edge, .. } => println!("    · Verbindung {edge} anders geführt"),
+                LayoutChange::BlockMoved { block, .. } => {
+                    println!("    · „{}“ verschoben", new.block_label(block))
+                }
+                LayoutChange::BlockResized { block, .. } => {
+                    println!("    · „{}“ in der Größe geändert", new.block_label(block))
+                }
+                LayoutChange::EdgeWaypointsChanged { edge, .. } => {
+                    println!("    · Verbindung {edge} anders geführt")
+                }
             }
         }
     }
@@ -84,7 +104,14 @@ pub fn import_bpmn(path: &Path, format: Format) -> ExitCode {
                 Format::Text => {
                     print!("{}", fachwerk_shared::to_canonical_json(&w));
                     for n in &notes {
-                        eprintln!("{}:{}: Hinweis zu {} „{}“: {}", path.display(), n.line, n.element_type, n.element_id, n.message_de);
+                        eprintln!(
+                            "{}:{}: Hinweis zu {} „{}“: {}",
+                            path.display(),
+                            n.line,
+                            n.element_type,
+                            n.element_id,
+                            n.message_de
+                        );
                     }
                 }
             }

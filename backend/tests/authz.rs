@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::body::Body;
 use axum::http::{header, Method, Request};
-use common::{workflow, Env, Users};
+use common::{workflow, workflow_with_notice, Env, Users};
 use serde_json::json;
 
 #[derive(Clone, Copy, Debug)]
@@ -24,6 +24,10 @@ enum Fixture {
     Publication,
     /// A fresh user account.
     User,
+    /// A template source added by the editor (its fetch has ended).
+    Source,
+    /// A draft of the editor imported from the own catalogue's `matrix` 1.0.0 (1.1.0 exists).
+    ImportedDraft,
 }
 
 #[derive(Clone, Copy)]
@@ -35,6 +39,8 @@ enum Payload {
     DraftRef,
     /// A new user with a unique name.
     NewUser,
+    /// A new template source with a unique address.
+    NewSource,
 }
 
 struct Row {
@@ -251,6 +257,69 @@ fn table() -> Vec<Row> {
             P::Empty,
             [401, 403, 403, 204, 403],
         ),
+        row(
+            get.clone(),
+            "/api/sources",
+            F::None,
+            P::Empty,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            post.clone(),
+            "/api/sources",
+            F::None,
+            P::NewSource,
+            [401, 202, 403, 202, 202],
+        ),
+        row(
+            get.clone(),
+            "/api/sources/{id}",
+            F::Source,
+            P::Empty,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            delete.clone(),
+            "/api/sources/{id}",
+            F::Source,
+            P::Empty,
+            [401, 204, 403, 204, 403],
+        ),
+        row(
+            post.clone(),
+            "/api/sources/{id}/fetch",
+            F::Source,
+            P::Empty,
+            [401, 202, 403, 202, 202],
+        ),
+        row(
+            get.clone(),
+            "/api/templates",
+            F::None,
+            P::Empty,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            post.clone(),
+            "/api/templates/import",
+            F::None,
+            P::Json(r#"{"sourceId":"own","key":"matrix","version":"1.0.0"}"#),
+            [401, 201, 403, 201, 201],
+        ),
+        row(
+            get.clone(),
+            "/api/drafts/{id}/upstream",
+            F::ImportedDraft,
+            P::Empty,
+            [401, 200, 403, 403, 403],
+        ),
+        row(
+            post.clone(),
+            "/api/drafts/{id}/merge-upstream",
+            F::ImportedDraft,
+            P::Json(r#"{"choices":[]}"#),
+            [401, 200, 403, 403, 403],
+        ),
     ]
 }
 
@@ -291,6 +360,31 @@ async fn make(env: &Env, u: &Users, fixture: Fixture) -> Made {
                 m.draft.clone()
             };
         }
+        Fixture::Source => {
+            let url = format!("/nichtda/{}", unique("quelle-"));
+            let r = env
+                .post("/api/sources", Some(&u.editor), json!({ "url": url }))
+                .await;
+            assert_eq!(r.status, 202, "{}", r.text);
+            m.id = r.json()["id"].as_str().unwrap().to_string();
+            // Wait for the (failing) fetch to end, so the source can be removed.
+            while env
+                .get(&format!("/api/sources/{}", m.id), Some(&u.editor))
+                .await
+                .json()["state"]
+                == "fetching"
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        }
+        Fixture::ImportedDraft => {
+            let body = json!({ "sourceId": "own", "key": "matrix", "version": "1.0.0" });
+            let r = env
+                .post("/api/templates/import", Some(&u.editor), body)
+                .await;
+            assert_eq!(r.status, 201, "{}", r.text);
+            m.id = r.json()["id"].as_str().unwrap().to_string();
+        }
         Fixture::User => {
             m.name = unique("konto");
             env.state
@@ -311,6 +405,9 @@ async fn every_route_for_every_kind_of_caller() {
     let env = Env::new();
     let u = env.users();
     env.publish(&u.editor, &u.reviewer, &workflow("matrix", "x"), "")
+        .await;
+    // 1.1.0, so that a draft imported from 1.0.0 has an upstream update.
+    env.publish(&u.editor, &u.reviewer, &workflow_with_notice("matrix"), "")
         .await;
     let mut failures = Vec::new();
     let mut cases = 0;
@@ -339,6 +436,9 @@ async fn every_route_for_every_kind_of_caller() {
                 Payload::NewUser => {
                     Some(json!({ "name": unique("neu"), "role": "editor" }).to_string())
                 }
+                Payload::NewSource => {
+                    Some(json!({ "url": format!("/nichtda/{}", unique("neu-")) }).to_string())
+                }
             };
             let mut req = Request::builder().method(r.method.clone()).uri(&uri);
             if let Some(t) = &token {
@@ -347,7 +447,7 @@ async fn every_route_for_every_kind_of_caller() {
             if body.is_some() {
                 req = req.header(header::CONTENT_TYPE, "application/json");
             }
-            if r.method == Method::PUT {
+            if r.method == Method::PUT || r.path.ends_with("/merge-upstream") {
                 req = req.header(header::IF_MATCH, "\"1\"");
             }
             let res = common::send(

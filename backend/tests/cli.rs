@@ -5,21 +5,37 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn fachwerk(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_fachwerk")).args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_fachwerk"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn templates() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../workflows");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     v.sort();
     v
 }
 
 #[test]
 fn validate_templates_exit_0_and_broken_file_exit_1_with_exact_codes() {
-    let files: Vec<String> = templates().iter().map(|p| p.display().to_string()).collect();
-    let args: Vec<&str> = std::iter::once("validate").chain(files.iter().map(String::as_str)).collect();
+    let files: Vec<String> = templates()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let args: Vec<&str> = std::iter::once("validate")
+        .chain(files.iter().map(String::as_str))
+        .collect();
     let (code, out, _) = fachwerk(&args);
     assert_eq!(code, 0, "{out}");
 
@@ -29,10 +45,15 @@ fn validate_templates_exit_0_and_broken_file_exit_1_with_exact_codes() {
     let (code, out, _) = fachwerk(&["validate", "--format", "json", broken.to_str().unwrap()]);
     assert_eq!(code, 1);
     let findings: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
-    let codes: Vec<&str> = findings.iter().map(|f| f["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = findings
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
     // Without any Ende every block is a dead end: one finding for the one defect.
     assert_eq!(codes, ["E_NO_END"], "{out}");
-    assert!(findings.iter().all(|f| f["message_de"].as_str().is_some_and(|m| !m.is_empty())));
+    assert!(findings
+        .iter()
+        .all(|f| f["message_de"].as_str().is_some_and(|m| !m.is_empty())));
 
     std::fs::write(&broken, "{ not json").unwrap();
     let (code, _, err) = fachwerk(&["validate", broken.to_str().unwrap()]);
@@ -41,15 +62,28 @@ fn validate_templates_exit_0_and_broken_file_exit_1_with_exact_codes() {
 
 #[test]
 fn diff_exit_codes_and_json() {
-    let t = templates().into_iter().find(|p| p.ends_with("beschaffung.json")).unwrap();
+    let t = templates()
+        .into_iter()
+        .find(|p| p.ends_with("beschaffung.json"))
+        .unwrap();
     let text = std::fs::read_to_string(&t).unwrap();
-    let changed = text.replacen("\"label\": \"Bedarfsmeldung eingegangen\"", "\"label\": \"Bedarfsmeldung ist eingegangen\"", 1);
+    let changed = text.replacen(
+        "\"label\": \"Bedarfsmeldung eingegangen\"",
+        "\"label\": \"Bedarfsmeldung ist eingegangen\"",
+        1,
+    );
     let dir = tempfile::tempdir().unwrap();
     let new = dir.path().join("neu.json");
     std::fs::write(&new, changed).unwrap();
     let (code, _, _) = fachwerk(&["diff", t.to_str().unwrap(), t.to_str().unwrap()]);
     assert_eq!(code, 0);
-    let (code, out, _) = fachwerk(&["diff", "--format", "json", t.to_str().unwrap(), new.to_str().unwrap()]);
+    let (code, out, _) = fachwerk(&[
+        "diff",
+        "--format",
+        "json",
+        t.to_str().unwrap(),
+        new.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1);
     let d: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(d["bump"], "patch", "a label change is a patch: {out}");
@@ -68,6 +102,11 @@ fn bpmn_export_and_import_round_trip_on_the_command_line() {
         std::fs::write(&file, bpmn).unwrap();
         let (code, json, err) = fachwerk(&["import", file.to_str().unwrap()]);
         assert_eq!(code, 0, "{err}");
-        assert_eq!(json, std::fs::read_to_string(&t).unwrap(), "{}", t.display());
+        assert_eq!(
+            json,
+            std::fs::read_to_string(&t).unwrap(),
+            "{}",
+            t.display()
+        );
     }
 }

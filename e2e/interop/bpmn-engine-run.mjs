@@ -48,7 +48,7 @@ const { evaluate } = await load('@bpmn-io/feelin');
 const ports = input.ports ?? {};
 const votes = input.votes ?? {};
 const escalations = input.escalations ?? {};
-const IDLE_MS = Number(process.env.BPMN_ENGINE_IDLE_MS ?? 300);
+const IDLE_MS = Number(process.env.BPMN_ENGINE_IDLE_MS ?? 2000);
 
 // --- ids -------------------------------------------------------------------------------------
 
@@ -117,7 +117,7 @@ const expressions = {
         return feel(e, context?.environment?.variables ?? env?.variables ?? {}) === true;
       }
       // FEEL dates (`field + duration("P1D")`): the timer is driven by this script anyway.
-      if (timeDates.has(e)) return '2999-12-31T00:00:00Z';
+      if (timeDates.has(e)) return new Date(Date.now() + 86_400_000).toISOString();
     }
     return baseExpressions.resolveExpression(expression, context, fnContext);
   },
@@ -140,15 +140,15 @@ const timers = new Timers({
   },
 });
 
+// Fires the held timer(s) of an element. Timers longer than ~24.8 days never reach
+// `setTimeout` (bpmn-elements' MAX_DELAY), so the reference's own callback is called.
 function fire(elementId) {
   let fired = false;
   for (const ref of timers.executing) {
     if (ref.owner?.id !== elementId) continue;
-    const f = held.get(ref.timerRef);
-    if (!f) continue;
-    held.delete(ref.timerRef);
+    timers.clearTimeout(ref);
     fired = true;
-    f();
+    ref.callback(...(ref.args ?? []));
   }
   return fired;
 }
@@ -308,6 +308,10 @@ if (process.env.BPMN_ENGINE_DEBUG) {
       process.stderr.write(`${ev} ${api.id} ${api.type} mi=${c.isMultiInstance} root=${c.isRootScope} timers=[${owners}]\n`);
     });
   }
+}
+// Dead-path discards can keep the engine busy for a while without other events.
+for (const ev of ['activity.enter', 'activity.leave', 'activity.discard', 'flow.take', 'flow.discard', 'flow.looped', 'process.start']) {
+  listener.on(ev, () => poke());
 }
 listener.on('activity.start', (api) => {
   poke();

@@ -36,14 +36,19 @@ pub fn dist_dir() -> Result<PathBuf> {
         .map(PathBuf::from)
         .context("FACHWERK_DIST is not set: run the browser tests through `cargo xtask test`")?;
     if !dist.join("index.html").is_file() {
-        bail!("{} has no index.html: build the frontend first (`cargo xtask dist`)", dist.display());
+        bail!(
+            "{} has no index.html: build the frontend first (`cargo xtask dist`)",
+            dist.display()
+        );
     }
     Ok(dist)
 }
 
 /// Where screenshots go (`target/e2e/`).
 pub fn out_dir() -> PathBuf {
-    let dir = std::env::var_os("FACHWERK_E2E_OUT").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target/e2e"));
+    let dir = std::env::var_os("FACHWERK_E2E_OUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target/e2e"));
     let _ = std::fs::create_dir_all(&dir);
     dir
 }
@@ -63,7 +68,8 @@ impl Session {
         });
 
         let port = free_port()?;
-        let chromedriver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromedriver_bin =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromedriver = tokio::process::Command::new(&chromedriver_bin)
             .arg(format!("--port={port}"))
             .stdout(std::process::Stdio::null())
@@ -118,7 +124,13 @@ impl Session {
 
     /// JavaScript errors the page recorded (index.html installs the recorder).
     pub async fn page_errors(&self) -> Result<Vec<String>> {
-        let ret = self.driver.execute("return (window.__fachwerkErrors || []).map(String);", Vec::new()).await?;
+        let ret = self
+            .driver
+            .execute(
+                "return (window.__fachwerkErrors || []).map(String);",
+                Vec::new(),
+            )
+            .await?;
         Ok(ret.convert()?)
     }
 
@@ -136,7 +148,10 @@ impl Session {
 
 async fn wait_for_port(port: u16) -> Result<()> {
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -12,14 +12,15 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use fachwerk_shared::bpmn::to_bpmn;
 use fachwerk_shared::expr::Value;
 use fachwerk_shared::generate::synthetic;
 use fachwerk_shared::model::*;
-use fachwerk_shared::simulate::{simulate_scripted, CaseInput, Outcome, Trace};
 use fachwerk_shared::parse_workflow;
+use fachwerk_shared::simulate::{simulate_scripted, CaseInput, Outcome, Trace};
 use serde_json::{json, Map};
 
 fn workspace() -> PathBuf {
@@ -27,7 +28,10 @@ fn workspace() -> PathBuf {
 }
 
 fn template(name: &str) -> Workflow {
-    parse_workflow(&std::fs::read_to_string(workspace().join(format!("workflows/{name}.json"))).unwrap()).unwrap()
+    parse_workflow(
+        &std::fs::read_to_string(workspace().join(format!("workflows/{name}.json"))).unwrap(),
+    )
+    .unwrap()
 }
 
 /// The case fields as engine variables: numbers as numbers (euros), dates and texts as strings.
@@ -38,7 +42,9 @@ fn variables(w: &Workflow, input: &CaseInput) -> serde_json::Value {
         let j = match v {
             Value::Null => continue,
             Value::Bool(b) => json!(b),
-            Value::Number(n) => serde_json::from_str::<serde_json::Number>(&n.to_string()).map(serde_json::Value::Number).unwrap(),
+            Value::Number(n) => serde_json::from_str::<serde_json::Number>(&n.to_string())
+                .map(serde_json::Value::Number)
+                .unwrap(),
             Value::Text(t) => json!(t),
             Value::Date(d) => json!(d.to_string()),
         };
@@ -69,14 +75,26 @@ fn script(w: &Workflow, t: &Trace) -> serde_json::Value {
             list[visit - 1].push(id);
             continue;
         }
-        ports.entry(id.clone()).or_default().push(s.decision.port.clone().unwrap_or_default());
+        ports
+            .entry(id.clone())
+            .or_default()
+            .push(s.decision.port.clone().unwrap_or_default());
         if let Some(BlockKind::Mitzeichnung(p)) = w.block(&s.block).map(|b| &b.kind) {
             let n = p.participants.len();
-            let entries: Vec<_> = t.geschaeftsgang.iter().filter(|g| g.block == s.block).collect();
+            let entries: Vec<_> = t
+                .geschaeftsgang
+                .iter()
+                .filter(|g| g.block == s.block)
+                .collect();
             let chunk = &entries[(s.visit as usize - 1) * n..s.visit as usize * n];
             let mut decided: Vec<_> = chunk.iter().filter(|g| g.decision.is_some()).collect();
             decided.sort_by_key(|g| (g.done, g.number));
-            votes.entry(id).or_default().push(decided.iter().map(|g| g.decision.clone().unwrap()).collect());
+            votes.entry(id).or_default().push(
+                decided
+                    .iter()
+                    .map(|g| g.decision.clone().unwrap())
+                    .collect(),
+            );
         }
     }
     json!({"ports": ports, "escalations": escalations, "votes": votes})
@@ -87,7 +105,38 @@ fn split<'a>(w: &Workflow, route: &[&'a str]) -> (Vec<&'a str>, Vec<&'a str>) {
     let parallel = |id: &str| eskalation_of(w, &BlockId::new(id)).is_some_and(|p| !p.interrupting);
     let mut side: Vec<&str> = route.iter().copied().filter(|id| parallel(id)).collect();
     side.sort_unstable();
-    (route.iter().copied().filter(|id| !parallel(id)).collect(), side)
+    (
+        route.iter().copied().filter(|id| !parallel(id)).collect(),
+        side,
+    )
+}
+
+/// Runs the driver with a wall-clock limit (a synchronous loop inside bpmn-engine cannot be
+/// stopped from within the script); returns its stdout.
+fn run_node(spec: &Path, node_modules: &Path) -> Result<String, String> {
+    let mut child = Command::new(std::env::var("NODE").unwrap_or_else(|_| "node".into()))
+        .arg(workspace().join("e2e/interop/bpmn-engine-run.mjs"))
+        .arg(spec)
+        .env("NODE_PATH", node_modules)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("node: {e}"))?;
+    let started = Instant::now();
+    while child.try_wait().map_err(|e| e.to_string())?.is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err("bpmn-engine did not finish within 60 s".into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    ))
 }
 
 struct Peer {
@@ -106,9 +155,14 @@ impl Peer {
                 node_modules.join(pkg).display()
             );
         }
-        let dir = std::env::temp_dir().join(format!("fachwerk-bpmn-engine-peer-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("fachwerk-bpmn-engine-peer-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        Peer { dir, node_modules, n: 0 }
+        Peer {
+            dir,
+            node_modules,
+            n: 0,
+        }
     }
 
     /// Runs one case both ways; returns a mismatch description, if any.
@@ -116,7 +170,10 @@ impl Peer {
         let input: CaseInput = serde_json::from_value(case).unwrap();
         let t = simulate_scripted(w, &input);
         if !matches!(t.outcome, Outcome::Ended { .. }) {
-            return Err(format!("{name}: the Probelauf did not end: {:?}", t.outcome));
+            return Err(format!(
+                "{name}: the Probelauf did not end: {:?}",
+                t.outcome
+            ));
         }
         self.n += 1;
         let bpmn = self.dir.join(format!("{}-{}.bpmn", self.n, w.key));
@@ -126,16 +183,16 @@ impl Peer {
         spec["variables"] = variables(w, &input);
         let spec_path = self.dir.join(format!("{}-{}.json", self.n, w.key));
         std::fs::write(&spec_path, serde_json::to_string_pretty(&spec).unwrap()).unwrap();
-        let out = Command::new(std::env::var("NODE").unwrap_or_else(|_| "node".into()))
-            .arg(workspace().join("e2e/interop/bpmn-engine-run.mjs"))
-            .arg(&spec_path)
-            .env("NODE_PATH", &self.node_modules)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let result: serde_json::Value = serde_json::from_str(stdout.trim())
-            .map_err(|e| format!("{name}: no JSON from bpmn-engine ({e}): {stdout}{}", String::from_utf8_lossy(&out.stderr)))?;
-        let engine_route: Vec<&str> = result["blocks"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let out = run_node(&spec_path, &self.node_modules)
+            .map_err(|e| format!("{name}: {e} (script: {})", spec_path.display()))?;
+        let result: serde_json::Value = serde_json::from_str(out.trim())
+            .map_err(|e| format!("{name}: no JSON from bpmn-engine ({e}): {out}"))?;
+        let engine_route: Vec<&str> = result["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         let sim_route = t.route();
         let (sim_seq, sim_par) = split(w, &sim_route);
         let (eng_seq, eng_par) = split(w, &engine_route);
@@ -152,81 +209,209 @@ impl Peer {
 fn cases() -> Vec<(&'static str, &'static str, serde_json::Value)> {
     let beschaffung = |amount: &str, extra: serde_json::Value| {
         let mut v = json!({"startDate": "2026-12-01", "fields": {"betragNetto": amount, "gegenstand": "Drucker", "haushaltsstelle": "1.11.01"}});
-        v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         v
     };
     let beschwerde = |da: bool, extra: serde_json::Value| {
         let mut v = json!({"startDate": "2026-12-01", "fields": {"dienstaufsicht": da, "kategorie": "VERKEHR"}});
-        v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         v
     };
     let foerder = |extra: serde_json::Value| {
         let mut v = json!({"startDate": "2026-03-02", "fields": {"foerderbetrag": "15000", "gesamtkosten": 40000, "bewilligungsEnde": "2026-06-30"}});
-        v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         v
     };
     let gewerbe = |e: bool, extra: serde_json::Value| {
         let mut v = json!({"startDate": "2026-05-11", "fields": {"erlaubnispflichtig": e, "betriebsbeginn": "2026-06-01", "rechtsform": "GMBH"}});
-        v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         v
     };
     let reise = |amount: &str, extra: serde_json::Value| {
         let mut v = json!({"startDate": "2026-10-26", "fields": {"erstattungsbetrag": amount, "reiseEnde": "2026-10-16", "reiseziel": "Köln"}});
-        v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         v
     };
     let sonder = |fb: bool, tage: i64, extra: serde_json::Value| {
         let mut v = json!({"startDate": "2026-04-01", "fields": {"fahrbahnBetroffen": fb, "dauerTage": tage, "flaecheQm": 12, "beginn": "2026-05-04", "gebuehr": "84.00"}});
-        v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         v
     };
     let urlaub = |extra: serde_json::Value| {
         let mut v = json!({"startDate": "2026-12-21", "land": "BE", "fields": {"personalnummer": "P-1", "urlaubsbeginn": "2027-01-04", "urlaubsende": "2027-01-08", "arbeitstage": 5}});
-        v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         v
     };
     vec![
-        ("beschaffung 800", "beschaffung", beschaffung("800.00", json!({}))),
-        ("beschaffung 1000 (band bound)", "beschaffung", beschaffung("1000.00", json!({}))),
-        ("beschaffung 12400 with reject loop", "beschaffung", beschaffung("12400.00", json!({"choices": {"preis-pruefen": ["reject"]}}))),
+        (
+            "beschaffung 800",
+            "beschaffung",
+            beschaffung("800.00", json!({})),
+        ),
+        (
+            "beschaffung 1000 (band bound)",
+            "beschaffung",
+            beschaffung("1000.00", json!({})),
+        ),
+        (
+            "beschaffung 12400 with reject loop",
+            "beschaffung",
+            beschaffung(
+                "12400.00",
+                json!({"choices": {"preis-pruefen": ["reject"]}}),
+            ),
+        ),
         (
             "beschaffung 80000 veto + filing error",
             "beschaffung",
-            beschaffung("80000.00", json!({"choices": {"mitzeichnung": ["approve,veto:3"], "veraktung": ["fehler"]}})),
+            beschaffung(
+                "80000.00",
+                json!({"choices": {"mitzeichnung": ["approve,veto:3"], "veraktung": ["fehler"]}}),
+            ),
         ),
-        ("beschaffung rejected", "beschaffung", beschaffung("500", json!({"choices": {"bedarf-pruefen": ["reject"]}}))),
-        ("beschwerde standard", "beschwerdemanagement", beschwerde(false, json!({}))),
-        ("beschwerde dienstaufsicht", "beschwerdemanagement", beschwerde(true, json!({}))),
-        ("beschwerde reminder", "beschwerdemanagement", beschwerde(false, json!({"durations": {"stellungnahme": 12}}))),
-        ("beschwerde taken away", "beschwerdemanagement", beschwerde(false, json!({"durations": {"stellungnahme": 30}}))),
+        (
+            "beschaffung rejected",
+            "beschaffung",
+            beschaffung("500", json!({"choices": {"bedarf-pruefen": ["reject"]}})),
+        ),
+        (
+            "beschwerde standard",
+            "beschwerdemanagement",
+            beschwerde(false, json!({})),
+        ),
+        (
+            "beschwerde dienstaufsicht",
+            "beschwerdemanagement",
+            beschwerde(true, json!({})),
+        ),
+        (
+            "beschwerde reminder",
+            "beschwerdemanagement",
+            beschwerde(false, json!({"durations": {"stellungnahme": 12}})),
+        ),
+        (
+            "beschwerde taken away",
+            "beschwerdemanagement",
+            beschwerde(false, json!({"durations": {"stellungnahme": 30}})),
+        ),
         ("foerder standard", "foerderantrag", foerder(json!({}))),
         (
             "foerder rueckfrage + letter",
             "foerderantrag",
-            foerder(json!({"choices": {"antrag-pruefen": ["rueckfrage", "rueckfrage"], "nachforderung": ["reply:3", "timeout"], "bescheid": ["nichtAbgerufen"]}})),
+            foerder(
+                json!({"choices": {"antrag-pruefen": ["rueckfrage", "rueckfrage"], "nachforderung": ["reply:3", "timeout"], "bescheid": ["nichtAbgerufen"]}}),
+            ),
         ),
-        ("foerder veto", "foerderantrag", foerder(json!({"choices": {"mitzeichnung": ["approve,veto"]}}))),
-        ("foerder rejected", "foerderantrag", foerder(json!({"choices": {"antrag-pruefen": ["reject"]}}))),
-        ("gewerbe standard", "gewerbeanmeldung", gewerbe(false, json!({}))),
-        ("gewerbe erlaubnis", "gewerbeanmeldung", gewerbe(true, json!({}))),
+        (
+            "foerder veto",
+            "foerderantrag",
+            foerder(json!({"choices": {"mitzeichnung": ["approve,veto"]}})),
+        ),
+        (
+            "foerder rejected",
+            "foerderantrag",
+            foerder(json!({"choices": {"antrag-pruefen": ["reject"]}})),
+        ),
+        (
+            "gewerbe standard",
+            "gewerbeanmeldung",
+            gewerbe(false, json!({})),
+        ),
+        (
+            "gewerbe erlaubnis",
+            "gewerbeanmeldung",
+            gewerbe(true, json!({})),
+        ),
         (
             "gewerbe unpaid + timeout",
             "gewerbeanmeldung",
-            gewerbe(false, json!({"choices": {"gebuehr": ["nichtBezahlt"], "anzeige-pruefen": ["rueckfrage"], "nachfrage": ["timeout"]}})),
+            gewerbe(
+                false,
+                json!({"choices": {"gebuehr": ["nichtBezahlt"], "anzeige-pruefen": ["rueckfrage"], "nachfrage": ["timeout"]}}),
+            ),
         ),
-        ("gewerbe max rounds", "gewerbeanmeldung", gewerbe(false, json!({"choices": {"anzeige-pruefen": ["rueckfrage", "rueckfrage", "rueckfrage"]}}))),
-        ("reise teamleitung", "reisekostenantrag", reise("350.40", json!({}))),
-        ("reise amtsleitung", "reisekostenantrag", reise("9000", json!({}))),
-        ("reise 7500 (band bound)", "reisekostenantrag", reise("7500.00", json!({"choices": {"anordnung-tl": ["reject"]}}))),
-        ("reise rejected", "reisekostenantrag", reise("120", json!({"choices": {"antrag-pruefen": ["reject"]}}))),
-        ("sonder simple", "sondernutzungserlaubnis", sonder(false, 10, json!({}))),
-        ("sonder complex (dauerTage)", "sondernutzungserlaubnis", sonder(false, 40, json!({}))),
-        ("sonder complex (fahrbahn)", "sondernutzungserlaubnis", sonder(true, 3, json!({"choices": {"gebuehr": ["nichtBezahlt"]}}))),
-        ("sonder eingestellt", "sondernutzungserlaubnis", sonder(true, 3, json!({"choices": {"antrag-pruefen": ["rueckfrage"], "nachforderung": ["timeout"]}}))),
-        ("sonder abgelehnt", "sondernutzungserlaubnis", sonder(false, 3, json!({"choices": {"antrag-pruefen": ["reject"]}}))),
+        (
+            "gewerbe max rounds",
+            "gewerbeanmeldung",
+            gewerbe(
+                false,
+                json!({"choices": {"anzeige-pruefen": ["rueckfrage", "rueckfrage", "rueckfrage"]}}),
+            ),
+        ),
+        (
+            "reise teamleitung",
+            "reisekostenantrag",
+            reise("350.40", json!({})),
+        ),
+        (
+            "reise amtsleitung",
+            "reisekostenantrag",
+            reise("9000", json!({})),
+        ),
+        (
+            "reise 7500 (band bound)",
+            "reisekostenantrag",
+            reise("7500.00", json!({"choices": {"anordnung-tl": ["reject"]}})),
+        ),
+        (
+            "reise rejected",
+            "reisekostenantrag",
+            reise("120", json!({"choices": {"antrag-pruefen": ["reject"]}})),
+        ),
+        (
+            "sonder simple",
+            "sondernutzungserlaubnis",
+            sonder(false, 10, json!({})),
+        ),
+        (
+            "sonder complex (dauerTage)",
+            "sondernutzungserlaubnis",
+            sonder(false, 40, json!({})),
+        ),
+        (
+            "sonder complex (fahrbahn)",
+            "sondernutzungserlaubnis",
+            sonder(true, 3, json!({"choices": {"gebuehr": ["nichtBezahlt"]}})),
+        ),
+        (
+            "sonder eingestellt",
+            "sondernutzungserlaubnis",
+            sonder(
+                true,
+                3,
+                json!({"choices": {"antrag-pruefen": ["rueckfrage"], "nachforderung": ["timeout"]}}),
+            ),
+        ),
+        (
+            "sonder abgelehnt",
+            "sondernutzungserlaubnis",
+            sonder(false, 3, json!({"choices": {"antrag-pruefen": ["reject"]}})),
+        ),
         ("urlaub standard", "urlaubsantrag", urlaub(json!({}))),
-        ("urlaub rejected", "urlaubsantrag", urlaub(json!({"choices": {"genehmigen": ["reject"], "personalakte": ["fehler"]}}))),
-        ("urlaub reminder", "urlaubsantrag", urlaub(json!({"durations": {"genehmigen": 4}}))),
+        (
+            "urlaub rejected",
+            "urlaubsantrag",
+            urlaub(json!({"choices": {"genehmigen": ["reject"], "personalakte": ["fehler"]}})),
+        ),
+        (
+            "urlaub reminder",
+            "urlaubsantrag",
+            urlaub(json!({"durations": {"genehmigen": 4}})),
+        ),
     ]
 }
 
@@ -243,7 +428,13 @@ fn bpmn_engine_takes_the_probelauf_routes_on_every_template() {
         }
     }
     assert!(per_template.values().all(|n| *n >= 3), "{per_template:?}");
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), peer.n, failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        peer.n,
+        failures.join("\n")
+    );
     std::fs::remove_dir_all(&peer.dir).ok();
 }
 
@@ -253,8 +444,13 @@ fn bpmn_engine_takes_the_probelauf_routes_on_generated_workflows() {
     let mut failures = Vec::new();
     for (n, seed) in [(30, 1), (45, 7), (60, 11), (80, 23)] {
         let w = synthetic(n, seed);
-        let slow: Map<String, serde_json::Value> =
-            w.blocks.iter().filter_map(|b| eskalation_of(&w, &b.id)).filter_map(|p| p.attached_to.clone()).map(|h| (h.0, json!(25))).collect();
+        let slow: Map<String, serde_json::Value> = w
+            .blocks
+            .iter()
+            .filter_map(|b| eskalation_of(&w, &b.id))
+            .filter_map(|p| p.attached_to.clone())
+            .map(|h| (h.0, json!(25)))
+            .collect();
         for (i, amount) in ["800.00", "12400.00", "80000.00"].iter().enumerate() {
             let case = json!({
                 "startDate": "2026-11-02",
@@ -268,7 +464,13 @@ fn bpmn_engine_takes_the_probelauf_routes_on_generated_workflows() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), peer.n, failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        peer.n,
+        failures.join("\n")
+    );
     std::fs::remove_dir_all(&peer.dir).ok();
 }
 

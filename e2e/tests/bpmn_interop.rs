@@ -19,7 +19,12 @@ fn workspace() -> PathBuf {
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -39,12 +44,18 @@ fn exports_pass_bpmn_moddle_and_bpmnlint() {
     let mut workflows: Vec<(String, Workflow)> = Vec::new();
     let templates = json_files(&root.join("workflows"));
     assert!(!templates.is_empty(), "no templates in workflows/");
-    for f in templates.iter().chain(std::iter::once(&root.join("shared/tests/fixtures/bpmn/alle-bausteine.json"))) {
-        let w = parse_workflow(&std::fs::read_to_string(f).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+    for f in templates.iter().chain(std::iter::once(
+        &root.join("shared/tests/fixtures/bpmn/alle-bausteine.json"),
+    )) {
+        let w = parse_workflow(&std::fs::read_to_string(f).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         workflows.push((f.file_stem().unwrap().to_string_lossy().to_string(), w));
     }
     for (n, seed) in [(60, 7), (250, 42)] {
-        workflows.push((format!("synthetic-{n}-{seed}"), generate::synthetic(n, seed)));
+        workflows.push((
+            format!("synthetic-{n}-{seed}"),
+            generate::synthetic(n, seed),
+        ));
     }
 
     let dir = tempfile::tempdir().unwrap();
@@ -61,7 +72,11 @@ fn exports_pass_bpmn_moddle_and_bpmnlint() {
         .output()
         .expect("cannot run node");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "bpmn-check failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "bpmn-check failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["ok"], serde_json::Value::Bool(true));
     assert_eq!(report["files"].as_array().map(Vec::len), Some(files.len()));

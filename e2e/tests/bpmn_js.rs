@@ -59,7 +59,10 @@ async fn serve(uri: Uri) -> Response {
 
 async fn wait_for_port(port: u16) {
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -71,7 +74,8 @@ async fn wait_for_port(port: u16) {
 async fn templates_import_into_bpmn_js_without_warnings() {
     let root = workspace();
     assert!(
-        root.join(".tools/node/node_modules/bpmn-js/dist/bpmn-modeler.development.js").is_file(),
+        root.join(".tools/node/node_modules/bpmn-js/dist/bpmn-modeler.development.js")
+            .is_file(),
         "bpmn-js missing: npm install --prefix .tools/node bpmn-js@18.31.1"
     );
     let mut workflows: Vec<(String, Workflow)> = Vec::new();
@@ -94,8 +98,13 @@ async fn templates_import_into_bpmn_js_without_warnings() {
         let _ = axum::serve(listener, Router::new().fallback(serve)).await;
     });
 
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let chromedriver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let chromedriver_bin =
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let _chromedriver = tokio::process::Command::new(&chromedriver_bin)
         .arg(format!("--port={port}"))
         .stdout(std::process::Stdio::null())
@@ -120,19 +129,34 @@ async fn templates_import_into_bpmn_js_without_warnings() {
     ] {
         caps.add_arg(arg).unwrap();
     }
-    caps.add_arg(&format!("--user-data-dir={}", profile.path().display())).unwrap();
+    caps.add_arg(&format!("--user-data-dir={}", profile.path().display()))
+        .unwrap();
     if let Ok(bin) = std::env::var("CHROMIUM") {
         caps.set_binary(&bin).unwrap();
     }
-    let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps).await.unwrap();
-    driver.set_script_timeout(Duration::from_secs(60)).await.unwrap();
+    let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+        .await
+        .unwrap();
+    driver
+        .set_script_timeout(Duration::from_secs(60))
+        .await
+        .unwrap();
 
     let mut failures = Vec::new();
     for (name, w) in &workflows {
-        driver.goto(format!("http://{addr}/bpmn-js.html")).await.unwrap();
+        driver
+            .goto(format!("http://{addr}/bpmn-js.html"))
+            .await
+            .unwrap();
         let mut ready = false;
         for _ in 0..200 {
-            if driver.execute("return window.__ready === true;", Vec::new()).await.unwrap().json() == &serde_json::Value::Bool(true) {
+            if driver
+                .execute("return window.__ready === true;", Vec::new())
+                .await
+                .unwrap()
+                .json()
+                == &serde_json::Value::Bool(true)
+            {
                 ready = true;
                 break;
             }
@@ -148,18 +172,33 @@ async fn templates_import_into_bpmn_js_without_warnings() {
             .await
             .unwrap();
         let r = ret.json().clone();
-        let errors = driver.execute("return (window.__errors || []).map(String);", Vec::new()).await.unwrap().json().clone();
+        let errors = driver
+            .execute("return (window.__errors || []).map(String);", Vec::new())
+            .await
+            .unwrap()
+            .json()
+            .clone();
         let warnings = r["warnings"].as_array().cloned().unwrap_or_default();
         let blocks = r["blockShapeCount"].as_u64().unwrap_or(0);
         eprintln!("{name}: {} blocks, bpmn-js: {r}", w.blocks.len());
-        if !r["error"].is_null() || !warnings.is_empty() || blocks != w.blocks.len() as u64 || errors.as_array().is_some_and(|e| !e.is_empty()) {
+        if !r["error"].is_null()
+            || !warnings.is_empty()
+            || blocks != w.blocks.len() as u64
+            || errors.as_array().is_some_and(|e| !e.is_empty())
+        {
             failures.push(format!("{name}: {r} page errors {errors}"));
         }
         if std::env::var_os("FACHWERK_E2E_OUT").is_some() {
-            let _ = driver.screenshot(&fachwerk_e2e::out_dir().join(format!("bpmn-js-{name}.png"))).await;
+            let _ = driver
+                .screenshot(&fachwerk_e2e::out_dir().join(format!("bpmn-js-{name}.png")))
+                .await;
         }
     }
     driver.quit().await.unwrap();
     server.abort();
-    assert!(failures.is_empty(), "bpmn-js import problems:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "bpmn-js import problems:\n{}",
+        failures.join("\n")
+    );
 }

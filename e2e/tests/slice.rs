@@ -13,7 +13,9 @@ async fn drag_block_then_server_validates() -> anyhow::Result<()> {
     let d = &s.driver;
 
     let before = d.find_all(By::Css("#canvas g.block")).await?.len();
-    let item = d.find(By::Css(".palette-item[data-block-type='sachbearbeitung']")).await?;
+    let item = d
+        .find(By::Css(".palette-item[data-block-type='sachbearbeitung']"))
+        .await?;
     let canvas = d.find(By::Css("#canvas")).await?;
     d.action_chain()
         .move_to_element_center(&item)
@@ -25,17 +27,24 @@ async fn drag_block_then_server_validates() -> anyhow::Result<()> {
         .perform()
         .await?;
     let blocks = d
-        .query(By::Css("#canvas g.block[data-block-type='sachbearbeitung']"))
+        .query(By::Css(
+            "#canvas g.block[data-block-type='sachbearbeitung']",
+        ))
         .wait(Duration::from_secs(5), Duration::from_millis(50))
         .all_from_selector_required()
         .await?;
     assert_eq!(blocks.len(), 1, "one Sachbearbeitung block after the drag");
-    assert_eq!(d.find_all(By::Css("#canvas g.block")).await?.len(), before + 1);
+    assert_eq!(
+        d.find_all(By::Css("#canvas g.block")).await?.len(),
+        before + 1
+    );
 
     d.find(By::Id("btn-validate")).await?.click().await?;
     let status = d
         .query(By::Id("validate-status"))
-        .with_text(fachwerk_e2e::thirtyfour::stringmatch::StringMatch::new("Server-Prüfung").partial())
+        .with_text(
+            fachwerk_e2e::thirtyfour::stringmatch::StringMatch::new("Server-Prüfung").partial(),
+        )
         .wait(Duration::from_secs(10), Duration::from_millis(50))
         .first()
         .await?;
@@ -49,8 +58,14 @@ async fn drag_block_then_server_validates() -> anyhow::Result<()> {
         }
         v
     };
-    assert!(codes.iter().any(|c| c == "E_NO_START"), "server findings: {codes:?}");
-    assert!(codes.iter().any(|c| c == "E_NO_END"), "server findings: {codes:?}");
+    assert!(
+        codes.iter().any(|c| c == "E_NO_START"),
+        "server findings: {codes:?}"
+    );
+    assert!(
+        codes.iter().any(|c| c == "E_NO_END"),
+        "server findings: {codes:?}"
+    );
 
     let shot = s.screenshot("slice").await?;
     assert!(std::fs::metadata(&shot)?.len() > 1000);

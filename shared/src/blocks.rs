@@ -94,7 +94,11 @@ block_kinds! {
 
 impl Block {
     pub fn new(id: impl Into<BlockId>, label: impl Into<String>, kind: BlockKind) -> Block {
-        Block { id: id.into(), label: label.into(), kind }
+        Block {
+            id: id.into(),
+            label: label.into(),
+            kind,
+        }
     }
 
     pub fn block_type(&self) -> BlockType {
@@ -147,13 +151,23 @@ impl<'de> Deserialize<'de> for Block {
                 known.join(", ")
             ))
         })?;
-        let params = raw.params.unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+        let params = raw
+            .params
+            .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
         let kind = BlockKind::deserialize_params(block_type, params).map_err(|e| {
             let path = e.path().to_string();
-            let suffix = if path == "." { String::new() } else { format!(".{path}") };
+            let suffix = if path == "." {
+                String::new()
+            } else {
+                format!(".{path}")
+            };
             D::Error::custom(format!("{PARAMS_PATH_MARK}{suffix}: {}", e.inner()))
         })?;
-        Ok(Block { id: raw.id, label: raw.label, kind })
+        Ok(Block {
+            id: raw.id,
+            label: raw.label,
+            kind,
+        })
     }
 }
 
@@ -178,8 +192,11 @@ struct RawKind {
 impl<'de> Deserialize<'de> for BlockKind {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = RawKind::deserialize(d)?;
-        let params = raw.params.unwrap_or_else(|| serde_json::Value::Object(Default::default()));
-        BlockKind::deserialize_params(raw.block_type, params).map_err(|e| D::Error::custom(format!("params.{}: {}", e.path(), e.inner())))
+        let params = raw
+            .params
+            .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+        BlockKind::deserialize_params(raw.block_type, params)
+            .map_err(|e| D::Error::custom(format!("params.{}: {}", e.path(), e.inner())))
     }
 }
 
@@ -440,7 +457,12 @@ fn eur() -> String {
 
 impl Default for WertgrenzenParams {
     fn default() -> Self {
-        WertgrenzenParams { amount_field: String::new(), basis: AmountBasis::Netto, currency: eur(), bands: Vec::new() }
+        WertgrenzenParams {
+            amount_field: String::new(),
+            basis: AmountBasis::Netto,
+            currency: eur(),
+            bands: Vec::new(),
+        }
     }
 }
 
@@ -627,7 +649,10 @@ pub struct ContainerRule {
 
 impl Default for ContainerRule {
     fn default() -> Self {
-        ContainerRule { kind: ContainerKind::NeuerVorgangInAkte, field: "aktenzeichen".into() }
+        ContainerRule {
+            kind: ContainerKind::NeuerVorgangInAkte,
+            field: "aktenzeichen".into(),
+        }
     }
 }
 

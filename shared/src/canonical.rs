@@ -41,7 +41,12 @@ pub fn parse_workflow(text: &str) -> Result<Workflow, ParseError> {
             }
             None => (if outer == "." { String::new() } else { outer }, msg),
         };
-        ParseError { path, message, line, column }
+        ParseError {
+            path,
+            message,
+            line,
+            column,
+        }
     })?;
     if w.schema_version > SCHEMA_VERSION {
         return Err(ParseError {

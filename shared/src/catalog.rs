@@ -75,7 +75,16 @@ const fn info_row(
     icon: &'static str,
     human_task: bool,
 ) -> BlockInfo {
-    BlockInfo { block_type, name_de, name_en, help_de, help_en, group, icon, human_task }
+    BlockInfo {
+        block_type,
+        name_de,
+        name_en,
+        help_de,
+        help_en,
+        group,
+        icon,
+        human_task,
+    }
 }
 
 static CATALOG: [BlockInfo; 15] = [
@@ -237,7 +246,10 @@ pub fn all() -> &'static [BlockInfo] {
 }
 
 pub fn info(t: BlockType) -> &'static BlockInfo {
-    CATALOG.iter().find(|i| i.block_type == t).unwrap_or(&CATALOG[0])
+    CATALOG
+        .iter()
+        .find(|i| i.block_type == t)
+        .unwrap_or(&CATALOG[0])
 }
 
 /// A named exit of a block.
@@ -249,7 +261,11 @@ pub struct Port {
 }
 
 fn port(name: &str, de: &str, en: &str) -> Port {
-    Port { name: name.into(), label_de: de.into(), label_en: en.into() }
+    Port {
+        name: name.into(),
+        label_de: de.into(),
+        label_en: en.into(),
+    }
 }
 
 /// German and English label of a well-known port name; unknown names read as themselves.
@@ -276,15 +292,23 @@ pub fn port_label(name: &str) -> (String, String) {
 
 fn named(name: &str) -> Port {
     let (de, en) = port_label(name);
-    Port { name: name.into(), label_de: de, label_en: en }
+    Port {
+        name: name.into(),
+        label_de: de,
+        label_en: en,
+    }
 }
 
 /// The exit ports a block declares with its current parameters, in display order.
 pub fn ports(kind: &BlockKind) -> Vec<Port> {
     match kind {
-        BlockKind::Start(_) | BlockKind::Frist(_) | BlockKind::Benachrichtigung(_) => vec![named("next")],
+        BlockKind::Start(_) | BlockKind::Frist(_) | BlockKind::Benachrichtigung(_) => {
+            vec![named("next")]
+        }
         BlockKind::Sachbearbeitung(p) => p.outcomes.iter().map(|o| named(o)).collect(),
-        BlockKind::VierAugen(_) | BlockKind::Schlusszeichnung(_) => vec![named("ok"), named("reject")],
+        BlockKind::VierAugen(_) | BlockKind::Schlusszeichnung(_) => {
+            vec![named("ok"), named("reject")]
+        }
         BlockKind::Mitzeichnung(_) => vec![named("ok"), named("veto")],
         BlockKind::Wertgrenzen(p) => p
             .bands
@@ -298,7 +322,11 @@ pub fn ports(kind: &BlockKind) -> Vec<Port> {
             .rules
             .iter()
             .map(|r| {
-                let label = if r.label.is_empty() { r.id.as_str() } else { r.label.as_str() };
+                let label = if r.label.is_empty() {
+                    r.id.as_str()
+                } else {
+                    r.label.as_str()
+                };
                 port(&r.id, label, label)
             })
             .chain(std::iter::once(named(OTHERWISE_PORT)))
@@ -325,17 +353,27 @@ pub fn ports(kind: &BlockKind) -> Vec<Port> {
 }
 
 /// "bis 1.000 €", "über 25.000 €", "1.000 € bis 25.000 €" unless the band has its own label.
-pub fn band_label(lower: crate::values::Money, upper: Option<crate::values::Money>, own: &str) -> (String, String) {
+pub fn band_label(
+    lower: crate::values::Money,
+    upper: Option<crate::values::Money>,
+    own: &str,
+) -> (String, String) {
     if !own.trim().is_empty() {
         return (own.to_string(), own.to_string());
     }
     match upper {
-        Some(u) if lower.cents() == 0 => (format!("bis {}", u.to_german()), format!("up to {}", u.to_english())),
+        Some(u) if lower.cents() == 0 => (
+            format!("bis {}", u.to_german()),
+            format!("up to {}", u.to_english()),
+        ),
         Some(u) => (
             format!("über {} bis {}", lower.to_german(), u.to_german()),
             format!("over {} up to {}", lower.to_english(), u.to_english()),
         ),
-        None => (format!("über {}", lower.to_german()), format!("over {}", lower.to_english())),
+        None => (
+            format!("über {}", lower.to_german()),
+            format!("over {}", lower.to_english()),
+        ),
     }
 }
 
@@ -346,7 +384,11 @@ mod tests {
     #[test]
     fn catalogue_covers_every_block_type_once() {
         for t in BlockType::ALL {
-            assert_eq!(all().iter().filter(|i| i.block_type == *t).count(), 1, "{t:?}");
+            assert_eq!(
+                all().iter().filter(|i| i.block_type == *t).count(),
+                1,
+                "{t:?}"
+            );
         }
         assert_eq!(all().len(), BlockType::ALL.len());
     }

@@ -13,6 +13,8 @@ pub mod generate;
 pub mod merge;
 pub mod model;
 pub mod ops;
+pub mod simulate;
+pub mod template;
 pub mod validate;
 pub mod values;
 

@@ -62,14 +62,21 @@ pub fn merge(base: &Workflow, ours: &Workflow, theirs: &Workflow) -> Result<Merg
     let (b, o, t) = (to_value(base), to_value(ours), to_value(theirs));
     let mut conflicts = Vec::new();
     let mut path = Vec::new();
-    let mut merged = merge_value(Some(&b), Some(&o), Some(&t), &mut path, &mut conflicts).unwrap_or(Value::Null);
+    let mut merged =
+        merge_value(Some(&b), Some(&o), Some(&t), &mut path, &mut conflicts).unwrap_or(Value::Null);
     // Ids are never reused: the counter must cover both sides.
     if let Some(obj) = merged.as_object_mut() {
-        obj.insert("nextId".into(), Value::from(ours.next_id.max(theirs.next_id)));
+        obj.insert(
+            "nextId".into(),
+            Value::from(ours.next_id.max(theirs.next_id)),
+        );
         obj.insert("version".into(), Value::from(ours.version.clone()));
     }
     let workflow = from_value(&merged)?;
-    Ok(Merged { workflow, conflicts })
+    Ok(Merged {
+        workflow,
+        conflicts,
+    })
 }
 
 /// Resolves conflicts: for each `(conflict index, side)` the chosen side's value replaces the
@@ -77,7 +84,10 @@ pub fn merge(base: &Workflow, ours: &Workflow, theirs: &Workflow) -> Result<Merg
 pub fn resolve(merged: &Merged, choices: &[(usize, Side)]) -> Result<Workflow, MergeError> {
     let mut doc = to_value(&merged.workflow);
     for &(i, side) in choices {
-        let c = merged.conflicts.get(i).ok_or(MergeError::NoSuchConflict(i))?;
+        let c = merged
+            .conflicts
+            .get(i)
+            .ok_or(MergeError::NoSuchConflict(i))?;
         let value = match side {
             Side::Ours => c.ours.clone(),
             Side::Theirs => c.theirs.clone(),
@@ -181,7 +191,10 @@ fn merge_object(
 ) -> Map<String, Value> {
     let mut out = Map::new();
     // Ours' key order first, then keys only theirs has.
-    let keys: Vec<&String> = o.keys().chain(t.keys().filter(|k| !o.contains_key(*k))).collect();
+    let keys: Vec<&String> = o
+        .keys()
+        .chain(t.keys().filter(|k| !o.contains_key(*k)))
+        .collect();
     for k in keys {
         path.push(PathSeg::Key(k.clone()));
         if let Some(v) = merge_value(b.get(k), o.get(k), t.get(k), path, conflicts) {
@@ -204,14 +217,21 @@ fn merge_keyed(
     path: &mut Vec<PathSeg>,
     conflicts: &mut Vec<Conflict>,
 ) -> Vec<Value> {
-    let find = |list: &'_ [Value], id: &str| list.iter().find(|v| item_key(v, key) == Some(id)).cloned();
+    let find =
+        |list: &'_ [Value], id: &str| list.iter().find(|v| item_key(v, key) == Some(id)).cloned();
     // Order: ours, with items only theirs has inserted after their predecessor in theirs.
-    let mut order: Vec<String> = o.iter().filter_map(|v| item_key(v, key).map(str::to_string)).collect();
+    let mut order: Vec<String> = o
+        .iter()
+        .filter_map(|v| item_key(v, key).map(str::to_string))
+        .collect();
     let mut prev: Option<String> = None;
     for v in t {
         let Some(id) = item_key(v, key) else { continue };
         if !order.iter().any(|x| x == id) && find(b, id).is_none() {
-            let at = prev.as_ref().and_then(|p| order.iter().position(|x| x == p)).map_or(order.len(), |i| i + 1);
+            let at = prev
+                .as_ref()
+                .and_then(|p| order.iter().position(|x| x == p))
+                .map_or(order.len(), |i| i + 1);
             order.insert(at, id.to_string());
         }
         prev = Some(id.to_string());
@@ -227,7 +247,13 @@ fn merge_keyed(
     let mut out = Vec::new();
     for id in order {
         path.push(PathSeg::Id { id: id.clone() });
-        let merged = merge_value(find(b, &id).as_ref(), find(o, &id).as_ref(), find(t, &id).as_ref(), path, conflicts);
+        let merged = merge_value(
+            find(b, &id).as_ref(),
+            find(o, &id).as_ref(),
+            find(t, &id).as_ref(),
+            path,
+            conflicts,
+        );
         path.pop();
         if let Some(v) = merged {
             out.push(v);
@@ -249,7 +275,8 @@ fn set_at(doc: &mut Value, path: &[PathSeg], value: Option<Value>) {
             PathSeg::Key(k) => cur.as_object_mut().and_then(|o| o.get_mut(k)),
             PathSeg::Id { id } => {
                 let key = list_key(&path[..i]).unwrap_or("id");
-                cur.as_array_mut().and_then(|a| a.iter_mut().find(|v| item_key(v, key) == Some(id)))
+                cur.as_array_mut()
+                    .and_then(|a| a.iter_mut().find(|v| item_key(v, key) == Some(id)))
             }
         };
         match next {

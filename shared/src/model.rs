@@ -83,6 +83,52 @@ pub struct Workflow {
     pub edges: Vec<Edge>,
     #[serde(default)]
     pub layout: Layout,
+    /// Origin of a workflow imported from another authority's catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lineage: Option<Lineage>,
+    /// Values an importing authority must set (signing limits, band limits), with defaults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub template_params: Vec<TemplateParam>,
+}
+
+/// Where an imported workflow came from: enough to find upstream updates and to merge them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Lineage {
+    /// Git URL or path of the source catalogue.
+    pub source: String,
+    /// Workflow key in the source catalogue.
+    pub key: String,
+    /// Version imported or last merged ("1.0.0").
+    pub version: String,
+    /// Commit of that version in the source catalogue.
+    pub commit: String,
+    /// Publisher named in the source's publiccode.yml.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub publisher: String,
+}
+
+/// A parameter an importing authority sets for its own situation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TemplateParam {
+    pub id: String,
+    /// Question shown on import, e.g. "Zeichnungsbefugnis der Fachbereichsleitung".
+    pub label: String,
+    pub target: ParamTarget,
+    pub default: Money,
+}
+
+/// What a template parameter sets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+pub enum ParamTarget {
+    /// A role's Zeichnungsbefugnis.
+    #[serde(rename_all = "camelCase")]
+    RoleSigningLimit { role: RoleId },
+    /// The upper bound of a Wertgrenzen band (and the lower bound of the next band with it).
+    #[serde(rename_all = "camelCase")]
+    BandUpper { block: BlockId, band: String },
 }
 
 /// Type of a declared case field.
@@ -166,7 +212,12 @@ impl Rect {
     pub const DEFAULT_H: i32 = 64;
 
     pub fn at(x: i32, y: i32) -> Rect {
-        Rect { x, y, w: Rect::DEFAULT_W, h: Rect::DEFAULT_H }
+        Rect {
+            x,
+            y,
+            w: Rect::DEFAULT_W,
+            h: Rect::DEFAULT_H,
+        }
     }
 }
 
@@ -202,6 +253,8 @@ impl Workflow {
             blocks: Vec::new(),
             edges: Vec::new(),
             layout: Layout::default(),
+            lineage: None,
+            template_params: Vec::new(),
         }
     }
 
@@ -210,7 +263,8 @@ impl Workflow {
         loop {
             self.next_id += 1;
             let id = format!("{prefix}{}", self.next_id);
-            let taken = self.blocks.iter().any(|b| b.id.0 == id) || self.edges.iter().any(|e| e.id.0 == id);
+            let taken =
+                self.blocks.iter().any(|b| b.id.0 == id) || self.edges.iter().any(|e| e.id.0 == id);
             if !taken {
                 return id;
             }

@@ -3,34 +3,83 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Block, BlockId, BlockKind, Edge, EdgeId, Field, Point, Rect, Role, RoleId, Workflow};
+use crate::model::{
+    Block, BlockId, BlockKind, Edge, EdgeId, Field, Point, Rect, Role, RoleId, Workflow,
+};
 
 /// One edit of a workflow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "camelCase")]
 pub enum Op {
     /// Inserts a block (at `index` in the block list, else at the end) with its position.
-    AddBlock { block: Block, rect: Option<Rect>, index: Option<usize> },
+    AddBlock {
+        block: Block,
+        rect: Option<Rect>,
+        index: Option<usize>,
+    },
     /// Removes a block together with all edges touching it.
-    RemoveBlock { id: BlockId },
-    MoveBlock { id: BlockId, to: Rect },
+    RemoveBlock {
+        id: BlockId,
+    },
+    MoveBlock {
+        id: BlockId,
+        to: Rect,
+    },
     /// Drops a block's position (the inverse of placing a block that had none).
-    Unplace { id: BlockId },
+    Unplace {
+        id: BlockId,
+    },
     /// Replaces a block's type and parameters.
-    SetParams { id: BlockId, kind: BlockKind },
-    RenameBlock { id: BlockId, label: String },
-    Connect { edge: Edge, waypoints: Vec<Point>, index: Option<usize> },
-    Disconnect { id: EdgeId },
+    SetParams {
+        id: BlockId,
+        kind: BlockKind,
+    },
+    RenameBlock {
+        id: BlockId,
+        label: String,
+    },
+    Connect {
+        edge: Edge,
+        waypoints: Vec<Point>,
+        index: Option<usize>,
+    },
+    Disconnect {
+        id: EdgeId,
+    },
     /// Points an existing edge at another target block.
-    Retarget { id: EdgeId, to: BlockId },
-    SetWaypoints { id: EdgeId, points: Vec<Point> },
-    SetInfo { name: String, description: String },
-    AddRole { role: Role, index: Option<usize> },
-    RemoveRole { id: RoleId },
-    UpdateRole { role: Role },
-    AddField { field: Field, index: Option<usize> },
-    RemoveField { name: String },
-    UpdateField { name: String, field: Field },
+    Retarget {
+        id: EdgeId,
+        to: BlockId,
+    },
+    SetWaypoints {
+        id: EdgeId,
+        points: Vec<Point>,
+    },
+    SetInfo {
+        name: String,
+        description: String,
+    },
+    AddRole {
+        role: Role,
+        index: Option<usize>,
+    },
+    RemoveRole {
+        id: RoleId,
+    },
+    UpdateRole {
+        role: Role,
+    },
+    AddField {
+        field: Field,
+        index: Option<usize>,
+    },
+    RemoveField {
+        name: String,
+    },
+    UpdateField {
+        name: String,
+        field: Field,
+    },
     /// Several ops as one step (one gesture = one undo entry); applied in order, all or nothing.
     Batch(Vec<Op>),
 }
@@ -78,7 +127,11 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
             Ok(Op::RemoveBlock { id })
         }
         Op::RemoveBlock { id } => {
-            let pos = w.blocks.iter().position(|b| b.id == id).ok_or_else(|| OpError::UnknownBlock(id.clone()))?;
+            let pos = w
+                .blocks
+                .iter()
+                .position(|b| b.id == id)
+                .ok_or_else(|| OpError::UnknownBlock(id.clone()))?;
             let mut restore = Vec::new();
             // Edges first (document order kept by restoring with their indices).
             let mut i = 0;
@@ -87,7 +140,11 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
                 if w.edges[i].from == id || w.edges[i].to == id {
                     let e = w.edges.remove(i);
                     let waypoints = w.layout.edges.remove(&e.id).unwrap_or_default();
-                    removed_edges.push(Op::Connect { edge: e, waypoints, index: Some(i + removed_edges.len()) });
+                    removed_edges.push(Op::Connect {
+                        edge: e,
+                        waypoints,
+                        index: Some(i + removed_edges.len()),
+                    });
                 } else {
                     i += 1;
                 }
@@ -95,7 +152,11 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
             let block = std::mem::replace(&mut w.blocks[pos], Block::placeholder());
             w.blocks.remove(pos);
             let rect = w.layout.blocks.remove(&id);
-            restore.push(Op::AddBlock { block, rect, index: Some(pos) });
+            restore.push(Op::AddBlock {
+                block,
+                rect,
+                index: Some(pos),
+            });
             restore.extend(removed_edges);
             Ok(Op::Batch(restore))
         }
@@ -118,16 +179,24 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
             }
         }
         Op::SetParams { id, kind } => {
-            let b = w.block_mut(&id).ok_or_else(|| OpError::UnknownBlock(id.clone()))?;
+            let b = w
+                .block_mut(&id)
+                .ok_or_else(|| OpError::UnknownBlock(id.clone()))?;
             let old = std::mem::replace(&mut b.kind, kind);
             Ok(Op::SetParams { id, kind: old })
         }
         Op::RenameBlock { id, label } => {
-            let b = w.block_mut(&id).ok_or_else(|| OpError::UnknownBlock(id.clone()))?;
+            let b = w
+                .block_mut(&id)
+                .ok_or_else(|| OpError::UnknownBlock(id.clone()))?;
             let old = std::mem::replace(&mut b.label, label);
             Ok(Op::RenameBlock { id, label: old })
         }
-        Op::Connect { edge, waypoints, index } => {
+        Op::Connect {
+            edge,
+            waypoints,
+            index,
+        } => {
             // Endpoints are not checked: a dangling edge is representable (validation reports
             // E_EDGE_DANGLING), and undoing the removal of one must restore it exactly.
             if w.edge(&edge.id).is_some() {
@@ -141,13 +210,25 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
             Ok(Op::Disconnect { id })
         }
         Op::Disconnect { id } => {
-            let pos = w.edges.iter().position(|e| e.id == id).ok_or_else(|| OpError::UnknownEdge(id.clone()))?;
+            let pos = w
+                .edges
+                .iter()
+                .position(|e| e.id == id)
+                .ok_or_else(|| OpError::UnknownEdge(id.clone()))?;
             let edge = w.edges.remove(pos);
             let waypoints = w.layout.edges.remove(&id).unwrap_or_default();
-            Ok(Op::Connect { edge, waypoints, index: Some(pos) })
+            Ok(Op::Connect {
+                edge,
+                waypoints,
+                index: Some(pos),
+            })
         }
         Op::Retarget { id, to } => {
-            let e = w.edges.iter_mut().find(|e| e.id == id).ok_or_else(|| OpError::UnknownEdge(id.clone()))?;
+            let e = w
+                .edges
+                .iter_mut()
+                .find(|e| e.id == id)
+                .ok_or_else(|| OpError::UnknownEdge(id.clone()))?;
             let old = std::mem::replace(&mut e.to, to);
             Ok(Op::Retarget { id, to: old })
         }
@@ -160,12 +241,18 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
             } else {
                 w.layout.edges.insert(id.clone(), points)
             };
-            Ok(Op::SetWaypoints { id, points: old.unwrap_or_default() })
+            Ok(Op::SetWaypoints {
+                id,
+                points: old.unwrap_or_default(),
+            })
         }
         Op::SetInfo { name, description } => {
             let old_name = std::mem::replace(&mut w.name, name);
             let old_desc = std::mem::replace(&mut w.description, description);
-            Ok(Op::SetInfo { name: old_name, description: old_desc })
+            Ok(Op::SetInfo {
+                name: old_name,
+                description: old_desc,
+            })
         }
         Op::AddRole { role, index } => {
             if w.role(&role.id).is_some() {
@@ -176,12 +263,23 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
             Ok(Op::RemoveRole { id })
         }
         Op::RemoveRole { id } => {
-            let pos = w.roles.iter().position(|r| r.id == id).ok_or_else(|| OpError::UnknownRole(id.clone()))?;
+            let pos = w
+                .roles
+                .iter()
+                .position(|r| r.id == id)
+                .ok_or_else(|| OpError::UnknownRole(id.clone()))?;
             let role = w.roles.remove(pos);
-            Ok(Op::AddRole { role, index: Some(pos) })
+            Ok(Op::AddRole {
+                role,
+                index: Some(pos),
+            })
         }
         Op::UpdateRole { role } => {
-            let r = w.roles.iter_mut().find(|r| r.id == role.id).ok_or_else(|| OpError::UnknownRole(role.id.clone()))?;
+            let r = w
+                .roles
+                .iter_mut()
+                .find(|r| r.id == role.id)
+                .ok_or_else(|| OpError::UnknownRole(role.id.clone()))?;
             let old = std::mem::replace(r, role);
             Ok(Op::UpdateRole { role: old })
         }
@@ -194,18 +292,32 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
             Ok(Op::RemoveField { name })
         }
         Op::RemoveField { name } => {
-            let pos = w.fields.iter().position(|f| f.name == name).ok_or_else(|| OpError::UnknownField(name.clone()))?;
+            let pos = w
+                .fields
+                .iter()
+                .position(|f| f.name == name)
+                .ok_or_else(|| OpError::UnknownField(name.clone()))?;
             let field = w.fields.remove(pos);
-            Ok(Op::AddField { field, index: Some(pos) })
+            Ok(Op::AddField {
+                field,
+                index: Some(pos),
+            })
         }
         Op::UpdateField { name, field } => {
             if field.name != name && w.field(&field.name).is_some() {
                 return Err(OpError::DuplicateId(field.name));
             }
-            let f = w.fields.iter_mut().find(|f| f.name == name).ok_or_else(|| OpError::UnknownField(name.clone()))?;
+            let f = w
+                .fields
+                .iter_mut()
+                .find(|f| f.name == name)
+                .ok_or_else(|| OpError::UnknownField(name.clone()))?;
             let new_name = field.name.clone();
             let old = std::mem::replace(f, field);
-            Ok(Op::UpdateField { name: new_name, field: old })
+            Ok(Op::UpdateField {
+                name: new_name,
+                field: old,
+            })
         }
         Op::Batch(ops) => {
             let mut inverses = Vec::with_capacity(ops.len());

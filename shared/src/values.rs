@@ -23,7 +23,11 @@ impl Money {
 
     /// Parses "1000", "1000.5", "1000.50", "1.000,50", "1.000 €" (German or plain notation).
     pub fn parse(text: &str) -> Result<Money, String> {
-        let t = text.trim().trim_end_matches('€').trim_end_matches("EUR").trim();
+        let t = text
+            .trim()
+            .trim_end_matches('€')
+            .trim_end_matches("EUR")
+            .trim();
         if t.is_empty() {
             return Err("leerer Betrag".into());
         }
@@ -34,7 +38,11 @@ impl Money {
         // German notation uses ',' as decimal separator and '.' for thousands.
         let normalized: String = if t.contains(',') {
             t.replace(['.', ' '], "").replace(',', ".")
-        } else if t.matches('.').count() > 1 || t.rsplit('.').next().is_some_and(|d| d.len() == 3 && t.contains('.')) {
+        } else if t.matches('.').count() > 1
+            || t.rsplit('.')
+                .next()
+                .is_some_and(|d| d.len() == 3 && t.contains('.'))
+        {
             // "1.000" or "1.000.000": thousands separators only
             t.replace(['.', ' '], "")
         } else {
@@ -132,15 +140,18 @@ impl<'de> Deserialize<'de> for Money {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
                 let plain = v.trim();
                 let ok = !plain.is_empty()
-                    && plain
-                        .trim_start_matches('-')
-                        .split_once('.')
-                        .map_or(plain.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()), |(i, f)| {
+                    && plain.trim_start_matches('-').split_once('.').map_or(
+                        plain
+                            .trim_start_matches('-')
+                            .bytes()
+                            .all(|b| b.is_ascii_digit()),
+                        |(i, f)| {
                             !i.is_empty()
                                 && i.bytes().all(|b| b.is_ascii_digit())
                                 && f.len() <= 2
                                 && f.bytes().all(|b| b.is_ascii_digit())
-                        });
+                        },
+                    );
                 if !ok {
                     return Err(E::custom(format!(
                         "invalid amount {v:?}: expected euros with at most two decimals, e.g. \"1000.00\""
@@ -149,7 +160,9 @@ impl<'de> Deserialize<'de> for Money {
                 Money::parse(plain).map_err(E::custom)
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Money, E> {
-                v.checked_mul(100).map(Money).ok_or_else(|| E::custom("amount too large"))
+                v.checked_mul(100)
+                    .map(Money)
+                    .ok_or_else(|| E::custom("amount too large"))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Money, E> {
                 i64::try_from(v)
@@ -183,7 +196,9 @@ impl JsonSchema for Money {
                 ..Default::default()
             })),
             metadata: Some(Box::new(schemars::schema::Metadata {
-                description: Some("Exact amount in euros, at most two decimals, e.g. \"25000.00\"".into()),
+                description: Some(
+                    "Exact amount in euros, at most two decimals, e.g. \"25000.00\"".into(),
+                ),
                 ..Default::default()
             })),
             ..Default::default()
@@ -217,8 +232,14 @@ impl DurationParts {
 
     /// Approximate length in seconds (month = 30 days, year = 365 days), for ordering checks.
     pub fn approx_seconds(&self) -> u64 {
-        let d = u64::from(self.years) * 365 + u64::from(self.months) * 30 + u64::from(self.weeks) * 7 + u64::from(self.days);
-        d * 86_400 + u64::from(self.hours) * 3600 + u64::from(self.minutes) * 60 + u64::from(self.seconds)
+        let d = u64::from(self.years) * 365
+            + u64::from(self.months) * 30
+            + u64::from(self.weeks) * 7
+            + u64::from(self.days);
+        d * 86_400
+            + u64::from(self.hours) * 3600
+            + u64::from(self.minutes) * 60
+            + u64::from(self.seconds)
     }
 }
 
@@ -281,7 +302,11 @@ fn describe(p: &DurationParts, german: bool) -> String {
         })
         .collect();
     if parts.is_empty() {
-        if german { "0 Tage".into() } else { "0 days".into() }
+        if german {
+            "0 Tage".into()
+        } else {
+            "0 days".into()
+        }
     } else {
         parts.join(" ")
     }
@@ -290,9 +315,9 @@ fn describe(p: &DurationParts, german: bool) -> String {
 /// Parses the ISO 8601 duration subset used in administration: PnYnMnWnDTnHnMnS, integers only.
 pub fn parse_iso_duration(text: &str) -> Result<DurationParts, String> {
     let t = text.trim();
-    let rest = t
-        .strip_prefix('P')
-        .ok_or_else(|| format!("„{text}“ ist keine ISO-8601-Dauer (muss mit P beginnen, z. B. P14D)"))?;
+    let rest = t.strip_prefix('P').ok_or_else(|| {
+        format!("„{text}“ ist keine ISO-8601-Dauer (muss mit P beginnen, z. B. P14D)")
+    })?;
     if rest.is_empty() {
         return Err(format!("„{text}“ enthält keine Angabe (z. B. P14D)"));
     }
@@ -326,7 +351,9 @@ pub fn parse_iso_duration(text: &str) -> Result<DurationParts, String> {
         }
     }
     if !num.is_empty() || !seen_any {
-        return Err(format!("„{text}“ ist unvollständig (Einheit fehlt, z. B. P14D)"));
+        return Err(format!(
+            "„{text}“ ist unvollständig (Einheit fehlt, z. B. P14D)"
+        ));
     }
     Ok(parts)
 }
@@ -356,7 +383,10 @@ mod tests {
 
     #[test]
     fn money_json_rejects_floats_and_garbage() {
-        assert_eq!(serde_json::from_str::<Money>("\"12.30\"").ok(), Some(Money(1230)));
+        assert_eq!(
+            serde_json::from_str::<Money>("\"12.30\"").ok(),
+            Some(Money(1230))
+        );
         assert_eq!(serde_json::from_str::<Money>("12").ok(), Some(Money(1200)));
         assert!(serde_json::from_str::<Money>("12.3").is_err());
         assert!(serde_json::from_str::<Money>("\"1.000,00\"").is_err());

@@ -55,8 +55,16 @@ fn every_template_against_its_modification_round_trips() {
         for seed in 0..8 {
             let b = modify(&a, 30, seed);
             let d = diff(&a, &b);
-            assert_eq!(semantics(&apply_content(&a, &d).unwrap()), semantics(&b), "{}", path.display());
-            assert!(d.changes.iter().all(|c| !c.message_de.is_empty() && !c.message_en.is_empty()));
+            assert_eq!(
+                semantics(&apply_content(&a, &d).unwrap()),
+                semantics(&b),
+                "{}",
+                path.display()
+            );
+            assert!(d
+                .changes
+                .iter()
+                .all(|c| !c.message_de.is_empty() && !c.message_en.is_empty()));
         }
     }
 }

@@ -42,9 +42,18 @@ fn independent_changes_combine() {
 fn additions_on_both_sides_are_kept() {
     let base = base();
     let mut ours = base.clone();
-    ours.roles.push(Role { id: "R-KAEM".into(), name: "Kämmerei".into(), org_unit: None, signing_limit: None });
+    ours.roles.push(Role {
+        id: "R-KAEM".into(),
+        name: "Kämmerei".into(),
+        org_unit: None,
+        signing_limit: None,
+    });
     let mut theirs = base.clone();
-    theirs.blocks.push(Block::new("info", "Informieren", BlockType::Benachrichtigung.default_kind()));
+    theirs.blocks.push(Block::new(
+        "info",
+        "Informieren",
+        BlockType::Benachrichtigung.default_kind(),
+    ));
     theirs.next_id = 7;
     let m = merge(&base, &ours, &theirs).unwrap();
     assert!(m.conflicts.is_empty());
@@ -62,7 +71,13 @@ fn same_parameter_changed_on_both_sides_is_a_conflict() {
     band_upper(&mut theirs, 0, 2000);
     let m = merge(&base, &ours, &theirs).unwrap();
     let locations: Vec<&str> = m.conflicts.iter().map(|c| c.location.as_str()).collect();
-    assert_eq!(locations, ["blocks[wg].params.bands[bis1000].upper", "blocks[wg].params.bands[ueber1000].lower"]);
+    assert_eq!(
+        locations,
+        [
+            "blocks[wg].params.bands[bis1000].upper",
+            "blocks[wg].params.bands[ueber1000].lower"
+        ]
+    );
     assert_eq!(m.conflicts[0].path[0], PathSeg::Key("blocks".into()));
     assert_eq!(m.workflow, ours, "unresolved conflicts keep ours");
     let resolved = resolve(&m, &[(0, Side::Theirs), (1, Side::Theirs)]).unwrap();
@@ -75,7 +90,13 @@ fn same_parameter_changed_on_both_sides_is_a_conflict() {
 fn removed_here_changed_there_is_a_conflict() {
     let base = base();
     let mut ours = base.clone();
-    apply(&mut ours, Op::RemoveBlock { id: "pruefen".into() }).unwrap();
+    apply(
+        &mut ours,
+        Op::RemoveBlock {
+            id: "pruefen".into(),
+        },
+    )
+    .unwrap();
     let mut theirs = base.clone();
     set_due(&mut theirs, "P3D");
     let m = merge(&base, &ours, &theirs).unwrap();
@@ -89,9 +110,14 @@ fn removed_here_changed_there_is_a_conflict() {
 fn layout_never_conflicts() {
     let base = base();
     let mut ours = base.clone();
-    ours.layout.blocks.insert("start".into(), Rect::at(100, 100));
+    ours.layout
+        .blocks
+        .insert("start".into(), Rect::at(100, 100));
     let mut theirs = base.clone();
-    theirs.layout.blocks.insert("start".into(), Rect::at(300, 300));
+    theirs
+        .layout
+        .blocks
+        .insert("start".into(), Rect::at(300, 300));
     let m = merge(&base, &ours, &theirs).unwrap();
     assert!(m.conflicts.is_empty());
     assert_eq!(m.workflow.layout, ours.layout);

@@ -26,7 +26,9 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench(&args[1..]),
-        Some("dist") => tools::ensure_frontend_tools(&root()).and_then(|()| build_frontend(&root())),
+        Some("dist") => {
+            tools::ensure_frontend_tools(&root()).and_then(|()| build_frontend(&root()))
+        }
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -43,14 +45,20 @@ fn main() -> ExitCode {
 
 /// The workspace root (parent of xtask/).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Runs a command in the workspace root, echoing it; fails on a non-zero exit.
 pub fn sh(cmd: &mut Command) -> Result<()> {
     let shown = format!("{cmd:?}").replace('"', "");
     eprintln!("xtask: $ {shown}");
-    let status = cmd.current_dir(root()).status().with_context(|| format!("cannot start {shown}"))?;
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .with_context(|| format!("cannot start {shown}"))?;
     if !status.success() {
         bail!("`{shown}` failed with {status}");
     }
@@ -62,11 +70,16 @@ fn cargo() -> Command {
 }
 
 fn flag_value(args: &[String], name: &str) -> Option<String> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
 }
 
 fn build_frontend(root: &Path) -> Result<()> {
-    sh(Command::new("trunk").args(["build", "--release"]).env("PATH", tools::path_with_tools(root)))?;
+    sh(Command::new("trunk")
+        .args(["build", "--release"])
+        .env("PATH", tools::path_with_tools(root)))?;
     report_frontend_size(root)
 }
 
@@ -84,7 +97,11 @@ fn report_frontend_size(root: &Path) -> Result<()> {
         raw += bytes.len() as u64;
         gz += tools::gzip_len(&path)?;
     }
-    eprintln!("xtask: frontend size: {} KB raw, {} KB gzip", raw / 1024, gz / 1024);
+    eprintln!(
+        "xtask: frontend size: {} KB raw, {} KB gzip",
+        raw / 1024,
+        gz / 1024
+    );
     Ok(())
 }
 
@@ -92,10 +109,28 @@ fn run(args: &[String]) -> Result<()> {
     let root = root();
     tools::ensure_frontend_tools(&root)?;
     build_frontend(&root)?;
-    let addr = flag_value(args, "--addr").unwrap_or_else(|| std::env::var("FACHWERK_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into()));
-    let data = flag_value(args, "--data").unwrap_or_else(|| std::env::var("FACHWERK_DATA").unwrap_or_else(|_| "data".into()));
+    let addr = flag_value(args, "--addr").unwrap_or_else(|| {
+        std::env::var("FACHWERK_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into())
+    });
+    let data = flag_value(args, "--data")
+        .unwrap_or_else(|| std::env::var("FACHWERK_DATA").unwrap_or_else(|_| "data".into()));
     eprintln!("xtask: starting Fachwerk on http://{addr}/ (data directory: {data})");
-    sh(cargo().args(["run", "--release", "-p", "fachwerk-backend", "--bin", "fachwerk", "--", "serve", "--addr", &addr, "--data", &data, "--dist", "dist"]))
+    sh(cargo().args([
+        "run",
+        "--release",
+        "-p",
+        "fachwerk-backend",
+        "--bin",
+        "fachwerk",
+        "--",
+        "serve",
+        "--addr",
+        &addr,
+        "--data",
+        &data,
+        "--dist",
+        "dist",
+    ]))
 }
 
 struct Steps {
@@ -108,33 +143,68 @@ impl Steps {
         let t = Instant::now();
         eprintln!("xtask: ── {name}");
         f().with_context(|| format!("step `{name}` failed"))?;
-        self.done.push((name.to_string(), t.elapsed().as_secs_f64()));
+        self.done
+            .push((name.to_string(), t.elapsed().as_secs_f64()));
         Ok(())
     }
 
     fn summary(&self) -> String {
-        let parts: Vec<String> = self.done.iter().map(|(n, s)| format!("{n} {s:.0}s")).collect();
-        format!("{} steps passed in {:.0}s ({})", self.done.len(), self.started.elapsed().as_secs_f64(), parts.join(", "))
+        let parts: Vec<String> = self
+            .done
+            .iter()
+            .map(|(n, s)| format!("{n} {s:.0}s"))
+            .collect();
+        format!(
+            "{} steps passed in {:.0}s ({})",
+            self.done.len(),
+            self.started.elapsed().as_secs_f64(),
+            parts.join(", ")
+        )
     }
 }
 
 fn test(args: &[String]) -> Result<()> {
     let root = root();
     let skip_e2e = args.iter().any(|a| a == "--skip-e2e");
-    let mut steps = Steps { started: Instant::now(), done: Vec::new() };
+    let mut steps = Steps {
+        started: Instant::now(),
+        done: Vec::new(),
+    };
     let result = (|| {
         steps.step("fmt", || sh(cargo().args(["fmt", "--all", "--check"])))?;
         steps.step("tools", || tools::ensure_frontend_tools(&root))?;
         steps.step("clippy", || {
             sh(cargo().args([
-                "clippy", "--workspace", "--exclude", "fachwerk-frontend", "--all-targets", "--", "-D", "warnings",
+                "clippy",
+                "--workspace",
+                "--exclude",
+                "fachwerk-frontend",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
             ]))?;
             sh(cargo().args([
-                "clippy", "-p", "fachwerk-frontend", "--target", "wasm32-unknown-unknown", "--all-targets", "--", "-D", "warnings",
+                "clippy",
+                "-p",
+                "fachwerk-frontend",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
             ]))
         })?;
         steps.step("unit tests", || {
-            sh(cargo().args(["test", "--workspace", "--exclude", "fachwerk-frontend", "--exclude", "fachwerk-e2e"]))
+            sh(cargo().args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "fachwerk-frontend",
+                "--exclude",
+                "fachwerk-e2e",
+            ]))
         })?;
         if skip_e2e {
             return Ok(());

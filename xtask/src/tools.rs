@@ -19,17 +19,28 @@ pub fn node_dir(root: &Path) -> PathBuf {
 /// PATH with the npm tools (wasm-opt) and cargo's bin dir first.
 pub fn path_with_tools(root: &Path) -> String {
     let mut parts = vec![node_dir(root).join("node_modules/.bin")];
-    if let Some(home) = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo"))) {
+    if let Some(home) = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+    {
         parts.push(home.join("bin"));
     }
     let old = std::env::var_os("PATH").unwrap_or_default();
     parts.extend(std::env::split_paths(&old));
-    std::env::join_paths(parts).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
+    std::env::join_paths(parts)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn output_of(program: &str, args: &[&str], root: &Path) -> Option<String> {
-    let out = Command::new(program).args(args).env("PATH", path_with_tools(root)).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let out = Command::new(program)
+        .args(args)
+        .env("PATH", path_with_tools(root))
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// The wasm-bindgen version locked in Cargo.lock; the CLI must match it exactly.
@@ -38,7 +49,10 @@ fn locked_wasm_bindgen(root: &Path) -> Result<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+            {
                 return Ok(v.trim_end_matches('"').to_string());
             }
         }
@@ -47,14 +61,24 @@ fn locked_wasm_bindgen(root: &Path) -> Result<String> {
 }
 
 pub fn ensure_frontend_tools(root: &Path) -> Result<()> {
-    let installed = output_of("rustup", &["target", "list", "--installed"], root).unwrap_or_default();
-    if !installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output_of("rustup", &["target", "list", "--installed"], root).unwrap_or_default();
+    if !installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         sh(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
     let trunk = output_of("trunk", &["--version"], root).unwrap_or_default();
     if trunk != format!("trunk {TRUNK_VERSION}") {
         eprintln!("xtask: installing trunk {TRUNK_VERSION} (found: {trunk:?}); this takes a few minutes once");
-        sh(Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+        sh(Command::new("cargo").args([
+            "install",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--locked",
+        ]))?;
     }
     let wbg = locked_wasm_bindgen(root)?;
     let have = output_of("wasm-bindgen", &["--version"], root).unwrap_or_default();
@@ -71,7 +95,10 @@ pub fn ensure_frontend_tools(root: &Path) -> Result<()> {
     if !opt.contains(&format!("version {BINARYEN_VERSION}")) {
         let dir = node_dir(root);
         std::fs::create_dir_all(&dir)?;
-        eprintln!("xtask: installing binaryen@{BINARYEN_VERSION} (wasm-opt) from npm into {}", dir.display());
+        eprintln!(
+            "xtask: installing binaryen@{BINARYEN_VERSION} (wasm-opt) from npm into {}",
+            dir.display()
+        );
         sh(Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&dir)
@@ -100,20 +127,31 @@ pub fn ensure_node_peers(root: &Path) -> Result<()> {
         return Ok(());
     }
     std::fs::create_dir_all(&dir)?;
-    eprintln!("xtask: installing test peers from npm into {}", dir.display());
-    sh(Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&dir).args(NODE_PEERS))?;
+    eprintln!(
+        "xtask: installing test peers from npm into {}",
+        dir.display()
+    );
+    sh(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&dir)
+        .args(NODE_PEERS))?;
     std::fs::write(&stamp, wanted)?;
     Ok(())
 }
 
 /// Chromium and chromedriver for the browser tests (Debian packages).
 pub fn ensure_chromium() -> Result<()> {
-    let present = Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();
+    let present =
+        Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();
     if present {
         return Ok(());
     }
     let cmd = "apt-get update && apt-get install -y chromium chromium-driver";
-    let is_root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
     if !is_root {
         bail!("Chromium and chromedriver are missing. Install them with:\n    sudo sh -c '{cmd}'");
     }

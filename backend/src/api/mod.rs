@@ -22,6 +22,7 @@ mod drafts;
 mod json;
 mod publications;
 mod session;
+mod sources;
 mod users;
 mod workflow_body;
 mod workflows;
@@ -57,6 +58,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(publications::reject_publication))
         .routes(routes!(users::list_users, users::create_user))
         .routes(routes!(users::delete_user))
+        .routes(routes!(sources::list_sources, sources::add_source))
+        .routes(routes!(sources::get_source, sources::delete_source))
+        .routes(routes!(sources::fetch_source))
+        .routes(routes!(sources::list_templates))
+        .routes(routes!(sources::import_template))
+        .routes(routes!(sources::draft_upstream))
+        .routes(routes!(sources::merge_upstream))
         .fallback(api_not_found);
     OpenApiRouter::with_openapi(crate::openapi::base()).nest("/api", api)
 }

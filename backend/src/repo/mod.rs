@@ -18,6 +18,7 @@ use crate::fsutil;
 pub mod push;
 pub mod render;
 mod seeds;
+pub mod sources;
 mod tree;
 
 pub use seeds::seed_count;
@@ -193,8 +194,17 @@ impl Repo {
     /// Opens an existing repository (bare or a clone) for reading, as `fachwerk diff --repo`
     /// does; unlike `open_or_init` it never writes.
     pub fn open_existing(path: &Path) -> anyhow::Result<Repo> {
-        Repository::open(path).map_err(|e| anyhow::anyhow!("{} is not a git repository: {}", path.display(), e.message()))?;
-        Ok(Repo { path: path.to_path_buf(), meta: CatalogMeta::default() })
+        Repository::open(path).map_err(|e| {
+            anyhow::anyhow!(
+                "{} is not a git repository: {}",
+                path.display(),
+                e.message()
+            )
+        })?;
+        Ok(Repo {
+            path: path.to_path_buf(),
+            meta: CatalogMeta::default(),
+        })
     }
 
     fn open(&self) -> Result<Repository, git2::Error> {

@@ -337,6 +337,20 @@ fn details(w: &Workflow, b: &Block) -> Vec<String> {
     d
 }
 
+/// "Basiert auf „beschaffung“ Version 1.1.0 aus <source> (Commit 1a2b3c4), herausgegeben von …."
+pub fn lineage_line(l: &fachwerk_shared::Lineage) -> String {
+    let short: String = l.commit.chars().take(7).collect();
+    let mut line = format!(
+        "Basiert auf „{}“ Version {} aus {} (Commit {short})",
+        l.key, l.version, l.source
+    );
+    if !l.publisher.trim().is_empty() {
+        line.push_str(&format!(", herausgegeben von {}", l.publisher.trim()));
+    }
+    line.push('.');
+    line.replace(['\n', '\r'], " ")
+}
+
 /// What the README says about this version.
 pub struct VersionNote<'a> {
     pub version: &'a str,
@@ -353,6 +367,9 @@ pub fn workflow_readme(w: &Workflow, v: &VersionNote<'_>) -> String {
         "Version **{}** vom {} · Schlüssel `{}`\n",
         v.version, v.date, w.key
     );
+    if let Some(l) = &w.lineage {
+        let _ = writeln!(s, "{}\n", lineage_line(l));
+    }
     s.push_str("## Zweck\n\n");
     let purpose = if w.description.trim().is_empty() {
         "Keine Beschreibung hinterlegt."
@@ -494,6 +511,30 @@ mod tests {
         ] {
             assert!(y.contains(key), "{key} missing in\n{y}");
         }
+    }
+
+    #[test]
+    fn the_readme_names_the_template_an_adaptation_is_based_on() {
+        let mut w = Workflow::new("beschaffung", "Beschaffung");
+        let v = VersionNote {
+            version: "1.1.0",
+            date: "2026-11-26",
+            note: "",
+            changes: &[],
+        };
+        assert!(!workflow_readme(&w, &v).contains("Basiert auf"));
+        w.lineage = Some(fachwerk_shared::Lineage {
+            source: "https://gitlab.opencode.de/adorf/katalog.git".into(),
+            key: "beschaffung".into(),
+            version: "1.0.0".into(),
+            commit: "0123456789abcdef".into(),
+            publisher: "Stadt Adorf".into(),
+        });
+        let readme = workflow_readme(&w, &v);
+        assert!(
+            readme.contains("Basiert auf „beschaffung“ Version 1.0.0 aus https://gitlab.opencode.de/adorf/katalog.git (Commit 0123456), herausgegeben von Stadt Adorf."),
+            "{readme}"
+        );
     }
 
     #[test]

@@ -6,8 +6,16 @@ use super::Impact;
 use crate::values::{Duration, Money};
 
 /// Parameters that hold durations.
-pub(super) const DURATION_KEYS: &[&str] =
-    &["dueIn", "replyDeadline", "reminderAfter", "duration", "offset", "after", "abrufFrist", "payDeadline"];
+pub(super) const DURATION_KEYS: &[&str] = &[
+    "dueIn",
+    "replyDeadline",
+    "reminderAfter",
+    "duration",
+    "offset",
+    "after",
+    "abrufFrist",
+    "payDeadline",
+];
 /// Parameters that hold money.
 pub(super) const MONEY_KEYS: &[&str] = &["lower", "upper"];
 /// Parameters that are only text for people.
@@ -90,12 +98,20 @@ pub(super) fn param_name(key: &str) -> (&str, &str) {
 /// A value as people read it, in German (`true`) or English.
 pub(super) fn show(key: &str, v: Option<&Value>, german: bool) -> String {
     let Some(v) = v else {
-        return if german { "(nicht gesetzt)".into() } else { "(not set)".into() };
+        return if german {
+            "(nicht gesetzt)".into()
+        } else {
+            "(not set)".into()
+        };
     };
     match v {
         Value::Null => {
             if MONEY_KEYS.contains(&key) {
-                if german { "unbegrenzt".into() } else { "unlimited".into() }
+                if german {
+                    "unbegrenzt".into()
+                } else {
+                    "unlimited".into()
+                }
             } else if german {
                 "(nicht gesetzt)".into()
             } else {
@@ -115,7 +131,11 @@ pub(super) fn show(key: &str, v: Option<&Value>, german: bool) -> String {
         },
         Value::String(s) if DURATION_KEYS.contains(&key) => {
             let d = Duration::new(s.clone());
-            if german { d.to_german() } else { d.to_english() }
+            if german {
+                d.to_german()
+            } else {
+                d.to_english()
+            }
         }
         Value::String(s) => format!("„{s}“"),
         Value::Object(o) if o.contains_key("kind") => {
@@ -139,7 +159,11 @@ pub(super) fn show(key: &str, v: Option<&Value>, german: bool) -> String {
 }
 
 /// Sentence and impact for a changed Zeichnungsbefugnis.
-pub(super) fn signing_limit(role: &str, old: Option<Money>, new: Option<Money>) -> (String, String, Impact) {
+pub(super) fn signing_limit(
+    role: &str,
+    old: Option<Money>,
+    new: Option<Money>,
+) -> (String, String, Impact) {
     let de = |m: Option<Money>| m.map_or("unbegrenzt".to_string(), Money::to_german);
     let en = |m: Option<Money>| m.map_or("unlimited".to_string(), Money::to_english);
     // None = unlimited, so a lower Some is a tightening.
@@ -148,11 +172,22 @@ pub(super) fn signing_limit(role: &str, old: Option<Money>, new: Option<Money>) 
         (Some(_), None) => true,
         _ => false,
     };
-    let (verb_de, verb_en, impact) =
-        if raised { ("angehoben", "raised", Impact::Feature) } else { ("gesenkt", "lowered", Impact::Breaking) };
+    let (verb_de, verb_en, impact) = if raised {
+        ("angehoben", "raised", Impact::Feature)
+    } else {
+        ("gesenkt", "lowered", Impact::Breaking)
+    };
     (
-        format!("Zeichnungsbefugnis der Rolle „{role}“ von {} auf {} {verb_de}", de(old), de(new)),
-        format!("Signing limit of role “{role}” {verb_en} from {} to {}", en(old), en(new)),
+        format!(
+            "Zeichnungsbefugnis der Rolle „{role}“ von {} auf {} {verb_de}",
+            de(old),
+            de(new)
+        ),
+        format!(
+            "Signing limit of role “{role}” {verb_en} from {} to {}",
+            en(old),
+            en(new)
+        ),
         impact,
     )
 }

@@ -118,9 +118,21 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LayoutChange {
-    BlockMoved { block: BlockId, from: Option<Rect>, to: Option<Rect> },
-    BlockResized { block: BlockId, from: Rect, to: Rect },
-    EdgeWaypointsChanged { edge: EdgeId, from: Vec<Point>, to: Vec<Point> },
+    BlockMoved {
+        block: BlockId,
+        from: Option<Rect>,
+        to: Option<Rect>,
+    },
+    BlockResized {
+        block: BlockId,
+        from: Rect,
+        to: Rect,
+    },
+    EdgeWaypointsChanged {
+        edge: EdgeId,
+        from: Vec<Point>,
+        to: Vec<Point>,
+    },
 }
 
 /// The difference between two versions of a workflow.
@@ -142,13 +154,22 @@ impl WorkflowDiff {
 
     /// Changes that concern `block`.
     pub fn for_block<'a>(&'a self, block: &'a BlockId) -> impl Iterator<Item = &'a Change> + 'a {
-        self.changes.iter().filter(move |c| c.block.as_ref() == Some(block))
+        self.changes
+            .iter()
+            .filter(move |c| c.block.as_ref() == Some(block))
     }
 }
 
 /// Computes the semantic diff from `old` to `new`, matching everything by stable ids.
 pub fn diff(old: &Workflow, new: &Workflow) -> WorkflowDiff {
-    let mut d = Differ { old, new, changes: Vec::new(), ops: Vec::new(), disconnects: Vec::new(), connects: Vec::new() };
+    let mut d = Differ {
+        old,
+        new,
+        changes: Vec::new(),
+        ops: Vec::new(),
+        disconnects: Vec::new(),
+        connects: Vec::new(),
+    };
     d.meta();
     d.roles();
     d.fields();
@@ -166,7 +187,12 @@ pub fn diff(old: &Workflow, new: &Workflow) -> WorkflowDiff {
     let mut ops = d.disconnects;
     ops.extend(d.ops);
     ops.extend(d.connects);
-    WorkflowDiff { changes: d.changes, layout, bump, ops }
+    WorkflowDiff {
+        changes: d.changes,
+        layout,
+        bump,
+        ops,
+    }
 }
 
 struct Differ<'a> {
@@ -229,18 +255,32 @@ impl Differ<'_> {
             } else {
                 "Workflow description changed".to_string()
             };
-            self.changes.push(Change::new(ChangeKind::MetaChanged, Impact::Fix, what_de, what_en));
-            self.ops.push(Op::SetInfo { name: n.name.clone(), description: n.description.clone() });
+            self.changes.push(Change::new(
+                ChangeKind::MetaChanged,
+                Impact::Fix,
+                what_de,
+                what_en,
+            ));
+            self.ops.push(Op::SetInfo {
+                name: n.name.clone(),
+                description: n.description.clone(),
+            });
         }
         if o.key != n.key {
             self.changes.push(
                 Change::new(
                     ChangeKind::MetaChanged,
                     Impact::Breaking,
-                    format!("Kennung des Ablaufs von „{}“ in „{}“ geändert", o.key, n.key),
+                    format!(
+                        "Kennung des Ablaufs von „{}“ in „{}“ geändert",
+                        o.key, n.key
+                    ),
                     format!("Workflow key changed from “{}” to “{}”", o.key, n.key),
                 )
-                .values(Some(Value::from(o.key.clone())), Some(Value::from(n.key.clone()))),
+                .values(
+                    Some(Value::from(o.key.clone())),
+                    Some(Value::from(n.key.clone())),
+                ),
             );
         }
     }
@@ -272,7 +312,10 @@ impl Differ<'_> {
                     );
                     c.role = Some(r.id.clone());
                     self.changes.push(c);
-                    self.ops.push(Op::AddRole { role: r.clone(), index: Some(i) });
+                    self.ops.push(Op::AddRole {
+                        role: r.clone(),
+                        index: Some(i),
+                    });
                 }
                 Some(o) if *o != r => {
                     self.role_changes(o, r);
@@ -297,15 +340,19 @@ impl Differ<'_> {
                     format!("Rolle „{}“ umbenannt in „{}“", o.name, n.name),
                     format!("Role “{}” renamed to “{}”", o.name, n.name),
                 )
-                .values(Some(Value::from(o.name.clone())), Some(Value::from(n.name.clone()))),
+                .values(
+                    Some(Value::from(o.name.clone())),
+                    Some(Value::from(n.name.clone())),
+                ),
             );
         }
         if o.signing_limit != n.signing_limit {
-            let (de, en, impact) = describe::signing_limit(&n.name, o.signing_limit, n.signing_limit);
-            push(
-                Change::new(ChangeKind::RoleChanged, impact, de, en)
-                    .values(o.signing_limit.map(|m| Value::from(m.to_canonical())), n.signing_limit.map(|m| Value::from(m.to_canonical()))),
-            );
+            let (de, en, impact) =
+                describe::signing_limit(&n.name, o.signing_limit, n.signing_limit);
+            push(Change::new(ChangeKind::RoleChanged, impact, de, en).values(
+                o.signing_limit.map(|m| Value::from(m.to_canonical())),
+                n.signing_limit.map(|m| Value::from(m.to_canonical())),
+            ));
         }
         if o.org_unit != n.org_unit {
             push(Change::new(
@@ -318,8 +365,18 @@ impl Differ<'_> {
     }
 
     fn fields(&mut self) {
-        let old: HashMap<&str, &Field> = self.old.fields.iter().map(|f| (f.name.as_str(), f)).collect();
-        let new: HashMap<&str, &Field> = self.new.fields.iter().map(|f| (f.name.as_str(), f)).collect();
+        let old: HashMap<&str, &Field> = self
+            .old
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f))
+            .collect();
+        let new: HashMap<&str, &Field> = self
+            .new
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f))
+            .collect();
         for f in &self.old.fields {
             if !new.contains_key(f.name.as_str()) {
                 let mut c = Change::new(
@@ -330,22 +387,39 @@ impl Differ<'_> {
                 );
                 c.field = Some(f.name.clone());
                 self.changes.push(c);
-                self.ops.push(Op::RemoveField { name: f.name.clone() });
+                self.ops.push(Op::RemoveField {
+                    name: f.name.clone(),
+                });
             }
         }
         for (i, f) in self.new.fields.iter().enumerate() {
             match old.get(f.name.as_str()) {
                 None => {
-                    let impact = if f.required { Impact::Breaking } else { Impact::Feature };
+                    let impact = if f.required {
+                        Impact::Breaking
+                    } else {
+                        Impact::Feature
+                    };
                     let mut c = Change::new(
                         ChangeKind::FieldAdded,
                         impact,
-                        format!("Fallvariable „{}“ hinzugefügt{}", f.name, if f.required { " (Pflichtangabe)" } else { "" }),
-                        format!("Case field “{}” added{}", f.name, if f.required { " (required)" } else { "" }),
+                        format!(
+                            "Fallvariable „{}“ hinzugefügt{}",
+                            f.name,
+                            if f.required { " (Pflichtangabe)" } else { "" }
+                        ),
+                        format!(
+                            "Case field “{}” added{}",
+                            f.name,
+                            if f.required { " (required)" } else { "" }
+                        ),
                     );
                     c.field = Some(f.name.clone());
                     self.changes.push(c);
-                    self.ops.push(Op::AddField { field: f.clone(), index: Some(i) });
+                    self.ops.push(Op::AddField {
+                        field: f.clone(),
+                        index: Some(i),
+                    });
                 }
                 Some(o) if *o != f => {
                     let type_changed = o.field_type != f.field_type || o.values != f.values;
@@ -366,7 +440,10 @@ impl Differ<'_> {
                     );
                     c.field = Some(f.name.clone());
                     self.changes.push(c);
-                    self.ops.push(Op::UpdateField { name: f.name.clone(), field: f.clone() });
+                    self.ops.push(Op::UpdateField {
+                        name: f.name.clone(),
+                        field: f.clone(),
+                    });
                 }
                 Some(_) => {}
             }
@@ -383,8 +460,14 @@ impl Differ<'_> {
                     Change::new(
                         ChangeKind::BlockRemoved,
                         Impact::Breaking,
-                        format!("Schritt „{name}“ ({}) entfernt", catalog::info(b.block_type()).name_de),
-                        format!("Step “{name}” ({}) removed", catalog::info(b.block_type()).name_en),
+                        format!(
+                            "Schritt „{name}“ ({}) entfernt",
+                            catalog::info(b.block_type()).name_de
+                        ),
+                        format!(
+                            "Step “{name}” ({}) removed",
+                            catalog::info(b.block_type()).name_en
+                        ),
                     )
                     .block(&b.id),
                 );
@@ -398,12 +481,22 @@ impl Differ<'_> {
                     Change::new(
                         ChangeKind::BlockAdded,
                         Impact::Feature,
-                        format!("Schritt „{name}“ ({}) hinzugefügt", catalog::info(b.block_type()).name_de),
-                        format!("Step “{name}” ({}) added", catalog::info(b.block_type()).name_en),
+                        format!(
+                            "Schritt „{name}“ ({}) hinzugefügt",
+                            catalog::info(b.block_type()).name_de
+                        ),
+                        format!(
+                            "Step “{name}” ({}) added",
+                            catalog::info(b.block_type()).name_en
+                        ),
                     )
                     .block(&b.id),
                 );
-                self.ops.push(Op::AddBlock { block: b.clone(), rect: None, index: Some(i) });
+                self.ops.push(Op::AddBlock {
+                    block: b.clone(),
+                    rect: None,
+                    index: Some(i),
+                });
                 continue;
             };
             if o.label != b.label {
@@ -415,9 +508,15 @@ impl Differ<'_> {
                         format!("Step “{}” renamed to “{}”", label_of(o), label_of(b)),
                     )
                     .block(&b.id)
-                    .values(Some(Value::from(o.label.clone())), Some(Value::from(b.label.clone()))),
+                    .values(
+                        Some(Value::from(o.label.clone())),
+                        Some(Value::from(b.label.clone())),
+                    ),
                 );
-                self.ops.push(Op::RenameBlock { id: b.id.clone(), label: b.label.clone() });
+                self.ops.push(Op::RenameBlock {
+                    id: b.id.clone(),
+                    label: b.label.clone(),
+                });
             }
             if o.kind != b.kind {
                 if o.block_type() != b.block_type() {
@@ -446,7 +545,10 @@ impl Differ<'_> {
                         self.changes.push(c.block(&b.id));
                     }
                 }
-                self.ops.push(Op::SetParams { id: b.id.clone(), kind: b.kind.clone() });
+                self.ops.push(Op::SetParams {
+                    id: b.id.clone(),
+                    kind: b.kind.clone(),
+                });
             }
         }
     }
@@ -501,21 +603,39 @@ impl Differ<'_> {
                     c.edge = Some(e.id.clone());
                     c.block = Some(e.from.clone());
                     self.changes.push(c);
-                    self.connects.push(Op::Connect { edge: e.clone(), waypoints: Vec::new(), index: Some(i) });
+                    self.connects.push(Op::Connect {
+                        edge: e.clone(),
+                        waypoints: Vec::new(),
+                        index: Some(i),
+                    });
                 }
                 Some(o) if o.from != e.from || o.port != e.port => {
                     // A different source or port is a different connection.
                     let mut c = Change::new(
                         ChangeKind::EdgeRetargeted,
                         Impact::Breaking,
-                        format!("Verbindung nach „{}“ geht jetzt von „{}“ ({}) aus", nw.block_label(&e.to), nw.block_label(&e.from), catalog::port_label(&e.port).0),
-                        format!("Connection to “{}” now starts at “{}” ({})", nw.block_label(&e.to), nw.block_label(&e.from), catalog::port_label(&e.port).1),
+                        format!(
+                            "Verbindung nach „{}“ geht jetzt von „{}“ ({}) aus",
+                            nw.block_label(&e.to),
+                            nw.block_label(&e.from),
+                            catalog::port_label(&e.port).0
+                        ),
+                        format!(
+                            "Connection to “{}” now starts at “{}” ({})",
+                            nw.block_label(&e.to),
+                            nw.block_label(&e.from),
+                            catalog::port_label(&e.port).1
+                        ),
                     );
                     c.edge = Some(e.id.clone());
                     c.block = Some(e.from.clone());
                     self.changes.push(c);
                     self.disconnects.push(Op::Disconnect { id: e.id.clone() });
-                    self.connects.push(Op::Connect { edge: e.clone(), waypoints: Vec::new(), index: Some(i) });
+                    self.connects.push(Op::Connect {
+                        edge: e.clone(),
+                        waypoints: Vec::new(),
+                        index: Some(i),
+                    });
                 }
                 Some(o) if o.to != e.to => {
                     let mut c = Change::new(
@@ -536,12 +656,19 @@ impl Differ<'_> {
                             ow.block_label(&o.to)
                         ),
                     )
-                    .values(Some(Value::from(o.to.0.clone())), Some(Value::from(e.to.0.clone())));
+                    .values(
+                        Some(Value::from(o.to.0.clone())),
+                        Some(Value::from(e.to.0.clone())),
+                    );
                     c.edge = Some(e.id.clone());
                     c.block = Some(e.from.clone());
                     self.changes.push(c);
                     self.disconnects.push(Op::Disconnect { id: e.id.clone() });
-                    self.connects.push(Op::Connect { edge: e.clone(), waypoints: Vec::new(), index: Some(i) });
+                    self.connects.push(Op::Connect {
+                        edge: e.clone(),
+                        waypoints: Vec::new(),
+                        index: Some(i),
+                    });
                 }
                 Some(_) => {}
             }
@@ -557,25 +684,45 @@ fn layout_changes(old: &Workflow, new: &Workflow) -> Vec<LayoutChange> {
         }
         let (o, n) = (old.layout.blocks.get(&b.id), new.layout.blocks.get(&b.id));
         match (o, n) {
-            (Some(o), Some(n)) if (o.x, o.y) != (n.x, n.y) => {
-                out.push(LayoutChange::BlockMoved { block: b.id.clone(), from: Some(*o), to: Some(*n) })
-            }
-            (Some(o), Some(n)) if o != n => out.push(LayoutChange::BlockResized { block: b.id.clone(), from: *o, to: *n }),
-            (None, Some(_)) | (Some(_), None) => {
-                out.push(LayoutChange::BlockMoved { block: b.id.clone(), from: o.copied(), to: n.copied() })
-            }
+            (Some(o), Some(n)) if (o.x, o.y) != (n.x, n.y) => out.push(LayoutChange::BlockMoved {
+                block: b.id.clone(),
+                from: Some(*o),
+                to: Some(*n),
+            }),
+            (Some(o), Some(n)) if o != n => out.push(LayoutChange::BlockResized {
+                block: b.id.clone(),
+                from: *o,
+                to: *n,
+            }),
+            (None, Some(_)) | (Some(_), None) => out.push(LayoutChange::BlockMoved {
+                block: b.id.clone(),
+                from: o.copied(),
+                to: n.copied(),
+            }),
             _ => {}
         }
     }
     let empty = Vec::new();
-    let ids: BTreeSet<&EdgeId> = old.layout.edges.keys().chain(new.layout.edges.keys()).collect();
+    let ids: BTreeSet<&EdgeId> = old
+        .layout
+        .edges
+        .keys()
+        .chain(new.layout.edges.keys())
+        .collect();
     for id in ids {
         if old.edge(id).is_none() || new.edge(id).is_none() {
             continue;
         }
-        let (o, n) = (old.layout.edges.get(id).unwrap_or(&empty), new.layout.edges.get(id).unwrap_or(&empty));
+        let (o, n) = (
+            old.layout.edges.get(id).unwrap_or(&empty),
+            new.layout.edges.get(id).unwrap_or(&empty),
+        );
         if o != n {
-            out.push(LayoutChange::EdgeWaypointsChanged { edge: id.clone(), from: o.clone(), to: n.clone() });
+            out.push(LayoutChange::EdgeWaypointsChanged {
+                edge: id.clone(),
+                from: o.clone(),
+                to: n.clone(),
+            });
         }
     }
     out
@@ -592,8 +739,26 @@ pub fn semantics(w: &Workflow) -> Value {
     for e in &w.edges {
         edges.insert(&e.id.0, serde_json::to_value(e).unwrap_or(Value::Null));
     }
-    let roles: BTreeMap<&str, Value> = w.roles.iter().map(|r| (r.id.0.as_str(), serde_json::to_value(r).unwrap_or(Value::Null))).collect();
-    let fields: BTreeMap<&str, Value> = w.fields.iter().map(|f| (f.name.as_str(), serde_json::to_value(f).unwrap_or(Value::Null))).collect();
+    let roles: BTreeMap<&str, Value> = w
+        .roles
+        .iter()
+        .map(|r| {
+            (
+                r.id.0.as_str(),
+                serde_json::to_value(r).unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    let fields: BTreeMap<&str, Value> = w
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                f.name.as_str(),
+                serde_json::to_value(f).unwrap_or(Value::Null),
+            )
+        })
+        .collect();
     serde_json::json!({
         "name": w.name, "description": w.description,
         "blocks": blocks, "edges": edges, "roles": roles, "fields": fields,
@@ -611,5 +776,8 @@ pub fn apply_content(base: &Workflow, d: &WorkflowDiff) -> Result<Workflow, crat
 
 /// Used by `params` to read a block kind's parameters as JSON.
 fn params_json(kind: &BlockKind) -> Value {
-    serde_json::to_value(kind).ok().and_then(|mut v| v.get_mut("params").map(Value::take)).unwrap_or(Value::Null)
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|mut v| v.get_mut("params").map(Value::take))
+        .unwrap_or(Value::Null)
 }

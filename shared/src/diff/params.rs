@@ -15,18 +15,33 @@ const KEYED_LISTS: &[&str] = &["bands", "rules"];
 /// Lists that are sets: order does not matter (blocks.md §4 rule 2).
 const SET_LISTS: &[&str] = &["methods", "include", "distinctFrom"];
 /// Parameters holding an assignee.
-const ASSIGNEE_KEYS: &[&str] = &["assignee", "firstCheck", "secondCheck", "signer", "escalateTo", "notify", "initiatorRole"];
+const ASSIGNEE_KEYS: &[&str] = &[
+    "assignee",
+    "firstCheck",
+    "secondCheck",
+    "signer",
+    "escalateTo",
+    "notify",
+    "initiatorRole",
+];
 
 pub(super) fn changes(label: &str, old: &BlockKind, new: &BlockKind) -> Vec<Change> {
     let (o, n) = (params_json(old), params_json(new));
     let mut out = Vec::new();
-    let participants_are_set = matches!(new, BlockKind::Mitzeichnung(p) if p.mode == MitzeichnungMode::Parallel);
-    let ctx = Ctx { label, participants_are_set };
+    let participants_are_set =
+        matches!(new, BlockKind::Mitzeichnung(p) if p.mode == MitzeichnungMode::Parallel);
+    let ctx = Ctx {
+        label,
+        participants_are_set,
+    };
     if let (Value::Object(o), Value::Object(n)) = (&o, &n) {
         object(&ctx, "", o, n, &mut out);
     }
     // Ports that disappear without a list item telling (e.g. a Bescheid channel change).
-    if !matches!(new, BlockKind::Wertgrenzen(_) | BlockKind::Komplexitaet(_) | BlockKind::Sachbearbeitung(_)) {
+    if !matches!(
+        new,
+        BlockKind::Wertgrenzen(_) | BlockKind::Komplexitaet(_) | BlockKind::Sachbearbeitung(_)
+    ) {
         let new_ports: BTreeSet<String> = catalog::ports(new).into_iter().map(|p| p.name).collect();
         for p in catalog::ports(old) {
             if !new_ports.contains(&p.name) {
@@ -57,7 +72,13 @@ fn join(prefix: &str, key: &str) -> String {
     }
 }
 
-fn object(ctx: &Ctx, prefix: &str, o: &Map<String, Value>, n: &Map<String, Value>, out: &mut Vec<Change>) {
+fn object(
+    ctx: &Ctx,
+    prefix: &str,
+    o: &Map<String, Value>,
+    n: &Map<String, Value>,
+    out: &mut Vec<Change>,
+) {
     let keys: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
     for key in keys {
         let (ov, nv) = (o.get(key.as_str()), n.get(key.as_str()));
@@ -66,21 +87,46 @@ fn object(ctx: &Ctx, prefix: &str, o: &Map<String, Value>, n: &Map<String, Value
         }
         let path = join(prefix, key);
         if ASSIGNEE_KEYS.contains(&key.as_str()) {
-            out.push(leaf(ctx, ChangeKind::AssigneeChanged, Impact::Breaking, key, &path, ov, nv));
+            out.push(leaf(
+                ctx,
+                ChangeKind::AssigneeChanged,
+                Impact::Breaking,
+                key,
+                &path,
+                ov,
+                nv,
+            ));
             continue;
         }
         match (ov, nv) {
-            (Some(Value::Array(a)), Some(Value::Array(b))) if KEYED_LISTS.contains(&key.as_str()) => keyed(ctx, key, a, b, out),
             (Some(Value::Array(a)), Some(Value::Array(b)))
-                if SET_LISTS.contains(&key.as_str()) || (key == "participants" && ctx.participants_are_set) =>
+                if KEYED_LISTS.contains(&key.as_str()) =>
+            {
+                keyed(ctx, key, a, b, out)
+            }
+            (Some(Value::Array(a)), Some(Value::Array(b)))
+                if SET_LISTS.contains(&key.as_str())
+                    || (key == "participants" && ctx.participants_are_set) =>
             {
                 set(ctx, key, &path, a, b, out)
             }
-            (Some(Value::Array(a)), Some(Value::Array(b))) if key == "outcomes" => outcomes(ctx, a, b, out),
-            (Some(Value::Object(a)), Some(Value::Object(b))) if key != "decisionRule" => object(ctx, &path, a, b, out),
+            (Some(Value::Array(a)), Some(Value::Array(b))) if key == "outcomes" => {
+                outcomes(ctx, a, b, out)
+            }
+            (Some(Value::Object(a)), Some(Value::Object(b))) if key != "decisionRule" => {
+                object(ctx, &path, a, b, out)
+            }
             _ => {
                 let impact = leaf_impact(key, ov, nv);
-                out.push(leaf(ctx, ChangeKind::ParamChanged, impact, key, &path, ov, nv));
+                out.push(leaf(
+                    ctx,
+                    ChangeKind::ParamChanged,
+                    impact,
+                    key,
+                    &path,
+                    ov,
+                    nv,
+                ));
             }
         }
     }
@@ -95,7 +141,11 @@ fn leaf_impact(key: &str, ov: Option<&Value>, nv: Option<&Value>) -> Impact {
         return Impact::Breaking;
     }
     if DURATION_KEYS.contains(&key) {
-        let secs = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|s| Duration::new(s).parse().ok()).map(|p| p.approx_seconds());
+        let secs = |v: Option<&Value>| {
+            v.and_then(Value::as_str)
+                .and_then(|s| Duration::new(s).parse().ok())
+                .map(|p| p.approx_seconds())
+        };
         return match (secs(ov), secs(nv)) {
             (Some(a), Some(b)) if b < a => Impact::Breaking,
             (Some(_), None) | (None, Some(_)) => Impact::Breaking,
@@ -108,10 +158,23 @@ fn leaf_impact(key: &str, ov: Option<&Value>, nv: Option<&Value>) -> Impact {
     Impact::Feature
 }
 
-fn leaf(ctx: &Ctx, kind: ChangeKind, impact: Impact, key: &str, path: &str, ov: Option<&Value>, nv: Option<&Value>) -> Change {
+fn leaf(
+    ctx: &Ctx,
+    kind: ChangeKind,
+    impact: Impact,
+    key: &str,
+    path: &str,
+    ov: Option<&Value>,
+    nv: Option<&Value>,
+) -> Change {
     let (name_de, name_en) = param_name(key);
     let label = ctx.label;
-    let (od, nd, oe, ne) = (show(key, ov, true), show(key, nv, true), show(key, ov, false), show(key, nv, false));
+    let (od, nd, oe, ne) = (
+        show(key, ov, true),
+        show(key, nv, true),
+        show(key, ov, false),
+        show(key, nv, false),
+    );
     let (verb_de, verb_en) = direction(key, ov, nv);
     let mut c = Change::new(
         kind,
@@ -128,7 +191,10 @@ fn leaf(ctx: &Ctx, kind: ChangeKind, impact: Impact, key: &str, path: &str, ov: 
 /// "angehoben"/"gesenkt" for amounts, "verlängert"/"verkürzt" for durations, else "geändert".
 fn direction(key: &str, ov: Option<&Value>, nv: Option<&Value>) -> (&'static str, &'static str) {
     if MONEY_KEYS.contains(&key) {
-        let m = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|s| crate::values::Money::parse(s).ok());
+        let m = |v: Option<&Value>| {
+            v.and_then(Value::as_str)
+                .and_then(|s| crate::values::Money::parse(s).ok())
+        };
         return match (m(ov), m(nv)) {
             (Some(a), Some(b)) if b > a => ("angehoben", "raised"),
             (Some(a), Some(b)) if b < a => ("gesenkt", "lowered"),
@@ -137,7 +203,11 @@ fn direction(key: &str, ov: Option<&Value>, nv: Option<&Value>) -> (&'static str
         };
     }
     if DURATION_KEYS.contains(&key) {
-        let secs = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|s| Duration::new(s).parse().ok()).map(|p| p.approx_seconds());
+        let secs = |v: Option<&Value>| {
+            v.and_then(Value::as_str)
+                .and_then(|s| Duration::new(s).parse().ok())
+                .map(|p| p.approx_seconds())
+        };
         return match (secs(ov), secs(nv)) {
             (Some(a), Some(b)) if b > a => ("verlängert", "extended"),
             (Some(a), Some(b)) if b < a => ("verkürzt", "shortened"),
@@ -171,9 +241,19 @@ fn item_name(v: &Value) -> String {
 fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) {
     let label = ctx.label;
     let (added_kind, removed_kind, what_de, what_en) = if key == "bands" {
-        (ChangeKind::BandAdded, ChangeKind::BandRemoved, "Wertgrenzen-Band", "value band")
+        (
+            ChangeKind::BandAdded,
+            ChangeKind::BandRemoved,
+            "Wertgrenzen-Band",
+            "value band",
+        )
     } else {
-        (ChangeKind::RuleAdded, ChangeKind::RuleRemoved, "Regel", "rule")
+        (
+            ChangeKind::RuleAdded,
+            ChangeKind::RuleRemoved,
+            "Regel",
+            "rule",
+        )
     };
     let b_ids: Vec<Option<&str>> = b.iter().map(item_id).collect();
     for item in a {
@@ -206,13 +286,24 @@ fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) 
             Some(old) if old != item => {
                 if let (Value::Object(o), Value::Object(n)) = (old, item) {
                     let prefix = format!("{key}[{}]", id.unwrap_or("?"));
-                    let inner = Ctx { label: ctx.label, participants_are_set: ctx.participants_are_set };
+                    let inner = Ctx {
+                        label: ctx.label,
+                        participants_are_set: ctx.participants_are_set,
+                    };
                     let before = out.len();
                     object(&inner, &prefix, o, n, out);
                     // Name the band/rule in the sentence: "Wertgrenze (Band „bis 1.000 €“)".
                     for c in &mut out[before..] {
-                        c.message_de = c.message_de.replacen(": ", &format!(": {what_de} „{}“ – ", item_name(old)), 1);
-                        c.message_en = c.message_en.replacen(": ", &format!(": {what_en} “{}” – ", item_name(old)), 1);
+                        c.message_de = c.message_de.replacen(
+                            ": ",
+                            &format!(": {what_de} „{}“ – ", item_name(old)),
+                            1,
+                        );
+                        c.message_en = c.message_en.replacen(
+                            ": ",
+                            &format!(": {what_en} “{}” – ", item_name(old)),
+                            1,
+                        );
                     }
                 }
             }
@@ -220,11 +311,19 @@ fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) 
         }
     }
     let order = |v: &[Value]| -> Vec<String> {
-        v.iter().filter_map(|x| item_id(x).map(str::to_string)).collect()
+        v.iter()
+            .filter_map(|x| item_id(x).map(str::to_string))
+            .collect()
     };
-    let common_a: Vec<String> = order(a).into_iter().filter(|id| b_ids.contains(&Some(id.as_str()))).collect();
+    let common_a: Vec<String> = order(a)
+        .into_iter()
+        .filter(|id| b_ids.contains(&Some(id.as_str())))
+        .collect();
     let a_ids: Vec<Option<&str>> = a.iter().map(item_id).collect();
-    let common_b: Vec<String> = order(b).into_iter().filter(|id| a_ids.contains(&Some(id.as_str()))).collect();
+    let common_b: Vec<String> = order(b)
+        .into_iter()
+        .filter(|id| a_ids.contains(&Some(id.as_str())))
+        .collect();
     if common_a != common_b {
         let mut c = Change::new(
             ChangeKind::ParamChanged,
@@ -244,15 +343,32 @@ fn set(ctx: &Ctx, key: &str, path: &str, a: &[Value], b: &[Value], out: &mut Vec
         return;
     }
     let removed = sa.difference(&sb).count();
-    let impact = if removed > 0 && key != "distinctFrom" { Impact::Breaking } else { Impact::Feature };
+    let impact = if removed > 0 && key != "distinctFrom" {
+        Impact::Breaking
+    } else {
+        Impact::Feature
+    };
     let (name_de, name_en) = param_name(key);
-    let list = |v: &[Value], de: bool| v.iter().map(|x| show(key, Some(x), de)).collect::<Vec<_>>().join(", ");
+    let list = |v: &[Value], de: bool| {
+        v.iter()
+            .map(|x| show(key, Some(x), de))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let label = ctx.label;
     let mut c = Change::new(
         ChangeKind::ParamChanged,
         impact,
-        format!("„{label}“: {name_de} von [{}] auf [{}] geändert", list(a, true), list(b, true)),
-        format!("“{label}”: {name_en} changed from [{}] to [{}]", list(a, false), list(b, false)),
+        format!(
+            "„{label}“: {name_de} von [{}] auf [{}] geändert",
+            list(a, true),
+            list(b, true)
+        ),
+        format!(
+            "“{label}”: {name_en} changed from [{}] to [{}]",
+            list(a, false),
+            list(b, false)
+        ),
     );
     c.path = Some(path.to_string());
     c.old = Some(Value::Array(a.to_vec()));

@@ -1,0 +1,604 @@
+//! Template exchange: sources (other authorities' catalogues), the template list, "Übernehmen"
+//! (import as a draft) and upstream updates of imported drafts.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use fachwerk_shared::diff::{diff, WorkflowDiff};
+use fachwerk_shared::merge::Side;
+use fachwerk_shared::{TemplateParam, Workflow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::drafts::DraftView;
+use super::{JsonBody, ValidationReport};
+use crate::auth::Caller;
+use crate::config::AppState;
+use crate::drafts::Draft;
+use crate::error::{AppError, ProblemDetails};
+use crate::fsutil::blocking;
+use crate::sources::upstream::{self, conflict_de, ImportSpec, Upstream};
+use crate::sources::{
+    summarize, valid_id, Catalogue, ErrorSummary, Removed, SourceRecord, SourceStore, SourceUrl,
+    OWN,
+};
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewSource {
+    /// `https://…`, `file:///…` or an absolute path on the server.
+    pub url: String,
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("Diese Vorlagenquelle gibt es nicht.".into())
+}
+
+fn record(store: &SourceStore, id: &str) -> Result<SourceRecord, AppError> {
+    if !valid_id(id) {
+        return Err(not_found());
+    }
+    store.get(id)?.ok_or_else(not_found)
+}
+
+fn accepted(r: SourceRecord, status: StatusCode) -> Response {
+    let location = HeaderValue::from_str(&format!("/api/sources/{}", r.id)).ok();
+    let mut res = (status, Json(r)).into_response();
+    if let Some(l) = location {
+        res.headers_mut().insert(header::LOCATION, l);
+    }
+    res
+}
+
+/// Registered template sources with the state of their last fetch.
+#[utoipa::path(
+    get,
+    path = "/sources",
+    tag = "Vorlagen",
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, body = Vec<SourceRecord>), (status = 401, body = ProblemDetails, content_type = "application/problem+json"))
+)]
+pub async fn list_sources(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Vec<SourceRecord>>, AppError> {
+    Ok(Json(SourceStore::of(&state)?.list()?))
+}
+
+/// Adds a source and starts fetching it in the background (202; poll `GET /api/sources/{id}`).
+/// An address that is already registered answers 200 with its record.
+#[utoipa::path(
+    post,
+    path = "/sources",
+    tag = "Vorlagen",
+    security(("session" = []), ("bearer" = [])),
+    request_body = NewSource,
+    responses(
+        (status = 202, body = SourceRecord, headers(("location" = String))),
+        (status = 200, body = SourceRecord),
+        (status = 400, description = "Unsupported address (ssh, http, relative path …)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_source(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(req): JsonBody<NewSource>,
+) -> Result<Response, AppError> {
+    caller.require_editor()?;
+    let url = SourceUrl::parse(&req.url)?;
+    let (r, created) = SourceStore::of(&state)?.add(&url, &caller.name)?;
+    if created {
+        tracing::info!(source = %r.id, url = %r.url, by = %caller.name, "template source added");
+    }
+    let status = if created {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::OK
+    };
+    Ok(accepted(r, status))
+}
+
+/// A source: `state` (fetching, ready, error), `progress` while fetching, `messageDe`, and the
+/// templates found (invalid ones with their errors).
+#[utoipa::path(
+    get,
+    path = "/sources/{id}",
+    tag = "Vorlagen",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Source id")),
+    responses(
+        (status = 200, body = SourceRecord),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_source(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<SourceRecord>, AppError> {
+    let store = SourceStore::of(&state)?;
+    Ok(Json(record(&store, &id)?))
+}
+
+/// Fetches a source again in the background (202; a running fetch is not started twice).
+#[utoipa::path(
+    post,
+    path = "/sources/{id}/fetch",
+    tag = "Vorlagen",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Source id")),
+    responses(
+        (status = 202, body = SourceRecord),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn fetch_source(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    caller.require_editor()?;
+    let store = SourceStore::of(&state)?;
+    record(&store, &id)?;
+    let r = store.start_fetch(&id)?.ok_or_else(not_found)?;
+    Ok(accepted(r, StatusCode::ACCEPTED))
+}
+
+/// Removes a source and its mirror: whoever added it, or an administrator. Drafts keep their
+/// lineage; their upstream check asks to add the source again.
+#[utoipa::path(
+    delete,
+    path = "/sources/{id}",
+    tag = "Vorlagen",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Source id")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Being fetched", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_source(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let store = SourceStore::of(&state)?;
+    let r = record(&store, &id)?;
+    let may = caller.role.is_admin() || (caller.role.can_edit() && r.added_by == caller.name);
+    if !may {
+        return Err(AppError::Forbidden(
+            "Eine Vorlagenquelle entfernen kann, wer sie eingerichtet hat, oder die Administration.".into(),
+        ));
+    }
+    let removed = blocking(move || Ok(store.remove(&id))).await??;
+    match removed {
+        Removed::Gone => Ok(StatusCode::NO_CONTENT),
+        Removed::NotFound => Err(not_found()),
+        Removed::Busy => Err(AppError::Conflict(
+            "Die Quelle wird gerade abgerufen; bitte danach erneut versuchen.".into(),
+        )),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateSource {
+    /// `own` or the source id (for `POST /api/templates/import`).
+    pub id: String,
+    pub url: String,
+    pub name: String,
+    pub own: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateView {
+    pub source: TemplateSource,
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    /// Latest version.
+    pub version: String,
+    pub versions: Vec<String>,
+    pub commit: String,
+    pub publisher: String,
+    /// Licence from publiccode.yml (`legal.license`).
+    pub licence: String,
+    /// Only valid templates can be imported.
+    pub valid: bool,
+    pub errors: ErrorSummary,
+    #[schema(value_type = Vec<Object>)]
+    pub template_params: Vec<TemplateParam>,
+}
+
+/// Templates of the own catalogue and of every source whose last fetch succeeded.
+#[utoipa::path(
+    get,
+    path = "/templates",
+    tag = "Vorlagen",
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, body = Vec<TemplateView>), (status = 401, body = ProblemDetails, content_type = "application/problem+json"))
+)]
+pub async fn list_templates(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Vec<TemplateView>>, AppError> {
+    let own = Catalogue::own(&state);
+    let path = own.path.clone();
+    let own_summary = blocking(move || Ok(summarize(&path)?)).await?;
+    let mut lists = vec![(
+        TemplateSource {
+            id: OWN.into(),
+            url: own.url,
+            name: own.name,
+            own: true,
+        },
+        own_summary,
+    )];
+    for r in SourceStore::of(&state)?.list()? {
+        if let Some(cat) = r.catalogue.clone().filter(|_| r.usable()) {
+            let source = TemplateSource {
+                id: r.id,
+                url: r.url,
+                name: cat.name.clone(),
+                own: false,
+            };
+            lists.push((source, cat));
+        }
+    }
+    let mut out = Vec::new();
+    for (source, cat) in lists {
+        for t in cat.templates {
+            out.push(TemplateView {
+                source: TemplateSource {
+                    id: source.id.clone(),
+                    url: source.url.clone(),
+                    name: source.name.clone(),
+                    own: source.own,
+                },
+                key: t.key,
+                name: t.name,
+                description: t.description,
+                version: t.version,
+                versions: t.versions,
+                commit: t.commit,
+                publisher: cat.publisher.clone(),
+                licence: cat.licence.clone(),
+                valid: t.valid,
+                errors: t.errors,
+                template_params: t.template_params,
+            });
+        }
+    }
+    Ok(Json(out))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportRequest {
+    /// `own` or a source id.
+    pub source_id: String,
+    pub key: String,
+    /// Default: the latest version.
+    pub version: Option<String>,
+    /// Template parameter id → amount ("12000.00"); missing ones take their default.
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, String>,
+    /// Key of the new draft if it should differ from the template's.
+    pub as_key: Option<String>,
+}
+
+/// The draft response: body, ETag and status (as `/api/drafts/{id}` answers).
+fn draft_response(d: Draft, status: StatusCode) -> Response {
+    let etag = HeaderValue::from_str(&format!("\"{}\"", d.revision)).ok();
+    let location = HeaderValue::from_str(&format!("/api/drafts/{}", d.id)).ok();
+    let validation = ValidationReport::of(fachwerk_shared::validate(&d.workflow));
+    let body = DraftView {
+        id: d.id,
+        owner: d.owner,
+        revision: d.revision,
+        created_at: d.created_at,
+        updated_at: d.updated_at,
+        based_on: d.based_on,
+        workflow: d.workflow,
+        validation,
+    };
+    let mut res = (status, Json(body)).into_response();
+    if let Some(etag) = etag {
+        res.headers_mut().insert(header::ETAG, etag);
+    }
+    if let Some(l) = location.filter(|_| status == StatusCode::CREATED) {
+        res.headers_mut().insert(header::LOCATION, l);
+    }
+    res
+}
+
+/// "Übernehmen": creates a draft of the caller from a template version, with the template
+/// parameters applied and `lineage` set. Invalid templates and bad parameter values → 422.
+#[utoipa::path(
+    post,
+    path = "/templates/import",
+    tag = "Vorlagen",
+    security(("session" = []), ("bearer" = [])),
+    request_body = ImportRequest,
+    responses(
+        (status = 201, body = DraftView, headers(("etag" = String), ("location" = String))),
+        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The source is not ready", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid template or parameter value", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn import_template(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(req): JsonBody<ImportRequest>,
+) -> Result<Response, AppError> {
+    let spec = ImportSpec {
+        source_id: req.source_id,
+        key: req.key,
+        version: req.version,
+        params: req.params,
+        as_key: req.as_key,
+    };
+    let draft = upstream::import(&state, &caller, spec).await?;
+    Ok(draft_response(draft, StatusCode::CREATED))
+}
+
+/// A draft the caller owns.
+async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Draft, AppError> {
+    caller.require_editor()?;
+    let d = state
+        .drafts
+        .get(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Diesen Entwurf gibt es nicht.".into()))?;
+    if d.owner != caller.name {
+        return Err(AppError::Forbidden(
+            "Dieser Entwurf gehört einer anderen Person.".into(),
+        ));
+    }
+    Ok(d)
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictView {
+    /// Index for `choices[].conflict`.
+    pub index: usize,
+    /// Readable path, e.g. `blocks[wg].params.bands[mittel].upper`.
+    pub location: String,
+    #[schema(value_type = Option<Object>)]
+    pub base: Option<serde_json::Value>,
+    /// Value in the draft.
+    #[schema(value_type = Option<Object>)]
+    pub ours: Option<serde_json::Value>,
+    /// Value in the new template version.
+    #[schema(value_type = Option<Object>)]
+    pub theirs: Option<serde_json::Value>,
+    pub message_de: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MergedView {
+    /// The merged workflow with conflicts resolved as the draft has them.
+    #[schema(value_type = Object)]
+    pub workflow: Workflow,
+    pub conflicts: Vec<ConflictView>,
+    pub validation: ValidationReport,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpstreamView {
+    /// A newer version of the template exists.
+    pub available: bool,
+    pub message_de: String,
+    /// Set if the source could not be fetched again (the last fetched state was compared).
+    pub warning_de: Option<String>,
+    pub source: Option<String>,
+    pub key: Option<String>,
+    /// The version the draft is based on (`lineage.version`).
+    pub base_version: Option<String>,
+    pub new_version: Option<String>,
+    pub new_commit: Option<String>,
+    /// What upstream changed (base → new version).
+    #[schema(value_type = Option<Object>)]
+    pub upstream_diff: Option<WorkflowDiff>,
+    /// What the draft changed (base → draft).
+    #[schema(value_type = Option<Object>)]
+    pub local_diff: Option<WorkflowDiff>,
+    pub merged: Option<MergedView>,
+}
+
+/// Whether the template this draft was imported from has a newer version, with both diffs and
+/// a merge preview (re-fetches the source first if its data may be outdated). Owner only.
+#[utoipa::path(
+    get,
+    path = "/drafts/{id}/upstream",
+    tag = "Vorlagen",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Draft id")),
+    responses(
+        (status = 200, body = UpstreamView),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The source is not set up or cannot be read", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn draft_upstream(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<UpstreamView>, AppError> {
+    let draft = owned(&state, &caller, &id).await?;
+    let empty = |message_de: String, warning_de: Option<String>| UpstreamView {
+        available: false,
+        message_de,
+        warning_de,
+        source: None,
+        key: None,
+        base_version: None,
+        new_version: None,
+        new_commit: None,
+        upstream_diff: None,
+        local_diff: None,
+        merged: None,
+    };
+    let view = match upstream::check(&state, &draft, true).await? {
+        Upstream::NoLineage => empty("Dieser Entwurf stammt nicht aus einer Vorlage.".into(), None),
+        Upstream::Current {
+            lineage,
+            latest,
+            warning_de,
+        } => UpstreamView {
+            source: Some(lineage.source),
+            key: Some(lineage.key.clone()),
+            base_version: Some(lineage.version.clone()),
+            new_version: Some(latest.clone()),
+            ..empty(
+                format!(
+                    "Der Entwurf beruht auf Version {} der Vorlage „{}“; die neueste Version ist {latest}.",
+                    lineage.version, lineage.key
+                ),
+                warning_de,
+            )
+        },
+        Upstream::Available(a) => {
+            let n = a.merged.conflicts.len();
+            let conflicts = a
+                .merged
+                .conflicts
+                .iter()
+                .enumerate()
+                .map(|(index, c)| ConflictView {
+                    index,
+                    location: c.location.clone(),
+                    base: c.base.clone(),
+                    ours: c.ours.clone(),
+                    theirs: c.theirs.clone(),
+                    message_de: conflict_de(c),
+                })
+                .collect();
+            UpstreamView {
+                available: true,
+                message_de: format!(
+                    "Version {} der Vorlage „{}“ ist verfügbar (der Entwurf beruht auf {}). {}",
+                    a.new.version,
+                    a.lineage.key,
+                    a.lineage.version,
+                    match n {
+                        0 => "Die Änderungen lassen sich ohne Konflikt übernehmen.".to_string(),
+                        1 => "Ein Konflikt muss entschieden werden.".to_string(),
+                        n => format!("{n} Konflikte müssen entschieden werden."),
+                    }
+                ),
+                warning_de: a.warning_de.clone(),
+                source: Some(a.lineage.source.clone()),
+                key: Some(a.lineage.key.clone()),
+                base_version: Some(a.lineage.version.clone()),
+                new_version: Some(a.new.version.clone()),
+                new_commit: Some(a.new.commit.clone()),
+                upstream_diff: Some(diff(&a.base, &a.theirs)),
+                local_diff: Some(diff(&a.base, &draft.workflow)),
+                merged: Some(MergedView {
+                    validation: ValidationReport::of(fachwerk_shared::validate(&a.merged.workflow)),
+                    workflow: a.merged.workflow.clone(),
+                    conflicts,
+                }),
+            }
+        }
+    };
+    Ok(Json(view))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Choice {
+    /// `index` of the conflict in the preview.
+    pub conflict: usize,
+    /// `ours` (keep the draft's value) or `theirs` (take the template's).
+    #[schema(value_type = String)]
+    pub side: Side,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MergeRequest {
+    /// One choice per conflict (all are required).
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+    /// `newVersion` of the preview; if the template moved on since, the merge is refused.
+    pub version: Option<String>,
+}
+
+/// The revision in `If-Match` (required, as for `PUT /api/drafts/{id}`).
+fn if_match(headers: &HeaderMap, current: u64) -> Result<u64, AppError> {
+    let raw = headers.get(header::IF_MATCH).ok_or_else(|| {
+        AppError::PreconditionRequired(
+            "Zum Zusammenführen wird der Kopf „If-Match“ mit der Revision des Entwurfs benötigt."
+                .into(),
+        )
+    })?;
+    let text = raw.to_str().unwrap_or_default().trim();
+    if text == "*" {
+        return Ok(current);
+    }
+    text.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse()
+        .map_err(|_| {
+            AppError::PreconditionFailed(format!(
+                "„If-Match: {text}“ ist keine Revision dieses Entwurfs."
+            ))
+        })
+}
+
+/// Takes in the newer template version: three-way merge (base = imported version, ours =
+/// draft, theirs = new version) with a side chosen for every conflict (else 409 listing
+/// them); saved as the next revision of the draft with `lineage` at the new version.
+#[utoipa::path(
+    post,
+    path = "/drafts/{id}/merge-upstream",
+    tag = "Vorlagen",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Draft id"), ("If-Match" = String, Header, description = "\"<revision>\"")),
+    request_body = MergeRequest,
+    responses(
+        (status = 200, body = DraftView, headers(("etag" = String))),
+        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Conflicts without a choice, or nothing to merge", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 412, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 428, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn merge_upstream(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<MergeRequest>,
+) -> Result<Response, AppError> {
+    let draft = owned(&state, &caller, &id).await?;
+    let expected = if_match(&headers, draft.revision)?;
+    let choices: Vec<(usize, Side)> = req.choices.iter().map(|c| (c.conflict, c.side)).collect();
+    let saved =
+        upstream::merge_into_draft(&state, &draft, expected, &choices, req.version.as_deref())
+            .await?;
+    Ok(draft_response(saved, StatusCode::OK))
+}

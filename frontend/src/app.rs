@@ -1,0 +1,305 @@
+//! The application shell: header with commands, palette, canvas, side panels, dialogs;
+//! autosave and global listeners.
+
+use fachwerk_shared::{parse_workflow, to_canonical_json, Workflow};
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::editor::canvas::Canvas;
+use crate::editor::connect::{open_connect, ConnectDialog};
+use crate::editor::inspector::Inspector;
+use crate::editor::minimap::Minimap;
+use crate::editor::outline::Outline;
+use crate::editor::palette::Palette;
+use crate::editor::problems::{self, ProblemCount, Problems, ServerFindings};
+use crate::editor::settings::{open_settings, SettingsDialog};
+use crate::editor::{canvas_client_rect, commands, interact, type_name, Drag, Editor};
+use crate::i18n::{self, Lang, T};
+use crate::{storage, svg_export};
+
+/// Documents with more blocks are autosaved after a pause instead of after every edit.
+const AUTOSAVE_DEBOUNCE_ABOVE: usize = 300;
+
+fn blank() -> Workflow {
+    Workflow::new("neuer-ablauf", "Neuer Ablauf")
+}
+
+/// The autosaved workflow, if any. A copy that no longer parses is kept aside, not dropped.
+fn restore() -> (Workflow, bool) {
+    match storage::get(storage::AUTOSAVE_KEY) {
+        Some(text) => match parse_workflow(&text) {
+            Ok(w) => (w, true),
+            Err(_) => {
+                storage::set("fachwerk.autosave.unreadable", &text);
+                (blank(), false)
+            }
+        },
+        None => (blank(), false),
+    }
+}
+
+fn update_canvas_size(ed: Editor) {
+    if let Some((_, _, w, h)) = canvas_client_rect() {
+        if w > 0.0 && h > 0.0 && ed.canvas_size.get_untracked() != (w, h) {
+            ed.canvas_size.set((w, h));
+        }
+    }
+}
+
+fn open_file(ed: Editor, ev: ev::Event) {
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    leptos::task::spawn_local(async move {
+        let lang = ed.lang.get_untracked();
+        match storage::read_file(file)
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                parse_workflow(&t).map_err(|e| {
+                    let at = if e.path.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", e.path)
+                    };
+                    format!("{}{at}", e.message)
+                })
+            }) {
+            Ok(w) => {
+                ed.replace(w);
+                commands::fit(ed);
+                ed.say(i18n::MSG_OPENED);
+            }
+            Err(e) => ed.announce.set(match lang {
+                Lang::De => format!("Die Datei ist kein gültiger Ablauf: {e}"),
+                Lang::En => format!("The file is not a valid workflow: {e}"),
+            }),
+        }
+    });
+}
+
+fn export_json(ed: Editor) {
+    let (name, json) = ed
+        .wf
+        .with_untracked(|w| (format!("{}.json", w.key), to_canonical_json(w)));
+    if storage::download(&name, "application/json", &json).is_err() {
+        ed.announce
+            .set("Export fehlgeschlagen / export failed".into());
+    }
+}
+
+fn export_svg(ed: Editor) {
+    let lang = ed.lang.get_untracked();
+    let (name, svg) = ed
+        .wf
+        .with_untracked(|w| (format!("{}.svg", w.key), svg_export::export(w, lang)));
+    if storage::download(&name, "image/svg+xml", &svg).is_err() {
+        ed.announce
+            .set("Export fehlgeschlagen / export failed".into());
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let (initial, restored) = restore();
+    let ed = Editor::new(initial);
+    provide_context(ed);
+    if storage::get(storage::LANG_KEY).as_deref() == Some("en") {
+        ed.lang.set(Lang::En);
+    }
+    if restored {
+        ed.say(i18n::MSG_RESTORED);
+    }
+
+    // Autosave after every change (changes come from ops, never from a drag in progress).
+    // Large documents are saved after a short pause and on leaving the page.
+    let dirty = StoredValue::new(false);
+    let generation = StoredValue::new(0u64);
+    let save = move || {
+        dirty.set_value(false);
+        crate::editor::timed("autosave", || {
+            ed.wf
+                .with_untracked(|w| storage::set(storage::AUTOSAVE_KEY, &to_canonical_json(w)))
+        });
+    };
+    Effect::new(move |_| {
+        let big = ed.wf.with(|w| w.blocks.len() > AUTOSAVE_DEBOUNCE_ABOVE);
+        if !big {
+            save();
+            return;
+        }
+        dirty.set_value(true);
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        set_timeout(
+            move || {
+                if generation.get_value() == mine && dirty.get_value() {
+                    save();
+                }
+            },
+            std::time::Duration::from_millis(600),
+        );
+    });
+    let flush = move || {
+        if dirty.get_value() {
+            save();
+        }
+    };
+    let _ = window_event_listener(ev::pagehide, move |_| flush());
+    let _ = window_event_listener(ev::beforeunload, move |_| flush());
+    let _ = window_event_listener(ev::visibilitychange, move |_| flush());
+    Effect::new(move |_| {
+        let lang = ed.lang.get();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+        storage::set(storage::LANG_KEY, lang.code());
+    });
+
+    // Gestures continue outside the canvas, so moves and releases are taken on the window.
+    let _ = window_event_listener(ev::pointermove, move |e| interact::pointer_move(ed, e));
+    let _ = window_event_listener(ev::pointerup, move |e| interact::pointer_up(ed, e));
+    let _ = window_event_listener(ev::pointercancel, move |_| interact::pointer_cancel(ed));
+    let _ = window_event_listener(ev::keydown, move |e| interact::key_down(ed, e));
+    let _ = window_event_listener(ev::keyup, move |e| interact::key_up(ed, e));
+    let _ = window_event_listener(ev::resize, move |_| update_canvas_size(ed));
+    request_animation_frame(move || update_canvas_size(ed));
+
+    let can_undo = move || ed.history.with(|h| h.can_undo());
+    let can_redo = move || ed.history.with(|h| h.can_redo());
+    let running = move || {
+        ed.server
+            .with(|s| matches!(s, crate::api::ServerState::Running))
+    };
+    let validation_live = move || {
+        let (e, w) = ed.findings.with(|f| problems::count(f));
+        format!(
+            "{}: {}",
+            ed.t(i18n::PROBLEMS),
+            i18n::counts(ed.lang.get(), e, w)
+        )
+    };
+    let t = move |s: T| move || ed.t(s);
+
+    view! {
+        <button type="button" class="skip-link" on:click=move |_| crate::editor::settings::focus_later("palette-search")>
+            {move || ed.t(T("Zu den Bausteinen springen", "Skip to blocks"))}
+        </button>
+        <header id="topbar">
+            <h1>{t(i18n::APP_TITLE)}</h1>
+            <button type="button" id="wf-title" class="wf-title" title=t(i18n::SETTINGS) on:click=move |_| open_settings(ed)>
+                {move || ed.wf.with(|w| w.name.clone())}
+            </button>
+            <div class="toolbar" role="toolbar" aria-label=t(i18n::TOOLBAR)>
+                <button type="button" id="btn-new" on:click=move |_| {
+                    ed.replace(blank());
+                    ed.view.set(Default::default());
+                    ed.say(i18n::MSG_NEW);
+                }>{t(i18n::NEW)}</button>
+                <button type="button" id="btn-open" on:click=move |_| {
+                    if let Some(el) = document().get_element_by_id("file-open").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                        el.click();
+                    }
+                }>{t(i18n::OPEN)}</button>
+                <button type="button" id="btn-export-json" on:click=move |_| export_json(ed)>{t(i18n::EXPORT_JSON)}</button>
+                <button type="button" id="btn-export-svg" on:click=move |_| export_svg(ed)>{t(i18n::EXPORT_SVG)}</button>
+                <span class="sep" aria-hidden="true"></span>
+                <button type="button" id="btn-undo" disabled=move || !can_undo() aria-keyshortcuts="Control+Z" on:click=move |_| ed.undo()>
+                    {t(i18n::UNDO)}
+                </button>
+                <button type="button" id="btn-redo" disabled=move || !can_redo() aria-keyshortcuts="Control+Y" on:click=move |_| ed.redo()>
+                    {t(i18n::REDO)}
+                </button>
+                <button type="button" id="btn-connect" aria-keyshortcuts="Control+K" on:click=move |_| open_connect(ed)>
+                    {t(i18n::CONNECT)}
+                </button>
+                <button type="button" id="btn-copy" aria-keyshortcuts="Control+C" on:click=move |_| {
+                    commands::copy(ed);
+                }>{t(i18n::COPY)}</button>
+                <button type="button" id="btn-paste" aria-keyshortcuts="Control+V" on:click=move |_| commands::paste(ed)>{t(i18n::PASTE)}</button>
+                <button type="button" id="btn-duplicate" aria-keyshortcuts="Control+D" on:click=move |_| commands::duplicate(ed)>
+                    {t(i18n::DUPLICATE)}
+                </button>
+                <button type="button" id="btn-delete" aria-keyshortcuts="Delete" on:click=move |_| {
+                    commands::delete_selection(ed);
+                }>{t(i18n::DELETE)}</button>
+                <button type="button" id="btn-layout" on:click=move |_| commands::arrange(ed)>{t(i18n::LAYOUT)}</button>
+                <span class="sep" aria-hidden="true"></span>
+                <button type="button" id="btn-validate" class="primary" aria-busy=move || running().to_string() on:click=move |_| problems::run_server_check(ed)>
+                    {t(i18n::VALIDATE)}
+                </button>
+                <button type="button" id="btn-settings" on:click=move |_| open_settings(ed)>{t(i18n::SETTINGS)}</button>
+            </div>
+            <ProblemCount />
+            <button type="button" id="btn-lang" lang=move || if ed.lang.get() == Lang::De { "en" } else { "de" } aria-label=t(i18n::LANG_SWITCH_LABEL) on:click=move |_| {
+                ed.lang.update(|l| *l = if *l == Lang::De { Lang::En } else { Lang::De });
+            }>{t(i18n::LANG_SWITCH)}</button>
+        </header>
+        <main id="workspace">
+            <Palette />
+            <div id="canvas-wrap">
+                <Canvas />
+                <div class="canvas-tools" role="group" aria-label="Zoom">
+                    <button type="button" id="btn-zoom-in" aria-label=t(i18n::ZOOM_IN) title=t(i18n::ZOOM_IN) on:click=move |_| commands::zoom_center(ed, 1.2)>"+"</button>
+                    <button type="button" id="btn-zoom-out" aria-label=t(i18n::ZOOM_OUT) title=t(i18n::ZOOM_OUT) on:click=move |_| commands::zoom_center(ed, 1.0 / 1.2)>"−"</button>
+                    <button type="button" id="btn-fit" on:click=move |_| commands::fit(ed)>{t(i18n::FIT)}</button>
+                    <span class="zoom-level" aria-live="off">{move || format!("{:.0} %", ed.view.get().zoom * 100.0)}</span>
+                </div>
+                <div class="minimap-wrap">
+                    <Minimap />
+                </div>
+                <p id="canvas-help" class="canvas-help">{t(i18n::CANVAS_HELP)}</p>
+            </div>
+            <aside id="sidebar">
+                <Inspector />
+                <Problems />
+                <ServerFindings />
+                <Outline />
+            </aside>
+        </main>
+        <footer id="statusbar">
+            <p id="status-message" role="status" aria-live="polite">{move || ed.announce.get()}</p>
+            <p id="validation-live" class="sr-only" aria-live="polite">{validation_live}</p>
+        </footer>
+        <PaletteGhost />
+        <SettingsDialog />
+        <ConnectDialog />
+        <input type="file" id="file-open" class="hidden-input" accept=".json,application/json" tabindex="-1" aria-hidden="true" on:change=move |ev| open_file(ed, ev) />
+    }
+}
+
+/// The label that follows the pointer while a palette item is dragged.
+#[component]
+fn PaletteGhost() -> impl IntoView {
+    let ed = crate::editor::use_editor();
+    move || {
+        ed.drag.with(|d| match d {
+            Drag::Palette {
+                block_type,
+                cur,
+                moved: true,
+                ..
+            } => {
+                let info = fachwerk_shared::catalog::info(*block_type);
+                let style = format!("left:{}px;top:{}px", cur.0 + 10.0, cur.1 + 10.0);
+                let name = type_name(*block_type, ed.lang.get_untracked());
+                Some(view! {
+                    <div class="palette-ghost" style=style aria-hidden="true">
+                        {info.icon}
+                        " "
+                        {name}
+                    </div>
+                })
+            }
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,473 @@
+//! The SVG canvas. Only blocks inside the viewport (plus a margin) are in the DOM; each block
+//! and edge has its own memos so a change re-renders only what it touches.
+
+use std::collections::HashSet;
+
+use fachwerk_shared::catalog;
+use fachwerk_shared::{BlockId, EdgeId, Point, Severity};
+use leptos::prelude::*;
+
+use super::{
+    block_rect, interact, port_offset, port_text, ports_of, use_editor, visual_height, Drag,
+};
+use crate::i18n::{self, Lang};
+
+#[component]
+pub fn Canvas() -> impl IntoView {
+    let ed = use_editor();
+    let visible = ed.visible;
+    // Above a few hundred blocks in view, blocks are drawn as one path (see `overview`).
+    let detailed = Memo::new(move |_| {
+        let d = !ed.overview.get();
+        leptos::logging::log!("DBG detailed {d}");
+        d
+    });
+    let visible_edges = Memo::new(move |_| {
+        if !detailed.get() {
+            return Vec::new();
+        }
+        visible.with(|vis| {
+            let vis: HashSet<&BlockId> = vis.iter().collect();
+            ed.wf.with(|w| {
+                w.edges
+                    .iter()
+                    .filter(|e| vis.contains(&e.from) || vis.contains(&e.to))
+                    .map(|e| e.id.clone())
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let transform = move || {
+        let v = ed.view.get();
+        format!("translate({:.1} {:.1}) scale({:.4})", v.x, v.y, v.zoom)
+    };
+    let empty = move || ed.wf.with(|w| w.blocks.is_empty());
+
+    view! {
+        <svg
+            id="canvas"
+            xmlns="http://www.w3.org/2000/svg"
+            tabindex="0"
+            role="group"
+            aria-label=move || ed.t(i18n::CANVAS_LABEL)
+            aria-describedby="canvas-help"
+            style:background-position=move || {
+                let v = ed.view.get();
+                format!("{:.1}px {:.1}px", v.x, v.y)
+            }
+            style:background-size=move || {
+                let g = f64::from(super::GRID) * ed.view.get().zoom;
+                format!("{g:.2}px {g:.2}px")
+            }
+            on:pointerdown=move |ev| interact::canvas_pointer_down(ed, ev)
+            on:wheel=move |ev| interact::wheel(ed, ev)
+        >
+            <defs>
+                <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head"></path>
+                </marker>
+            </defs>
+            <g class="viewport" transform=transform>
+                <g class="edges">
+                    <For each=move || visible_edges.get() key=|id| id.clone() let:id>
+                        <EdgeView id=id />
+                    </For>
+                </g>
+                <g class="blocks">
+                    <For each=move || { let v = if detailed.get() { visible.get() } else { Vec::new() }; leptos::logging::log!("DBG each {:?}", v); v } key=|id| id.clone() let:id>
+                        <BlockView id=id />
+                    </For>
+                </g>
+                <super::overview::OverviewLayer />
+                <Overlay />
+            </g>
+            {move || {
+                empty()
+                    .then(|| {
+                        view! {
+                            <text class="canvas-empty" x="50%" y="45%" text-anchor="middle" pointer-events="none">
+                                {move || ed.t(i18n::PALETTE_HINT)}
+                            </text>
+                        }
+                    })
+            }}
+        </svg>
+    }
+}
+
+/// What a block shows, apart from its position.
+#[derive(Debug, Clone, PartialEq)]
+struct BlockContent {
+    tag: &'static str,
+    icon: &'static str,
+    label: String,
+    /// False when the label is only the type name; the type line is then left out.
+    has_label: bool,
+    type_de: &'static str,
+    type_en: &'static str,
+    width: i32,
+    height: i32,
+    /// (name, label de, label en, connected)
+    ports: Vec<(String, String, String, bool)>,
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[component]
+fn BlockView(id: BlockId) -> impl IntoView {
+    let ed = use_editor();
+    {
+        let id = id.clone();
+        leptos::logging::log!("DBG create {id}");
+        on_cleanup(move || leptos::logging::log!("DBG cleanup {id}"));
+    }
+    let content = Memo::new({
+        let id = id.clone();
+        move |_| {
+            let i = ed.index.with(|m| m.get(&id).copied())?;
+            ed.wf.with(|w| {
+                let b = w.blocks.get(i)?;
+                let r = block_rect(w, i, &b.id);
+                let ports = ports_of(b);
+                let info = catalog::info(b.block_type());
+                let connected: Vec<String> = ed
+                    .connected
+                    .with(|c| c.get(&b.id).cloned().unwrap_or_default());
+                Some(BlockContent {
+                    tag: b.block_type().tag(),
+                    icon: info.icon,
+                    label: w.block_label(&b.id),
+                    has_label: !b.label.trim().is_empty(),
+                    type_de: info.name_de,
+                    type_en: info.name_en,
+                    width: r.w,
+                    height: visual_height(&r, ports.len()),
+                    ports: ports
+                        .into_iter()
+                        .map(|p| {
+                            let c = connected.contains(&p.name);
+                            (p.name, p.label_de, p.label_en, c)
+                        })
+                        .collect(),
+                })
+            })
+        }
+    });
+    let rect = Memo::new({
+        let id = id.clone();
+        move |_| {
+            let i = ed.index.with(|m| m.get(&id).copied()).unwrap_or(0);
+            ed.wf.with(|w| block_rect(w, i, &id))
+        }
+    });
+    let dragged = Memo::new({
+        let id = id.clone();
+        move |_| ed.drag_ids.with(|s| s.contains(&id))
+    });
+    let pos = Memo::new(move |_| {
+        let r = rect.get();
+        let (dx, dy) = if dragged.get() {
+            ed.drag_delta.get()
+        } else {
+            (0, 0)
+        };
+        (r.x + dx, r.y + dy)
+    });
+    let selected = Memo::new({
+        let id = id.clone();
+        move |_| ed.selection.with(|s| s.contains(&id))
+    });
+    let severity = Memo::new({
+        let id = id.clone();
+        move |_| ed.marks.with(|m| m.get(&id).copied())
+    });
+    let c = move |f: fn(&BlockContent) -> String| {
+        content.with(|c| c.as_ref().map(f).unwrap_or_default())
+    };
+    let num = move |f: fn(&BlockContent) -> i32| content.with(|c| c.as_ref().map_or(0, f));
+    let lang = ed.lang;
+    let aria = move || {
+        content.with(|c| {
+            let Some(c) = c else { return String::new() };
+            let t = if lang.get() == Lang::De {
+                c.type_de
+            } else {
+                c.type_en
+            };
+            let sev = match severity.get() {
+                Some(Severity::Error) => {
+                    if lang.get() == Lang::De {
+                        ", hat Fehler"
+                    } else {
+                        ", has errors"
+                    }
+                }
+                Some(Severity::Warning) => {
+                    if lang.get() == Lang::De {
+                        ", hat Warnungen"
+                    } else {
+                        ", has warnings"
+                    }
+                }
+                _ => "",
+            };
+            format!("{} ({t}){sev}", c.label)
+        })
+    };
+    let ports = move || {
+        let l = lang.get();
+        content.with(|c| {
+            let Some(c) = c else { return Vec::new() };
+            let n = c.ports.len();
+            c.ports
+                .iter()
+                .enumerate()
+                .map(|(i, (name, de, en, connected))| {
+                    let y = port_offset(i, n, c.height);
+                    let label = if l == Lang::De { de.clone() } else { en.clone() };
+                    let w = c.width;
+                    view! {
+                        <g class="port-group">
+                            <circle class="port" class:connected=*connected data-port=name.clone() cx=w cy=y r="7"></circle>
+                            <text class="port-label" x=w + 11 y=y - 5 pointer-events="none">
+                                {label}
+                            </text>
+                        </g>
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let marker = move || {
+        match severity.get() {
+        Some(Severity::Error) => Some(view! { <text class="marker marker-error" x="-8" y="-4" pointer-events="none">"!"</text> }.into_any()),
+        Some(Severity::Warning) => Some(view! { <text class="marker marker-warning" x="-8" y="-4" pointer-events="none">"⚠"</text> }.into_any()),
+        _ => None,
+    }
+    };
+    let max_chars = move || {
+        content.with(|c| {
+            c.as_ref()
+                .map_or(16, |c| ((c.width - 44).max(40) / 8) as usize)
+        })
+    };
+
+    view! {
+        <g
+            class="block"
+            class:selected=move || selected.get()
+            class:has-error=move || severity.get() == Some(Severity::Error)
+            class:has-warning=move || severity.get() == Some(Severity::Warning)
+            data-block-id=id.0.clone()
+            data-block-type=move || content.with(|c| c.as_ref().map(|c| c.tag).unwrap_or_default())
+            transform=move || {
+                let (x, y) = pos.get();
+                format!("translate({x} {y})")
+            }
+            tabindex="0"
+            role="button"
+            aria-pressed=move || selected.get().to_string()
+            aria-label=aria
+        >
+            <rect class="block-body" x="0" y="0" rx="6" width=move || num(|c| c.width) height=move || num(|c| c.height)></rect>
+            <circle class="in-port" cx="0" cy=move || num(|c| c.height / 2) r="5" pointer-events="none"></circle>
+            <text class="block-icon" x="10" y="24" pointer-events="none">{move || c(|c| c.icon.to_string())}</text>
+            <text class="block-label" x="32" y="24" pointer-events="none">
+                {move || {
+                    let own = content.with(|c| c.as_ref().is_none_or(|c| c.has_label));
+                    let l = if own || lang.get() == Lang::De { c(|c| c.label.clone()) } else { c(|c| c.type_en.to_string()) };
+                    truncate(&l, max_chars())
+                }}
+            </text>
+            <text class="block-type" x="10" y="44" pointer-events="none">
+                {move || {
+                    let t = match (content.with(|c| c.as_ref().is_some_and(|c| c.has_label)), lang.get()) {
+                        (false, _) => String::new(),
+                        (true, Lang::De) => c(|c| c.type_de.to_string()),
+                        (true, Lang::En) => c(|c| c.type_en.to_string()),
+                    };
+                    truncate(&t, max_chars() + 2)
+                }}
+            </text>
+            {ports}
+            {marker}
+        </g>
+    }
+}
+
+/// Geometry of an edge in canvas coordinates.
+#[derive(Debug, Clone, PartialEq)]
+struct EdgeGeom {
+    from: BlockId,
+    to: BlockId,
+    port: String,
+    start: (i32, i32),
+    end: (i32, i32),
+    waypoints: Vec<Point>,
+    label_de: String,
+    label_en: String,
+}
+
+fn edge_geom(ed: super::Editor, id: &EdgeId) -> Option<EdgeGeom> {
+    let ei = ed.edge_index.with(|m| m.get(id).copied())?;
+    let (fi, ti) = ed.wf.with(|w| {
+        let e = w.edges.get(ei)?;
+        ed.index
+            .with(|m| Some((m.get(&e.from).copied()?, m.get(&e.to).copied()?)))
+    })?;
+    ed.wf.with(|w| {
+        let e = w.edges.get(ei)?;
+        let (fb, tb) = (w.blocks.get(fi)?, w.blocks.get(ti)?);
+        let fr = block_rect(w, fi, &fb.id);
+        let tr = block_rect(w, ti, &tb.id);
+        let fports = ports_of(fb);
+        let th = visual_height(&tr, ports_of(tb).len());
+        let fh = visual_height(&fr, fports.len());
+        let pi = fports.iter().position(|p| p.name == e.port);
+        let sy = match pi {
+            Some(i) => port_offset(i, fports.len(), fh),
+            None => fh / 2,
+        };
+        let (label_de, label_en) = match pi.and_then(|i| fports.get(i)) {
+            Some(p) => (port_text(p, Lang::De), port_text(p, Lang::En)),
+            None => (e.port.clone(), e.port.clone()),
+        };
+        Some(EdgeGeom {
+            from: e.from.clone(),
+            to: e.to.clone(),
+            port: e.port.clone(),
+            start: (fr.x + fr.w, fr.y + sy),
+            end: (tr.x, tr.y + th / 2),
+            waypoints: w.layout.edges.get(&e.id).cloned().unwrap_or_default(),
+            label_de,
+            label_en,
+        })
+    })
+}
+
+/// SVG path of an edge: through its waypoints, else a horizontal S-curve.
+fn edge_path(start: (i32, i32), end: (i32, i32), waypoints: &[Point]) -> (String, (i32, i32)) {
+    if !waypoints.is_empty() {
+        let mut d = format!("M {} {}", start.0, start.1);
+        for p in waypoints {
+            d.push_str(&format!(" L {} {}", p.x, p.y));
+        }
+        d.push_str(&format!(" L {} {}", end.0, end.1));
+        let mid = waypoints[waypoints.len() / 2];
+        return (d, (mid.x, mid.y));
+    }
+    let dx = ((end.0 - start.0).abs() / 2).max(40);
+    let d = format!(
+        "M {} {} C {} {}, {} {}, {} {}",
+        start.0,
+        start.1,
+        start.0 + dx,
+        start.1,
+        end.0 - dx,
+        end.1,
+        end.0,
+        end.1
+    );
+    (d, ((start.0 + end.0) / 2, (start.1 + end.1) / 2))
+}
+
+#[component]
+fn EdgeView(id: EdgeId) -> impl IntoView {
+    let ed = use_editor();
+    let geom = Memo::new({
+        let id = id.clone();
+        move |_| {
+            let mut g = edge_geom(ed, &id)?;
+            let (fd, td) = ed
+                .drag_ids
+                .with(|s| (s.contains(&g.from), s.contains(&g.to)));
+            if fd || td {
+                let (dx, dy) = ed.drag_delta.get();
+                if fd {
+                    g.start = (g.start.0 + dx, g.start.1 + dy);
+                }
+                if td {
+                    g.end = (g.end.0 + dx, g.end.1 + dy);
+                }
+            }
+            Some(g)
+        }
+    });
+    let path = Memo::new(move |_| {
+        geom.with(|g| g.as_ref().map(|g| edge_path(g.start, g.end, &g.waypoints)))
+    });
+    let d = move || {
+        path.with(|p| {
+            p.as_ref()
+                .map_or_else(|| "M 0 0".to_string(), |p| p.0.clone())
+        })
+    };
+    let mid = move || path.with(|p| p.as_ref().map(|p| p.1).unwrap_or_default());
+    let selected = Memo::new({
+        let id = id.clone();
+        move |_| ed.sel_edge.with(|s| s.as_ref() == Some(&id))
+    });
+    let label = move || {
+        let l = ed.lang.get();
+        geom.with(|g| {
+            g.as_ref()
+                .map(|g| {
+                    if l == Lang::De {
+                        g.label_de.clone()
+                    } else {
+                        g.label_en.clone()
+                    }
+                })
+                .unwrap_or_default()
+        })
+    };
+    let attr =
+        move |f: fn(&EdgeGeom) -> String| geom.with(|g| g.as_ref().map(f).unwrap_or_default());
+    view! {
+        <g
+            class="edge"
+            class:selected=move || selected.get()
+            data-edge-id=id.0.clone()
+            data-from=move || attr(|g| g.from.0.clone())
+            data-to=move || attr(|g| g.to.0.clone())
+            data-port=move || attr(|g| g.port.clone())
+        >
+            <path class="edge-hit" d=d></path>
+            <path class="edge-line" d=d marker-end="url(#arrow)"></path>
+            <text class="edge-label" x=move || mid().0 y=move || mid().1 - 6 text-anchor="middle" pointer-events="none">
+                {label}
+            </text>
+        </g>
+    }
+}
+
+/// Transient drawing of the current gesture: connection line, rubber band.
+#[component]
+fn Overlay() -> impl IntoView {
+    let ed = use_editor();
+    move || {
+        ed.drag.with(|d| match d {
+            Drag::Connect { start, cur, .. } => {
+                let d = format!("M {:.0} {:.0} L {:.0} {:.0}", start.0, start.1, cur.0, cur.1);
+                Some(view! { <path class="connect-preview" d=d pointer-events="none"></path> }.into_any())
+            }
+            Drag::Rubber { start, cur, .. } => {
+                let (x, y) = (start.0.min(cur.0), start.1.min(cur.1));
+                let (w, h) = ((start.0 - cur.0).abs(), (start.1 - cur.1).abs());
+                Some(
+                    view! { <rect class="rubber-band" x=x y=y width=w height=h pointer-events="none"></rect> }
+                        .into_any(),
+                )
+            }
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,393 @@
+//! Editing commands shared by mouse, keyboard and buttons. Each is one undo step.
+
+use std::collections::{BTreeSet, HashMap};
+
+use fachwerk_shared::{Block, BlockId, BlockKind, BlockType, Edge, EdgeId, Op, Rect, Workflow};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::interact::single_or_batch;
+use super::{block_rect, ports_of, snap, type_name, visual_height, Editor, Viewport, GRID};
+use crate::i18n::{self, Lang};
+use crate::storage;
+
+const MIN_ZOOM: f64 = 0.02;
+const MAX_ZOOM: f64 = 3.0;
+
+/// Inserts a block at `at` (top-left, canvas px) or at a free spot, and selects it.
+pub fn insert_block(ed: Editor, t: BlockType, at: Option<(i32, i32)>) -> Option<BlockId> {
+    let mut id = String::new();
+    ed.wf.update_untracked(|w| id = w.allocate_id("b"));
+    let id = BlockId(id);
+    let (x, y) = at.unwrap_or_else(|| free_spot(ed));
+    let op = Op::AddBlock {
+        block: Block::new(id.clone(), "", t.default_kind()),
+        rect: Some(Rect::at(x, y)),
+        index: None,
+    };
+    if !ed.apply(op) {
+        return None;
+    }
+    ed.select_only(id.clone());
+    ensure_visible(ed, &id);
+    let lang = ed.lang.get_untracked();
+    ed.announce.set(match lang {
+        Lang::De => format!("Baustein „{}“ eingefügt.", type_name(t, lang)),
+        Lang::En => format!("Block “{}” inserted.", type_name(t, lang)),
+    });
+    Some(id)
+}
+
+fn overlaps(w: &Workflow, r: &Rect) -> bool {
+    w.blocks.iter().enumerate().any(|(i, b)| {
+        let o = block_rect(w, i, &b.id);
+        let oh = visual_height(&o, ports_of(b).len());
+        r.x < o.x + o.w + GRID
+            && r.x + r.w + GRID > o.x
+            && r.y < o.y + oh + GRID
+            && r.y + r.h + GRID > o.y
+    })
+}
+
+/// Right of the selected block if free, else the first free grid slot in view.
+fn free_spot(ed: Editor) -> (i32, i32) {
+    let selected = ed
+        .selection
+        .with_untracked(|s| s.iter().next_back().cloned());
+    let v = ed.view.get_untracked();
+    let (vw, vh) = ed.canvas_size.get_untracked();
+    ed.wf.with_untracked(|w| {
+        if let Some(sel) = selected {
+            if let Some(i) = w.blocks.iter().position(|b| b.id == sel) {
+                let r = block_rect(w, i, &sel);
+                for dy in 0..20 {
+                    let c = Rect::at(r.x + r.w + 60, r.y + dy * 80);
+                    if !overlaps(w, &c) {
+                        return (c.x, c.y);
+                    }
+                }
+            }
+        }
+        let x0 = snap((-v.x) / v.zoom + 40.0);
+        let y0 = snap((-v.y) / v.zoom + 40.0);
+        let cols = (((vw / v.zoom) - 80.0) / 220.0).max(1.0) as i32;
+        let rows = (((vh / v.zoom) - 80.0) / 100.0).max(1.0) as i32;
+        for row in 0..rows.max(1) * 4 {
+            for col in 0..cols {
+                let c = Rect::at(x0 + col * 220, y0 + row * 100);
+                if !overlaps(w, &c) {
+                    return (c.x, c.y);
+                }
+            }
+        }
+        (x0, y0)
+    })
+}
+
+/// Connects `port` of `from` to `to`; an existing edge on that port is re-targeted instead.
+pub fn connect(ed: Editor, from: &BlockId, port: &str, to: &BlockId) -> bool {
+    let existing = ed.wf.with_untracked(|w| {
+        w.outgoing(from)
+            .find(|e| e.port == port)
+            .map(|e| (e.id.clone(), e.to.clone()))
+    });
+    let ok = match existing {
+        Some((_, old_to)) if &old_to == to => return true,
+        Some((id, _)) => ed.apply(Op::Retarget { id, to: to.clone() }),
+        None => {
+            let mut id = String::new();
+            ed.wf.update_untracked(|w| id = w.allocate_id("e"));
+            let edge = Edge {
+                id: EdgeId(id),
+                from: from.clone(),
+                port: port.to_string(),
+                to: to.clone(),
+            };
+            ed.apply(Op::Connect {
+                edge,
+                waypoints: Vec::new(),
+                index: None,
+            })
+        }
+    };
+    if ok {
+        ed.say(i18n::MSG_CONNECTED);
+    }
+    ok
+}
+
+/// Deletes the selected blocks (with their edges) or the selected edge.
+pub fn delete_selection(ed: Editor) -> bool {
+    let blocks = ed.selection.get_untracked();
+    if !blocks.is_empty() {
+        let ops = blocks
+            .into_iter()
+            .map(|id| Op::RemoveBlock { id })
+            .collect();
+        ed.apply(single_or_batch(ops));
+        ed.prune_selection();
+        ed.say(i18n::MSG_DELETED);
+        return true;
+    }
+    if let Some(id) = ed.sel_edge.get_untracked() {
+        ed.apply(Op::Disconnect { id });
+        ed.sel_edge.set(None);
+        ed.say(i18n::MSG_DELETED);
+        return true;
+    }
+    false
+}
+
+/// Moves the selection by a grid step (arrow keys).
+pub fn nudge(ed: Editor, dx: i32, dy: i32) -> bool {
+    let ids = ed.selection.get_untracked();
+    if ids.is_empty() {
+        return false;
+    }
+    let ops: Vec<Op> = ed.wf.with_untracked(|w| {
+        w.blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| ids.contains(&b.id))
+            .map(|(i, b)| {
+                let r = block_rect(w, i, &b.id);
+                Op::MoveBlock {
+                    id: b.id.clone(),
+                    to: Rect {
+                        x: r.x + dx,
+                        y: r.y + dy,
+                        ..r
+                    },
+                }
+            })
+            .collect()
+    });
+    ed.apply(single_or_batch(ops));
+    true
+}
+
+/// Selected blocks, their positions and the edges among them, in a form that survives
+/// localStorage and a trip to another workflow.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Clip {
+    fachwerk_clipboard: u32,
+    blocks: Vec<(Block, Rect)>,
+    edges: Vec<Edge>,
+}
+
+fn selection_clip(ed: Editor) -> Option<Clip> {
+    let ids = ed.selection.get_untracked();
+    if ids.is_empty() {
+        return None;
+    }
+    ed.wf.with_untracked(|w| {
+        let blocks: Vec<(Block, Rect)> = w
+            .blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| ids.contains(&b.id))
+            .map(|(i, b)| (b.clone(), block_rect(w, i, &b.id)))
+            .collect();
+        let edges = w
+            .edges
+            .iter()
+            .filter(|e| ids.contains(&e.from) && ids.contains(&e.to))
+            .cloned()
+            .collect();
+        Some(Clip {
+            fachwerk_clipboard: 1,
+            blocks,
+            edges,
+        })
+    })
+}
+
+pub fn copy(ed: Editor) -> bool {
+    let Some(clip) = selection_clip(ed) else {
+        return false;
+    };
+    if let Ok(json) = serde_json::to_string(&clip) {
+        storage::set(storage::CLIPBOARD_KEY, &json);
+        ed.say(i18n::MSG_COPIED);
+    }
+    true
+}
+
+pub fn paste(ed: Editor) {
+    let clip =
+        storage::get(storage::CLIPBOARD_KEY).and_then(|s| serde_json::from_str::<Clip>(&s).ok());
+    match clip {
+        Some(c) if !c.blocks.is_empty() => insert_clip(ed, c, 40),
+        _ => ed.say(i18n::MSG_NOTHING_TO_PASTE),
+    }
+}
+
+pub fn duplicate(ed: Editor) {
+    if let Some(c) = selection_clip(ed) {
+        insert_clip(ed, c, 40);
+    }
+}
+
+/// Re-points block references inside parameters to the pasted copies.
+fn remap_refs(kind: &mut BlockKind, map: &HashMap<BlockId, BlockId>) {
+    let re = |id: &mut BlockId| {
+        if let Some(n) = map.get(id) {
+            *id = n.clone();
+        }
+    };
+    match kind {
+        BlockKind::VierAugen(p) => {
+            p.first_check_block.iter_mut().for_each(re);
+            p.distinct_from.iter_mut().for_each(re);
+        }
+        BlockKind::Eskalation(p) => p.attached_to.iter_mut().for_each(re),
+        _ => {}
+    }
+}
+
+/// Adds copies of the clip with fresh ids, shifted by `offset`, as one step, and selects them.
+fn insert_clip(ed: Editor, clip: Clip, offset: i32) {
+    let mut map = HashMap::new();
+    let mut ops = Vec::new();
+    ed.wf.update_untracked(|w| {
+        for (b, _) in &clip.blocks {
+            map.insert(b.id.clone(), BlockId(w.allocate_id("b")));
+        }
+        for (mut b, r) in clip.blocks {
+            b.id = map.get(&b.id).cloned().unwrap_or(b.id);
+            remap_refs(&mut b.kind, &map);
+            let rect = Rect {
+                x: r.x + offset,
+                y: r.y + offset,
+                ..r
+            };
+            ops.push(Op::AddBlock {
+                block: b,
+                rect: Some(rect),
+                index: None,
+            });
+        }
+        for e in clip.edges {
+            let (Some(from), Some(to)) = (map.get(&e.from), map.get(&e.to)) else {
+                continue;
+            };
+            let edge = Edge {
+                id: EdgeId(w.allocate_id("e")),
+                from: from.clone(),
+                port: e.port,
+                to: to.clone(),
+            };
+            ops.push(Op::Connect {
+                edge,
+                waypoints: Vec::new(),
+                index: None,
+            });
+        }
+    });
+    if ed.apply(Op::Batch(ops)) {
+        ed.selection.set(map.into_values().collect::<BTreeSet<_>>());
+        ed.sel_edge.set(None);
+    }
+}
+
+/// Zooms by `factor` keeping the screen point `at` (relative to the canvas) fixed.
+pub fn zoom_at(ed: Editor, factor: f64, at: (f64, f64)) {
+    ed.view.update(|v| {
+        let z = (v.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+        let k = z / v.zoom;
+        v.x = at.0 - (at.0 - v.x) * k;
+        v.y = at.1 - (at.1 - v.y) * k;
+        v.zoom = z;
+    });
+}
+
+pub fn zoom_center(ed: Editor, factor: f64) {
+    let (w, h) = ed.canvas_size.get_untracked();
+    zoom_at(ed, factor, (w / 2.0, h / 2.0));
+}
+
+/// Bounding box (x0, y0, x1, y1) of all blocks.
+pub fn bounds(w: &Workflow) -> Option<(i32, i32, i32, i32)> {
+    w.blocks.iter().enumerate().fold(None, |acc, (i, b)| {
+        let r = block_rect(w, i, &b.id);
+        let h = visual_height(&r, ports_of(b).len());
+        let (x0, y0, x1, y1) = acc.unwrap_or((r.x, r.y, r.x + r.w, r.y + h));
+        Some((x0.min(r.x), y0.min(r.y), x1.max(r.x + r.w), y1.max(r.y + h)))
+    })
+}
+
+/// "Einpassen": zoom and pan so that every block is visible.
+pub fn fit(ed: Editor) {
+    let Some((x0, y0, x1, y1)) = ed.wf.with_untracked(bounds) else {
+        ed.view.set(Viewport::default());
+        return;
+    };
+    let (vw, vh) = ed.canvas_size.get_untracked();
+    let (bw, bh) = (f64::from(x1 - x0) + 80.0, f64::from(y1 - y0) + 80.0);
+    let zoom = (vw / bw).min(vh / bh).clamp(MIN_ZOOM, 1.5);
+    let cx = f64::from(x0 + x1) / 2.0;
+    let cy = f64::from(y0 + y1) / 2.0;
+    ed.view.set(Viewport {
+        x: vw / 2.0 - cx * zoom,
+        y: vh / 2.0 - cy * zoom,
+        zoom,
+    });
+}
+
+/// Pans so that the block is in the middle of the canvas.
+pub fn center_on(ed: Editor, id: &BlockId) {
+    let Some(r) = ed.wf.with_untracked(|w| {
+        w.blocks
+            .iter()
+            .position(|b| &b.id == id)
+            .map(|i| block_rect(w, i, id))
+    }) else {
+        return;
+    };
+    let (vw, vh) = ed.canvas_size.get_untracked();
+    ed.view.update(|v| {
+        v.x = vw / 2.0 - f64::from(r.x + r.w / 2) * v.zoom;
+        v.y = vh / 2.0 - f64::from(r.y + r.h / 2) * v.zoom;
+    });
+}
+
+/// Centres on the block only if it is (partly) outside the view.
+pub fn ensure_visible(ed: Editor, id: &BlockId) {
+    let Some(r) = ed.wf.with_untracked(|w| {
+        w.blocks
+            .iter()
+            .position(|b| &b.id == id)
+            .map(|i| block_rect(w, i, id))
+    }) else {
+        return;
+    };
+    let v = ed.view.get_untracked();
+    let (vw, vh) = ed.canvas_size.get_untracked();
+    let sx = f64::from(r.x) * v.zoom + v.x;
+    let sy = f64::from(r.y) * v.zoom + v.y;
+    let inside = sx >= 0.0
+        && sy >= 0.0
+        && sx + f64::from(r.w) * v.zoom <= vw
+        && sy + f64::from(r.h) * v.zoom <= vh;
+    if !inside {
+        center_on(ed, id);
+    }
+}
+
+/// "Anordnen": one undo step moving every block to its computed place.
+pub fn arrange(ed: Editor) {
+    let moves = ed.wf.with_untracked(super::layout::arrange);
+    let ops: Vec<Op> = ed.wf.with_untracked(|w| {
+        moves
+            .into_iter()
+            .filter(|(id, r)| w.layout.blocks.get(id) != Some(r))
+            .map(|(id, to)| Op::MoveBlock { id, to })
+            .collect()
+    });
+    if !ops.is_empty() {
+        ed.apply(Op::Batch(ops));
+    }
+    fit(ed);
+    ed.say(i18n::MSG_ARRANGED);
+}

@@ -1,0 +1,483 @@
+//! The designer's state. The model (`Workflow`) lives in one signal and is only changed through
+//! `Op`s; everything else here is view state (viewport, selection, drags, unparsed input).
+
+#[macro_use]
+mod macros;
+
+pub mod canvas;
+pub mod commands;
+pub mod connect;
+pub mod history;
+pub mod inspector;
+pub mod interact;
+pub mod layout;
+pub mod minimap;
+pub mod outline;
+pub mod overview;
+pub mod palette;
+pub mod params;
+pub mod pickers;
+pub mod problems;
+pub mod settings;
+pub mod tables;
+pub mod widgets;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use fachwerk_shared::catalog::{self, Port};
+use fachwerk_shared::{
+    apply, validate, Block, BlockId, BlockType, EdgeId, Finding, Op, Rect, Severity, Workflow,
+};
+use leptos::prelude::*;
+
+use crate::api::ServerState;
+use crate::i18n::{Lang, T};
+use history::{Entry, History};
+
+/// Grid size in canvas pixels; positions snap to it.
+pub const GRID: i32 = 20;
+/// Vertical distance between two exit ports.
+pub const PORT_GAP: i32 = 20;
+/// Extra area around the viewport that is rendered too, in screen pixels.
+const CULL_MARGIN: f64 = 300.0;
+/// Below this zoom, or with more blocks in view, the canvas draws the overview.
+pub const OVERVIEW_ZOOM: f64 = 0.3;
+pub const OVERVIEW_COUNT: usize = 400;
+
+/// Ids of the blocks that intersect the viewport (plus margin).
+fn visible_blocks(wf: RwSignal<Workflow>, v: Viewport, (vw, vh): (f64, f64)) -> Vec<BlockId> {
+    let x0 = (-v.x - CULL_MARGIN) / v.zoom;
+    let y0 = (-v.y - CULL_MARGIN) / v.zoom;
+    let x1 = (vw - v.x + CULL_MARGIN) / v.zoom;
+    let y1 = (vh - v.y + CULL_MARGIN) / v.zoom;
+    wf.with(|w| {
+        w.blocks
+            .iter()
+            .enumerate()
+            .filter(|(i, b)| {
+                let r = block_rect(w, *i, &b.id);
+                // Generous height: ports can make a block taller than its rect.
+                f64::from(r.x + r.w) >= x0
+                    && f64::from(r.x) <= x1
+                    && f64::from(r.y + r.h.max(400)) >= y0
+                    && f64::from(r.y) <= y1
+            })
+            .map(|(_, b)| b.id.clone())
+            .collect()
+    })
+}
+
+pub fn snap(v: f64) -> i32 {
+    ((v / f64::from(GRID)).round() as i32) * GRID
+}
+
+/// Pan (screen pixels) and zoom of the canvas.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    pub x: f64,
+    pub y: f64,
+    pub zoom: f64,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Viewport {
+            x: 0.0,
+            y: 0.0,
+            zoom: 1.0,
+        }
+    }
+}
+
+/// The pointer gesture in progress. One gesture becomes at most one undo step.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Drag {
+    #[default]
+    None,
+    /// A palette item dragged towards the canvas (client coordinates).
+    Palette {
+        block_type: BlockType,
+        start: (f64, f64),
+        cur: (f64, f64),
+        moved: bool,
+    },
+    /// Selected blocks being moved; the offset is in `Editor::drag_delta`.
+    Move {
+        start: (f64, f64),
+        origin: Vec<(BlockId, Rect)>,
+        clicked: BlockId,
+        shift: bool,
+        moved: bool,
+    },
+    /// A new connection from a port (canvas coordinates).
+    Connect {
+        from: BlockId,
+        port: String,
+        start: (f64, f64),
+        cur: (f64, f64),
+    },
+    /// Rubber-band selection (canvas coordinates).
+    Rubber {
+        start: (f64, f64),
+        cur: (f64, f64),
+        additive: bool,
+    },
+    /// Panning; `background` = started on empty canvas (a click there clears the selection).
+    Pan {
+        start: (f64, f64),
+        origin: Viewport,
+        background: bool,
+        moved: bool,
+    },
+    /// Dragging the viewport frame in the minimap.
+    Minimap,
+}
+
+/// Text typed into a parsed field (amount, number, duration) that is not committed yet.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawInput {
+    pub text: String,
+    /// Set when the text was rejected on commit; shown at the field.
+    pub error: Option<String>,
+}
+
+/// All signals of the designer; `Copy`, shared through context.
+#[derive(Clone, Copy)]
+pub struct Editor {
+    pub wf: RwSignal<Workflow>,
+    pub history: RwSignal<History>,
+    pub lang: RwSignal<Lang>,
+    pub view: RwSignal<Viewport>,
+    /// Width and height of the canvas element in screen pixels.
+    pub canvas_size: RwSignal<(f64, f64)>,
+    pub selection: RwSignal<BTreeSet<BlockId>>,
+    pub sel_edge: RwSignal<Option<EdgeId>>,
+    pub drag: RwSignal<Drag>,
+    /// Blocks moved by the current drag; kept apart from `drag` so blocks only subscribe to it.
+    pub drag_ids: RwSignal<HashSet<BlockId>>,
+    pub drag_delta: RwSignal<(i32, i32)>,
+    pub raw: RwSignal<HashMap<String, RawInput>>,
+    /// Text for the aria-live status region.
+    pub announce: RwSignal<String>,
+    pub settings_open: RwSignal<bool>,
+    pub connect_open: RwSignal<bool>,
+    pub server: RwSignal<ServerState>,
+    pub findings: Memo<Vec<Finding>>,
+    /// Worst severity per block, for canvas markers.
+    pub marks: Memo<HashMap<BlockId, Severity>>,
+    pub index: Memo<HashMap<BlockId, usize>>,
+    pub edge_index: Memo<HashMap<EdgeId, usize>>,
+    /// Ports with an outgoing edge, per block.
+    pub connected: Memo<HashMap<BlockId, Vec<String>>>,
+    /// Blocks inside the viewport plus a margin: the only ones in the DOM.
+    pub visible: Memo<Vec<BlockId>>,
+    /// Level of detail: too many blocks in view (or zoomed far out) → one path for all.
+    pub overview: Memo<bool>,
+    pub space_held: StoredValue<bool>,
+    /// Until this time (ms) a click on a palette item is the tail of a drag and is ignored.
+    pub click_guard: StoredValue<f64>,
+}
+
+impl Editor {
+    pub fn new(initial: Workflow) -> Editor {
+        let wf = RwSignal::new(initial);
+        let findings = Memo::new(move |_| timed("validate", || wf.with(validate)));
+        let marks = Memo::new(move |_| {
+            findings.with(|fs| {
+                let mut m: HashMap<BlockId, Severity> = HashMap::new();
+                for f in fs {
+                    if let Some(b) = &f.element.block {
+                        let e = m.entry(b.clone()).or_insert(f.severity);
+                        *e = (*e).min(f.severity);
+                    }
+                }
+                m
+            })
+        });
+        let index = Memo::new(move |_| {
+            wf.with(|w| {
+                w.blocks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| (b.id.clone(), i))
+                    .collect::<HashMap<_, _>>()
+            })
+        });
+        let edge_index = Memo::new(move |_| {
+            wf.with(|w| {
+                w.edges
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.id.clone(), i))
+                    .collect::<HashMap<_, _>>()
+            })
+        });
+        let connected = Memo::new(move |_| {
+            wf.with(|w| {
+                let mut m: HashMap<BlockId, Vec<String>> = HashMap::new();
+                for e in &w.edges {
+                    m.entry(e.from.clone()).or_default().push(e.port.clone());
+                }
+                m
+            })
+        });
+        let view = RwSignal::new(Viewport::default());
+        let canvas_size = RwSignal::new((800.0, 600.0));
+        let visible = Memo::new(move |_| {
+            let v = visible_blocks(wf, view.get(), canvas_size.get());
+            leptos::logging::log!("DBG visible {v:?}");
+            v
+        });
+        let overview = Memo::new(move |_| {
+            let o = view.get().zoom < OVERVIEW_ZOOM || visible.with(Vec::len) > OVERVIEW_COUNT;
+            leptos::logging::log!("DBG overview {o}");
+            o
+        });
+        Editor {
+            wf,
+            history: RwSignal::new(History::default()),
+            lang: RwSignal::new(Lang::De),
+            view,
+            canvas_size,
+            selection: RwSignal::new(BTreeSet::new()),
+            sel_edge: RwSignal::new(None),
+            drag: RwSignal::new(Drag::None),
+            drag_ids: RwSignal::new(HashSet::new()),
+            drag_delta: RwSignal::new((0, 0)),
+            raw: RwSignal::new(HashMap::new()),
+            announce: RwSignal::new(String::new()),
+            settings_open: RwSignal::new(false),
+            connect_open: RwSignal::new(false),
+            server: RwSignal::new(ServerState::NotRun),
+            findings,
+            marks,
+            index,
+            edge_index,
+            connected,
+            visible,
+            overview,
+            space_held: StoredValue::new(false),
+            click_guard: StoredValue::new(0.0),
+        }
+    }
+
+    /// A UI string in the current language (tracked: re-renders on a language switch).
+    pub fn t(self, s: T) -> &'static str {
+        s.get(self.lang.get())
+    }
+
+    pub fn say(self, s: T) {
+        self.announce
+            .set(s.get(self.lang.get_untracked()).to_string());
+    }
+
+    /// Applies an edit as one undo step. Returns false (and changes nothing) if it fails.
+    pub fn apply(self, op: Op) -> bool {
+        let mut result = None;
+        self.wf.maybe_update(|w| {
+            let r = apply(w, op);
+            let ok = r.is_ok();
+            result = Some(r);
+            ok
+        });
+        match result {
+            Some(Ok(inverse)) => {
+                self.history.update(|h| h.push(Entry::Op(inverse)));
+                true
+            }
+            Some(Err(e)) => {
+                self.announce.set(e.to_string());
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Replaces the whole workflow (new/open) as one undo step.
+    pub fn replace(self, w: Workflow) {
+        let old = self.wf.get_untracked();
+        self.wf.set(w);
+        self.history
+            .update(|h| h.push(Entry::Replace(Box::new(old))));
+        self.selection.set(BTreeSet::new());
+        self.sel_edge.set(None);
+        self.raw.set(HashMap::new());
+    }
+
+    pub fn undo(self) {
+        self.step(true);
+    }
+
+    pub fn redo(self) {
+        self.step(false);
+    }
+
+    fn step(self, undo: bool) {
+        // Take the stacks out instead of cloning them (they may hold whole workflows).
+        let mut h = History::default();
+        self.history.update_untracked(|x| std::mem::swap(x, &mut h));
+        let mut result = Ok(false);
+        self.wf.maybe_update(|w| {
+            result = if undo { h.undo(w) } else { h.redo(w) };
+            matches!(result, Ok(true))
+        });
+        self.history.set(h);
+        match result {
+            Ok(true) => {
+                self.prune_selection();
+                self.say(if undo {
+                    crate::i18n::MSG_UNDONE
+                } else {
+                    crate::i18n::MSG_REDONE
+                });
+            }
+            Ok(false) => {}
+            Err(e) => self.announce.set(e.to_string()),
+        }
+    }
+
+    /// Drops selected ids that no longer exist (after undo, delete, …).
+    pub fn prune_selection(self) {
+        let (ids, edges) = self.wf.with_untracked(|w| {
+            let ids: HashSet<BlockId> = w.blocks.iter().map(|b| b.id.clone()).collect();
+            let edges: HashSet<EdgeId> = w.edges.iter().map(|e| e.id.clone()).collect();
+            (ids, edges)
+        });
+        if self
+            .selection
+            .with_untracked(|s| s.iter().any(|id| !ids.contains(id)))
+        {
+            self.selection.update(|s| s.retain(|id| ids.contains(id)));
+        }
+        if self
+            .sel_edge
+            .with_untracked(|e| e.as_ref().is_some_and(|e| !edges.contains(e)))
+        {
+            self.sel_edge.set(None);
+        }
+    }
+
+    pub fn select_only(self, id: BlockId) {
+        self.selection.set(BTreeSet::from([id]));
+        self.sel_edge.set(None);
+    }
+
+    pub fn clear_selection(self) {
+        if self.selection.with_untracked(|s| !s.is_empty()) {
+            self.selection.set(BTreeSet::new());
+        }
+        if self.sel_edge.with_untracked(Option::is_some) {
+            self.sel_edge.set(None);
+        }
+    }
+
+    /// The one selected block, if exactly one is selected.
+    pub fn single_selected(self) -> Option<BlockId> {
+        self.selection.with(|s| {
+            if s.len() == 1 {
+                s.iter().next().cloned()
+            } else {
+                None
+            }
+        })
+    }
+
+    /// Canvas coordinates of a point given in client (screen) coordinates.
+    pub fn client_to_canvas(self, cx: f64, cy: f64) -> (f64, f64) {
+        let (left, top) = canvas_origin();
+        let v = self.view.get_untracked();
+        ((cx - left - v.x) / v.zoom, (cy - top - v.y) / v.zoom)
+    }
+}
+
+pub fn use_editor() -> Editor {
+    expect_context::<Editor>()
+}
+
+/// Top-left corner of the canvas element in client coordinates.
+pub fn canvas_origin() -> (f64, f64) {
+    canvas_client_rect()
+        .map(|r| (r.0, r.1))
+        .unwrap_or((0.0, 0.0))
+}
+
+/// (left, top, width, height) of the canvas element.
+pub fn canvas_client_rect() -> Option<(f64, f64, f64, f64)> {
+    let el = document().get_element_by_id("canvas")?;
+    let r = el.get_bounding_client_rect();
+    Some((r.left(), r.top(), r.width(), r.height()))
+}
+
+/// A block's rectangle; blocks without a stored position get a stable fallback slot.
+pub fn block_rect(w: &Workflow, index: usize, id: &BlockId) -> Rect {
+    match w.layout.blocks.get(id) {
+        Some(r) => *r,
+        None => {
+            let i = index as i32;
+            Rect::at(40 + (i % 8) * 220, 40 + (i / 8) * 140)
+        }
+    }
+}
+
+/// Drawn height: grows with the number of exits so every port has its own row.
+pub fn visual_height(rect: &Rect, ports: usize) -> i32 {
+    rect.h.max(24 + ports as i32 * PORT_GAP)
+}
+
+/// Vertical offset of port `i` of `n` inside a block of height `h`.
+pub fn port_offset(i: usize, n: usize, h: i32) -> i32 {
+    h / 2 + (2 * i as i32 - (n as i32 - 1)) * PORT_GAP / 2
+}
+
+pub fn ports_of(b: &Block) -> Vec<Port> {
+    catalog::ports(&b.kind)
+}
+
+/// The block under a canvas point, topmost first.
+pub fn block_at(w: &Workflow, x: f64, y: f64) -> Option<BlockId> {
+    w.blocks.iter().enumerate().rev().find_map(|(i, b)| {
+        let r = block_rect(w, i, &b.id);
+        let h = visual_height(&r, ports_of(b).len());
+        let inside = x >= f64::from(r.x)
+            && x <= f64::from(r.x + r.w)
+            && y >= f64::from(r.y)
+            && y <= f64::from(r.y + h);
+        inside.then(|| b.id.clone())
+    })
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Label of a port in the given language.
+pub fn port_text(p: &Port, lang: Lang) -> String {
+    match lang {
+        Lang::De => p.label_de.clone(),
+        Lang::En => p.label_en.clone(),
+    }
+}
+
+/// Display name of a block type.
+pub fn type_name(t: BlockType, lang: Lang) -> &'static str {
+    let info = catalog::info(t);
+    match lang {
+        Lang::De => info.name_de,
+        Lang::En => info.name_en,
+    }
+}
+
+/// Runs `f`; in debug builds logs its duration when it is slow enough to be felt.
+pub fn timed<R>(label: &str, f: impl FnOnce() -> R) -> R {
+    if !cfg!(debug_assertions) {
+        return f();
+    }
+    let t0 = now_ms();
+    let r = f();
+    let dt = now_ms() - t0;
+    if dt > 50.0 {
+        leptos::logging::log!("[timing] {label}: {dt:.0} ms");
+    }
+    r
+}

@@ -1,0 +1,244 @@
+//! Live findings ("Probleme") and the result of the server check.
+
+use fachwerk_shared::{Element, Finding, Severity, Workflow};
+use leptos::prelude::*;
+
+use super::{commands, use_editor, Editor};
+use crate::api::{self, ServerState};
+use crate::i18n::{self, Lang};
+
+/// More findings than this are summarised, so a huge broken workflow stays responsive.
+const LIST_LIMIT: usize = 200;
+
+pub fn count(findings: &[Finding]) -> (usize, usize) {
+    let e = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let w = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    (e, w)
+}
+
+fn sev_class(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+fn sev_word(s: Severity, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (Severity::Error, Lang::De) => "Fehler",
+        (Severity::Warning, Lang::De) => "Warnung",
+        (Severity::Info, Lang::De) => "Hinweis",
+        (Severity::Error, Lang::En) => "Error",
+        (Severity::Warning, Lang::En) => "Warning",
+        (Severity::Info, Lang::En) => "Info",
+    }
+}
+
+/// Where a finding points, in words ("Rechnung prüfen › Ausgang ok").
+fn element_text(w: &Workflow, e: &Element, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    if let Some(b) = &e.block {
+        parts.push(w.block_label(b));
+    }
+    if let Some(p) = &e.port {
+        parts.push(format!("{} {p}", i18n::EXIT.get(lang)));
+    }
+    if let Some(id) = &e.edge {
+        if let Some(edge) = w.edge(id) {
+            parts.push(format!(
+                "{} → {}",
+                w.block_label(&edge.from),
+                w.block_label(&edge.to)
+            ));
+        }
+    }
+    if let Some(r) = &e.role {
+        parts.push(w.role(r).map_or_else(|| r.0.clone(), |r| r.name.clone()));
+    }
+    if let Some(f) = &e.field {
+        parts.push(f.clone());
+    }
+    parts.join(" › ")
+}
+
+/// Selects the element of a finding and brings it into view.
+pub fn reveal(ed: Editor, e: &Element) {
+    if let Some(b) = &e.block {
+        ed.select_only(b.clone());
+        commands::center_on(ed, b);
+    } else if let Some(id) = &e.edge {
+        let from = ed.wf.with_untracked(|w| w.edge(id).map(|e| e.from.clone()));
+        ed.selection.set(Default::default());
+        ed.sel_edge.set(Some(id.clone()));
+        if let Some(f) = from {
+            commands::center_on(ed, &f);
+        }
+    } else if e.role.is_some() || e.field.is_some() {
+        ed.settings_open.set(true);
+    }
+}
+
+fn finding_item(ed: Editor, f: Finding, class: &'static str) -> impl IntoView {
+    let lang = ed.lang;
+    let sev = f.severity;
+    let element = f.element.clone();
+    let where_ = move || ed.wf.with(|w| element_text(w, &f.element, lang.get()));
+    let msg = {
+        let (de, en) = (f.message_de.clone(), f.message_en.clone());
+        move || {
+            if lang.get() == Lang::De {
+                de.clone()
+            } else {
+                en.clone()
+            }
+        }
+    };
+    let hint = {
+        let (de, en) = (f.hint_de.clone(), f.hint_en.clone());
+        move || {
+            if lang.get() == Lang::De {
+                de.clone()
+            } else {
+                en.clone()
+            }
+        }
+    };
+    view! {
+        <li class=format!("{class} {}", sev_class(sev)) data-code=f.code.clone() on:click=move |_| reveal(ed, &element)>
+            <button type="button" class="link">
+                <span class="sev">{move || sev_word(sev, lang.get())}</span>
+                " "
+                <span class="msg">{msg}</span>
+                <span class="where">{where_}</span>
+                {move || hint().map(|h| view! { <span class="hint">{h}</span> })}
+                <code class="code">{f.code.clone()}</code>
+            </button>
+        </li>
+    }
+}
+
+/// Error/warning counts, always visible in the header.
+#[component]
+pub fn ProblemCount() -> impl IntoView {
+    let ed = use_editor();
+    let counts = Memo::new(move |_| ed.findings.with(|f| count(f)));
+    view! {
+        <button
+            type="button"
+            id="problem-count"
+            class:has-errors=move || { counts.get().0 > 0 }
+            class:has-warnings=move || { counts.get().0 == 0 && counts.get().1 > 0 }
+            on:click=move |_| crate::editor::settings::focus_later("problems-title")
+        >
+            {move || {
+                let (e, w) = counts.get();
+                format!("{}: {}", ed.t(i18n::PROBLEMS), i18n::counts(ed.lang.get(), e, w))
+            }}
+        </button>
+    }
+}
+
+#[component]
+pub fn Problems() -> impl IntoView {
+    let ed = use_editor();
+    let items = move || {
+        ed.findings.with(|fs| {
+            let mut v: Vec<_> = fs
+                .iter()
+                .take(LIST_LIMIT)
+                .cloned()
+                .map(|f| finding_item(ed, f, "problem"))
+                .collect();
+            let more = fs.len().saturating_sub(LIST_LIMIT);
+            let rest = (more > 0).then(|| {
+                let lang = ed.lang.get();
+                let text = if lang == Lang::De {
+                    format!("… und {more} weitere")
+                } else {
+                    format!("… and {more} more")
+                };
+                view! { <li class="more">{text}</li> }
+            });
+            v.truncate(LIST_LIMIT);
+            (v, rest)
+        })
+    };
+    view! {
+        <section id="problems-panel" aria-labelledby="problems-title">
+            <h2 id="problems-title" tabindex="-1">{move || ed.t(i18n::PROBLEMS)}</h2>
+            <p class="empty" hidden=move || ed.findings.with(|f| !f.is_empty())>{move || ed.t(i18n::NO_PROBLEMS)}</p>
+            <ul id="problems">{items}</ul>
+        </section>
+    }
+}
+
+/// Sends the workflow to the server and stores the outcome.
+pub fn run_server_check(ed: Editor) {
+    let w = ed.wf.get_untracked();
+    ed.server.set(ServerState::Running);
+    leptos::task::spawn_local(async move {
+        let state = match api::validate_on_server(&w).await {
+            Ok((findings, errors, warnings)) => ServerState::Done {
+                findings,
+                errors,
+                warnings,
+            },
+            Err(e) => ServerState::Failed(e),
+        };
+        ed.server.set(state);
+        let lang = ed.lang.get_untracked();
+        ed.announce
+            .set(status_text(&ed.server.get_untracked(), lang));
+    });
+}
+
+fn status_text(s: &ServerState, lang: Lang) -> String {
+    match s {
+        ServerState::NotRun => i18n::SERVER_NOT_RUN.get(lang).to_string(),
+        ServerState::Running => i18n::SERVER_RUNNING.get(lang).to_string(),
+        ServerState::Done {
+            errors, warnings, ..
+        } => {
+            format!(
+                "{}: {}",
+                i18n::SERVER_CHECK.get(lang),
+                i18n::counts(lang, *errors, *warnings)
+            )
+        }
+        ServerState::Failed(e) => match lang {
+            Lang::De => format!("Server-Prüfung fehlgeschlagen – {}", e.message(lang)),
+            Lang::En => format!("Server check failed – {}", e.message(lang)),
+        },
+    }
+}
+
+#[component]
+pub fn ServerFindings() -> impl IntoView {
+    let ed = use_editor();
+    let status = move || ed.server.with(|s| status_text(s, ed.lang.get()));
+    let failed = move || ed.server.with(|s| matches!(s, ServerState::Failed(_)));
+    let items = move || {
+        ed.server.with(|s| match s {
+            ServerState::Done { findings, .. } => findings
+                .iter()
+                .cloned()
+                .map(|f| finding_item(ed, f, "finding"))
+                .collect(),
+            _ => Vec::new(),
+        })
+    };
+    view! {
+        <section id="server-findings" aria-labelledby="server-findings-title">
+            <h2 id="server-findings-title">{move || ed.t(i18n::SERVER_CHECK)}</h2>
+            <p id="validate-status" class:failed=failed>{status}</p>
+            <ul class="findings">{items}</ul>
+        </section>
+    }
+}

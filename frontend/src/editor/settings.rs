@@ -1,0 +1,335 @@
+//! Workflow settings dialog: name, description, roles and case fields.
+
+use fachwerk_shared::{Field, FieldType, Money, Op, Role, RoleId};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::widgets::{checkbox, money_field, select, text_area, text_field};
+use super::{use_editor, Editor};
+use crate::i18n::{self, T};
+
+const FIELD_TYPES: [(FieldType, &str); 6] = [
+    (FieldType::Money, "money"),
+    (FieldType::Date, "date"),
+    (FieldType::Int, "int"),
+    (FieldType::Bool, "bool"),
+    (FieldType::Enum, "enum"),
+    (FieldType::Text, "text"),
+];
+
+/// Moves keyboard focus to an element after the next render.
+pub fn focus_later(id: &'static str) {
+    request_animation_frame(move || {
+        if let Some(el) = document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
+pub fn open_settings(ed: Editor) {
+    ed.settings_open.set(true);
+    focus_later("wf-name");
+}
+
+pub fn close(ed: Editor) {
+    ed.settings_open.set(false);
+    focus_later("btn-settings");
+}
+
+#[component]
+pub fn SettingsDialog() -> impl IntoView {
+    let ed = use_editor();
+    move || ed.settings_open.get().then(|| dialog(ed))
+}
+
+fn dialog(ed: Editor) -> impl IntoView {
+    let name = move || ed.wf.with(|w| w.name.clone());
+    let description = Signal::derive(move || ed.wf.with(|w| w.description.clone()));
+    let set_name = move |ev| {
+        let n = event_target_value(&ev).trim().to_string();
+        if !n.is_empty() && n != name() {
+            ed.apply(Op::SetInfo {
+                name: n,
+                description: description.get_untracked(),
+            });
+        }
+    };
+    let set_description = Callback::new(move |d: String| {
+        if d != description.get_untracked() {
+            ed.apply(Op::SetInfo {
+                name: ed.wf.with_untracked(|w| w.name.clone()),
+                description: d,
+            });
+        }
+    });
+    view! {
+        <div class="dialog-backdrop" on:click=move |ev| {
+            if ev.target() == ev.current_target() {
+                close(ed);
+            }
+        }>
+            <div id="settings-dialog" class="dialog" role="dialog" aria-modal="true" aria-labelledby="settings-title">
+                <h2 id="settings-title">{move || ed.t(i18n::SETTINGS)}</h2>
+                <div class="field">
+                    <label for="wf-name">{move || ed.t(i18n::WF_NAME)}</label>
+                    <input id="wf-name" type="text" prop:value=name on:change=set_name />
+                </div>
+                {text_area(i18n::WF_DESCRIPTION, description, set_description)}
+                <RolesEditor />
+                <FieldsEditor />
+                <div class="actions">
+                    <button type="button" id="btn-settings-close" on:click=move |_| close(ed)>
+                        {move || ed.t(i18n::CLOSE)}
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn RolesEditor() -> impl IntoView {
+    let ed = use_editor();
+    let count = Memo::new(move |_| ed.wf.with(|w| w.roles.len()));
+    let new_id = RwSignal::new(String::new());
+    let new_name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<&'static str>);
+    let add = move |_| {
+        let id = new_id.get_untracked().trim().to_string();
+        let name = new_name.get_untracked().trim().to_string();
+        let lang = ed.lang.get_untracked();
+        if id.is_empty() {
+            error.set(Some(
+                T(
+                    "Bitte eine Kennung angeben, z. B. R-TL.",
+                    "Please enter an id, e.g. R-TL.",
+                )
+                .get(lang),
+            ));
+            return;
+        }
+        if ed
+            .wf
+            .with_untracked(|w| w.role(&RoleId(id.clone())).is_some())
+        {
+            error.set(Some(
+                T(
+                    "Diese Kennung ist schon vergeben.",
+                    "This id is already taken.",
+                )
+                .get(lang),
+            ));
+            return;
+        }
+        let role = Role {
+            id: RoleId(id.clone()),
+            name: if name.is_empty() { id } else { name },
+            org_unit: None,
+            signing_limit: None,
+        };
+        if ed.apply(Op::AddRole { role, index: None }) {
+            new_id.set(String::new());
+            new_name.set(String::new());
+            error.set(None);
+        }
+    };
+    view! {
+        <section class="roles">
+            <h3>{move || ed.t(i18n::ROLES)}</h3>
+            <For each=move || 0..count.get() key=|i| *i let:i>
+                {role_row(ed, i)}
+            </For>
+            <div class="row new-role">
+                <div class="field">
+                    <label for="new-role-id">{move || ed.t(i18n::ROLE_ID)}</label>
+                    <input id="new-role-id" type="text" prop:value=move || new_id.get() on:input=move |ev| new_id.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="new-role-name">{move || ed.t(i18n::ROLE_NAME)}</label>
+                    <input id="new-role-name" type="text" prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev)) />
+                </div>
+                <button type="button" class="add" id="btn-add-role" on:click=add>{move || ed.t(i18n::ADD)}</button>
+                <span class="field-error" role="alert">{move || error.get()}</span>
+            </div>
+        </section>
+    }
+}
+
+fn role_row(ed: Editor, i: usize) -> impl IntoView {
+    let role = Memo::new(move |_| ed.wf.with(|w| w.roles.get(i).cloned()));
+    let update = move |f: &dyn Fn(&mut Role)| {
+        if let Some(mut r) = role.get_untracked() {
+            let old = r.clone();
+            f(&mut r);
+            if r != old {
+                ed.apply(Op::UpdateRole { role: r });
+            }
+        }
+    };
+    let set_name =
+        Callback::new(move |v: String| update(&|r: &mut Role| r.name = v.trim().to_string()));
+    let set_limit =
+        Callback::new(move |v: Option<Money>| update(&|r: &mut Role| r.signing_limit = v));
+    let remove = move |_| {
+        if let Some(r) = role.get_untracked() {
+            ed.apply(Op::RemoveRole { id: r.id });
+        }
+    };
+    let rid = move || role.with(|r| r.as_ref().map(|r| r.id.0.clone()).unwrap_or_default());
+    view! {
+        <div class="row role" data-role-id=rid>
+            <code class="role-id">{rid}</code>
+            {text_field(i18n::ROLE_NAME, Signal::derive(move || role.with(|r| r.as_ref().map(|r| r.name.clone()).unwrap_or_default())), set_name)}
+            {money_field(
+                format!("role/{}/signingLimit", rid()),
+                i18n::SIGNING_LIMIT,
+                Signal::derive(move || role.with(|r| r.as_ref().and_then(|r| r.signing_limit))),
+                set_limit,
+                true,
+            )}
+            <button type="button" class="remove" aria-label=move || format!("{} {}", ed.t(i18n::REMOVE), rid()) on:click=remove>
+                "✕"
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn FieldsEditor() -> impl IntoView {
+    let ed = use_editor();
+    let count = Memo::new(move |_| ed.wf.with(|w| w.fields.len()));
+    let new_name = RwSignal::new(String::new());
+    let new_type = RwSignal::new("money".to_string());
+    let error = RwSignal::new(None::<&'static str>);
+    let add = move |_| {
+        let name = new_name.get_untracked().trim().to_string();
+        let lang = ed.lang.get_untracked();
+        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            error.set(Some(
+                T(
+                    "Name: Buchstaben und Ziffern, mit Buchstaben beginnend, z. B. betragNetto.",
+                    "Name: letters and digits, starting with a letter, e.g. betragNetto.",
+                )
+                .get(lang),
+            ));
+            return;
+        }
+        let field_type = FIELD_TYPES
+            .iter()
+            .find(|(_, t)| *t == new_type.get_untracked())
+            .map_or(FieldType::Text, |f| f.0);
+        let field = Field {
+            name,
+            label: String::new(),
+            field_type,
+            values: Vec::new(),
+            required: false,
+        };
+        if ed.apply(Op::AddField { field, index: None }) {
+            new_name.set(String::new());
+            error.set(None);
+        } else {
+            error.set(Some(
+                T("Diesen Namen gibt es schon.", "This name already exists.").get(lang),
+            ));
+        }
+    };
+    let type_options = Signal::derive(move || {
+        let lang = ed.lang.get();
+        FIELD_TYPES
+            .iter()
+            .map(|(_, t)| (t.to_string(), i18n::value_label(t).get(lang).to_string()))
+            .collect::<Vec<_>>()
+    });
+    view! {
+        <section class="fields">
+            <h3>{move || ed.t(i18n::FIELDS)}</h3>
+            <For each=move || 0..count.get() key=|i| *i let:i>
+                {field_row(ed, i, type_options)}
+            </For>
+            <div class="row new-field">
+                <div class="field">
+                    <label for="new-field-name">{move || ed.t(i18n::FIELD_NAME)}</label>
+                    <input id="new-field-name" type="text" prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev)) />
+                </div>
+                {select(i18n::FIELD_TYPE, type_options, new_type.into(), Callback::new(move |v: String| new_type.set(v)))}
+                <button type="button" class="add" id="btn-add-field" on:click=add>{move || ed.t(i18n::ADD)}</button>
+                <span class="field-error" role="alert">{move || error.get()}</span>
+            </div>
+        </section>
+    }
+}
+
+fn field_row(ed: Editor, i: usize, type_options: Signal<Vec<(String, String)>>) -> impl IntoView {
+    let field = Memo::new(move |_| ed.wf.with(|w| w.fields.get(i).cloned()));
+    let update = move |f: &dyn Fn(&mut Field)| {
+        if let Some(mut x) = field.get_untracked() {
+            let old = x.clone();
+            f(&mut x);
+            if x != old {
+                ed.apply(Op::UpdateField {
+                    name: old.name,
+                    field: x,
+                });
+            }
+        }
+    };
+    let get = move |f: fn(&Field) -> String| {
+        Signal::derive(move || field.with(|x| x.as_ref().map(f).unwrap_or_default()))
+    };
+    let is_enum =
+        move || field.with(|x| x.as_ref().is_some_and(|x| x.field_type == FieldType::Enum));
+    let remove = move |_| {
+        if let Some(x) = field.get_untracked() {
+            ed.apply(Op::RemoveField { name: x.name });
+        }
+    };
+    let name = get(|x| x.name.clone());
+    view! {
+        <div class="row field-row" data-field=move || name.get()>
+            {text_field(i18n::FIELD_NAME, name, Callback::new(move |v: String| {
+                let v = v.trim().to_string();
+                if !v.is_empty() {
+                    update(&|x: &mut Field| x.name = v.clone());
+                }
+            }))}
+            {text_field(i18n::FIELD_LABEL, get(|x| x.label.clone()), Callback::new(move |v: String| update(&|x: &mut Field| x.label = v.trim().to_string())))}
+            {select(
+                i18n::FIELD_TYPE,
+                type_options,
+                get(|x| FIELD_TYPES.iter().find(|(t, _)| *t == x.field_type).map_or("text", |f| f.1).to_string()),
+                Callback::new(move |v: String| {
+                    if let Some((t, _)) = FIELD_TYPES.iter().find(|(_, s)| *s == v) {
+                        update(&|x: &mut Field| x.field_type = *t);
+                    }
+                }),
+            )}
+            {checkbox(
+                i18n::REQUIRED,
+                Signal::derive(move || field.with(|x| x.as_ref().is_some_and(|x| x.required))),
+                Callback::new(move |v: bool| update(&|x: &mut Field| x.required = v)),
+            )}
+            {move || {
+                is_enum()
+                    .then(|| {
+                        text_field(
+                            i18n::FIELD_VALUES,
+                            get(|x| x.values.join(", ")),
+                            Callback::new(move |v: String| {
+                                let values: Vec<String> = v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                                update(&|x: &mut Field| x.values = values.clone());
+                            }),
+                        )
+                    })
+            }}
+            <button type="button" class="remove" aria-label=move || format!("{} {}", ed.t(i18n::REMOVE), name.get()) on:click=remove>
+                "✕"
+            </button>
+        </div>
+    }
+}

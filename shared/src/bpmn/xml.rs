@@ -1,0 +1,361 @@
+//! A small, defensive XML tree reader on top of quick-xml: namespaces resolved, line numbers
+//! kept, DTDs refused (no entity is ever expanded except the five predefined ones and
+//! character references), size, depth and element count bounded. Never recursive, never panics.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::Event;
+use quick_xml::{Reader, XmlVersion};
+
+use super::{ImportError, MAX_DEPTH, MAX_ELEMENTS, MAX_INPUT_BYTES};
+
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// One attribute, namespace resolved (`ns` empty for unprefixed attributes).
+#[derive(Debug, Clone)]
+pub(crate) struct Attr {
+    pub ns: Rc<str>,
+    pub local: String,
+    pub value: String,
+}
+
+/// One element with its attributes, child elements and direct text content.
+#[derive(Debug, Clone)]
+pub(crate) struct Element {
+    pub ns: Rc<str>,
+    pub local: String,
+    pub attrs: Vec<Attr>,
+    pub children: Vec<Element>,
+    /// Direct text and CDATA content, concatenated (whitespace kept).
+    pub text: String,
+    /// 1-based line of the start tag.
+    pub line: usize,
+}
+
+impl Element {
+    pub fn is(&self, ns: &str, local: &str) -> bool {
+        &*self.ns == ns && self.local == local
+    }
+
+    /// Unprefixed attribute.
+    pub fn attr(&self, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.ns.is_empty() && a.local == local)
+            .map(|a| a.value.as_str())
+    }
+
+    pub fn attr_ns(&self, ns: &str, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| &*a.ns == ns && a.local == local)
+            .map(|a| a.value.as_str())
+    }
+
+    pub fn child(&self, ns: &str, local: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.is(ns, local))
+    }
+
+    pub fn children_named<'a>(
+        &'a self,
+        ns: &'a str,
+        local: &'a str,
+    ) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.is(ns, local))
+    }
+}
+
+struct Open {
+    el: Element,
+    /// Namespace declarations made on this element: (prefix, uri); prefix "" = default.
+    decls: Vec<(String, Rc<str>)>,
+}
+
+struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Lines { starts }
+    }
+
+    fn line(&self, pos: u64) -> usize {
+        let pos = usize::try_from(pos).unwrap_or(usize::MAX);
+        match self.starts.binary_search(&pos) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+}
+
+fn resolve(stack: &[Open], prefix: &str) -> Option<Rc<str>> {
+    if prefix == "xml" {
+        return Some(Rc::from(XML_NS));
+    }
+    for o in stack.iter().rev() {
+        if let Some((_, uri)) = o.decls.iter().rev().find(|(p, _)| p == prefix) {
+            return Some(uri.clone());
+        }
+    }
+    None
+}
+
+fn split_qname(q: &str) -> (&str, &str) {
+    match q.split_once(':') {
+        Some((p, l)) => (p, l),
+        None => ("", q),
+    }
+}
+
+fn not_xml(line: usize, detail: impl Into<String>) -> ImportError {
+    ImportError::NotXml {
+        line,
+        detail: detail.into(),
+    }
+}
+
+/// Parses a whole document into its root element.
+pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(ImportError::TooLarge {
+            size: text.len(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines = Lines::new(text);
+    let mut reader = Reader::from_str(text);
+    {
+        let cfg = reader.config_mut();
+        cfg.check_end_names = true;
+        cfg.expand_empty_elements = false;
+        cfg.trim_text(false);
+    }
+    let empty_ns: Rc<str> = Rc::from("");
+    let mut stack: Vec<Open> = Vec::new();
+    let mut root: Option<Element> = None;
+    let mut count: usize = 0;
+    loop {
+        let before = reader.buffer_position();
+        let event = reader
+            .read_event()
+            .map_err(|e| not_xml(lines.line(reader.error_position()), e.to_string()))?;
+        let line = lines.line(before);
+        match event {
+            Event::DocType(_) => return Err(ImportError::DtdForbidden { line }),
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::Start(ref s) | Event::Empty(ref s) => {
+                if root.is_some() {
+                    return Err(not_xml(line, "content after the root element"));
+                }
+                if stack.len() >= MAX_DEPTH {
+                    return Err(ImportError::TooDeep {
+                        line,
+                        limit: MAX_DEPTH,
+                    });
+                }
+                count += 1;
+                if count > MAX_ELEMENTS {
+                    return Err(ImportError::TooManyElements {
+                        limit: MAX_ELEMENTS,
+                    });
+                }
+                let qname = s.name().0.to_string();
+                let mut decls: Vec<(String, Rc<str>)> = Vec::new();
+                let mut raw_attrs: Vec<(String, String)> = Vec::new();
+                let mut seen: HashSet<String> = HashSet::new();
+                let mut attrs_iter = s.attributes();
+                attrs_iter.with_checks(false);
+                for a in attrs_iter {
+                    let a = a.map_err(|e| not_xml(line, e.to_string()))?;
+                    let key = a.key.0.to_string();
+                    if !seen.insert(key.clone()) {
+                        return Err(not_xml(line, format!("duplicate attribute {key}")));
+                    }
+                    let value = a
+                        .normalized_value_with(
+                            XmlVersion::Implicit1_0,
+                            1,
+                            resolve_predefined_entity,
+                        )
+                        .map_err(|e| not_xml(line, e.to_string()))?
+                        .into_owned();
+                    if key == "xmlns" {
+                        decls.push((String::new(), Rc::from(value.as_str())));
+                    } else if let Some(p) = key.strip_prefix("xmlns:") {
+                        decls.push((p.to_string(), Rc::from(value.as_str())));
+                    } else {
+                        raw_attrs.push((key, value));
+                    }
+                }
+                let mut open = Open {
+                    el: Element {
+                        ns: empty_ns.clone(),
+                        local: String::new(),
+                        attrs: Vec::with_capacity(raw_attrs.len()),
+                        children: Vec::new(),
+                        text: String::new(),
+                        line,
+                    },
+                    decls,
+                };
+                stack.push(open);
+                // Resolve with this element's own declarations in scope.
+                let (prefix, local) = split_qname(&qname);
+                let ns = match resolve(&stack, prefix) {
+                    Some(ns) => ns,
+                    None if prefix.is_empty() => empty_ns.clone(),
+                    None => Rc::from(format!("urn:fachwerk:unbound-prefix:{prefix}").as_str()),
+                };
+                let mut attrs = Vec::with_capacity(raw_attrs.len());
+                for (key, value) in raw_attrs {
+                    let (p, l) = split_qname(&key);
+                    let ans = if p.is_empty() {
+                        empty_ns.clone()
+                    } else {
+                        resolve(&stack, p).unwrap_or_else(|| {
+                            Rc::from(format!("urn:fachwerk:unbound-prefix:{p}").as_str())
+                        })
+                    };
+                    attrs.push(Attr {
+                        ns: ans,
+                        local: l.to_string(),
+                        value,
+                    });
+                }
+                open = match stack.pop() {
+                    Some(o) => o,
+                    None => return Err(not_xml(line, "internal stack error")),
+                };
+                open.el.ns = ns;
+                open.el.local = local.to_string();
+                open.el.attrs = attrs;
+                if matches!(event, Event::Empty(_)) {
+                    close(&mut stack, &mut root, open.el);
+                } else {
+                    stack.push(open);
+                }
+            }
+            Event::End(_) => match stack.pop() {
+                Some(o) => close(&mut stack, &mut root, o.el),
+                None => return Err(not_xml(line, "end tag without start tag")),
+            },
+            Event::Text(t) => {
+                let content = t.xml_content(XmlVersion::Implicit1_0);
+                match stack.last_mut() {
+                    Some(o) => o.el.text.push_str(&content),
+                    None if content.trim().is_empty() => {}
+                    None => return Err(not_xml(line, "text outside the root element")),
+                }
+            }
+            Event::CData(t) => {
+                let content = t.xml_content(XmlVersion::Implicit1_0);
+                match stack.last_mut() {
+                    Some(o) => o.el.text.push_str(&content),
+                    None => return Err(not_xml(line, "CDATA outside the root element")),
+                }
+            }
+            Event::GeneralRef(r) => {
+                let resolved: String = if r.is_char_ref() {
+                    match r.resolve_char_ref() {
+                        Ok(Some(c)) if super::is_xml_char(c) => c.to_string(),
+                        _ => {
+                            return Err(not_xml(
+                                line,
+                                format!(
+                                    "invalid character reference &{};",
+                                    &*r.xml_content(XmlVersion::Implicit1_0)
+                                ),
+                            ))
+                        }
+                    }
+                } else {
+                    let name = r.xml_content(XmlVersion::Implicit1_0);
+                    match resolve_predefined_entity(&name) {
+                        Some(v) => v.to_string(),
+                        None => {
+                            return Err(not_xml(
+                                line,
+                                format!(
+                                    "undefined entity &{name}; (DTD entities are not supported)"
+                                ),
+                            ))
+                        }
+                    }
+                };
+                match stack.last_mut() {
+                    Some(o) => o.el.text.push_str(&resolved),
+                    None => return Err(not_xml(line, "reference outside the root element")),
+                }
+            }
+            Event::Eof => {
+                if let Some(o) = stack.last() {
+                    return Err(not_xml(
+                        lines.line(before),
+                        format!("unexpected end of file inside <{}>", o.el.local),
+                    ));
+                }
+                return root.ok_or_else(|| not_xml(line, "no root element"));
+            }
+        }
+    }
+}
+
+fn close(stack: &mut [Open], root: &mut Option<Element>, el: Element) {
+    match stack.last_mut() {
+        Some(parent) => parent.el.children.push(el),
+        None => *root = Some(el),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_namespaces_lines_and_text() {
+        let doc = "<?xml version=\"1.0\"?>\n<a:r xmlns:a=\"urn:a\" xmlns=\"urn:d\">\n  <c x=\"1 &amp; 2&#10;\">t&lt;<![CDATA[<x>]]></c>\n</a:r>";
+        let r = parse(doc).expect("parses");
+        assert!(r.is("urn:a", "r"));
+        let c = &r.children[0];
+        assert!(c.is("urn:d", "c"));
+        assert_eq!(c.attr("x"), Some("1 & 2\n"));
+        assert_eq!(c.text, "t<<x>");
+        assert_eq!(c.line, 3);
+    }
+
+    #[test]
+    fn refuses_dtd_entities_and_broken_input() {
+        assert!(matches!(
+            parse("<!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>"),
+            Err(ImportError::DtdForbidden { .. })
+        ));
+        assert!(matches!(
+            parse("<x>&a;</x>"),
+            Err(ImportError::NotXml { .. })
+        ));
+        assert!(matches!(
+            parse("<x><y></x>"),
+            Err(ImportError::NotXml { .. })
+        ));
+        assert!(matches!(parse("<x>"), Err(ImportError::NotXml { .. })));
+        assert!(matches!(parse(""), Err(ImportError::NotXml { .. })));
+        assert!(matches!(
+            parse("<x a='1' a='2'/>"),
+            Err(ImportError::NotXml { .. })
+        ));
+        assert!(matches!(parse("<x/><y/>"), Err(ImportError::NotXml { .. })));
+        let deep = "<a>".repeat(MAX_DEPTH + 1);
+        assert!(matches!(parse(&deep), Err(ImportError::TooDeep { .. })));
+    }
+}

@@ -1,0 +1,537 @@
+//! The walk from Start to an Ende, and the blocks nobody works on (routers, timers, delivery,
+//! payment, filing, notification). Human tasks are in `tasks.rs`.
+
+use std::collections::BTreeMap;
+
+use super::calendar::{self, add_days, de, Deadline};
+use super::decisions::Decisions;
+use super::input::Case;
+use super::text::{end_result_de, end_result_en, field_values, money_de, money_en};
+use super::xdomea::{self, Doc, XdomeaMessage};
+use super::{BlockedCode, Decision, GeschaeftsgangEntry, Outcome, Step, Trace, MAX_STEPS};
+use crate::catalog::{self, band_label};
+use crate::expr::{self, Date, EvalError, Value};
+use crate::model::*;
+use crate::values::{Duration, DurationParts, Money};
+
+/// Where a block leaves: `port` of block `from` (an Eskalation when a task was taken away).
+pub(super) struct Exit {
+    pub from: BlockId,
+    pub port: String,
+    /// Index of the step whose explanation gets the target appended.
+    pub step: usize,
+}
+
+pub(super) type Flow = Result<Exit, Outcome>;
+
+pub(super) struct Run<'a, D: Decisions> {
+    pub w: &'a Workflow,
+    pub case: &'a Case,
+    pub d: &'a mut D,
+    /// The simulated today.
+    pub now: Date,
+    pub visits: BTreeMap<BlockId, u32>,
+    /// Everyone who ever acted in a block.
+    pub performers: BTreeMap<BlockId, Vec<String>>,
+    /// Who acted in the latest visit of a block.
+    pub last_performers: BTreeMap<BlockId, Vec<String>>,
+    pub steps: Vec<Step>,
+    pub gg: Vec<GeschaeftsgangEntry>,
+    pub docs: Vec<Doc>,
+    pub xdomea: Vec<XdomeaMessage>,
+}
+
+pub(super) fn blocked(
+    block: &BlockId,
+    code: BlockedCode,
+    de: impl Into<String>,
+    en: impl Into<String>,
+) -> Outcome {
+    Outcome::Blocked {
+        block: block.clone(),
+        code,
+        message_de: de.into(),
+        message_en: en.into(),
+    }
+}
+
+/// Runs a checked case.
+pub(super) fn run<D: Decisions>(w: &Workflow, case: &Case, d: &mut D) -> Trace {
+    let mut r = Run {
+        w,
+        case,
+        d,
+        now: case.start,
+        visits: BTreeMap::new(),
+        performers: BTreeMap::new(),
+        last_performers: BTreeMap::new(),
+        steps: Vec::new(),
+        gg: Vec::new(),
+        docs: Vec::new(),
+        xdomea: Vec::new(),
+    };
+    let outcome = r.walk();
+    Trace {
+        workflow_key: w.key.clone(),
+        workflow_version: w.version.clone(),
+        case_id: case.case_id.clone(),
+        start_date: case.start.to_string(),
+        land: case.land,
+        initiator: case.initiator.clone(),
+        steps: r.steps,
+        outcome,
+        geschaeftsgang: r.gg,
+        xdomea: r.xdomea,
+    }
+}
+
+impl<'a, D: Decisions> Run<'a, D> {
+    fn walk(&mut self) -> Outcome {
+        let w = self.w;
+        let Some(start) = w.blocks.iter().find(|b| b.block_type() == BlockType::Start) else {
+            return blocked(
+                &BlockId::new(""),
+                BlockedCode::NoStart,
+                "Der Ablauf hat keinen Start",
+                "The workflow has no start",
+            );
+        };
+        let mut cur = start.id.clone();
+        loop {
+            if self.steps.len() >= MAX_STEPS {
+                return blocked(
+                    &cur,
+                    BlockedCode::StepLimit,
+                    format!("Nach {MAX_STEPS} Schritten abgebrochen: der Fall kommt aus einer Schleife nicht heraus"),
+                    format!("Stopped after {MAX_STEPS} steps: the case does not leave a loop"),
+                );
+            }
+            let Some(b) = w.block(&cur) else {
+                return blocked(
+                    &cur,
+                    BlockedCode::UnwiredPort,
+                    format!("Eine Verbindung führt zum unbekannten Baustein „{cur}“"),
+                    format!("An edge leads to the unknown block {cur:?}"),
+                );
+            };
+            let visit = self.visit(&b.id);
+            let exit = match self.execute(b, visit) {
+                Ok(e) => e,
+                Err(o) => return o,
+            };
+            let Some(edge) = w.outgoing(&exit.from).find(|e| e.port == exit.port) else {
+                let (pde, pen) = catalog::port_label(&exit.port);
+                return blocked(
+                    &exit.from,
+                    BlockedCode::UnwiredPort,
+                    format!(
+                        "Der Ausgang „{pde}“ von „{}“ ist mit keinem Baustein verbunden",
+                        w.block_label(&exit.from)
+                    ),
+                    format!(
+                        "The exit {pen:?} of {:?} is not connected to any block",
+                        w.block_label(&exit.from)
+                    ),
+                );
+            };
+            let target = w.block_label(&edge.to);
+            if let Some(s) = self.steps.get_mut(exit.step) {
+                s.decision
+                    .explanation_de
+                    .push_str(&format!(" → „{target}“"));
+                s.decision
+                    .explanation_en
+                    .push_str(&format!(" → {target:?}"));
+            }
+            cur = edge.to.clone();
+        }
+    }
+
+    pub(super) fn visit(&mut self, id: &BlockId) -> u32 {
+        let v = self.visits.entry(id.clone()).or_insert(0);
+        *v += 1;
+        *v
+    }
+
+    fn execute(&mut self, b: &'a Block, visit: u32) -> Flow {
+        match &b.kind {
+            BlockKind::Start(p) => self.start(b, visit, p),
+            BlockKind::Sachbearbeitung(p) => self.sachbearbeitung(b, visit, p),
+            BlockKind::VierAugen(p) => self.vier_augen(b, visit, p),
+            BlockKind::Mitzeichnung(p) => self.mitzeichnung(b, visit, p),
+            BlockKind::Schlusszeichnung(p) => self.schlusszeichnung(b, visit, p),
+            BlockKind::Wertgrenzen(p) => self.wertgrenzen(b, visit, p),
+            BlockKind::Komplexitaet(p) => self.komplexitaet(b, visit, p),
+            BlockKind::Rueckfrage(p) => self.rueckfrage(b, visit, p),
+            BlockKind::Frist(p) => self.frist(b, visit, p),
+            BlockKind::Eskalation(_) => Err(blocked(
+                &b.id,
+                BlockedCode::InvalidBlock,
+                "Eine Eskalation wird nur über die überwachte Aufgabe ausgelöst, nicht über eine Verbindung",
+                "An escalation is only triggered through the task it watches, not through an edge",
+            )),
+            BlockKind::Bescheid(p) => self.bescheid(b, visit, p),
+            BlockKind::Zahlung(p) => self.zahlung(b, visit, p),
+            BlockKind::Veraktung(p) => self.veraktung(b, visit, p),
+            BlockKind::Benachrichtigung(p) => self.benachrichtigung(b, visit, p),
+            BlockKind::Ende(p) => {
+                let mut s = self.new_step(b, visit);
+                s.decision.explanation_de = format!("Fall beendet: {}", end_result_de(p.result));
+                s.decision.explanation_en = format!("Case ended: {}", end_result_en(p.result));
+                self.steps.push(s);
+                Err(Outcome::Ended { block: b.id.clone(), result: p.result })
+            }
+        }
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    /// A step of `b` entered and completed today, with an empty decision.
+    pub(super) fn new_step(&self, b: &Block, visit: u32) -> Step {
+        Step {
+            block: b.id.clone(),
+            label: self.w.block_label(&b.id),
+            block_type: catalog::info(b.block_type()).name_de.to_string(),
+            visit,
+            person: None,
+            role: None,
+            role_name: None,
+            decision: Decision {
+                port: None,
+                explanation_de: String::new(),
+                explanation_en: String::new(),
+            },
+            entered: self.now,
+            due: None,
+            completed: self.now,
+        }
+    }
+
+    /// Pushes a step that leaves through `port`, returning the exit.
+    pub(super) fn leave(&mut self, mut s: Step, port: &str, de: String, en: String) -> Flow {
+        s.decision = Decision {
+            port: Some(port.to_string()),
+            explanation_de: de,
+            explanation_en: en,
+        };
+        let from = s.block.clone();
+        self.now = s.completed.max(self.now);
+        self.steps.push(s);
+        Ok(Exit {
+            from,
+            port: port.to_string(),
+            step: self.steps.len() - 1,
+        })
+    }
+
+    /// A required, parsable duration parameter.
+    pub(super) fn duration(
+        &self,
+        b: &Block,
+        d: Option<&Duration>,
+        name: &str,
+    ) -> Result<DurationParts, Outcome> {
+        let Some(d) = d else {
+            return Err(blocked(
+                &b.id,
+                BlockedCode::InvalidBlock,
+                format!("„{}“: die Dauer „{name}“ fehlt", self.w.block_label(&b.id)),
+                format!(
+                    "{:?}: the duration {name:?} is missing",
+                    self.w.block_label(&b.id)
+                ),
+            ));
+        };
+        d.parse().map_err(|e| {
+            blocked(
+                &b.id,
+                BlockedCode::InvalidBlock,
+                format!("„{}“: {name}: {e}", self.w.block_label(&b.id)),
+                format!("{:?}: {name}: {e}", self.w.block_label(&b.id)),
+            )
+        })
+    }
+
+    pub(super) fn deadline(&self, parts: &DurationParts, cal: Calendar) -> Deadline {
+        calendar::deadline(self.now, parts, cal, self.case.land)
+    }
+
+    pub(super) fn doc(
+        &mut self,
+        b: &Block,
+        betreff: String,
+        typ: &'static str,
+        incoming: bool,
+        signed: Option<SignatureLevel>,
+    ) {
+        let n = self.docs.len() + 1;
+        self.docs.push(Doc {
+            key: format!("{}#{n}", b.id),
+            betreff,
+            typ,
+            date: self.now,
+            incoming,
+            signed,
+        });
+    }
+
+    fn value_error(&self, b: &Block, e: &EvalError, what: &str) -> Outcome {
+        let code = match e {
+            EvalError::DivisionByZero | EvalError::Overflow => BlockedCode::EvaluationError,
+            EvalError::MissingField(_) | EvalError::Type { .. } => BlockedCode::InvalidBlock,
+        };
+        blocked(
+            &b.id,
+            code,
+            format!(
+                "„{}“: {what} lässt sich nicht auswerten: {}",
+                self.w.block_label(&b.id),
+                e.message_de()
+            ),
+            format!(
+                "{:?}: {what} cannot be evaluated: {e}",
+                self.w.block_label(&b.id)
+            ),
+        )
+    }
+
+    // --- blocks -------------------------------------------------------------------------------
+
+    fn start(&mut self, b: &Block, visit: u32, p: &StartParams) -> Flow {
+        let s = self.new_step(b, visit);
+        let az = match self.case.value(expr::SYSTEM_FIELD_AKTENZEICHEN) {
+            Value::Text(t) => t,
+            _ => self.case.case_id.clone(),
+        };
+        let form = p.form_ref.clone().unwrap_or_else(|| "Antrag".into());
+        self.doc(
+            b,
+            format!("Eingang „{form}“ ({})", self.w.block_label(&b.id)),
+            "Antrag",
+            true,
+            None,
+        );
+        let (mut de_t, mut en_t) = (
+            format!(
+                "Fall {} angelegt am {} (Aktenzeichen {az}), angestoßen von {}",
+                self.case.case_id,
+                de(self.now),
+                self.case.initiator
+            ),
+            format!(
+                "Case {} created on {} (file number {az}), started by {}",
+                self.case.case_id, self.now, self.case.initiator
+            ),
+        );
+        if p.eingangsbestaetigung {
+            de_t.push_str("; Eingangsbestätigung versandt");
+            en_t.push_str("; acknowledgement of receipt sent");
+            self.doc(
+                b,
+                "Eingangsbestätigung".into(),
+                "Eingangsbestätigung",
+                false,
+                None,
+            );
+        }
+        self.leave(s, "next", de_t, en_t)
+    }
+
+    fn wertgrenzen(&mut self, b: &Block, visit: u32, p: &WertgrenzenParams) -> Flow {
+        let s = self.new_step(b, visit);
+        let field = self
+            .w
+            .field(&p.amount_field)
+            .filter(|f| f.field_type == FieldType::Money);
+        let Some(field) = field else {
+            return Err(blocked(
+                &b.id,
+                BlockedCode::InvalidBlock,
+                format!(
+                    "„{}“: „{}“ ist kein deklariertes Betragsfeld",
+                    s.label, p.amount_field
+                ),
+                format!(
+                    "{:?}: {:?} is not a declared money field",
+                    s.label, p.amount_field
+                ),
+            ));
+        };
+        let amount = match self.case.value(&field.name) {
+            Value::Number(n) => n.to_money().unwrap_or(Money(0)),
+            _ => {
+                return Err(blocked(
+                    &b.id,
+                    BlockedCode::MissingValue,
+                    format!(
+                        "„{}“: das Feld „{}“ hat in diesem Fall keinen Wert",
+                        s.label, field.name
+                    ),
+                    format!(
+                        "{:?}: the field {:?} has no value in this case",
+                        s.label, field.name
+                    ),
+                ))
+            }
+        };
+        let band = p.bands.iter().enumerate().find(|(i, band)| {
+            let above_lower = if *i == 0 {
+                amount >= band.lower
+            } else {
+                amount > band.lower
+            };
+            above_lower && band.upper.is_none_or(|u| amount <= u)
+        });
+        let Some((_, band)) = band else {
+            return Err(blocked(
+                &b.id,
+                BlockedCode::NoMatchingBand,
+                format!("„{}“: kein Band umfasst {}", s.label, money_de(amount)),
+                format!("{:?}: no band covers {}", s.label, money_en(amount)),
+            ));
+        };
+        let (range_de, range_en) = band_label(band.lower, band.upper, "");
+        let (basis_de, basis_en) = match p.basis {
+            AmountBasis::Netto => ("netto", "net"),
+            AmountBasis::Brutto => ("brutto", "gross"),
+        };
+        let label = if field.label.is_empty() {
+            field.name.as_str()
+        } else {
+            field.label.as_str()
+        };
+        let de_t = format!(
+            "{} ({label}, {basis_de}) liegt im Band „{range_de}“",
+            money_de(amount)
+        );
+        let en_t = format!(
+            "{} ({label}, {basis_en}) lies in the band “{range_en}”",
+            money_en(amount)
+        );
+        self.leave(s, &band.id.clone(), de_t, en_t)
+    }
+
+    fn komplexitaet(&mut self, b: &Block, visit: u32, p: &KomplexitaetParams) -> Flow {
+        let s = self.new_step(b, visit);
+        let case = self.case;
+        let lookup = |f: &str| case.lookup(f);
+        let mut no_de = Vec::new();
+        let mut no_en = Vec::new();
+        for rule in &p.rules {
+            let e = expr::parse(&rule.condition).map_err(|e| {
+                blocked(
+                    &b.id,
+                    BlockedCode::InvalidBlock,
+                    format!("„{}“: Regel „{}“: {}", s.label, rule.id, e.message_de),
+                    format!("{:?}: rule {:?}: {}", s.label, rule.id, e.message_en),
+                )
+            })?;
+            let v = expr::eval(&e, &lookup)
+                .map_err(|err| self.value_error(b, &err, &format!("Regel „{}“", rule.id)))?;
+            let name = if rule.label.is_empty() {
+                &rule.id
+            } else {
+                &rule.label
+            };
+            let (vals_de, vals_en) = field_values(self.w, case, &expr::fields_used(&e));
+            if v == Value::Bool(true) {
+                let de_t = format!("Regel „{name}“ trifft zu ({}; {vals_de})", rule.condition);
+                let en_t = format!("Rule {name:?} matches ({}; {vals_en})", rule.condition);
+                return self.leave(s, &rule.id.clone(), de_t, en_t);
+            }
+            no_de.push(format!("„{name}“ ({vals_de})"));
+            no_en.push(format!("{name:?} ({vals_en})"));
+        }
+        let (de_t, en_t) = if no_de.is_empty() {
+            (
+                "Keine Regeln: sonst".to_string(),
+                "No rules: otherwise".to_string(),
+            )
+        } else {
+            (
+                format!("Keine Regel trifft zu ({}): sonst", no_de.join(", ")),
+                format!("No rule matches ({}): otherwise", no_en.join(", ")),
+            )
+        };
+        self.leave(s, OTHERWISE_PORT, de_t, en_t)
+    }
+
+    fn veraktung(&mut self, b: &Block, visit: u32, p: &VeraktungParams) -> Flow {
+        let s = self.new_step(b, visit);
+        let msgs = xdomea::messages(&xdomea::Filing {
+            w: self.w,
+            case: self.case,
+            block: b,
+            params: p,
+            visit,
+            date: self.now,
+            steps: &self.steps,
+            gg: &self.gg,
+            docs: &self.docs,
+        });
+        let codes: Vec<String> = msgs
+            .iter()
+            .map(|m| format!("{} ({})", m.code, m.name))
+            .collect();
+        self.xdomea.extend(msgs);
+        let port = self
+            .d
+            .outcome(b, visit, &["ok".to_string(), "fehler".to_string()]);
+        let (res_de, res_en) = if port == "ok" {
+            (
+                "Importbestätigung 0630: erfolgreich",
+                "import confirmation 0630: success",
+            )
+        } else {
+            (
+                "Importbestätigung 0630: Fehler",
+                "import confirmation 0630: failure",
+            )
+        };
+        let de_t = format!(
+            "An „{}“ übermittelt (Aktenplan {}): {}; {res_de}",
+            p.target,
+            p.aktenplan_kennzeichen,
+            codes.join(", ")
+        );
+        let en_t = format!(
+            "Sent to {:?} (filing plan {}): {}; {res_en}",
+            p.target,
+            p.aktenplan_kennzeichen,
+            codes.join(", ")
+        );
+        self.leave(s, &port, de_t, en_t)
+    }
+
+    fn benachrichtigung(&mut self, b: &Block, visit: u32, p: &BenachrichtigungParams) -> Flow {
+        let s = self.new_step(b, visit);
+        let (to_de, to_en) = match &p.recipient {
+            Some(Recipient::Applicant) | None => (
+                "die Antragstellerin / den Antragsteller".to_string(),
+                "the applicant".to_string(),
+            ),
+            Some(Recipient::Role(r)) => {
+                let name = self.w.role(r).map_or(r.0.clone(), |x| x.name.clone());
+                (format!("die Rolle „{name}“"), format!("the role {name:?}"))
+            }
+            Some(Recipient::Person(x)) | Some(Recipient::External(x)) => (x.clone(), x.clone()),
+            Some(Recipient::Initiator) => {
+                (self.case.initiator.clone(), self.case.initiator.clone())
+            }
+        };
+        self.doc(
+            b,
+            format!("Mitteilung „{}“", p.template),
+            "Mitteilung",
+            false,
+            None,
+        );
+        let ch = p.channel.tag();
+        self.leave(
+            s,
+            "next",
+            format!("Nachricht „{}“ an {to_de} über {ch} gesendet", p.template),
+            format!("Message {:?} sent to {to_en} via {ch}", p.template),
+        )
+    }
+}
