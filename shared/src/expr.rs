@@ -1714,24 +1714,67 @@ fn node_count(e: &Expr) -> usize {
 /// comparisons and of boolean fields. Anything else makes the answer `false`. A `later`
 /// condition that can never be true at all is not reported as shadowed.
 pub fn subsumes(earlier: &Expr, later: &Expr) -> bool {
-    // Bounded effort: rules are short; skip anything unusually large.
-    if node_count(earlier) > MAX_SUBSUMPTION_NODES || node_count(later) > MAX_SUBSUMPTION_NODES {
-        return false;
+    prepare(earlier).subsumes(&prepare(later))
+}
+
+/// A condition analysed once for many [`Prepared::subsumes`] tests (e.g. all rule pairs of a
+/// router): its disjunctive normal form and its and/or structure over atoms.
+#[derive(Debug, Clone)]
+pub struct Prepared<'e> {
+    /// Satisfiable conjunctions of the DNF; `None` if not understood. An empty list means the
+    /// condition can never be true.
+    dnf: Option<Vec<Vec<Atom<'e>>>>,
+    shape: Shape<'e>,
+}
+
+#[derive(Debug, Clone)]
+enum Shape<'e> {
+    Const(bool),
+    Atom(Atom<'e>),
+    And(Box<Shape<'e>>, Box<Shape<'e>>),
+    Or(Box<Shape<'e>>, Box<Shape<'e>>),
+    Unknown,
+}
+
+/// Analyses a condition for subsumption tests (bounded effort: large conditions are opaque).
+pub fn prepare(e: &Expr) -> Prepared<'_> {
+    if node_count(e) > MAX_SUBSUMPTION_NODES {
+        return Prepared {
+            dnf: None,
+            shape: Shape::Unknown,
+        };
     }
-    let Some(dnf) = to_dnf(later) else {
-        return false;
-    };
-    let mut any_satisfiable = false;
-    for conj in &dnf {
-        if !conj_satisfiable(conj) {
-            continue;
+    let dnf = to_dnf(e).map(|d| d.into_iter().filter(|c| conj_satisfiable(c)).collect());
+    Prepared {
+        dnf,
+        shape: shape_of(e),
+    }
+}
+
+fn shape_of(e: &Expr) -> Shape<'_> {
+    if let Some(b) = constant_truth(e) {
+        return Shape::Const(b);
+    }
+    match &e.kind {
+        ExprKind::Binary(BinOp::And, l, r) => {
+            Shape::And(Box::new(shape_of(l)), Box::new(shape_of(r)))
         }
-        any_satisfiable = true;
-        if !conj_implies(conj, earlier) {
-            return false;
+        ExprKind::Binary(BinOp::Or, l, r) => {
+            Shape::Or(Box::new(shape_of(l)), Box::new(shape_of(r)))
+        }
+        _ => atom_of(e).map_or(Shape::Unknown, Shape::Atom),
+    }
+}
+
+impl Prepared<'_> {
+    /// True only if it is certain that whenever `later` is true, `self` is true as well
+    /// (see [`subsumes`]).
+    pub fn subsumes(&self, later: &Prepared<'_>) -> bool {
+        match &later.dnf {
+            Some(dnf) if !dnf.is_empty() => dnf.iter().all(|conj| conj_implies(conj, &self.shape)),
+            _ => false,
         }
     }
-    any_satisfiable
 }
 
 fn atom_of(e: &Expr) -> Option<Atom<'_>> {
@@ -1806,17 +1849,13 @@ fn to_dnf(e: &Expr) -> Option<Vec<Vec<Atom<'_>>>> {
     }
 }
 
-fn conj_implies(conj: &[Atom<'_>], e: &Expr) -> bool {
-    if let Some(b) = constant_truth(e) {
-        return b;
-    }
-    match &e.kind {
-        ExprKind::Binary(BinOp::And, l, r) => conj_implies(conj, l) && conj_implies(conj, r),
-        ExprKind::Binary(BinOp::Or, l, r) => conj_implies(conj, l) || conj_implies(conj, r),
-        _ => match atom_of(e) {
-            Some(a) => conj_implies_atom(conj, &a),
-            None => false,
-        },
+fn conj_implies(conj: &[Atom<'_>], shape: &Shape<'_>) -> bool {
+    match shape {
+        Shape::Const(b) => *b,
+        Shape::And(l, r) => conj_implies(conj, l) && conj_implies(conj, r),
+        Shape::Or(l, r) => conj_implies(conj, l) || conj_implies(conj, r),
+        Shape::Atom(a) => conj_implies_atom(conj, a),
+        Shape::Unknown => false,
     }
 }
 

@@ -120,11 +120,30 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
                 return Err(OpError::DuplicateId(block.id.0));
             }
             let id = block.id.clone();
+            // Dangling edges that already point at this id must survive the undo
+            // (RemoveBlock takes a block's edges with it).
+            let reconnect: Vec<Op> = w
+                .edges
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.from == id || e.to == id)
+                .map(|(i, e)| Op::Connect {
+                    edge: e.clone(),
+                    waypoints: w.layout.edges.get(&e.id).cloned().unwrap_or_default(),
+                    index: Some(i),
+                })
+                .collect();
             if let Some(r) = rect {
                 w.layout.blocks.insert(id.clone(), r);
             }
             insert_at(&mut w.blocks, index, block);
-            Ok(Op::RemoveBlock { id })
+            if reconnect.is_empty() {
+                Ok(Op::RemoveBlock { id })
+            } else {
+                let mut undo = vec![Op::RemoveBlock { id }];
+                undo.extend(reconnect);
+                Ok(Op::Batch(undo))
+            }
         }
         Op::RemoveBlock { id } => {
             let pos = w

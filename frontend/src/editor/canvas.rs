@@ -15,18 +15,12 @@ use crate::i18n::{self, Lang};
 #[component]
 pub fn Canvas() -> impl IntoView {
     let ed = use_editor();
-    let visible = ed.visible;
     // Above a few hundred blocks in view, blocks are drawn as one path (see `overview`).
-    let detailed = Memo::new(move |_| {
-        let d = !ed.overview.get();
-        leptos::logging::log!("DBG detailed {d}");
-        d
-    });
     let visible_edges = Memo::new(move |_| {
-        if !detailed.get() {
-            return Vec::new();
-        }
-        visible.with(|vis| {
+        ed.render.with(|(overview, vis)| {
+            if *overview {
+                return Vec::new();
+            }
             let vis: HashSet<&BlockId> = vis.iter().collect();
             ed.wf.with(|w| {
                 w.edges
@@ -74,7 +68,11 @@ pub fn Canvas() -> impl IntoView {
                     </For>
                 </g>
                 <g class="blocks">
-                    <For each=move || { let v = if detailed.get() { visible.get() } else { Vec::new() }; leptos::logging::log!("DBG each {:?}", v); v } key=|id| id.clone() let:id>
+                    <For
+                        each=move || ed.render.with(|(overview, ids)| if *overview { Vec::new() } else { ids.clone() })
+                        key=|id| id.clone()
+                        let:id
+                    >
                         <BlockView id=id />
                     </For>
                 </g>
@@ -111,24 +109,9 @@ struct BlockContent {
     ports: Vec<(String, String, String, bool)>,
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
 #[component]
 fn BlockView(id: BlockId) -> impl IntoView {
     let ed = use_editor();
-    {
-        let id = id.clone();
-        leptos::logging::log!("DBG create {id}");
-        on_cleanup(move || leptos::logging::log!("DBG cleanup {id}"));
-    }
     let content = Memo::new({
         let id = id.clone();
         move |_| {
@@ -194,33 +177,54 @@ fn BlockView(id: BlockId) -> impl IntoView {
     };
     let num = move |f: fn(&BlockContent) -> i32| content.with(|c| c.as_ref().map_or(0, f));
     let lang = ed.lang;
-    let aria = move || {
+    // The visible words; the block's accessible name is computed from them (name from
+    // content), so what sighted and speech-input users see is what it is called (WCAG 2.5.3).
+    let words = Memo::new(move |_| {
+        let l = lang.get();
         content.with(|c| {
-            let Some(c) = c else { return String::new() };
-            let t = if lang.get() == Lang::De {
-                c.type_de
+            let Some(c) = c else {
+                return (String::new(), String::new(), Vec::new());
+            };
+            let type_name = if l == Lang::De { c.type_de } else { c.type_en };
+            let (label, type_line) = if c.has_label {
+                (c.label.clone(), type_name.to_string())
             } else {
-                c.type_en
+                (type_name.to_string(), String::new())
             };
-            let sev = match severity.get() {
-                Some(Severity::Error) => {
-                    if lang.get() == Lang::De {
-                        ", hat Fehler"
+            let free = c
+                .ports
+                .iter()
+                .filter(|p| !p.3)
+                .map(|p| {
+                    if l == Lang::De {
+                        p.1.clone()
                     } else {
-                        ", has errors"
+                        p.2.clone()
                     }
-                }
-                Some(Severity::Warning) => {
-                    if lang.get() == Lang::De {
-                        ", hat Warnungen"
-                    } else {
-                        ", has warnings"
-                    }
-                }
-                _ => "",
-            };
-            format!("{} ({t}){sev}", c.label)
+                })
+                .collect();
+            (label, type_line, free)
         })
+    });
+    let status = move || {
+        let de = lang.get() == Lang::De;
+        match severity.get() {
+            Some(Severity::Error) => {
+                if de {
+                    ", hat Fehler"
+                } else {
+                    ", has errors"
+                }
+            }
+            Some(Severity::Warning) => {
+                if de {
+                    ", hat Warnungen"
+                } else {
+                    ", has warnings"
+                }
+            }
+            _ => "",
+        }
     };
     let ports = move || {
         let l = lang.get();
@@ -232,14 +236,20 @@ fn BlockView(id: BlockId) -> impl IntoView {
                 .enumerate()
                 .map(|(i, (name, de, en, connected))| {
                     let y = port_offset(i, n, c.height);
-                    let label = if l == Lang::De { de.clone() } else { en.clone() };
                     let w = c.width;
+                    // A connected exit is labelled on its edge instead.
+                    let label = (!connected).then(|| {
+                        let text = if l == Lang::De { de.clone() } else { en.clone() };
+                        view! {
+                            <text class="port-label" x=w + 11 y=y - 5 pointer-events="none">
+                                {text}
+                            </text>
+                        }
+                    });
                     view! {
                         <g class="port-group">
                             <circle class="port" class:connected=*connected data-port=name.clone() cx=w cy=y r="7"></circle>
-                            <text class="port-label" x=w + 11 y=y - 5 pointer-events="none">
-                                {label}
-                            </text>
+                            {label}
                         </g>
                     }
                 })
@@ -248,17 +258,20 @@ fn BlockView(id: BlockId) -> impl IntoView {
     };
     let marker = move || {
         match severity.get() {
-        Some(Severity::Error) => Some(view! { <text class="marker marker-error" x="-8" y="-4" pointer-events="none">"!"</text> }.into_any()),
-        Some(Severity::Warning) => Some(view! { <text class="marker marker-warning" x="-8" y="-4" pointer-events="none">"⚠"</text> }.into_any()),
+        Some(Severity::Error) => Some(
+            view! { <text class="marker marker-error" x="-8" y="-4" pointer-events="none" aria-hidden="true">"!"</text> }
+                .into_any(),
+        ),
+        Some(Severity::Warning) => Some(
+            view! { <text class="marker marker-warning" x="-8" y="-4" pointer-events="none" aria-hidden="true">"⚠"</text> }
+                .into_any(),
+        ),
         _ => None,
     }
     };
-    let max_chars = move || {
-        content.with(|c| {
-            c.as_ref()
-                .map_or(16, |c| ((c.width - 44).max(40) / 8) as usize)
-        })
-    };
+    // Text is clipped by nested <svg> viewports rather than shortened, so the visible words
+    // stay whole for assistive technology.
+    let text_width = move || num(|c| c.width - 40).max(20);
 
     view! {
         <g
@@ -275,30 +288,23 @@ fn BlockView(id: BlockId) -> impl IntoView {
             tabindex="0"
             role="button"
             aria-pressed=move || selected.get().to_string()
-            aria-label=aria
         >
             <rect class="block-body" x="0" y="0" rx="6" width=move || num(|c| c.width) height=move || num(|c| c.height)></rect>
             <circle class="in-port" cx="0" cy=move || num(|c| c.height / 2) r="5" pointer-events="none"></circle>
-            <text class="block-icon" x="10" y="24" pointer-events="none">{move || c(|c| c.icon.to_string())}</text>
-            <text class="block-label" x="32" y="24" pointer-events="none">
-                {move || {
-                    let own = content.with(|c| c.as_ref().is_none_or(|c| c.has_label));
-                    let l = if own || lang.get() == Lang::De { c(|c| c.label.clone()) } else { c(|c| c.type_en.to_string()) };
-                    truncate(&l, max_chars())
-                }}
-            </text>
-            <text class="block-type" x="10" y="44" pointer-events="none">
-                {move || {
-                    let t = match (content.with(|c| c.as_ref().is_some_and(|c| c.has_label)), lang.get()) {
-                        (false, _) => String::new(),
-                        (true, Lang::De) => c(|c| c.type_de.to_string()),
-                        (true, Lang::En) => c(|c| c.type_en.to_string()),
-                    };
-                    truncate(&t, max_chars() + 2)
-                }}
-            </text>
+            <text class="block-icon" x="10" y="24" pointer-events="none" aria-hidden="true">{move || c(|c| c.icon.to_string())}</text>
+            <svg class="clip" x="32" y="6" width=text_width height="24" overflow="hidden">
+                <text class="block-label" x="0" y="18" pointer-events="none">
+                    {move || words.with(|w| w.0.clone())}
+                </text>
+            </svg>
+            <svg class="clip" x="10" y="30" width=move || text_width() + 22 height="20" overflow="hidden">
+                <text class="block-type" x="0" y="14" pointer-events="none">
+                    {move || words.with(|w| w.1.clone())}
+                </text>
+            </svg>
             {ports}
             {marker}
+            <text class="status-text" x="0" y="0" opacity="0" pointer-events="none">{status}</text>
         </g>
     }
 }

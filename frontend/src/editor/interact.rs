@@ -8,9 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, PointerEvent, WheelEvent};
 
-use super::{
-    block_at, block_rect, commands, now_ms, ports_of, snap, visual_height, Drag, Editor, GRID,
-};
+use super::{block_at, block_rect, commands, ports_of, snap, visual_height, Drag, Editor, GRID};
 
 /// Pointer travel (screen px) below which a press counts as a click.
 const CLICK_SLOP: f64 = 4.0;
@@ -53,7 +51,7 @@ pub fn canvas_pointer_down(ed: Editor, ev: PointerEvent) {
         .as_ref()
         .and_then(|b| b.get_attribute("data-block-id"))
         .map(BlockId);
-    if block_id.is_none() && ed.overview.get_untracked() {
+    if block_id.is_none() && ed.overview_untracked() {
         let (x, y) = ed.client_to_canvas(client.0, client.1);
         block_id = ed.wf.with_untracked(|w| block_at(w, x, y));
     }
@@ -142,7 +140,11 @@ pub fn palette_pointer_down(ed: Editor, ev: PointerEvent, block_type: BlockType)
     if ev.button() != 0 {
         return;
     }
-    if let Some(el) = target_element(&ev) {
+    // Capture on the button itself: its inner spans are re-rendered on a language switch.
+    if let Some(el) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+    {
         let _ = el.set_pointer_capture(ev.pointer_id());
     }
     let p = (f64::from(ev.client_x()), f64::from(ev.client_y()));
@@ -227,7 +229,13 @@ pub fn pointer_up(ed: Editor, ev: PointerEvent) {
             block_type, moved, ..
         } => {
             if moved {
-                ed.click_guard.set_value(now_ms() + 500.0);
+                // The click that follows this release belongs to the drag; it is dispatched
+                // in the same task, so clearing the guard in a zero timeout comes after it.
+                ed.click_guard.set_value(true);
+                set_timeout(
+                    move || ed.click_guard.set_value(false),
+                    std::time::Duration::ZERO,
+                );
                 if over_canvas(client) {
                     let (x, y) = ed.client_to_canvas(client.0, client.1);
                     let at = (

@@ -169,13 +169,12 @@ pub struct Editor {
     pub edge_index: Memo<HashMap<EdgeId, usize>>,
     /// Ports with an outgoing edge, per block.
     pub connected: Memo<HashMap<BlockId, Vec<String>>>,
-    /// Blocks inside the viewport plus a margin: the only ones in the DOM.
-    pub visible: Memo<Vec<BlockId>>,
-    /// Level of detail: too many blocks in view (or zoomed far out) → one path for all.
-    pub overview: Memo<bool>,
+    /// (overview, ids): the blocks inside the viewport plus a margin, the only ones in the DOM;
+    /// overview = too many of them or zoomed far out, so they are drawn as one path.
+    pub render: Memo<(bool, Vec<BlockId>)>,
     pub space_held: StoredValue<bool>,
-    /// Until this time (ms) a click on a palette item is the tail of a drag and is ignored.
-    pub click_guard: StoredValue<f64>,
+    /// Set between the release of a palette drag and the click it produces.
+    pub click_guard: StoredValue<bool>,
 }
 
 impl Editor {
@@ -223,15 +222,12 @@ impl Editor {
         });
         let view = RwSignal::new(Viewport::default());
         let canvas_size = RwSignal::new((800.0, 600.0));
-        let visible = Memo::new(move |_| {
-            let v = visible_blocks(wf, view.get(), canvas_size.get());
-            leptos::logging::log!("DBG visible {v:?}");
-            v
-        });
-        let overview = Memo::new(move |_| {
-            let o = view.get().zoom < OVERVIEW_ZOOM || visible.with(Vec::len) > OVERVIEW_COUNT;
-            leptos::logging::log!("DBG overview {o}");
-            o
+        // One memo for both: separate `visible` and `overview` memos form a diamond that
+        // reactive_graph 0.2 resolves wrongly (a dependent then misses a change of `visible`).
+        let render = Memo::new(move |_| {
+            let v = view.get();
+            let ids = visible_blocks(wf, v, canvas_size.get());
+            (v.zoom < OVERVIEW_ZOOM || ids.len() > OVERVIEW_COUNT, ids)
         });
         Editor {
             wf,
@@ -254,10 +250,9 @@ impl Editor {
             index,
             edge_index,
             connected,
-            visible,
-            overview,
+            render,
             space_held: StoredValue::new(false),
-            click_guard: StoredValue::new(0.0),
+            click_guard: StoredValue::new(false),
         }
     }
 
@@ -383,6 +378,10 @@ impl Editor {
     }
 
     /// Canvas coordinates of a point given in client (screen) coordinates.
+    pub fn overview_untracked(self) -> bool {
+        self.render.with_untracked(|r| r.0)
+    }
+
     pub fn client_to_canvas(self, cx: f64, cy: f64) -> (f64, f64) {
         let (left, top) = canvas_origin();
         let v = self.view.get_untracked();

@@ -25,11 +25,11 @@ fn rect_path(d: &mut String, x: i32, y: i32, w: i32, h: i32) {
 pub fn OverviewLayer() -> impl IntoView {
     let ed = use_editor();
     let paths = Memo::new(move |_| {
-        if !ed.overview.get() {
-            return None;
-        }
         let mut p = Paths::default();
-        ed.visible.with(|vis| {
+        let shown = ed.render.with(|(overview, vis)| {
+            if !*overview {
+                return false;
+            }
             ed.selection.with(|sel| {
                 ed.marks.with(|marks| {
                     ed.wf.with(|w: &Workflow| {
@@ -67,9 +67,10 @@ pub fn OverviewLayer() -> impl IntoView {
                         })
                     })
                 })
-            })
+            });
+            true
         });
-        Some(p)
+        shown.then_some(p)
     });
     let delta = move || {
         let (dx, dy) = ed.drag_delta.get();

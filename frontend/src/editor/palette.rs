@@ -4,7 +4,7 @@
 use fachwerk_shared::catalog::{self, BlockInfo, PaletteGroup};
 use leptos::prelude::*;
 
-use super::{commands, interact, now_ms, use_editor};
+use super::{commands, interact, use_editor};
 use crate::i18n::{self, Lang};
 
 fn matches(info: &BlockInfo, query: &str) -> bool {
@@ -48,7 +48,7 @@ pub fn Palette() -> impl IntoView {
                                 aria-describedby=described_by
                                 on:pointerdown=move |ev| interact::palette_pointer_down(ed, ev, t)
                                 on:click=move |_| {
-                                    if now_ms() >= ed.click_guard.get_value() {
+                                    if !ed.click_guard.get_value() {
                                         commands::insert_block(ed, t, None);
                                     }
                                 }

@@ -208,7 +208,7 @@ fn band_row(ed: Editor, id: Id, kind: Kind, i: usize) -> impl IntoView {
                 key(id, &format!("bands[{i}].upper")),
                 i18n::P_BAND_UPPER,
                 Signal::derive(move || band.with(|b| b.as_ref().and_then(|b| b.upper))),
-                edit!(ed, id, Wertgrenzen, |p, v: Option<Money>| if let Some(b) = p.bands.get_mut(i) { b.upper = v }),
+                edit!(ed, id, Wertgrenzen, |p, v: Option<Money>| set_upper(&mut p.bands, i, v)),
                 true,
             )}
             {text_field(
@@ -218,6 +218,22 @@ fn band_row(ed: Editor, id: Id, kind: Kind, i: usize) -> impl IntoView {
             )}
             {remove_button(ed, caption, remove)}
         </div>
+    }
+}
+
+/// Sets a band's upper limit; the next band's lower limit follows if the two were adjacent,
+/// so editing one limit does not open a gap or an overlap.
+fn set_upper(bands: &mut [Band], i: usize, upper: Option<Money>) {
+    let Some(old) = bands.get(i).map(|b| b.upper) else {
+        return;
+    };
+    if let Some(b) = bands.get_mut(i) {
+        b.upper = upper;
+    }
+    if let (Some(new), Some(next)) = (upper, bands.get_mut(i + 1)) {
+        if old.is_none_or(|o| o == next.lower) {
+            next.lower = new;
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::calendar::{self, add_days, de, Deadline};
+use super::calendar::{self, de, Deadline};
 use super::decisions::Decisions;
 use super::input::Case;
 use super::text::{end_result_de, end_result_en, field_values, money_de, money_en};
@@ -275,7 +275,7 @@ impl<'a, D: Decisions> Run<'a, D> {
         });
     }
 
-    fn value_error(&self, b: &Block, e: &EvalError, what: &str) -> Outcome {
+    pub(super) fn value_error(&self, b: &Block, e: &EvalError, what: &str) -> Outcome {
         let code = match e {
             EvalError::DivisionByZero | EvalError::Overflow => BlockedCode::EvaluationError,
             EvalError::MissingField(_) | EvalError::Type { .. } => BlockedCode::InvalidBlock,

@@ -4,7 +4,7 @@
 use super::calendar::de;
 use super::decisions::{ActorSlot, Decisions, Vote};
 use super::engine::{blocked, Flow, Run};
-use super::tasks::Actor;
+use super::persons::Actor;
 use super::text::{port_de, port_en};
 use super::{BlockedCode, GgStatus};
 use crate::expr::Date;

@@ -1,6 +1,7 @@
 //! Everything validation needs about a workflow, computed once in linear time: id → index maps,
-//! edges by source port, the flow graph (edges plus Eskalation attachments), reachability from
-//! Start, strongly connected components and dominators.
+//! edges by source with their resolved ports, the flow graph (edges plus Eskalation
+//! attachments), reachability from Start, strongly connected components and dominators
+//! (Cooper–Harvey–Kennedy). All graph algorithms are iterative: no recursion depth limits.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
@@ -320,7 +321,10 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let interrupting = |i: usize| matches!(blocks.get(i).map(|b| &b.kind), Some(BlockKind::Eskalation(p)) if p.interrupting);
+        let interrupting = |i: usize| match blocks.get(i).map(|b| &b.kind) {
+            Some(BlockKind::Eskalation(p)) => p.interrupting,
+            _ => false,
+        };
         // Flow edges: edges with both ends present, then host → Eskalation attachments.
         let flow = || {
             edge_from
@@ -896,13 +900,7 @@ pub(super) fn same(a: &str, b: &str) -> bool {
 
 /// Blocks a person works on (Eskalation may watch them).
 pub(super) fn is_human_task(t: BlockType) -> bool {
-    matches!(
-        t,
-        BlockType::Sachbearbeitung
-            | BlockType::VierAugen
-            | BlockType::Mitzeichnung
-            | BlockType::Schlusszeichnung
-    )
+    catalog::info(t).human_task
 }
 
 /// „text“

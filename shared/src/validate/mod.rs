@@ -103,6 +103,29 @@
 //! * `W_RULE_SHADOWED` is not reported for rules after a constant-true rule
 //!   (`W_RULE_CONSTANT_TRUE` covers them).
 
+//!
+//! # Interpretations where blocks.md leaves room
+//!
+//! * "Regular End" for `W_VERAKTUNG_NOT_LAST`: any Ende reached from the Veraktung's `ok` exit;
+//!   document-producing steps are the human tasks, Rückfrage, Bescheid, Zahlung and
+//!   Benachrichtigung; a later Veraktung files what came before it.
+//! * `W_ESKALATION_NEVER_FIRES` ("longer than an enclosing deadline"): an Eskalation whose
+//!   `after` is certainly longer than that of an interrupting Eskalation on the same task.
+//!   Month/year lengths are taken as ranges (28–31 / 365–366 days), so only certain cases warn;
+//!   the same holds for `E_REMINDER_NOT_BEFORE_DEADLINE`.
+//! * `W_SCHLUSSZEICHNUNG_UNPREPARED`: some path from Start reaches the Schlusszeichnung without
+//!   passing a Sachbearbeitung. `W_MITZEICHNUNG_SELF`: the author is the nearest Sachbearbeitung
+//!   that lies on every path before the Mitzeichnung.
+//! * `E_SIGNING_LIMIT_BELOW_BAND`: from each band's target, walk forward (through Eskalation
+//!   attachments) until the next Wertgrenzen-Weiche or Ende; every Schlusszeichnung reached is
+//!   checked against the highest band reaching it ("bis zu": a limit equal to the upper bound
+//!   suffices).
+//! * `W_RULE_SHADOWED` is sound, not complete: each rule is compared with up to 64 earlier
+//!   rules (at most 4096 comparisons per router), and only comparisons of one field with
+//!   constants, `and`, `or` and `not(...)` are understood (see [`crate::expr::subsumes`]).
+//! * `W_FOUR_EYES_UNSATISFIABLE_STAFFING` (needs an org directory) and `E_PARALLEL_UNBALANCED`
+//!   (no parallel gateway blocks in the model) are not implemented.
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::{BlockId, EdgeId, RoleId, Workflow};

@@ -7,8 +7,10 @@ use super::{Element, Finding};
 use crate::expr::{self, Expr, ExprType, TypeErrorKind, Value};
 use crate::model::{BlockKind, Field, KomplexitaetParams, Rule};
 
-/// How many earlier rules are compared with each rule for `W_RULE_SHADOWED` (bounded effort).
-const SHADOW_WINDOW: usize = 100;
+/// How many earlier rules are compared with each rule for `W_RULE_SHADOWED`, and how many
+/// comparisons one router may use at most (bounded effort).
+const SHADOW_WINDOW: usize = 64;
+const SHADOW_BUDGET: usize = 4096;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for i in 0..ctx.n() {
@@ -328,16 +330,26 @@ fn router(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &KomplexitaetParam
         return;
     }
     let first_constant = valid.iter().position(|v| v.1).unwrap_or(usize::MAX);
-    for (j, (later, _)) in valid.iter().enumerate() {
+    // Each condition is analysed once; pairs are compared within a window and a budget, so
+    // that a router with thousands of rules stays cheap (the check is sound, not complete).
+    let prepared: Vec<Option<expr::Prepared<'_>>> = valid
+        .iter()
+        .map(|(e, constant)| e.as_ref().filter(|_| !constant).map(expr::prepare))
+        .collect();
+    let mut budget = SHADOW_BUDGET;
+    for (j, later) in prepared.iter().enumerate() {
         let Some(later) = later else { continue };
-        if j > first_constant {
+        if j > first_constant || budget == 0 {
             continue;
         }
         let from = j.saturating_sub(SHADOW_WINDOW);
         let earlier = (from..j).find(|&k| {
-            valid.get(k).is_some_and(|(e, constant)| {
-                !constant && e.as_ref().is_some_and(|e| expr::subsumes(e, later))
-            })
+            budget = budget.saturating_sub(1);
+            budget > 0
+                && prepared
+                    .get(k)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|e| e.subsumes(later))
         });
         let Some(k) = earlier else { continue };
         let (Some(rj), Some(rk)) = (p.rules.get(j), p.rules.get(k)) else {
