@@ -361,3 +361,16 @@ pub const A_EXTERNAL: T = T("Externe Adresse …", "External address …");
 pub const F_UNDECLARED: T = T("nicht deklariert", "not declared");
 pub const BLOCK_FINDINGS: T = T("Probleme dieses Bausteins", "Problems of this block");
 pub const N_SELECTED: T = T("Bausteine ausgewählt", "blocks selected");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(counts(Lang::De, 0, 0), "keine Fehler");
+        assert_eq!(counts(Lang::De, 2, 1), "2 Fehler, 1 Warnung");
+        assert_eq!(counts(Lang::De, 0, 3), "keine Fehler, 3 Warnungen");
+        assert_eq!(counts(Lang::En, 1, 2), "1 error, 2 warnings");
+    }
+}

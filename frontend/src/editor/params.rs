@@ -551,3 +551,18 @@ fn ende(ed: Editor, id: Id, kind: Kind) -> AnyView {
     }
     .into_any()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::set_outcome;
+
+    #[test]
+    fn outcomes_keep_their_order_and_ok() {
+        let mut o = vec!["ok".to_string()];
+        set_outcome(&mut o, "rueckfrage", true);
+        set_outcome(&mut o, "reject", true);
+        assert_eq!(o, ["ok", "reject", "rueckfrage"]);
+        set_outcome(&mut o, "reject", false);
+        assert_eq!(o, ["ok", "rueckfrage"]);
+    }
+}

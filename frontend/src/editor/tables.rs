@@ -534,3 +534,30 @@ fn participant_row(ed: Editor, id: Id, kind: Kind, i: usize) -> impl IntoView {
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn band(id: &str, lower: i64, upper: Option<i64>) -> Band {
+        Band {
+            id: id.into(),
+            lower: Money::euros(lower),
+            upper: upper.map(Money::euros),
+            label: String::new(),
+        }
+    }
+
+    #[test]
+    fn next_band_follows_an_adjacent_upper_limit() {
+        let mut bands = vec![band("a", 0, None), band("b", 0, None)];
+        set_upper(&mut bands, 0, Some(Money::euros(1000)));
+        assert_eq!(bands[1].lower, Money::euros(1000));
+        set_upper(&mut bands, 0, Some(Money::euros(2000)));
+        assert_eq!(bands[1].lower, Money::euros(2000));
+        // Not adjacent any more: the next band keeps its own limit.
+        bands[1].lower = Money::euros(5000);
+        set_upper(&mut bands, 0, Some(Money::euros(3000)));
+        assert_eq!(bands[1].lower, Money::euros(5000));
+    }
+}

@@ -491,3 +491,17 @@ pub fn param_note(block: String, path: String) -> impl IntoView {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_split_into_number_and_unit() {
+        assert_eq!(split_duration(&Duration::new("P14D")), Some((14, 'D')));
+        assert_eq!(split_duration(&Duration::new("PT48H")), Some((48, 'H')));
+        assert_eq!(split_duration(&Duration::new("P1M2D")), None);
+        assert_eq!(iso(48, 'H'), Duration::new("PT48H"));
+        assert_eq!(iso(3, 'W'), Duration::new("P3W"));
+    }
+}
