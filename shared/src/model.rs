@@ -89,6 +89,34 @@ pub struct Workflow {
     /// Values an importing authority must set (signing limits, band limits), with defaults.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub template_params: Vec<TemplateParam>,
+    /// Probefälle: saved Probelauf cases, rerun after every edit as a regression test.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub test_cases: Vec<TestCase>,
+}
+
+/// A saved Probelauf case and what it did when it was saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TestCase {
+    /// Name shown in the list, e.g. "Auftrag 12.400 € netto".
+    pub name: String,
+    pub case: crate::simulate::CaseInput,
+    /// Route (block ids) the case took when saved; a rerun taking another route fails.
+    #[serde(default)]
+    pub expect_route: Vec<BlockId>,
+    pub expect_outcome: ExpectedOutcome,
+}
+
+/// How a saved Probelauf case is expected to end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ExpectedOutcome {
+    /// Reaches an Ende.
+    Ended,
+    /// A person rule refuses an actor (e.g. the four-eyes rule).
+    Refused,
+    /// The case cannot go on.
+    Blocked,
 }
 
 /// Where an imported workflow came from: enough to find upstream updates and to merge them.
@@ -255,6 +283,7 @@ impl Workflow {
             layout: Layout::default(),
             lineage: None,
             template_params: Vec::new(),
+            test_cases: Vec::new(),
         }
     }
 

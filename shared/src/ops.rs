@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Block, BlockId, BlockKind, Edge, EdgeId, Field, Point, Rect, Role, RoleId, Workflow,
+    Block, BlockId, BlockKind, Edge, EdgeId, Field, Point, Rect, Role, RoleId, TestCase, Workflow,
 };
 
 /// One edit of a workflow.
@@ -79,6 +79,10 @@ pub enum Op {
     UpdateField {
         name: String,
         field: Field,
+    },
+    /// Replaces the saved Probelauf cases (Probefälle).
+    SetTestCases {
+        cases: Vec<TestCase>,
     },
     /// Several ops as one step (one gesture = one undo entry); applied in order, all or nothing.
     Batch(Vec<Op>),
@@ -273,6 +277,9 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
                 description: old_desc,
             })
         }
+        Op::SetTestCases { cases } => Ok(Op::SetTestCases {
+            cases: std::mem::replace(&mut w.test_cases, cases),
+        }),
         Op::AddRole { role, index } => {
             if w.role(&role.id).is_some() {
                 return Err(OpError::DuplicateId(role.id.0));

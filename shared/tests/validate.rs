@@ -1407,3 +1407,54 @@ proptest! {
         prop_assert_eq!(validate(&w), findings);
     }
 }
+
+#[test]
+fn template_params_must_target_a_declared_role_or_an_existing_band() {
+    let mut w = base();
+    w.template_params = vec![
+        TemplateParam {
+            id: "limit-sb".into(),
+            label: "Zeichnungsbefugnis Sachbearbeitung".into(),
+            target: ParamTarget::RoleSigningLimit {
+                role: RoleId::new("R-SB"),
+            },
+            default: Money::parse("1000.00").unwrap(),
+        },
+        TemplateParam {
+            id: "limit-fbl".into(),
+            label: "Zeichnungsbefugnis Fachbereichsleitung".into(),
+            target: ParamTarget::RoleSigningLimit {
+                role: RoleId::new("R-FBL"),
+            },
+            default: Money::parse("5000.00").unwrap(),
+        },
+        TemplateParam {
+            id: "grenze".into(),
+            label: "Grenze Direktauftrag".into(),
+            target: ParamTarget::BandUpper {
+                block: BlockId::new("pruefen"),
+                band: "bis1000".into(),
+            },
+            default: Money::parse("1000.00").unwrap(),
+        },
+    ];
+    let f = validate(&w);
+    assert_eq!(
+        codes(&f),
+        set(&["E_UNKNOWN_ROLE", "E_UNKNOWN_BLOCK"]),
+        "{f:?}"
+    );
+    let role = f.iter().find(|f| f.code == "E_UNKNOWN_ROLE").unwrap();
+    assert!(
+        role.message_de
+            .contains("„Zeichnungsbefugnis Fachbereichsleitung“"),
+        "{}",
+        role.message_de
+    );
+    assert!(role.message_de.contains("R-FBL"), "{}", role.message_de);
+    let band = f.iter().find(|f| f.code == "E_UNKNOWN_BLOCK").unwrap();
+    assert!(band.message_de.contains("bis1000"), "{}", band.message_de);
+    // The templates' own parameters all resolve.
+    w.template_params.truncate(1);
+    assert!(validate(&w).is_empty());
+}

@@ -50,6 +50,8 @@ pub(crate) struct FwWorkflow {
     pub lineage: Option<Lineage>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub template_params: Vec<TemplateParam>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub test_cases: Vec<TestCase>,
 }
 
 /// Attribute value escaping that survives XML attribute-value normalisation: besides the
@@ -397,6 +399,7 @@ pub fn to_bpmn(w: &Workflow) -> String {
         dangling_edges: p.dangling.iter().map(|k| w.edges[*k].clone()).collect(),
         lineage: w.lineage.clone(),
         template_params: w.template_params.clone(),
+        test_cases: w.test_cases.clone(),
     };
     out.start("bpmn:extensionElements", &[]);
     let (key, version) = (xml_safe(&w.key), xml_safe(&w.version));

@@ -222,6 +222,7 @@ fn fachwerk(
         layout: Layout::default(),
         lineage: meta.lineage.clone(),
         template_params: meta.template_params.clone(),
+        test_cases: meta.test_cases.clone(),
     };
 
     let mut counter: HashMap<&BlockId, usize> = HashMap::new();

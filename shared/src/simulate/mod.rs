@@ -51,6 +51,7 @@ use crate::expr::Date;
 use crate::model::{BlockId, EndResult, RoleId, Workflow};
 
 pub mod calendar;
+mod cases;
 mod decisions;
 mod engine;
 mod escalation;
@@ -64,6 +65,7 @@ pub mod xdomea;
 mod xml;
 
 pub use calendar::Land;
+pub use cases::{record_test_case, run_test_case, run_test_cases, TestCaseResult};
 pub use decisions::{
     parse_entry, positive_port, ActorSlot, Decisions, ScriptEntry, ScriptedDecisions, Vote,
 };

@@ -27,10 +27,10 @@
 //! | `E_INCOMING_TO_START` | E | edge into a Start block |
 //! | `E_OUTGOING_FROM_END` | E | edge out of an Ende block |
 //! | `E_INCOMING_TO_ESKALATION` ¹ | E | edge into an Eskalation (it is reached through `attachedTo` only) |
-//! | `E_UNKNOWN_ROLE` | E | assignee/recipient refers to an undeclared role |
+//! | `E_UNKNOWN_ROLE` | E | assignee/recipient (or a template parameter) refers to an undeclared role |
 //! | `E_UNKNOWN_FIELD` | E | a parameter or expression refers to an undeclared field (or none is chosen) |
 //! | `E_FIELD_TYPE` | E | a referenced field has the wrong type (e.g. amount field not money) |
-//! | `E_UNKNOWN_BLOCK` ¹ | E | `attachedTo`, `firstCheckBlock` or `distinctFrom` names a block that does not exist |
+//! | `E_UNKNOWN_BLOCK` ¹ | E | `attachedTo`, `firstCheckBlock`, `distinctFrom` or a template parameter names a block (band) that does not exist |
 //! | `E_ASSIGNEE_MISSING` | E | no assignee / signer / check / participant / recipient / escalation target set (or an empty reference) |
 //! | `E_DURATION_NOT_POSITIVE` | E | a duration does not parse as ISO 8601 or is zero |
 //! | `E_DURATION_MISSING` ¹ | E | a required duration is not set (Eskalation `after`) |

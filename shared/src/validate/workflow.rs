@@ -4,7 +4,7 @@ use super::blocks::for_each_role_ref;
 use super::ctx::{de, en, map, set, Ctx};
 use super::{Element, Finding};
 use crate::expr::{self, SYSTEM_FIELD_AKTENZEICHEN};
-use crate::model::{BlockKind, FieldType, OTHERWISE_PORT};
+use crate::model::{BlockKind, FieldType, ParamTarget, OTHERWISE_PORT};
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let w = ctx.w;
@@ -53,6 +53,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     duplicate_ids(ctx, out);
     field_names(ctx, out);
     unused_roles(ctx, out);
+    template_param_targets(ctx, out);
 }
 
 /// Semantic versioning 2.0: MAJOR.MINOR.PATCH[-pre][+build], numbers without leading zeros.
@@ -358,6 +359,72 @@ fn field_names(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 )
                 .hint("Zum Beispiel „betragNetto“.", "For example “betragNetto”."),
             );
+        }
+    }
+}
+
+/// Template parameters must point at a declared role or an existing band, or an importer's
+/// answer would go nowhere.
+fn template_param_targets(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    for (i, p) in ctx.w.template_params.iter().enumerate() {
+        match &p.target {
+            ParamTarget::RoleSigningLimit { role } => {
+                if ctx.w.role(role).is_some() {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
+                        "E_UNKNOWN_ROLE",
+                        Element::property(&format!("templateParams[{i}].target.role"))
+                            .with_role(role),
+                        format!(
+                            "Der Vorlagenparameter {} verweist auf die Rolle {}, die nicht angelegt ist.",
+                            de(&p.label),
+                            de(role.as_str())
+                        ),
+                        format!(
+                            "The template parameter {} refers to the role {}, which is not declared.",
+                            en(&p.label),
+                            en(role.as_str())
+                        ),
+                    )
+                    .hint(
+                        "Legen Sie die Rolle an oder entfernen Sie den Parameter.",
+                        "Declare the role or remove the parameter.",
+                    ),
+                );
+            }
+            ParamTarget::BandUpper { block, band } => {
+                let found = ctx.w.block(block).is_some_and(|b| match &b.kind {
+                    BlockKind::Wertgrenzen(params) => params.bands.iter().any(|x| &x.id == band),
+                    _ => false,
+                });
+                if found {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
+                        "E_UNKNOWN_BLOCK",
+                        Element::property(&format!("templateParams[{i}].target")),
+                        format!(
+                            "Der Vorlagenparameter {} verweist auf das Band {} der Wertgrenzen-Weiche {}, das es nicht gibt.",
+                            de(&p.label),
+                            de(band),
+                            de(block.as_str())
+                        ),
+                        format!(
+                            "The template parameter {} refers to band {} of the Wertgrenzen-Weiche {}, which does not exist.",
+                            en(&p.label),
+                            en(band),
+                            en(block.as_str())
+                        ),
+                    )
+                    .hint(
+                        "Wählen Sie eine vorhandene Wertgrenzen-Weiche und ein Band, oder entfernen Sie den Parameter.",
+                        "Choose an existing Wertgrenzen-Weiche and band, or remove the parameter.",
+                    ),
+                );
+            }
         }
     }
 }
