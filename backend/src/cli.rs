@@ -84,6 +84,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Probelauf: run a case through a workflow and print the trace (route, actors, dates,
+    /// refusals). Exit 0 when the case reaches an Ende, 1 when it is refused or blocked (or a
+    /// saved case no longer matches), 2 on bad input. The case format is
+    /// shared/schema/case.schema.json.
+    Simulate {
+        file: PathBuf,
+        /// The case to run (JSON).
+        #[arg(long, required_unless_present = "saved", conflicts_with = "saved")]
+        case: Option<PathBuf>,
+        /// Rerun the Probefälle saved in the workflow (`testCases`) instead.
+        #[arg(long)]
+        saved: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -144,6 +159,15 @@ pub fn main() -> ExitCode {
         Command::Diff { repo, args, format } => diff_command(repo.as_deref(), &args, format),
         Command::Export { file, to } => export_command(&file, to),
         Command::Import { file, format } => tools::import_bpmn(&file, format),
+        Command::Simulate {
+            file,
+            case,
+            saved,
+            format,
+        } => match (case, saved) {
+            (Some(case), _) => tools::simulate_case(&file, &case, format),
+            (None, _) => tools::run_saved_cases(&file, format),
+        },
     }
 }
 

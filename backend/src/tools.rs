@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use fachwerk_shared::diff::{diff, Impact, LayoutChange, WorkflowDiff};
+use fachwerk_shared::simulate::{run_test_cases, simulate_scripted, CaseInput, Outcome};
 use fachwerk_shared::{parse_workflow, Workflow};
 
 /// Output format of the tools.
@@ -121,5 +122,88 @@ pub fn import_bpmn(path: &Path, format: Format) -> ExitCode {
             eprintln!("{}: {}", path.display(), e.message_de());
             ExitCode::from(2)
         }
+    }
+}
+
+/// `fachwerk simulate FILE --case CASE.json`: exit 0 when the case reaches an Ende, 1 when it
+/// is refused or blocked, 2 when the workflow or the case cannot be read or does not fit.
+pub fn simulate_case(file: &Path, case: &Path, format: Format) -> ExitCode {
+    let w = match read_workflow(file) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    let text = match std::fs::read_to_string(case) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}: cannot read: {e}", case.display());
+            return ExitCode::from(2);
+        }
+    };
+    let input: CaseInput = match serde_json::from_str(&text) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!(
+                "{}:{}:{}: kein Probefall (not a case): {e}",
+                case.display(),
+                e.line(),
+                e.column()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = input.check(&w) {
+        eprintln!(
+            "{}: {}: {} / {}",
+            case.display(),
+            e.path,
+            e.message_de,
+            e.message_en
+        );
+        return ExitCode::from(2);
+    }
+    let trace = simulate_scripted(&w, &input);
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&trace).unwrap_or_default()
+        ),
+        Format::Text => print!("{}", trace.render_de()),
+    }
+    match trace.outcome {
+        Outcome::Ended { .. } => ExitCode::SUCCESS,
+        Outcome::Refused { .. } | Outcome::Blocked { .. } => ExitCode::from(1),
+    }
+}
+
+/// `fachwerk simulate FILE --saved`: reruns the workflow's Probefälle; exit 1 when one no
+/// longer takes its recorded route or outcome.
+pub fn run_saved_cases(file: &Path, format: Format) -> ExitCode {
+    let w = match read_workflow(file) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    let results = run_test_cases(&w);
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&results).unwrap_or_default()
+        ),
+        Format::Text => {
+            if results.is_empty() {
+                println!("{}: keine Probefälle gespeichert", file.display());
+            }
+            for r in &results {
+                if r.passed {
+                    println!("ok      {}", r.name);
+                } else {
+                    println!("FEHLER  {}: {}", r.name, r.message_de);
+                }
+            }
+        }
+    }
+    if results.iter().all(|r| r.passed) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }

@@ -110,3 +110,89 @@ fn bpmn_export_and_import_round_trip_on_the_command_line() {
         );
     }
 }
+
+#[test]
+fn simulate_prints_the_route_and_exits_by_outcome() {
+    let t = templates()
+        .into_iter()
+        .find(|p| p.ends_with("beschaffung.json"))
+        .unwrap();
+    let t = t.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, body: serde_json::Value| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, body.to_string()).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let persons = serde_json::json!({"R-SB": ["Frau Meier", "Herr Schulz"], "R-FBL": ["Frau Yilmaz"],
+        "R-BM": ["Bürgermeister Wagner"], "R-BEDARF": ["Herr Klein"]});
+    let fields = serde_json::json!({"betragNetto": "12400.00", "gegenstand": "Drucker", "haushaltsstelle": "1.11.01"});
+    let ok = write(
+        "ok.json",
+        serde_json::json!({"startDate": "2026-12-01", "fields": fields, "persons": persons}),
+    );
+    let (code, out, err) = fachwerk(&["simulate", t, "--case", &ok]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Vergleichsangebote einholen und auswerten"),
+        "{out}"
+    );
+    assert!(
+        out.contains("12.400 €"),
+        "the router's decision is explained: {out}"
+    );
+
+    let (code, out, _) = fachwerk(&["simulate", t, "--case", &ok, "--format", "json"]);
+    assert_eq!(code, 0);
+    let trace: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let route: Vec<&str> = trace["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["block"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &route[..5],
+        [
+            "start",
+            "bedarf-pruefen",
+            "wertgrenze",
+            "angebote-einholen",
+            "preis-pruefen"
+        ]
+    );
+
+    // The same person prepares and second-checks the price comparison: refused, exit 1.
+    let same = write(
+        "same.json",
+        serde_json::json!({"startDate": "2026-12-01", "fields": fields, "persons": persons,
+            "actors": {"angebote-einholen": "Frau Meier", "preis-pruefen": "Frau Meier"}}),
+    );
+    let (code, out, _) = fachwerk(&["simulate", t, "--case", &same]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Frau Meier"), "{out}");
+
+    // Bad input: unknown field in the case, malformed JSON, missing file.
+    let unknown = write(
+        "unknown.json",
+        serde_json::json!({"startDate": "2026-12-01", "fields": {"betrag": "5"}}),
+    );
+    let (code, _, err) = fachwerk(&["simulate", t, "--case", &unknown]);
+    assert_eq!(code, 2);
+    assert!(err.contains("fields.betrag"), "{err}");
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"startDate\": ").unwrap();
+    let (code, _, _) = fachwerk(&["simulate", t, "--case", broken.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let (code, _, _) = fachwerk(&["simulate", t, "--case", "/nonexistent.json"]);
+    assert_eq!(code, 2);
+
+    // The saved Probefälle of the template pass.
+    let (code, out, _) = fachwerk(&["simulate", t, "--saved"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("ok ")).count(),
+        3,
+        "{out}"
+    );
+}
