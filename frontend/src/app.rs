@@ -2,6 +2,9 @@
 //! autosave and global listeners.
 
 use fachwerk_shared::{parse_workflow, to_canonical_json, Workflow};
+
+use crate::editor::exchange::{self, ImportDialog};
+use crate::editor::probelauf::{self, ProbelaufPanel};
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -16,7 +19,7 @@ use crate::editor::problems::{self, ProblemCount, Problems, ServerFindings};
 use crate::editor::settings::{open_settings, SettingsDialog};
 use crate::editor::{canvas_client_rect, commands, interact, type_name, Drag, Editor};
 use crate::i18n::{self, Lang, T};
-use crate::{storage, svg_export};
+use crate::storage;
 
 /// Documents with more blocks are autosaved after a pause instead of after every edit.
 const AUTOSAVE_DEBOUNCE_ABOVE: usize = 300;
@@ -44,66 +47,6 @@ fn update_canvas_size(ed: Editor) {
         if w > 0.0 && h > 0.0 && ed.canvas_size.get_untracked() != (w, h) {
             ed.canvas_size.set((w, h));
         }
-    }
-}
-
-fn open_file(ed: Editor, ev: ev::Event) {
-    let Some(input) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-    else {
-        return;
-    };
-    let Some(file) = input.files().and_then(|f| f.get(0)) else {
-        return;
-    };
-    input.set_value("");
-    leptos::task::spawn_local(async move {
-        let lang = ed.lang.get_untracked();
-        match storage::read_file(file)
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|t| {
-                parse_workflow(&t).map_err(|e| {
-                    let at = if e.path.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", e.path)
-                    };
-                    format!("{}{at}", e.message)
-                })
-            }) {
-            Ok(w) => {
-                ed.replace(w);
-                commands::fit(ed);
-                ed.say(i18n::MSG_OPENED);
-            }
-            Err(e) => ed.announce.set(match lang {
-                Lang::De => format!("Die Datei ist kein gültiger Ablauf: {e}"),
-                Lang::En => format!("The file is not a valid workflow: {e}"),
-            }),
-        }
-    });
-}
-
-fn export_json(ed: Editor) {
-    let (name, json) = ed
-        .wf
-        .with_untracked(|w| (format!("{}.json", w.key), to_canonical_json(w)));
-    if storage::download(&name, "application/json", &json).is_err() {
-        ed.announce
-            .set("Export fehlgeschlagen / export failed".into());
-    }
-}
-
-fn export_svg(ed: Editor) {
-    let lang = ed.lang.get_untracked();
-    let (name, svg) = ed
-        .wf
-        .with_untracked(|w| (format!("{}.svg", w.key), svg_export::export(w, lang)));
-    if storage::download(&name, "image/svg+xml", &svg).is_err() {
-        ed.announce
-            .set("Export fehlgeschlagen / export failed".into());
     }
 }
 
@@ -209,8 +152,9 @@ pub fn App() -> impl IntoView {
                         el.click();
                     }
                 }>{t(i18n::OPEN)}</button>
-                <button type="button" id="btn-export-json" on:click=move |_| export_json(ed)>{t(i18n::EXPORT_JSON)}</button>
-                <button type="button" id="btn-export-svg" on:click=move |_| export_svg(ed)>{t(i18n::EXPORT_SVG)}</button>
+                <button type="button" id="btn-export-json" on:click=move |_| exchange::export_json(ed)>{t(i18n::EXPORT_JSON)}</button>
+                <button type="button" id="btn-export-bpmn" on:click=move |_| exchange::export_bpmn(ed)>{t(i18n::EXPORT_BPMN)}</button>
+                <button type="button" id="btn-export-svg" on:click=move |_| exchange::export_svg(ed)>{t(i18n::EXPORT_SVG)}</button>
                 <span class="sep" aria-hidden="true"></span>
                 <button type="button" id="btn-undo" disabled=move || !can_undo() aria-keyshortcuts="Control+Z" on:click=move |_| ed.undo()>
                     {t(i18n::UNDO)}
@@ -236,6 +180,9 @@ pub fn App() -> impl IntoView {
                 <button type="button" id="btn-validate" class="primary" aria-busy=move || running().to_string() on:click=move |_| problems::run_server_check(ed)>
                     {t(i18n::VALIDATE)}
                 </button>
+                <button type="button" id="btn-probelauf" aria-controls="sidebar" aria-expanded=move || ed.sim.open.get().to_string() on:click=move |_| probelauf::toggle(ed)>
+                    {t(i18n::PROBELAUF)}
+                </button>
                 <button type="button" id="btn-settings" on:click=move |_| open_settings(ed)>{t(i18n::SETTINGS)}</button>
             </div>
             <ProblemCount />
@@ -259,6 +206,7 @@ pub fn App() -> impl IntoView {
                 <p id="canvas-help" class="canvas-help">{t(i18n::CANVAS_HELP)}</p>
             </div>
             <aside id="sidebar">
+                <ProbelaufPanel />
                 <Inspector />
                 <Problems />
                 <ServerFindings />
@@ -272,7 +220,8 @@ pub fn App() -> impl IntoView {
         <PaletteGhost />
         <SettingsDialog />
         <ConnectDialog />
-        <input type="file" id="file-open" class="hidden-input" accept=".json,application/json" tabindex="-1" aria-hidden="true" on:change=move |ev| open_file(ed, ev) />
+        <ImportDialog />
+        <input type="file" id="file-open" class="hidden-input" accept=".json,.bpmn,.xml,application/json,application/xml,text/xml" tabindex="-1" aria-hidden="true" on:change=move |ev| exchange::open_file(ed, ev) />
     }
 }
 

@@ -34,7 +34,9 @@ impl T {
 // Header and toolbar.
 pub const APP_TITLE: T = T("Fachwerk", "Fachwerk");
 pub const NEW: T = T("Neu", "New");
-pub const OPEN: T = T("Öffnen", "Open");
+pub const OPEN: T = T("Öffnen / Importieren", "Open / Import");
+pub const EXPORT_BPMN: T = T("BPMN 2.0 exportieren", "Export BPMN 2.0");
+pub const PROBELAUF: T = T("Probelauf", "Test run");
 pub const EXPORT_JSON: T = T("JSON exportieren", "Export JSON");
 pub const EXPORT_SVG: T = T("SVG exportieren", "Export SVG");
 pub const UNDO: T = T("Rückgängig", "Undo");

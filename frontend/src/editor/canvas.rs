@@ -172,6 +172,15 @@ fn BlockView(id: BlockId) -> impl IntoView {
         let id = id.clone();
         move |_| ed.marks.with(|m| m.get(&id).copied())
     });
+    // Probelauf: (current step, on the taken path).
+    let sim = Memo::new({
+        let id = id.clone();
+        move |_| {
+            ed.sim
+                .marks
+                .with(|m| (m.current.as_ref() == Some(&id), m.visited.contains(&id)))
+        }
+    });
     let c = move |f: fn(&BlockContent) -> String| {
         content.with(|c| c.as_ref().map(f).unwrap_or_default())
     };
@@ -279,6 +288,8 @@ fn BlockView(id: BlockId) -> impl IntoView {
             class:selected=move || selected.get()
             class:has-error=move || severity.get() == Some(Severity::Error)
             class:has-warning=move || severity.get() == Some(Severity::Warning)
+            class:sim-current=move || sim.get().0
+            class:sim-visited=move || sim.get().1
             data-block-id=id.0.clone()
             data-block-type=move || content.with(|c| c.as_ref().map(|c| c.tag).unwrap_or_default())
             transform=move || {
@@ -421,6 +432,10 @@ fn EdgeView(id: EdgeId) -> impl IntoView {
         let id = id.clone();
         move |_| ed.sel_edge.with(|s| s.as_ref() == Some(&id))
     });
+    let taken = Memo::new({
+        let id = id.clone();
+        move |_| ed.sim.marks.with(|m| m.edges.contains(&id))
+    });
     let label = move || {
         let l = ed.lang.get();
         geom.with(|g| {
@@ -441,6 +456,7 @@ fn EdgeView(id: EdgeId) -> impl IntoView {
         <g
             class="edge"
             class:selected=move || selected.get()
+            class:sim-taken=move || taken.get()
             data-edge-id=id.0.clone()
             data-from=move || attr(|g| g.from.0.clone())
             data-to=move || attr(|g| g.to.0.clone())

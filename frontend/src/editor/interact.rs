@@ -364,13 +364,17 @@ fn is_text_target(ev: &web_sys::Event) -> bool {
 
 pub fn key_down(ed: Editor, ev: KeyboardEvent) {
     let key = ev.key();
-    let dialog_open = ed.settings_open.get_untracked() || ed.connect_open.get_untracked();
+    let dialog_open = ed.settings_open.get_untracked()
+        || ed.connect_open.get_untracked()
+        || ed.import_report.with_untracked(Option::is_some);
     if key == "Tab" && dialog_open {
         trap_focus(&ev);
         return;
     }
     if key == "Escape" {
-        if ed.settings_open.get_untracked() {
+        if ed.import_report.with_untracked(Option::is_some) {
+            super::exchange::close(ed);
+        } else if ed.settings_open.get_untracked() {
             super::settings::close(ed);
         } else if ed.connect_open.get_untracked() {
             super::connect::close(ed);
@@ -381,7 +385,7 @@ pub fn key_down(ed: Editor, ev: KeyboardEvent) {
         }
         return;
     }
-    if is_text_target(&ev) || ed.settings_open.get_untracked() || ed.connect_open.get_untracked() {
+    if is_text_target(&ev) || dialog_open {
         return;
     }
     let target = target_element(&ev);

@@ -7,6 +7,7 @@ mod macros;
 pub mod canvas;
 pub mod commands;
 pub mod connect;
+pub mod exchange;
 pub mod history;
 pub mod inspector;
 pub mod interact;
@@ -17,6 +18,7 @@ pub mod overview;
 pub mod palette;
 pub mod params;
 pub mod pickers;
+pub mod probelauf;
 pub mod problems;
 pub mod settings;
 pub mod tables;
@@ -161,6 +163,10 @@ pub struct Editor {
     pub announce: RwSignal<String>,
     pub settings_open: RwSignal<bool>,
     pub connect_open: RwSignal<bool>,
+    /// The result of the last file import (notes or error), shown in a dialog.
+    pub import_report: RwSignal<Option<exchange::ImportReport>>,
+    /// Probelauf: form, trace, canvas highlights, saved cases.
+    pub sim: probelauf::Sim,
     pub server: RwSignal<ServerState>,
     pub findings: Memo<Vec<Finding>>,
     /// Worst severity per block, for canvas markers.
@@ -244,6 +250,8 @@ impl Editor {
             announce: RwSignal::new(String::new()),
             settings_open: RwSignal::new(false),
             connect_open: RwSignal::new(false),
+            import_report: RwSignal::new(None),
+            sim: probelauf::Sim::new(wf),
             server: RwSignal::new(ServerState::NotRun),
             findings,
             marks,

@@ -133,6 +133,8 @@ pub fn ProblemCount() -> impl IntoView {
         <button
             type="button"
             id="problem-count"
+            data-errors=move || counts.get().0.to_string()
+            data-warnings=move || counts.get().1.to_string()
             class:has-errors=move || { counts.get().0 > 0 }
             class:has-warnings=move || { counts.get().0 == 0 && counts.get().1 > 0 }
             on:click=move |_| crate::editor::settings::focus_later("problems-title")

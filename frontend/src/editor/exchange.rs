@@ -1,0 +1,289 @@
+//! Files in and out: open/import a workflow as canonical JSON or BPMN 2.0, export JSON, BPMN and
+//! SVG. An import that fails never touches the open workflow; what an import could not map
+//! exactly (`ImportNote`) is listed in a dialog.
+
+use fachwerk_shared::bpmn::{from_bpmn, to_bpmn, ImportNote};
+use fachwerk_shared::{parse_workflow, to_canonical_json, Workflow};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::settings::focus_later;
+use super::{commands, use_editor, Editor};
+use crate::i18n::{self, Lang};
+use crate::{storage, svg_export};
+
+/// What the last import did: its notes, or why it failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportReport {
+    pub file: String,
+    pub notes: Vec<ImportNote>,
+    /// (German, English) reason when the file could not be imported.
+    pub error: Option<(String, String)>,
+}
+
+/// BPMN if the text looks like XML, else canonical JSON.
+fn looks_like_xml(name: &str, text: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".bpmn")
+        || lower.ends_with(".xml")
+        || text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('<')
+}
+
+/// Parses a chosen file into a workflow and the import notes.
+pub fn import_text(
+    name: &str,
+    text: &str,
+) -> Result<(Workflow, Vec<ImportNote>), (String, String)> {
+    if looks_like_xml(name, text) {
+        from_bpmn(text).map_err(|e| (e.message_de(), e.message_en()))
+    } else {
+        parse_workflow(text).map(|w| (w, Vec::new())).map_err(|e| {
+            let at = if e.path.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", e.path)
+            };
+            (
+                format!(
+                    "Die Datei ist kein gültiger Ablauf (JSON): {}{at}",
+                    e.message
+                ),
+                format!("The file is not a valid workflow (JSON): {}{at}", e.message),
+            )
+        })
+    }
+}
+
+/// Handles the change event of the hidden file input.
+pub fn open_file(ed: Editor, ev: leptos::ev::Event) {
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    let name = file.name();
+    leptos::task::spawn_local(async move {
+        let result = match storage::read_file(file).await {
+            Ok(text) => import_text(&name, &text),
+            Err(e) => Err((
+                format!("Die Datei konnte nicht gelesen werden: {e}"),
+                format!("The file could not be read: {e}"),
+            )),
+        };
+        let lang = ed.lang.get_untracked();
+        match result {
+            Ok((w, notes)) => {
+                ed.replace(w);
+                commands::fit(ed);
+                if notes.is_empty() {
+                    ed.say(i18n::MSG_OPENED);
+                } else {
+                    ed.announce.set(match lang {
+                        Lang::De => {
+                            format!("Ablauf importiert, {} Hinweise zum Import.", notes.len())
+                        }
+                        Lang::En => format!("Workflow imported, {} import notes.", notes.len()),
+                    });
+                    ed.import_report.set(Some(ImportReport {
+                        file: name,
+                        notes,
+                        error: None,
+                    }));
+                    focus_later("import-close");
+                }
+            }
+            Err((de, en)) => {
+                ed.announce.set(match lang {
+                    Lang::De => format!("Import fehlgeschlagen: {de}"),
+                    Lang::En => format!("Import failed: {en}"),
+                });
+                ed.import_report.set(Some(ImportReport {
+                    file: name,
+                    notes: Vec::new(),
+                    error: Some((de, en)),
+                }));
+                focus_later("import-close");
+            }
+        }
+    });
+}
+
+fn download(ed: Editor, name: String, mime: &str, text: &str) {
+    if storage::download(&name, mime, text).is_err() {
+        ed.announce
+            .set("Export fehlgeschlagen / export failed".into());
+    } else {
+        ed.announce.set(match ed.lang.get_untracked() {
+            Lang::De => format!("„{name}“ exportiert."),
+            Lang::En => format!("“{name}” exported."),
+        });
+    }
+}
+
+pub fn export_json(ed: Editor) {
+    let (name, json) = ed
+        .wf
+        .with_untracked(|w| (format!("{}.json", w.key), to_canonical_json(w)));
+    download(ed, name, "application/json", &json);
+}
+
+pub fn export_bpmn(ed: Editor) {
+    let (name, xml) = ed
+        .wf
+        .with_untracked(|w| (format!("{}.bpmn", w.key), to_bpmn(w)));
+    download(ed, name, "application/bpmn+xml", &xml);
+}
+
+pub fn export_svg(ed: Editor) {
+    let lang = ed.lang.get_untracked();
+    let (name, svg) = ed
+        .wf
+        .with_untracked(|w| (format!("{}.svg", w.key), svg_export::export(w, lang)));
+    download(ed, name, "image/svg+xml", &svg);
+}
+
+pub fn close(ed: Editor) {
+    ed.import_report.set(None);
+    focus_later("btn-open");
+}
+
+/// The dialog with the import notes or the import error.
+#[component]
+pub fn ImportDialog() -> impl IntoView {
+    let ed = use_editor();
+    move || ed.import_report.get().map(|r| dialog(ed, r))
+}
+
+fn dialog(ed: Editor, r: ImportReport) -> impl IntoView {
+    let lang = ed.lang;
+    let de = move || lang.get() == Lang::De;
+    let file = r.file.clone();
+    let failed = r.error.is_some();
+    let title = move || match (failed, de()) {
+        (true, true) => "Import fehlgeschlagen",
+        (true, false) => "Import failed",
+        (false, true) => "Hinweise zum Import",
+        (false, false) => "Import notes",
+    };
+    let role = if failed { "alertdialog" } else { "dialog" };
+    let body = match r.error {
+        Some((msg_de, msg_en)) => {
+            let file = file.clone();
+            view! {
+                <p id="import-error" class="import-error">
+                    {move || {
+                        if de() {
+                            format!("Die Datei „{file}“ konnte nicht importiert werden. {msg_de}")
+                        } else {
+                            format!("The file “{file}” could not be imported. {msg_en}")
+                        }
+                    }}
+                </p>
+                <p class="help">
+                    {move || {
+                        if de() {
+                            "Ihr geöffneter Ablauf bleibt unverändert."
+                        } else {
+                            "Your open workflow is unchanged."
+                        }
+                    }}
+                </p>
+            }
+            .into_any()
+        }
+        None => {
+            let n = r.notes.len();
+            let file = file.clone();
+            let items = r
+                .notes
+                .into_iter()
+                .map(|note| {
+                    let ImportNote {
+                        element_id,
+                        element_type,
+                        line,
+                        message_de,
+                        message_en,
+                    } = note;
+                    let eid = element_id.clone();
+                    let where_ = move || {
+                        let mut parts = Vec::new();
+                        if !element_type.is_empty() {
+                            parts.push(format!("<{element_type}>"));
+                        }
+                        if !element_id.is_empty() {
+                            parts.push(format!("„{element_id}“"));
+                        }
+                        if line > 0 {
+                            parts.push(if de() {
+                                format!("Zeile {line}")
+                            } else {
+                                format!("line {line}")
+                            });
+                        }
+                        if parts.is_empty() {
+                            if de() {
+                                "ganze Datei".to_string()
+                            } else {
+                                "whole file".to_string()
+                            }
+                        } else {
+                            parts.join(", ")
+                        }
+                    };
+                    let msg = move || {
+                        if de() {
+                            message_de.clone()
+                        } else {
+                            message_en.clone()
+                        }
+                    };
+                    view! {
+                        <li class="import-note" data-element-id=eid data-line=line.to_string()>
+                            <span class="where">{where_}</span>
+                            <span class="msg">{msg}</span>
+                        </li>
+                    }
+                })
+                .collect::<Vec<_>>();
+            view! {
+                <p class="help">
+                    {move || {
+                        if de() {
+                            format!("„{file}“ wurde importiert. {n} Elemente konnten nicht genau übernommen werden:")
+                        } else {
+                            format!("“{file}” was imported. {n} elements could not be taken over exactly:")
+                        }
+                    }}
+                </p>
+                <ul id="import-notes">{items}</ul>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div class="dialog-backdrop" on:click=move |ev| {
+            if ev.target() == ev.current_target() {
+                close(ed);
+            }
+        }>
+            <div id="import-dialog" class="dialog" role=role aria-modal="true" aria-labelledby="import-title" aria-describedby="import-body">
+                <h2 id="import-title">{title}</h2>
+                <div id="import-body">{body}</div>
+                <div class="actions">
+                    <button type="button" id="import-close" class="primary" on:click=move |_| close(ed)>
+                        {move || ed.t(i18n::CLOSE)}
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+}
