@@ -134,3 +134,369 @@ pub async fn validate_on_server(w: &Workflow) -> Result<(Vec<Finding>, usize, us
     });
     Ok((parsed.findings, errors, warnings))
 }
+
+// ---------------------------------------------------------------------------------------------
+// Accounts, drafts, publications and the published catalogue (issues #6 and #7).
+
+use std::cell::RefCell;
+
+use fachwerk_shared::diff::{Bump, WorkflowDiff};
+use fachwerk_shared::parse_workflow;
+
+thread_local! {
+    /// CSRF token of the cookie session; sent as `X-CSRF-Token` with every change.
+    static CSRF: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// A failed call to the server, with what the problem+json said.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApiError {
+    /// 0 = no answer at all.
+    pub status: u16,
+    pub title: String,
+    pub detail: String,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Deserialize, Default)]
+struct ProblemBody {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    detail: String,
+    #[serde(default)]
+    findings: Vec<Finding>,
+}
+
+impl ApiError {
+    fn network(e: impl std::fmt::Display) -> ApiError {
+        ApiError {
+            status: 0,
+            detail: e.to_string(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The logged-in account.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    pub username: String,
+    /// editor, reviewer or admin.
+    pub role: String,
+    #[serde(default)]
+    pub csrf_token: Option<String>,
+}
+
+impl SessionInfo {
+    pub fn can_edit(&self) -> bool {
+        matches!(self.role.as_str(), "editor" | "admin")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct BasedOn {
+    pub key: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftSummary {
+    pub id: String,
+    pub key: String,
+    pub name: String,
+    pub revision: u64,
+    pub updated_at: String,
+    #[serde(default)]
+    pub based_on: Option<BasedOn>,
+}
+
+/// A draft as loaded or saved: id, revision (for `If-Match`) and the workflow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftData {
+    pub id: String,
+    pub revision: u64,
+    pub workflow: Workflow,
+}
+
+#[derive(Deserialize)]
+struct DraftBody {
+    id: String,
+    revision: u64,
+    workflow: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicationSummary {
+    pub id: String,
+    pub draft_id: String,
+    pub key: String,
+    pub name: String,
+    pub requester: String,
+    #[serde(default)]
+    pub note: String,
+    pub status: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub base_version: Option<String>,
+    pub suggested_version: String,
+    #[serde(default)]
+    pub decided_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Publication {
+    pub summary: PublicationSummary,
+    pub bump: Bump,
+    pub changes_de: Vec<String>,
+    pub diff: Option<WorkflowDiff>,
+    pub workflow: Option<Workflow>,
+    pub comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PublicationBody {
+    #[serde(flatten)]
+    summary: PublicationSummary,
+    bump: Bump,
+    #[serde(default)]
+    changes_de: Vec<String>,
+    #[serde(default)]
+    diff: Option<WorkflowDiff>,
+    workflow: serde_json::Value,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowSummary {
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub latest_version: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct VersionInfo {
+    pub version: String,
+    pub author: String,
+    pub approver: String,
+    pub date: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub tag: String,
+}
+
+struct Answer {
+    status: u16,
+    etag: Option<String>,
+    text: String,
+}
+
+async fn call(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+    if_match: Option<u64>,
+) -> Result<Answer, ApiError> {
+    use gloo_net::http::RequestBuilder;
+    let mut b = RequestBuilder::new(url)
+        .method(match method {
+            "POST" => gloo_net::http::Method::POST,
+            "PUT" => gloo_net::http::Method::PUT,
+            "DELETE" => gloo_net::http::Method::DELETE,
+            _ => gloo_net::http::Method::GET,
+        })
+        .header("Accept", "application/json, application/problem+json");
+    if method != "GET" {
+        if let Some(t) = CSRF.with(|c| c.borrow().clone()) {
+            b = b.header("X-CSRF-Token", &t);
+        }
+    }
+    if let Some(r) = if_match {
+        b = b.header("If-Match", &format!("\"{r}\""));
+    }
+    let request = match body {
+        Some(text) => b
+            .header("Content-Type", "application/json")
+            .body(text)
+            .map_err(ApiError::network)?,
+        None => b.build().map_err(ApiError::network)?,
+    };
+    let response = request.send().await.map_err(ApiError::network)?;
+    let status = response.status();
+    let etag = response.headers().get("etag");
+    let text = response.text().await.map_err(ApiError::network)?;
+    if !(200..300).contains(&status) {
+        let p: ProblemBody = serde_json::from_str(&text).unwrap_or_default();
+        return Err(ApiError {
+            status,
+            title: p.title,
+            detail: p.detail,
+            findings: p.findings,
+        });
+    }
+    Ok(Answer { status, etag, text })
+}
+
+fn json<T: serde::de::DeserializeOwned>(a: &Answer) -> Result<T, ApiError> {
+    serde_json::from_str(&a.text).map_err(|e| ApiError {
+        status: a.status,
+        title: String::new(),
+        detail: format!("Unerwartete Antwort des Servers: {e}"),
+        findings: Vec::new(),
+    })
+}
+
+fn workflow_of(v: &serde_json::Value) -> Result<Workflow, ApiError> {
+    parse_workflow(&v.to_string()).map_err(|e| ApiError {
+        status: 200,
+        detail: format!("Der Ablauf vom Server ist nicht lesbar: {}", e.message),
+        ..Default::default()
+    })
+}
+
+fn remember(s: &SessionInfo) {
+    CSRF.with(|c| *c.borrow_mut() = s.csrf_token.clone());
+}
+
+pub async fn login(username: &str, password: &str) -> Result<SessionInfo, ApiError> {
+    let body = serde_json::json!({ "username": username, "password": password }).to_string();
+    let s: SessionInfo = json(&call("POST", "/api/session", Some(body), None).await?)?;
+    remember(&s);
+    Ok(s)
+}
+
+pub async fn whoami() -> Result<SessionInfo, ApiError> {
+    let s: SessionInfo = json(&call("GET", "/api/session", None, None).await?)?;
+    remember(&s);
+    Ok(s)
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let r = call("DELETE", "/api/session", None, None).await.map(|_| ());
+    CSRF.with(|c| *c.borrow_mut() = None);
+    r
+}
+
+pub async fn list_drafts() -> Result<Vec<DraftSummary>, ApiError> {
+    json(&call("GET", "/api/drafts", None, None).await?)
+}
+
+fn draft_of(a: &Answer) -> Result<DraftData, ApiError> {
+    let d: DraftBody = json(a)?;
+    let _ = &a.etag;
+    Ok(DraftData {
+        id: d.id,
+        revision: d.revision,
+        workflow: workflow_of(&d.workflow)?,
+    })
+}
+
+pub async fn get_draft(id: &str) -> Result<DraftData, ApiError> {
+    draft_of(&call("GET", &format!("/api/drafts/{id}"), None, None).await?)
+}
+
+pub async fn create_draft(w: &Workflow) -> Result<DraftData, ApiError> {
+    draft_of(&call("POST", "/api/drafts", Some(to_canonical_json(w)), None).await?)
+}
+
+/// Saves over revision `revision`; 412/409 when someone saved in between.
+pub async fn update_draft(id: &str, revision: u64, w: &Workflow) -> Result<DraftData, ApiError> {
+    draft_of(
+        &call(
+            "PUT",
+            &format!("/api/drafts/{id}"),
+            Some(to_canonical_json(w)),
+            Some(revision),
+        )
+        .await?,
+    )
+}
+
+pub async fn delete_draft(id: &str) -> Result<(), ApiError> {
+    call("DELETE", &format!("/api/drafts/{id}"), None, None)
+        .await
+        .map(|_| ())
+}
+
+fn publication_of(a: &Answer) -> Result<Publication, ApiError> {
+    let p: PublicationBody = json(a)?;
+    Ok(Publication {
+        summary: p.summary,
+        bump: p.bump,
+        changes_de: p.changes_de,
+        diff: p.diff,
+        workflow: workflow_of(&p.workflow).ok(),
+        comment: p.comment,
+    })
+}
+
+pub async fn request_publication(draft_id: &str, note: &str) -> Result<Publication, ApiError> {
+    let body = serde_json::json!({ "draftId": draft_id, "note": note }).to_string();
+    publication_of(&call("POST", "/api/publications", Some(body), None).await?)
+}
+
+pub async fn list_publications() -> Result<Vec<PublicationSummary>, ApiError> {
+    json(&call("GET", "/api/publications", None, None).await?)
+}
+
+pub async fn get_publication(id: &str) -> Result<Publication, ApiError> {
+    publication_of(&call("GET", &format!("/api/publications/{id}"), None, None).await?)
+}
+
+pub async fn approve_publication(id: &str) -> Result<Publication, ApiError> {
+    publication_of(
+        &call(
+            "POST",
+            &format!("/api/publications/{id}/approve"),
+            Some("{}".into()),
+            None,
+        )
+        .await?,
+    )
+}
+
+pub async fn reject_publication(id: &str, comment: &str) -> Result<Publication, ApiError> {
+    let body = serde_json::json!({ "comment": comment }).to_string();
+    publication_of(
+        &call(
+            "POST",
+            &format!("/api/publications/{id}/reject"),
+            Some(body),
+            None,
+        )
+        .await?,
+    )
+}
+
+pub async fn list_workflows() -> Result<Vec<WorkflowSummary>, ApiError> {
+    json(&call("GET", "/api/workflows", None, None).await?)
+}
+
+pub async fn list_versions(key: &str) -> Result<Vec<VersionInfo>, ApiError> {
+    json(&call("GET", &format!("/api/workflows/{key}/versions"), None, None).await?)
+}
+
+pub async fn get_version(key: &str, version: &str) -> Result<Workflow, ApiError> {
+    let a = call(
+        "GET",
+        &format!("/api/workflows/{key}/versions/{version}"),
+        None,
+        None,
+    )
+    .await?;
+    parse_workflow(&a.text).map_err(|e| ApiError {
+        status: a.status,
+        detail: format!("Der Ablauf vom Server ist nicht lesbar: {}", e.message),
+        ..Default::default()
+    })
+}

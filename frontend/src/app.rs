@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
     let (initial, restored) = restore();
     let ed = Editor::new(initial);
     provide_context(ed);
+    crate::server::provide();
     if storage::get(storage::LANG_KEY).as_deref() == Some("en") {
         ed.lang.set(Lang::En);
     }
@@ -186,6 +187,7 @@ pub fn App() -> impl IntoView {
                 <button type="button" id="btn-settings" on:click=move |_| open_settings(ed)>{t(i18n::SETTINGS)}</button>
             </div>
             <ProblemCount />
+            <crate::server::AccountBar />
             <button type="button" id="btn-lang" lang=move || if ed.lang.get() == Lang::De { "en" } else { "de" } aria-label=t(i18n::LANG_SWITCH_LABEL) on:click=move |_| {
                 ed.lang.update(|l| *l = if *l == Lang::De { Lang::En } else { Lang::De });
             }>{t(i18n::LANG_SWITCH)}</button>
@@ -213,6 +215,7 @@ pub fn App() -> impl IntoView {
                 <Outline />
             </aside>
         </main>
+        <crate::server::Screens />
         <footer id="statusbar">
             <p id="status-message" role="status" aria-live="polite">{move || ed.announce.get()}</p>
             <p id="validation-live" class="sr-only" aria-live="polite">{validation_live}</p>

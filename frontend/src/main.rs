@@ -4,6 +4,7 @@ mod api;
 mod app;
 mod editor;
 mod i18n;
+mod server;
 mod storage;
 mod svg_export;
 

@@ -1,0 +1,230 @@
+//! "Meine Entwürfe" and the dialog that submits the open workflow for approval.
+
+use leptos::prelude::*;
+
+use super::text as tx;
+use super::{err_text, focus_later, save_draft, tr, use_srv, DraftRef, Srv};
+use crate::api::{self, DraftSummary};
+use crate::editor::{commands, use_editor, Editor};
+use crate::i18n::{Lang, T};
+
+/// Short local date and time of an RFC 3339 stamp ("2026-11-26T23:00:00Z" → "2026-11-26 23:00").
+pub fn short_date(s: &str) -> String {
+    let s = s.replace('T', " ");
+    s.chars().take(16).collect()
+}
+
+fn open_draft(ed: Editor, srv: Srv, id: String) {
+    leptos::task::spawn_local(async move {
+        let lang = ed.lang.get_untracked();
+        match api::get_draft(&id).await {
+            Ok(d) => {
+                srv.set_draft(Some(DraftRef {
+                    id: d.id,
+                    revision: d.revision,
+                    key: d.workflow.key.clone(),
+                }));
+                ed.replace(d.workflow);
+                srv.close();
+                request_animation_frame(move || commands::fit(ed));
+                srv.ok(tx::OPENED_DRAFT.get(lang).into());
+            }
+            Err(e) => srv.fail(err_text(&e, lang)),
+        }
+    });
+}
+
+pub fn drafts_screen(ed: Editor, srv: Srv) -> impl IntoView {
+    let t = move |s: T| tr(ed.lang, s);
+    let list = RwSignal::new(None::<Vec<DraftSummary>>);
+    let confirm = RwSignal::new(None::<String>);
+    let reload = move || {
+        leptos::task::spawn_local(async move {
+            match api::list_drafts().await {
+                Ok(v) => list.set(Some(v)),
+                Err(e) => {
+                    list.set(Some(Vec::new()));
+                    srv.fail(err_text(&e, ed.lang.get_untracked()));
+                }
+            }
+        });
+    };
+    reload();
+    let delete = move |id: String| {
+        if confirm.get_untracked().as_deref() != Some(id.as_str()) {
+            confirm.set(Some(id));
+            return;
+        }
+        confirm.set(None);
+        leptos::task::spawn_local(async move {
+            let lang = ed.lang.get_untracked();
+            match api::delete_draft(&id).await {
+                Ok(()) => {
+                    if srv
+                        .draft
+                        .with_untracked(|d| d.as_ref().is_some_and(|d| d.id == id))
+                    {
+                        srv.set_draft(None);
+                    }
+                    srv.ok(tx::DELETED.get(lang).into());
+                    reload();
+                }
+                Err(e) => srv.fail(err_text(&e, lang)),
+            }
+        });
+    };
+    move || match list.get() {
+        None => view! { <p>{t(tx::LOADING)}</p> }.into_any(),
+        Some(v) if v.is_empty() => {
+            view! { <p id="drafts-empty">{t(tx::DRAFTS_EMPTY)}</p> }.into_any()
+        }
+        Some(v) => {
+            let rows = v
+                .into_iter()
+                .map(|d| {
+                    let (open_id, del_id, del_id2) = (d.id.clone(), d.id.clone(), d.id.clone());
+                    let confirming = move || confirm.with(|c| c.as_deref() == Some(del_id2.as_str()));
+                    let confirming_class = confirming.clone();
+                    view! {
+                        <tr class="draft-row" data-draft-id=d.id.clone() data-key=d.key.clone()>
+                            <td>{d.name.clone()}</td>
+                            <td><code>{d.key.clone()}</code></td>
+                            <td>{d.revision}</td>
+                            <td>{short_date(&d.updated_at)}</td>
+                            <td class="srv-row-actions">
+                                <button type="button" class="draft-open" on:click=move |_| open_draft(ed, srv, open_id.clone())>
+                                    {t(tx::OPEN)}
+                                </button>
+                                <button type="button" class="draft-delete" class:srv-danger=confirming_class on:click=move |_| delete(del_id.clone())>
+                                    {move || if confirming() { t(tx::DELETE_CONFIRM)() } else { t(tx::DELETE)() }}
+                                </button>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect::<Vec<_>>();
+            view! {
+                <table id="drafts-table" class="srv-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t(tx::NAME)}</th>
+                            <th scope="col">{t(tx::KEY)}</th>
+                            <th scope="col">{t(tx::REVISION)}</th>
+                            <th scope="col">{t(tx::CHANGED_AT)}</th>
+                            <th scope="col">{t(tx::ACTIONS)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Result of the last submission attempt.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Findings(Vec<fachwerk_shared::Finding>),
+    Failed(String),
+    Submitted(String),
+}
+
+#[component]
+pub fn SubmitDialog() -> impl IntoView {
+    let ed = use_editor();
+    let srv = use_srv();
+    let t = move |s: T| tr(ed.lang, s);
+    let note = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Outcome>);
+    let close = move || {
+        srv.submit_open.set(false);
+        outcome.set(None);
+        focus_later("btn-submit");
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        outcome.set(None);
+        leptos::task::spawn_local(async move {
+            let lang = ed.lang.get_untracked();
+            // The server publishes what is saved: save the open work first.
+            let Some(d) = save_draft(srv, ed, false).await else {
+                let m = srv.msg.with_untracked(|m| m.as_ref().map(|m| m.1.clone()));
+                outcome.set(Some(Outcome::Failed(m.unwrap_or_default())));
+                return;
+            };
+            srv.busy.set(true);
+            let r = api::request_publication(&d.id, note.get_untracked().trim()).await;
+            srv.busy.set(false);
+            match r {
+                Ok(p) => {
+                    let text = format!(
+                        "{} {} ({}).",
+                        tx::SUBMITTED.get(lang),
+                        p.summary.suggested_version,
+                        tx::bump_text(p.bump, lang)
+                    );
+                    srv.ok(text.clone());
+                    note.set(String::new());
+                    outcome.set(Some(Outcome::Submitted(text)));
+                }
+                Err(e) if e.status == 422 && !e.findings.is_empty() => {
+                    outcome.set(Some(Outcome::Findings(e.findings)));
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(err_text(&e, lang)))),
+            }
+        });
+    };
+    let result = move || {
+        let lang = ed.lang.get();
+        outcome.get().map(|o| match o {
+            Outcome::Submitted(text) => view! { <p id="submit-result" class="srv-ok" role="status">{text}</p> }.into_any(),
+            Outcome::Failed(text) => view! { <p id="submit-error" class="srv-error" role="alert">{text}</p> }.into_any(),
+            Outcome::Findings(fs) => {
+                let items = fs
+                    .into_iter()
+                    .map(|f| {
+                        let m = if lang == Lang::De { f.message_de.clone() } else { f.message_en.clone() };
+                        let sev = if f.is_error() { "error" } else { "warning" };
+                        view! { <li class=format!("finding {sev}") data-code=f.code.to_string()>{m}</li> }
+                    })
+                    .collect::<Vec<_>>();
+                view! {
+                    <div id="submit-findings" role="alert">
+                        <p class="srv-error">{tx::SUBMIT_INVALID.get(lang)}</p>
+                        <ul class="block-findings">{items}</ul>
+                    </div>
+                }
+                .into_any()
+            }
+        })
+    };
+    move || {
+        srv.submit_open.get().then(|| {
+            view! {
+                <div class="dialog-backdrop">
+                    <div id="submit-dialog" class="dialog small" role="dialog" aria-modal="true" aria-labelledby="submit-title" on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            close();
+                        }
+                    }>
+                        <h2 id="submit-title">{t(tx::SUBMIT_TITLE)}</h2>
+                        <p>{move || ed.wf.with(|w| format!("{} ({})", w.name, w.key))}</p>
+                        <form on:submit=submit>
+                            <div class="field">
+                                <label for="submit-note">{t(tx::NOTE)}</label>
+                                <textarea id="submit-note" rows="3" aria-describedby="submit-note-hint" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                                <p id="submit-note-hint" class="hint">{t(tx::NOTE_HINT)}</p>
+                            </div>
+                            {result}
+                            <div class="srv-actions">
+                                <button type="submit" id="submit-confirm" class="primary" aria-busy=move || srv.busy.get().to_string()>{t(tx::SUBMIT_CONFIRM)}</button>
+                                <button type="button" id="submit-close" on:click=move |_| close()>{t(tx::CLOSE)}</button>
+                            </div>
+                        </form>
+                    </div>
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,253 @@
+//! "Freigaben": open publication requests; a request shows its semantic diff and the suggested
+//! version and can be approved or rejected (never by its requester: the server refuses).
+
+use leptos::prelude::*;
+
+use super::drafts::short_date;
+use super::review::{ReviewRequest, Side};
+use super::text as tx;
+use super::{err_text, tr, Screen, Srv};
+use crate::api::{self, Publication, PublicationSummary};
+use crate::editor::Editor;
+use crate::i18n::{Lang, T};
+
+pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
+    let list = RwSignal::new(None::<Vec<PublicationSummary>>);
+    let open = RwSignal::new(None::<Publication>);
+    let note = RwSignal::new(None::<(bool, String)>);
+    let reload = move || {
+        leptos::task::spawn_local(async move {
+            match api::list_publications().await {
+                Ok(v) => list.set(Some(v)),
+                Err(e) => {
+                    list.set(Some(Vec::new()));
+                    srv.fail(err_text(&e, ed.lang.get_untracked()));
+                }
+            }
+        });
+    };
+    reload();
+    let show = move |id: String| {
+        note.set(None);
+        leptos::task::spawn_local(async move {
+            match api::get_publication(&id).await {
+                Ok(p) => {
+                    open.set(Some(p));
+                    super::focus_later("pub-title");
+                }
+                Err(e) => note.set(Some((true, err_text(&e, ed.lang.get_untracked())))),
+            }
+        });
+    };
+    let items = move || {
+        let lang = ed.lang.get();
+        match list.get() {
+            None => view! { <p>{tx::LOADING.get(lang)}</p> }.into_any(),
+            Some(v) if v.is_empty() => {
+                view! { <p id="inbox-empty">{tx::INBOX_EMPTY.get(lang)}</p> }.into_any()
+            }
+            Some(v) => {
+                let rows = v
+                    .into_iter()
+                    .map(|p| {
+                        let id = p.id.clone();
+                        let label = format!(
+                            "{} → {} · {} {} · {}",
+                            p.name,
+                            p.suggested_version,
+                            tx::REQUESTER.get(lang),
+                            p.requester,
+                            tx::status_text(&p.status, lang)
+                        );
+                        let current = {
+                            let id = p.id.clone();
+                            move || open.with(|o| o.as_ref().is_some_and(|o| o.summary.id == id))
+                        };
+                        view! {
+                            <li class="pub-item" data-id=p.id.clone() data-key=p.key.clone() data-status=p.status.clone()>
+                                <button type="button" class="pub-open" aria-current=move || current().then_some("true") on:click=move |_| show(id.clone())>
+                                    {label}
+                                </button>
+                                <span class="srv-muted">{short_date(&p.created_at)}</span>
+                            </li>
+                        }
+                    })
+                    .collect::<Vec<_>>();
+                view! { <ul id="inbox-list" class="srv-list">{rows}</ul> }.into_any()
+            }
+        }
+    };
+    let detail = move || {
+        open.get()
+            .map(|p| detail_view(ed, srv, p, open, note, reload))
+    };
+    view! {
+        <div class="srv-split">
+            <div class="srv-split-list">{items}</div>
+            <div class="srv-split-detail">
+                {detail}
+                <p id="pub-message" role="status" aria-live="polite" class:srv-error=move || note.with(|n| n.as_ref().is_some_and(|n| n.0))>
+                    {move || note.with(|n| n.as_ref().map(|n| n.1.clone()).unwrap_or_default())}
+                </p>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+fn detail_view(
+    ed: Editor,
+    srv: Srv,
+    p: Publication,
+    open: RwSignal<Option<Publication>>,
+    note: RwSignal<Option<(bool, String)>>,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let t = move |s: T| tr(ed.lang, s);
+    let lang = ed.lang.get_untracked();
+    let comment = RwSignal::new(String::new());
+    let id = p.summary.id.clone();
+    let base = p.summary.base_version.clone();
+    let changes: Vec<(String, String, String)> = match &p.diff {
+        Some(d) => d
+            .changes
+            .iter()
+            .map(|c| {
+                (
+                    c.message_de.clone(),
+                    c.message_en.clone(),
+                    format!("{:?}", c.impact).to_lowercase(),
+                )
+            })
+            .collect(),
+        None => p
+            .changes_de
+            .iter()
+            .map(|c| (c.clone(), c.clone(), String::new()))
+            .collect(),
+    };
+    let change_items = move || {
+        let l = ed.lang.get();
+        if changes.is_empty() {
+            return view! { <p>{tx::NO_CHANGES.get(l)}</p> }.into_any();
+        }
+        let items = changes
+            .iter()
+            .map(|(de, en, impact)| {
+                let text = if l == Lang::De {
+                    de.clone()
+                } else {
+                    en.clone()
+                };
+                view! { <li class=format!("change impact-{impact}")>{text}</li> }
+            })
+            .collect::<Vec<_>>();
+        view! { <ul id="pub-changes" class="srv-changes">{items}</ul> }.into_any()
+    };
+    let approve = {
+        let id = id.clone();
+        move |_| {
+            let id = id.clone();
+            note.set(None);
+            leptos::task::spawn_local(async move {
+                let lang = ed.lang.get_untracked();
+                match api::approve_publication(&id).await {
+                    Ok(p) => {
+                        let v = p.summary.suggested_version.clone();
+                        note.set(Some((false, format!("{} {v}.", tx::APPROVED.get(lang)))));
+                        open.set(Some(p));
+                        reload();
+                    }
+                    Err(e) if e.status == 403 => {
+                        let why = if lang == Lang::De {
+                            e.detail.clone()
+                        } else {
+                            tx::REFUSED_EN.into()
+                        };
+                        note.set(Some((true, format!("{}: {why}", tx::REFUSED.get(lang)))));
+                    }
+                    Err(e) => note.set(Some((true, err_text(&e, lang)))),
+                }
+            });
+        }
+    };
+    let reject = {
+        let id = id.clone();
+        move |_| {
+            let lang = ed.lang.get_untracked();
+            let c = comment.get_untracked();
+            if c.trim().is_empty() {
+                note.set(Some((true, tx::REJECT_EMPTY.get(lang).into())));
+                super::focus_later("reject-comment");
+                return;
+            }
+            let id = id.clone();
+            note.set(None);
+            leptos::task::spawn_local(async move {
+                match api::reject_publication(&id, c.trim()).await {
+                    Ok(p) => {
+                        note.set(Some((false, tx::REJECTED.get(lang).into())));
+                        open.set(Some(p));
+                        reload();
+                    }
+                    Err(e) if e.status == 403 => {
+                        let why = if lang == Lang::De {
+                            e.detail.clone()
+                        } else {
+                            tx::REFUSED_EN.into()
+                        };
+                        note.set(Some((true, format!("{}: {why}", tx::REFUSED.get(lang)))));
+                    }
+                    Err(e) => note.set(Some((true, err_text(&e, lang)))),
+                }
+            });
+        }
+    };
+    let review = {
+        let (key, base, new) = (p.summary.key.clone(), base.clone(), p.workflow.clone());
+        move |_| {
+            srv.review.set(Some(ReviewRequest {
+                key: key.clone(),
+                old: base.clone().map(Side::Version),
+                new: new
+                    .clone()
+                    .map(|w| Side::Workflow(Box::new(w)))
+                    .unwrap_or(Side::Editor),
+            }));
+            srv.open(ed, Screen::Review);
+        }
+    };
+    let pending = p.summary.status == "pending";
+    let status = p.summary.status.clone();
+    let version_line = format!(
+        "{} → {} ({})",
+        base.clone()
+            .unwrap_or_else(|| tx::FIRST_VERSION.get(lang).into()),
+        p.summary.suggested_version,
+        tx::bump_text(p.bump, lang)
+    );
+    view! {
+        <article id="pub-detail" class="srv-detail" data-id=id.clone() data-status=p.summary.status.clone()>
+            <h3 id="pub-title" tabindex="-1">{format!("{} ({})", p.summary.name, p.summary.key)}</h3>
+            <dl class="srv-facts">
+                <dt>{t(tx::REQUESTER)}</dt><dd id="pub-requester">{p.summary.requester.clone()}</dd>
+                <dt>{t(tx::STATUS)}</dt><dd id="pub-status">{move || tx::status_text(&status, ed.lang.get())}</dd>
+                <dt>{t(tx::SUGGESTED)}</dt><dd id="pub-version">{version_line}</dd>
+                <dt>{t(tx::NOTE)}</dt><dd id="pub-note">{p.summary.note.clone()}</dd>
+            </dl>
+            <h4>{t(tx::CHANGES)}</h4>
+            {change_items}
+            <button type="button" id="btn-pub-review" on:click=review>{t(tx::SHOW_DIFF)}</button>
+            <Show when=move || pending>
+                <div class="srv-decide">
+                    <button type="button" id="btn-approve" class="primary" on:click=approve.clone()>{t(tx::APPROVE)}</button>
+                    <div class="field">
+                        <label for="reject-comment">{t(tx::REJECT_COMMENT)}</label>
+                        <textarea id="reject-comment" rows="2" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <button type="button" id="btn-reject" on:click=reject.clone()>{t(tx::REJECT)}</button>
+                </div>
+            </Show>
+        </article>
+    }
+}

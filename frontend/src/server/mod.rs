@@ -1,0 +1,417 @@
+//! Working with the Fachwerk server: login, drafts, publication requests and their four-eyes
+//! approval, version history and the review screen (issues #6 and #7).
+//!
+//! The header gets an account bar (`AccountBar`); the other screens (`Screens`) lie over the
+//! editor's workspace while open and never touch its workflow unless the user opens something
+//! into the editor.
+
+mod drafts;
+mod history;
+mod inbox;
+mod review;
+mod text;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError, SessionInfo};
+use crate::editor::{use_editor, Editor};
+use crate::i18n::{Lang, T};
+use text as tx;
+
+pub use review::ReviewRequest;
+
+const DRAFT_KEY: &str = "fachwerk.server.draft";
+
+/// The server draft the open workflow was loaded from or saved to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftRef {
+    pub id: String,
+    pub revision: u64,
+    /// Key of the workflow when it was saved; a different key in the editor means a new draft.
+    pub key: String,
+}
+
+/// Which screen lies over the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Screen {
+    #[default]
+    Editor,
+    Drafts,
+    Inbox,
+    History,
+    Review,
+}
+
+/// State of the server features; `Copy`, shared through context.
+#[derive(Clone, Copy)]
+pub struct Srv {
+    pub me: RwSignal<Option<SessionInfo>>,
+    pub screen: RwSignal<Screen>,
+    pub draft: RwSignal<Option<DraftRef>>,
+    /// (is_error, text) of the last action.
+    pub msg: RwSignal<Option<(bool, String)>>,
+    pub login_open: RwSignal<bool>,
+    pub submit_open: RwSignal<bool>,
+    /// The last save hit a newer revision on the server.
+    pub conflict: RwSignal<bool>,
+    pub busy: RwSignal<bool>,
+    /// What the review screen should show when it opens.
+    pub review: RwSignal<Option<ReviewRequest>>,
+    /// Key preselected in the version history.
+    pub history_key: RwSignal<Option<String>>,
+}
+
+impl Srv {
+    fn new() -> Srv {
+        let draft = crate::storage::get(DRAFT_KEY).and_then(|s| {
+            let mut it = s.splitn(3, '|');
+            Some(DraftRef {
+                id: it.next()?.to_string(),
+                revision: it.next()?.parse().ok()?,
+                key: it.next()?.to_string(),
+            })
+        });
+        Srv {
+            me: RwSignal::new(None),
+            screen: RwSignal::new(Screen::Editor),
+            draft: RwSignal::new(draft),
+            msg: RwSignal::new(None),
+            login_open: RwSignal::new(false),
+            submit_open: RwSignal::new(false),
+            conflict: RwSignal::new(false),
+            busy: RwSignal::new(false),
+            review: RwSignal::new(None),
+            history_key: RwSignal::new(None),
+        }
+    }
+
+    pub fn set_draft(self, d: Option<DraftRef>) {
+        match &d {
+            Some(d) => {
+                crate::storage::set(DRAFT_KEY, &format!("{}|{}|{}", d.id, d.revision, d.key));
+            }
+            None => {
+                crate::storage::set(DRAFT_KEY, "");
+            }
+        }
+        self.draft.set(d);
+    }
+
+    pub fn ok(self, text: String) {
+        self.msg.set(Some((false, text)));
+    }
+
+    pub fn fail(self, text: String) {
+        self.msg.set(Some((true, text)));
+    }
+
+    pub fn open(self, ed: Editor, screen: Screen) {
+        ed.clear_selection();
+        self.msg.set(None);
+        self.screen.set(screen);
+        focus_later("srv-screen-title");
+    }
+
+    pub fn close(self) {
+        self.screen.set(Screen::Editor);
+        focus_later("wf-title");
+    }
+}
+
+/// Creates the server state, provides it to the whole app and restores the login session.
+/// Call once in `App`, before its view.
+pub fn provide() {
+    let srv = Srv::new();
+    provide_context(srv);
+    leptos::task::spawn_local(async move {
+        if let Ok(me) = api::whoami().await {
+            srv.me.set(Some(me));
+        }
+    });
+}
+
+pub fn use_srv() -> Srv {
+    expect_context::<Srv>()
+}
+
+pub fn tr(lang: RwSignal<Lang>, s: T) -> impl Fn() -> &'static str + Copy {
+    move || s.get(lang.get())
+}
+
+/// Moves keyboard focus to an element after the next render.
+pub fn focus_later(id: &'static str) {
+    request_animation_frame(move || {
+        if let Some(el) = document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// A server error as a sentence (server details are German).
+pub fn err_text(e: &ApiError, lang: Lang) -> String {
+    if e.status == 0 {
+        return format!("{}: {}", tx::NETWORK.get(lang), e.detail);
+    }
+    let head = match lang {
+        Lang::De => format!("Der Server hat abgelehnt (HTTP {})", e.status),
+        Lang::En => format!("The server refused (HTTP {})", e.status),
+    };
+    [head, e.title.clone(), e.detail.clone()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// Saves the editor's workflow as a draft: updates the open draft (with `If-Match`) or creates
+/// one. On a conflict the editor keeps the user's work and offers to save it as a new draft.
+pub async fn save_draft(srv: Srv, ed: Editor, force_new: bool) -> Option<DraftRef> {
+    let lang = ed.lang.get_untracked();
+    if srv.me.get_untracked().is_none() {
+        srv.fail(tx::NOT_LOGGED_IN.get(lang).into());
+        return None;
+    }
+    let w = ed.wf.get_untracked();
+    let target = srv
+        .draft
+        .get_untracked()
+        .filter(|d| !force_new && d.key == w.key);
+    srv.busy.set(true);
+    let result = match &target {
+        Some(d) => api::update_draft(&d.id, d.revision, &w).await,
+        None => api::create_draft(&w).await,
+    };
+    srv.busy.set(false);
+    match result {
+        Ok(d) => {
+            let r = DraftRef {
+                id: d.id,
+                revision: d.revision,
+                key: w.key.clone(),
+            };
+            srv.set_draft(Some(r.clone()));
+            srv.conflict.set(false);
+            srv.ok(format!(
+                "{} ({} {}).",
+                tx::SAVED.get(lang),
+                tx::REVISION.get(lang),
+                r.revision
+            ));
+            Some(r)
+        }
+        Err(e) if e.status == 409 || e.status == 412 => {
+            srv.conflict.set(true);
+            srv.fail(tx::CONFLICT.get(lang).into());
+            None
+        }
+        Err(e) => {
+            srv.fail(err_text(&e, lang));
+            None
+        }
+    }
+}
+
+/// Account bar in the header: login state and the server commands.
+#[component]
+pub fn AccountBar() -> impl IntoView {
+    let ed = use_editor();
+    let srv = use_srv();
+    let t = move |s: T| tr(ed.lang, s);
+    let logged_in = move || srv.me.with(Option::is_some);
+    let can_edit = move || {
+        srv.me
+            .with(|m| m.as_ref().is_some_and(SessionInfo::can_edit))
+    };
+    let who = move || {
+        srv.me.with(|m| {
+            m.as_ref()
+                .map(|m| {
+                    let l = ed.lang.get();
+                    format!(
+                        "{} {} ({})",
+                        tx::LOGGED_IN_AS.get(l),
+                        m.username,
+                        tx::role_text(&m.role, l)
+                    )
+                })
+                .unwrap_or_default()
+        })
+    };
+    let logout = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = api::logout().await;
+            srv.me.set(None);
+            srv.screen.set(Screen::Editor);
+            srv.ok(tx::LOGGED_OUT.get(ed.lang.get_untracked()).into());
+        });
+    };
+    let save = move |_| {
+        leptos::task::spawn_local(async move {
+            save_draft(srv, ed, false).await;
+        });
+    };
+    view! {
+        <nav class="srv-bar" aria-label=t(tx::ACCOUNT)>
+            <Show
+                when=logged_in
+                fallback=move || view! {
+                    <button type="button" id="btn-login" on:click=move |_| {
+                        srv.login_open.set(true);
+                        focus_later("login-user");
+                    }>{t(tx::LOGIN)}</button>
+                }
+            >
+                <span id="whoami" class="srv-who">{who}</span>
+                <Show when=can_edit>
+                    <button type="button" id="btn-save-draft" aria-busy=move || srv.busy.get().to_string() on:click=save>{t(tx::SAVE_DRAFT)}</button>
+                    <button type="button" id="btn-submit" on:click=move |_| {
+                        srv.submit_open.set(true);
+                        focus_later("submit-note");
+                    }>{t(tx::SUBMIT)}</button>
+                    <button type="button" id="btn-my-drafts" on:click=move |_| srv.open(ed, Screen::Drafts)>{t(tx::MY_DRAFTS)}</button>
+                </Show>
+                <button type="button" id="btn-inbox" on:click=move |_| srv.open(ed, Screen::Inbox)>
+                    {t(tx::INBOX)}
+                </button>
+                <button type="button" id="btn-history" on:click=move |_| srv.open(ed, Screen::History)>{t(tx::HISTORY)}</button>
+                <button type="button" id="btn-review" on:click=move |_| {
+                    srv.review.set(None);
+                    srv.open(ed, Screen::Review);
+                }>{t(tx::REVIEW)}</button>
+                <button type="button" id="btn-logout" on:click=logout>{t(tx::LOGOUT)}</button>
+            </Show>
+        </nav>
+    }
+}
+
+/// Dialogs, the message line and the screens over the workspace. Mount after `AccountBar`.
+#[component]
+pub fn Screens() -> impl IntoView {
+    let ed = use_editor();
+    let srv = use_srv();
+    let t = move |s: T| tr(ed.lang, s);
+    let top = move || {
+        srv.screen.get();
+        let bottom = document()
+            .get_element_by_id("topbar")
+            .map(|e| e.get_bounding_client_rect().bottom())
+            .unwrap_or(48.0);
+        format!("top:{bottom:.0}px")
+    };
+    let screen = move || {
+        let s = srv.screen.get();
+        let (title, body) = match s {
+            Screen::Editor => return None,
+            Screen::Drafts => (tx::MY_DRAFTS, drafts::drafts_screen(ed, srv).into_any()),
+            Screen::Inbox => (tx::INBOX, inbox::inbox_screen(ed, srv).into_any()),
+            Screen::History => (tx::HISTORY, history::history_screen(ed, srv).into_any()),
+            Screen::Review => (tx::REVIEW_TITLE, review::review_screen(ed, srv).into_any()),
+        };
+        Some(view! {
+            <section id="srv-screen" class="srv-screen" style=top aria-labelledby="srv-screen-title" on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    srv.close();
+                }
+            }>
+                <div class="srv-screen-head">
+                    <h2 id="srv-screen-title" tabindex="-1">{t(title)}</h2>
+                    <button type="button" id="srv-close" on:click=move |_| srv.close()>{t(tx::BACK)}</button>
+                </div>
+                {body}
+            </section>
+        })
+    };
+    view! {
+        <div class="srv-message-line">
+            <p id="srv-message" role="status" aria-live="polite" class:srv-error=move || srv.msg.with(|m| m.as_ref().is_some_and(|m| m.0))>
+                {move || srv.msg.with(|m| m.as_ref().map(|m| m.1.clone()).unwrap_or_default())}
+            </p>
+            <Show when=move || srv.conflict.get()>
+                <button type="button" id="btn-save-as-new" on:click=move |_| {
+                    leptos::task::spawn_local(async move {
+                        save_draft(srv, ed, true).await;
+                    });
+                }>{t(tx::SAVE_AS_NEW)}</button>
+            </Show>
+        </div>
+        {screen}
+        <LoginDialog />
+        <drafts::SubmitDialog />
+    }
+}
+
+#[component]
+fn LoginDialog() -> impl IntoView {
+    let ed = use_editor();
+    let srv = use_srv();
+    let t = move |s: T| tr(ed.lang, s);
+    let user = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let close = move || {
+        srv.login_open.set(false);
+        error.set(None);
+        password.set(String::new());
+        focus_later("btn-login");
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let lang = ed.lang.get_untracked();
+        let (u, p) = (user.get_untracked(), password.get_untracked());
+        if u.trim().is_empty() || p.is_empty() {
+            error.set(Some(tx::LOGIN_EMPTY.get(lang).into()));
+            return;
+        }
+        srv.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let r = api::login(u.trim(), &p).await;
+            srv.busy.set(false);
+            match r {
+                Ok(me) => {
+                    srv.me.set(Some(me));
+                    srv.login_open.set(false);
+                    error.set(None);
+                    password.set(String::new());
+                    srv.msg.set(None);
+                    focus_later("btn-logout");
+                }
+                Err(e) if e.status == 401 => error.set(Some(tx::BAD_LOGIN.get(lang).into())),
+                Err(e) => error.set(Some(err_text(&e, lang))),
+            }
+        });
+    };
+    move || {
+        srv.login_open.get().then(|| {
+            view! {
+                <div class="dialog-backdrop">
+                    <div id="login-dialog" class="dialog small" role="dialog" aria-modal="true" aria-labelledby="login-title" on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            close();
+                        }
+                    }>
+                        <h2 id="login-title">{t(tx::LOGIN_TITLE)}</h2>
+                        <form on:submit=submit>
+                            <div class="field">
+                                <label for="login-user">{t(tx::USERNAME)}</label>
+                                <input id="login-user" type="text" autocomplete="username" required prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev)) />
+                            </div>
+                            <div class="field">
+                                <label for="login-password">{t(tx::PASSWORD)}</label>
+                                <input id="login-password" type="password" autocomplete="current-password" required prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                            </div>
+                            <p id="login-error" class="srv-error" role="alert">{move || error.get()}</p>
+                            <div class="srv-actions">
+                                <button type="submit" id="login-submit" class="primary" aria-busy=move || srv.busy.get().to_string()>{t(tx::LOGIN)}</button>
+                                <button type="button" id="login-cancel" on:click=move |_| close()>{t(tx::CANCEL)}</button>
+                            </div>
+                        </form>
+                    </div>
+                </div>
+            }
+        })
+    }
+}
