@@ -137,3 +137,35 @@ async fn unknown_api_path_is_404_problem_and_pages_fall_back_to_the_app() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<title>Fachwerk</title>"));
 }
+
+#[tokio::test]
+async fn assets_go_out_precompressed_to_browsers_that_accept_gzip() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = test_app(&dir);
+    let dist = dir.path().join("dist");
+    std::fs::write(dist.join("app_bg.wasm"), b"\0asm-raw").unwrap();
+    std::fs::write(dist.join("app_bg.wasm.gz"), b"gzipped-bytes").unwrap();
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get("/app_bg.wasm")
+                .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "application/wasm");
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&body[..], b"gzipped-bytes");
+    // Without Accept-Encoding the plain file is sent.
+    let res = app
+        .oneshot(Request::get("/app_bg.wasm").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&body[..], b"\0asm-raw");
+}

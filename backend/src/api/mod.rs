@@ -82,7 +82,10 @@ pub fn app(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
     if let Some(dist) = &state.config.dist_dir {
         // SPA: unknown paths get index.html so client-side routes survive a reload.
-        let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+        // Trunk's post-build hook writes `.gz` beside each asset (see Trunk.toml).
+        let spa = ServeDir::new(dist)
+            .precompressed_gzip()
+            .fallback(ServeFile::new(dist.join("index.html")));
         router = router.fallback_service(spa);
     }
     router.with_state(state)
