@@ -236,6 +236,43 @@ async fn editor_submits_reviewer_approves_tag_exists() -> anyhow::Result<()> {
         .await?;
     assert!(row.contains(EDITOR.0) && row.contains(REVIEWER.0), "{row}");
 
+    // Four eyes: the admin may edit and review, but not approve a request of their own.
+    let draft = admin
+        .json("POST", "/api/drafts?from=gewerbeanmeldung", None, 201)
+        .await?;
+    let draft_id = draft["id"].as_str().unwrap_or_default().to_string();
+    let mut w = draft["workflow"].clone();
+    w["name"] = "Gewerbeanmeldung (geprüft)".into();
+    let (status, text) = admin
+        .call_with(
+            "PUT",
+            &format!("/api/drafts/{draft_id}"),
+            Some(&w.to_string()),
+            &[("If-Match", format!("\"{}\"", draft["revision"]))],
+        )
+        .await?;
+    assert_eq!(status, 200, "{text}");
+    let body = serde_json::json!({ "draftId": draft_id, "note": "Name" }).to_string();
+    admin
+        .json("POST", "/api/publications", Some(&body), 201)
+        .await?;
+    s.click_css("#srv-close").await?;
+    s.click_css("#btn-logout").await?;
+    s.wait_text_in("#srv-message", "abgemeldet", 10).await?;
+    s.ui_login("admin", ADMIN_PASSWORD).await?;
+    s.click_css("#btn-inbox").await?;
+    s.click_css("#inbox-list li[data-key='gewerbeanmeldung'] .pub-open")
+        .await?;
+    s.wait_text_in("#pub-own-hint", "Vier-Augen-Prinzip", 10)
+        .await?;
+    s.click_css("#btn-approve").await?;
+    s.wait_text_in("#pub-message", "Vier-Augen-Prinzip", 10)
+        .await?;
+    s.screenshot("publish_flow_four_eyes").await?;
+    assert!(!catalog_tags(&s.data_dir())?
+        .iter()
+        .any(|t| t.starts_with("gewerbeanmeldung/v1.0.1")));
+
     assert_eq!(s.page_errors().await?, Vec::<String>::new());
     s.close().await
 }

@@ -77,12 +77,12 @@ async fn review_shows_threshold_change() -> anyhow::Result<()> {
         .await?;
     let (old, new) = (parse_workflow(&old_text)?, parse_workflow(&new_text)?);
     let d = diff(&old, &new);
-    let sentence = d
+    let change = d
         .changes
         .iter()
         .find(|c| c.path.as_deref().is_some_and(|p| p.ends_with(".upper")))
-        .map(|c| c.message_de.clone())
         .expect("a threshold change");
+    let (sentence, sentence_en) = (change.message_de.clone(), change.message_en.clone());
 
     s.open("/").await?;
     s.ui_login("rolf", "Rolf-Passwort-12").await?;
@@ -164,6 +164,12 @@ async fn review_shows_threshold_change() -> anyhow::Result<()> {
         .await?;
     assert_eq!(t_old, t_new, "zoom and pan are synchronised");
     s.screenshot("review_diff_side_by_side").await?;
+
+    // The language toggle switches the screen and the change sentences to English.
+    s.click_css("#btn-lang").await?;
+    s.wait_text_in("#rv-changes-title", "List of changes", 5)
+        .await?;
+    s.wait_text_in("#rv-change-list", &sentence_en, 5).await?;
 
     assert_eq!(s.page_errors().await?, Vec::<String>::new());
     s.close().await

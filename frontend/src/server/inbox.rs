@@ -218,6 +218,10 @@ fn detail_view(
         }
     };
     let pending = p.summary.status == "pending";
+    let own = srv.me.with_untracked(|m| {
+        m.as_ref()
+            .is_some_and(|m| m.username == p.summary.requester)
+    });
     let status = p.summary.status.clone();
     let version_line = format!(
         "{} → {} ({})",
@@ -238,6 +242,9 @@ fn detail_view(
             <h4>{t(tx::CHANGES)}</h4>
             {change_items}
             <button type="button" id="btn-pub-review" on:click=review>{t(tx::SHOW_DIFF)}</button>
+            <Show when=move || pending && own>
+                <p id="pub-own-hint" class="srv-hint">{t(tx::OWN_REQUEST)}</p>
+            </Show>
             <Show when=move || pending>
                 <div class="srv-decide">
                     <button type="button" id="btn-approve" class="primary" on:click=approve.clone()>{t(tx::APPROVE)}</button>

@@ -296,6 +296,7 @@ pub fn Screens() -> impl IntoView {
     let t = move |s: T| tr(ed.lang, s);
     let top = move || {
         srv.screen.get();
+        ed.lang.get();
         let bottom = document()
             .get_element_by_id("topbar")
             .map(|e| e.get_bounding_client_rect().bottom())

@@ -88,6 +88,10 @@ pub const APPROVED: T = T(
 pub const REJECTED: T = T("Antrag abgelehnt.", "Request rejected.");
 pub const REFUSED: T = T("Freigabe verweigert", "Approval refused");
 pub const REFUSED_EN: &str = "You may not approve this request: the four-eyes principle forbids approving your own request, and approving needs the reviewer role.";
+pub const OWN_REQUEST: T = T(
+    "Das ist Ihr eigener Antrag. Nach dem Vier-Augen-Prinzip muss eine andere Person mit Freigaberecht ihn freigeben.",
+    "This is your own request. Under the four-eyes principle another person with the reviewer role must approve it.",
+);
 pub const CHANGES: T = T("Änderungen", "Changes");
 pub const NO_CHANGES: T = T("Keine inhaltlichen Änderungen.", "No content changes.");
 pub const SUGGESTED: T = T("Vorgeschlagene Version", "Suggested version");
