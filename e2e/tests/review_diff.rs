@@ -138,6 +138,19 @@ async fn review_shows_threshold_change() -> anyhow::Result<()> {
         .first()
         .await?;
     let shot = s.screenshot("review_diff").await?;
+    // Blocks are keyboard reachable: Enter selects the focused block.
+    s.driver
+        .find(By::Css("#rv-canvas-new g.rv-block[data-block-id='start']"))
+        .await?
+        .send_keys(Key::Enter)
+        .await?;
+    s.driver
+        .query(By::Css(
+            "#rv-canvas-new g.rv-selected[data-block-id='start']",
+        ))
+        .wait(Duration::from_secs(5), Duration::from_millis(50))
+        .first()
+        .await?;
     assert!(std::fs::metadata(&shot)?.len() > 1000);
 
     // Side by side: two drawings sharing one viewport.

@@ -844,7 +844,16 @@ fn pane_view(
                     transform=format!("translate({} {})", b.x, b.y)
                     tabindex="0"
                     role="button"
-                    on:click=move |_| selected.set(Some(id.clone()))
+                    on:click={
+                        let id = id.clone();
+                        move |_| selected.set(Some(id.clone()))
+                    }
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" || ev.key() == " " {
+                            ev.prevent_default();
+                            selected.set(Some(id.clone()));
+                        }
+                    }
                 >
                     <rect class="block-body" x="0" y="0" rx="6" width=b.w height=b.h></rect>
                     <text class="block-icon" x="10" y="24" pointer-events="none" aria-hidden="true">{b.icon}</text>
@@ -938,5 +947,95 @@ fn pane_view(
                 </g>
             </svg>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use fachwerk_shared::{parse_workflow, BlockId, Rect, Workflow};
+
+    use super::{scene, Scene};
+    use crate::i18n::Lang;
+
+    fn template() -> Workflow {
+        parse_workflow(include_str!("../../../workflows/beschaffung.json")).expect("template")
+    }
+
+    fn class_of(s: &Scene, pane: &str, id: &str) -> Option<&'static str> {
+        s.panes
+            .iter()
+            .find(|p| p.id == pane)?
+            .shapes
+            .iter()
+            .find(|b| b.id == id)
+            .map(|b| b.class)
+    }
+
+    #[test]
+    fn changed_removed_and_moved_blocks_are_marked() {
+        let old = template();
+        let mut new = old.clone();
+        let wg = new
+            .blocks
+            .iter_mut()
+            .find(|b| b.id.0 == "wertgrenze")
+            .expect("wertgrenze");
+        let mut json = serde_json::to_value(&*wg).expect("json");
+        json["params"]["bands"][0]["upper"] = "3000.00".into();
+        json["params"]["bands"][1]["lower"] = "3000.00".into();
+        *wg = serde_json::from_value(json).expect("block");
+        let gone = new.blocks.last().expect("a block").id.clone();
+        new.blocks.retain(|b| b.id != gone);
+        new.edges.retain(|e| e.from != gone && e.to != gone);
+        new.layout.blocks.remove(&gone);
+        let start = BlockId("start".into());
+        let r = new
+            .layout
+            .blocks
+            .get(&start)
+            .copied()
+            .unwrap_or(Rect::at(0, 0));
+        new.layout.blocks.insert(start, Rect { x: r.x + 40, ..r });
+
+        let s = scene(Some(&old), Some(&new), false, false, Lang::De);
+        assert_eq!(
+            class_of(&s, "rv-canvas-new", "wertgrenze"),
+            Some("rv-changed")
+        );
+        let badge = s.panes[0]
+            .shapes
+            .iter()
+            .find(|b| b.id == "wertgrenze")
+            .map(|b| b.badge);
+        assert_eq!(badge, Some(2));
+        assert_eq!(class_of(&s, "rv-canvas-new", &gone.0), Some("rv-removed"));
+        assert_eq!(class_of(&s, "rv-canvas-new", "start"), Some("rv-moved"));
+        assert!(s.items.iter().any(|i| i.kind == "LAYOUT"));
+        assert!(s.items.iter().any(|i| i.text.contains("3.000")));
+
+        // Content only: no layout entries, the moved block is plain.
+        let s = scene(Some(&old), Some(&new), true, false, Lang::De);
+        assert!(s.items.iter().all(|i| i.kind != "LAYOUT"));
+        assert_eq!(class_of(&s, "rv-canvas-new", "start"), Some("rv-same"));
+
+        // Side by side: the removed block is on the old side only.
+        let s = scene(Some(&old), Some(&new), false, true, Lang::De);
+        assert_eq!(s.panes.len(), 2);
+        assert_eq!(class_of(&s, "rv-canvas-old", &gone.0), Some("rv-removed"));
+        assert_eq!(class_of(&s, "rv-canvas-new", &gone.0), None);
+        assert_eq!(
+            class_of(&s, "rv-canvas-old", "wertgrenze"),
+            Some("rv-changed")
+        );
+    }
+
+    #[test]
+    fn a_single_version_is_drawn_plain() {
+        let w = template();
+        let s = scene(None, Some(&w), false, false, Lang::En);
+        assert_eq!(s.panes.len(), 1);
+        assert!(!s.compared);
+        assert!(s.panes[0].shapes.iter().all(|b| b.class == "rv-same"));
+        assert_eq!(s.panes[0].shapes.len(), w.blocks.len());
     }
 }
