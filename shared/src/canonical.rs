@@ -23,6 +23,17 @@ pub fn to_canonical_json(w: &Workflow) -> String {
 
 /// Parses canonical (or any equivalent) JSON into a workflow.
 pub fn parse_workflow(text: &str) -> Result<Workflow, ParseError> {
+    // Fast path without path tracking; only a document that fails is parsed a second time,
+    // with `serde_path_to_error`, to name the offending value.
+    let w = match serde_json::from_str::<Workflow>(text) {
+        Ok(w) => w,
+        Err(_) => parse_with_path(text)?,
+    };
+    check_schema_version(w)
+}
+
+/// The slow parse that tracks the path of the value being read, for the error message.
+fn parse_with_path(text: &str) -> Result<Workflow, ParseError> {
     let de = &mut serde_json::Deserializer::from_str(text);
     let w: Workflow = serde_path_to_error::deserialize(de).map_err(|e| {
         let outer = e.path().to_string();
@@ -48,6 +59,10 @@ pub fn parse_workflow(text: &str) -> Result<Workflow, ParseError> {
             column,
         }
     })?;
+    Ok(w)
+}
+
+fn check_schema_version(w: Workflow) -> Result<Workflow, ParseError> {
     if w.schema_version > SCHEMA_VERSION {
         return Err(ParseError {
             path: "schemaVersion".into(),

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
+mod bench;
 mod tools;
 
 const USAGE: &str = "usage: cargo xtask <command>
@@ -17,7 +18,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   run   [--addr HOST:PORT] [--data DIR]   install tools, build the frontend, start the server
   test  [--skip-e2e]                      fmt, clippy, unit tests, browser tests
-  bench                                   all benchmarks (criterion + browser timings)
+  bench [--summary-only]                  all benchmarks (criterion, JS peers, browser timings)
+                                          and a summary table; --summary-only: the last table
   dist                                    build the frontend in release mode only";
 
 fn main() -> ExitCode {
@@ -215,11 +217,10 @@ fn test(args: &[String]) -> Result<()> {
             tools::ensure_node_peers(&root)
         })?;
         steps.step("e2e", || {
-            sh(cargo()
-                .args(["test", "-p", "fachwerk-e2e", "--", "--test-threads", "1"])
-                .env("FACHWERK_DIST", root.join("dist"))
-                .env("NODE_PATH", tools::node_dir(&root).join("node_modules"))
-                .env("FACHWERK_E2E_OUT", root.join("target/e2e")))
+            sh(e2e_env(
+                cargo().args(["test", "-p", "fachwerk-e2e", "--", "--test-threads", "1"]),
+                &root,
+            ))
         })?;
         Ok(())
     })();
@@ -235,6 +236,13 @@ fn test(args: &[String]) -> Result<()> {
     }
 }
 
-fn bench(_args: &[String]) -> Result<()> {
-    sh(cargo().args(["bench", "-p", "fachwerk-shared"]))
+/// The environment of the browser and interop tests: built frontend, node peers, output dir.
+fn e2e_env<'c>(cmd: &'c mut Command, root: &Path) -> &'c mut Command {
+    cmd.env("FACHWERK_DIST", root.join("dist"))
+        .env("NODE_PATH", tools::node_dir(root).join("node_modules"))
+        .env("FACHWERK_E2E_OUT", root.join("target/e2e"))
+}
+
+fn bench(args: &[String]) -> Result<()> {
+    bench::run(&root(), args)
 }

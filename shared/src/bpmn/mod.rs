@@ -52,6 +52,7 @@
 //! count block shapes by that prefix.
 
 mod export;
+mod fast;
 mod foreign;
 mod geometry;
 mod import;

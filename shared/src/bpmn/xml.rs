@@ -75,6 +75,9 @@ struct Open {
 
 struct Lines {
     starts: Vec<usize>,
+    /// Index into `starts` of the last answer: positions mostly grow, so most lookups only
+    /// step forward from here instead of searching.
+    cursor: std::cell::Cell<usize>,
 }
 
 impl Lines {
@@ -86,15 +89,34 @@ impl Lines {
                 .filter(|(_, b)| *b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        Lines { starts }
+        Lines {
+            starts,
+            cursor: std::cell::Cell::new(0),
+        }
     }
 
+    /// 1-based line of byte offset `pos`.
     fn line(&self, pos: u64) -> usize {
         let pos = usize::try_from(pos).unwrap_or(usize::MAX);
-        match self.starts.binary_search(&pos) {
+        let mut i = self.cursor.get();
+        if self.starts.get(i).is_some_and(|&s| s <= pos) {
+            // Step forward a few lines; fall back to a search for long jumps.
+            let mut steps = 0;
+            while steps < 8 && self.starts.get(i + 1).is_some_and(|&s| s <= pos) {
+                i += 1;
+                steps += 1;
+            }
+            if steps < 8 {
+                self.cursor.set(i);
+                return i + 1;
+            }
+        }
+        let line = match self.starts.binary_search(&pos) {
             Ok(i) => i + 1,
             Err(i) => i,
-        }
+        };
+        self.cursor.set(line.saturating_sub(1));
+        line
     }
 }
 
@@ -170,16 +192,28 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
                         limit: MAX_ELEMENTS,
                     });
                 }
-                let qname = s.name().0.to_string();
+                let qname: &str = s.name().0;
                 let mut decls: Vec<(String, Rc<str>)> = Vec::new();
-                let mut raw_attrs: Vec<(String, String)> = Vec::new();
-                let mut seen: HashSet<String> = HashSet::new();
+                let mut raw_attrs: Vec<(&str, String)> = Vec::new();
+                // Attribute names seen so far; a set only for unusually many attributes.
+                let mut keys: Vec<&str> = Vec::new();
+                let mut seen: HashSet<&str> = HashSet::new();
                 let mut attrs_iter = s.attributes();
                 attrs_iter.with_checks(false);
                 for a in attrs_iter {
                     let a = a.map_err(|e| not_xml(line, e.to_string()))?;
-                    let key = a.key.0.to_string();
-                    if !seen.insert(key.clone()) {
+                    let key: &str = a.key.0;
+                    let duplicate = if keys.len() < 16 {
+                        let d = keys.contains(&key);
+                        keys.push(key);
+                        if keys.len() == 16 {
+                            seen.extend(keys.iter().copied());
+                        }
+                        d
+                    } else {
+                        !seen.insert(key)
+                    };
+                    if duplicate {
                         return Err(not_xml(line, format!("duplicate attribute {key}")));
                     }
                     let value = a
@@ -211,7 +245,7 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
                 };
                 stack.push(open);
                 // Resolve with this element's own declarations in scope.
-                let (prefix, local) = split_qname(&qname);
+                let (prefix, local) = split_qname(qname);
                 let ns = match resolve(&stack, prefix) {
                     Some(ns) => ns,
                     None if prefix.is_empty() => empty_ns.clone(),
@@ -219,7 +253,7 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
                 };
                 let mut attrs = Vec::with_capacity(raw_attrs.len());
                 for (key, value) in raw_attrs {
-                    let (p, l) = split_qname(&key);
+                    let (p, l) = split_qname(key);
                     let ans = if p.is_empty() {
                         empty_ns.clone()
                     } else {

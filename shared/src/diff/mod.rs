@@ -2,7 +2,7 @@
 //! German and English, with an impact class per change and a suggested semver bump. Layout
 //! changes are reported apart and never count as content.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::catalog;
 use crate::model::{Block, BlockId, BlockKind, EdgeId, Field, Point, Rect, Role, RoleId, Workflow};
 use crate::ops::Op;
+use crate::validate::{id_map, id_set, IdMap as HashMap, IdSet as HashSet};
 
 mod describe;
 mod params;
@@ -165,6 +166,8 @@ pub fn diff(old: &Workflow, new: &Workflow) -> WorkflowDiff {
     let mut d = Differ {
         old,
         new,
+        old_labels: Labels::new(old),
+        new_labels: Labels::new(new),
         changes: Vec::new(),
         ops: Vec::new(),
         disconnects: Vec::new(),
@@ -174,6 +177,7 @@ pub fn diff(old: &Workflow, new: &Workflow) -> WorkflowDiff {
     d.roles();
     d.fields();
     d.blocks();
+    d.linked_blocks();
     d.edges();
     let layout = layout_changes(old, new);
     let bump = match d.changes.iter().map(|c| c.impact).max() {
@@ -198,6 +202,10 @@ pub fn diff(old: &Workflow, new: &Workflow) -> WorkflowDiff {
 struct Differ<'a> {
     old: &'a Workflow,
     new: &'a Workflow,
+    /// Block lookup by id for the sentences (first block with an id wins, as in
+    /// [`Workflow::block_label`]); avoids a linear search per edge.
+    old_labels: Labels<'a>,
+    new_labels: Labels<'a>,
     changes: Vec<Change>,
     ops: Vec<Op>,
     /// Edges removed or changed, disconnected before blocks change.
@@ -230,6 +238,29 @@ impl Change {
         self.old = old;
         self.new = new;
         self
+    }
+}
+
+/// Blocks by id, first occurrence wins: [`Workflow::block_label`] without the linear search.
+struct Labels<'a> {
+    blocks: HashMap<&'a BlockId, &'a Block>,
+}
+
+impl<'a> Labels<'a> {
+    fn new(w: &'a Workflow) -> Labels<'a> {
+        let mut blocks = id_map(w.blocks.len());
+        for b in &w.blocks {
+            blocks.entry(&b.id).or_insert(b);
+        }
+        Labels { blocks }
+    }
+
+    /// Same text as [`Workflow::block_label`].
+    fn get(&self, id: &BlockId) -> String {
+        match self.blocks.get(id) {
+            Some(b) => label_of(b),
+            None => id.0.clone(),
+        }
     }
 }
 
@@ -452,7 +483,8 @@ impl Differ<'_> {
 
     fn blocks(&mut self) {
         let old: HashMap<&BlockId, &Block> = self.old.blocks.iter().map(|b| (&b.id, b)).collect();
-        let new_ids: BTreeSet<&BlockId> = self.new.blocks.iter().map(|b| &b.id).collect();
+        let mut new_ids: HashSet<&BlockId> = id_set(self.new.blocks.len());
+        new_ids.extend(self.new.blocks.iter().map(|b| &b.id));
         for b in &self.old.blocks {
             if !new_ids.contains(&b.id) {
                 let name = label_of(b);
@@ -553,10 +585,67 @@ impl Differ<'_> {
         }
     }
 
+    /// Blocks that stay but whose linked block (Eskalation `attachedTo`, Vier-Augen
+    /// `firstCheckBlock` / `distinctFrom`) was removed or added: their parameters are the same,
+    /// their meaning is not (an Eskalation without its task never fires; a check without its
+    /// first check is done differently). Found by the bpmn-js-differ peer check: the BPMN
+    /// export of such a block changes.
+    fn linked_blocks(&mut self) {
+        let old_ids: HashSet<&BlockId> = self.old.blocks.iter().map(|b| &b.id).collect();
+        let new_ids: HashSet<&BlockId> = self.new.blocks.iter().map(|b| &b.id).collect();
+        let old_blocks: HashMap<&BlockId, &Block> =
+            self.old.blocks.iter().map(|b| (&b.id, b)).collect();
+        for b in &self.new.blocks {
+            let Some(o) = old_blocks.get(&b.id) else {
+                continue;
+            };
+            if o.kind != b.kind {
+                continue; // reported as a parameter or type change already
+            }
+            let links: Vec<(&str, &BlockId)> = match &b.kind {
+                BlockKind::Eskalation(p) => {
+                    p.attached_to.iter().map(|t| ("attachedTo", t)).collect()
+                }
+                BlockKind::VierAugen(p) => p
+                    .first_check_block
+                    .iter()
+                    .map(|t| ("firstCheckBlock", t))
+                    .chain(p.distinct_from.iter().map(|t| ("distinctFrom", t)))
+                    .collect(),
+                _ => continue,
+            };
+            for (path, target) in links {
+                let (was, is) = (old_ids.contains(target), new_ids.contains(target));
+                if was == is {
+                    continue;
+                }
+                let label = label_of(b);
+                let (de, en) = if was {
+                    let t = self.old_labels.get(target);
+                    (
+                        format!("„{label}“: der verknüpfte Schritt „{t}“ ist entfallen"),
+                        format!("“{label}”: the linked step “{t}” was removed"),
+                    )
+                } else {
+                    let t = self.new_labels.get(target);
+                    (
+                        format!("„{label}“: der verknüpfte Schritt „{t}“ ist jetzt vorhanden"),
+                        format!("“{label}”: the linked step “{t}” now exists"),
+                    )
+                };
+                let mut c =
+                    Change::new(ChangeKind::ParamChanged, Impact::Breaking, de, en).block(&b.id);
+                c.path = Some(path.to_string());
+                self.changes.push(c);
+            }
+        }
+    }
+
     fn edges(&mut self) {
         let old: HashMap<&EdgeId, _> = self.old.edges.iter().map(|e| (&e.id, e)).collect();
-        let new_ids: BTreeSet<&EdgeId> = self.new.edges.iter().map(|e| &e.id).collect();
-        let (ow, nw) = (self.old, self.new);
+        let mut new_ids: HashSet<&EdgeId> = id_set(self.new.edges.len());
+        new_ids.extend(self.new.edges.iter().map(|e| &e.id));
+        let (ow, nw) = (&self.old_labels, &self.new_labels);
         for e in &self.old.edges {
             if !new_ids.contains(&e.id) {
                 let mut c = Change::new(
@@ -564,15 +653,15 @@ impl Differ<'_> {
                     Impact::Breaking,
                     format!(
                         "Verbindung von „{}“ ({}) nach „{}“ entfernt",
-                        ow.block_label(&e.from),
+                        ow.get(&e.from),
                         catalog::port_label(&e.port).0,
-                        ow.block_label(&e.to)
+                        ow.get(&e.to)
                     ),
                     format!(
                         "Connection from “{}” ({}) to “{}” removed",
-                        ow.block_label(&e.from),
+                        ow.get(&e.from),
                         catalog::port_label(&e.port).1,
-                        ow.block_label(&e.to)
+                        ow.get(&e.to)
                     ),
                 );
                 c.edge = Some(e.id.clone());
@@ -589,15 +678,15 @@ impl Differ<'_> {
                         Impact::Feature,
                         format!(
                             "Neue Verbindung von „{}“ ({}) nach „{}“",
-                            nw.block_label(&e.from),
+                            nw.get(&e.from),
                             catalog::port_label(&e.port).0,
-                            nw.block_label(&e.to)
+                            nw.get(&e.to)
                         ),
                         format!(
                             "New connection from “{}” ({}) to “{}”",
-                            nw.block_label(&e.from),
+                            nw.get(&e.from),
                             catalog::port_label(&e.port).1,
-                            nw.block_label(&e.to)
+                            nw.get(&e.to)
                         ),
                     );
                     c.edge = Some(e.id.clone());
@@ -616,14 +705,14 @@ impl Differ<'_> {
                         Impact::Breaking,
                         format!(
                             "Verbindung nach „{}“ geht jetzt von „{}“ ({}) aus",
-                            nw.block_label(&e.to),
-                            nw.block_label(&e.from),
+                            nw.get(&e.to),
+                            nw.get(&e.from),
                             catalog::port_label(&e.port).0
                         ),
                         format!(
                             "Connection to “{}” now starts at “{}” ({})",
-                            nw.block_label(&e.to),
-                            nw.block_label(&e.from),
+                            nw.get(&e.to),
+                            nw.get(&e.from),
                             catalog::port_label(&e.port).1
                         ),
                     );
@@ -643,17 +732,17 @@ impl Differ<'_> {
                         Impact::Feature,
                         format!(
                             "„{}“ ({}) führt jetzt zu „{}“ statt zu „{}“",
-                            nw.block_label(&e.from),
+                            nw.get(&e.from),
                             catalog::port_label(&e.port).0,
-                            nw.block_label(&e.to),
-                            ow.block_label(&o.to)
+                            nw.get(&e.to),
+                            ow.get(&o.to)
                         ),
                         format!(
                             "“{}” ({}) now leads to “{}” instead of “{}”",
-                            nw.block_label(&e.from),
+                            nw.get(&e.from),
                             catalog::port_label(&e.port).1,
-                            nw.block_label(&e.to),
-                            ow.block_label(&o.to)
+                            nw.get(&e.to),
+                            ow.get(&o.to)
                         ),
                     )
                     .values(
@@ -678,8 +767,11 @@ impl Differ<'_> {
 
 fn layout_changes(old: &Workflow, new: &Workflow) -> Vec<LayoutChange> {
     let mut out = Vec::new();
+    let old_blocks: HashSet<&BlockId> = old.blocks.iter().map(|b| &b.id).collect();
+    let old_edges: HashSet<&EdgeId> = old.edges.iter().map(|e| &e.id).collect();
+    let new_edges: HashSet<&EdgeId> = new.edges.iter().map(|e| &e.id).collect();
     for b in &new.blocks {
-        if old.block(&b.id).is_none() {
+        if !old_blocks.contains(&b.id) {
             continue;
         }
         let (o, n) = (old.layout.blocks.get(&b.id), new.layout.blocks.get(&b.id));
@@ -710,7 +802,7 @@ fn layout_changes(old: &Workflow, new: &Workflow) -> Vec<LayoutChange> {
         .chain(new.layout.edges.keys())
         .collect();
     for id in ids {
-        if old.edge(id).is_none() || new.edge(id).is_none() {
+        if !old_edges.contains(id) || !new_edges.contains(id) {
             continue;
         }
         let (o, n) = (
@@ -780,4 +872,57 @@ fn params_json(kind: &BlockKind) -> Value {
         .ok()
         .and_then(|mut v| v.get_mut("params").map(Value::take))
         .unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Edge, EskalationParams};
+
+    fn block(id: &str, kind: BlockKind) -> Block {
+        Block {
+            id: BlockId::new(id),
+            label: id.to_uppercase(),
+            kind,
+        }
+    }
+
+    /// Found by the bpmn-js-differ peer check (e2e/tests/bpmn_differ_peer.rs): removing the
+    /// task an Eskalation is attached to changes the Eskalation too.
+    #[test]
+    fn removing_the_task_of_an_eskalation_is_a_change_of_the_eskalation() {
+        let mut old = Workflow::new("w", "W");
+        let any_task = BlockKind::Eskalation(EskalationParams::default());
+        old.blocks.push(block("task", any_task));
+        old.blocks.push(block(
+            "esk",
+            BlockKind::Eskalation(EskalationParams {
+                attached_to: Some(BlockId::new("task")),
+                ..EskalationParams::default()
+            }),
+        ));
+        old.edges.push(Edge {
+            id: EdgeId::new("e1"),
+            from: BlockId::new("esk"),
+            port: "out".into(),
+            to: BlockId::new("task"),
+        });
+        let mut new = old.clone();
+        new.blocks.retain(|b| b.id.as_str() != "task");
+        let d = diff(&old, &new);
+        let esk = BlockId::new("esk");
+        let c = d
+            .for_block(&esk)
+            .find(|c| c.path.as_deref() == Some("attachedTo"))
+            .expect("the Eskalation is reported");
+        assert_eq!(c.impact, Impact::Breaking);
+        assert!(c.message_en.contains("TASK"), "{}", c.message_en);
+        // And back: the task reappears.
+        let back = diff(&new, &old);
+        assert!(back
+            .for_block(&esk)
+            .any(|c| c.path.as_deref() == Some("attachedTo")));
+        // Unchanged links report nothing.
+        assert!(diff(&old, &old).changes.is_empty());
+    }
 }

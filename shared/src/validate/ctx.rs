@@ -21,11 +21,11 @@ const EDGE_TAG: usize = 1 << (usize::BITS - 1);
 
 /// Maps keyed by ids: a fast multiply-fold hasher, seeded once per process from std's
 /// `RandomState` (SipHash made id lookups the largest cost of validating big workflows).
-pub(super) type Map<K, V> = HashMap<K, V, Seeded>;
-pub(super) type Set<K> = HashSet<K, Seeded>;
+pub(crate) type Map<K, V> = HashMap<K, V, Seeded>;
+pub(crate) type Set<K> = HashSet<K, Seeded>;
 
 #[derive(Clone, Copy)]
-pub(super) struct Seeded(u64);
+pub(crate) struct Seeded(u64);
 
 impl Default for Seeded {
     fn default() -> Seeded {
@@ -46,7 +46,7 @@ impl BuildHasher for Seeded {
     }
 }
 
-pub(super) struct FoldHasher {
+pub(crate) struct FoldHasher {
     state: u64,
     seed: u64,
 }
@@ -106,11 +106,11 @@ impl Hasher for FoldHasher {
     }
 }
 
-pub(super) fn map<K, V>(capacity: usize) -> Map<K, V> {
+pub(crate) fn map<K, V>(capacity: usize) -> Map<K, V> {
     HashMap::with_capacity_and_hasher(capacity, Seeded::default())
 }
 
-pub(super) fn set<K>(capacity: usize) -> Set<K> {
+pub(crate) fn set<K>(capacity: usize) -> Set<K> {
     HashSet::with_capacity_and_hasher(capacity, Seeded::default())
 }
 

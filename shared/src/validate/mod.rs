@@ -132,6 +132,8 @@ use crate::model::{BlockId, EdgeId, RoleId, Workflow};
 
 mod blocks;
 mod ctx;
+/// Id-keyed maps with a fast seeded hasher, shared with the diff.
+pub(crate) use ctx::{map as id_map, set as id_set, Map as IdMap, Set as IdSet};
 mod graph;
 mod paths;
 mod rules;
