@@ -245,6 +245,9 @@ pub fn AccountBar() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let _ = api::logout().await;
             srv.me.set(None);
+            // The open draft belongs to this account; the next one saves a new draft.
+            srv.set_draft(None);
+            srv.conflict.set(false);
             srv.screen.set(Screen::Editor);
             srv.ok(tx::LOGGED_OUT.get(ed.lang.get_untracked()).into());
         });
