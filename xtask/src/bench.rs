@@ -46,10 +46,20 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     }
     let mut problems: Vec<String> = Vec::new();
 
-    eprintln!("xtask: ── criterion benches of fachwerk-shared");
-    sh(cargo()
-        .args(["bench", "-p", "fachwerk-shared"])
-        .env("FACHWERK_BENCH_OUT", &inputs))?;
+    let peers_only = args.iter().any(|a| a == "--peers-only");
+    if peers_only {
+        // Only the JS side again (the inputs of the last full run are reused).
+        anyhow::ensure!(
+            inputs.join("synthetic-10000.bpmn").exists(),
+            "no peer inputs in {}: run `cargo xtask bench` once",
+            inputs.display()
+        );
+    } else {
+        eprintln!("xtask: ── criterion benches of fachwerk-shared");
+        sh(cargo()
+            .args(["bench", "-p", "fachwerk-shared"])
+            .env("FACHWERK_BENCH_OUT", &inputs))?;
+    }
 
     eprintln!("xtask: ── node peers");
     tools::ensure_node_peers(root)?;
@@ -59,6 +69,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let _ = std::fs::write(inputs.join("peers.json"), &peers);
     let _ = std::fs::write(inputs.join("peers-big-stack.json"), &big_stack);
 
+    if peers_only {
+        println!("{}", summary(&target.join("criterion"), &peers, &big_stack));
+        return Ok(());
+    }
     if root.join("backend/benches/publish.rs").exists() {
         eprintln!("xtask: ── backend publish bench");
         if let Err(e) = sh(cargo().args(["bench", "-p", "fachwerk-backend", "--bench", "publish"]))

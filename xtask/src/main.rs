@@ -18,8 +18,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   run   [--addr HOST:PORT] [--data DIR]   install tools, build the frontend, start the server
   test  [--skip-e2e]                      fmt, clippy, unit tests, browser tests
-  bench [--summary-only]                  all benchmarks (criterion, JS peers, browser timings)
-                                          and a summary table; --summary-only: the last table
+  bench [--peers-only|--summary-only]     all benchmarks (criterion, JS peers, browser timings)
+                                          and a summary table; --peers-only: the JS peers
+                                          again; --summary-only: the last table
   dist                                    build the frontend in release mode only";
 
 fn main() -> ExitCode {
