@@ -500,3 +500,213 @@ pub async fn get_version(key: &str, version: &str) -> Result<Workflow, ApiError>
         ..Default::default()
     })
 }
+
+// ---------------------------------------------------------------------------------------------
+// Template exchange: sources, templates, "Übernehmen" and upstream updates (issue #8).
+
+/// Objects received while a source is fetched.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct FetchProgress {
+    #[serde(default)]
+    pub received_objects: u64,
+    #[serde(default)]
+    pub total_objects: u64,
+    #[serde(default)]
+    pub percent: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+pub struct ErrorSummary {
+    #[serde(default)]
+    pub count: usize,
+    #[serde(default)]
+    pub messages: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+pub struct SourceCatalogue {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub publisher: String,
+    #[serde(default)]
+    pub licence: String,
+}
+
+/// A template source with the state of its last fetch.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceRecord {
+    pub id: String,
+    pub url: String,
+    #[serde(default)]
+    pub added_by: String,
+    /// fetching, ready or error.
+    pub state: String,
+    #[serde(default)]
+    pub progress: Option<FetchProgress>,
+    #[serde(default)]
+    pub message_de: String,
+    #[serde(default)]
+    pub catalogue: Option<SourceCatalogue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TemplateSource {
+    pub id: String,
+    pub url: String,
+    pub name: String,
+    pub own: bool,
+}
+
+/// A template parameter as the import form asks for it (`default` is an amount, "25000.00").
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TemplateParamInfo {
+    pub id: String,
+    pub label: String,
+    pub default: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateView {
+    pub source: TemplateSource,
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub version: String,
+    #[serde(default)]
+    pub versions: Vec<String>,
+    #[serde(default)]
+    pub publisher: String,
+    #[serde(default)]
+    pub licence: String,
+    pub valid: bool,
+    #[serde(default)]
+    pub errors: ErrorSummary,
+    #[serde(default)]
+    pub template_params: Vec<TemplateParamInfo>,
+}
+
+/// A merge conflict of the upstream preview.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MergeConflict {
+    pub index: usize,
+    pub location: String,
+    #[serde(default)]
+    pub base: Option<serde_json::Value>,
+    #[serde(default)]
+    pub ours: Option<serde_json::Value>,
+    #[serde(default)]
+    pub theirs: Option<serde_json::Value>,
+    #[serde(default)]
+    pub message_de: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct MergePreview {
+    #[serde(default)]
+    pub conflicts: Vec<MergeConflict>,
+}
+
+/// Whether a draft's template has a newer version, with both diffs and a merge preview.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpstreamView {
+    pub available: bool,
+    #[serde(default)]
+    pub message_de: String,
+    #[serde(default)]
+    pub warning_de: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub key: Option<String>,
+    #[serde(default)]
+    pub base_version: Option<String>,
+    #[serde(default)]
+    pub new_version: Option<String>,
+    #[serde(default)]
+    pub upstream_diff: Option<WorkflowDiff>,
+    #[serde(default)]
+    pub local_diff: Option<WorkflowDiff>,
+    #[serde(default)]
+    pub merged: Option<MergePreview>,
+}
+
+pub async fn list_sources() -> Result<Vec<SourceRecord>, ApiError> {
+    json(&call("GET", "/api/sources", None, None).await?)
+}
+
+/// Registers a source (the server starts fetching it); an existing address answers its record.
+pub async fn add_source(url: &str) -> Result<SourceRecord, ApiError> {
+    let body = serde_json::json!({ "url": url }).to_string();
+    json(&call("POST", "/api/sources", Some(body), None).await?)
+}
+
+pub async fn get_source(id: &str) -> Result<SourceRecord, ApiError> {
+    json(&call("GET", &format!("/api/sources/{id}"), None, None).await?)
+}
+
+pub async fn refetch_source(id: &str) -> Result<SourceRecord, ApiError> {
+    json(
+        &call(
+            "POST",
+            &format!("/api/sources/{id}/fetch"),
+            Some("{}".into()),
+            None,
+        )
+        .await?,
+    )
+}
+
+pub async fn list_templates() -> Result<Vec<TemplateView>, ApiError> {
+    json(&call("GET", "/api/templates", None, None).await?)
+}
+
+/// "Übernehmen": a new draft of the template's latest version with the parameter values.
+pub async fn import_template(
+    source_id: &str,
+    key: &str,
+    version: &str,
+    params: &std::collections::BTreeMap<String, String>,
+) -> Result<DraftData, ApiError> {
+    let body = serde_json::json!({
+        "sourceId": source_id,
+        "key": key,
+        "version": version,
+        "params": params,
+    })
+    .to_string();
+    draft_of(&call("POST", "/api/templates/import", Some(body), None).await?)
+}
+
+pub async fn draft_upstream(id: &str) -> Result<UpstreamView, ApiError> {
+    json(&call("GET", &format!("/api/drafts/{id}/upstream"), None, None).await?)
+}
+
+/// Takes in the new template version; `choices` are (conflict index, "ours" | "theirs").
+pub async fn merge_upstream(
+    id: &str,
+    revision: u64,
+    version: Option<&str>,
+    choices: &[(usize, &'static str)],
+) -> Result<DraftData, ApiError> {
+    let choices: Vec<serde_json::Value> = choices
+        .iter()
+        .map(|(c, s)| serde_json::json!({ "conflict": c, "side": s }))
+        .collect();
+    let body = serde_json::json!({ "choices": choices, "version": version }).to_string();
+    draft_of(
+        &call(
+            "POST",
+            &format!("/api/drafts/{id}/merge-upstream"),
+            Some(body),
+            Some(revision),
+        )
+        .await?,
+    )
+}

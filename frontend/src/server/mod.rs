@@ -9,6 +9,7 @@ mod drafts;
 mod history;
 mod inbox;
 mod review;
+mod templates;
 mod text;
 
 use leptos::prelude::*;
@@ -41,6 +42,7 @@ pub enum Screen {
     Inbox,
     History,
     Review,
+    Templates,
 }
 
 /// State of the server features; `Copy`, shared through context.
@@ -276,6 +278,7 @@ pub fn AccountBar() -> impl IntoView {
                         focus_later("submit-note");
                     }>{t(tx::SUBMIT)}</button>
                     <button type="button" id="btn-my-drafts" on:click=move |_| srv.open(ed, Screen::Drafts)>{t(tx::MY_DRAFTS)}</button>
+                    <button type="button" id="btn-templates" on:click=move |_| srv.open(ed, Screen::Templates)>{t(tx::TEMPLATES)}</button>
                 </Show>
                 <button type="button" id="btn-inbox" on:click=move |_| srv.open(ed, Screen::Inbox)>
                     {t(tx::INBOX)}
@@ -314,6 +317,10 @@ pub fn Screens() -> impl IntoView {
             Screen::Inbox => (tx::INBOX, inbox::inbox_screen(ed, srv).into_any()),
             Screen::History => (tx::HISTORY, history::history_screen(ed, srv).into_any()),
             Screen::Review => (tx::REVIEW_TITLE, review::review_screen(ed, srv).into_any()),
+            Screen::Templates => (
+                tx::TPL_TITLE,
+                templates::templates_screen(ed, srv).into_any(),
+            ),
         };
         Some(view! {
             <section id="srv-screen" class="srv-screen" style=top aria-labelledby="srv-screen-title" on:keydown=move |ev| {

@@ -216,3 +216,96 @@ pub fn status_text(status: &str, lang: crate::i18n::Lang) -> &'static str {
         _ => "",
     }
 }
+
+// Templates ("Vorlagen", issue #8).
+pub const TEMPLATES: T = T("Vorlagen", "Templates");
+pub const TPL_TITLE: T = T("Vorlagen und Quellen", "Templates and sources");
+pub const TPL_ADD_TITLE: T = T("Quelle hinzufügen", "Add a source");
+pub const TPL_URL: T = T(
+    "Adresse des Katalogs (Git-URL oder Pfad auf dem Server)",
+    "Address of the catalogue (git URL or path on the server)",
+);
+pub const TPL_URL_HINT: T = T(
+    "Zum Beispiel https://gitlab.opencode.de/stadt/ablaufkatalog.git oder /srv/kataloge/adorf.git",
+    "For example https://gitlab.opencode.de/town/workflow-catalogue.git or /srv/catalogues/adorf.git",
+);
+pub const TPL_ADD: T = T("Quelle hinzufügen", "Add source");
+pub const TPL_URL_EMPTY: T = T(
+    "Bitte die Adresse einer Quelle eingeben.",
+    "Please enter the address of a source.",
+);
+pub const TPL_FETCHING: T = T("Quelle wird abgerufen …", "Fetching the source …");
+pub const TPL_OBJECTS: T = T("Objekte empfangen", "objects received");
+pub const TPL_FETCH_FAILED: T = T(
+    "Die Quelle konnte nicht abgerufen werden",
+    "The source could not be fetched",
+);
+pub const TPL_FETCHED: T = T("Quelle abgerufen", "Source fetched");
+pub const TPL_SOURCES: T = T("Quellen", "Sources");
+pub const TPL_NO_SOURCES: T = T(
+    "Noch keine Quellen anderer Behörden eingerichtet.",
+    "No sources of other authorities set up yet.",
+);
+pub const TPL_REFETCH: T = T("Erneut abrufen", "Fetch again");
+pub const TPL_LIST: T = T("Verfügbare Vorlagen", "Available templates");
+pub const TPL_NONE: T = T("Keine Vorlagen gefunden.", "No templates found.");
+pub const TPL_SOURCE: T = T("Quelle", "Source");
+pub const TPL_OWN: T = T("Eigener Katalog", "Own catalogue");
+pub const TPL_PUBLISHER: T = T("Herausgeber", "Publisher");
+pub const TPL_LICENCE: T = T("Lizenz", "Licence");
+pub const TPL_CHECK: T = T("Prüfung", "Validation");
+pub const TPL_VALID: T = T("gültig", "valid");
+pub const TPL_INVALID: T = T(
+    "fehlerhaft – kann nicht übernommen werden",
+    "broken – cannot be imported",
+);
+pub const TPL_IMPORT: T = T("Übernehmen", "Import");
+pub const TPL_PARAMS_TITLE: T = T("Vorlage übernehmen", "Import template");
+pub const TPL_PARAMS_HINT: T = T(
+    "Diese Vorlage fragt nach Werten Ihrer Behörde (Beträge in Euro, z. B. 25000,00). Vorbelegt sind die Werte der Vorlage.",
+    "This template asks for your authority's values (amounts in euros, e.g. 25000.00). The template's values are prefilled.",
+);
+pub const TPL_NO_PARAMS: T = T(
+    "Die Vorlage wird als neuer Entwurf übernommen und im Editor geöffnet.",
+    "The template becomes a new draft and opens in the editor.",
+);
+pub const TPL_IMPORT_CONFIRM: T = T("Als Entwurf übernehmen", "Import as draft");
+pub const TPL_IMPORTED: T = T(
+    "Vorlage als Entwurf übernommen und geöffnet",
+    "Template imported as a draft and opened",
+);
+pub const TPL_DRAFTS: T = T("Übernommene Entwürfe", "Imported drafts");
+pub const TPL_NO_DRAFTS: T = T(
+    "Sie haben keine Entwürfe, die aus einer Vorlage stammen.",
+    "You have no drafts imported from a template.",
+);
+pub const TPL_BASED_ON: T = T("Beruht auf", "Based on");
+pub const TPL_UPDATE: T = T("Aktualisierung verfügbar", "Update available");
+pub const TPL_CURRENT: T = T("aktuell", "up to date");
+pub const TPL_SHOW_UPDATE: T = T("Aktualisierung ansehen", "Review update");
+pub const TPL_MERGE_TITLE: T = T("Aktualisierung übernehmen", "Take in the update");
+pub const TPL_UPSTREAM_CHANGES: T = T("Änderungen der Vorlage", "Changes in the template");
+pub const TPL_LOCAL_CHANGES: T = T("Ihre Änderungen", "Your changes");
+pub const TPL_AUTO: T = T(
+    "Alle Änderungen, die sich nicht widersprechen, werden automatisch zusammengeführt.",
+    "All changes that do not contradict each other are combined automatically.",
+);
+pub const TPL_CONFLICTS: T = T(
+    "Konflikte: beide Seiten haben denselben Wert verschieden geändert. Bitte je Konflikt wählen.",
+    "Conflicts: both sides changed the same value differently. Please choose for each conflict.",
+);
+pub const TPL_OURS: T = T("Ihren Wert behalten", "Keep your value");
+pub const TPL_THEIRS: T = T("Wert der Vorlage übernehmen", "Take the template's value");
+pub const TPL_ABSENT: T = T("(nicht vorhanden)", "(absent)");
+pub const TPL_BASE_VALUE: T = T("Ursprünglich", "Originally");
+pub const TPL_MERGE: T = T("Zusammenführen und speichern", "Merge and save");
+pub const TPL_CHOOSE_ALL: T = T(
+    "Bitte für jeden Konflikt eine Seite wählen.",
+    "Please choose a side for every conflict.",
+);
+pub const TPL_MERGED: T = T(
+    "Aktualisierung übernommen und als Entwurf gespeichert",
+    "Update taken in and saved as a draft",
+);
+pub const TPL_YOUR_DRAFT: T = T("Ihr Entwurf", "your draft");
+pub const TPL_TO_VERSION: T = T("Version", "version");
