@@ -64,6 +64,10 @@ pub fn merge(base: &Workflow, ours: &Workflow, theirs: &Workflow) -> Result<Merg
     let mut path = Vec::new();
     let mut merged =
         merge_value(Some(&b), Some(&o), Some(&t), &mut path, &mut conflicts).unwrap_or(Value::Null);
+    // `nextId` and `version` are bookkeeping, set below; they never conflict.
+    conflicts.retain(|c: &Conflict| {
+        !matches!(c.path.as_slice(), [PathSeg::Key(k)] if k == "nextId" || k == "version")
+    });
     // Ids are never reused: the counter must cover both sides.
     if let Some(obj) = merged.as_object_mut() {
         obj.insert(

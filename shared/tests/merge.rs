@@ -122,3 +122,25 @@ fn layout_never_conflicts() {
     assert!(m.conflicts.is_empty());
     assert_eq!(m.workflow.layout, ours.layout);
 }
+
+#[test]
+fn version_and_id_counter_never_conflict_after_an_earlier_merge() {
+    // After merging upstream 1.1.0 the local draft still says 1.0.0 and has allocated ids of
+    // its own; the next upstream update (1.2.0) must not report either as a conflict.
+    let mut base = base();
+    base.version = "1.1.0".into();
+    let mut ours = base.clone();
+    ours.version = "1.0.0".into();
+    ours.next_id = base.next_id + 5;
+    let mut theirs = base.clone();
+    theirs.version = "1.2.0".into();
+    theirs.next_id = base.next_id + 2;
+    set_due(&mut theirs, "P15D");
+    let m = merge(&base, &ours, &theirs).unwrap();
+    assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+    assert_eq!(m.workflow.version, "1.0.0");
+    assert_eq!(m.workflow.next_id, base.next_id + 5);
+    let mut expected = ours.clone();
+    set_due(&mut expected, "P15D");
+    assert_eq!(m.workflow, expected);
+}
