@@ -387,7 +387,11 @@ fn edge_geom(ed: super::Editor, id: &EdgeId) -> Option<EdgeGeom> {
 }
 
 /// SVG path of an edge: through its waypoints, else a horizontal S-curve.
-fn edge_path(start: (i32, i32), end: (i32, i32), waypoints: &[Point]) -> (String, (i32, i32)) {
+pub(crate) fn edge_path(
+    start: (i32, i32),
+    end: (i32, i32),
+    waypoints: &[Point],
+) -> (String, (i32, i32)) {
     if !waypoints.is_empty() {
         let mut d = format!("M {} {}", start.0, start.1);
         for p in waypoints {

@@ -12,13 +12,14 @@ use std::collections::{HashMap, HashSet};
 
 use fachwerk_shared::catalog;
 use fachwerk_shared::diff::{diff, Bump, ChangeKind, LayoutChange};
-use fachwerk_shared::{BlockId, EdgeId, Point, Workflow};
+use fachwerk_shared::{BlockId, EdgeId, Workflow};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::text as tx;
 use super::{err_text, tr, Srv};
 use crate::api::{self, VersionInfo, WorkflowSummary};
+use crate::editor::canvas::edge_path;
 use crate::editor::{block_rect, port_offset, ports_of, visual_height, Editor, Viewport};
 use crate::i18n::{Lang, T};
 
@@ -180,31 +181,6 @@ fn shape(w: &Workflow, i: usize, marks: &Marks, lang: Lang) -> Option<Shape> {
         badge,
         state,
     })
-}
-
-fn edge_path(start: (i32, i32), end: (i32, i32), waypoints: &[Point]) -> (String, (i32, i32)) {
-    if !waypoints.is_empty() {
-        let mut d = format!("M {} {}", start.0, start.1);
-        for p in waypoints {
-            d.push_str(&format!(" L {} {}", p.x, p.y));
-        }
-        d.push_str(&format!(" L {} {}", end.0, end.1));
-        let mid = waypoints[waypoints.len() / 2];
-        return (d, (mid.x, mid.y));
-    }
-    let dx = ((end.0 - start.0).abs() / 2).max(40);
-    let d = format!(
-        "M {} {} C {} {}, {} {}, {} {}",
-        start.0,
-        start.1,
-        start.0 + dx,
-        start.1,
-        end.0 - dx,
-        end.1,
-        end.0,
-        end.1
-    );
-    (d, ((start.0 + end.0) / 2, (start.1 + end.1) / 2))
 }
 
 fn lines(w: &Workflow, marks: &Marks, lang: Lang, only: Option<&HashSet<EdgeId>>) -> Vec<Line> {
