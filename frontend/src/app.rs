@@ -67,12 +67,18 @@ pub fn App() -> impl IntoView {
     // Large documents are saved after a short pause and on leaving the page.
     let dirty = StoredValue::new(false);
     let generation = StoredValue::new(0u64);
+    // A full browser storage must not fail silently: say so once, until a save works again.
+    let autosave_ok = StoredValue::new(true);
     let save = move || {
         dirty.set_value(false);
-        crate::editor::timed("autosave", || {
+        let saved = crate::editor::timed("autosave", || {
             ed.wf
                 .with_untracked(|w| storage::set(storage::AUTOSAVE_KEY, &to_canonical_json(w)))
         });
+        if !saved && autosave_ok.get_value() {
+            ed.say(i18n::MSG_AUTOSAVE_FAILED);
+        }
+        autosave_ok.set_value(saved);
     };
     Effect::new(move |_| {
         let big = ed.wf.with(|w| w.blocks.len() > AUTOSAVE_DEBOUNCE_ABOVE);

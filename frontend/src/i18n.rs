@@ -131,6 +131,10 @@ pub const CONNECT_NEEDS_BLOCK: T = T(
 );
 
 // Messages.
+pub const MSG_AUTOSAVE_FAILED: T = T(
+    "Automatische Sicherung im Browser nicht möglich (Speicher voll oder gesperrt). Bitte „Entwurf speichern“ oder als JSON exportieren.",
+    "Automatic backup in the browser failed (storage full or blocked). Please use “Save draft” or export as JSON.",
+);
 pub const MSG_RESTORED: T = T(
     "Gespeicherter Ablauf wiederhergestellt.",
     "Saved workflow restored.",
