@@ -2,18 +2,17 @@
 //! message naming the step.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::template;
+
 use std::path::Path;
 
 use fachwerk_shared::ops::{apply, Op};
 use fachwerk_shared::simulate::{
     record_test_case, run_test_case, run_test_cases, simulate_scripted,
 };
-use fachwerk_shared::{parse_workflow, BlockId, BlockKind, ExpectedOutcome, Money, Workflow};
-
-fn template(name: &str) -> Workflow {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../workflows/{name}.json"));
-    parse_workflow(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+use fachwerk_shared::{parse_workflow, BlockId, BlockKind, ExpectedOutcome, Money};
 
 #[test]
 fn every_templates_saved_cases_pass() {

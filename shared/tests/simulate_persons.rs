@@ -2,18 +2,15 @@
 //! performers (with a custom `Decisions`), forced persons outside the role, Zeichnungsbefugnis.
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
+mod common;
+
+use common::template;
 
 use fachwerk_shared::model::*;
 use fachwerk_shared::simulate::*;
 use fachwerk_shared::values::Money;
-use fachwerk_shared::{parse_workflow, validate, Finding};
+use fachwerk_shared::{validate, Finding};
 use serde_json::{json, Value};
-
-fn template(name: &str) -> Workflow {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../workflows/{name}.json"));
-    parse_workflow(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
 
 fn input(v: Value) -> CaseInput {
     serde_json::from_value(v).unwrap()

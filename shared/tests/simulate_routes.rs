@@ -4,16 +4,15 @@
 //! Update snapshots with `INSTA_UPDATE=always cargo test -p fachwerk-shared --test simulate_routes`.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::template;
+
 use std::path::Path;
 
 use fachwerk_shared::simulate::{case_schema, simulate_scripted, CaseInput, Outcome, Trace};
-use fachwerk_shared::{parse_workflow, EndResult, Workflow};
+use fachwerk_shared::{EndResult, Workflow};
 use serde_json::{json, Value};
-
-fn template(name: &str) -> Workflow {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../workflows/{name}.json"));
-    parse_workflow(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
 
 fn run(w: &Workflow, input: Value) -> Trace {
     let input: CaseInput = serde_json::from_value(input).unwrap();

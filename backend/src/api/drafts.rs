@@ -202,11 +202,13 @@ pub async fn get_draft(
 }
 
 /// The revision in `If-Match` (`"3"`, `W/"3"` or `3`); `None` for `*`.
-fn if_match(headers: &HeaderMap) -> Result<Option<u64>, AppError> {
+/// The draft revision in `If-Match` (`None` for `*`); `purpose` names the action in the
+/// error ("Speichern", "Zusammenführen").
+pub(super) fn if_match(headers: &HeaderMap, purpose: &str) -> Result<Option<u64>, AppError> {
     let raw = headers.get(header::IF_MATCH).ok_or_else(|| {
-        AppError::PreconditionRequired(
-            "Zum Speichern wird der Kopf „If-Match“ mit der Revision des Entwurfs benötigt.".into(),
-        )
+        AppError::PreconditionRequired(format!(
+            "Zum {purpose} wird der Kopf „If-Match“ mit der Revision des Entwurfs benötigt."
+        ))
     })?;
     let text = raw.to_str().unwrap_or_default().trim();
     if text == "*" {
@@ -246,7 +248,7 @@ pub async fn update_draft(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let current = owned(&state, &caller, &id).await?;
-    let expected = if_match(&headers)?.unwrap_or(current.revision);
+    let expected = if_match(&headers, "Speichern")?.unwrap_or(current.revision);
     let workflow = parse_workflow_bytes(&body)?;
     match state.drafts.update(&id, expected, workflow).await?.ok_or_else(not_found)? {
         Update::Saved(d) => Ok(view(*d)),

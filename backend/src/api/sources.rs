@@ -544,28 +544,6 @@ pub struct MergeRequest {
     pub version: Option<String>,
 }
 
-/// The revision in `If-Match` (required, as for `PUT /api/drafts/{id}`).
-fn if_match(headers: &HeaderMap, current: u64) -> Result<u64, AppError> {
-    let raw = headers.get(header::IF_MATCH).ok_or_else(|| {
-        AppError::PreconditionRequired(
-            "Zum Zusammenführen wird der Kopf „If-Match“ mit der Revision des Entwurfs benötigt."
-                .into(),
-        )
-    })?;
-    let text = raw.to_str().unwrap_or_default().trim();
-    if text == "*" {
-        return Ok(current);
-    }
-    text.trim_start_matches("W/")
-        .trim_matches('"')
-        .parse()
-        .map_err(|_| {
-            AppError::PreconditionFailed(format!(
-                "„If-Match: {text}“ ist keine Revision dieses Entwurfs."
-            ))
-        })
-}
-
 /// Takes in the newer template version: three-way merge (base = imported version, ours =
 /// draft, theirs = new version) with a side chosen for every conflict (else 409 listing
 /// them); saved as the next revision of the draft with `lineage` at the new version.
@@ -595,7 +573,7 @@ pub async fn merge_upstream(
     JsonBody(req): JsonBody<MergeRequest>,
 ) -> Result<Response, AppError> {
     let draft = owned(&state, &caller, &id).await?;
-    let expected = if_match(&headers, draft.revision)?;
+    let expected = super::drafts::if_match(&headers, "Zusammenführen")?.unwrap_or(draft.revision);
     let choices: Vec<(usize, Side)> = req.choices.iter().map(|c| (c.conflict, c.side)).collect();
     let saved =
         upstream::merge_into_draft(&state, &draft, expected, &choices, req.version.as_deref())

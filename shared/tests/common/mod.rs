@@ -12,6 +12,13 @@ use fachwerk_shared::values::{Duration, Money};
 use proptest::prelude::*;
 use proptest::sample::select;
 
+/// A template from `workflows/`, parsed.
+pub fn template(name: &str) -> Workflow {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../workflows/{name}.json"));
+    fachwerk_shared::parse_workflow(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Values
 
