@@ -1,11 +1,11 @@
 //! The xdomea 3.1.0 messages of simulated runs validate against the official XSD (Python
-//! `xmlschema`, installed with pip when missing): every message of several procurement runs
+//! `xmlschema`, installed by `cargo xtask test`'s tool step): every message of several procurement runs
 //! and of a default run of every template, with 0 errors. The three example messages of
 //! `shared/domain/xdomea-examples` must validate too, and a deliberately broken message must not
 //! (so the harness really validates).
 //!
 //! The schema is looked up at `$XDOMEA_XSD`, else at `../shared/domain/xdomea-xsd/3.1.0/xdomea.xsd`
-//! next to the repository; without it the schema check is skipped with a notice.
+//! next to the repository; without schema or validator the test fails.
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
@@ -19,11 +19,16 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
-fn schema() -> Option<PathBuf> {
+fn schema() -> PathBuf {
     let p = std::env::var_os("XDOMEA_XSD")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("../../shared/domain/xdomea-xsd/3.1.0/xdomea.xsd"));
-    p.exists().then_some(p)
+    assert!(
+        p.exists(),
+        "the official xdomea 3.1.0 XSD is missing at {} (set XDOMEA_XSD)",
+        p.display()
+    );
+    p
 }
 
 fn run(template: &str, case: serde_json::Value) -> Trace {
@@ -35,34 +40,15 @@ fn run(template: &str, case: serde_json::Value) -> Trace {
     simulate_scripted(&w, &input)
 }
 
-fn ensure_xmlschema() {
-    let has = || {
-        Command::new("python3")
-            .args(["-c", "import xmlschema"])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if has() {
-        return;
-    }
-    for args in [
-        vec!["-m", "pip", "install", "--quiet", "xmlschema"],
-        vec![
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--user",
-            "--break-system-packages",
-            "xmlschema",
-        ],
-    ] {
-        let _ = Command::new("python3").args(&args).status();
-        if has() {
-            return;
-        }
-    }
-    panic!("python3 with the xmlschema package is needed: pip install xmlschema");
+fn assert_xmlschema_installed() {
+    let present = Command::new("python3")
+        .args(["-c", "import xmlschema"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        present,
+        "python3 with the xmlschema package is needed (cargo xtask test installs python3-xmlschema)"
+    );
 }
 
 fn procurement_runs() -> Vec<Trace> {
@@ -164,11 +150,8 @@ fn procurement_messages_have_the_expected_shape() {
 
 #[test]
 fn messages_validate_against_the_official_xsd() {
-    let Some(xsd) = schema() else {
-        eprintln!("NOTICE: xdomea XSD not found (set XDOMEA_XSD); schema validation skipped");
-        return;
-    };
-    ensure_xmlschema();
+    let xsd = schema();
+    assert_xmlschema_installed();
     let dir = std::env::temp_dir().join(format!("fachwerk-simulate-xdomea-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut files: Vec<PathBuf> = Vec::new();

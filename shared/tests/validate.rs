@@ -960,38 +960,6 @@ fn long_chains_and_deep_cycles_do_not_overflow_the_stack() {
     );
 }
 
-/// Run with `cargo test -p fachwerk-shared --release --test validate -- --ignored --nocapture`.
-/// The budget (default 5 ms per run, best of the runs) can be set with `FW_VALIDATE_BUDGET_MS`,
-/// the number of runs with `FW_RUNS`; shared CI machines under load need a larger budget.
-#[test]
-#[ignore = "timing; run in release"]
-fn validating_10k_blocks_is_fast() {
-    let w = large(10_000);
-    let runs: u32 = std::env::var("FW_RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(50);
-    let budget: u64 = std::env::var("FW_VALIDATE_BUDGET_MS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(5);
-    let mut best = std::time::Duration::MAX;
-    for _ in 0..runs.max(1) {
-        let t = std::time::Instant::now();
-        std::hint::black_box(validate(std::hint::black_box(&w)));
-        best = best.min(t.elapsed());
-    }
-    println!(
-        "validate({} blocks, {} edges): best of {runs}: {best:?}",
-        w.blocks.len(),
-        w.edges.len()
-    );
-    assert!(
-        best < std::time::Duration::from_millis(budget),
-        "{best:?} > {budget} ms"
-    );
-}
-
 // ---------------------------------------------------------------------------------------------
 // Robustness: arbitrary workflows never make validate panic.
 

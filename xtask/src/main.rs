@@ -175,7 +175,10 @@ fn test(args: &[String]) -> Result<()> {
     };
     let result = (|| {
         steps.step("fmt", || sh(cargo().args(["fmt", "--all", "--check"])))?;
-        steps.step("tools", || tools::ensure_frontend_tools(&root))?;
+        steps.step("tools", || {
+            tools::ensure_frontend_tools(&root)?;
+            tools::ensure_test_tools()
+        })?;
         steps.step("clippy", || {
             sh(cargo().args([
                 "clippy",

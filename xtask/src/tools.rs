@@ -143,19 +143,41 @@ pub fn ensure_node_peers(root: &Path) -> Result<()> {
 pub fn ensure_chromium() -> Result<()> {
     let present =
         Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();
+    ensure_apt(present, &["chromium", "chromium-driver"])
+}
+
+/// What the native test suite needs besides Rust: Python's `xmlschema`, which validates the
+/// xdomea messages against the official XSD (shared/tests/simulate_xdomea.rs fails without it).
+pub fn ensure_test_tools() -> Result<()> {
+    let present = Command::new("python3")
+        .args(["-c", "import xmlschema"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ensure_apt(present, &["python3-xmlschema"])
+}
+
+/// Installs Debian packages unless `present`; as root via apt-get, otherwise it prints the
+/// command to run and fails.
+fn ensure_apt(present: bool, packages: &[&str]) -> Result<()> {
     if present {
         return Ok(());
     }
-    let cmd = "apt-get update && apt-get install -y chromium chromium-driver";
+    let cmd = format!(
+        "apt-get update && apt-get install -y {}",
+        packages.join(" ")
+    );
     let is_root = Command::new("id")
         .arg("-u")
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false);
     if !is_root {
-        bail!("Chromium and chromedriver are missing. Install them with:\n    sudo sh -c '{cmd}'");
+        bail!(
+            "{} missing. Install with:\n    sudo sh -c '{cmd}'",
+            packages.join(", ")
+        );
     }
-    eprintln!("xtask: installing Chromium and chromedriver (apt)");
+    eprintln!("xtask: installing {} (apt)", packages.join(", "));
     sh(Command::new("sh").args(["-c", &format!("DEBIAN_FRONTEND=noninteractive {cmd}")]))
 }
 
