@@ -11,6 +11,8 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 mod bench;
+mod docs;
+mod linkcheck;
 mod tools;
 
 const USAGE: &str = "usage: cargo xtask <command>
@@ -21,7 +23,10 @@ commands:
   bench [--peers-only|--summary-only]     all benchmarks (criterion, JS peers, browser timings)
                                           and a summary table; --peers-only: the JS peers
                                           again; --summary-only: the last table
-  dist                                    build the frontend in release mode only";
+  dist                                    build the frontend in release mode only
+  docs  [--check]                         generate the handbook's reference pages, build it
+                                          with mdBook into docs/book, check its links;
+                                          --check: fail on stale pages instead of writing";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,6 +34,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("docs") => docs::run(&root(), &args[1..]),
         Some("dist") => {
             tools::ensure_frontend_tools(&root()).and_then(|()| build_frontend(&root()))
         }
@@ -212,6 +218,7 @@ fn test(args: &[String]) -> Result<()> {
                 "fachwerk-e2e",
             ]))
         })?;
+        steps.step("handbook", || docs::run(&root, &["--check".to_string()]))?;
         if skip_e2e {
             return Ok(());
         }

@@ -10,6 +10,7 @@ use crate::sh;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
+const MDBOOK_VERSION: &str = "0.5.4";
 
 /// Folder (git-ignored) for npm-installed tools and test peers.
 pub fn node_dir(root: &Path) -> PathBuf {
@@ -103,6 +104,22 @@ pub fn ensure_frontend_tools(root: &Path) -> Result<()> {
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&dir)
             .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
+    }
+    Ok(())
+}
+
+/// mdBook for the handbook (docs/); only the docs commands and the handbook test step need it.
+pub fn ensure_mdbook(root: &Path) -> Result<()> {
+    let have = output_of("mdbook", &["--version"], root).unwrap_or_default();
+    if have != format!("mdbook v{MDBOOK_VERSION}") {
+        eprintln!("xtask: installing mdbook {MDBOOK_VERSION} (found: {have:?}); this takes a few minutes once");
+        sh(Command::new("cargo").args([
+            "install",
+            "mdbook",
+            "--version",
+            MDBOOK_VERSION,
+            "--locked",
+        ]))?;
     }
     Ok(())
 }
