@@ -108,6 +108,7 @@ fn generated_dirs() -> [&'static str; 3] {
 fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
     let docs = root.join("docs");
     let block_texts: BTreeMap<String, BlockText> = read_toml(&docs.join("bausteine.toml"))?;
+    let block_toml = std::fs::read_to_string(docs.join("bausteine.toml"))?;
     let code_texts: BTreeMap<String, CodeText> = read_toml(&docs.join("befunde.toml"))?;
     let schema: Value = serde_json::from_str(&fachwerk_shared::workflow_schema())?;
     check_keys(
@@ -131,7 +132,8 @@ fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
                 bail!("docs/bausteine.toml: [{tag}] lists unknown finding code {code}");
             }
         }
-        let page = block_page(info, text, &schema, &code_texts)
+        let order = param_order(&block_toml, tag);
+        let page = block_page(info, text, &order, &schema, &code_texts)
             .with_context(|| format!("block page {tag}"))?;
         files.insert(
             PathBuf::from(format!("src/referenz/bausteine/{tag}.md")),
@@ -244,9 +246,21 @@ fn severity_meaning(s: Severity) -> &'static str {
 // ---------------------------------------------------------------------------------------------
 // Block pages
 
+/// Parameter names of a block in the order docs/bausteine.toml lists them (the designer's order;
+/// TOML tables themselves are unordered).
+fn param_order(toml_text: &str, tag: &str) -> Vec<String> {
+    let prefix = format!("[{tag}.parameter.");
+    toml_text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(&prefix)?.strip_suffix(']'))
+        .map(str::to_string)
+        .collect()
+}
+
 fn block_page(
     info: &BlockInfo,
     text: &BlockText,
+    order: &[String],
     schema: &Value,
     codes: &BTreeMap<String, CodeText>,
 ) -> Result<String> {
@@ -260,6 +274,11 @@ fn block_page(
     check_keys(
         &format!("docs/bausteine.toml [{tag}.parameter]"),
         text.parameter.keys().map(String::as_str),
+        props.keys().map(String::as_str),
+    )?;
+    check_keys(
+        &format!("docs/bausteine.toml [{tag}.parameter.*] headers"),
+        order.iter().map(String::as_str),
         props.keys().map(String::as_str),
     )?;
 
@@ -286,8 +305,10 @@ fn block_page(
     } else {
         out += "| Feld im Designer | Name im JSON | Typ | Vorgabe | Bedeutung |\n|---|---|---|---|---|\n";
         let defs = &schema["definitions"];
-        for (name, prop) in &props {
-            let p = &text.parameter[name];
+        for name in order {
+            let (Some(prop), Some(p)) = (props.get(name), text.parameter.get(name)) else {
+                bail!("docs/bausteine.toml: parameter {name} of {tag} is not in the schema");
+            };
             let typ = param_type(prop, defs, p.typ.as_deref());
             let default = prop.get("default").map_or("—".to_string(), show_default);
             out += &format!(
