@@ -70,6 +70,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     } else {
         write_all(root, &files)?;
     }
+    build_book(root)
+}
+
+/// Builds the handbook from docs/ as committed (no generation) and checks its links; used by
+/// `docs`, `run` and `dist` so the server can offer it under /hilfe/.
+pub fn build_book(root: &Path) -> Result<()> {
     tools::ensure_mdbook(root)?;
     build(root)?;
     let shots: BTreeMap<String, Screenshot> = read_toml(&root.join("docs/bilder.toml"))?;

@@ -18,12 +18,13 @@ mod tools;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  run   [--addr HOST:PORT] [--data DIR]   install tools, build the frontend, start the server
-  test  [--skip-e2e]                      fmt, clippy, unit tests, browser tests
+  run   [--addr HOST:PORT] [--data DIR]   install tools, build the frontend and the handbook,
+                                          start the server
+  test  [--skip-e2e]                      fmt, clippy, unit tests, handbook, browser tests
   bench [--peers-only|--summary-only]     all benchmarks (criterion, JS peers, browser timings)
                                           and a summary table; --peers-only: the JS peers
                                           again; --summary-only: the last table
-  dist                                    build the frontend in release mode only
+  dist                                    build the frontend (release) and the handbook only
   docs  [--check]                         generate the handbook's reference pages, build it
                                           with mdBook into docs/book, check its links;
                                           --check: fail on stale pages instead of writing";
@@ -35,9 +36,9 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("docs") => docs::run(&root(), &args[1..]),
-        Some("dist") => {
-            tools::ensure_frontend_tools(&root()).and_then(|()| build_frontend(&root()))
-        }
+        Some("dist") => tools::ensure_frontend_tools(&root())
+            .and_then(|()| build_frontend(&root()))
+            .and_then(|()| docs::build_book(&root())),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -118,6 +119,7 @@ fn run(args: &[String]) -> Result<()> {
     let root = root();
     tools::ensure_frontend_tools(&root)?;
     build_frontend(&root)?;
+    docs::build_book(&root)?;
     let addr = flag_value(args, "--addr").unwrap_or_else(|| {
         std::env::var("FACHWERK_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into())
     });
