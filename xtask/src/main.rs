@@ -12,7 +12,6 @@ use anyhow::{bail, Context, Result};
 
 mod bench;
 mod docs;
-mod linkcheck;
 mod tools;
 
 const USAGE: &str = "usage: cargo xtask <command>
