@@ -313,7 +313,18 @@ fn example(code: &str, fixtures: &Path) -> Result<String> {
     }
     // The fixtures differ in their name ("… (near miss)"); that is not part of the example.
     after.name = before.name.clone();
-    let changes = diff::diff(&before, &after).changes;
+    let mut changes: Vec<String> = diff::diff(&before, &after)
+        .changes
+        .into_iter()
+        .map(|c| c.message_de)
+        .collect();
+    // The version is set when publishing, so the diff does not report it.
+    if before.version != after.version {
+        changes.push(format!(
+            "Version von „{}“ in „{}“ geändert",
+            before.version, after.version
+        ));
+    }
 
     let mut out = format!(
         "## Beispiel\n\nDas Beispiel stammt aus den Prüftests von Fachwerk \
@@ -325,16 +336,16 @@ fn example(code: &str, fixtures: &Path) -> Result<String> {
     if let Some(hint) = &finding.hint_de {
         out += &format!(">\n> *Tipp:* {hint}\n");
     }
-    out += "\n**Die Änderung** – so beschreibt sie der Versionsvergleich:\n\n";
+    out += "\n**Die Änderung:**\n\n";
     const SHOWN: usize = 6;
     for c in changes.iter().take(SHOWN) {
-        out += &format!("- {}\n", c.message_de);
+        out += &format!("- {c}\n");
     }
     if changes.len() > SHOWN {
         out += &format!("- … und {} weitere Änderungen\n", changes.len() - SHOWN);
     }
     if changes.is_empty() {
-        out += "- (nur Angaben zum Ablauf selbst, zum Beispiel Schlüssel oder Version)\n";
+        bail!("fixtures {code}.json and {code}.ok.json differ in nothing the example can show");
     }
     out += "\n**Nachher** meldet die Prüfung keine Probleme.\n";
     Ok(out)
