@@ -526,12 +526,10 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
                 lane: None,
                 fate: Fate::Undecided,
             });
+            note_unmapped_children(&mut cx, el);
         } else if local == "sequenceFlow" {
             flow_els.push(el);
-        } else if !matches!(
-            local,
-            "extensionElements" | "documentation" | "laneSet" | "property" | "ioSpecification"
-        ) {
+        } else if !matches!(local, "extensionElements" | "documentation" | "laneSet") {
             cx.note(
                 el,
                 format!("Das Element „{local}“ hat keine Entsprechung in Fachwerk und wird nicht übernommen."),
@@ -540,6 +538,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
         }
     }
     for el in flow_els {
+        note_unmapped_children(&mut cx, el);
         let s = el.attr("sourceRef").and_then(|s| index.get(s)).copied();
         let t = el.attr("targetRef").and_then(|t| index.get(t)).copied();
         let (Some(s), Some(t)) = (s, t) else {
@@ -823,6 +822,42 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
     (w, notes)
 }
 
+/// Children of a flow node or sequence flow that the mapping reads (event definitions too).
+const MAPPED_CHILDREN: &[&str] = &[
+    "incoming",
+    "outgoing",
+    "documentation",
+    "extensionElements",
+    "potentialOwner",
+    "humanPerformer",
+    "performer",
+    "conditionExpression",
+];
+
+/// Names every child of `el` that the mapping does not read (data associations, properties,
+/// I/O specifications, loop characteristics …); the content of such a child goes with it.
+/// The inner elements of a sub-process are summed up in the note on the sub-process itself.
+fn note_unmapped_children(cx: &mut Ctx, el: &Element) {
+    let kind = el.local.as_str();
+    let container = matches!(kind, "subProcess" | "adHocSubProcess" | "transaction");
+    for c in &el.children {
+        let local = c.local.as_str();
+        let mapped = &*c.ns == BPMN_NS
+            && (MAPPED_CHILDREN.contains(&local)
+                || local.ends_with("EventDefinition")
+                || (local == "multiInstanceLoopCharacteristics" && is_task(kind))
+                || (container && (FLOW_NODES.contains(&local) || local == "sequenceFlow")));
+        if !mapped {
+            let parent = el.attr("id").unwrap_or_default();
+            cx.note(
+                c,
+                format!("Das Element „{local}“ in „{parent}“ hat keine Entsprechung in Fachwerk und wird samt Inhalt nicht übernommen."),
+                format!("The element “{local}” in “{parent}” has no counterpart in Fachwerk and is not imported, nor is its content."),
+            );
+        }
+    }
+}
+
 fn guess_type(canonical: &str, field: &str) -> FieldType {
     if canonical == field || canonical == format!("not({field})") {
         return FieldType::Bool;
@@ -913,10 +948,15 @@ fn mitzeichnung_pattern(cx: &mut Ctx, g: usize) {
     for f in &outs {
         let t = cx.flows[*f].target;
         let n = &cx.nodes[t];
+        // A reminder (non-interrupting timer) on a branch keeps the routing: it becomes an
+        // Eskalation on the Mitzeichnung. Anything that can take a branch away cannot be mapped.
+        let reminders_only = n.boundaries.iter().all(|b| {
+            cx.nodes[*b].el.attr("cancelActivity") == Some("false") && cx.timer(*b).is_some()
+        });
         if !is_task(n.kind)
             || n.incoming.len() != 1
             || n.outgoing.len() != 1
-            || !n.boundaries.is_empty()
+            || !reminders_only
             || n.fate != Fate::Undecided
         {
             return;
@@ -1368,13 +1408,8 @@ fn singles(cx: &mut Ctx) {
             "parallelGateway" | "eventBasedGateway" => {
                 let outs = cx.nodes[n].outgoing.clone();
                 if outs.len() > 1 {
-                    let rest: Vec<&str> =
-                        outs[1..].iter().map(|f| cx.flows[*f].id.as_str()).collect();
-                    let (de, en) = (
-                        format!("„{kind}“ kann nicht abgebildet werden: nur der erste Weg wird verbunden, nicht verbunden: {}", rest.join(", ")),
-                        format!("“{kind}” cannot be mapped: only the first path is connected, not connected: {}", rest.join(", ")),
-                    );
-                    cx.note(el, de, en);
+                    unmappable_split(cx, n);
+                    continue;
                 } else if kind == "parallelGateway" && cx.nodes[n].incoming.len() > 1 {
                     cx.note(
                         el,
@@ -1389,6 +1424,57 @@ fn singles(cx: &mut Ctx) {
             }
             _ => {}
         }
+    }
+}
+
+/// A split that no block can represent. Following only one of its paths would route
+/// differently from the original, so none is followed: flows into the split lead nowhere (the
+/// exit in front stays open), and the elements of its branches are kept unconnected, each named
+/// in a note. Validation then reports the workflow as incomplete.
+fn unmappable_split(cx: &mut Ctx, g: usize) {
+    cx.nodes[g].fate = Fate::Dropped;
+    let parallel = cx.nodes[g].kind == "parallelGateway";
+    // The branches: up to the join of a parallel split, only the first element otherwise.
+    let mut region = Vec::new();
+    let mut queue: Vec<usize> = cx.nodes[g]
+        .outgoing
+        .iter()
+        .map(|f| cx.flows[*f].target)
+        .collect();
+    let mut seen: HashSet<usize> = HashSet::from([g]);
+    while let Some(k) = queue.pop() {
+        if !seen.insert(k) {
+            continue;
+        }
+        region.push(k);
+        let node = &cx.nodes[k];
+        let join = node.kind == "parallelGateway" && node.incoming.len() > 1;
+        if parallel && !join {
+            queue.extend(node.outgoing.iter().map(|f| cx.flows[*f].target));
+            queue.extend(node.boundaries.iter().copied());
+        }
+    }
+    region.sort_by_key(|k| cx.nodes[*k].el.line);
+    let gname = cx.label(g, &cx.nodes[g].id.clone());
+    let ids: Vec<String> = region.iter().map(|k| cx.nodes[*k].id.clone()).collect();
+    let el = cx.nodes[g].el;
+    let (what_de, what_en) = if parallel {
+        ("parallele", "parallel")
+    } else {
+        ("ereignisbasierte", "event-based")
+    };
+    cx.note(
+        el,
+        format!("Die {what_de} Verzweigung kann nicht abgebildet werden (z. B. weil ein Zweig ein unterbrechendes Randereignis hat). Damit der Ablauf nicht anders läuft als das Original, wird sie nicht verbunden; die Elemente ihrer Zweige bleiben unverbunden erhalten: {}", ids.join(", ")),
+        format!("The {what_en} split cannot be mapped (e.g. because a branch has an interrupting boundary event). So that the workflow does not route differently from the original, it is not connected; the elements of its branches are kept unconnected: {}", ids.join(", ")),
+    );
+    for k in region {
+        let el = cx.nodes[k].el;
+        cx.note(
+            el,
+            format!("Liegt in einem Zweig der nicht abbildbaren {what_de}n Verzweigung „{gname}“ und bleibt unverbunden."),
+            format!("Lies on a branch of the {what_en} split “{gname}” that cannot be mapped, and stays unconnected."),
+        );
     }
 }
 
@@ -1578,6 +1664,15 @@ fn eskalations(cx: &mut Ctx) {
         let el = cx.nodes[n].el;
         let host_block = cx.nodes[n].host.and_then(|h| match cx.nodes[h].fate {
             Fate::Block(b) => Some(b),
+            // A reminder on one branch of a parallel co-signing (see `mitzeichnung_pattern`).
+            Fate::Absorbed(b) if matches!(cx.drafts[b].kind, BlockKind::Mitzeichnung(_)) => {
+                cx.note(
+                    el,
+                    format!("Die Erinnerung an „{}“ wird eine Eskalation der ganzen Mitzeichnung: sie wird auch ausgelöst, wenn nur noch andere Beteiligte offen sind.", cx.nodes[h].name),
+                    format!("The reminder on “{}” becomes an Eskalation of the whole co-signing: it also fires when only other participants are still open.", cx.nodes[h].name),
+                );
+                Some(b)
+            }
             _ => None,
         });
         let timer = cx.timer(n);
