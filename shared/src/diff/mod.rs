@@ -10,10 +10,13 @@ use serde_json::Value;
 use crate::catalog;
 use crate::model::{Block, BlockId, BlockKind, EdgeId, Field, Point, Rect, Role, RoleId, Workflow};
 use crate::ops::Op;
-use crate::validate::{id_map, id_set, IdMap as HashMap, IdSet as HashSet};
+use crate::validate::{id_set, IdMap as HashMap, IdSet as HashSet};
 
 mod describe;
+mod names;
 mod params;
+
+use names::{field_label, label_of, Names};
 
 /// What kind of change (blocks.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -166,8 +169,7 @@ pub fn diff(old: &Workflow, new: &Workflow) -> WorkflowDiff {
     let mut d = Differ {
         old,
         new,
-        old_labels: Labels::new(old),
-        new_labels: Labels::new(new),
+        names: Names::new(old, new),
         changes: Vec::new(),
         ops: Vec::new(),
         disconnects: Vec::new(),
@@ -202,10 +204,8 @@ pub fn diff(old: &Workflow, new: &Workflow) -> WorkflowDiff {
 struct Differ<'a> {
     old: &'a Workflow,
     new: &'a Workflow,
-    /// Block lookup by id for the sentences (first block with an id wins, as in
-    /// [`Workflow::block_label`]); avoids a linear search per edge.
-    old_labels: Labels<'a>,
-    new_labels: Labels<'a>,
+    /// Labels and names for the sentences.
+    names: Names<'a>,
     changes: Vec<Change>,
     ops: Vec<Op>,
     /// Edges removed or changed, disconnected before blocks change.
@@ -238,37 +238,6 @@ impl Change {
         self.old = old;
         self.new = new;
         self
-    }
-}
-
-/// Blocks by id, first occurrence wins: [`Workflow::block_label`] without the linear search.
-struct Labels<'a> {
-    blocks: HashMap<&'a BlockId, &'a Block>,
-}
-
-impl<'a> Labels<'a> {
-    fn new(w: &'a Workflow) -> Labels<'a> {
-        let mut blocks = id_map(w.blocks.len());
-        for b in &w.blocks {
-            blocks.entry(&b.id).or_insert(b);
-        }
-        Labels { blocks }
-    }
-
-    /// Same text as [`Workflow::block_label`].
-    fn get(&self, id: &BlockId) -> String {
-        match self.blocks.get(id) {
-            Some(b) => label_of(b),
-            None => id.0.clone(),
-        }
-    }
-}
-
-fn label_of(b: &Block) -> String {
-    if b.label.trim().is_empty() {
-        catalog::info(b.block_type()).name_de.to_string()
-    } else {
-        b.label.clone()
     }
 }
 
@@ -413,8 +382,8 @@ impl Differ<'_> {
                 let mut c = Change::new(
                     ChangeKind::FieldRemoved,
                     Impact::Breaking,
-                    format!("Fallvariable „{}“ entfernt", f.name),
-                    format!("Case field “{}” removed", f.name),
+                    format!("Fallvariable „{}“ entfernt", field_label(f)),
+                    format!("Case field “{}” removed", field_label(f)),
                 );
                 c.field = Some(f.name.clone());
                 self.changes.push(c);
@@ -436,12 +405,12 @@ impl Differ<'_> {
                         impact,
                         format!(
                             "Fallvariable „{}“ hinzugefügt{}",
-                            f.name,
+                            field_label(f),
                             if f.required { " (Pflichtangabe)" } else { "" }
                         ),
                         format!(
                             "Case field “{}” added{}",
-                            f.name,
+                            field_label(f),
                             if f.required { " (required)" } else { "" }
                         ),
                     );
@@ -466,8 +435,8 @@ impl Differ<'_> {
                     let mut c = Change::new(
                         ChangeKind::FieldChanged,
                         impact,
-                        format!("Fallvariable „{}“ geändert", f.name),
-                        format!("Case field “{}” changed", f.name),
+                        format!("Fallvariable „{}“ geändert", field_label(f)),
+                        format!("Case field “{}” changed", field_label(f)),
                     );
                     c.field = Some(f.name.clone());
                     self.changes.push(c);
@@ -573,7 +542,7 @@ impl Differ<'_> {
                     );
                 } else {
                     let label = label_of(b);
-                    for c in params::changes(&label, &o.kind, &b.kind) {
+                    for c in params::changes(&self.names, &label, &o.kind, &b.kind) {
                         self.changes.push(c.block(&b.id));
                     }
                 }
@@ -621,13 +590,13 @@ impl Differ<'_> {
                 }
                 let label = label_of(b);
                 let (de, en) = if was {
-                    let t = self.old_labels.get(target);
+                    let t = self.names.old_blocks.get(target);
                     (
                         format!("„{label}“: der verknüpfte Schritt „{t}“ ist entfallen"),
                         format!("“{label}”: the linked step “{t}” was removed"),
                     )
                 } else {
-                    let t = self.new_labels.get(target);
+                    let t = self.names.new_blocks.get(target);
                     (
                         format!("„{label}“: der verknüpfte Schritt „{t}“ ist jetzt vorhanden"),
                         format!("“{label}”: the linked step “{t}” now exists"),
@@ -645,7 +614,6 @@ impl Differ<'_> {
         let old: HashMap<&EdgeId, _> = self.old.edges.iter().map(|e| (&e.id, e)).collect();
         let mut new_ids: HashSet<&EdgeId> = id_set(self.new.edges.len());
         new_ids.extend(self.new.edges.iter().map(|e| &e.id));
-        let (ow, nw) = (&self.old_labels, &self.new_labels);
         for e in &self.old.edges {
             if !new_ids.contains(&e.id) {
                 let mut c = Change::new(
@@ -653,15 +621,15 @@ impl Differ<'_> {
                     Impact::Breaking,
                     format!(
                         "Verbindung von „{}“ ({}) nach „{}“ entfernt",
-                        ow.get(&e.from),
-                        catalog::port_label(&e.port).0,
-                        ow.get(&e.to)
+                        self.names.old_block(&e.from),
+                        self.names.old_blocks.port(&e.from, &e.port).0,
+                        self.names.old_block(&e.to)
                     ),
                     format!(
                         "Connection from “{}” ({}) to “{}” removed",
-                        ow.get(&e.from),
-                        catalog::port_label(&e.port).1,
-                        ow.get(&e.to)
+                        self.names.old_block(&e.from),
+                        self.names.old_blocks.port(&e.from, &e.port).1,
+                        self.names.old_block(&e.to)
                     ),
                 );
                 c.edge = Some(e.id.clone());
@@ -678,15 +646,15 @@ impl Differ<'_> {
                         Impact::Feature,
                         format!(
                             "Neue Verbindung von „{}“ ({}) nach „{}“",
-                            nw.get(&e.from),
-                            catalog::port_label(&e.port).0,
-                            nw.get(&e.to)
+                            self.names.block(&e.from),
+                            self.names.new_blocks.port(&e.from, &e.port).0,
+                            self.names.block(&e.to)
                         ),
                         format!(
                             "New connection from “{}” ({}) to “{}”",
-                            nw.get(&e.from),
-                            catalog::port_label(&e.port).1,
-                            nw.get(&e.to)
+                            self.names.block(&e.from),
+                            self.names.new_blocks.port(&e.from, &e.port).1,
+                            self.names.block(&e.to)
                         ),
                     );
                     c.edge = Some(e.id.clone());
@@ -705,15 +673,15 @@ impl Differ<'_> {
                         Impact::Breaking,
                         format!(
                             "Verbindung nach „{}“ geht jetzt von „{}“ ({}) aus",
-                            nw.get(&e.to),
-                            nw.get(&e.from),
-                            catalog::port_label(&e.port).0
+                            self.names.block(&e.to),
+                            self.names.block(&e.from),
+                            self.names.new_blocks.port(&e.from, &e.port).0
                         ),
                         format!(
                             "Connection to “{}” now starts at “{}” ({})",
-                            nw.get(&e.to),
-                            nw.get(&e.from),
-                            catalog::port_label(&e.port).1
+                            self.names.block(&e.to),
+                            self.names.block(&e.from),
+                            self.names.new_blocks.port(&e.from, &e.port).1
                         ),
                     );
                     c.edge = Some(e.id.clone());
@@ -732,17 +700,17 @@ impl Differ<'_> {
                         Impact::Feature,
                         format!(
                             "„{}“ ({}) führt jetzt zu „{}“ statt zu „{}“",
-                            nw.get(&e.from),
-                            catalog::port_label(&e.port).0,
-                            nw.get(&e.to),
-                            ow.get(&o.to)
+                            self.names.block(&e.from),
+                            self.names.new_blocks.port(&e.from, &e.port).0,
+                            self.names.block(&e.to),
+                            self.names.old_block(&o.to)
                         ),
                         format!(
                             "“{}” ({}) now leads to “{}” instead of “{}”",
-                            nw.get(&e.from),
-                            catalog::port_label(&e.port).1,
-                            nw.get(&e.to),
-                            ow.get(&o.to)
+                            self.names.block(&e.from),
+                            self.names.new_blocks.port(&e.from, &e.port).1,
+                            self.names.block(&e.to),
+                            self.names.old_block(&o.to)
                         ),
                     )
                     .values(
