@@ -23,7 +23,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::import::{di_bounds, di_waypoints, diagram, note};
+use super::read::{di_bounds, di_waypoints, diagram, note};
 use super::xml::Element;
 use super::{geometry::Bounds, ImportNote, BPMN_NS};
 use crate::model::*;
