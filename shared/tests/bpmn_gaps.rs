@@ -181,3 +181,37 @@ fn every_unmapped_element_is_named_once() {
     // Nothing else is noted: the content of an unmapped element goes with it.
     assert_eq!(notes.len(), unmapped.len(), "{notes:#?}");
 }
+
+#[test]
+fn elements_added_to_an_export_in_another_tool_are_named() {
+    let w = fachwerk_shared::parse_workflow(&fixture("alle-bausteine.json")).unwrap();
+    let xml = to_bpmn(&w);
+    let task = r#"<bpmn:userTask id="Block_pruefen" name="Antrag prüfen">"#;
+    assert!(xml.contains(task));
+    let edited = xml
+        .replacen(
+            task,
+            &format!(
+                "{task}\n      <bpmn:dataInputAssociation id=\"DataInputAssociation_1\">\
+                 <bpmn:targetRef>x</bpmn:targetRef></bpmn:dataInputAssociation>"
+            ),
+            1,
+        )
+        .replacen(
+            "</bpmn:process>",
+            "  <fw:fremd id=\"Fremd_1\"/>\n  </bpmn:process>",
+            1,
+        );
+    let (back, notes) = from_bpmn(&edited).unwrap();
+    assert_eq!(back, w, "the workflow itself is read as exported");
+    for (id, element_type) in [
+        ("DataInputAssociation_1", "dataInputAssociation"),
+        ("Fremd_1", "fremd"),
+    ] {
+        let on = notes_on(&notes, id);
+        assert_eq!(on.len(), 1, "{id}: {notes:#?}");
+        assert_eq!(on[0].element_type, element_type);
+        assert_eq!(on[0].line, line_of(&edited, id));
+    }
+    assert_eq!(notes.len(), 2, "{notes:#?}");
+}

@@ -16,7 +16,7 @@ use quick_xml::{Reader, XmlVersion};
 
 use super::export::FwWorkflow;
 use super::gather::{occurrence, ElInfo, Gathered, ShapeDi};
-use super::read::{bounds_of, point_of};
+use super::read::{bounds_of, is_read_child_name, point_of};
 use super::{BPMNDI_NS, BPMN_NS, DC_NS, DI_NS, FW_NS, MAX_DEPTH, MAX_ELEMENTS, MAX_INPUT_BYTES};
 use crate::model::{Point, Workflow};
 use crate::validate::{id_map, IdMap};
@@ -329,7 +329,8 @@ pub(crate) fn import(xml: &str) -> Option<(Workflow, Vec<crate::bpmn::ImportNote
                             edge_text.clear();
                             Frame::Child
                         }
-                        _ => Frame::Skip,
+                        // Elements of other namespaces are named in notes by the tree reader.
+                        _ => return None,
                     },
                     Some(Frame::ProcessExt) => match (ns, local) {
                         (Ns::Fw, "workflow") if !workflow_seen => {
@@ -345,7 +346,9 @@ pub(crate) fn import(xml: &str) -> Option<(Workflow, Vec<crate::bpmn::ImportNote
                                 c.seen_ext = true;
                                 Frame::ChildExt
                             }
-                            _ => Frame::Skip,
+                            (Ns::Bpmn, l) if is_read_child_name(l) => Frame::Skip,
+                            // Anything else was added in another tool: the tree reader names it.
+                            _ => return None,
                         }
                     }
                     Some(Frame::ChildExt) => {

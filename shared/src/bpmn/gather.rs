@@ -63,6 +63,11 @@ impl<'a> Gathered<'a> {
         }
     }
 
+    /// A note about the file that is not about one block or edge.
+    pub(crate) fn note(&mut self, note: ImportNote) {
+        self.notes.push(note);
+    }
+
     /// One BPMN child of the process (not `extensionElements`, `documentation`, `laneSet`),
     /// with the text and occurrence of its first `fw:block` / `fw:edge` (both looked up in its
     /// first `extensionElements`).

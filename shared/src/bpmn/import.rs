@@ -10,7 +10,9 @@ use std::borrow::Cow;
 
 use super::export::FwWorkflow;
 use super::gather::{occurrence, ElInfo, Gathered, ShapeDi};
-use super::read::{di_bounds, di_waypoints, diagram, note};
+use super::read::{
+    di_bounds, di_waypoints, diagram, is_read_child, note, unknown_element_note, unread_child_note,
+};
 use super::xml::{self, Element};
 use super::{fast, foreign, ImportError, ImportNote, BPMN_NS, FW_NS};
 use crate::model::Workflow;
@@ -77,12 +79,14 @@ fn fachwerk(
     let meta: FwWorkflow = serde_json::from_str(&fw.text).map_err(|e| e.to_string())?;
     let mut g = Gathered::new(meta);
     for el in &process.children {
-        if &*el.ns != BPMN_NS
-            || matches!(
-                el.local.as_str(),
-                "extensionElements" | "documentation" | "laneSet"
-            )
-        {
+        if &*el.ns != BPMN_NS {
+            g.note(unknown_element_note(el));
+            continue;
+        }
+        if matches!(
+            el.local.as_str(),
+            "extensionElements" | "documentation" | "laneSet"
+        ) {
             continue;
         }
         let info = ElInfo {
@@ -99,6 +103,11 @@ fn fachwerk(
             block.map(|b| (b.text.as_str(), occurrence(b.attr("n")))),
             edge.map(|e| (e.text.as_str(), occurrence(e.attr("n")))),
         );
+        // Elements another tool added inside an exported one (the streaming reader leaves
+        // such files to this path).
+        for c in el.children.iter().filter(|c| !is_read_child(c, true)) {
+            g.note(unread_child_note(c, el));
+        }
     }
     let di = diagram(root);
     let shape = |id: &str| {

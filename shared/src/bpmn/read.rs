@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::geometry::Bounds;
 use super::xml::Element;
-use super::{ImportNote, BPMNDI_NS, DC_NS, DI_NS};
+use super::{ImportNote, BPMNDI_NS, BPMN_NS, DC_NS, DI_NS};
 use crate::model::Point;
 
 /// A note on element `el` (its id, element name and line).
@@ -84,4 +84,55 @@ pub(crate) fn diagram(root: &Element) -> Diagram<'_> {
         }
     }
     d
+}
+
+/// Children of a flow node or sequence flow that the readers read, besides event definitions
+/// and multi-instance characteristics.
+const READ_CHILDREN: &[&str] = &[
+    "incoming",
+    "outgoing",
+    "documentation",
+    "extensionElements",
+    "potentialOwner",
+    "humanPerformer",
+    "performer",
+    "conditionExpression",
+];
+
+/// Whether the readers read a BPMN child of this name in a flow node or sequence flow.
+pub(crate) fn is_read_child_name(local: &str) -> bool {
+    READ_CHILDREN.contains(&local)
+        || local.ends_with("EventDefinition")
+        || local == "multiInstanceLoopCharacteristics"
+}
+
+/// Whether the readers read child `c` of a flow node or sequence flow; `multi_instance` says
+/// whether a `multiInstanceLoopCharacteristics` counts.
+pub(crate) fn is_read_child(c: &Element, multi_instance: bool) -> bool {
+    &*c.ns == BPMN_NS
+        && if c.local == "multiInstanceLoopCharacteristics" {
+            multi_instance
+        } else {
+            is_read_child_name(&c.local)
+        }
+}
+
+/// The note for child `c` of `parent` that is not read; its content goes with it.
+pub(crate) fn unread_child_note(c: &Element, parent: &Element) -> ImportNote {
+    let (local, id) = (&c.local, parent.attr("id").unwrap_or_default());
+    note(
+        c,
+        format!("Das Element „{local}“ in „{id}“ hat keine Entsprechung in Fachwerk und wird samt Inhalt nicht übernommen."),
+        format!("The element “{local}” in “{id}” has no counterpart in Fachwerk and is not imported, nor is its content."),
+    )
+}
+
+/// The note for an element of another namespace directly in the process.
+pub(crate) fn unknown_element_note(el: &Element) -> ImportNote {
+    let local = &el.local;
+    note(
+        el,
+        format!("Unbekanntes Element „{local}“ wird nicht übernommen."),
+        format!("Unknown element “{local}” is not imported."),
+    )
 }

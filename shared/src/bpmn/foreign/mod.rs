@@ -32,7 +32,9 @@ use patterns::{eskalations, patterns};
 use router::guess_type;
 use singles::singles;
 
-use super::read::{di_bounds, di_waypoints, diagram, note};
+use super::read::{
+    di_bounds, di_waypoints, diagram, is_read_child, note, unknown_element_note, unread_child_note,
+};
 use super::xml::Element;
 use super::{geometry::Bounds, ImportNote, BPMN_NS};
 use crate::model::*;
@@ -191,11 +193,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
     for el in &process.children {
         let local = el.local.as_str();
         if &*el.ns != BPMN_NS {
-            cx.note(
-                el,
-                format!("Unbekanntes Element „{local}“ wird nicht übernommen."),
-                format!("Unknown element “{local}” is not imported."),
-            );
+            cx.notes.push(unknown_element_note(el));
             continue;
         }
         if FLOW_NODES.contains(&local) {
@@ -517,18 +515,6 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
     (w, notes)
 }
 
-/// Children of a flow node or sequence flow that the mapping reads (event definitions too).
-const MAPPED_CHILDREN: &[&str] = &[
-    "incoming",
-    "outgoing",
-    "documentation",
-    "extensionElements",
-    "potentialOwner",
-    "humanPerformer",
-    "performer",
-    "conditionExpression",
-];
-
 /// Names every child of `el` that the mapping does not read (data associations, properties,
 /// I/O specifications, loop characteristics …); the content of such a child goes with it.
 /// The inner elements of a sub-process are summed up in the note on the sub-process itself.
@@ -536,19 +522,11 @@ fn note_unmapped_children(cx: &mut Ctx, el: &Element) {
     let kind = el.local.as_str();
     let container = matches!(kind, "subProcess" | "adHocSubProcess" | "transaction");
     for c in &el.children {
-        let local = c.local.as_str();
-        let mapped = &*c.ns == BPMN_NS
-            && (MAPPED_CHILDREN.contains(&local)
-                || local.ends_with("EventDefinition")
-                || (local == "multiInstanceLoopCharacteristics" && is_task(kind))
-                || (container && (FLOW_NODES.contains(&local) || local == "sequenceFlow")));
-        if !mapped {
-            let parent = el.attr("id").unwrap_or_default();
-            cx.note(
-                c,
-                format!("Das Element „{local}“ in „{parent}“ hat keine Entsprechung in Fachwerk und wird samt Inhalt nicht übernommen."),
-                format!("The element “{local}” in “{parent}” has no counterpart in Fachwerk and is not imported, nor is its content."),
-            );
+        let inner = container
+            && &*c.ns == BPMN_NS
+            && (FLOW_NODES.contains(&c.local.as_str()) || c.local == "sequenceFlow");
+        if !inner && !is_read_child(c, is_task(kind)) {
+            cx.notes.push(unread_child_note(c, el));
         }
     }
 }
