@@ -7,7 +7,7 @@
 //! | `userTask`, `task`, `manualTask` | Sachbearbeitung (role from `potentialOwner`, Camunda candidate groups, or lane) |
 //! | `serviceTask`, `scriptTask`, `businessRuleTask`, `callActivity`, `subProcess` | Sachbearbeitung placeholder + note |
 //! | `userTask` with `multiInstanceLoopCharacteristics` | Mitzeichnung (PARALLEL / SEQUENTIAL) |
-//! | `parallelGateway` split → one task per branch → `parallelGateway` join | Mitzeichnung PARALLEL (one participant per task) |
+//! | `parallelGateway` split → one task per branch → `parallelGateway` join | Mitzeichnung PARALLEL (one participant per task); a non-interrupting timer on a branch task becomes an Eskalation of the Mitzeichnung |
 //! | `exclusiveGateway` with ≥ 2 outgoing flows | Wertgrenzen-Weiche if every condition is a band over one field, else Komplexitäts-Weiche (conditions kept as FEEL text, default flow → `otherwise`) |
 //! | `exclusiveGateway` with one outgoing flow (merge) | none: its flows are joined |
 //! | [`sendTask` →] `eventBasedGateway` → message catch + timer catch | Rückfrage (reply / timeout) |
@@ -19,7 +19,10 @@
 //! | DI bounds / waypoints | layout |
 //!
 //! Everything else (other gateways, data objects, annotations, other event types, flows that
-//! lead nowhere) is named in an [`ImportNote`].
+//! lead nowhere, children such as data associations or I/O specifications) is named in an
+//! [`ImportNote`]. A split that no block can represent is not connected at all, so the workflow
+//! never routes differently from the file: its branches stay as unconnected blocks, each named
+//! in a note, and validation reports the gap.
 //!
 //! `ctx` holds the reader's state and lookups, `patterns` the multi-element mappings (parallel
 //! co-signing, Rückfrage, boundary timers), `singles` one element per block, `router` the
