@@ -72,10 +72,8 @@ impl ValidationReport {
 }
 
 /// RFC 9457 problem details: the body of every error answer (`application/problem+json`).
-/// Missing members read as empty, so problems from proxies still parse.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
 pub struct ProblemDetails {
     /// URI naming the kind of problem.
     #[serde(rename = "type")]
@@ -603,9 +601,14 @@ mod tests {
 
     #[test]
     fn problems_without_optional_members_parse() {
-        let p: ProblemDetails =
-            serde_json::from_str(r#"{"title":"Konflikt","status":409}"#).unwrap();
-        assert_eq!((p.status, p.detail.as_str(), &p.path), (409, "", &None));
+        let p: ProblemDetails = serde_json::from_str(
+            r#"{"type":"https://fachwerk.opencode.de/probleme/conflict","title":"Konflikt","status":409,"detail":"Schon entschieden."}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (p.status, p.path.clone(), p.findings.clone()),
+            (409, None, None)
+        );
         let text = serde_json::to_string(&p).unwrap();
         assert!(
             !text.contains("findings") && !text.contains("path"),
