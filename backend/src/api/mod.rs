@@ -16,6 +16,7 @@ use utoipa_axum::routes;
 use crate::config::AppState;
 use crate::error::AppError;
 
+mod caller;
 mod drafts;
 mod json;
 mod publications;
