@@ -32,8 +32,8 @@ pub async fn login(
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Response, AppError> {
     let users = state.users.clone();
-    let user = blocking(move || users.verify(&req.username, &req.password))
-        .await?
+    let user = blocking(move || Ok(users.verify(&req.username, &req.password)))
+        .await??
         .ok_or(AppError::BadCredentials)?;
     let session = state.sessions.create(&user.name)?;
     tracing::info!(user = %user.name, "logged in");
