@@ -17,8 +17,9 @@ use crate::editor::outline::Outline;
 use crate::editor::palette::Palette;
 use crate::editor::problems::{self, ProblemCount, Problems, ServerFindings};
 use crate::editor::settings::{open_settings, SettingsDialog};
-use crate::editor::{canvas_client_rect, commands, interact, type_name, Drag, Editor};
+use crate::editor::{canvas_client_rect, commands, interact, Drag, Editor};
 use crate::i18n::{self, Lang, T};
+use crate::pure::geometry::type_name;
 use crate::storage;
 
 /// Documents with more blocks are autosaved after a pause instead of after every edit.

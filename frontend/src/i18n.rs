@@ -19,7 +19,7 @@ impl Lang {
 }
 
 /// A string in both languages.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct T(pub &'static str, pub &'static str);
 
 impl T {

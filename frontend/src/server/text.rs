@@ -124,10 +124,6 @@ pub const LEGEND_ADDED: T = T("hinzugefügt", "added");
 pub const LEGEND_REMOVED: T = T("entfernt", "removed");
 pub const LEGEND_CHANGED: T = T("geändert", "changed");
 pub const LEGEND_MOVED: T = T("nur verschoben", "moved only");
-pub const READ_ONLY: T = T("Nur-Lese-Ansicht", "Read-only view");
-pub const REVIEW_CANVAS: T = T("Vergleichsansicht", "Comparison view");
-pub const OLD_PANE: T = T("Ältere Fassung (Zeichnung)", "Older version (drawing)");
-pub const NEW_PANE: T = T("Neuere Fassung (Zeichnung)", "Newer version (drawing)");
 pub const REVIEW_HELP: T = T(
     "Ziehen: Ansicht verschieben · Mausrad oder +/−: Zoom · Pfeiltasten: verschieben",
     "Drag: pan · Wheel or +/−: zoom · Arrow keys: pan",
