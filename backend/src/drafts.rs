@@ -3,22 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+pub use fachwerk_shared::api::BasedOn;
 use fachwerk_shared::Workflow;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::fsutil::{self, blocking};
-
-/// The published version a draft was started from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct BasedOn {
-    pub key: String,
-    pub version: String,
-}
 
 /// A stored draft.
 #[derive(Debug, Clone, Serialize, Deserialize)]

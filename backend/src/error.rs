@@ -2,8 +2,8 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use fachwerk_shared::api::{FindingCounts, ProblemDetails};
 use fachwerk_shared::Finding;
-use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -41,24 +41,6 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
-/// RFC 9457 problem details, as documented in the OpenAPI description.
-#[derive(Serialize, utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct ProblemDetails {
-    /// URI naming the kind of problem.
-    #[serde(rename = "type")]
-    kind: String,
-    title: String,
-    status: u16,
-    /// German explanation for people.
-    detail: String,
-    /// Location of the offending value in the request body, if any.
-    path: Option<String>,
-    /// Validation findings (422 for an invalid workflow).
-    #[schema(value_type = Option<Vec<Object>>)]
-    findings: Option<Vec<Finding>>,
-}
-
 impl From<crate::users::UserError> for AppError {
     fn from(e: crate::users::UserError) -> Self {
         use crate::users::UserError as U;
@@ -72,19 +54,6 @@ impl From<crate::users::UserError> for AppError {
             U::Io(e) => AppError::Internal(e),
         }
     }
-}
-
-#[derive(Serialize)]
-struct Problem<'a> {
-    #[serde(rename = "type")]
-    kind: &'a str,
-    title: &'a str,
-    status: u16,
-    detail: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    path: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    findings: Option<&'a [Finding]>,
 }
 
 impl AppError {
@@ -148,20 +117,21 @@ impl IntoResponse for AppError {
                 "Ein interner Fehler ist aufgetreten; er wurde protokolliert.".to_string()
             }
             AppError::Invalid { findings } => {
-                let errors = findings.iter().filter(|f| f.is_error()).count();
+                let errors = FindingCounts::of(findings).errors;
                 format!("Der Ablauf enthält {errors} Fehler und kann so nicht übernommen werden.")
             }
             other => other.to_string(),
         };
         let kind = format!("https://fachwerk.opencode.de/probleme/{}", self.slug());
-        let (path, findings) = match &self {
-            AppError::BadRequest { path, .. } => (path.as_deref(), None),
-            AppError::Invalid { findings } => (None, Some(findings.as_slice())),
+        let title = self.title().to_string();
+        let (path, findings) = match self {
+            AppError::BadRequest { path, .. } => (path, None),
+            AppError::Invalid { findings } => (None, Some(findings)),
             _ => (None, None),
         };
-        let body = Problem {
-            kind: &kind,
-            title: self.title(),
+        let body = ProblemDetails {
+            kind,
+            title,
             status: status.as_u16(),
             detail,
             path,

@@ -20,7 +20,7 @@ use crate::auth::SESSION_COOKIE;
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
     modifiers(&Security),
-    components(schemas(crate::error::ProblemDetails)),
+    components(schemas(fachwerk_shared::api::ProblemDetails)),
     tags(
         (name = "System"),
         (name = "Anmeldung", description = "Sitzungen und API-Token"),

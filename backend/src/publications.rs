@@ -9,11 +9,10 @@
 
 use std::path::{Path, PathBuf};
 
-use fachwerk_shared::diff::{diff, Bump, WorkflowDiff};
+pub use fachwerk_shared::api::{Publication, PublicationSummary, Status};
+use fachwerk_shared::diff::{diff, Bump};
 use fachwerk_shared::{parse_workflow, Element, Finding, Workflow};
-use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::Caller;
@@ -21,99 +20,7 @@ use crate::config::AppState;
 use crate::error::AppError;
 use crate::fsutil;
 use crate::fsutil::blocking;
-use crate::repo::{self, Publish, Published, RepoError};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Waiting for a reviewer.
-    Pending,
-    Published,
-    Rejected,
-    /// Another version was published after this request was made; request again.
-    Outdated,
-}
-
-impl Status {
-    fn name_de(self) -> &'static str {
-        match self {
-            Status::Pending => "wartet auf Freigabe",
-            Status::Published => "bereits veröffentlicht",
-            Status::Rejected => "abgelehnt",
-            Status::Outdated => "veraltet",
-        }
-    }
-}
-
-/// A publication request as stored and as returned by `GET /api/publications/{id}`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Publication {
-    pub id: String,
-    pub draft_id: String,
-    /// Revision of the draft the request was made from.
-    pub draft_revision: u64,
-    pub key: String,
-    pub name: String,
-    pub requester: String,
-    pub note: String,
-    pub status: Status,
-    pub created_at: String,
-    /// Latest published version when the request was made (`null`: new workflow).
-    pub base_version: Option<String>,
-    /// The version approval will publish.
-    pub suggested_version: String,
-    /// Suggested semver step: none, patch, minor or major.
-    #[schema(value_type = String)]
-    pub bump: Bump,
-    /// German change sentences (for CHANGELOG and commit).
-    pub changes_de: Vec<String>,
-    /// Semantic diff against the base version (`fachwerk_shared::diff::WorkflowDiff`).
-    #[schema(value_type = Option<Object>)]
-    pub diff: Option<WorkflowDiff>,
-    /// Snapshot of the workflow to be published (canonical model).
-    #[schema(value_type = Object)]
-    pub workflow: Workflow,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<String>,
-    pub comment: Option<String>,
-    pub published: Option<Published>,
-}
-
-/// A request in lists (without workflow and diff).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PublicationSummary {
-    pub id: String,
-    pub draft_id: String,
-    pub key: String,
-    pub name: String,
-    pub requester: String,
-    pub note: String,
-    pub status: Status,
-    pub created_at: String,
-    pub base_version: Option<String>,
-    pub suggested_version: String,
-    pub decided_by: Option<String>,
-}
-
-impl From<&Publication> for PublicationSummary {
-    fn from(p: &Publication) -> Self {
-        PublicationSummary {
-            id: p.id.clone(),
-            draft_id: p.draft_id.clone(),
-            key: p.key.clone(),
-            name: p.name.clone(),
-            requester: p.requester.clone(),
-            note: p.note.clone(),
-            status: p.status,
-            created_at: p.created_at.clone(),
-            base_version: p.base_version.clone(),
-            suggested_version: p.suggested_version.clone(),
-            decided_by: p.decided_by.clone(),
-        }
-    }
-}
+use crate::repo::{self, Publish, RepoError};
 
 pub struct PublicationStore {
     dir: PathBuf,

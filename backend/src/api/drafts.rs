@@ -1,53 +1,24 @@
 //! Drafts: private to their owner (reviewers may read drafts under review), saved with
 //! optimistic concurrency (`If-Match: "<revision>"`).
 
+use super::workflow_body::parse_workflow_bytes;
+use crate::auth::Caller;
+use crate::config::AppState;
+use crate::drafts::{Draft, Update};
+use crate::error::AppError;
+use crate::publications::latest_published;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-use super::workflow_body::parse_workflow_bytes;
-use super::ValidationReport;
-use crate::auth::Caller;
-use crate::config::AppState;
-use crate::drafts::{BasedOn, Draft, Update};
-use crate::error::{AppError, ProblemDetails};
-use crate::publications::latest_published;
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DraftSummary {
-    pub id: String,
-    pub key: String,
-    pub name: String,
-    pub revision: u64,
-    pub updated_at: String,
-    pub based_on: Option<BasedOn>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DraftView {
-    pub id: String,
-    pub owner: String,
-    /// Also sent as `ETag: "<revision>"`; send it back as `If-Match` when saving.
-    pub revision: u64,
-    pub created_at: String,
-    pub updated_at: String,
-    pub based_on: Option<BasedOn>,
-    /// The workflow in canonical JSON.
-    #[schema(value_type = Object)]
-    pub workflow: fachwerk_shared::Workflow,
-    /// Findings of the server-side validation (they never block saving a draft).
-    pub validation: ValidationReport,
-}
+use fachwerk_shared::api::{
+    BasedOn, CreateDraftQuery, DraftSummary, DraftView, ProblemDetails, ValidationReport,
+};
 
 fn view(d: Draft) -> Response {
     let etag = HeaderValue::from_str(&format!("\"{}\"", d.revision)).ok();
-    let validation = ValidationReport::of(fachwerk_shared::validate(&d.workflow));
+    let validation = ValidationReport::validate(&d.workflow);
     let body = DraftView {
         id: d.id,
         owner: d.owner,
@@ -111,19 +82,13 @@ pub async fn list_drafts(
     ))
 }
 
-#[derive(Deserialize, IntoParams)]
-pub struct CreateQuery {
-    /// Start from the latest published version of this workflow (the body may then be empty).
-    pub from: Option<String>,
-}
-
 /// Creates a draft from the body (a workflow) or from a published workflow (`?from=<key>`).
 #[utoipa::path(
     post,
     path = "/drafts",
     tag = "Entwürfe",
     security(("session" = []), ("bearer" = [])),
-    params(CreateQuery),
+    params(CreateDraftQuery),
     request_body(content = Object, description = "A workflow in canonical JSON (optional with ?from)"),
     responses(
         (status = 201, body = DraftView, headers(("etag" = String), ("location" = String))),
@@ -136,7 +101,7 @@ pub struct CreateQuery {
 pub async fn create_draft(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<CreateQuery>,
+    Query(q): Query<CreateDraftQuery>,
     body: Bytes,
 ) -> Result<Response, AppError> {
     caller.require_editor()?;

@@ -6,12 +6,10 @@
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::{Json, Router};
-use fachwerk_shared::{Finding, Severity};
-use serde::Serialize;
+use fachwerk_shared::api::{Health, ProblemDetails, ValidationReport};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -91,18 +89,12 @@ pub fn app(state: AppState) -> Router {
     router.with_state(state)
 }
 
-#[derive(Serialize, ToSchema)]
-struct Health {
-    status: &'static str,
-    version: &'static str,
-}
-
 /// Liveness check.
 #[utoipa::path(get, path = "/health", tag = "System", responses((status = 200, body = Health)))]
 async fn health() -> Json<Health> {
     Json(Health {
-        status: "ok",
-        version: env!("CARGO_PKG_VERSION"),
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
     })
 }
 
@@ -116,34 +108,6 @@ async fn api_not_found() -> AppError {
     AppError::NotFound("Diese API-Adresse gibt es nicht.".into())
 }
 
-/// Findings of a validation run, with counts for a quick summary.
-#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
-pub struct ValidationReport {
-    /// `fachwerk_shared::Finding`s: code, severity, element, messageDe, messageEn, hints.
-    #[schema(value_type = Vec<Object>)]
-    pub findings: Vec<Finding>,
-    pub errors: usize,
-    pub warnings: usize,
-}
-
-impl ValidationReport {
-    pub fn of(findings: Vec<Finding>) -> ValidationReport {
-        let errors = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
-        let warnings = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .count();
-        ValidationReport {
-            findings,
-            errors,
-            warnings,
-        }
-    }
-}
-
 /// Validates a workflow with exactly the rules the designer runs in the browser.
 #[utoipa::path(
     post,
@@ -152,9 +116,9 @@ impl ValidationReport {
     request_body(content = Object, description = "A workflow in canonical JSON"),
     responses(
         (status = 200, body = ValidationReport),
-        (status = 400, body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 async fn validate_workflow(WorkflowBody(workflow): WorkflowBody) -> Json<ValidationReport> {
-    Json(ValidationReport::of(fachwerk_shared::validate(&workflow)))
+    Json(ValidationReport::validate(&workflow))
 }

@@ -3,29 +3,15 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
-use utoipa::ToSchema;
+use fachwerk_shared::api::{
+    CreatePublication, ProblemDetails, Publication, PublicationSummary, Rejection,
+};
 
 use super::JsonBody;
 use crate::auth::Caller;
 use crate::config::AppState;
-use crate::error::{AppError, ProblemDetails};
-use crate::publications::{self, Publication, PublicationSummary};
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CreatePublication {
-    pub draft_id: String,
-    /// Change note (Änderungsvermerk) for CHANGELOG, commit and tag.
-    #[serde(default)]
-    pub note: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct Rejection {
-    /// Why the request is rejected (required).
-    pub comment: String,
-}
+use crate::error::AppError;
+use crate::publications;
 
 /// Requests publication of one of the caller's drafts. Validation errors → 422 with findings.
 #[utoipa::path(

@@ -5,30 +5,21 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use fachwerk_shared::diff::{diff, WorkflowDiff};
+use fachwerk_shared::api::{
+    ConflictView, DraftView, ImportRequest, MergeRequest, MergedView, NewSource, ProblemDetails,
+    SourceRecord, TemplateSource, TemplateView, UpstreamView, ValidationReport,
+};
+use fachwerk_shared::diff::diff;
 use fachwerk_shared::merge::Side;
-use fachwerk_shared::{TemplateParam, Workflow};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-use super::drafts::DraftView;
-use super::{JsonBody, ValidationReport};
+use super::JsonBody;
 use crate::auth::Caller;
 use crate::config::AppState;
 use crate::drafts::Draft;
-use crate::error::{AppError, ProblemDetails};
+use crate::error::AppError;
 use crate::fsutil::blocking;
 use crate::sources::upstream::{self, conflict_de, ImportSpec, Upstream};
-use crate::sources::{
-    summarize, valid_id, Catalogue, ErrorSummary, Removed, SourceRecord, SourceStore, SourceUrl,
-    OWN,
-};
-
-#[derive(Deserialize, ToSchema)]
-pub struct NewSource {
-    /// `https://…`, `file:///…` or an absolute path on the server.
-    pub url: String,
-}
+use crate::sources::{summarize, valid_id, Catalogue, Removed, SourceStore, SourceUrl, OWN};
 
 fn not_found() -> AppError {
     AppError::NotFound("Diese Vorlagenquelle gibt es nicht.".into())
@@ -188,37 +179,6 @@ pub async fn delete_source(
     }
 }
 
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TemplateSource {
-    /// `own` or the source id (for `POST /api/templates/import`).
-    pub id: String,
-    pub url: String,
-    pub name: String,
-    pub own: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TemplateView {
-    pub source: TemplateSource,
-    pub key: String,
-    pub name: String,
-    pub description: String,
-    /// Latest version.
-    pub version: String,
-    pub versions: Vec<String>,
-    pub commit: String,
-    pub publisher: String,
-    /// Licence from publiccode.yml (`legal.license`).
-    pub licence: String,
-    /// Only valid templates can be imported.
-    pub valid: bool,
-    pub errors: ErrorSummary,
-    #[schema(value_type = Vec<Object>)]
-    pub template_params: Vec<TemplateParam>,
-}
-
 /// Templates of the own catalogue and of every source whose last fetch succeeded.
 #[utoipa::path(
     get,
@@ -281,26 +241,11 @@ pub async fn list_templates(
     Ok(Json(out))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ImportRequest {
-    /// `own` or a source id.
-    pub source_id: String,
-    pub key: String,
-    /// Default: the latest version.
-    pub version: Option<String>,
-    /// Template parameter id → amount ("12000.00"); missing ones take their default.
-    #[serde(default)]
-    pub params: std::collections::BTreeMap<String, String>,
-    /// Key of the new draft if it should differ from the template's.
-    pub as_key: Option<String>,
-}
-
 /// The draft response: body, ETag and status (as `/api/drafts/{id}` answers).
 fn draft_response(d: Draft, status: StatusCode) -> Response {
     let etag = HeaderValue::from_str(&format!("\"{}\"", d.revision)).ok();
     let location = HeaderValue::from_str(&format!("/api/drafts/{}", d.id)).ok();
-    let validation = ValidationReport::of(fachwerk_shared::validate(&d.workflow));
+    let validation = ValidationReport::validate(&d.workflow);
     let body = DraftView {
         id: d.id,
         owner: d.owner,
@@ -369,57 +314,6 @@ async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Draft, App
         ));
     }
     Ok(d)
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ConflictView {
-    /// Index for `choices[].conflict`.
-    pub index: usize,
-    /// Readable path, e.g. `blocks[wg].params.bands[mittel].upper`.
-    pub location: String,
-    #[schema(value_type = Option<Object>)]
-    pub base: Option<serde_json::Value>,
-    /// Value in the draft.
-    #[schema(value_type = Option<Object>)]
-    pub ours: Option<serde_json::Value>,
-    /// Value in the new template version.
-    #[schema(value_type = Option<Object>)]
-    pub theirs: Option<serde_json::Value>,
-    pub message_de: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct MergedView {
-    /// The merged workflow with conflicts resolved as the draft has them.
-    #[schema(value_type = Object)]
-    pub workflow: Workflow,
-    pub conflicts: Vec<ConflictView>,
-    pub validation: ValidationReport,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UpstreamView {
-    /// A newer version of the template exists.
-    pub available: bool,
-    pub message_de: String,
-    /// Set if the source could not be fetched again (the last fetched state was compared).
-    pub warning_de: Option<String>,
-    pub source: Option<String>,
-    pub key: Option<String>,
-    /// The version the draft is based on (`lineage.version`).
-    pub base_version: Option<String>,
-    pub new_version: Option<String>,
-    pub new_commit: Option<String>,
-    /// What upstream changed (base → new version).
-    #[schema(value_type = Option<Object>)]
-    pub upstream_diff: Option<WorkflowDiff>,
-    /// What the draft changed (base → draft).
-    #[schema(value_type = Option<Object>)]
-    pub local_diff: Option<WorkflowDiff>,
-    pub merged: Option<MergedView>,
 }
 
 /// Whether the template this draft was imported from has a newer version, with both diffs and
@@ -514,7 +408,7 @@ pub async fn draft_upstream(
                 upstream_diff: Some(diff(&a.base, &a.theirs)),
                 local_diff: Some(diff(&a.base, &draft.workflow)),
                 merged: Some(MergedView {
-                    validation: ValidationReport::of(fachwerk_shared::validate(&a.merged.workflow)),
+                    validation: ValidationReport::validate(&a.merged.workflow),
                     workflow: a.merged.workflow.clone(),
                     conflicts,
                 }),
@@ -522,26 +416,6 @@ pub async fn draft_upstream(
         }
     };
     Ok(Json(view))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Choice {
-    /// `index` of the conflict in the preview.
-    pub conflict: usize,
-    /// `ours` (keep the draft's value) or `theirs` (take the template's).
-    #[schema(value_type = String)]
-    pub side: Side,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct MergeRequest {
-    /// One choice per conflict (all are required).
-    #[serde(default)]
-    pub choices: Vec<Choice>,
-    /// `newVersion` of the preview; if the template moved on since, the merge is refused.
-    pub version: Option<String>,
 }
 
 /// Takes in the newer template version: three-way merge (base = imported version, ours =

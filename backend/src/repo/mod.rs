@@ -8,10 +8,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub use fachwerk_shared::api::{Published, VersionInfo};
 use fachwerk_shared::{to_canonical_json, Workflow};
 use git2::{ErrorCode, ObjectType, Repository, RepositoryInitOptions, Signature};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::fsutil;
 
@@ -47,23 +46,6 @@ pub enum RepoError {
     Other(#[from] anyhow::Error),
 }
 
-/// One published version as listed in the history.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct VersionInfo {
-    pub version: String,
-    /// Who requested the publication (commit author).
-    pub author: String,
-    /// Who approved it (committer and tagger).
-    pub approver: String,
-    /// RFC 3339.
-    pub date: String,
-    /// The change note given with the request.
-    pub note: String,
-    pub commit: String,
-    pub tag: String,
-}
-
 /// Everything needed to publish one version.
 pub struct Publish<'a> {
     /// The workflow, its `version` already set to the new version.
@@ -76,14 +58,6 @@ pub struct Publish<'a> {
     /// German change sentences (from the semantic diff).
     pub changes: &'a [String],
     pub publication_id: Option<&'a str>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Published {
-    pub version: String,
-    pub commit: String,
-    pub tag: String,
 }
 
 /// Handle to the catalogue repository. Every operation opens the repository afresh

@@ -13,9 +13,8 @@
 
 use std::path::{Path, PathBuf};
 
-use fachwerk_shared::{parse_workflow, TemplateParam};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use fachwerk_shared::api::{CatalogueSummary, ErrorSummary, TemplateInfo, OWN_SOURCE};
+use fachwerk_shared::parse_workflow;
 
 use crate::config::AppState;
 use crate::error::AppError;
@@ -28,7 +27,7 @@ pub mod upstream;
 pub use store::{FetchState, Removed, SourceRecord, SourceStore};
 
 /// Id of the own catalogue in template listings and imports.
-pub const OWN: &str = "own";
+pub const OWN: &str = OWN_SOURCE;
 /// At most this many validation messages are kept per template.
 const MAX_MESSAGES: usize = 5;
 
@@ -109,53 +108,6 @@ pub fn valid_id(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// The German messages of a template that cannot be imported.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ErrorSummary {
-    /// Number of errors (validation findings of severity error, or 1 for unreadable files).
-    pub count: usize,
-    /// The first messages.
-    pub messages: Vec<String>,
-}
-
-/// A template as found in a catalogue.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TemplateInfo {
-    pub key: String,
-    pub name: String,
-    pub description: String,
-    /// Latest version (latest tag, or `version` of an untagged workflow.json).
-    pub version: String,
-    /// Tagged versions, oldest first.
-    pub versions: Vec<String>,
-    /// Commit of the latest version.
-    pub commit: String,
-    /// Parses and has no validation errors (only valid templates can be imported).
-    pub valid: bool,
-    pub errors: ErrorSummary,
-    /// Parameters the importing authority sets (`fachwerk_shared::TemplateParam`).
-    #[schema(value_type = Vec<Object>)]
-    pub template_params: Vec<TemplateParam>,
-}
-
-/// What a catalogue offers, read after each successful fetch.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogueSummary {
-    /// `name` from publiccode.yml.
-    pub name: String,
-    /// `legal.repoOwner`, else `legal.mainCopyrightOwner`, `organisation.name`, the first
-    /// maintenance contractor or contact, else `name`.
-    pub publisher: String,
-    /// `legal.license`.
-    pub licence: String,
-    /// Commit of the default branch.
-    pub commit: String,
-    pub templates: Vec<TemplateInfo>,
 }
 
 /// The fields Fachwerk uses from a publiccode.yml.

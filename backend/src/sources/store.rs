@@ -8,9 +8,11 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
-use utoipa::ToSchema;
 
-use super::{summarize, CatalogueSummary, SourceUrl};
+use fachwerk_shared::api::CatalogueSummary;
+pub use fachwerk_shared::api::{FetchState, SourceRecord};
+
+use super::{summarize, SourceUrl};
 use crate::config::AppState;
 use crate::error::AppError;
 use crate::fsutil;
@@ -18,51 +20,6 @@ use crate::repo::sources::{self as git_sources, FetchError, FetchErrorKind, Prog
 
 /// An https source counts as current for this long; local sources are re-read every time.
 const FRESH_SECONDS: i64 = 300;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum FetchState {
-    Fetching,
-    Ready,
-    Error,
-}
-
-/// A registered source with the result of its last fetch.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SourceRecord {
-    /// First 16 hex digits of the SHA-256 of the URL (also the mirror's folder name).
-    pub id: String,
-    pub url: String,
-    pub added_by: String,
-    pub added_at: String,
-    pub state: FetchState,
-    /// While fetching: objects received (`percent` is null while the total is unknown, e.g.
-    /// before the transfer starts or for git versions that report no counts).
-    #[serde(default)]
-    pub progress: Option<Progress>,
-    /// German status: what was fetched, what is broken, or why the fetch failed.
-    pub message_de: String,
-    #[serde(default)]
-    pub error_kind: Option<FetchErrorKind>,
-    #[serde(default)]
-    pub last_attempt: Option<String>,
-    #[serde(default)]
-    pub last_success: Option<String>,
-    #[serde(default)]
-    pub last_success_unix: Option<i64>,
-    /// What the last successful fetch found.
-    #[serde(default)]
-    pub catalogue: Option<CatalogueSummary>,
-}
-
-impl SourceRecord {
-    /// Whether templates of this source are offered: the last fetch succeeded (or a refetch
-    /// is running after a success).
-    pub fn usable(&self) -> bool {
-        self.catalogue.is_some() && self.state != FetchState::Error
-    }
-}
 
 #[derive(Default, Serialize, Deserialize)]
 struct SourcesFile {
