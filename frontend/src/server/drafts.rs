@@ -3,8 +3,10 @@
 use leptos::prelude::*;
 
 use super::text as tx;
-use super::{err_text, focus_later, save_draft, tr, use_srv, DraftRef, Srv};
-use crate::api::{self, DraftSummary};
+use super::{focus_later, save_draft, tr, use_srv, DraftRef, Srv};
+use fachwerk_shared::api::DraftSummary;
+
+use crate::api;
 use crate::editor::{commands, use_editor, Editor};
 use crate::i18n::{Lang, T};
 
@@ -29,7 +31,7 @@ fn open_draft(ed: Editor, srv: Srv, id: String) {
                 request_animation_frame(move || commands::fit(ed));
                 srv.ok(tx::OPENED_DRAFT.get(lang).into());
             }
-            Err(e) => srv.fail(err_text(&e, lang)),
+            Err(e) => srv.fail(e.message(lang)),
         }
     });
 }
@@ -44,7 +46,7 @@ pub fn drafts_screen(ed: Editor, srv: Srv) -> impl IntoView {
                 Ok(v) => list.set(Some(v)),
                 Err(e) => {
                     list.set(Some(Vec::new()));
-                    srv.fail(err_text(&e, ed.lang.get_untracked()));
+                    srv.fail(e.message(ed.lang.get_untracked()));
                 }
             }
         });
@@ -69,7 +71,7 @@ pub fn drafts_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     srv.ok(tx::DELETED.get(lang).into());
                     reload();
                 }
-                Err(e) => srv.fail(err_text(&e, lang)),
+                Err(e) => srv.fail(e.message(lang)),
             }
         });
     };
@@ -161,7 +163,7 @@ pub fn SubmitDialog() -> impl IntoView {
                     let text = format!(
                         "{} {} ({}).",
                         tx::SUBMITTED.get(lang),
-                        p.summary.suggested_version,
+                        p.suggested_version,
                         tx::bump_text(p.bump, lang)
                     );
                     srv.ok(text.clone());
@@ -171,7 +173,7 @@ pub fn SubmitDialog() -> impl IntoView {
                 Err(e) if e.status == 422 && !e.findings.is_empty() => {
                     outcome.set(Some(Outcome::Findings(e.findings)));
                 }
-                Err(e) => outcome.set(Some(Outcome::Failed(err_text(&e, lang)))),
+                Err(e) => outcome.set(Some(Outcome::Failed(e.message(lang)))),
             }
         });
     };

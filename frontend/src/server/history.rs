@@ -6,8 +6,10 @@ use leptos::prelude::*;
 use super::drafts::short_date;
 use super::review::{ReviewRequest, Side};
 use super::text as tx;
-use super::{err_text, tr, Screen, Srv};
-use crate::api::{self, VersionInfo, WorkflowSummary};
+use super::{tr, Screen, Srv};
+use fachwerk_shared::api::{VersionInfo, WorkflowSummary};
+
+use crate::api;
 use crate::editor::{commands, Editor};
 use crate::i18n::T;
 
@@ -27,7 +29,7 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
                 Ok(v) => versions.set(Some(v)),
                 Err(e) => {
                     versions.set(Some(Vec::new()));
-                    srv.fail(err_text(&e, ed.lang.get_untracked()));
+                    srv.fail(e.message(ed.lang.get_untracked()));
                 }
             }
         });
@@ -47,7 +49,7 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
                 workflows.set(list);
                 load_versions(pick);
             }
-            Err(e) => srv.fail(err_text(&e, ed.lang.get_untracked())),
+            Err(e) => srv.fail(e.message(ed.lang.get_untracked())),
         }
     });
     let options = move || {
@@ -81,7 +83,7 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     request_animation_frame(move || commands::fit(ed));
                     srv.ok(tx::OPENED_VERSION.get(lang).into());
                 }
-                Err(e) => srv.fail(err_text(&e, lang)),
+                Err(e) => srv.fail(e.message(lang)),
             }
         });
     };

@@ -6,8 +6,10 @@ use leptos::prelude::*;
 use super::drafts::short_date;
 use super::review::{ReviewRequest, Side};
 use super::text as tx;
-use super::{err_text, tr, Screen, Srv};
-use crate::api::{self, Publication, PublicationSummary};
+use super::{tr, Screen, Srv};
+use fachwerk_shared::api::{Publication, PublicationSummary, Status};
+
+use crate::api;
 use crate::editor::Editor;
 use crate::i18n::{Lang, T};
 
@@ -21,7 +23,7 @@ pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
                 Ok(v) => list.set(Some(v)),
                 Err(e) => {
                     list.set(Some(Vec::new()));
-                    srv.fail(err_text(&e, ed.lang.get_untracked()));
+                    srv.fail(e.message(ed.lang.get_untracked()));
                 }
             }
         });
@@ -35,7 +37,7 @@ pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     open.set(Some(p));
                     super::focus_later("pub-title");
                 }
-                Err(e) => note.set(Some((true, err_text(&e, ed.lang.get_untracked())))),
+                Err(e) => note.set(Some((true, e.message(ed.lang.get_untracked())))),
             }
         });
     };
@@ -57,14 +59,14 @@ pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
                             p.suggested_version,
                             tx::REQUESTER.get(lang),
                             p.requester,
-                            tx::status_text(&p.status, lang)
+                            tx::status_text(p.status, lang)
                         );
                         let current = {
                             let id = p.id.clone();
-                            move || open.with(|o| o.as_ref().is_some_and(|o| o.summary.id == id))
+                            move || open.with(|o| o.as_ref().is_some_and(|o| o.id == id))
                         };
                         view! {
-                            <li class="pub-item" data-id=p.id.clone() data-key=p.key.clone() data-status=p.status.clone()>
+                            <li class="pub-item" data-id=p.id.clone() data-key=p.key.clone() data-status=api::wire_name(&p.status)>
                                 <button type="button" class="pub-open" aria-current=move || current().then_some("true") on:click=move |_| show(id.clone())>
                                     {label}
                                 </button>
@@ -106,8 +108,8 @@ fn detail_view(
     let t = move |s: T| tr(ed.lang, s);
     let lang = ed.lang.get_untracked();
     let comment = RwSignal::new(String::new());
-    let id = p.summary.id.clone();
-    let base = p.summary.base_version.clone();
+    let id = p.id.clone();
+    let base = p.base_version.clone();
     let changes: Vec<(String, String, String)> = match &p.diff {
         Some(d) => d
             .changes
@@ -153,7 +155,7 @@ fn detail_view(
                 let lang = ed.lang.get_untracked();
                 match api::approve_publication(&id).await {
                     Ok(p) => {
-                        let v = p.summary.suggested_version.clone();
+                        let v = p.suggested_version.clone();
                         note.set(Some((false, format!("{} {v}.", tx::APPROVED.get(lang)))));
                         open.set(Some(p));
                         reload();
@@ -166,7 +168,7 @@ fn detail_view(
                         };
                         note.set(Some((true, format!("{}: {why}", tx::REFUSED.get(lang)))));
                     }
-                    Err(e) => note.set(Some((true, err_text(&e, lang)))),
+                    Err(e) => note.set(Some((true, e.message(lang)))),
                 }
             });
         }
@@ -198,46 +200,42 @@ fn detail_view(
                         };
                         note.set(Some((true, format!("{}: {why}", tx::REFUSED.get(lang)))));
                     }
-                    Err(e) => note.set(Some((true, err_text(&e, lang)))),
+                    Err(e) => note.set(Some((true, e.message(lang)))),
                 }
             });
         }
     };
     let review = {
-        let (key, base, new) = (p.summary.key.clone(), base.clone(), p.workflow.clone());
+        let (key, base, new) = (p.key.clone(), base.clone(), p.workflow.clone());
         move |_| {
             srv.review.set(Some(ReviewRequest {
                 key: key.clone(),
                 old: base.clone().map(Side::Version),
-                new: new
-                    .clone()
-                    .map(|w| Side::Workflow(Box::new(w)))
-                    .unwrap_or(Side::Editor),
+                new: Side::Workflow(Box::new(new.clone())),
             }));
             srv.open(ed, Screen::Review);
         }
     };
-    let pending = p.summary.status == "pending";
-    let own = srv.me.with_untracked(|m| {
-        m.as_ref()
-            .is_some_and(|m| m.username == p.summary.requester)
-    });
-    let status = p.summary.status.clone();
+    let pending = p.status == Status::Pending;
+    let own = srv
+        .me
+        .with_untracked(|m| m.as_ref().is_some_and(|m| m.username == p.requester));
+    let status = p.status;
     let version_line = format!(
         "{} → {} ({})",
         base.clone()
             .unwrap_or_else(|| tx::FIRST_VERSION.get(lang).into()),
-        p.summary.suggested_version,
+        p.suggested_version,
         tx::bump_text(p.bump, lang)
     );
     view! {
-        <article id="pub-detail" class="srv-detail" data-id=id.clone() data-status=p.summary.status.clone()>
-            <h3 id="pub-title" tabindex="-1">{format!("{} ({})", p.summary.name, p.summary.key)}</h3>
+        <article id="pub-detail" class="srv-detail" data-id=id.clone() data-status=api::wire_name(&p.status)>
+            <h3 id="pub-title" tabindex="-1">{format!("{} ({})", p.name, p.key)}</h3>
             <dl class="srv-facts">
-                <dt>{t(tx::REQUESTER)}</dt><dd id="pub-requester">{p.summary.requester.clone()}</dd>
-                <dt>{t(tx::STATUS)}</dt><dd id="pub-status">{move || tx::status_text(&status, ed.lang.get())}</dd>
+                <dt>{t(tx::REQUESTER)}</dt><dd id="pub-requester">{p.requester.clone()}</dd>
+                <dt>{t(tx::STATUS)}</dt><dd id="pub-status">{move || tx::status_text(status, ed.lang.get())}</dd>
                 <dt>{t(tx::SUGGESTED)}</dt><dd id="pub-version">{version_line}</dd>
-                <dt>{t(tx::NOTE)}</dt><dd id="pub-note">{p.summary.note.clone()}</dd>
+                <dt>{t(tx::NOTE)}</dt><dd id="pub-note">{p.note.clone()}</dd>
             </dl>
             <h4>{t(tx::CHANGES)}</h4>
             {change_items}

@@ -15,7 +15,9 @@ mod text;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::{self, ApiError, SessionInfo};
+use fachwerk_shared::api::SessionInfo;
+
+use crate::api;
 use crate::editor::{use_editor, Editor};
 use crate::i18n::{Lang, T};
 use text as tx;
@@ -153,22 +155,6 @@ pub fn focus_later(id: &'static str) {
     });
 }
 
-/// A server error as a sentence (server details are German).
-pub fn err_text(e: &ApiError, lang: Lang) -> String {
-    if e.status == 0 {
-        return format!("{}: {}", tx::NETWORK.get(lang), e.detail);
-    }
-    let head = match lang {
-        Lang::De => format!("Der Server hat abgelehnt (HTTP {})", e.status),
-        Lang::En => format!("The server refused (HTTP {})", e.status),
-    };
-    [head, e.title.clone(), e.detail.clone()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(": ")
-}
-
 /// Saves the editor's workflow as a draft: updates the open draft (with `If-Match`) or creates
 /// one. On a conflict the editor keeps the user's work and offers to save it as a new draft.
 pub async fn save_draft(srv: Srv, ed: Editor, force_new: bool) -> Option<DraftRef> {
@@ -211,7 +197,7 @@ pub async fn save_draft(srv: Srv, ed: Editor, force_new: bool) -> Option<DraftRe
             None
         }
         Err(e) => {
-            srv.fail(err_text(&e, lang));
+            srv.fail(e.message(lang));
             None
         }
     }
@@ -226,7 +212,7 @@ pub fn AccountBar() -> impl IntoView {
     let logged_in = move || srv.me.with(Option::is_some);
     let can_edit = move || {
         srv.me
-            .with(|m| m.as_ref().is_some_and(SessionInfo::can_edit))
+            .with(|m| m.as_ref().is_some_and(|m| m.role.can_edit()))
     };
     let who = move || {
         srv.me.with(|m| {
@@ -237,7 +223,7 @@ pub fn AccountBar() -> impl IntoView {
                         "{} {} ({})",
                         tx::LOGGED_IN_AS.get(l),
                         m.username,
-                        tx::role_text(&m.role, l)
+                        tx::role_text(m.role, l)
                     )
                 })
                 .unwrap_or_default()
@@ -391,7 +377,7 @@ fn LoginDialog() -> impl IntoView {
                     focus_later("btn-logout");
                 }
                 Err(e) if e.status == 401 => error.set(Some(tx::BAD_LOGIN.get(lang).into())),
-                Err(e) => error.set(Some(err_text(&e, lang))),
+                Err(e) => error.set(Some(e.message(lang))),
             }
         });
     };

@@ -7,8 +7,13 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use super::text as tx;
-use super::{err_text, focus_later, tr, DraftRef, Srv};
-use crate::api::{self, DraftData, DraftSummary, SourceRecord, TemplateView, UpstreamView};
+use super::{focus_later, tr, DraftRef, Srv};
+use fachwerk_shared::api::{
+    Choice, DraftSummary, DraftView, FetchState, SourceRecord, TemplateView, UpstreamView,
+};
+use fachwerk_shared::merge::Side;
+
+use crate::api;
 use crate::editor::{commands, Editor};
 use crate::i18n::{Lang, T};
 
@@ -39,7 +44,7 @@ fn value_text(v: &Option<serde_json::Value>, lang: Lang) -> String {
 }
 
 /// Opens a draft the server returned in the editor and closes the screen.
-fn open_in_editor(ed: Editor, srv: Srv, d: DraftData, text: String) {
+fn open_in_editor(ed: Editor, srv: Srv, d: DraftView, text: String) {
     srv.set_draft(Some(DraftRef {
         id: d.id,
         revision: d.revision,
@@ -91,7 +96,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let importing = RwSignal::new(None::<TemplateView>);
     let params = RwSignal::new(BTreeMap::<String, String>::new());
     let merging = RwSignal::new(None::<Imported>);
-    let choices = RwSignal::new(BTreeMap::<usize, &'static str>::new());
+    let choices = RwSignal::new(BTreeMap::<usize, Side>::new());
 
     let load = move || {
         leptos::task::spawn_local(async move {
@@ -100,7 +105,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
                 Ok(v) => templates.set(Some(v)),
                 Err(e) => {
                     templates.set(Some(Vec::new()));
-                    status.set(Some((true, err_text(&e, lang))));
+                    status.set(Some((true, e.message(lang))));
                 }
             }
             if let Ok(v) = api::list_sources().await {
@@ -126,23 +131,23 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
             let lang = ed.lang.get_untracked();
             status.set(Some((false, tx::TPL_FETCHING.get(lang).into())));
             for _ in 0..600 {
-                if r.state != "fetching" {
+                if r.state != FetchState::Fetching {
                     break;
                 }
-                let p = r.progress.clone().unwrap_or_default();
+                let p = r.progress.unwrap_or_default();
                 progress.set(Some((p.received_objects, p.percent)));
                 sleep(250).await;
                 match api::get_source(&r.id).await {
                     Ok(next) => r = next,
                     Err(e) => {
                         progress.set(None);
-                        status.set(Some((true, err_text(&e, lang))));
+                        status.set(Some((true, e.message(lang))));
                         return;
                     }
                 }
             }
             progress.set(None);
-            let ok = r.state == "ready";
+            let ok = r.state == FetchState::Ready;
             let head = if ok {
                 tx::TPL_FETCHED
             } else {
@@ -170,7 +175,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     watch(r);
                 }
                 Err(e) => {
-                    status.set(Some((true, err_text(&e, lang))));
+                    status.set(Some((true, e.message(lang))));
                     focus_later("tpl-source-url");
                 }
             }
@@ -181,7 +186,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::refetch_source(&id).await {
                 Ok(r) => watch(r),
-                Err(e) => status.set(Some((true, err_text(&e, ed.lang.get_untracked())))),
+                Err(e) => status.set(Some((true, e.message(ed.lang.get_untracked())))),
             }
         });
     };
@@ -190,7 +195,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
         params.set(
             tv.template_params
                 .iter()
-                .map(|p| (p.id.clone(), p.default.clone()))
+                .map(|p| (p.id.clone(), p.default.to_canonical()))
                 .collect(),
         );
         importing.set(Some(tv));
@@ -234,7 +239,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     );
                     open_in_editor(ed, srv, d, text);
                 }
-                Err(e) => status.set(Some((true, err_text(&e, lang)))),
+                Err(e) => status.set(Some((true, e.message(lang)))),
             }
         });
     };
@@ -252,7 +257,11 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
         };
         let lang = ed.lang.get_untracked();
         let conflicts = i.up.merged.as_ref().map(|m| m.conflicts.len()).unwrap_or(0);
-        let chosen: Vec<(usize, &'static str)> = choices.get_untracked().into_iter().collect();
+        let chosen: Vec<Choice> = choices
+            .get_untracked()
+            .into_iter()
+            .map(|(conflict, side)| Choice { conflict, side })
+            .collect();
         if chosen.len() < conflicts {
             status.set(Some((true, tx::TPL_CHOOSE_ALL.get(lang).into())));
             return;
@@ -263,7 +272,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
                 &i.draft.id,
                 i.draft.revision,
                 i.up.new_version.as_deref(),
-                &chosen,
+                chosen,
             )
             .await;
             srv.busy.set(false);
@@ -280,7 +289,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     );
                     open_in_editor(ed, srv, d, text);
                 }
-                Err(e) => status.set(Some((true, err_text(&e, lang)))),
+                Err(e) => status.set(Some((true, e.message(lang)))),
             }
         });
     };
@@ -337,9 +346,9 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     .map(|c| c.name.clone())
                     .unwrap_or_default();
                 view! {
-                    <li class="tpl-source" data-source-id=r.id.clone() data-state=r.state.clone()>
+                    <li class="tpl-source" data-source-id=r.id.clone() data-state=api::wire_name(&r.state)>
                         <strong>{name}</strong> " " <code>{r.url.clone()}</code>
-                        <p class="tpl-source-msg" class:srv-error=r.state == "error">{r.message_de.clone()}</p>
+                        <p class="tpl-source-msg" class:srv-error=r.state == FetchState::Error>{r.message_de.clone()}</p>
                         <button type="button" class="tpl-refetch" on:click=move |_| refetch(id.clone())>{tx::TPL_REFETCH.get(lang)}</button>
                     </li>
                 }
@@ -556,15 +565,15 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
                         <div class="tpl-sides">
                             <label class="tpl-side" for=ours_for>
                                 <input type="radio" id=ours_id name=name.clone() value="ours" class="tpl-choose-ours"
-                                    prop:checked=move || choices.with(|m| m.get(&idx) == Some(&"ours"))
-                                    on:change=move |_| choices.update(|m| { m.insert(idx, "ours"); }) />
+                                    prop:checked=move || choices.with(|m| m.get(&idx) == Some(&Side::Ours))
+                                    on:change=move |_| choices.update(|m| { m.insert(idx, Side::Ours); }) />
                                 <span>{tx::TPL_OURS.get(lang)}</span>
                                 <output class="tpl-value">{value_text(&c.ours, lang)}</output>
                             </label>
                             <label class="tpl-side" for=theirs_for>
                                 <input type="radio" id=theirs_id name=name value="theirs" class="tpl-choose-theirs"
-                                    prop:checked=move || choices.with(|m| m.get(&idx) == Some(&"theirs"))
-                                    on:change=move |_| choices.update(|m| { m.insert(idx, "theirs"); }) />
+                                    prop:checked=move || choices.with(|m| m.get(&idx) == Some(&Side::Theirs))
+                                    on:change=move |_| choices.update(|m| { m.insert(idx, Side::Theirs); }) />
                                 <span>{tx::TPL_THEIRS.get(lang)}</span>
                                 <output class="tpl-value">{value_text(&c.theirs, lang)}</output>
                             </label>

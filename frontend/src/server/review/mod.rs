@@ -10,13 +10,14 @@
 
 mod pane;
 
+use fachwerk_shared::api::{VersionInfo, WorkflowSummary};
 use fachwerk_shared::Workflow;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::text as tx;
-use super::{err_text, tr, Srv};
-use crate::api::{self, VersionInfo, WorkflowSummary};
+use super::{tr, Srv};
+use crate::api;
 use crate::editor::Editor;
 use crate::i18n::T;
 use crate::pure::geometry::Viewport;
@@ -30,8 +31,6 @@ pub enum Side {
     Version(String),
     /// A given workflow (e.g. the snapshot of a publication request).
     Workflow(Box<Workflow>),
-    /// What is open in the editor.
-    Editor,
 }
 
 /// What the review screen opens with.
@@ -106,7 +105,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     new.set(b);
                     request_animation_frame(move || sc.with_untracked(|s| fit(vp, s)));
                 }
-                (Err(e), _) | (_, Err(e)) => error.set(Some(err_text(&e, lang))),
+                (Err(e), _) | (_, Err(e)) => error.set(Some(e.message(lang))),
             }
         });
     };
@@ -161,7 +160,6 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     given.set_value(Some((**w).clone()));
                     SEL_GIVEN.to_string()
                 }
-                Side::Editor => SEL_EDITOR.to_string(),
             };
             let o = r.old.as_ref().map(sel).unwrap_or_default();
             let n = sel(&r.new);
@@ -171,21 +169,17 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
     }
 
     let key_options = move || {
-        let mut list = workflows.get();
+        let mut list: Vec<(String, String)> =
+            workflows.with(|l| l.iter().map(|w| (w.key.clone(), w.name.clone())).collect());
         let k = key.get();
-        if !k.is_empty() && !list.iter().any(|w| w.key == k) {
-            list.push(WorkflowSummary {
-                key: k.clone(),
-                name: ed.wf.with_untracked(|w| w.name.clone()),
-                description: String::new(),
-                latest_version: String::new(),
-                status: String::new(),
-            });
+        // A workflow that is not published yet: only the editor's state can be shown.
+        if !k.is_empty() && !list.iter().any(|(key, _)| *key == k) {
+            list.push((k.clone(), ed.wf.with_untracked(|w| w.name.clone())));
         }
         list.into_iter()
-            .map(|w| {
-                let selected = w.key == k;
-                view! { <option value=w.key.clone() selected=selected>{format!("{} ({})", w.name, w.key)}</option> }
+            .map(|(key, name)| {
+                let selected = key == k;
+                view! { <option value=key.clone() selected=selected>{format!("{name} ({key})")}</option> }
             })
             .collect::<Vec<_>>()
     };
