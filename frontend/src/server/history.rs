@@ -1,14 +1,13 @@
 //! Version history of a published workflow: who requested and approved each version, when, and
 //! why; any version opens read-only (review screen) or into the editor.
 
+use fachwerk_shared::api::{VersionInfo, WorkflowSummary};
 use leptos::prelude::*;
 
 use super::drafts::short_date;
 use super::review::{ReviewRequest, Side};
 use super::text as tx;
 use super::{tr, Screen, Srv};
-use fachwerk_shared::api::{VersionInfo, WorkflowSummary};
-
 use crate::api;
 use crate::editor::{commands, Editor};
 use crate::i18n::T;

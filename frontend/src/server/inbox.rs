@@ -1,14 +1,13 @@
 //! "Freigaben": open publication requests; a request shows its semantic diff and the suggested
 //! version and can be approved or rejected (never by its requester: the server refuses).
 
+use fachwerk_shared::api::{Publication, PublicationSummary, Status};
 use leptos::prelude::*;
 
 use super::drafts::short_date;
 use super::review::{ReviewRequest, Side};
 use super::text as tx;
 use super::{tr, Screen, Srv};
-use fachwerk_shared::api::{Publication, PublicationSummary, Status};
-
 use crate::api;
 use crate::editor::Editor;
 use crate::i18n::{Lang, T};
