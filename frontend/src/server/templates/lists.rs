@@ -4,9 +4,9 @@
 use fachwerk_shared::api::FetchState;
 use leptos::prelude::*;
 
-use super::super::text as tx;
 use super::Tpl;
 use crate::api;
+use crate::server::text as tx;
 
 pub(super) fn drafts_view(tpl: Tpl) -> impl IntoView {
     let Tpl { ed, imported, .. } = tpl;

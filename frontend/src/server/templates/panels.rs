@@ -4,9 +4,9 @@
 use fachwerk_shared::merge::Side;
 use leptos::prelude::*;
 
-use super::super::text as tx;
 use super::Tpl;
 use crate::i18n::Lang;
+use crate::server::text as tx;
 
 /// A JSON value of a merge conflict as people read it.
 fn value_text(v: &Option<serde_json::Value>, lang: Lang) -> String {
