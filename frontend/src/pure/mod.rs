@@ -5,5 +5,6 @@ pub mod geometry;
 pub mod history;
 pub mod layout;
 pub mod params;
+pub mod probelauf;
 pub mod review_scene;
 pub mod svg_export;
