@@ -10,7 +10,7 @@
 
 mod pane;
 
-use fachwerk_shared::api::{VersionInfo, WorkflowSummary};
+use fachwerk_shared::api::VersionInfo;
 use fachwerk_shared::Workflow;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -61,7 +61,8 @@ async fn load(
 
 pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let t = move |s: T| tr(ed.lang, s);
-    let workflows = RwSignal::new(Vec::<WorkflowSummary>::new());
+    let workflows =
+        LocalResource::new(|| async { api::list_workflows().await.unwrap_or_default() });
     let versions = RwSignal::new(Vec::<VersionInfo>::new());
     let key = RwSignal::new(String::new());
     let old_sel = RwSignal::new(String::new());
@@ -82,21 +83,19 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
         old.with(|o| new.with(|n| scene(o.as_ref(), n.as_ref(), co, sbs, l)))
     });
 
-    let compare = move || {
+    let compare = Action::new_local(move |_: &()| {
         let (k, o, n) = (
             key.get_untracked(),
             old_sel.get_untracked(),
             new_sel.get_untracked(),
         );
-        error.set(None);
-        if n.is_empty() {
-            error.set(Some(
-                tx::NOTHING_TO_COMPARE.get(ed.lang.get_untracked()).into(),
-            ));
-            return;
-        }
-        leptos::task::spawn_local(async move {
+        async move {
             let lang = ed.lang.get_untracked();
+            error.set(None);
+            if n.is_empty() {
+                error.set(Some(tx::NOTHING_TO_COMPARE.get(lang).into()));
+                return;
+            }
             let g = given.get_value();
             match (load(&k, &o, g.clone(), ed).await, load(&k, &n, g, ed).await) {
                 (Ok(a), Ok(b)) => {
@@ -107,51 +106,53 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
                 }
                 (Err(e), _) | (_, Err(e)) => error.set(Some(e.message(lang))),
             }
-        });
-    };
-    let load_versions = move |k: String, preset: Option<(String, String)>| {
-        key.set(k.clone());
-        versions.set(Vec::new());
-        if k.is_empty() {
-            return;
         }
-        leptos::task::spawn_local(async move {
-            match api::list_versions(&k).await {
-                Ok(v) => {
-                    let (o, n) = preset.clone().unwrap_or_else(|| {
-                        let len = v.len();
-                        let at = |i: usize| v.get(i).map(|x| x.version.clone()).unwrap_or_default();
-                        if len >= 2 {
-                            (at(len - 2), at(len - 1))
-                        } else {
-                            (String::new(), at(0))
+    });
+    // Loads the versions of a workflow and preselects the two to compare: the given pair
+    // (then compares at once) or the last two versions.
+    let fetch_versions =
+        Action::new_local(move |(k, preset): &(String, Option<(String, String)>)| {
+            let (k, preset) = (k.clone(), preset.clone());
+            async move {
+                match api::list_versions(&k).await {
+                    Ok(v) => {
+                        let (o, n) = preset.clone().unwrap_or_else(|| {
+                            let len = v.len();
+                            let at =
+                                |i: usize| v.get(i).map(|x| x.version.clone()).unwrap_or_default();
+                            if len >= 2 {
+                                (at(len - 2), at(len - 1))
+                            } else {
+                                (String::new(), at(0))
+                            }
+                        });
+                        versions.set(v);
+                        old_sel.set(o);
+                        new_sel.set(n);
+                        if preset.is_some() {
+                            compare.dispatch_local(());
                         }
-                    });
-                    versions.set(v);
-                    old_sel.set(o);
-                    new_sel.set(n);
-                    if preset.is_some() {
-                        compare();
                     }
-                }
-                Err(_) => {
-                    // Not published yet: only the editor's state can be shown.
-                    old_sel.set(String::new());
-                    new_sel.set(SEL_EDITOR.into());
-                    if preset.is_some() {
-                        compare();
+                    Err(_) => {
+                        // Not published yet: only the editor's state can be shown.
+                        old_sel.set(String::new());
+                        new_sel.set(SEL_EDITOR.into());
+                        if preset.is_some() {
+                            compare.dispatch_local(());
+                        }
                     }
                 }
             }
         });
+    let load_versions = move |k: String, preset: Option<(String, String)>| {
+        key.set(k.clone());
+        versions.set(Vec::new());
+        if !k.is_empty() {
+            fetch_versions.dispatch_local((k, preset));
+        }
     };
 
     let request = srv.review.get_untracked();
-    leptos::task::spawn_local(async move {
-        if let Ok(list) = api::list_workflows().await {
-            workflows.set(list);
-        }
-    });
     match request {
         Some(r) => {
             let sel = |s: &Side| match s {
@@ -169,8 +170,12 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
     }
 
     let key_options = move || {
-        let mut list: Vec<(String, String)> =
-            workflows.with(|l| l.iter().map(|w| (w.key.clone(), w.name.clone())).collect());
+        let mut list: Vec<(String, String)> = workflows.with(|l| {
+            l.iter()
+                .flatten()
+                .map(|w| (w.key.clone(), w.name.clone()))
+                .collect()
+        });
         let k = key.get();
         // A workflow that is not published yet: only the editor's state can be shown.
         if !k.is_empty() && !list.iter().any(|(key, _)| *key == k) {
@@ -303,7 +308,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
                 <label for="review-new">{t(tx::NEW)}</label>
                 <select id="review-new" on:change=move |ev| new_sel.set(event_target_value(&ev))>{version_options(new_sel)}</select>
             </div>
-            <button type="button" id="btn-compare" class="primary" on:click=move |_| compare()>{t(tx::COMPARE)}</button>
+            <button type="button" id="btn-compare" class="primary" on:click=move |_| { compare.dispatch_local(()); }>{t(tx::COMPARE)}</button>
             <label class="rv-toggle">
                 <input type="checkbox" id="rv-content-only" prop:checked=move || content_only.get() on:change=move |ev| content_only.set(event_target_checked(&ev)) />
                 {t(tx::CONTENT_ONLY)}
