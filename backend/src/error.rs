@@ -5,6 +5,11 @@ use axum::response::{IntoResponse, Response};
 use fachwerk_shared::api::{FindingCounts, ProblemDetails};
 use fachwerk_shared::Finding;
 
+use crate::auth::Denied;
+use crate::drafts::DraftError;
+use crate::publications::PublicationError;
+use crate::sources::SourceError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// The body is not valid JSON or not a workflow; `path` locates the problem.
@@ -39,6 +44,68 @@ pub enum AppError {
     PreconditionRequired(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<Denied> for AppError {
+    fn from(e: Denied) -> Self {
+        AppError::Forbidden(e.to_string())
+    }
+}
+
+impl From<DraftError> for AppError {
+    fn from(e: DraftError) -> Self {
+        match e {
+            DraftError::NotFound => AppError::NotFound(e.to_string()),
+            DraftError::NotYours | DraftError::Denied(_) => AppError::Forbidden(e.to_string()),
+            DraftError::Stale { .. } => AppError::PreconditionFailed(e.to_string()),
+            DraftError::Storage(e) => AppError::Internal(e),
+        }
+    }
+}
+
+impl From<PublicationError> for AppError {
+    fn from(e: PublicationError) -> Self {
+        use PublicationError as P;
+        match e {
+            P::NotFound => AppError::NotFound(e.to_string()),
+            P::NotYourDraft | P::NotVisible | P::OwnRequest | P::Denied(_) => {
+                AppError::Forbidden(e.to_string())
+            }
+            P::Decided(_) | P::Outdated(_) | P::Conflict(_) => AppError::Conflict(e.to_string()),
+            P::NoComment => AppError::BadRequest {
+                detail: e.to_string(),
+                path: Some("comment".into()),
+            },
+            P::Invalid(findings) => AppError::Invalid { findings },
+            P::Unchanged(_) => AppError::Unprocessable(e.to_string()),
+            P::Draft(e) => e.into(),
+            P::Storage(e) => AppError::Internal(e),
+        }
+    }
+}
+
+impl From<SourceError> for AppError {
+    fn from(e: SourceError) -> Self {
+        use SourceError as S;
+        match e {
+            S::NotFound | S::Missing(_) => AppError::NotFound(e.to_string()),
+            S::BadUrl(detail) => AppError::BadRequest {
+                detail,
+                path: Some("url".into()),
+            },
+            S::BadValue { detail, path } => AppError::BadRequest {
+                detail,
+                path: Some(path),
+            },
+            S::Conflict(_) => AppError::Conflict(e.to_string()),
+            S::Unusable(_) => AppError::Unprocessable(e.to_string()),
+            S::Invalid(findings) => AppError::Invalid { findings },
+            S::Stale(_) => AppError::PreconditionFailed(e.to_string()),
+            S::Denied(e) => e.into(),
+            S::Draft(e) => e.into(),
+            S::Storage(e) => AppError::Internal(e),
+        }
+    }
 }
 
 impl From<crate::users::UserError> for AppError {

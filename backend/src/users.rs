@@ -125,7 +125,7 @@ impl UserStore {
     }
 
     /// All users, re-read if the file changed.
-    pub fn users(&self) -> anyhow::Result<Vec<User>> {
+    pub fn users(&self) -> Result<Vec<User>, UserError> {
         let stamp = self.stamp();
         let mut cache = self
             .cache
@@ -138,7 +138,7 @@ impl UserStore {
         Ok(cache.1.clone())
     }
 
-    pub fn get(&self, name: &str) -> anyhow::Result<Option<User>> {
+    pub fn get(&self, name: &str) -> Result<Option<User>, UserError> {
         Ok(self.users()?.into_iter().find(|u| u.name == name))
     }
 
@@ -214,7 +214,7 @@ impl UserStore {
 
     /// Checks a password; `None` for an unknown user or a wrong password (same cost for both,
     /// so response times do not reveal which names exist). Blocking.
-    pub fn verify(&self, name: &str, password: &str) -> anyhow::Result<Option<User>> {
+    pub fn verify(&self, name: &str, password: &str) -> Result<Option<User>, UserError> {
         let user = self.get(name)?;
         let hash = match &user {
             Some(u) => u.password_hash.clone(),

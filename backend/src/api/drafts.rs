@@ -4,7 +4,7 @@
 use super::workflow_body::parse_workflow_bytes;
 use crate::auth::Caller;
 use crate::config::AppState;
-use crate::drafts::{Draft, Update};
+use crate::drafts::{Draft, DraftError};
 use crate::error::AppError;
 use crate::publications::latest_published;
 use axum::body::Bytes;
@@ -16,8 +16,10 @@ use fachwerk_shared::api::{
     BasedOn, CreateDraftQuery, DraftSummary, DraftView, ProblemDetails, ValidationReport,
 };
 
-fn view(d: Draft) -> Response {
+/// A draft as `/api/drafts/{id}` answers it: body, ETag, and `Location` when created.
+pub(super) fn draft_response(d: Draft, status: StatusCode) -> Response {
     let etag = HeaderValue::from_str(&format!("\"{}\"", d.revision)).ok();
+    let location = HeaderValue::from_str(&format!("/api/drafts/{}", d.id)).ok();
     let validation = ValidationReport::validate(&d.workflow);
     let body = DraftView {
         id: d.id,
@@ -29,29 +31,14 @@ fn view(d: Draft) -> Response {
         workflow: d.workflow,
         validation,
     };
-    let mut res = Json(body).into_response();
+    let mut res = (status, Json(body)).into_response();
     if let Some(etag) = etag {
         res.headers_mut().insert(header::ETAG, etag);
     }
-    res
-}
-
-fn not_found() -> AppError {
-    AppError::NotFound("Diesen Entwurf gibt es nicht.".into())
-}
-
-fn not_yours() -> AppError {
-    AppError::Forbidden("Dieser Entwurf gehört einer anderen Person.".into())
-}
-
-/// Loads a draft the caller owns (for changes).
-async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Draft, AppError> {
-    caller.require_editor()?;
-    let d = state.drafts.get(id).await?.ok_or_else(not_found)?;
-    if d.owner != caller.name {
-        return Err(not_yours());
+    if let Some(l) = location.filter(|_| status == StatusCode::CREATED) {
+        res.headers_mut().insert(header::LOCATION, l);
     }
-    Ok(d)
+    res
 }
 
 /// The caller's drafts, most recently changed first.
@@ -107,7 +94,7 @@ pub async fn create_draft(
     caller.require_editor()?;
     let (workflow, based_on) = match q.from {
         Some(key) => {
-            let published = latest_published(&state, &key).await?.ok_or_else(|| {
+            let published = latest_published(&state.repo, &key).await?.ok_or_else(|| {
                 AppError::NotFound(format!(
                     "Einen veröffentlichten Ablauf „{key}“ gibt es nicht."
                 ))
@@ -129,13 +116,7 @@ pub async fn create_draft(
         .drafts
         .create(&caller.name, workflow, based_on)
         .await?;
-    let location = HeaderValue::from_str(&format!("/api/drafts/{}", draft.id)).ok();
-    let mut res = view(draft);
-    *res.status_mut() = StatusCode::CREATED;
-    if let Some(l) = location {
-        res.headers_mut().insert(header::LOCATION, l);
-    }
-    Ok(res)
+    Ok(draft_response(draft, StatusCode::CREATED))
 }
 
 /// A draft (ETag = revision). Owners only; reviewers also while it is under review.
@@ -157,17 +138,16 @@ pub async fn get_draft(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let d = state.drafts.get(&id).await?.ok_or_else(not_found)?;
+    let d = state.drafts.get(&id).await?.ok_or(DraftError::NotFound)?;
     if d.owner != caller.name
         && !(caller.role.can_review() && state.publications.draft_under_review(&d.id).await?)
     {
-        return Err(not_yours());
+        return Err(DraftError::NotYours.into());
     }
-    Ok(view(d))
+    Ok(draft_response(d, StatusCode::OK))
 }
 
-/// The revision in `If-Match` (`"3"`, `W/"3"` or `3`); `None` for `*`.
-/// The draft revision in `If-Match` (`None` for `*`); `purpose` names the action in the
+/// The draft revision in `If-Match` (`"3"`, `W/"3"` or `3`; `None` for `*`); `purpose` names the action in the
 /// error ("Speichern", "Zusammenführen").
 pub(super) fn if_match(headers: &HeaderMap, purpose: &str) -> Result<Option<u64>, AppError> {
     let raw = headers.get(header::IF_MATCH).ok_or_else(|| {
@@ -212,15 +192,11 @@ pub async fn update_draft(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let current = owned(&state, &caller, &id).await?;
+    let current = state.drafts.owned(&id, &caller).await?;
     let expected = if_match(&headers, "Speichern")?.unwrap_or(current.revision);
     let workflow = parse_workflow_bytes(&body)?;
-    match state.drafts.update(&id, expected, workflow).await?.ok_or_else(not_found)? {
-        Update::Saved(d) => Ok(view(*d)),
-        Update::Stale { current } => Err(AppError::PreconditionFailed(format!(
-            "Der Entwurf wurde inzwischen geändert (Revision {current}, erwartet {expected}). Bitte neu laden und die Änderungen zusammenführen."
-        ))),
-    }
+    let saved = state.drafts.update(&id, expected, workflow).await?;
+    Ok(draft_response(saved, StatusCode::OK))
 }
 
 /// Deletes a draft (owner only).
@@ -242,10 +218,7 @@ pub async fn delete_draft(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    owned(&state, &caller, &id).await?;
-    if state.drafts.delete(&id).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(not_found())
-    }
+    state.drafts.owned(&id, &caller).await?;
+    state.drafts.delete(&id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -16,8 +16,10 @@ use utoipa_axum::routes;
 use crate::config::AppState;
 use crate::error::AppError;
 
+mod caller;
 mod drafts;
 mod json;
+pub mod openapi;
 mod publications;
 mod session;
 mod sources;
@@ -64,7 +66,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sources::draft_upstream))
         .routes(routes!(sources::merge_upstream))
         .fallback(api_not_found);
-    OpenApiRouter::with_openapi(crate::openapi::base()).nest("/api", api)
+    OpenApiRouter::with_openapi(openapi::base()).nest("/api", api)
 }
 
 pub fn app(state: AppState) -> Router {
@@ -101,7 +103,7 @@ async fn health() -> Json<Health> {
 /// This OpenAPI 3 document.
 #[utoipa::path(get, path = "/openapi.json", tag = "System", responses((status = 200, description = "OpenAPI 3.1 document")))]
 async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
-    Json(crate::openapi::document())
+    Json(openapi::document())
 }
 
 async fn api_not_found() -> AppError {

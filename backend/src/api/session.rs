@@ -8,8 +8,9 @@ use fachwerk_shared::api::{
     LoginRequest, ProblemDetails, PushStatus, SessionInfo, TokenCreated, TokenRequest,
 };
 
+use super::caller::{clear_cookies, session_cookies};
 use super::JsonBody;
-use crate::auth::{self, Caller, Via};
+use crate::auth::{Caller, Via};
 use crate::config::AppState;
 use crate::error::AppError;
 use crate::fsutil::blocking;
@@ -31,8 +32,8 @@ pub async fn login(
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Response, AppError> {
     let users = state.users.clone();
-    let user = blocking(move || users.verify(&req.username, &req.password))
-        .await?
+    let user = blocking(move || Ok(users.verify(&req.username, &req.password)))
+        .await??
         .ok_or(AppError::BadCredentials)?;
     let session = state.sessions.create(&user.name)?;
     tracing::info!(user = %user.name, "logged in");
@@ -42,7 +43,7 @@ pub async fn login(
         csrf_token: Some(session.csrf.clone()),
     })
     .into_response();
-    for c in auth::session_cookies(&session, state.config.secure_cookies) {
+    for c in session_cookies(&session, state.config.secure_cookies) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     Ok(res)
@@ -77,7 +78,7 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> Response {
         state.sessions.remove(token);
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
-    for c in auth::clear_cookies(state.config.secure_cookies) {
+    for c in clear_cookies(state.config.secure_cookies) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     res

@@ -12,24 +12,20 @@ use fachwerk_shared::api::{
 use fachwerk_shared::diff::diff;
 use fachwerk_shared::merge::Side;
 
+use super::drafts::{draft_response, if_match};
 use super::JsonBody;
 use crate::auth::Caller;
 use crate::config::AppState;
-use crate::drafts::Draft;
 use crate::error::AppError;
 use crate::fsutil::blocking;
 use crate::sources::upstream::{self, conflict_de, ImportSpec, Upstream};
-use crate::sources::{summarize, valid_id, Catalogue, Removed, SourceStore, SourceUrl, OWN};
+use crate::sources::{summarize, valid_id, Removed, SourceError, SourceStore, SourceUrl, OWN};
 
-fn not_found() -> AppError {
-    AppError::NotFound("Diese Vorlagenquelle gibt es nicht.".into())
-}
-
-fn record(store: &SourceStore, id: &str) -> Result<SourceRecord, AppError> {
+fn record(store: &SourceStore, id: &str) -> Result<SourceRecord, SourceError> {
     if !valid_id(id) {
-        return Err(not_found());
+        return Err(SourceError::NotFound);
     }
-    store.get(id)?.ok_or_else(not_found)
+    store.get(id)?.ok_or(SourceError::NotFound)
 }
 
 fn accepted(r: SourceRecord, status: StatusCode) -> Response {
@@ -53,7 +49,7 @@ pub async fn list_sources(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Vec<SourceRecord>>, AppError> {
-    Ok(Json(SourceStore::of(&state)?.list()?))
+    Ok(Json(state.catalogues()?.sources.list()?))
 }
 
 /// Adds a source and starts fetching it in the background (202; poll `GET /api/sources/{id}`).
@@ -79,7 +75,7 @@ pub async fn add_source(
 ) -> Result<Response, AppError> {
     caller.require_editor()?;
     let url = SourceUrl::parse(&req.url)?;
-    let (r, created) = SourceStore::of(&state)?.add(&url, &caller.name)?;
+    let (r, created) = state.catalogues()?.sources.add(&url, &caller.name)?;
     if created {
         tracing::info!(source = %r.id, url = %r.url, by = %caller.name, "template source added");
     }
@@ -110,7 +106,7 @@ pub async fn get_source(
     _caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<SourceRecord>, AppError> {
-    let store = SourceStore::of(&state)?;
+    let store = state.catalogues()?.sources;
     Ok(Json(record(&store, &id)?))
 }
 
@@ -134,9 +130,9 @@ pub async fn fetch_source(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     caller.require_editor()?;
-    let store = SourceStore::of(&state)?;
+    let store = state.catalogues()?.sources;
     record(&store, &id)?;
-    let r = store.start_fetch(&id)?.ok_or_else(not_found)?;
+    let r = store.start_fetch(&id)?.ok_or(SourceError::NotFound)?;
     Ok(accepted(r, StatusCode::ACCEPTED))
 }
 
@@ -161,7 +157,7 @@ pub async fn delete_source(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    let store = SourceStore::of(&state)?;
+    let store = state.catalogues()?.sources;
     let r = record(&store, &id)?;
     let may = caller.role.is_admin() || (caller.role.can_edit() && r.added_by == caller.name);
     if !may {
@@ -172,7 +168,7 @@ pub async fn delete_source(
     let removed = blocking(move || Ok(store.remove(&id))).await??;
     match removed {
         Removed::Gone => Ok(StatusCode::NO_CONTENT),
-        Removed::NotFound => Err(not_found()),
+        Removed::NotFound => Err(SourceError::NotFound.into()),
         Removed::Busy => Err(AppError::Conflict(
             "Die Quelle wird gerade abgerufen; bitte danach erneut versuchen.".into(),
         )),
@@ -191,7 +187,8 @@ pub async fn list_templates(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Vec<TemplateView>>, AppError> {
-    let own = Catalogue::own(&state);
+    let cats = state.catalogues()?;
+    let own = cats.own;
     let path = own.path.clone();
     let own_summary = blocking(move || Ok(summarize(&path)?)).await?;
     let mut lists = vec![(
@@ -203,7 +200,7 @@ pub async fn list_templates(
         },
         own_summary,
     )];
-    for r in SourceStore::of(&state)?.list()? {
+    for r in cats.sources.list()? {
         if let Some(cat) = r.catalogue.clone().filter(|_| r.usable()) {
             let source = TemplateSource {
                 id: r.id,
@@ -241,31 +238,6 @@ pub async fn list_templates(
     Ok(Json(out))
 }
 
-/// The draft response: body, ETag and status (as `/api/drafts/{id}` answers).
-fn draft_response(d: Draft, status: StatusCode) -> Response {
-    let etag = HeaderValue::from_str(&format!("\"{}\"", d.revision)).ok();
-    let location = HeaderValue::from_str(&format!("/api/drafts/{}", d.id)).ok();
-    let validation = ValidationReport::validate(&d.workflow);
-    let body = DraftView {
-        id: d.id,
-        owner: d.owner,
-        revision: d.revision,
-        created_at: d.created_at,
-        updated_at: d.updated_at,
-        based_on: d.based_on,
-        workflow: d.workflow,
-        validation,
-    };
-    let mut res = (status, Json(body)).into_response();
-    if let Some(etag) = etag {
-        res.headers_mut().insert(header::ETAG, etag);
-    }
-    if let Some(l) = location.filter(|_| status == StatusCode::CREATED) {
-        res.headers_mut().insert(header::LOCATION, l);
-    }
-    res
-}
-
 /// "Übernehmen": creates a draft of the caller from a template version, with the template
 /// parameters applied and `lineage` set. Invalid templates and bad parameter values → 422.
 #[utoipa::path(
@@ -296,24 +268,8 @@ pub async fn import_template(
         params: req.params,
         as_key: req.as_key,
     };
-    let draft = upstream::import(&state, &caller, spec).await?;
+    let draft = upstream::import(&state.catalogues()?, &state.drafts, &caller, spec).await?;
     Ok(draft_response(draft, StatusCode::CREATED))
-}
-
-/// A draft the caller owns.
-async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Draft, AppError> {
-    caller.require_editor()?;
-    let d = state
-        .drafts
-        .get(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("Diesen Entwurf gibt es nicht.".into()))?;
-    if d.owner != caller.name {
-        return Err(AppError::Forbidden(
-            "Dieser Entwurf gehört einer anderen Person.".into(),
-        ));
-    }
-    Ok(d)
 }
 
 /// Whether the template this draft was imported from has a newer version, with both diffs and
@@ -337,7 +293,7 @@ pub async fn draft_upstream(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<UpstreamView>, AppError> {
-    let draft = owned(&state, &caller, &id).await?;
+    let draft = state.drafts.owned(&id, &caller).await?;
     let empty = |message_de: String, warning_de: Option<String>| UpstreamView {
         available: false,
         message_de,
@@ -351,7 +307,7 @@ pub async fn draft_upstream(
         local_diff: None,
         merged: None,
     };
-    let view = match upstream::check(&state, &draft, true).await? {
+    let view = match upstream::check(&state.catalogues()?, &draft, true).await? {
         Upstream::NoLineage => empty("Dieser Entwurf stammt nicht aus einer Vorlage.".into(), None),
         Upstream::Current {
             lineage,
@@ -446,11 +402,17 @@ pub async fn merge_upstream(
     headers: HeaderMap,
     JsonBody(req): JsonBody<MergeRequest>,
 ) -> Result<Response, AppError> {
-    let draft = owned(&state, &caller, &id).await?;
-    let expected = super::drafts::if_match(&headers, "Zusammenführen")?.unwrap_or(draft.revision);
+    let draft = state.drafts.owned(&id, &caller).await?;
+    let expected = if_match(&headers, "Zusammenführen")?.unwrap_or(draft.revision);
     let choices: Vec<(usize, Side)> = req.choices.iter().map(|c| (c.conflict, c.side)).collect();
-    let saved =
-        upstream::merge_into_draft(&state, &draft, expected, &choices, req.version.as_deref())
-            .await?;
+    let saved = upstream::merge_into_draft(
+        &state.catalogues()?,
+        &state.drafts,
+        &draft,
+        expected,
+        &choices,
+        req.version.as_deref(),
+    )
+    .await?;
     Ok(draft_response(saved, StatusCode::OK))
 }

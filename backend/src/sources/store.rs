@@ -12,9 +12,8 @@ use tokio::sync::Notify;
 use fachwerk_shared::api::CatalogueSummary;
 pub use fachwerk_shared::api::{FetchState, SourceRecord};
 
+use super::SourceError;
 use super::{summarize, SourceUrl};
-use crate::config::AppState;
-use crate::error::AppError;
 use crate::fsutil;
 use crate::repo::sources::{self as git_sources, FetchError, FetchErrorKind, Progress, Transport};
 
@@ -53,10 +52,10 @@ fn stores() -> &'static Mutex<HashMap<PathBuf, Arc<SourceStore>>> {
 }
 
 impl SourceStore {
-    /// The store of the state's data directory, opened on first use and then shared by every
+    /// The store of a data directory, opened on first use and then shared by every
     /// `AppState` on that directory (so running fetches and their progress are seen by all).
-    pub fn of(state: &AppState) -> Result<Arc<SourceStore>, AppError> {
-        let dir = state.config.data_dir.clone();
+    pub fn of(data_dir: &Path) -> Result<Arc<SourceStore>, SourceError> {
+        let dir = data_dir.to_path_buf();
         let mut map = stores()
             .lock()
             .map_err(|_| anyhow::anyhow!("source stores poisoned"))?;
@@ -95,10 +94,10 @@ impl SourceStore {
         })
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Inner>, AppError> {
+    fn lock(&self) -> Result<MutexGuard<'_, Inner>, SourceError> {
         self.inner
             .lock()
-            .map_err(|_| AppError::Internal(anyhow::anyhow!("sources poisoned")))
+            .map_err(|_| SourceError::Storage(anyhow::anyhow!("sources poisoned")))
     }
 
     fn persist(&self, records: &[SourceRecord]) -> anyhow::Result<()> {
@@ -118,11 +117,11 @@ impl SourceStore {
         self.mirrors.join(id)
     }
 
-    pub fn list(&self) -> Result<Vec<SourceRecord>, AppError> {
+    pub fn list(&self) -> Result<Vec<SourceRecord>, SourceError> {
         Ok(self.lock()?.records.clone())
     }
 
-    pub fn get(&self, id: &str) -> Result<Option<SourceRecord>, AppError> {
+    pub fn get(&self, id: &str) -> Result<Option<SourceRecord>, SourceError> {
         Ok(self.lock()?.records.iter().find(|r| r.id == id).cloned())
     }
 
@@ -132,7 +131,7 @@ impl SourceStore {
         self: &Arc<Self>,
         url: &SourceUrl,
         by: &str,
-    ) -> Result<(SourceRecord, bool), AppError> {
+    ) -> Result<(SourceRecord, bool), SourceError> {
         let id = url.id();
         {
             let mut inner = self.lock()?;
@@ -166,7 +165,7 @@ impl SourceStore {
     }
 
     /// Starts a fetch of `id` unless one is running; returns the record (`None`: unknown id).
-    pub fn start_fetch(self: &Arc<Self>, id: &str) -> Result<Option<SourceRecord>, AppError> {
+    pub fn start_fetch(self: &Arc<Self>, id: &str) -> Result<Option<SourceRecord>, SourceError> {
         let (record, url) = {
             let mut inner = self.lock()?;
             let Some(pos) = inner.records.iter().position(|r| r.id == id) else {
@@ -277,7 +276,7 @@ impl SourceStore {
     pub async fn refresh_if_stale(
         self: &Arc<Self>,
         id: &str,
-    ) -> Result<Option<SourceRecord>, AppError> {
+    ) -> Result<Option<SourceRecord>, SourceError> {
         let Some(r) = self.get(id)? else {
             return Ok(None);
         };
@@ -293,7 +292,7 @@ impl SourceStore {
     }
 
     /// Removes a source and its mirror (refused while it is being fetched).
-    pub fn remove(&self, id: &str) -> Result<Removed, AppError> {
+    pub fn remove(&self, id: &str) -> Result<Removed, SourceError> {
         {
             let mut inner = self.lock()?;
             if inner.running.contains(id) {

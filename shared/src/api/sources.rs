@@ -1,8 +1,14 @@
-//! Template sources (other authorities' catalogues) and the templates they offer.
+//! Template sources (other authorities' catalogues), the templates they offer, their import
+//! as a draft and upstream updates of imported drafts.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::TemplateParam;
+use super::ValidationReport;
+use crate::diff::WorkflowDiff;
+use crate::merge::Side;
+use crate::{TemplateParam, Workflow};
 
 /// Id of the own catalogue in template listings and imports.
 pub const OWN_SOURCE: &str = "own";
@@ -191,4 +197,103 @@ pub struct TemplateView {
     pub errors: ErrorSummary,
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub template_params: Vec<TemplateParam>,
+}
+
+/// `POST /api/templates/import` ("Übernehmen").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportRequest {
+    /// `own` or a source id.
+    pub source_id: String,
+    pub key: String,
+    /// Default: the latest version.
+    pub version: Option<String>,
+    /// Template parameter id → amount ("12000.00"); missing ones take their default.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    /// Key of the new draft if it should differ from the template's.
+    pub as_key: Option<String>,
+}
+
+/// A merge conflict of the upstream preview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictView {
+    /// Index for `choices[].conflict`.
+    pub index: usize,
+    /// Readable path, e.g. `blocks[wg].params.bands[mittel].upper`.
+    pub location: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub base: Option<serde_json::Value>,
+    /// Value in the draft.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub ours: Option<serde_json::Value>,
+    /// Value in the new template version.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub theirs: Option<serde_json::Value>,
+    pub message_de: String,
+}
+
+/// The merge preview of an upstream update.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MergedView {
+    /// The merged workflow with conflicts resolved as the draft has them.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub workflow: Workflow,
+    pub conflicts: Vec<ConflictView>,
+    pub validation: ValidationReport,
+}
+
+/// `GET /api/drafts/{id}/upstream`: whether a draft's template has a newer version, with both
+/// diffs and a merge preview.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UpstreamView {
+    /// A newer version of the template exists.
+    pub available: bool,
+    pub message_de: String,
+    /// Set if the source could not be fetched again (the last fetched state was compared).
+    pub warning_de: Option<String>,
+    pub source: Option<String>,
+    pub key: Option<String>,
+    /// The version the draft is based on (`lineage.version`).
+    pub base_version: Option<String>,
+    pub new_version: Option<String>,
+    pub new_commit: Option<String>,
+    /// What upstream changed (base → new version).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub upstream_diff: Option<WorkflowDiff>,
+    /// What the draft changed (base → draft).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub local_diff: Option<WorkflowDiff>,
+    pub merged: Option<MergedView>,
+}
+
+/// A side chosen for one conflict of the preview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Choice {
+    /// `index` of the conflict in the preview.
+    pub conflict: usize,
+    /// `ours` (keep the draft's value) or `theirs` (take the template's).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub side: Side,
+}
+
+/// `POST /api/drafts/{id}/merge-upstream`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MergeRequest {
+    /// One choice per conflict (all are required).
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+    /// `newVersion` of the preview; if the template moved on since, the merge is refused.
+    pub version: Option<String>,
 }

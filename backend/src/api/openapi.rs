@@ -57,5 +57,5 @@ pub fn base() -> Document {
 /// The complete document.
 pub fn document() -> &'static Document {
     static DOC: OnceLock<Document> = OnceLock::new();
-    DOC.get_or_init(|| crate::api::routes().split_for_parts().1)
+    DOC.get_or_init(|| super::routes().split_for_parts().1)
 }
