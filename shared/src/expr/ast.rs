@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::print::quote;
+use super::temporal::FeelDuration;
 use crate::model::FieldType;
 use crate::values::Money;
 // ---------------------------------------------------------------------------------------------
@@ -246,6 +247,7 @@ pub enum Value {
     Number(Decimal),
     Text(String),
     Date(Date),
+    Duration(FeelDuration),
 }
 
 impl Value {
@@ -265,6 +267,7 @@ impl Value {
             Value::Number(_) => ExprType::Number,
             Value::Text(_) => ExprType::Text,
             Value::Date(_) => ExprType::Date,
+            Value::Duration(d) => d.expr_type(),
         }
     }
 }
@@ -278,6 +281,7 @@ impl fmt::Display for Value {
             Value::Number(n) => write!(f, "{n}"),
             Value::Text(s) => f.write_str(&quote(s)),
             Value::Date(d) => write!(f, "date(\"{d}\")"),
+            Value::Duration(d) => write!(f, "duration(\"{d}\")"),
         }
     }
 }
@@ -291,6 +295,10 @@ pub enum ExprType {
     Number,
     Text,
     Date,
+    /// `duration("P6M")`: whole months.
+    YearsMonthsDuration,
+    /// `duration("P14D")`, `date - date`: days, hours, minutes, seconds.
+    DaysTimeDuration,
 }
 
 impl ExprType {
@@ -311,6 +319,8 @@ impl ExprType {
             ExprType::Number => "Zahl",
             ExprType::Text => "Text",
             ExprType::Date => "Datum",
+            ExprType::YearsMonthsDuration => "Dauer in Jahren/Monaten",
+            ExprType::DaysTimeDuration => "Dauer in Tagen/Zeit",
         }
     }
 
@@ -321,6 +331,8 @@ impl ExprType {
             ExprType::Number => "number",
             ExprType::Text => "text",
             ExprType::Date => "date",
+            ExprType::YearsMonthsDuration => "years-and-months duration",
+            ExprType::DaysTimeDuration => "days-and-time duration",
         }
     }
 }
@@ -433,6 +445,9 @@ pub enum ExprKind {
     Bool(bool),
     Null,
     Date(Date),
+    Duration(FeelDuration),
+    /// `today()`: the date the evaluation context gives.
+    Today,
     Field(String),
     Neg(Box<Expr>),
     Not(Box<Expr>),

@@ -1,6 +1,8 @@
 //! Type checking against declared fields.
 
 use super::ast::{BinOp, Expr, ExprKind, ExprType, Span};
+use super::print::to_feel;
+use super::temporal;
 use super::SYSTEM_FIELD_AKTENZEICHEN;
 use crate::model::{Field, FieldType};
 /// What kind of type error was found.
@@ -120,7 +122,8 @@ impl<'f> Checker<'_, 'f> {
             ExprKind::Text(_) => Some(ExprType::Text),
             ExprKind::Bool(_) => Some(ExprType::Bool),
             ExprKind::Null => Some(ExprType::Null),
-            ExprKind::Date(_) => Some(ExprType::Date),
+            ExprKind::Date(_) | ExprKind::Today => Some(ExprType::Date),
+            ExprKind::Duration(d) => Some(d.expr_type()),
             ExprKind::Field(name) => match self.field(name) {
                 Some((t, _)) => Some(t),
                 None => {
@@ -135,12 +138,21 @@ impl<'f> Checker<'_, 'f> {
             },
             ExprKind::Neg(inner) => {
                 let t = self.check(inner)?;
+                if is_duration(t) {
+                    return Some(t);
+                }
                 if t != ExprType::Number {
                     self.err(
                         e.span,
                         TypeErrorKind::Operands,
-                        format!("„-“ passt nur zu Zahlen, nicht zu {}", t.name_de()),
-                        format!("“-” only works on numbers, not on {}", t.name_en()),
+                        format!(
+                            "„-“ passt nur zu Zahlen und Dauern, nicht zu {}",
+                            t.name_de()
+                        ),
+                        format!(
+                            "“-” only works on numbers and durations, not on {}",
+                            t.name_en()
+                        ),
                     );
                 }
                 Some(ExprType::Number)
@@ -173,7 +185,7 @@ impl<'f> Checker<'_, 'f> {
                     BinOp::Eq | BinOp::Ne => {
                         if let (Some(lt), Some(rt)) = (lt, rt) {
                             if lt != rt && lt != ExprType::Null && rt != ExprType::Null {
-                                self.operands(e.span, op, lt, rt);
+                                self.operands_in(e, op, lt, rt);
                             } else {
                                 self.enum_value(l, r);
                                 self.enum_value(r, l);
@@ -184,32 +196,60 @@ impl<'f> Checker<'_, 'f> {
                     BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                         if let (Some(lt), Some(rt)) = (lt, rt) {
                             let ok = lt == rt
-                                && matches!(lt, ExprType::Number | ExprType::Date | ExprType::Text);
+                                && (matches!(
+                                    lt,
+                                    ExprType::Number | ExprType::Date | ExprType::Text
+                                ) || is_duration(lt));
                             if !ok {
-                                self.operands(e.span, op, lt, rt);
+                                self.operands_in(e, op, lt, rt);
                             }
                         }
                         Some(ExprType::Bool)
                     }
-                    BinOp::Add => match (lt?, rt?) {
-                        (ExprType::Number, ExprType::Number) => Some(ExprType::Number),
-                        (ExprType::Text, ExprType::Text) => Some(ExprType::Text),
-                        (a, b) => {
-                            self.operands(e.span, op, a, b);
-                            None
+                    BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                        let (a, b) = (lt?, rt?);
+                        let result = match (op, a, b) {
+                            (_, ExprType::Number, ExprType::Number) => Some(ExprType::Number),
+                            (BinOp::Add, ExprType::Text, ExprType::Text) => Some(ExprType::Text),
+                            _ => temporal::arithmetic_type(op, a, b),
+                        };
+                        if result.is_none() {
+                            self.operands_in(e, op, a, b);
                         }
-                    },
-                    BinOp::Sub | BinOp::Mul | BinOp::Div => {
-                        if let (Some(a), Some(b)) = (lt, rt) {
-                            if a != ExprType::Number || b != ExprType::Number {
-                                self.operands(e.span, op, a, b);
-                            }
-                        }
-                        Some(ExprType::Number)
+                        result
                     }
                 }
             }
         }
+    }
+
+    /// An operator error; for dates and durations with the part of the expression and a hint.
+    fn operands_in(&mut self, e: &Expr, op: BinOp, l: ExprType, r: ExprType) {
+        let temporal = |t: ExprType| t == ExprType::Date || is_duration(t);
+        let ExprKind::Binary(_, le, re) = &e.kind else {
+            return self.operands(e.span, op, l, r);
+        };
+        if !(temporal(l) || temporal(r)) || l == ExprType::Null || r == ExprType::Null {
+            return self.operands(e.span, op, l, r);
+        }
+        let (hint_de, hint_en) = temporal_hint(op, (le, l), (re, r));
+        let part = to_feel(e);
+        self.err(
+            e.span,
+            TypeErrorKind::Operands,
+            format!(
+                "„{part}“: „{}“ passt nicht zu {} und {} – {hint_de}",
+                op.symbol(),
+                l.name_de(),
+                r.name_de()
+            ),
+            format!(
+                "“{part}”: “{}” does not work on {} and {} – {hint_en}",
+                op.symbol(),
+                l.name_en(),
+                r.name_en()
+            ),
+        );
     }
 
     /// `enumField = "x"`: "x" must be one of the field's values (if it lists any).
@@ -243,6 +283,65 @@ impl<'f> Checker<'_, 'f> {
                 format!("“{value}” is not a value of the field “{name}” (allowed: {allowed_en})"),
             );
         }
+    }
+}
+
+fn is_duration(t: ExprType) -> bool {
+    matches!(
+        t,
+        ExprType::YearsMonthsDuration | ExprType::DaysTimeDuration
+    )
+}
+
+/// What to write instead, in German and English, for a date/duration operator error.
+fn temporal_hint(
+    op: BinOp,
+    (le, l): (&Expr, ExprType),
+    (re, r): (&Expr, ExprType),
+) -> (String, String) {
+    use ExprType::{Date as D, DaysTimeDuration as Dt, YearsMonthsDuration as Ym};
+    let (ls, rs) = (to_feel(le), to_feel(re));
+    let mixed = |verb_de: &str, verb_en: &str| {
+        (
+            format!("eine Dauer in Jahren/Monaten und eine in Tagen/Zeit lassen sich nicht {verb_de}, weil Monate verschieden lang sind; schreiben Sie beide in derselben Art"),
+            format!("a years-and-months and a days-and-time duration cannot be {verb_en} because months differ in length; write both in the same kind"),
+        )
+    };
+    match (op, l, r) {
+        (BinOp::Add, D, D) => (
+            format!("zwei Daten lassen sich nicht addieren; zu einem Datum zählt man eine Dauer ({ls} + duration(\"P6M\")), den Abstand gibt {ls} - {rs}"),
+            format!("two dates cannot be added; add a duration to a date ({ls} + duration(\"P6M\")), the distance is {ls} - {rs}"),
+        ),
+        (_, D, ExprType::Number) | (_, ExprType::Number, D) if matches!(op, BinOp::Add | BinOp::Sub) => (
+            "zu einem Datum zählt man keine Zahl, sondern eine Dauer, z. B. duration(\"P14D\")".into(),
+            "add a duration to a date, not a number, e.g. duration(\"P14D\")".into(),
+        ),
+        (BinOp::Sub, Ym | Dt, D) => (
+            format!("ziehen Sie die Dauer vom Datum ab: {rs} - {ls}"),
+            format!("subtract the duration from the date: {rs} - {ls}"),
+        ),
+        (_, Dt, Ym) if op.is_comparison() => match &le.kind {
+            // `a - b <= duration("P6M")`: the distance of two dates is in days, so compare the dates.
+            ExprKind::Binary(BinOp::Sub, a, b) => (
+                format!("{ls} ist eine Dauer in Tagen; vergleichen Sie die Daten selbst: {} {} {} + {rs}", to_feel(a), op.symbol(), to_feel(b)),
+                format!("{ls} is a duration in days; compare the dates themselves: {} {} {} + {rs}", to_feel(a), op.symbol(), to_feel(b)),
+            ),
+            _ => mixed("vergleichen", "compared"),
+        },
+        (_, Ym, Dt) | (_, Dt, Ym) if op.is_comparison() => mixed("vergleichen", "compared"),
+        (_, Ym, Dt) | (_, Dt, Ym) => mixed("verrechnen", "combined"),
+        (_, D, ExprType::Text) | (_, ExprType::Text, D) => (
+            "schreiben Sie ein Datum als date(\"JJJJ-MM-TT\")".into(),
+            "write a date as date(\"YYYY-MM-DD\")".into(),
+        ),
+        (BinOp::Mul | BinOp::Div, _, _) => (
+            "Daten und Dauern lassen sich addieren, subtrahieren und vergleichen, aber nicht multiplizieren oder teilen".into(),
+            "dates and durations can be added, subtracted and compared, but not multiplied or divided".into(),
+        ),
+        _ => (
+            "Daten vergleicht man mit Daten, Dauern mit Dauern derselben Art; Datum + Dauer ergibt ein Datum, Datum - Datum eine Dauer in Tagen".into(),
+            "compare dates with dates and durations with durations of the same kind; date + duration gives a date, date - date a duration in days".into(),
+        ),
     }
 }
 
@@ -290,5 +389,111 @@ mod tests {
         assert!(ok("beginn + 1").is_err());
         // One unknown field does not cascade into further errors.
         assert_eq!(ok("(unbekannt + 1) * 2 > 3").unwrap_err().len(), 1);
+    }
+
+    #[test]
+    fn checks_dates_and_durations() {
+        let f = fields();
+        let ok = |s: &str| check(&p(s), &f);
+        for (src, want) in [
+            (
+                "antragsDatum <= reiseEnde + duration(\"P6M\")",
+                ExprType::Bool,
+            ),
+            ("reiseEnde + duration(\"P6M\")", ExprType::Date),
+            ("duration(\"P14D\") + reiseEnde", ExprType::Date),
+            ("reiseEnde - duration(\"PT2H\")", ExprType::Date),
+            ("antragsDatum - reiseEnde", ExprType::DaysTimeDuration),
+            (
+                "antragsDatum - reiseEnde > duration(\"P180D\")",
+                ExprType::Bool,
+            ),
+            (
+                "duration(\"P1Y\") - duration(\"P2M\")",
+                ExprType::YearsMonthsDuration,
+            ),
+            ("-duration(\"P1D\")", ExprType::DaysTimeDuration),
+            ("duration(\"P1M\") = duration(\"P1M\")", ExprType::Bool),
+            ("today() > reiseEnde", ExprType::Bool),
+        ] {
+            assert_eq!(ok(src), Ok(want), "{src}");
+        }
+    }
+
+    #[test]
+    fn date_mistakes_name_the_part_and_say_what_to_write() {
+        let f = fields();
+        let err = |s: &str| {
+            let errs = check(&p(s), &f).expect_err(s);
+            assert_eq!(errs.len(), 1, "{s}: {errs:?}");
+            assert_eq!(errs[0].kind, TypeErrorKind::Operands);
+            errs.into_iter().next().expect("one error")
+        };
+        let e = err("reiseEnde + antragsDatum > today()");
+        assert_eq!(e.span, Span { start: 0, end: 24 });
+        assert!(e.message_de.starts_with("„reiseEnde + antragsDatum“: „+“ passt nicht zu Datum und Datum – zwei Daten lassen sich nicht addieren"), "{}", e.message_de);
+        assert!(
+            e.message_en
+                .contains("the distance is reiseEnde - antragsDatum"),
+            "{}",
+            e.message_en
+        );
+
+        let e = err("antragsDatum - reiseEnde <= duration(\"P6M\")");
+        assert!(
+            e.message_de.contains(
+                "vergleichen Sie die Daten selbst: antragsDatum <= reiseEnde + duration(\"P6M\")"
+            ),
+            "{}",
+            e.message_de
+        );
+
+        let e = err("duration(\"P1M\") < duration(\"P30D\")");
+        assert!(
+            e.message_de
+                .contains("Dauer in Jahren/Monaten und Dauer in Tagen/Zeit"),
+            "{}",
+            e.message_de
+        );
+        assert!(
+            e.message_en
+                .contains("cannot be compared because months differ in length"),
+            "{}",
+            e.message_en
+        );
+
+        let e = err("beginn + 1");
+        assert!(
+            e.message_de.contains("keine Zahl, sondern eine Dauer"),
+            "{}",
+            e.message_de
+        );
+        let e = err("duration(\"P1D\") - beginn");
+        assert!(
+            e.message_en
+                .contains("subtract the duration from the date: beginn - duration(\"P1D\")"),
+            "{}",
+            e.message_en
+        );
+        let e = err("beginn < \"2026-01-01\"");
+        assert!(
+            e.message_de.contains("date(\"JJJJ-MM-TT\")"),
+            "{}",
+            e.message_de
+        );
+        let e = err("duration(\"P1M\") * 2");
+        assert!(
+            e.message_de.contains("nicht multiplizieren"),
+            "{}",
+            e.message_de
+        );
+        let e = err("duration(\"P1M\") + duration(\"P1D\")");
+        assert!(
+            e.message_de.contains("nicht verrechnen"),
+            "{}",
+            e.message_de
+        );
+        // A null comparison keeps its own advice.
+        assert!(err("beginn < null").message_de.contains("= null"));
     }
 }

@@ -2,7 +2,8 @@
 
 use std::cmp::Ordering;
 
-use super::ast::{BinOp, Expr, ExprKind, Value};
+use super::ast::{BinOp, Date, Expr, ExprKind, Value};
+use super::temporal::{self, FeelDuration};
 /// Why an evaluation failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EvalError {
@@ -18,6 +19,10 @@ pub enum EvalError {
     DivisionByZero,
     #[error("number too large")]
     Overflow,
+    #[error("today() has no date here")]
+    NoToday,
+    #[error("the date lies outside the years 1 to 9999")]
+    DateOutOfRange,
 }
 
 impl EvalError {
@@ -29,6 +34,8 @@ impl EvalError {
             }
             EvalError::DivisionByZero => "Division durch null".into(),
             EvalError::Overflow => "Zahl zu groß".into(),
+            EvalError::NoToday => "today() hat hier kein Datum".into(),
+            EvalError::DateOutOfRange => "Das Datum liegt außerhalb der Jahre 1 bis 9999".into(),
         }
     }
 }
@@ -36,25 +43,59 @@ impl EvalError {
 // ---------------------------------------------------------------------------------------------
 // Evaluation
 
-/// Evaluates an expression; `lookup` gives field values (`None` = field unknown at run time,
-/// an error; pass `Some(Value::Null)` for declared fields without a value).
-pub fn eval(e: &Expr, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<Value, EvalError> {
+/// What an expression is evaluated against: the case's field values and the day `today()`
+/// stands for. The core has no clock: the Probelauf passes the simulated case date, the
+/// server passes the real date at run time.
+#[derive(Clone, Copy)]
+pub struct EvalContext<'a> {
+    /// Field values (`None` = field unknown at run time, an error; pass `Some(Value::Null)`
+    /// for declared fields without a value).
+    pub fields: &'a dyn Fn(&str) -> Option<Value>,
+    /// `None` makes `today()` an error ([`EvalError::NoToday`]).
+    pub today: Option<Date>,
+}
+
+impl<'a> EvalContext<'a> {
+    /// `today()` is `today`.
+    pub fn on(today: Date, fields: &'a dyn Fn(&str) -> Option<Value>) -> EvalContext<'a> {
+        EvalContext {
+            fields,
+            today: Some(today),
+        }
+    }
+
+    /// No date for `today()` (checking constants, where the day is not known).
+    pub fn without_today(fields: &'a dyn Fn(&str) -> Option<Value>) -> EvalContext<'a> {
+        EvalContext {
+            fields,
+            today: None,
+        }
+    }
+}
+
+/// Evaluates an expression in a context.
+pub fn eval(e: &Expr, ctx: &EvalContext<'_>) -> Result<Value, EvalError> {
     match &e.kind {
         ExprKind::Number(n) => Ok(Value::Number(*n)),
         ExprKind::Text(s) => Ok(Value::Text(s.clone())),
         ExprKind::Bool(b) => Ok(Value::Bool(*b)),
         ExprKind::Null => Ok(Value::Null),
         ExprKind::Date(d) => Ok(Value::Date(*d)),
-        ExprKind::Field(name) => lookup(name).ok_or_else(|| EvalError::MissingField(name.clone())),
-        ExprKind::Neg(inner) => match eval(inner, lookup)? {
+        ExprKind::Duration(d) => Ok(Value::Duration(*d)),
+        ExprKind::Today => ctx.today.map(Value::Date).ok_or(EvalError::NoToday),
+        ExprKind::Field(name) => {
+            (ctx.fields)(name).ok_or_else(|| EvalError::MissingField(name.clone()))
+        }
+        ExprKind::Neg(inner) => match eval(inner, ctx)? {
             Value::Null => Ok(Value::Null),
             Value::Number(n) => n
                 .checked_neg()
                 .map(Value::Number)
                 .ok_or(EvalError::Overflow),
+            Value::Duration(d) => Ok(Value::Duration(d.negated())),
             other => Err(type_error("-", &other, &other)),
         },
-        ExprKind::Not(inner) => match eval(inner, lookup)? {
+        ExprKind::Not(inner) => match eval(inner, ctx)? {
             Value::Null => Ok(Value::Null),
             Value::Bool(b) => Ok(Value::Bool(!b)),
             other => Err(type_error("not", &other, &other)),
@@ -64,12 +105,12 @@ pub fn eval(e: &Expr, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<Value, E
             match op {
                 BinOp::And | BinOp::Or => {
                     let decisive = op == BinOp::Or;
-                    let lv = eval(l, lookup)?;
+                    let lv = eval(l, ctx)?;
                     let lb = as_tri(&lv).ok_or_else(|| type_error(op.symbol(), &lv, &lv))?;
                     if lb == Some(decisive) {
                         return Ok(Value::Bool(decisive));
                     }
-                    let rv = eval(r, lookup)?;
+                    let rv = eval(r, ctx)?;
                     let rb = as_tri(&rv).ok_or_else(|| type_error(op.symbol(), &lv, &rv))?;
                     Ok(match (lb, rb) {
                         (_, Some(b)) if b == decisive => Value::Bool(decisive),
@@ -78,8 +119,8 @@ pub fn eval(e: &Expr, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<Value, E
                     })
                 }
                 _ => {
-                    let lv = eval(l, lookup)?;
-                    let rv = eval(r, lookup)?;
+                    let lv = eval(l, ctx)?;
+                    let rv = eval(r, ctx)?;
                     binary_values(op, lv, rv)
                 }
             }
@@ -108,6 +149,14 @@ pub(super) fn compare(l: &Value, r: &Value) -> Option<Ordering> {
         (Value::Number(a), Value::Number(b)) => Some(a.cmp(b)),
         (Value::Text(a), Value::Text(b)) => Some(a.cmp(b)),
         (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
+        (
+            Value::Duration(FeelDuration::YearsMonths(a)),
+            Value::Duration(FeelDuration::YearsMonths(b)),
+        )
+        | (
+            Value::Duration(FeelDuration::DaysTime(a)),
+            Value::Duration(FeelDuration::DaysTime(b)),
+        ) => Some(a.cmp(b)),
         (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
         _ => None,
     }
@@ -156,10 +205,31 @@ fn binary_values(op: BinOp, lv: Value, rv: Value) -> Result<Value, EvalError> {
                 r.map(Value::Number).ok_or(EvalError::Overflow)
             }
             (Value::Text(a), Value::Text(b)) if op == BinOp::Add => Ok(Value::Text(a + &b)),
-            (a, b) => Err(type_error(sym, &a, &b)),
+            (a, b) => temporal_values(op, &a, &b).unwrap_or_else(|| Err(type_error(sym, &a, &b))),
         },
         BinOp::And | BinOp::Or => Err(type_error(sym, &lv, &rv)),
     }
+}
+
+/// Date and duration arithmetic (see [`temporal`]); `None` if the operands are not temporal.
+fn temporal_values(op: BinOp, l: &Value, r: &Value) -> Option<Result<Value, EvalError>> {
+    let date = |d: Option<Date>| Ok(Value::Date(d.ok_or(EvalError::DateOutOfRange)?));
+    Some(match (op, l, r) {
+        (BinOp::Add, Value::Date(d), Value::Duration(x))
+        | (BinOp::Add, Value::Duration(x), Value::Date(d)) => date(temporal::add_duration(*d, *x)),
+        (BinOp::Sub, Value::Date(d), Value::Duration(x)) => {
+            date(temporal::add_duration(*d, x.negated()))
+        }
+        (BinOp::Sub, Value::Date(a), Value::Date(b)) => {
+            Ok(Value::Duration(temporal::between(*a, *b)))
+        }
+        (BinOp::Add | BinOp::Sub, Value::Duration(a), Value::Duration(b)) => {
+            temporal::combine(op, *a, *b)
+                .map(Value::Duration)
+                .ok_or_else(|| type_error(op.symbol(), l, r))
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -167,7 +237,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::expr::test_support::*;
-    use crate::expr::Decimal;
+    use crate::expr::{Decimal, FeelDuration};
 
     #[test]
     fn evaluates_exactly_with_feel_null_semantics() {
@@ -207,6 +277,63 @@ mod tests {
         assert_eq!(
             ev("10 / 4"),
             Ok(Value::Number(Decimal::parse("2.5").unwrap()))
+        );
+    }
+
+    #[test]
+    fn evaluates_dates_and_durations_like_feel() {
+        let date = |s: &str| Value::Date(Date::parse(s).unwrap());
+        let dur = |s: &str| Value::Duration(FeelDuration::parse(s).unwrap());
+        // reiseEnde = 2026-01-31, antragsDatum = 2026-07-31, today() = 2026-08-31.
+        assert_eq!(ev("reiseEnde + duration(\"P1M\")"), Ok(date("2026-02-28")));
+        assert_eq!(ev("reiseEnde + duration(\"P6M\")"), Ok(date("2026-07-31")));
+        assert_eq!(
+            ev("antragsDatum <= reiseEnde + duration(\"P6M\")"),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            ev("today() <= reiseEnde + duration(\"P6M\")"),
+            Ok(Value::Bool(false))
+        );
+        assert_eq!(ev("duration(\"P6M\") + reiseEnde"), Ok(date("2026-07-31")));
+        assert_eq!(
+            ev("antragsDatum - duration(\"P1Y\")"),
+            Ok(date("2025-07-31"))
+        );
+        assert_eq!(ev("reiseEnde + duration(\"P29D\")"), Ok(date("2026-03-01")));
+        assert_eq!(ev("reiseEnde - duration(\"PT1S\")"), Ok(date("2026-01-30")));
+        assert_eq!(ev("antragsDatum - reiseEnde"), Ok(dur("P181D")));
+        assert_eq!(ev("reiseEnde - antragsDatum"), Ok(dur("-P181D")));
+        assert_eq!(ev("duration(\"P1Y\") - duration(\"P2M\")"), Ok(dur("P10M")));
+        assert_eq!(
+            ev("-duration(\"PT2H\") + duration(\"P1D\")"),
+            Ok(dur("PT22H"))
+        );
+        assert_eq!(
+            ev("duration(\"P18M\") = duration(\"P1Y6M\")"),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            ev("duration(\"PT48H\") > duration(\"P1D\")"),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(ev("leer + duration(\"P1D\")"), Ok(Value::Null));
+        assert_eq!(ev("today()"), Ok(date("2026-08-31")));
+        assert!(matches!(
+            ev("duration(\"P1M\") < duration(\"P30D\")"),
+            Err(EvalError::Type { .. })
+        ));
+        assert!(matches!(
+            ev("reiseEnde + antragsDatum"),
+            Err(EvalError::Type { .. })
+        ));
+        assert_eq!(
+            ev("date(\"9999-12-31\") + duration(\"P1D\")"),
+            Err(EvalError::DateOutOfRange)
+        );
+        assert_eq!(
+            eval(&p("today()"), &EvalContext::without_today(&env)),
+            Err(EvalError::NoToday)
         );
     }
 }

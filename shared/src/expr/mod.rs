@@ -14,8 +14,13 @@
 //! product    := unary (("*" | "/") unary)*
 //! unary      := "-" unary | primary
 //! primary    := number | string | "true" | "false" | "null" | "date" "(" string ")"
+//!             | "duration" "(" string ")" | "today" "(" ")"
 //!             | "not" "(" expr ")" | field | "(" expr ")"
 //! ```
+//!
+//! Dates and durations follow FEEL (see [`temporal`]): `reiseEnde + duration("P6M")`,
+//! `antragsDatum - reiseEnde` (a days-and-time duration), `today()` — the day the
+//! [`EvalContext`] names: the simulated case date in the Probelauf, the real date at run time.
 //!
 //! Numbers are exact decimals ([`Decimal`], six fraction digits, never `f64`); money fields
 //! evaluate to numbers in euros. Null follows FEEL: `null = null` is true, `x != null` is true
@@ -31,6 +36,7 @@ mod lex;
 mod parse;
 mod print;
 mod subsume;
+pub mod temporal;
 #[cfg(test)]
 mod test_support;
 
@@ -38,11 +44,12 @@ pub use ast::{
     field_refs, fields_used, BinOp, Date, Decimal, Expr, ExprKind, ExprType, Span, Value,
 };
 pub use check::{check, check_with, ExprTypeError, TypeErrorKind};
-pub use eval::{eval, EvalError};
+pub use eval::{eval, EvalContext, EvalError};
 pub use lex::{is_identifier, ExprError};
 pub use parse::parse;
 pub use print::to_feel;
 pub use subsume::{constant_truth, constant_value, prepare, subsumes, Prepared};
+pub use temporal::FeelDuration;
 
 /// Name of the system field every workflow has: assigned by the Start block, always text.
 pub const SYSTEM_FIELD_AKTENZEICHEN: &str = "aktenzeichen";
@@ -65,7 +72,7 @@ mod tests {
             if let Ok(e) = parse(s) {
                 let _ = to_feel(&e);
                 let _ = check(&e, &fields());
-                let _ = eval(&e, &env);
+                let _ = eval(&e, &EvalContext::on(today(), &env));
             }
         }
     }
@@ -78,7 +85,7 @@ mod tests {
                 let again = parse(&canon).map_err(|err| proptest::test_runner::TestCaseError::fail(format!("{canon}: {err}")))?;
                 proptest::prop_assert_eq!(to_feel(&again), canon);
                 let _ = check(&e, &fields());
-                let _ = eval(&e, &|n| if n == "x" { Some(Value::int(3)) } else { Some(Value::Null) });
+                let _ = eval(&e, &EvalContext::without_today(&|n| if n == "x" { Some(Value::int(3)) } else { Some(Value::Null) }));
                 let _ = subsumes(&e, &again);
             }
         }

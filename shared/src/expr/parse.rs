@@ -2,6 +2,7 @@
 
 use super::ast::{BinOp, Date, Expr, ExprKind, Span};
 use super::lex::{lex, ExprError, Tok, Token};
+use super::temporal::FeelDuration;
 use super::RESERVED_WORDS;
 /// Deepest allowed expression tree (operators nested in operators).
 const MAX_TREE_DEPTH: usize = 200;
@@ -246,6 +247,37 @@ impl<'s> Parser<'s> {
         }
     }
 
+    /// `name("text")` at `t`: the text argument turned into a literal by `literal`.
+    fn text_argument_call(
+        &mut self,
+        t: &Token<'s>,
+        example: &str,
+        literal: impl Fn(&str) -> Result<ExprKind, (String, String)>,
+    ) -> Parsed {
+        let name = self.text(t.span).to_string();
+        let open = self.toks.get(self.pos + 1).map_or(t.span, |o| o.span);
+        self.pos += 2;
+        let kind = match self.peek().cloned() {
+            Some(Token {
+                tok: Tok::Str(s),
+                span,
+            }) => {
+                self.pos += 1;
+                literal(&s).map_err(|(de, en)| ExprError::new(span.start, de, en))?
+            }
+            Some(other) => {
+                return Err(ExprError::new(
+                    other.span.start,
+                    format!("{name}(…) erwartet einen Text wie \"{example}\""),
+                    format!("{name}(…) expects a text such as \"{example}\""),
+                ))
+            }
+            None => return Err(self.expected_value()),
+        };
+        let close = self.expect_rparen(open)?;
+        Ok((Expr::new(kind, t.span.to(close)), 1))
+    }
+
     fn primary(&mut self) -> Parsed {
         let Some(t) = self.peek().cloned() else {
             return Err(self.expected_value());
@@ -302,33 +334,41 @@ impl<'s> Parser<'s> {
                 ))
             }
             Tok::Ident("date") if self.peek_is_lparen_at(self.pos + 1) => {
+                self.text_argument_call(&t, "2026-01-31", |s| {
+                    Date::parse(s).map(ExprKind::Date).ok_or_else(|| {
+                        (
+                            format!("„{s}“ ist kein gültiges Datum (JJJJ-MM-TT, z. B. \"2026-01-31\")"),
+                            format!("“{s}” is not a valid date (YYYY-MM-DD, e.g. \"2026-01-31\")"),
+                        )
+                    })
+                })
+            }
+            Tok::Ident("duration") if self.peek_is_lparen_at(self.pos + 1) => {
+                self.text_argument_call(&t, "P6M", |s| {
+                    FeelDuration::parse(s).map(ExprKind::Duration)
+                })
+            }
+            Tok::Ident("today") if self.peek_is_lparen_at(self.pos + 1) => {
                 let open = self.toks.get(self.pos + 1).map_or(t.span, |o| o.span);
                 self.pos += 2;
-                let date = match self.peek().cloned() {
-                    Some(Token {
-                        tok: Tok::Str(s),
-                        span,
-                    }) => {
-                        self.pos += 1;
-                        Date::parse(&s).ok_or_else(|| {
-                            ExprError::new(
-                                span.start,
-                                format!("„{s}“ ist kein gültiges Datum (JJJJ-MM-TT, z. B. \"2026-01-31\")"),
-                                format!("“{s}” is not a valid date (YYYY-MM-DD, e.g. \"2026-01-31\")"),
-                            )
-                        })?
-                    }
-                    Some(other) => {
-                        return Err(ExprError::new(
-                            other.span.start,
-                            "date(…) erwartet einen Text wie \"2026-01-31\"",
-                            "date(…) expects a text such as \"2026-01-31\"",
-                        ))
-                    }
-                    None => return Err(self.expected_value()),
-                };
+                if let Some(arg) = self.peek().filter(|a| a.tok != Tok::RParen) {
+                    return Err(ExprError::new(
+                        arg.span.start,
+                        "today() hat keine Argumente – schreiben Sie „today()“",
+                        "today() takes no arguments – write “today()”",
+                    ));
+                }
                 let close = self.expect_rparen(open)?;
-                Ok((Expr::new(ExprKind::Date(date), t.span.to(close)), 1))
+                Ok((Expr::new(ExprKind::Today, t.span.to(close)), 1))
+            }
+            Tok::Ident(w)
+                if !RESERVED_WORDS.contains(&w) && self.peek_is_lparen_at(self.pos + 1) =>
+            {
+                Err(ExprError::new(
+                    t.span.start,
+                    format!("Die Funktion „{w}(…)“ gibt es nicht – bekannt sind date(\"…\"), duration(\"…\"), today() und not(…)"),
+                    format!("There is no function “{w}(…)” – known are date(\"…\"), duration(\"…\"), today() and not(…)"),
+                ))
             }
             Tok::Ident(w) if RESERVED_WORDS.contains(&w) => Err(ExprError::new(
                 t.span.start,
@@ -377,6 +417,16 @@ mod tests {
             ("a = (b = c)", "a = (b = c)"),
             ("x != null", "x != null"),
             ("größe >= 1.5", "größe >= 1.5"),
+            (
+                "a <= b + duration( \"P18M\" )",
+                "a <= b + duration(\"P1Y6M\")",
+            ),
+            (
+                "today ( ) - duration(\"-PT36H\")",
+                "today() - duration(\"-P1DT12H\")",
+            ),
+            ("-duration(\"P1D\")", "-duration(\"P1D\")"),
+            ("today", "today"),
         ];
         for (src, canon) in cases {
             let e = p(src);
@@ -388,7 +438,7 @@ mod tests {
 
     #[test]
     fn parse_errors_have_positions() {
-        let cases: [(&str, usize); 16] = [
+        let cases: [(&str, usize); 21] = [
             ("", 0),
             ("a >", 3),
             ("a > > 1", 4),
@@ -405,6 +455,11 @@ mod tests {
             ("1.1234567", 0),
             ("not", 0),
             ("a ! b", 2),
+            ("duration(\"bogus\")", 9),
+            ("duration(\"P1M2D\")", 9),
+            ("duration(6)", 9),
+            ("today(1)", 6),
+            ("heute()", 0),
         ];
         for (src, pos) in cases {
             let e = parse(src).expect_err(src);

@@ -54,6 +54,8 @@ fn write_feel(e: &Expr, out: &mut String) {
         ExprKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         ExprKind::Null => out.push_str("null"),
         ExprKind::Date(d) => out.push_str(&format!("date(\"{d}\")")),
+        ExprKind::Duration(d) => out.push_str(&format!("duration(\"{d}\")")),
+        ExprKind::Today => out.push_str("today()"),
         ExprKind::Field(f) => out.push_str(f),
         ExprKind::Neg(inner) => {
             out.push('-');

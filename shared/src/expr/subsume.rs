@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use super::ast::{BinOp, Expr, ExprKind, Span, Value};
-use super::eval::{compare, eval};
+use super::eval::{compare, eval, EvalContext};
 // ---------------------------------------------------------------------------------------------
 // Constant folding and rule subsumption
 
@@ -24,11 +24,12 @@ pub fn constant_value(e: &Expr) -> Option<Value> {
                     ExprKind::Binary(*op, Box::new(lit(lv)), Box::new(lit(rv))),
                     e.span,
                 ),
-                &|_| None,
+                &EvalContext::without_today(&|_| None),
             )
             .ok()
         }
-        _ if !fields_used_any(e) => eval(e, &|_| None).ok(),
+        // `today()` is not constant: without a day in the context its evaluation fails.
+        _ if !fields_used_any(e) => eval(e, &EvalContext::without_today(&|_| None)).ok(),
         _ => None,
     }
 }
@@ -56,6 +57,7 @@ fn lit(v: Value) -> Expr {
         Value::Number(n) => ExprKind::Number(n),
         Value::Text(s) => ExprKind::Text(s),
         Value::Date(d) => ExprKind::Date(d),
+        Value::Duration(d) => ExprKind::Duration(d),
     };
     Expr::new(kind, Span::default())
 }

@@ -27,6 +27,8 @@ pub(super) fn fields() -> Vec<Field> {
         field("fahrbahnBetroffen", FieldType::Bool),
         field("beginn", FieldType::Date),
         field("name", FieldType::Text),
+        field("reiseEnde", FieldType::Date),
+        field("antragsDatum", FieldType::Date),
         art,
     ]
 }
@@ -38,11 +40,18 @@ pub(super) fn env(name: &str) -> Option<Value> {
         "fahrbahnBetroffen" => Some(Value::Bool(false)),
         "beginn" => Date::new(2026, 3, 1).map(Value::Date),
         "name" => Some(Value::Text("Muster".into())),
+        "reiseEnde" => Date::new(2026, 1, 31).map(Value::Date),
+        "antragsDatum" => Date::new(2026, 7, 31).map(Value::Date),
         "leer" => Some(Value::Null),
         _ => None,
     }
 }
 
+/// The day `today()` means in unit tests.
+pub(super) fn today() -> Date {
+    Date::new(2026, 8, 31).expect("a valid date")
+}
+
 pub(super) fn ev(s: &str) -> Result<Value, EvalError> {
-    eval(&p(s), &env)
+    eval(&p(s), &EvalContext::on(today(), &env))
 }
