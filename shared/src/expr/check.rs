@@ -223,6 +223,21 @@ impl<'f> Checker<'_, 'f> {
         }
     }
 
+    /// `(a, b)` as FEEL text if `e` is `a - b` of two dates.
+    fn date_difference(&self, e: &Expr) -> Option<(String, String)> {
+        let ExprKind::Binary(BinOp::Sub, a, b) = &e.kind else {
+            return None;
+        };
+        let mut ignored = Vec::new();
+        let mut quiet = Checker {
+            lookup: self.lookup,
+            errors: &mut ignored,
+        };
+        let both_dates =
+            quiet.check(a) == Some(ExprType::Date) && quiet.check(b) == Some(ExprType::Date);
+        both_dates.then(|| (to_feel(a), to_feel(b)))
+    }
+
     /// An operator error; for dates and durations with the part of the expression and a hint.
     fn operands_in(&mut self, e: &Expr, op: BinOp, l: ExprType, r: ExprType) {
         let temporal = |t: ExprType| t == ExprType::Date || is_duration(t);
@@ -232,7 +247,8 @@ impl<'f> Checker<'_, 'f> {
         if !(temporal(l) || temporal(r)) || l == ExprType::Null || r == ExprType::Null {
             return self.operands(e.span, op, l, r);
         }
-        let (hint_de, hint_en) = temporal_hint(op, (le, l), (re, r));
+        let dates = (self.date_difference(le), self.date_difference(re));
+        let (hint_de, hint_en) = temporal_hint(op, (le, l), (re, r), dates);
         let part = to_feel(e);
         self.err(
             e.span,
@@ -286,6 +302,9 @@ impl<'f> Checker<'_, 'f> {
     }
 }
 
+/// The operands of the left and right side of a comparison if that side is `date - date`.
+type DateDifferences = (Option<(String, String)>, Option<(String, String)>);
+
 fn is_duration(t: ExprType) -> bool {
     matches!(
         t,
@@ -294,10 +313,12 @@ fn is_duration(t: ExprType) -> bool {
 }
 
 /// What to write instead, in German and English, for a date/duration operator error.
+/// `dates`: the operands `(a, b)` when the left or right side is a difference of two dates.
 fn temporal_hint(
     op: BinOp,
     (le, l): (&Expr, ExprType),
     (re, r): (&Expr, ExprType),
+    dates: DateDifferences,
 ) -> (String, String) {
     use ExprType::{Date as D, DaysTimeDuration as Dt, YearsMonthsDuration as Ym};
     let (ls, rs) = (to_feel(le), to_feel(re));
@@ -307,6 +328,21 @@ fn temporal_hint(
             format!("a years-and-months and a days-and-time duration cannot be {verb_en} because months differ in length; write both in the same kind"),
         )
     };
+    // `a - b <= duration("P6M")`: the distance of two dates is in days, so compare the dates.
+    if op.is_comparison() {
+        let sym = op.symbol();
+        match (l, r, dates) {
+            (Dt, Ym, (Some((a, b)), _)) => return (
+                format!("{ls} ist eine Dauer in Tagen; vergleichen Sie die Daten selbst: {a} {sym} {b} + {rs}"),
+                format!("{ls} is a duration in days; compare the dates themselves: {a} {sym} {b} + {rs}"),
+            ),
+            (Ym, Dt, (_, Some((a, b)))) => return (
+                format!("{rs} ist eine Dauer in Tagen; vergleichen Sie die Daten selbst: {b} + {ls} {sym} {a}"),
+                format!("{rs} is a duration in days; compare the dates themselves: {b} + {ls} {sym} {a}"),
+            ),
+            _ => {}
+        }
+    }
     match (op, l, r) {
         (BinOp::Add, D, D) => (
             format!("zwei Daten lassen sich nicht addieren; zu einem Datum zählt man eine Dauer ({ls} + duration(\"P6M\")), den Abstand gibt {ls} - {rs}"),
@@ -320,14 +356,6 @@ fn temporal_hint(
             format!("ziehen Sie die Dauer vom Datum ab: {rs} - {ls}"),
             format!("subtract the duration from the date: {rs} - {ls}"),
         ),
-        (_, Dt, Ym) if op.is_comparison() => match &le.kind {
-            // `a - b <= duration("P6M")`: the distance of two dates is in days, so compare the dates.
-            ExprKind::Binary(BinOp::Sub, a, b) => (
-                format!("{ls} ist eine Dauer in Tagen; vergleichen Sie die Daten selbst: {} {} {} + {rs}", to_feel(a), op.symbol(), to_feel(b)),
-                format!("{ls} is a duration in days; compare the dates themselves: {} {} {} + {rs}", to_feel(a), op.symbol(), to_feel(b)),
-            ),
-            _ => mixed("vergleichen", "compared"),
-        },
         (_, Ym, Dt) | (_, Dt, Ym) if op.is_comparison() => mixed("vergleichen", "compared"),
         (_, Ym, Dt) | (_, Dt, Ym) => mixed("verrechnen", "combined"),
         (_, D, ExprType::Text) | (_, ExprType::Text, D) => (
