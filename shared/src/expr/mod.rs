@@ -34,9 +34,9 @@ mod subsume;
 #[cfg(test)]
 mod test_support;
 
-pub use ast::{
-    field_refs, fields_used, BinOp, Date, Decimal, Expr, ExprKind, ExprType, Span, Value,
-};
+/// Exact numbers and dates live with the other value types; re-exported where expressions use them.
+pub use crate::values::{Date, Decimal};
+pub use ast::{field_refs, fields_used, BinOp, Expr, ExprKind, ExprType, Span, Value};
 pub use check::{check, check_with, ExprTypeError, TypeErrorKind};
 pub use eval::{eval, EvalError};
 pub use lex::{is_identifier, ExprError};
