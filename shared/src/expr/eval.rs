@@ -2,8 +2,9 @@
 
 use std::cmp::Ordering;
 
-use super::ast::{BinOp, Date, Expr, ExprKind, Value};
+use super::ast::{BinOp, Expr, ExprKind, Value};
 use super::temporal::{self, FeelDuration};
+use crate::values::Date;
 /// Why an evaluation failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EvalError {

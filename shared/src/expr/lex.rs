@@ -1,7 +1,8 @@
 //! Lexer: source text to tokens.
 
-use super::ast::{BinOp, Decimal, Span};
+use super::ast::{BinOp, Span};
 use super::RESERVED_WORDS;
+use crate::values::Decimal;
 // ---------------------------------------------------------------------------------------------
 // Errors
 

@@ -1,9 +1,10 @@
 //! Parser: tokens to the syntax tree.
 
-use super::ast::{BinOp, Date, Expr, ExprKind, Span};
+use super::ast::{BinOp, Expr, ExprKind, Span};
 use super::lex::{lex, ExprError, Tok, Token};
 use super::temporal::FeelDuration;
 use super::RESERVED_WORDS;
+use crate::values::Date;
 /// Deepest allowed expression tree (operators nested in operators).
 const MAX_TREE_DEPTH: usize = 200;
 /// Deepest allowed nesting of parentheses, `not(...)` and unary minus while parsing.

@@ -8,8 +8,8 @@
 
 use std::fmt;
 
-use super::ast::ExprType;
-use super::ast::{BinOp, Date};
+use super::ast::{BinOp, ExprType};
+use crate::values::Date;
 
 /// A FEEL duration of one of the two kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -13,89 +13,10 @@
 //!   deadline ending on a Saturday, Sunday or public holiday ends on the next working day
 //!   (§ 31 Abs. 3 VwVfG). [`deadline`] says when and why it moved.
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
-use crate::expr::{temporal, Date};
+use crate::expr::temporal;
 use crate::model::Calendar;
-use crate::values::DurationParts;
-
-/// A German Land (ISO 3166-2:DE subdivision code without the `DE-` prefix).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-)]
-pub enum Land {
-    BW,
-    BY,
-    BE,
-    BB,
-    HB,
-    HH,
-    HE,
-    MV,
-    NI,
-    #[default]
-    NW,
-    RP,
-    SL,
-    SN,
-    ST,
-    SH,
-    TH,
-}
-
-impl Land {
-    pub const ALL: [Land; 16] = [
-        Land::BW,
-        Land::BY,
-        Land::BE,
-        Land::BB,
-        Land::HB,
-        Land::HH,
-        Land::HE,
-        Land::MV,
-        Land::NI,
-        Land::NW,
-        Land::RP,
-        Land::SL,
-        Land::SN,
-        Land::ST,
-        Land::SH,
-        Land::TH,
-    ];
-
-    pub fn name_de(self) -> &'static str {
-        match self {
-            Land::BW => "Baden-Württemberg",
-            Land::BY => "Bayern",
-            Land::BE => "Berlin",
-            Land::BB => "Brandenburg",
-            Land::HB => "Bremen",
-            Land::HH => "Hamburg",
-            Land::HE => "Hessen",
-            Land::MV => "Mecklenburg-Vorpommern",
-            Land::NI => "Niedersachsen",
-            Land::NW => "Nordrhein-Westfalen",
-            Land::RP => "Rheinland-Pfalz",
-            Land::SL => "Saarland",
-            Land::SN => "Sachsen",
-            Land::ST => "Sachsen-Anhalt",
-            Land::SH => "Schleswig-Holstein",
-            Land::TH => "Thüringen",
-        }
-    }
-}
+pub use crate::model::Land;
+use crate::values::{Date, DurationParts};
 
 /// A public holiday on a concrete date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

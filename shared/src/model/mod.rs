@@ -7,8 +7,12 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use crate::blocks::*;
 use crate::values::Money;
+pub use blocks::*;
+pub use testcase::{CaseInput, ExpectedOutcome, Land, TestCase};
+
+pub mod blocks;
+pub mod testcase;
 
 /// Version of the canonical JSON format. Bumped on incompatible changes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -92,31 +96,6 @@ pub struct Workflow {
     /// Probefälle: saved Probelauf cases, rerun after every edit as a regression test.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub test_cases: Vec<TestCase>,
-}
-
-/// A saved Probelauf case and what it did when it was saved.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct TestCase {
-    /// Name shown in the list, e.g. "Auftrag 12.400 € netto".
-    pub name: String,
-    pub case: crate::simulate::CaseInput,
-    /// Route (block ids) the case took when saved; a rerun taking another route fails.
-    #[serde(default)]
-    pub expect_route: Vec<BlockId>,
-    pub expect_outcome: ExpectedOutcome,
-}
-
-/// How a saved Probelauf case is expected to end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub enum ExpectedOutcome {
-    /// Reaches an Ende.
-    Ended,
-    /// A person rule refuses an actor (e.g. the four-eyes rule).
-    Refused,
-    /// The case cannot go on.
-    Blocked,
 }
 
 /// Where an imported workflow came from: enough to find upstream updates and to merge them.
@@ -328,14 +307,5 @@ impl Workflow {
     /// Edges entering `block`, in document order.
     pub fn incoming<'a>(&'a self, block: &'a BlockId) -> impl Iterator<Item = &'a Edge> + 'a {
         self.edges.iter().filter(move |e| &e.to == block)
-    }
-
-    /// A human name for a block: its label, or its type's German name if the label is empty.
-    pub fn block_label(&self, id: &BlockId) -> String {
-        match self.block(id) {
-            Some(b) if !b.label.trim().is_empty() => b.label.clone(),
-            Some(b) => crate::catalog::info(b.block_type()).name_de.to_string(),
-            None => id.0.clone(),
-        }
     }
 }

@@ -10,7 +10,7 @@ use serde::de::Error as _;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::model::{Assignee, BlockId, RoleId};
+use super::{Assignee, BlockId, RoleId};
 use crate::values::{Duration, Money};
 
 /// One step of a workflow.
