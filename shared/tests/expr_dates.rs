@@ -118,6 +118,13 @@ fn today_is_the_case_date_in_the_probelauf() {
     assert_routed(&run(&w, "2026-08-01", "2026-01-31", "2020-01-01"), REJECTED);
     assert_routed(&run(&w, "2026-02-28", "2025-08-31", "2020-01-01"), CHECKED);
     assert_routed(&run(&w, "2026-03-01", "2025-08-31", "2020-01-01"), REJECTED);
+    let t = run(&w, "2026-03-01", "2025-08-31", "2020-01-01");
+    assert!(
+        t.render_de()
+            .contains("(reiseEnde = 31.08.2025, today() = 01.03.2026)"),
+        "{}",
+        t.render_de()
+    );
     // The distance of two dates is a days-and-time duration.
     let w = with_condition("today() - reiseEnde <= duration(\"P180D\")");
     assert!(validate(&w).is_empty(), "{:#?}", validate(&w));

@@ -259,6 +259,23 @@ pub fn fields_used(e: &Expr) -> Vec<String> {
     out
 }
 
+/// True if the expression calls `today()`, so its value depends on the evaluation's day.
+pub fn uses_today(e: &Expr) -> bool {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match &e.kind {
+            ExprKind::Today => return true,
+            ExprKind::Neg(i) | ExprKind::Not(i) => stack.push(i),
+            ExprKind::Binary(_, l, r) => {
+                stack.push(r);
+                stack.push(l);
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Every field reference with its position, in source order.
 pub fn field_refs(e: &Expr) -> Vec<(&str, Span)> {
     let mut out = Vec::new();
@@ -290,5 +307,7 @@ mod tests {
             vec!["b", "a", "c"]
         );
         assert!(fields_used(&p("1 + 2")).is_empty());
+        assert!(uses_today(&p("a and not(-(today() - b) > c)")));
+        assert!(!uses_today(&p("today > date(\"2026-01-01\")")));
     }
 }

@@ -42,7 +42,7 @@ mod test_support;
 
 /// Exact numbers and dates live with the other value types; re-exported where expressions use them.
 pub use crate::values::{Date, Decimal};
-pub use ast::{field_refs, fields_used, BinOp, Expr, ExprKind, ExprType, Span, Value};
+pub use ast::{field_refs, fields_used, uses_today, BinOp, Expr, ExprKind, ExprType, Span, Value};
 pub use check::{check, check_with, ExprTypeError, TypeErrorKind};
 pub use eval::{eval, EvalContext, EvalError};
 pub use lex::{is_identifier, ExprError};

@@ -500,11 +500,36 @@ mod tests {
         assert_eq!(constant_truth(&p("x > 1 and false")), Some(false));
         assert_eq!(constant_truth(&p("x > 1")), None);
         assert_eq!(constant_truth(&p("1 / 0 = 1")), None);
+        // Date arithmetic folds; today() depends on the day of the evaluation.
+        assert_eq!(
+            constant_truth(&p(
+                "date(\"2026-01-31\") + duration(\"P1M\") = date(\"2026-02-28\")"
+            )),
+            Some(true)
+        );
+        assert_eq!(constant_truth(&p("today() > date(\"2000-01-01\")")), None);
+        assert_eq!(
+            constant_truth(&p("today() - today() = duration(\"P0D\")")),
+            None
+        );
     }
 
     #[test]
     fn subsumption_is_sound_for_simple_comparisons() {
         let s = |a: &str, b: &str| subsumes(&p(a), &p(b));
+        // Bounds computed from dates and durations are constants too.
+        assert!(s(
+            "beginn > date(\"2026-01-01\")",
+            "beginn > date(\"2026-01-01\") + duration(\"P1M\")"
+        ));
+        assert!(!s(
+            "beginn > date(\"2026-01-01\") + duration(\"P1M\")",
+            "beginn > date(\"2026-01-01\")"
+        ));
+        assert!(!s(
+            "beginn > today()",
+            "beginn > today() + duration(\"P1D\")"
+        ));
         assert!(s("x > 30", "x > 50"));
         assert!(s("x > 30", "x >= 31"));
         assert!(s("x >= 30", "x > 30"));

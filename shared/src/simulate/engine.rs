@@ -437,7 +437,18 @@ impl<'a, D: Decisions> Run<'a, D> {
             } else {
                 &rule.label
             };
-            let (vals_de, vals_en) = field_values(self.w, case, &expr::fields_used(&e));
+            let (mut vals_de, mut vals_en) = field_values(self.w, case, &expr::fields_used(&e));
+            if expr::uses_today(&e) {
+                let with = |vals: String, today: String| {
+                    if vals.is_empty() {
+                        today
+                    } else {
+                        format!("{vals}, {today}")
+                    }
+                };
+                vals_de = with(vals_de, format!("today() = {}", de(self.now)));
+                vals_en = with(vals_en, format!("today() = {}", self.now));
+            }
             if v == Value::Bool(true) {
                 let de_t = format!("Regel „{name}“ trifft zu ({}; {vals_de})", rule.condition);
                 let en_t = format!("Rule {name:?} matches ({}; {vals_en})", rule.condition);
