@@ -54,7 +54,8 @@ pub use temporal::FeelDuration;
 /// Name of the system field every workflow has: assigned by the Start block, always text.
 pub const SYSTEM_FIELD_AKTENZEICHEN: &str = "aktenzeichen";
 
-/// Words that cannot be field names.
+/// Words that cannot be field names. `duration` and `today` are functions only when a `(`
+/// follows, so existing fields of those names keep working.
 pub const RESERVED_WORDS: &[&str] = &["and", "or", "not", "true", "false", "null", "date"];
 
 #[cfg(test)]
