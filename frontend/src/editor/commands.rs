@@ -231,18 +231,10 @@ pub fn duplicate(ed: Editor) {
 
 /// Re-points block references inside parameters to the pasted copies.
 fn remap_refs(kind: &mut BlockKind, map: &HashMap<BlockId, BlockId>) {
-    let re = |id: &mut BlockId| {
+    for id in kind.block_refs_mut() {
         if let Some(n) = map.get(id) {
             *id = n.clone();
         }
-    };
-    match kind {
-        BlockKind::VierAugen(p) => {
-            p.first_check_block.iter_mut().for_each(re);
-            p.distinct_from.iter_mut().for_each(re);
-        }
-        BlockKind::Eskalation(p) => p.attached_to.iter_mut().for_each(re),
-        _ => {}
     }
 }
 

@@ -106,6 +106,64 @@ impl Block {
     }
 }
 
+/// A block id named in another block's parameters, with the parameter that names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockRef<'a> {
+    /// Parameter name as in JSON: `attachedTo`, `firstCheckBlock`, `distinctFrom`.
+    pub param: &'static str,
+    /// Position in a list parameter (`distinctFrom[1]`), `None` for a single reference.
+    pub index: Option<usize>,
+    pub id: &'a BlockId,
+}
+
+impl BlockRef<'_> {
+    /// Parameter path for findings: `firstCheckBlock`, `distinctFrom[1]`.
+    pub fn path(&self) -> String {
+        match self.index {
+            Some(k) => format!("{}[{k}]", self.param),
+            None => self.param.to_string(),
+        }
+    }
+}
+
+impl BlockKind {
+    /// Every block id this block's parameters refer to, in parameter order. The one place that
+    /// knows which parameters hold block ids: copying, validating and generating walk this.
+    pub fn block_refs(&self) -> impl Iterator<Item = BlockRef<'_>> {
+        fn one<'a>(param: &'static str, id: Option<&'a BlockId>) -> Option<BlockRef<'a>> {
+            id.map(|id| BlockRef {
+                param,
+                index: None,
+                id,
+            })
+        }
+        let (single, (list_param, list)): (_, (&'static str, &[BlockId])) = match self {
+            BlockKind::VierAugen(p) => (
+                one("firstCheckBlock", p.first_check_block.as_ref()),
+                ("distinctFrom", &p.distinct_from),
+            ),
+            BlockKind::Eskalation(p) => (one("attachedTo", p.attached_to.as_ref()), ("", &[])),
+            _ => (None, ("", &[])),
+        };
+        let list = list.iter().enumerate().map(move |(k, id)| BlockRef {
+            param: list_param,
+            index: Some(k),
+            id,
+        });
+        single.into_iter().chain(list)
+    }
+
+    /// The ids of [`BlockKind::block_refs`], mutable (to re-point references to copies).
+    pub fn block_refs_mut(&mut self) -> impl Iterator<Item = &mut BlockId> {
+        let (single, list): (Option<&mut BlockId>, &mut [BlockId]) = match self {
+            BlockKind::VierAugen(p) => (p.first_check_block.as_mut(), &mut p.distinct_from),
+            BlockKind::Eskalation(p) => (p.attached_to.as_mut(), &mut []),
+            _ => (None, &mut []),
+        };
+        single.into_iter().chain(list)
+    }
+}
+
 impl From<String> for BlockId {
     fn from(s: String) -> Self {
         BlockId(s)
@@ -719,4 +777,44 @@ pub struct EndeParams {
     /// Ends parallel branches too.
     #[serde(default)]
     pub terminate: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_refs_name_every_block_parameter_with_its_path() {
+        let mut four_eyes = BlockKind::VierAugen(VierAugenParams {
+            first_check_block: Some(BlockId::new("a")),
+            distinct_from: vec![BlockId::new("b"), BlockId::new("c")],
+            ..Default::default()
+        });
+        let paths: Vec<(String, &str)> = four_eyes
+            .block_refs()
+            .map(|r| (r.path(), r.id.as_str()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                ("firstCheckBlock".to_string(), "a"),
+                ("distinctFrom[0]".to_string(), "b"),
+                ("distinctFrom[1]".to_string(), "c"),
+            ]
+        );
+        for id in four_eyes.block_refs_mut() {
+            id.0.push('2');
+        }
+        let ids: Vec<&str> = four_eyes.block_refs().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a2", "b2", "c2"]);
+
+        let mut escalation = BlockKind::Eskalation(EskalationParams {
+            attached_to: Some(BlockId::new("task")),
+            ..Default::default()
+        });
+        let paths: Vec<String> = escalation.block_refs().map(|r| r.path()).collect();
+        assert_eq!(paths, ["attachedTo"]);
+        assert_eq!(escalation.block_refs_mut().count(), 1);
+        assert_eq!(BlockType::Start.default_kind().block_refs().count(), 0);
+    }
 }
