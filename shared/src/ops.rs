@@ -59,6 +59,10 @@ pub enum Op {
         name: String,
         description: String,
     },
+    /// Sets the workflow key (folder and tag name; validation checks its form, `E_KEY_FORMAT`).
+    SetKey {
+        key: String,
+    },
     AddRole {
         role: Role,
         index: Option<usize>,
@@ -277,6 +281,9 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
                 description: old_desc,
             })
         }
+        Op::SetKey { key } => Ok(Op::SetKey {
+            key: std::mem::replace(&mut w.key, key),
+        }),
         Op::SetTestCases { cases } => Ok(Op::SetTestCases {
             cases: std::mem::replace(&mut w.test_cases, cases),
         }),
