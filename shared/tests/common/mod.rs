@@ -627,6 +627,7 @@ pub enum OpSpec {
     SetWaypoints(Sel, Vec<Point>),
     SetInfo(String, String),
     SetKey(String),
+    SetNextId(u64),
     AddRole {
         role: Role,
         index: Option<usize>,
@@ -701,6 +702,7 @@ fn leaf_op() -> impl Strategy<Value = OpSpec> {
         (text(), text()).prop_map(|(a, b)| OpSpec::SetInfo(a, b)),
         prop_oneof![Just("neuer-ablauf".to_string()), "[a-z0-9-]{1,12}", text()]
             .prop_map(OpSpec::SetKey),
+        (0u64..40).prop_map(OpSpec::SetNextId),
         (role(), index(), reuse()).prop_map(|(role, index, reuse_id)| OpSpec::AddRole {
             role,
             index,
@@ -811,6 +813,7 @@ pub fn resolve(spec: &OpSpec, w: &Workflow, fresh: &mut u64) -> Op {
         },
         OpSpec::SetInfo(name, description) => Op::SetInfo { name, description },
         OpSpec::SetKey(key) => Op::SetKey { key },
+        OpSpec::SetNextId(next_id) => Op::SetNextId { next_id },
         OpSpec::AddRole {
             mut role,
             index,
