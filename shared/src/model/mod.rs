@@ -12,6 +12,7 @@ pub use blocks::*;
 pub use testcase::{CaseInput, ExpectedOutcome, Land, TestCase};
 
 pub mod blocks;
+mod params;
 pub mod testcase;
 
 /// Version of the canonical JSON format. Bumped on incompatible changes.
