@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use fachwerk_shared::diff::{diff, Bump, WorkflowDiff};
-use fachwerk_shared::{parse_workflow, Element, Finding, Workflow};
+use fachwerk_shared::{parse_workflow, Finding, Workflow};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 use utoipa::ToSchema;
@@ -249,21 +249,8 @@ pub async fn request(
         ));
     }
     let mut w = draft.workflow.clone();
-    let mut findings = fachwerk_shared::validate(&w);
-    if !repo::valid_key(&w.key) && !findings.iter().any(|f| f.code == "E_KEY_INVALID") {
-        findings.push(Finding::new(
-            "E_KEY_FORMAT",
-            Element::field("key"),
-            format!(
-                "Der Schlüssel „{}“ ist ungültig: erlaubt sind Kleinbuchstaben, Ziffern und „-“.",
-                w.key
-            ),
-            format!(
-                "The key “{}” is invalid: use lowercase letters, digits and '-'.",
-                w.key
-            ),
-        ));
-    }
+    // Validation includes the key rule (E_KEY_FORMAT) the repository relies on.
+    let findings = fachwerk_shared::validate(&w);
     if findings.iter().any(Finding::is_error) {
         return Err(AppError::Invalid { findings });
     }

@@ -1112,14 +1112,7 @@ fn removable(w: &Workflow, i: usize) -> Option<BlockId> {
     }
     let roles = role_refs(&b.kind);
     for other in w.blocks.iter().filter(|o| o.id != b.id) {
-        let referenced = match &other.kind {
-            BlockKind::VierAugen(p) => {
-                p.first_check_block.as_ref() == Some(&b.id) || p.distinct_from.contains(&b.id)
-            }
-            BlockKind::Eskalation(p) => p.attached_to.as_ref() == Some(&b.id),
-            _ => false,
-        };
-        if referenced {
+        if other.kind.block_refs().any(|r| r.id == &b.id) {
             return None;
         }
     }

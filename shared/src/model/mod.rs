@@ -12,6 +12,7 @@ pub use blocks::*;
 pub use testcase::{CaseInput, ExpectedOutcome, Land, TestCase};
 
 pub mod blocks;
+mod params;
 pub mod testcase;
 
 /// Version of the canonical JSON format. Bumped on incompatible changes.
@@ -96,6 +97,31 @@ pub struct Workflow {
     /// Probefälle: saved Probelauf cases, rerun after every edit as a regression test.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub test_cases: Vec<TestCase>,
+}
+
+/// Hands out ids `<prefix><n>` with `n` above the workflow's counter, skipping ids in use.
+pub struct IdAllocator<'w> {
+    w: &'w Workflow,
+    next_id: u64,
+}
+
+impl IdAllocator<'_> {
+    pub fn fresh(&mut self, prefix: &str) -> String {
+        loop {
+            self.next_id += 1;
+            let id = format!("{prefix}{}", self.next_id);
+            let taken = self.w.blocks.iter().any(|b| b.id.0 == id)
+                || self.w.edges.iter().any(|e| e.id.0 == id);
+            if !taken {
+                return id;
+            }
+        }
+    }
+
+    /// The counter after the ids handed out so far (the value for `Op::SetNextId`).
+    pub fn next_id(&self) -> u64 {
+        self.next_id
+    }
 }
 
 /// Where an imported workflow came from: enough to find upstream updates and to merge them.
@@ -267,15 +293,21 @@ impl Workflow {
     }
 
     /// Allocates a fresh id with the given prefix ("b", "e"); never returns an id in use.
+    /// For code that builds workflows directly; the designer edits through ops and uses
+    /// [`Workflow::id_allocator`] with `Op::SetNextId` instead.
     pub fn allocate_id(&mut self, prefix: &str) -> String {
-        loop {
-            self.next_id += 1;
-            let id = format!("{prefix}{}", self.next_id);
-            let taken =
-                self.blocks.iter().any(|b| b.id.0 == id) || self.edges.iter().any(|e| e.id.0 == id);
-            if !taken {
-                return id;
-            }
+        let mut ids = self.id_allocator();
+        let id = ids.fresh(prefix);
+        self.next_id = ids.next_id();
+        id
+    }
+
+    /// Fresh ids for one edit, without changing the workflow. The edit puts the ids into its ops
+    /// and records the counter with `Op::SetNextId { next_id: allocator.next_id() }`.
+    pub fn id_allocator(&self) -> IdAllocator<'_> {
+        IdAllocator {
+            w: self,
+            next_id: self.next_id,
         }
     }
 
