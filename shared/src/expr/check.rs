@@ -348,9 +348,13 @@ fn temporal_hint(
             format!("zwei Daten lassen sich nicht addieren; zu einem Datum zählt man eine Dauer ({ls} + duration(\"P6M\")), den Abstand gibt {ls} - {rs}"),
             format!("two dates cannot be added; add a duration to a date ({ls} + duration(\"P6M\")), the distance is {ls} - {rs}"),
         ),
-        (_, D, ExprType::Number) | (_, ExprType::Number, D) if matches!(op, BinOp::Add | BinOp::Sub) => (
-            "zu einem Datum zählt man keine Zahl, sondern eine Dauer, z. B. duration(\"P14D\")".into(),
+        (BinOp::Add, D, ExprType::Number) | (BinOp::Add, ExprType::Number, D) => (
+            "zu einem Datum addiert man keine Zahl, sondern eine Dauer, z. B. duration(\"P14D\")".into(),
             "add a duration to a date, not a number, e.g. duration(\"P14D\")".into(),
+        ),
+        (BinOp::Sub, D, ExprType::Number) => (
+            "von einem Datum zieht man keine Zahl, sondern eine Dauer ab, z. B. duration(\"P14D\")".into(),
+            "subtract a duration from a date, not a number, e.g. duration(\"P14D\")".into(),
         ),
         (BinOp::Sub, Ym | Dt, D) => (
             format!("ziehen Sie die Dauer vom Datum ab: {rs} - {ls}"),
