@@ -11,14 +11,14 @@ use std::sync::Arc;
 
 pub use fachwerk_shared::api::{Publication, PublicationSummary, Status};
 use fachwerk_shared::diff::{diff, Bump};
-use fachwerk_shared::{parse_workflow, Element, Finding, Workflow};
+use fachwerk_shared::{parse_workflow, Finding, Workflow};
 use uuid::Uuid;
 
 use crate::auth::{Caller, Denied};
 use crate::drafts::{DraftError, DraftStore};
 use crate::fsutil::{self, blocking};
 use crate::repo::push::Pusher;
-use crate::repo::{self, Publish, Repo, RepoError};
+use crate::repo::{Publish, Repo, RepoError};
 
 mod store;
 
@@ -87,21 +87,8 @@ pub async fn request(
         other => other.into(),
     })?;
     let mut w = draft.workflow.clone();
-    let mut findings = fachwerk_shared::validate(&w);
-    if !repo::valid_key(&w.key) && !findings.iter().any(|f| f.code == "E_KEY_INVALID") {
-        findings.push(Finding::new(
-            "E_KEY_FORMAT",
-            Element::field("key"),
-            format!(
-                "Der Schlüssel „{}“ ist ungültig: erlaubt sind Kleinbuchstaben, Ziffern und „-“.",
-                w.key
-            ),
-            format!(
-                "The key “{}” is invalid: use lowercase letters, digits and '-'.",
-                w.key
-            ),
-        ));
-    }
+    // Validation includes the key rule (E_KEY_FORMAT) the repository relies on.
+    let findings = fachwerk_shared::validate(&w);
     if findings.iter().any(Finding::is_error) {
         return Err(PublicationError::Invalid(findings));
     }

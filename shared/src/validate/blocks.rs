@@ -133,6 +133,7 @@ impl BlockCheck<'_, '_> {
     fn run(mut self, kind: &BlockKind) {
         // Assignees and their roles.
         for_each_assignee(kind, |param, a| self.assignee(param, a));
+        self.block_refs(kind);
         match kind {
             BlockKind::Start(p) => {
                 if p.trigger == Trigger::Timer {
@@ -209,15 +210,6 @@ impl BlockCheck<'_, '_> {
                     "keine zweite Prüfung festgelegt",
                     "no second check",
                 );
-                if let Some(r) = &p.first_check_block {
-                    self.block_ref("firstCheckBlock", r.as_str());
-                }
-                for (k, r) in p.distinct_from.iter().enumerate() {
-                    if r.as_str() == "initiator" && ctx_has_no_block(self.ctx, "initiator") {
-                        continue;
-                    }
-                    self.block_ref(&format!("distinctFrom[{k}]"), r.as_str());
-                }
                 self.four_eyes_same_person(p);
             }
             BlockKind::Mitzeichnung(p) => {
@@ -459,11 +451,9 @@ impl BlockCheck<'_, '_> {
                         ),
                     ),
                     Some(_) => {
+                        // A missing host is E_UNKNOWN_BLOCK, reported with the other references.
                         let h = self.ctx.host.get(self.i).copied().unwrap_or(NONE);
-                        let r = p.attached_to.as_ref().map_or("", |a| a.as_str());
-                        if h == NONE {
-                            self.block_ref("attachedTo", r);
-                        } else if !self.ctx.block_type(h).is_some_and(is_human_task) {
+                        if h != NONE && !self.ctx.block_type(h).is_some_and(is_human_task) {
                             let t = self
                                 .ctx
                                 .block_type(h)
@@ -762,6 +752,19 @@ impl BlockCheck<'_, '_> {
         );
     }
 
+    /// E_UNKNOWN_BLOCK for every parameter naming a block that does not exist.
+    fn block_refs(&mut self, kind: &BlockKind) {
+        for r in kind.block_refs() {
+            // A blank `attachedTo` is E_ESKALATION_NOT_ON_TASK; `initiator` in `distinctFrom` is
+            // the domain reference's spelling of `excludeInitiator`, not a block.
+            let blank_host = r.param == "attachedTo" && r.id.as_str().trim().is_empty();
+            let initiator = r.param == "distinctFrom" && r.id.as_str() == "initiator";
+            if !blank_host && !initiator {
+                self.block_ref(&r.path(), r.id.as_str());
+            }
+        }
+    }
+
     fn block_ref(&mut self, path: &str, target: &str) {
         if self.ctx.block_index_str(target).is_some() {
             return;
@@ -913,10 +916,6 @@ impl BlockCheck<'_, '_> {
             ),
         );
     }
-}
-
-fn ctx_has_no_block(ctx: &Ctx<'_>, id: &str) -> bool {
-    ctx.block_index_str(id).is_none()
 }
 
 /// Checks a reference to a declared field of one of the `allowed` types.
