@@ -37,6 +37,9 @@ enum Command {
         /// Built frontend to serve (Trunk's dist/).
         #[arg(long, env = "FACHWERK_DIST", default_value = "dist")]
         dist: PathBuf,
+        /// Built handbook to serve under /hilfe/ (mdBook's docs/book, `cargo xtask docs`).
+        #[arg(long, env = "FACHWERK_DOCS", default_value = "docs/book")]
+        docs: PathBuf,
         /// Mirror the catalogue to this git remote (URL or path) after each publish.
         #[arg(long, env = "FACHWERK_REMOTE")]
         remote: Option<String>,
@@ -152,6 +155,7 @@ pub fn main() -> ExitCode {
             addr,
             data,
             dist,
+            docs,
             remote,
             secure_cookies,
             catalog_url,
@@ -166,7 +170,7 @@ pub fn main() -> ExitCode {
             }
             config.remote = remote;
             config.secure_cookies = secure_cookies;
-            serve(addr, config, dist)
+            serve(addr, config, dist, docs)
         }
         Command::User {
             command:
@@ -274,7 +278,7 @@ fn add_user(name: &str, role: Role, password_stdin: bool, data: &std::path::Path
     }
 }
 
-fn serve(addr: SocketAddr, mut config: Config, dist: PathBuf) -> ExitCode {
+fn serve(addr: SocketAddr, mut config: Config, dist: PathBuf, docs: PathBuf) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -294,6 +298,14 @@ fn serve(addr: SocketAddr, mut config: Config, dist: PathBuf) -> ExitCode {
         eprintln!(
             "fachwerk: no built frontend at {}/index.html – serving the API only (build it with `cargo xtask run`)",
             dist.display()
+        );
+    }
+    if docs.join("index.html").is_file() {
+        config.docs_dir = Some(docs);
+    } else {
+        eprintln!(
+            "fachwerk: no built handbook at {}/index.html – /hilfe/ is not served (build it with `cargo xtask docs`)",
+            docs.display()
         );
     }
     match runtime.block_on(run_server(addr, config)) {

@@ -23,6 +23,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Built frontend (Trunk's `dist/`); `None` serves only the API.
     pub dist_dir: Option<PathBuf>,
+    /// Built handbook (mdBook's `docs/book`), served under `/hilfe/`; `None`: no handbook.
+    pub docs_dir: Option<PathBuf>,
     /// Largest accepted request body.
     pub body_limit: usize,
     /// Remote to mirror the catalogue to after each publish (git URL or path).
@@ -44,6 +46,7 @@ impl Config {
         Config {
             data_dir: data_dir.into(),
             dist_dir: None,
+            docs_dir: None,
             body_limit: Config::DEFAULT_BODY_LIMIT,
             remote: None,
             secure_cookies: false,

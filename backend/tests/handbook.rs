@@ -1,11 +1,88 @@
-//! The handbook (docs/) describes the server as it is: every HTTP path of the OpenAPI document,
-//! every `fachwerk` command and every `serve` option with its environment variable has its
-//! place in the reference, and nothing documented is missing from the program.
+//! The handbook (docs/): the server serves the built book under `/hilfe/`, and the book
+//! describes the server as it is – every HTTP path of the OpenAPI document, every `fachwerk`
+//! command and every `serve` option with its environment variable has its place in the
+//! reference, and nothing documented is missing from the program.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use fachwerk_backend::{app, AppState, Config};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// A server with a built frontend and a small built handbook.
+fn app_with_handbook(dir: &tempfile::TempDir) -> axum::Router {
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("dist/index.html", "<title>Designer</title>");
+    write("book/index.html", "<title>Willkommen</title>");
+    write("book/404.html", "<title>Seite nicht gefunden</title>");
+    write(
+        "book/referenz/befunde/E_THRESHOLD_GAP.html",
+        "<title>E_THRESHOLD_GAP</title>",
+    );
+    let mut config = Config::new(dir.path().join("data"));
+    config.dist_dir = Some(dir.path().join("dist"));
+    config.docs_dir = Some(dir.path().join("book"));
+    config.hash_cost = fachwerk_backend::users::HashCost::TESTING;
+    app(AppState::new(config))
+}
+
+async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String, String) {
+    let res = app
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let location = res
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        location,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_handbook_is_served_under_hilfe_beside_the_designer() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with_handbook(&dir);
+
+    let (status, _, body) = get(&app, "/hilfe/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Willkommen"), "{body}");
+
+    let (status, _, body) = get(&app, "/hilfe/referenz/befunde/E_THRESHOLD_GAP.html").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("E_THRESHOLD_GAP"), "{body}");
+
+    // Relative links need the trailing slash.
+    let (status, location, _) = get(&app, "/hilfe").await;
+    assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(location, "/hilfe/");
+
+    // A missing page is a real 404 with the handbook's own page, not the designer.
+    let (status, _, body) = get(&app, "/hilfe/referenz/befunde/E_GIBT_ES_NICHT.html").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("Seite nicht gefunden"), "{body}");
+
+    // The designer still answers everything else.
+    let (status, _, body) = get(&app, "/irgendwo").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Designer"), "{body}");
+}
 
 fn page(rel: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -5,6 +5,8 @@
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
+use axum::response::Redirect;
+use axum::routing::get;
 use axum::{Json, Router};
 use fachwerk_shared::api::{Health, ProblemDetails, ValidationReport};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -80,6 +82,13 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+    if let Some(docs) = &state.config.docs_dir {
+        // The handbook's links are relative, so it must be read below `/hilfe/`, never `/hilfe`.
+        let handbook = ServeDir::new(docs).not_found_service(ServeFile::new(docs.join("404.html")));
+        router = router
+            .route("/hilfe", get(|| async { Redirect::permanent("/hilfe/") }))
+            .nest_service("/hilfe/", handbook);
+    }
     if let Some(dist) = &state.config.dist_dir {
         // SPA: unknown paths get index.html so client-side routes survive a reload.
         // Trunk's post-build hook writes `.gz` beside each asset (see Trunk.toml).
