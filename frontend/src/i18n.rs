@@ -368,6 +368,8 @@ pub const A_EXPRESSION: T = T(
 pub const A_EXTERNAL: T = T("Externe Adresse …", "External address …");
 pub const F_UNDECLARED: T = T("nicht deklariert", "not declared");
 pub const BLOCK_FINDINGS: T = T("Probleme dieses Bausteins", "Problems of this block");
+/// Link text into the handbook (a finding's or a block's page under /hilfe/).
+pub const LEARN_MORE: T = T("Mehr erfahren", "Learn more");
 pub const N_SELECTED: T = T("Bausteine ausgewählt", "blocks selected");
 
 #[cfg(test)]

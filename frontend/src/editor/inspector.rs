@@ -10,6 +10,7 @@ use super::widgets::text_field;
 use super::{commands, params, problems, use_editor, Editor};
 use crate::i18n::{self, Lang};
 use crate::pure::geometry::{port_text, ports_of, type_name};
+use crate::pure::help;
 
 /// Applies `f` to a copy of the block's parameters; one `SetParams` step if anything changed.
 pub fn edit_kind(ed: Editor, id: &BlockId, f: impl FnOnce(&mut BlockKind)) {
@@ -174,7 +175,13 @@ fn block_form(ed: Editor, id: BlockId, t: BlockType) -> AnyView {
                 " "
                 <code title=move || ed.t(i18n::BLOCK_ID)>{id.0.clone()}</code>
             </p>
-            <p class="help">{move || if lang.get() == Lang::De { info.help_de } else { info.help_en }}</p>
+            <p class="help">
+                {move || if lang.get() == Lang::De { info.help_de } else { info.help_en }}
+                " "
+                <a class="more" href=help::block_page(t) target="_blank" rel="noopener">
+                    {move || ed.t(i18n::LEARN_MORE)}
+                </a>
+            </p>
             <ul class="block-findings" aria-label=move || ed.t(i18n::BLOCK_FINDINGS)>{own_findings}</ul>
             {text_field(i18n::LABEL, label, rename)}
             {params::form(ed, id.clone(), t, kind)}

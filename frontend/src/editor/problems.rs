@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::{commands, use_editor, Editor};
 use crate::api::{self, ServerState};
 use crate::i18n::{self, Lang};
+use crate::pure::help;
 
 /// More findings than this are summarised, so a huge broken workflow stays responsive.
 const LIST_LIMIT: usize = 200;
@@ -78,6 +79,7 @@ fn finding_item(ed: Editor, f: Finding, class: &'static str) -> impl IntoView {
     let lang = ed.lang;
     let sev = f.severity;
     let element = f.element.clone();
+    let code = f.code.clone();
     let where_ = move || ed.wf.with(|w| element_text(w, &f.element, lang.get()));
     let msg = {
         let (de, en) = (f.message_de.clone(), f.message_en.clone());
@@ -109,6 +111,16 @@ fn finding_item(ed: Editor, f: Finding, class: &'static str) -> impl IntoView {
                 {move || hint().map(|h| view! { <span class="hint">{h}</span> })}
                 <code class="code">{f.code.clone()}</code>
             </button>
+            <a
+                class="more"
+                href=help::finding_page(&f.code)
+                target="_blank"
+                rel="noopener"
+                aria-label=move || format!("{}: {code}", ed.t(i18n::LEARN_MORE))
+                on:click=|ev| ev.stop_propagation()
+            >
+                {move || ed.t(i18n::LEARN_MORE)}
+            </a>
         </li>
     }
 }

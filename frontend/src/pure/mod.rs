@@ -2,6 +2,7 @@
 //! tests run in `cargo test -p fachwerk-frontend --lib` (and `cargo xtask test`).
 
 pub mod geometry;
+pub mod help;
 pub mod history;
 pub mod layout;
 pub mod params;
