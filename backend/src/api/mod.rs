@@ -3,14 +3,12 @@
 //! Every API route is registered through utoipa-axum's `routes!`, which adds it to the router
 //! and to the OpenAPI document in one step, so the two cannot drift apart.
 
+use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
-use axum::response::Redirect;
-use axum::routing::get;
 use axum::{Json, Router};
 use fachwerk_shared::api::{Health, ProblemDetails, ValidationReport};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -25,6 +23,7 @@ pub mod openapi;
 mod publications;
 mod session;
 mod sources;
+mod static_files;
 mod users;
 mod workflow_body;
 mod workflows;
@@ -82,20 +81,11 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
-    if let Some(docs) = &state.config.docs_dir {
-        // The handbook's links are relative, so it must be read below `/hilfe/`, never `/hilfe`.
-        let handbook = ServeDir::new(docs).not_found_service(ServeFile::new(docs.join("404.html")));
-        router = router
-            .route("/hilfe", get(|| async { Redirect::permanent("/hilfe/") }))
-            .nest_service("/hilfe/", handbook);
-    }
-    if let Some(dist) = &state.config.dist_dir {
-        // SPA: unknown paths get index.html so client-side routes survive a reload.
-        // Trunk's post-build hook writes `.gz` beside each asset (see Trunk.toml).
-        let spa = ServeDir::new(dist)
-            .precompressed_gzip()
-            .fallback(ServeFile::new(dist.join("index.html")));
-        router = router.fallback_service(spa);
+    let (docs, dist) = (state.config.docs_dir.clone(), state.config.dist_dir.clone());
+    if docs.is_some() || dist.is_some() {
+        router = router.fallback(move |req: Request<Body>| {
+            static_files::serve(docs.clone(), dist.clone(), req)
+        });
     }
     router.with_state(state)
 }

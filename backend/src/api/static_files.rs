@@ -1,0 +1,55 @@
+//! Everything outside `/api`: the built designer (a single-page app) and the built handbook
+//! under `/hilfe/`. Plain files, so they are not part of the OpenAPI document.
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// Where the handbook is mounted; its links are relative, so pages must be read below it.
+const HANDBOOK: &str = "/hilfe";
+
+/// Serves a request that no API route took.
+pub async fn serve(docs: Option<PathBuf>, dist: Option<PathBuf>, req: Request<Body>) -> Response {
+    let path = req.uri().path().to_string();
+    if let Some(docs) = &docs {
+        if path == HANDBOOK {
+            return Redirect::permanent("/hilfe/").into_response();
+        }
+        if let Some(rest) = path.strip_prefix(HANDBOOK).filter(|r| r.starts_with('/')) {
+            return handbook(docs, rest, req).await;
+        }
+    }
+    match &dist {
+        // SPA: unknown paths get index.html so client-side routes survive a reload.
+        // Trunk's post-build hook writes `.gz` beside each asset (see Trunk.toml).
+        Some(dist) => ServeDir::new(dist)
+            .precompressed_gzip()
+            .fallback(ServeFile::new(dist.join("index.html")))
+            .oneshot(req)
+            .await
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// A handbook page; a missing one gets the book's own 404 page with status 404.
+async fn handbook(docs: &Path, rest: &str, mut req: Request<Body>) -> Response {
+    let query = req
+        .uri()
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    match format!("{rest}{query}").parse::<Uri>() {
+        Ok(uri) => *req.uri_mut() = uri,
+        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    }
+    ServeDir::new(docs)
+        .not_found_service(ServeFile::new(docs.join("404.html")))
+        .oneshot(req)
+        .await
+        .into_response()
+}
