@@ -16,6 +16,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod db;
 pub mod drafts;
 pub mod error;
 pub mod fsutil;
