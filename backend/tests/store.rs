@@ -453,7 +453,7 @@ async fn reconcile_records_what_the_catalogue_has(db: &Database) {
     ]);
     assert_eq!(
         db.reconcile_requests(&in_catalogue).await.unwrap(),
-        [p.id.clone()]
+        std::slice::from_ref(&p.id)
     );
     assert!(db
         .reconcile_requests(&in_catalogue)
