@@ -564,9 +564,62 @@ async fn migrations_run_once(db: &Database, target: &fachwerk_backend::db::Targe
     again.close().await;
 }
 
+async fn opens_from_synchronous_code(db: &Database, target: &fachwerk_backend::db::Target) {
+    account(db, "admin", Role::Admin).await;
+    // As the server does at start-up: from inside a runtime, without awaiting.
+    let (opened, admins) = Database::open_blocking(target, |db| async move {
+        let n = db.accounts().await?.len();
+        account(&db, "erika", Role::Editor).await;
+        Ok(n)
+    })
+    .unwrap();
+    assert_eq!(admins, 1);
+    let names: Vec<String> = opened
+        .accounts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, ["admin", "erika"]);
+}
+
+async fn backs_up_sqlite_while_in_use(db: &Database, target: &fachwerk_backend::db::Target) {
+    let erika = account(db, "erika", Role::Editor).await;
+    let draft = db.create_draft(&erika, workflow("a"), None).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("kopie.sqlite3");
+    match target {
+        fachwerk_backend::db::Target::Sqlite(_) => {
+            db.backup_into(&copy).await.unwrap();
+            let restored = Database::open(&fachwerk_backend::db::Target::Sqlite(copy)).await;
+            let restored = restored.unwrap();
+            assert_eq!(
+                restored.draft(&draft.id).await.unwrap().unwrap().owner,
+                "erika"
+            );
+            assert!(
+                matches!(
+                    restored
+                        .backup_into(&dir.path().join("kopie.sqlite3"))
+                        .await,
+                    Err(DbError::Sql(_))
+                ),
+                "an existing file is never overwritten"
+            );
+        }
+        fachwerk_backend::db::Target::Postgres(_) => {
+            assert!(matches!(
+                db.backup_into(&copy).await,
+                Err(DbError::Unsupported(_))
+            ));
+        }
+    }
+}
+
 /// Each case once against SQLite and once against PostgreSQL.
 macro_rules! both_drivers {
-    ($($case:ident),* $(,)?) => {
+    ($($case:ident),* ; $($with_target:ident),* $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -575,11 +628,13 @@ macro_rules! both_drivers {
                     crate::$case(&t.db).await;
                 }
             )*
-            #[tokio::test]
-            async fn migrations_run_once() {
-                let t = crate::db_support::sqlite().await;
-                crate::migrations_run_once(&t.db, &t.target).await;
-            }
+            $(
+                #[tokio::test]
+                async fn $with_target() {
+                    let t = crate::db_support::sqlite().await;
+                    crate::$with_target(&t.db, &t.target).await;
+                }
+            )*
         }
         mod postgres {
             $(
@@ -589,11 +644,13 @@ macro_rules! both_drivers {
                     crate::$case(&t.db).await;
                 }
             )*
-            #[tokio::test]
-            async fn migrations_run_once() {
-                let t = crate::db_support::postgres().await;
-                crate::migrations_run_once(&t.db, &t.target).await;
-            }
+            $(
+                #[tokio::test]
+                async fn $with_target() {
+                    let t = crate::db_support::postgres().await;
+                    crate::$with_target(&t.db, &t.target).await;
+                }
+            )*
         }
     };
 }
@@ -606,5 +663,8 @@ both_drivers!(
     drafts_save_conditionally,
     request_transitions_are_conditional,
     reconcile_records_what_the_catalogue_has,
-    sources_fetch_one_at_a_time,
+    sources_fetch_one_at_a_time;
+    migrations_run_once,
+    opens_from_synchronous_code,
+    backs_up_sqlite_while_in_use,
 );

@@ -65,6 +65,8 @@ pub enum DbError {
     LastAdmin(String),
     #[error("{0}")]
     Import(String),
+    #[error("{0}")]
+    Unsupported(&'static str),
 }
 
 impl DbError {
@@ -182,6 +184,48 @@ pub struct Database {
 impl Database {
     /// Connects (creating the SQLite file if needed) and applies pending migrations.
     pub async fn open(target: &Target) -> Result<Database, DbError> {
+        let db = Database::lazy(target)?;
+        // For PostgreSQL the migrator takes an advisory lock: concurrent starts migrate once.
+        with_pool!(db, pool => migrator().run(pool).await?);
+        Ok(db)
+    }
+
+    /// Opens the database from synchronous code, also from inside an async runtime (server
+    /// start-up, tests): migrations and `prepare` (import, bootstrap, reconcile) run to the end
+    /// on a helper thread with a runtime of its own. The returned handle connects lazily, on
+    /// first use, in the runtime that uses it.
+    pub fn open_blocking<T, F, Fut>(target: &Target, prepare: F) -> Result<(Database, T), DbError>
+    where
+        T: Send,
+        F: FnOnce(Database) -> Fut + Send,
+        Fut: std::future::Future<Output = Result<T, DbError>>,
+    {
+        let prepared = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| DbError::BadAddress(format!("no runtime: {e}")))?;
+                    runtime.block_on(async {
+                        let db = Database::open(target).await?;
+                        let out = prepare(db.clone()).await;
+                        db.close().await;
+                        out
+                    })
+                })
+                .join()
+        });
+        let prepared = match prepared {
+            Ok(result) => result?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        Ok((Database::lazy(target)?, prepared))
+    }
+
+    /// A pool that connects on first use. No background tasks (they would need a runtime
+    /// now): connections live until the pool closes.
+    fn lazy(target: &Target) -> Result<Database, DbError> {
         let pool = match target {
             Target::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -196,24 +240,25 @@ impl Database {
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
                     .busy_timeout(SQLITE_BUSY_TIMEOUT);
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(8)
-                    .connect_with(options)
-                    .await?;
-                migrator().run(&pool).await?;
-                Pool::Sqlite(pool)
+                Pool::Sqlite(
+                    SqlitePoolOptions::new()
+                        .max_connections(8)
+                        .max_lifetime(None)
+                        .idle_timeout(None)
+                        .connect_lazy_with(options),
+                )
             }
             Target::Postgres(url) => {
                 let options = PgConnectOptions::from_str(url)
                     .map_err(|e| DbError::BadAddress(e.to_string()))?;
-                let pool = PgPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options)
-                    .await?;
-                // The migrator takes an advisory lock: concurrent starts migrate once.
-                migrator().run(&pool).await?;
-                Pool::Postgres(pool)
+                Pool::Postgres(
+                    PgPoolOptions::new()
+                        .max_connections(16)
+                        .acquire_timeout(Duration::from_secs(10))
+                        .max_lifetime(None)
+                        .idle_timeout(None)
+                        .connect_lazy_with(options),
+                )
             }
         };
         Ok(Database { pool })
@@ -233,6 +278,25 @@ impl Database {
             Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
+    }
+
+    /// Writes a consistent copy of the SQLite database to `dest` (a new file) while the
+    /// server may keep writing: `VACUUM INTO` copies one snapshot. PostgreSQL is backed up
+    /// with `pg_dump`.
+    pub async fn backup_into(&self, dest: &Path) -> Result<(), DbError> {
+        let Pool::Sqlite(pool) = &self.pool else {
+            return Err(DbError::Unsupported(
+                "PostgreSQL wird mit pg_dump gesichert (siehe README).",
+            ));
+        };
+        let dest = dest
+            .to_str()
+            .ok_or(DbError::Unsupported("Der Sicherungspfad ist kein UTF-8."))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(dest)
+            .execute(pool)
+            .await?;
+        Ok(())
     }
 
     /// Waits for open connections to finish and closes them.
