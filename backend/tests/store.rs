@@ -617,6 +617,47 @@ async fn backs_up_sqlite_while_in_use(db: &Database, target: &fachwerk_backend::
     }
 }
 
+async fn backup_and_restore(db: &Database, target: &fachwerk_backend::db::Target) {
+    use fachwerk_backend::db::backup;
+    use fachwerk_backend::repo::{CatalogMeta, Repo};
+    let erika = account(db, "erika", Role::Editor).await;
+    let draft = db.create_draft(&erika, workflow("a"), None).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let catalogue = dir.path().join("data/catalog.git");
+    let repo = Repo::open_or_init(&catalogue, CatalogMeta::default()).unwrap();
+    let saved = dir.path().join("sicherung");
+    let result = backup::backup(db, &catalogue, &saved).await;
+    match target {
+        fachwerk_backend::db::Target::Postgres(_) => {
+            assert!(matches!(result, Err(DbError::Unsupported(_))), "{result:?}");
+        }
+        fachwerk_backend::db::Target::Sqlite(_) => {
+            result.unwrap();
+            assert!(
+                matches!(
+                    backup::backup(db, &catalogue, &saved).await,
+                    Err(DbError::Backup(_))
+                ),
+                "a backup never overwrites another"
+            );
+            let restored = dir.path().join("neu");
+            backup::restore(&saved, &restored).unwrap();
+            assert!(matches!(
+                backup::restore(&saved, &restored),
+                Err(DbError::Backup(_))
+            ));
+            let file = restored.join(fachwerk_backend::db::SQLITE_FILE);
+            let db2 = Database::open(&fachwerk_backend::db::Target::Sqlite(file))
+                .await
+                .unwrap();
+            assert_eq!(db2.draft(&draft.id).await.unwrap().unwrap().owner, "erika");
+            let copy = Repo::open_existing(&restored.join(backup::CATALOGUE_DIR)).unwrap();
+            assert_eq!(copy.head().unwrap(), repo.head().unwrap());
+            assert_eq!(copy.list().unwrap().len(), repo.list().unwrap().len());
+        }
+    }
+}
+
 /// Each case once against SQLite and once against PostgreSQL.
 macro_rules! both_drivers {
     ($($case:ident),* ; $($with_target:ident),* $(,)?) => {
@@ -667,4 +708,5 @@ both_drivers!(
     migrations_run_once,
     opens_from_synchronous_code,
     backs_up_sqlite_while_in_use,
+    backup_and_restore,
 );

@@ -25,6 +25,7 @@ use sqlx::{Postgres, Row, Sqlite, Transaction};
 
 mod accounts;
 mod auth;
+pub mod backup;
 mod drafts;
 mod import;
 mod publications;
@@ -67,6 +68,8 @@ pub enum DbError {
     Import(String),
     #[error("{0}")]
     Unsupported(&'static str),
+    #[error("{0}")]
+    Backup(String),
 }
 
 impl DbError {

@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 
 use crate::fsutil;
 
+pub mod copy;
 pub mod push;
 pub mod render;
 mod seeds;
