@@ -3,7 +3,7 @@
 //! Pure functions over a small closed vocabulary of types. No IO, no knowledge of leptos or
 //! axum — the same code validates in the designer and again in the backend.
 
-pub mod blocks;
+pub mod api;
 pub mod bpmn;
 pub mod canonical;
 pub mod catalog;
@@ -17,6 +17,9 @@ pub mod simulate;
 pub mod template;
 pub mod validate;
 pub mod values;
+
+/// The block types and their parameters, part of the model (`model::blocks`).
+pub use model::blocks;
 
 pub use canonical::{parse_workflow, to_canonical_json, workflow_schema, ParseError};
 pub use model::*;

@@ -7,8 +7,11 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::interact::single_or_batch;
-use super::{block_rect, ports_of, snap, type_name, visual_height, Editor, Viewport, GRID};
+use super::Editor;
 use crate::i18n::{self, Lang};
+use crate::pure::geometry::{
+    block_rect, bounds, ports_of, snap, type_name, visual_height, Viewport, GRID,
+};
 use crate::storage;
 
 const MIN_ZOOM: f64 = 0.02;
@@ -16,15 +19,19 @@ const MAX_ZOOM: f64 = 3.0;
 
 /// Inserts a block at `at` (top-left, canvas px) or at a free spot, and selects it.
 pub fn insert_block(ed: Editor, t: BlockType, at: Option<(i32, i32)>) -> Option<BlockId> {
-    let mut id = String::new();
-    ed.wf.update_untracked(|w| id = w.allocate_id("b"));
-    let id = BlockId(id);
+    let (id, next_id) = ed.wf.with_untracked(|w| {
+        let mut ids = w.id_allocator();
+        (BlockId(ids.fresh("b")), ids.next_id())
+    });
     let (x, y) = at.unwrap_or_else(|| free_spot(ed));
-    let op = Op::AddBlock {
-        block: Block::new(id.clone(), "", t.default_kind()),
-        rect: Some(Rect::at(x, y)),
-        index: None,
-    };
+    let op = Op::Batch(vec![
+        Op::SetNextId { next_id },
+        Op::AddBlock {
+            block: Block::new(id.clone(), "", t.default_kind()),
+            rect: Some(Rect::at(x, y)),
+            index: None,
+        },
+    ]);
     if !ed.apply(op) {
         return None;
     }
@@ -95,19 +102,24 @@ pub fn connect(ed: Editor, from: &BlockId, port: &str, to: &BlockId) -> bool {
         Some((_, old_to)) if &old_to == to => return true,
         Some((id, _)) => ed.apply(Op::Retarget { id, to: to.clone() }),
         None => {
-            let mut id = String::new();
-            ed.wf.update_untracked(|w| id = w.allocate_id("e"));
+            let (id, next_id) = ed.wf.with_untracked(|w| {
+                let mut ids = w.id_allocator();
+                (EdgeId(ids.fresh("e")), ids.next_id())
+            });
             let edge = Edge {
-                id: EdgeId(id),
+                id,
                 from: from.clone(),
                 port: port.to_string(),
                 to: to.clone(),
             };
-            ed.apply(Op::Connect {
-                edge,
-                waypoints: Vec::new(),
-                index: None,
-            })
+            ed.apply(Op::Batch(vec![
+                Op::SetNextId { next_id },
+                Op::Connect {
+                    edge,
+                    waypoints: Vec::new(),
+                    index: None,
+                },
+            ]))
         }
     };
     if ok {
@@ -231,18 +243,10 @@ pub fn duplicate(ed: Editor) {
 
 /// Re-points block references inside parameters to the pasted copies.
 fn remap_refs(kind: &mut BlockKind, map: &HashMap<BlockId, BlockId>) {
-    let re = |id: &mut BlockId| {
+    for id in kind.block_refs_mut() {
         if let Some(n) = map.get(id) {
             *id = n.clone();
         }
-    };
-    match kind {
-        BlockKind::VierAugen(p) => {
-            p.first_check_block.iter_mut().for_each(re);
-            p.distinct_from.iter_mut().for_each(re);
-        }
-        BlockKind::Eskalation(p) => p.attached_to.iter_mut().for_each(re),
-        _ => {}
     }
 }
 
@@ -250,9 +254,10 @@ fn remap_refs(kind: &mut BlockKind, map: &HashMap<BlockId, BlockId>) {
 fn insert_clip(ed: Editor, clip: Clip, offset: i32) {
     let mut map = HashMap::new();
     let mut ops = Vec::new();
-    ed.wf.update_untracked(|w| {
+    ed.wf.with_untracked(|w| {
+        let mut ids = w.id_allocator();
         for (b, _) in &clip.blocks {
-            map.insert(b.id.clone(), BlockId(w.allocate_id("b")));
+            map.insert(b.id.clone(), BlockId(ids.fresh("b")));
         }
         for (mut b, r) in clip.blocks {
             b.id = map.get(&b.id).cloned().unwrap_or(b.id);
@@ -273,7 +278,7 @@ fn insert_clip(ed: Editor, clip: Clip, offset: i32) {
                 continue;
             };
             let edge = Edge {
-                id: EdgeId(w.allocate_id("e")),
+                id: EdgeId(ids.fresh("e")),
                 from: from.clone(),
                 port: e.port,
                 to: to.clone(),
@@ -284,6 +289,12 @@ fn insert_clip(ed: Editor, clip: Clip, offset: i32) {
                 index: None,
             });
         }
+        ops.insert(
+            0,
+            Op::SetNextId {
+                next_id: ids.next_id(),
+            },
+        );
     });
     if ed.apply(Op::Batch(ops)) {
         ed.selection.set(map.into_values().collect::<BTreeSet<_>>());
@@ -293,28 +304,13 @@ fn insert_clip(ed: Editor, clip: Clip, offset: i32) {
 
 /// Zooms by `factor` keeping the screen point `at` (relative to the canvas) fixed.
 pub fn zoom_at(ed: Editor, factor: f64, at: (f64, f64)) {
-    ed.view.update(|v| {
-        let z = (v.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
-        let k = z / v.zoom;
-        v.x = at.0 - (at.0 - v.x) * k;
-        v.y = at.1 - (at.1 - v.y) * k;
-        v.zoom = z;
-    });
+    ed.view
+        .update(|v| *v = v.zoomed(factor, at, (MIN_ZOOM, MAX_ZOOM)));
 }
 
 pub fn zoom_center(ed: Editor, factor: f64) {
     let (w, h) = ed.canvas_size.get_untracked();
     zoom_at(ed, factor, (w / 2.0, h / 2.0));
-}
-
-/// Bounding box (x0, y0, x1, y1) of all blocks.
-pub fn bounds(w: &Workflow) -> Option<(i32, i32, i32, i32)> {
-    w.blocks.iter().enumerate().fold(None, |acc, (i, b)| {
-        let r = block_rect(w, i, &b.id);
-        let h = visual_height(&r, ports_of(b).len());
-        let (x0, y0, x1, y1) = acc.unwrap_or((r.x, r.y, r.x + r.w, r.y + h));
-        Some((x0.min(r.x), y0.min(r.y), x1.max(r.x + r.w), y1.max(r.y + h)))
-    })
 }
 
 /// "Einpassen": zoom and pan so that every block is visible.
@@ -323,16 +319,12 @@ pub fn fit(ed: Editor) {
         ed.view.set(Viewport::default());
         return;
     };
-    let (vw, vh) = ed.canvas_size.get_untracked();
-    let (bw, bh) = (f64::from(x1 - x0) + 80.0, f64::from(y1 - y0) + 80.0);
-    let zoom = (vw / bw).min(vh / bh).clamp(MIN_ZOOM, 1.5);
-    let cx = f64::from(x0 + x1) / 2.0;
-    let cy = f64::from(y0 + y1) / 2.0;
-    ed.view.set(Viewport {
-        x: vw / 2.0 - cx * zoom,
-        y: vh / 2.0 - cy * zoom,
-        zoom,
-    });
+    let (x0, y0, x1, y1) = (f64::from(x0), f64::from(y0), f64::from(x1), f64::from(y1));
+    ed.view.set(Viewport::fitting(
+        (x0, y0, x1, y1),
+        ed.canvas_size.get_untracked(),
+        (MIN_ZOOM, 1.5),
+    ));
 }
 
 /// Pans so that the block is in the middle of the canvas.
@@ -377,7 +369,7 @@ pub fn ensure_visible(ed: Editor, id: &BlockId) {
 
 /// "Anordnen": one undo step moving every block to its computed place.
 pub fn arrange(ed: Editor) {
-    let moves = ed.wf.with_untracked(super::layout::arrange);
+    let moves = ed.wf.with_untracked(crate::pure::layout::arrange);
     let ops: Vec<Op> = ed.wf.with_untracked(|w| {
         moves
             .into_iter()
