@@ -11,6 +11,7 @@ use crate::fsutil;
 use crate::publications::PublicationStore;
 use crate::repo::push::Pusher;
 use crate::repo::{CatalogMeta, Repo};
+use crate::sources::{Catalogues, SourceError};
 use crate::users::{Bootstrap, HashCost, UserStore};
 
 /// Environment variable with the password of the first admin (first start only).
@@ -108,6 +109,11 @@ impl AppState {
             publications: Arc::new(publications),
             pusher,
         })
+    }
+
+    /// The own catalogue and the template sources of this data directory.
+    pub fn catalogues(&self) -> Result<Catalogues, SourceError> {
+        Catalogues::open(&self.config.catalog, &self.repo, &self.config.data_dir)
     }
 
     /// Like [`AppState::open`], for tests and embedding.

@@ -8,43 +8,10 @@ use std::time::SystemTime;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+pub use fachwerk_shared::api::Role;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::fsutil;
-
-/// What a user may do. `admin` implies everything.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Edits drafts and requests publication.
-    Editor,
-    /// Approves or rejects publication requests.
-    Reviewer,
-    /// Manages users and settings; may also edit and review.
-    Admin,
-}
-
-impl Role {
-    pub fn can_edit(self) -> bool {
-        matches!(self, Role::Editor | Role::Admin)
-    }
-    pub fn can_review(self) -> bool {
-        matches!(self, Role::Reviewer | Role::Admin)
-    }
-    pub fn is_admin(self) -> bool {
-        self == Role::Admin
-    }
-    pub fn name_de(self) -> &'static str {
-        match self {
-            Role::Editor => "Bearbeitung",
-            Role::Reviewer => "Freigabe",
-            Role::Admin => "Administration",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

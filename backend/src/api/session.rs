@@ -4,31 +4,16 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use fachwerk_shared::api::{
+    LoginRequest, ProblemDetails, PushStatus, SessionInfo, TokenCreated, TokenRequest,
+};
 
+use super::caller::{clear_cookies, session_cookies};
 use super::JsonBody;
-use crate::auth::{self, Caller, Via};
+use crate::auth::{Caller, Via};
 use crate::config::AppState;
-use crate::error::{AppError, ProblemDetails};
+use crate::error::AppError;
 use crate::fsutil::blocking;
-use crate::repo::push::PushStatus;
-use crate::users::Role;
-
-#[derive(Deserialize, ToSchema)]
-pub struct LoginRequest {
-    pub username: String,
-    pub password: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionInfo {
-    pub username: String,
-    pub role: Role,
-    /// Send this as `X-CSRF-Token` with every state-changing request (cookie sessions only).
-    pub csrf_token: Option<String>,
-}
 
 /// Logs in with username and password: sets the session cookie (HttpOnly) and the CSRF
 /// cookie `fachwerk_csrf` (readable by scripts).
@@ -58,7 +43,7 @@ pub async fn login(
         csrf_token: Some(session.csrf.clone()),
     })
     .into_response();
-    for c in auth::session_cookies(&session, state.config.secure_cookies) {
+    for c in session_cookies(&session, state.config.secure_cookies) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     Ok(res)
@@ -93,27 +78,10 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> Response {
         state.sessions.remove(token);
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
-    for c in auth::clear_cookies(state.config.secure_cookies) {
+    for c in clear_cookies(state.config.secure_cookies) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     res
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-pub struct TokenRequest {
-    /// What the token is for, e.g. "CI-Pipeline".
-    #[serde(default)]
-    pub label: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TokenCreated {
-    pub id: String,
-    /// Use as `Authorization: Bearer <token>`. Shown only now; stored only as a hash.
-    pub token: String,
-    pub label: String,
-    pub created_at: String,
 }
 
 /// Creates an API token for the caller.

@@ -3,41 +3,13 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use fachwerk_shared::api::{NewUser, ProblemDetails, UserCreated, UserInfo};
 
 use super::JsonBody;
 use crate::auth::Caller;
 use crate::config::AppState;
-use crate::error::{AppError, ProblemDetails};
+use crate::error::AppError;
 use crate::fsutil::blocking;
-use crate::users::Role;
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UserInfo {
-    pub name: String,
-    pub role: Role,
-    pub created_at: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct NewUser {
-    pub name: String,
-    pub role: Role,
-    /// At least 10 characters; omitted: a password is generated and returned once.
-    pub password: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UserCreated {
-    pub name: String,
-    pub role: Role,
-    pub created_at: String,
-    /// The generated password (only if none was given).
-    pub password: Option<String>,
-}
 
 /// All accounts.
 #[utoipa::path(
