@@ -3,9 +3,9 @@
 //! request (with a snapshot of the workflow) is stored durably. A different person with the
 //! reviewer role approves (→ commit + tag) or rejects it.
 //!
-//! Every status change happens under one mutex, and the publish itself is conditional in git
-//! (expected base version and expected `main`), so racing approvals end in exactly one
-//! publish and 409 for the rest.
+//! Every status change is a conditional update in the database and, within one process,
+//! happens under one mutex; the publish itself is conditional in git (expected base version
+//! and expected `main`), so racing approvals end in exactly one publish and 409 for the rest.
 
 use std::sync::Arc;
 
@@ -15,6 +15,7 @@ use fachwerk_shared::{parse_workflow, Element, Finding, Workflow};
 use uuid::Uuid;
 
 use crate::auth::{Caller, Denied};
+use crate::db::Transition;
 use crate::drafts::{DraftError, DraftStore};
 use crate::fsutil::{self, blocking};
 use crate::repo::push::Pusher;
@@ -153,7 +154,7 @@ pub async fn request(
         comment: None,
         published: None,
     };
-    store.save(&p).await?;
+    store.insert(&p, caller).await?;
     tracing::info!(id = %p.id, key = %p.key, version = %p.suggested_version, requester = %p.requester, "publication requested");
     Ok(p)
 }
@@ -168,8 +169,9 @@ pub async fn approve(
 ) -> Result<Publication, PublicationError> {
     caller.require_reviewer()?;
     let _one_at_a_time = store.one_at_a_time().await;
-    let mut p = store.get(id).await?.ok_or(PublicationError::NotFound)?;
-    if p.requester == caller.name {
+    store.reconcile(repo).await?;
+    let (p, requester_id) = store.get(id).await?.ok_or(PublicationError::NotFound)?;
+    if requester_id == caller.id {
         return Err(PublicationError::OwnRequest);
     }
     if p.status != Status::Pending {
@@ -191,19 +193,19 @@ pub async fn approve(
     })
     .await?;
     match result {
-        Ok(published) => {
-            p.status = Status::Published;
-            p.decided_by = Some(caller.name.clone());
-            p.decided_at = Some(fsutil::now_rfc3339());
-            p.published = Some(published);
-            store.save(&p).await?;
-            tracing::info!(id = %p.id, key = %p.key, version = %p.suggested_version, approver = %caller.name, "published");
-            pusher.request();
-            Ok(p)
-        }
+        Ok(published) => match store.mark_published(id, caller, &published).await? {
+            Transition::Done(p) => {
+                tracing::info!(id = %p.id, key = %p.key, version = %p.suggested_version, approver = %caller.name, "published");
+                pusher.request();
+                Ok(*p)
+            }
+            // Decided meanwhile by another process; the catalogue has the version, so the
+            // next reconciliation records it as published.
+            Transition::Refused(status) => Err(PublicationError::Decided(status)),
+            Transition::NotFound => Err(PublicationError::NotFound),
+        },
         Err(RepoError::Outdated(msg)) => {
-            p.status = Status::Outdated;
-            store.save(&p).await?;
+            store.mark_outdated(id).await?;
             Err(PublicationError::Outdated(msg))
         }
         Err(RepoError::Conflict(msg)) => Err(PublicationError::Conflict(msg)),
@@ -223,16 +225,11 @@ pub async fn reject(
         return Err(PublicationError::NoComment);
     }
     let _one_at_a_time = store.one_at_a_time().await;
-    let mut p = store.get(id).await?.ok_or(PublicationError::NotFound)?;
-    if !matches!(p.status, Status::Pending | Status::Outdated) {
-        return Err(PublicationError::Decided(p.status));
+    match store.reject(id, caller, comment.trim()).await? {
+        Transition::Done(p) => Ok(*p),
+        Transition::Refused(status) => Err(PublicationError::Decided(status)),
+        Transition::NotFound => Err(PublicationError::NotFound),
     }
-    p.status = Status::Rejected;
-    p.decided_by = Some(caller.name.clone());
-    p.decided_at = Some(fsutil::now_rfc3339());
-    p.comment = Some(comment.trim().to_string());
-    store.save(&p).await?;
-    Ok(p)
 }
 
 /// `GET /api/publications/{id}`: its requester and everyone with the reviewer role.
@@ -241,8 +238,8 @@ pub async fn get(
     caller: &Caller,
     id: &str,
 ) -> Result<Publication, PublicationError> {
-    let p = store.get(id).await?.ok_or(PublicationError::NotFound)?;
-    if caller.role.can_review() || p.requester == caller.name {
+    let (p, requester_id) = store.get(id).await?.ok_or(PublicationError::NotFound)?;
+    if caller.role.can_review() || requester_id == caller.id {
         Ok(p)
     } else {
         Err(PublicationError::NotVisible)
@@ -254,12 +251,5 @@ pub async fn list(
     store: &PublicationStore,
     caller: &Caller,
 ) -> Result<Vec<PublicationSummary>, PublicationError> {
-    let all = store.all().await?;
-    Ok(all
-        .iter()
-        .filter(|p| {
-            (caller.role.can_review() && p.status == Status::Pending) || p.requester == caller.name
-        })
-        .map(PublicationSummary::from)
-        .collect())
+    store.visible_to(caller).await
 }
