@@ -177,7 +177,7 @@ pub async fn approve(
     if p.status != Status::Pending {
         return Err(PublicationError::Decided(p.status));
     }
-    let repo = Arc::clone(repo);
+    let git = Arc::clone(repo);
     let (snapshot, approver) = (p.clone(), caller.name.clone());
     let result = blocking(move || {
         let publish = Publish {
@@ -189,7 +189,7 @@ pub async fn approve(
             changes: &snapshot.changes_de,
             publication_id: Some(&snapshot.id),
         };
-        Ok(repo.publish(&publish))
+        Ok(git.publish(&publish))
     })
     .await?;
     match result {
@@ -199,13 +199,27 @@ pub async fn approve(
                 pusher.request();
                 Ok(*p)
             }
+            // Another process reconciled it first: recorded with this very commit.
+            Transition::Refused(Status::Published) => {
+                let (p, _) = store.get(id).await?.ok_or(PublicationError::NotFound)?;
+                if p.published.as_ref().map(|x| &x.commit) == Some(&published.commit) {
+                    pusher.request();
+                    Ok(p)
+                } else {
+                    Err(PublicationError::Decided(Status::Published))
+                }
+            }
             // Decided meanwhile by another process; the catalogue has the version, so the
             // next reconciliation records it as published.
             Transition::Refused(status) => Err(PublicationError::Decided(status)),
             Transition::NotFound => Err(PublicationError::NotFound),
         },
         Err(RepoError::Outdated(msg)) => {
-            store.mark_outdated(id).await?;
+            // Another process may just have published this very request.
+            store.reconcile(repo).await?;
+            if let Transition::Refused(Status::Published) = store.mark_outdated(id).await? {
+                return Err(PublicationError::Decided(Status::Published));
+            }
             Err(PublicationError::Outdated(msg))
         }
         Err(RepoError::Conflict(msg)) => Err(PublicationError::Conflict(msg)),
