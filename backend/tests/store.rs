@@ -13,8 +13,8 @@ use fachwerk_backend::drafts::BasedOn;
 use fachwerk_backend::publications::{Publication, Status};
 use fachwerk_backend::repo::sources::FetchErrorKind;
 use fachwerk_backend::repo::Published;
-use fachwerk_backend::sources::{CatalogueSummary, FetchState, SourceRecord};
 use fachwerk_backend::users::Role;
+use fachwerk_shared::api::{CatalogueSummary, FetchState, SourceRecord};
 use fachwerk_shared::diff::Bump;
 use fachwerk_shared::{Lineage, Workflow};
 use serde_json::json;
@@ -570,7 +570,7 @@ async fn opens_from_synchronous_code(db: &Database, target: &fachwerk_backend::d
     let (opened, admins) = Database::open_blocking(target, |db| async move {
         let n = db.accounts().await?.len();
         account(&db, "erika", Role::Editor).await;
-        Ok(n)
+        Ok::<_, DbError>(n)
     })
     .unwrap();
     assert_eq!(admins, 1);

@@ -5,7 +5,7 @@
 use super::{enum_from, enum_text, is_unique_violation, new_id, with_pool, with_tx};
 use super::{Database, DbError, Fields, Tx};
 use crate::fsutil;
-use crate::users::Role;
+use fachwerk_shared::api::Role;
 
 /// A stored account.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 use fachwerk_shared::Workflow;
 
 use super::{json_from, json_text, new_id, with_pool, with_tx, Database, DbError, Fields, Tx};
-use crate::drafts::BasedOn;
 use crate::fsutil;
+use fachwerk_shared::api::BasedOn;
 
 /// A stored draft.
 #[derive(Debug, Clone)]

@@ -19,11 +19,11 @@ use super::drafts::{insert_draft, Draft};
 use super::publications::insert_request;
 use super::sources::insert_source;
 use super::{new_id, with_pool, with_tx, Database, DbError, Fields, Tx};
-use crate::drafts::BasedOn;
 use crate::fsutil;
-use crate::publications::Publication;
-use crate::sources::SourceRecord;
-use crate::users::Role;
+use fachwerk_shared::api::BasedOn;
+use fachwerk_shared::api::Publication;
+use fachwerk_shared::api::Role;
+use fachwerk_shared::api::SourceRecord;
 
 /// `fachwerk_meta` key recording when the import ran.
 const MARKER: &str = "json-import";

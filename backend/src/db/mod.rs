@@ -197,11 +197,12 @@ impl Database {
     /// start-up, tests): migrations and `prepare` (import, bootstrap, reconcile) run to the end
     /// on a helper thread with a runtime of its own. The returned handle connects lazily, on
     /// first use, in the runtime that uses it.
-    pub fn open_blocking<T, F, Fut>(target: &Target, prepare: F) -> Result<(Database, T), DbError>
+    pub fn open_blocking<T, E, F, Fut>(target: &Target, prepare: F) -> Result<(Database, T), E>
     where
         T: Send,
+        E: From<DbError> + Send,
         F: FnOnce(Database) -> Fut + Send,
-        Fut: std::future::Future<Output = Result<T, DbError>>,
+        Fut: std::future::Future<Output = Result<T, E>>,
     {
         let prepared = std::thread::scope(|scope| {
             scope
@@ -223,7 +224,7 @@ impl Database {
             Ok(result) => result?,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        Ok((Database::lazy(target)?, prepared))
+        Ok((Database::lazy(target).map_err(E::from)?, prepared))
     }
 
     /// A pool that connects on first use. No background tasks (they would need a runtime

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use super::{enum_from, enum_text, json_from, json_text, with_pool, with_tx};
 use super::{Database, DbError, Fields, Tx};
 use crate::fsutil;
-use crate::publications::{Publication, PublicationSummary, Status};
-use crate::repo::Published;
+use fachwerk_shared::api::Published;
+use fachwerk_shared::api::{Publication, PublicationSummary, Status};
 
 /// Outcome of a status change.
 #[derive(Debug)]
@@ -32,7 +32,7 @@ macro_rules! select_request {
         concat!(
             "SELECT ",
             summary_columns!(),
-            ", p.draft_revision, p.bump, p.changes_de, p.diff, p.workflow, p.decided_at, \
+            ", p.requester_id, p.draft_revision, p.bump, p.changes_de, p.diff, p.workflow, p.decided_at, \
              p.comment, p.published_version, p.published_commit, p.published_tag \
              FROM publication_requests p JOIN accounts r ON r.id = p.requester_id \
              LEFT JOIN accounts dby ON dby.id = p.decided_by"
@@ -181,6 +181,19 @@ impl Database {
         let mut tx = self.begin().await?;
         insert_request(&mut tx, p, requester_id, None).await?;
         tx.commit().await
+    }
+
+    /// A request and the id of the account that made it.
+    pub async fn request_with_requester(
+        &self,
+        id: &str,
+    ) -> Result<Option<(Publication, String)>, DbError> {
+        with_pool!(self, pool => sqlx::query(concat!(select_request!(), " WHERE p.id = $1"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| Ok((request_from(&r)?, r.text("requester_id")?)))
+            .transpose())
     }
 
     pub async fn request(&self, id: &str) -> Result<Option<Publication>, DbError> {

@@ -5,9 +5,9 @@
 use super::{enum_from, enum_text, json_from, json_text, with_pool, with_tx};
 use super::{Database, DbError, Fields, Tx};
 use crate::fsutil;
-use crate::repo::sources::FetchErrorKind;
-use crate::sources::CatalogueSummary;
-use crate::sources::SourceRecord;
+use fachwerk_shared::api::CatalogueSummary;
+use fachwerk_shared::api::FetchErrorKind;
+use fachwerk_shared::api::SourceRecord;
 
 /// How a fetch ended.
 #[derive(Debug, Clone)]
@@ -122,6 +122,17 @@ impl Database {
             .await?
             .map(|r| source_from(&r))
             .transpose())
+    }
+
+    /// The id of the account that added a source.
+    pub async fn source_added_by(&self, id: &str) -> Result<Option<String>, DbError> {
+        with_pool!(self, pool => sqlx::query("SELECT added_by FROM template_sources WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| r.text("added_by"))
+            .transpose()
+            .map_err(DbError::from))
     }
 
     /// Every source, in the order they were added.
