@@ -3,6 +3,7 @@
 //! originals are kept in a backup folder, and a second start imports nothing.
 #![allow(clippy::unwrap_used)]
 
+#[macro_use]
 mod db_support;
 
 use std::path::Path;
@@ -206,27 +207,6 @@ async fn nothing_to_import(db: &Database) {
     let tmp = tempfile::tempdir().unwrap();
     assert!(import_json_files(db, tmp.path()).await.unwrap().is_none());
     assert!(db.accounts().await.unwrap().is_empty());
-}
-
-macro_rules! both_drivers {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    crate::$case(&crate::db_support::sqlite().await.db).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    crate::$case(&crate::db_support::postgres().await.db).await;
-                }
-            )*
-        }
-    };
 }
 
 both_drivers!(

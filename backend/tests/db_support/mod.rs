@@ -12,7 +12,7 @@
 //! started next to the cluster (in its own session, so Ctrl-C of the test run does not kill
 //! it first) waits until the test binary has exited — passed, failed, panicked or killed —
 //! then stops the cluster (`pg_ctl -m immediate`) and deletes its folder.
-#![allow(clippy::unwrap_used, dead_code)]
+#![allow(clippy::unwrap_used, dead_code, unused_macros)]
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -21,7 +21,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use fachwerk_backend::db::{Database, Target};
+use fachwerk_backend::db::{Database, NewAccount, Target};
+use fachwerk_shared::api::Role;
+use fachwerk_shared::Workflow;
 use sqlx::Connection;
 
 /// An open test database; the SQLite file's folder lives as long as this.
@@ -209,4 +211,66 @@ fn log_tail(dir: &Path) -> String {
     let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
     let lines: Vec<&str> = log.lines().collect();
     lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
+/// Each case once against SQLite and once against PostgreSQL: `both_drivers!(a, b; c)` runs
+/// `a(&db)` and `b(&db)`, and `c(&db, &target)` for cases that reopen the database.
+macro_rules! both_drivers {
+    ($($case:ident),* $(,)? $(; $($with_target:ident),* $(,)?)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let t = crate::db_support::sqlite().await;
+                    crate::$case(&t.db).await;
+                }
+            )*
+            $($(
+                #[tokio::test]
+                async fn $with_target() {
+                    let t = crate::db_support::sqlite().await;
+                    crate::$with_target(&t.db, &t.target).await;
+                }
+            )*)?
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let t = crate::db_support::postgres().await;
+                    crate::$case(&t.db).await;
+                }
+            )*
+            $($(
+                #[tokio::test]
+                async fn $with_target() {
+                    let t = crate::db_support::postgres().await;
+                    crate::$with_target(&t.db, &t.target).await;
+                }
+            )*)?
+        }
+    };
+}
+
+/// A template workflow under another key.
+pub fn workflow(key: &str) -> Workflow {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../workflows/urlaubsantrag.json"
+    );
+    let mut w = fachwerk_shared::parse_workflow(&std::fs::read_to_string(path).unwrap()).unwrap();
+    w.key = key.to_string();
+    w
+}
+
+/// Creates an account (with a placeholder hash); returns its id.
+pub async fn account(db: &Database, name: &str, role: Role) -> String {
+    let new = NewAccount {
+        name,
+        role,
+        password_hash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g",
+        must_change_password: false,
+        created_by: None,
+    };
+    db.create_account(&new).await.unwrap().id
 }
