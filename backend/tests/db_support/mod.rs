@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use fachwerk_backend::db::{Database, NewAccount, Target};
 use fachwerk_shared::api::Role;
@@ -59,14 +59,8 @@ pub async fn postgres_url() -> String {
     cluster().create_database().await
 }
 
-/// How long starting the cluster took (initdb + start), once it has been started.
-pub fn postgres_setup_time() -> Option<Duration> {
-    CLUSTER.get().map(|c| c.setup_time)
-}
-
 struct Cluster {
     port: u16,
-    setup_time: Duration,
 }
 
 static CLUSTER: OnceLock<Cluster> = OnceLock::new();
@@ -186,10 +180,12 @@ impl Cluster {
             .arg(dir.join("log"))
             .args(["-w", "start"]))
         .map_err(|e| format!("{e}\nlog: {}", log_tail(&dir)))?;
-        Ok(Cluster {
-            port,
-            setup_time: started.elapsed(),
-        })
+        // Shown with --nocapture (and with a failing test): the price of a real PostgreSQL.
+        eprintln!(
+            "PostgreSQL test cluster on 127.0.0.1:{port} ready in {} ms (initdb + start)",
+            started.elapsed().as_millis()
+        );
+        Ok(Cluster { port })
     }
 
     async fn create_database(&self) -> String {
