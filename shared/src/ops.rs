@@ -61,10 +61,9 @@ pub enum Op {
     },
     /// Sets the id counter (`Workflow::next_id`) after the designer took fresh ids from
     /// `Workflow::id_allocator`; sent in the same batch as the ops that use the ids. Its inverse
-    /// restores the old counter, so undoing the batch frees the ids together with the elements
-    /// that held them, and the next edit may hand them out again. Within one undo history no
-    /// two states name different elements with one id: that next edit drops the undone states
-    /// from redo.
+    /// restores the old counter (every op is exactly invertible); the designer's undo history
+    /// never lowers the counter (`frontend/src/pure/history.rs`), so an undone id is not handed
+    /// out again.
     SetNextId {
         next_id: u64,
     },

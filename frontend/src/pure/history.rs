@@ -60,7 +60,7 @@ fn step(from: &mut Vec<Entry>, to: &mut Vec<Entry>, w: &mut Workflow) -> Result<
         return Ok(false);
     };
     match entry {
-        Entry::Op(op) => match apply(w, op.clone()) {
+        Entry::Op(op) => match apply(w, never_lower_the_id_counter(op.clone(), w.next_id)) {
             Ok(inverse) => to.push(Entry::Op(inverse)),
             Err(e) => {
                 // Keep the entry so the stacks stay consistent with the document.
@@ -74,6 +74,23 @@ fn step(from: &mut Vec<Entry>, to: &mut Vec<Entry>, w: &mut Workflow) -> Result<
         }
     }
     Ok(true)
+}
+
+/// Undo must not hand ids out again: the inverse of `Op::SetNextId` would lower the counter, so
+/// an id of an undone block could later name another block in a saved draft, and diff and merge
+/// match by id. Undo and redo therefore keep the counter at least where it is.
+fn never_lower_the_id_counter(op: Op, current: u64) -> Op {
+    match op {
+        Op::SetNextId { next_id } => Op::SetNextId {
+            next_id: next_id.max(current),
+        },
+        Op::Batch(ops) => Op::Batch(
+            ops.into_iter()
+                .map(|o| never_lower_the_id_counter(o, current))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -99,5 +116,40 @@ mod tests {
         assert_eq!(h.redo(&mut w), Ok(true));
         assert_eq!(w, after);
         assert_eq!(h.redo(&mut w), Ok(false));
+    }
+
+    #[test]
+    fn undo_never_hands_an_id_out_again() {
+        let mut w = Workflow::new("t", "T");
+        let mut h = History::default();
+        let (id, next_id) = {
+            let mut ids = w.id_allocator();
+            let id = ids.fresh("b");
+            (id, ids.next_id())
+        };
+        let gesture = Op::Batch(vec![
+            Op::SetNextId { next_id },
+            Op::AddBlock {
+                block: Block::new(id.as_str(), "", BlockType::Ende.default_kind()),
+                rect: Some(Rect::at(0, 0)),
+                index: None,
+            },
+        ]);
+        let counter_after_add = {
+            let inv = apply(&mut w, gesture).expect("add");
+            h.push(Entry::Op(inv));
+            w.next_id
+        };
+        assert_eq!(h.undo(&mut w), Ok(true));
+        assert!(w.blocks.is_empty());
+        assert_eq!(w.next_id, counter_after_add, "undo lowered the id counter");
+        assert_ne!(
+            w.id_allocator().fresh("b"),
+            id,
+            "an undone id was handed out again"
+        );
+        assert_eq!(h.redo(&mut w), Ok(true));
+        assert_eq!(w.blocks.len(), 1);
+        assert_eq!(w.next_id, counter_after_add);
     }
 }

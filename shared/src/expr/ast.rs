@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use super::print::quote;
 use super::temporal::FeelDuration;
 use crate::model::FieldType;
 use crate::values::{Date, Decimal, Money};
@@ -291,6 +290,23 @@ pub fn field_refs(e: &Expr) -> Vec<(&str, Span)> {
             _ => {}
         }
     }
+    out
+}
+
+/// A text literal in FEEL syntax: quoted, with `"`, `\\`, newline and tab escaped.
+pub(super) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
     out
 }
 

@@ -1,6 +1,6 @@
 //! FEEL printer.
 
-use super::ast::{Expr, ExprKind};
+use super::ast::{quote, Expr, ExprKind};
 // ---------------------------------------------------------------------------------------------
 // Canonical text
 
@@ -10,22 +10,6 @@ pub fn to_feel(e: &Expr) -> String {
     let mut s = String::new();
     write_feel(e, &mut s);
     s
-}
-
-pub(super) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn prec(e: &Expr) -> u8 {

@@ -1,7 +1,8 @@
-//! The crate boundaries of ARCHITECTURE.md, read from `cargo metadata`: `shared` stays pure (no
-//! UI framework, no server, no async runtime, no git, no database, no network), and frontend
-//! and backend never depend on each other. A forbidden dependency — direct or transitive, for
-//! any target — fails this test.
+//! The crate boundaries of ARCHITECTURE.md, read from `cargo metadata` and the sources: `shared`
+//! stays pure (no UI framework, no server, no async runtime, no git, no database, no network),
+//! frontend and backend never depend on each other, the frontend's native core knows no UI
+//! framework, and only the backend's `repo` module touches git. A forbidden dependency — direct
+//! or transitive, for any target — fails these tests.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,6 +42,9 @@ struct Graph {
     names: BTreeMap<String, String>,
     /// package id → ids of its normal (non-dev, non-build) dependencies
     normal_deps: BTreeMap<String, Vec<String>>,
+    /// (package name, dependency name) → the platforms (`cfg(...)`) the dependency is limited
+    /// to; `None` for a dependency on every platform.
+    platforms: BTreeMap<(String, String), Vec<Option<String>>>,
 }
 
 fn metadata() -> Graph {
@@ -67,6 +71,28 @@ fn metadata() -> Graph {
             )
         })
         .collect();
+    let platforms = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| {
+            let pkg = p["name"].as_str().unwrap().to_string();
+            p["dependencies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["kind"].is_null())
+                .map(move |d| {
+                    (
+                        (pkg.clone(), d["name"].as_str().unwrap().to_string()),
+                        d["target"].as_str().map(str::to_string),
+                    )
+                })
+        })
+        .fold(BTreeMap::new(), |mut m: BTreeMap<_, Vec<_>>, (k, t)| {
+            m.entry(k).or_default().push(t);
+            m
+        });
     let normal_deps = meta["resolve"]["nodes"]
         .as_array()
         .unwrap()
@@ -88,7 +114,11 @@ fn metadata() -> Graph {
             (n["id"].as_str().unwrap().to_string(), deps)
         })
         .collect();
-    Graph { names, normal_deps }
+    Graph {
+        names,
+        normal_deps,
+        platforms,
+    }
 }
 
 impl Graph {
@@ -148,4 +178,53 @@ fn frontend_and_backend_do_not_depend_on_each_other() {
         );
     }
     assert!(!backend.contains("leptos"), "backend reaches leptos");
+}
+
+#[test]
+fn the_frontend_core_builds_natively_without_a_ui_framework() {
+    let graph = metadata();
+    for ui in ["leptos", "web-sys", "gloo-net"] {
+        let targets = graph
+            .platforms
+            .get(&("fachwerk-frontend".to_string(), ui.to_string()))
+            .unwrap_or_else(|| panic!("the frontend no longer uses {ui}"));
+        assert!(
+            targets
+                .iter()
+                .all(|t| t.as_deref() == Some("cfg(target_arch = \"wasm32\")")),
+            "{ui} must be a wasm32-only dependency of the frontend (its pure core is tested \
+             natively), found {targets:?}"
+        );
+    }
+}
+
+#[test]
+fn only_the_repo_module_touches_git() {
+    let src = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../backend/src"));
+    let mut offenders = Vec::new();
+    let mut todo = vec![src.to_path_buf()];
+    let mut seen = 0;
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            seen += 1;
+            let text = std::fs::read_to_string(&path).unwrap();
+            let in_repo = path.starts_with(src.join("repo"));
+            if !in_repo && (text.contains("git2::") || text.contains("Command::new(\"git\")")) {
+                offenders.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(seen > 10, "backend sources not found");
+    assert!(
+        offenders.is_empty(),
+        "git outside backend/src/repo: {offenders:?}"
+    );
 }
