@@ -242,6 +242,14 @@ fn write_node(out: &mut Out, d: &mut Dialect, n: &Node) {
             "bpmn:multiInstanceLoopCharacteristics",
             &[("isSequential", if m.sequential { "true" } else { "false" })],
         );
+        let ext = d.loop_ext(m.cardinality);
+        if !ext.is_empty() {
+            out.start("bpmn:extensionElements", &[]);
+            for e in &ext {
+                out.ext(e);
+            }
+            out.end("bpmn:extensionElements");
+        }
         if d.keeps_loop_cardinality() {
             out.text_el(
                 "bpmn:loopCardinality",

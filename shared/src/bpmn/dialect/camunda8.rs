@@ -45,19 +45,21 @@ pub(super) fn node_ext(d: &mut Dialect, n: &Node) -> Vec<Ext> {
         }
         _ => {}
     }
-    if let Some(m) = &n.multi {
-        v.push(Ext::new(
-            "zeebe:loopCharacteristics",
-            vec![
-                (
-                    "inputCollection",
-                    format!("=for i in 1..{} return i", m.cardinality.max(1)),
-                ),
-                ("inputElement", "teilnahme".into()),
-            ],
-        ));
-    }
     v
+}
+
+/// Zeebe loops over a collection: one element per participant.
+pub(super) fn loop_ext(cardinality: usize) -> Vec<Ext> {
+    vec![Ext::new(
+        "zeebe:loopCharacteristics",
+        vec![
+            (
+                "inputCollection",
+                format!("=for i in 1..{} return i", cardinality.max(1)),
+            ),
+            ("inputElement", "teilnahme".into()),
+        ],
+    )]
 }
 
 /// Messages caught inside a running instance are correlated by the Aktenzeichen.

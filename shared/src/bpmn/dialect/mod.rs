@@ -150,6 +150,14 @@ impl<'a> Dialect<'a> {
         }
     }
 
+    /// Extension elements of a `multiInstanceLoopCharacteristics`.
+    pub fn loop_ext(&self, cardinality: usize) -> Vec<Ext> {
+        match self.engine {
+            Engine::Camunda8 => camunda8::loop_ext(cardinality),
+            _ => Vec::new(),
+        }
+    }
+
     /// Extension elements of a global `bpmn:message`.
     pub fn message_ext(&self, message_id: &str) -> Vec<Ext> {
         match self.engine {
