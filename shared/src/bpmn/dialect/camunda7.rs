@@ -158,19 +158,37 @@ pub(super) fn node_ext(d: &mut Dialect, n: &Node) -> Vec<Ext> {
     }]
 }
 
+fn juel(feel: &str) -> Result<String, String> {
+    let e = parse(feel).map_err(|e| e.to_string())?;
+    to_juel(&e).map(|j| format!("${{{j}}}")).map_err(|u| u.0)
+}
+
 /// `${…}` JUEL of a FEEL condition; what JUEL cannot express stays FEEL with a note.
 pub(super) fn condition(d: &mut Dialect, block: usize, element: &str, feel: &str) -> Formal {
-    let juel = parse(feel)
-        .map_err(|e| e.to_string())
-        .and_then(|e| to_juel(&e).map_err(|u| u.0));
-    match juel {
-        Ok(j) => (None, format!("${{{j}}}")),
+    match juel(feel) {
+        Ok(j) => (None, j),
         Err(why) => {
             d.note(
                 Some(block),
                 element,
                 format!("Bedingung „{feel}“ hat keine JUEL-Entsprechung ({why}); sie bleibt FEEL und braucht in Camunda 7 eine FEEL-Script-Engine."),
                 format!("Condition \"{feel}\" has no JUEL equivalent ({why}); it stays FEEL and needs a FEEL script engine in Camunda 7."),
+            );
+            (Some(FEEL_LANGUAGE), feel.to_string())
+        }
+    }
+}
+
+/// A timer date over a date field: Camunda 7 evaluates timer expressions only as JUEL.
+pub(super) fn timer_date(d: &mut Dialect, n: &Node, feel: &str) -> Formal {
+    match juel(feel) {
+        Ok(j) => (None, j),
+        Err(why) => {
+            d.note(
+                Some(n.block),
+                &n.id,
+                format!("Termin „{feel}“ hat keine JUEL-Entsprechung ({why}); Camunda 7 wertet Timer-Ausdrücke nur als JUEL aus: vor dem Deployment den Termin als Variable (ISO-Datum) setzen und `${{variable}}` eintragen."),
+                format!("Date \"{feel}\" has no JUEL equivalent ({why}); Camunda 7 evaluates timer expressions only as JUEL: before deploying, compute the date into a variable (ISO date) and write `${{variable}}`."),
             );
             (Some(FEEL_LANGUAGE), feel.to_string())
         }

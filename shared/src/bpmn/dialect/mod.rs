@@ -193,7 +193,7 @@ impl<'a> Dialect<'a> {
             Engine::Plain if literal => (None, text.to_string()),
             Engine::Plain => (Some(FEEL_LANGUAGE), text.to_string()),
             _ if literal => (None, text.to_string()),
-            Engine::Camunda7 => camunda7::condition(self, n.block, &n.id, text),
+            Engine::Camunda7 => camunda7::timer_date(self, n, text),
             Engine::Camunda8 => (None, format!("={text}")),
         }
     }
@@ -248,8 +248,8 @@ pub(crate) fn common_notes(d: &mut Dialect, n: &Node) {
         BlockKind::VierAugen(_) => d.note(
             Some(n.block),
             &n.id,
-            format!("Vier-Augen „{label}“: die Engine erzwingt nicht, dass die Zweitprüfung von einer anderen Person als die Erstprüfung erledigt wird; die Tasklist oder ein Task-Listener muss die Variable `erstpruefer` prüfen."),
-            format!("Four-eyes \"{label}\": the engine does not enforce that the second check is done by someone other than the first checker; the tasklist or a task listener must check the variable `erstpruefer`."),
+            format!("Vier-Augen „{label}“: die Engine erzwingt nicht, dass die Zweitprüfung von einer anderen Person als die Erstprüfung erledigt wird; ein Task-Listener (Camunda 7: `assignment`, Camunda 8: Task-Listener-Job) muss die Zuweisung an die erstprüfende Person ablehnen."),
+            format!("Four-eyes \"{label}\": the engine does not enforce that the second check is done by someone other than the first checker; a task listener (Camunda 7: `assignment`, Camunda 8: task listener job) must refuse assigning it to the first checker."),
         ),
         BlockKind::Mitzeichnung(_) => d.note(
             Some(n.block),
