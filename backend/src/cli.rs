@@ -102,6 +102,9 @@ enum Command {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = ExportFormat::Bpmn)]
         to: ExportFormat,
+        /// The engine the BPMN is meant for; export notes go to standard error.
+        #[arg(long, value_enum, default_value_t = EngineArg::Plain)]
+        engine: EngineArg,
     },
     /// Import a BPMN 2.0 file: prints the workflow as canonical JSON to standard output and
     /// the import notes to standard error (or everything as JSON with --format json).
@@ -131,6 +134,17 @@ enum Command {
 enum ExportFormat {
     Bpmn,
     Json,
+}
+
+/// `--engine` of `fachwerk export`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EngineArg {
+    /// A faithful drawing, no engine specifics.
+    Plain,
+    /// Camunda 7 / Operaton.
+    Camunda7,
+    /// Camunda 8 (Zeebe).
+    Camunda8,
 }
 
 /// `--role` of `fachwerk user add` (the API's `Role`, which knows nothing of clap).
@@ -224,7 +238,7 @@ pub fn main() -> ExitCode {
         Command::Restore { dir, data } => maintenance::restore(&dir, &data),
         Command::Validate { files, format } => validate_files(&files, format),
         Command::Diff { repo, args, format } => diff_command(repo.as_deref(), &args, format),
-        Command::Export { file, to } => export_command(&file, to),
+        Command::Export { file, to, engine } => export_command(&file, to, engine),
         Command::Import { file, format } => tools::import_bpmn(&file, format),
         Command::Simulate {
             file,
@@ -273,11 +287,23 @@ fn diff_command(repo: Option<&std::path::Path>, args: &[String], format: Format)
     tools::diff_workflows(&old, &new, format)
 }
 
-fn export_command(file: &std::path::Path, to: ExportFormat) -> ExitCode {
+fn export_command(file: &std::path::Path, to: ExportFormat, engine: EngineArg) -> ExitCode {
+    use fachwerk_shared::bpmn::{to_bpmn_for, Engine};
     match tools::read_workflow(file) {
         Ok(w) => {
             match to {
-                ExportFormat::Bpmn => print!("{}", fachwerk_shared::bpmn::to_bpmn(&w)),
+                ExportFormat::Bpmn => {
+                    let engine = match engine {
+                        EngineArg::Plain => Engine::Plain,
+                        EngineArg::Camunda7 => Engine::Camunda7,
+                        EngineArg::Camunda8 => Engine::Camunda8,
+                    };
+                    let (xml, notes) = to_bpmn_for(&w, engine);
+                    print!("{xml}");
+                    for n in notes {
+                        eprintln!("{}: {} / {}", n.block_id, n.message_de, n.message_en);
+                    }
+                }
                 ExportFormat::Json => print!("{}", fachwerk_shared::to_canonical_json(&w)),
             }
             ExitCode::SUCCESS

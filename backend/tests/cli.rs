@@ -112,6 +112,43 @@ fn bpmn_export_and_import_round_trip_on_the_command_line() {
 }
 
 #[test]
+fn bpmn_export_for_an_engine_writes_notes_to_stderr_and_imports_back() {
+    let dir = tempfile::tempdir().unwrap();
+    for t in templates() {
+        for (engine, marker) in [
+            ("camunda7", "camunda:historyTimeToLive=\"P180D\""),
+            ("camunda8", "<zeebe:userTask/>"),
+        ] {
+            let (code, bpmn, err) = fachwerk(&[
+                "export",
+                t.to_str().unwrap(),
+                "--to",
+                "bpmn",
+                "--engine",
+                engine,
+            ]);
+            assert_eq!(code, 0, "{err}");
+            assert!(bpmn.contains(marker), "{engine} {}", t.display());
+            if t.ends_with("beschaffung.json") {
+                assert!(err.contains("Vier-Augen"), "{engine}: {err}");
+            }
+            let file = dir.path().join("x.bpmn");
+            std::fs::write(&file, bpmn).unwrap();
+            let (code, json, err) = fachwerk(&["import", file.to_str().unwrap()]);
+            assert_eq!(code, 0, "{err}");
+            assert_eq!(
+                json,
+                std::fs::read_to_string(&t).unwrap(),
+                "{engine} {}",
+                t.display()
+            );
+        }
+    }
+    let (code, _, _) = fachwerk(&["export", "x.json", "--engine", "camunda9"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
 fn simulate_prints_the_route_and_exits_by_outcome() {
     let t = templates()
         .into_iter()

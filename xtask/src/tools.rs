@@ -133,6 +133,9 @@ pub const NODE_PEERS: &[&str] = &[
     "bpmn-engine@25.0.1",
     "@bpmn-io/feelin@6.1.1",
     "axe-core@4.14.1",
+    "bpmnlint-plugin-camunda-compat@2.61.0",
+    "camunda-bpmn-moddle@8.0.1",
+    "zeebe-bpmn-moddle@2.0.0",
 ];
 
 /// Installs `NODE_PEERS` into `.tools/node` once (a stamp file remembers the exact list).

@@ -13,12 +13,10 @@ use quick_xml::name::QName;
 use quick_xml::Writer;
 use serde::{Deserialize, Serialize};
 
+use super::dialect::{Dialect, Engine, ExportNote, Ext, Formal};
 use super::geometry::Bounds;
-use super::plan::{self, EventDef, Node, NodeKind, Plan, Readable, Timer};
-use super::{
-    escape_id, json_for_xml, xml_safe, BPMNDI_NS, BPMN_NS, DC_NS, DI_NS, FEEL_LANGUAGE, FW_NS,
-    XSI_NS,
-};
+use super::plan::{self, EventDef, Node, NodeKind, Readable, Timer};
+use super::{escape_id, json_for_xml, xml_safe, BPMNDI_NS, BPMN_NS, DC_NS, DI_NS, FW_NS, XSI_NS};
 use crate::model::*;
 
 /// Workflow-level data kept in `fw:workflow` (everything except blocks, edges and layout).
@@ -126,6 +124,28 @@ impl Out {
         self.end(name);
     }
 
+    fn ext(&mut self, e: &Ext) {
+        let attrs: Vec<(&str, &str)> = e.attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        if e.children.is_empty() {
+            self.empty(e.name, &attrs);
+        } else {
+            self.start(e.name, &attrs);
+            for c in &e.children {
+                self.ext(c);
+            }
+            self.end(e.name);
+        }
+    }
+
+    /// A `tFormalExpression` element with an optional `language`.
+    fn formal(&mut self, name: &str, (language, text): &Formal) {
+        let mut attrs = vec![("xsi:type", "bpmn:tFormalExpression")];
+        if let Some(l) = language {
+            attrs.push(("language", l));
+        }
+        self.text_el(name, &attrs, text);
+    }
+
     fn readable(&mut self, r: &Readable) {
         let name = format!("fw:{}", r.name);
         let attrs: Vec<(&str, &str)> = r.attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -133,44 +153,31 @@ impl Out {
     }
 }
 
-fn timer(out: &mut Out, id: &str, t: &Timer) {
-    let def_id = format!("{id}_timer");
+fn timer(out: &mut Out, d: &mut Dialect, n: &Node, t: &Timer) {
+    let def_id = format!("{}_timer", n.id);
     match t {
         Timer::Unset => out.empty("bpmn:timerEventDefinition", &[("id", &def_id)]),
-        Timer::Duration(d) | Timer::Cycle(d) => {
+        Timer::Duration(v) | Timer::Cycle(v) => {
             out.start("bpmn:timerEventDefinition", &[("id", &def_id)]);
             let el = if matches!(t, Timer::Duration(_)) {
                 "bpmn:timeDuration"
             } else {
                 "bpmn:timeCycle"
             };
-            out.text_el(el, &[("xsi:type", "bpmn:tFormalExpression")], d);
+            out.text_el(el, &[("xsi:type", "bpmn:tFormalExpression")], v);
             out.end("bpmn:timerEventDefinition");
         }
-        Timer::Date(d) => {
+        Timer::Date(v) => {
             out.start("bpmn:timerEventDefinition", &[("id", &def_id)]);
-            if d.starts_with(|c: char| c.is_ascii_digit()) {
-                out.text_el(
-                    "bpmn:timeDate",
-                    &[("xsi:type", "bpmn:tFormalExpression")],
-                    d,
-                );
-            } else {
-                out.text_el(
-                    "bpmn:timeDate",
-                    &[
-                        ("xsi:type", "bpmn:tFormalExpression"),
-                        ("language", FEEL_LANGUAGE),
-                    ],
-                    d,
-                );
-            }
+            let date = d.timer_date(n, v);
+            out.formal("bpmn:timeDate", &date);
             out.end("bpmn:timerEventDefinition");
         }
     }
 }
 
-fn write_node(out: &mut Out, w: &Workflow, p: &Plan, n: &Node) {
+fn write_node(out: &mut Out, d: &mut Dialect, n: &Node) {
+    let (w, p) = (d.w, d.p);
     let tag = format!("bpmn:{}", n.kind.tag());
     let cancel = if n.cancel_activity { "true" } else { "false" };
     let mut attrs: Vec<(&str, &str)> = vec![("id", &n.id)];
@@ -187,8 +194,11 @@ fn write_node(out: &mut Out, w: &Workflow, p: &Plan, n: &Node) {
     if let Some(m) = &n.message_ref {
         attrs.push(("messageRef", m));
     }
+    let extra = d.node_attrs(n);
+    attrs.extend(extra.iter().map(|(k, v)| (*k, v.as_str())));
     out.start(&tag, &attrs);
-    if n.primary || !n.readable.is_empty() {
+    let ext = d.node_ext(n);
+    if n.primary || !n.readable.is_empty() || !ext.is_empty() {
         out.start("bpmn:extensionElements", &[]);
         if n.primary {
             let b = &w.blocks[n.block];
@@ -204,6 +214,9 @@ fn write_node(out: &mut Out, w: &Workflow, p: &Plan, n: &Node) {
         for r in &n.readable {
             out.readable(r);
         }
+        for e in &ext {
+            out.ext(e);
+        }
         out.end("bpmn:extensionElements");
     }
     for i in &n.incoming {
@@ -212,7 +225,12 @@ fn write_node(out: &mut Out, w: &Workflow, p: &Plan, n: &Node) {
     for o in &n.outgoing {
         out.text_el("bpmn:outgoing", &[], o);
     }
-    for owner in &n.owners {
+    let owners = if d.keeps_potential_owners() {
+        n.owners.as_slice()
+    } else {
+        &[]
+    };
+    for owner in owners {
         out.start("bpmn:potentialOwner", &[]);
         out.start("bpmn:resourceAssignmentExpression", &[]);
         out.text_el("bpmn:formalExpression", &[], owner);
@@ -224,19 +242,23 @@ fn write_node(out: &mut Out, w: &Workflow, p: &Plan, n: &Node) {
             "bpmn:multiInstanceLoopCharacteristics",
             &[("isSequential", if m.sequential { "true" } else { "false" })],
         );
-        out.text_el(
-            "bpmn:loopCardinality",
-            &[("xsi:type", "bpmn:tFormalExpression")],
-            &m.cardinality.to_string(),
-        );
-        out.text_el(
-            "bpmn:completionCondition",
-            &[
-                ("xsi:type", "bpmn:tFormalExpression"),
-                ("language", FEEL_LANGUAGE),
-            ],
-            &m.completion,
-        );
+        let ext = d.loop_ext(m.cardinality);
+        if !ext.is_empty() {
+            out.start("bpmn:extensionElements", &[]);
+            for e in &ext {
+                out.ext(e);
+            }
+            out.end("bpmn:extensionElements");
+        }
+        if d.keeps_loop_cardinality() {
+            out.text_el(
+                "bpmn:loopCardinality",
+                &[("xsi:type", "bpmn:tFormalExpression")],
+                &m.cardinality.to_string(),
+            );
+        }
+        let completion = d.condition(n.block, &n.id, &m.completion);
+        out.formal("bpmn:completionCondition", &completion);
         out.end("bpmn:multiInstanceLoopCharacteristics");
     }
     match &n.event {
@@ -245,7 +267,7 @@ fn write_node(out: &mut Out, w: &Workflow, p: &Plan, n: &Node) {
             "bpmn:messageEventDefinition",
             &[("id", &format!("{}_message", n.id)), ("messageRef", m)],
         ),
-        Some(EventDef::Timer(t)) => timer(out, &n.id, t),
+        Some(EventDef::Timer(t)) => timer(out, d, n, t),
         Some(EventDef::Terminate) => out.empty(
             "bpmn:terminateEventDefinition",
             &[("id", &format!("{}_terminate", n.id))],
@@ -258,7 +280,8 @@ fn write_node(out: &mut Out, w: &Workflow, p: &Plan, n: &Node) {
     out.end(&tag);
 }
 
-fn write_flow(out: &mut Out, w: &Workflow, f: &plan::Flow) {
+fn write_flow(out: &mut Out, d: &mut Dialect, f: &plan::Flow) {
+    let w = d.w;
     let mut attrs: Vec<(&str, &str)> = vec![("id", &f.id)];
     if let Some(n) = &f.name {
         attrs.push(("name", n));
@@ -290,14 +313,9 @@ fn write_flow(out: &mut Out, w: &Workflow, f: &plan::Flow) {
         out.end("bpmn:extensionElements");
     }
     if let Some(c) = &f.condition {
-        out.text_el(
-            "bpmn:conditionExpression",
-            &[
-                ("xsi:type", "bpmn:tFormalExpression"),
-                ("language", FEEL_LANGUAGE),
-            ],
-            c,
-        );
+        let block = d.block_of(&f.source).unwrap_or(0);
+        let condition = d.condition(block, &f.id, c);
+        out.formal("bpmn:conditionExpression", &condition);
     }
     out.end("bpmn:sequenceFlow");
 }
@@ -322,7 +340,14 @@ pub(crate) fn process_id(w: &Workflow) -> String {
 
 /// Exports a workflow as BPMN 2.0 XML (see the module documentation of [`crate::bpmn`]).
 pub fn to_bpmn(w: &Workflow) -> String {
+    to_bpmn_for(w, Engine::Plain).0
+}
+
+/// Exports a workflow as BPMN 2.0 XML for an engine, with a note for everything the engine
+/// cannot express (see [`super::dialect`]).
+pub fn to_bpmn_for(w: &Workflow, engine: Engine) -> (String, Vec<ExportNote>) {
     let p = plan::build(w);
+    let mut d = Dialect::new(engine, w, &p);
     let mut out = Out {
         w: Writer::new_with_indent(Vec::with_capacity(4096 + w.blocks.len() * 2500), b' ', 2),
     };
@@ -334,21 +359,23 @@ pub fn to_bpmn(w: &Workflow) -> String {
         "https://fachwerk.opencode.de/workflows/{}",
         escape_id(&w.key)
     );
-    out.start(
-        "bpmn:definitions",
-        &[
-            ("xmlns:bpmn", BPMN_NS),
-            ("xmlns:bpmndi", BPMNDI_NS),
-            ("xmlns:dc", DC_NS),
-            ("xmlns:di", DI_NS),
-            ("xmlns:xsi", XSI_NS),
-            ("xmlns:fw", FW_NS),
-            ("id", &defs_id),
-            ("targetNamespace", &target_ns),
-            ("exporter", "Fachwerk"),
-            ("exporterVersion", env!("CARGO_PKG_VERSION")),
-        ],
-    );
+    let mut defs: Vec<(&str, &str)> = vec![
+        ("xmlns:bpmn", BPMN_NS),
+        ("xmlns:bpmndi", BPMNDI_NS),
+        ("xmlns:dc", DC_NS),
+        ("xmlns:di", DI_NS),
+        ("xmlns:xsi", XSI_NS),
+        ("xmlns:fw", FW_NS),
+    ];
+    let engine_defs = d.definitions_attrs();
+    defs.extend(engine_defs.iter().map(|(k, v)| (*k, v.as_str())));
+    defs.extend([
+        ("id", defs_id.as_str()),
+        ("targetNamespace", target_ns.as_str()),
+        ("exporter", "Fachwerk"),
+        ("exporterVersion", env!("CARGO_PKG_VERSION")),
+    ]);
+    out.start("bpmn:definitions", &defs);
 
     // Global elements, sorted by id.
     let mut globals: Vec<(&str, &str, Option<&str>)> = p
@@ -368,7 +395,20 @@ pub fn to_bpmn(w: &Workflow) -> String {
                 "bpmn:error",
                 &[("id", id), ("name", name), ("errorCode", code)],
             ),
-            None => out.empty("bpmn:message", &[("id", id), ("name", name)]),
+            None => {
+                let ext = d.message_ext(id);
+                if ext.is_empty() {
+                    out.empty("bpmn:message", &[("id", id), ("name", name)]);
+                } else {
+                    out.start("bpmn:message", &[("id", id), ("name", name)]);
+                    out.start("bpmn:extensionElements", &[]);
+                    for e in &ext {
+                        out.ext(e);
+                    }
+                    out.end("bpmn:extensionElements");
+                    out.end("bpmn:message");
+                }
+            }
         }
     }
 
@@ -378,10 +418,11 @@ pub fn to_bpmn(w: &Workflow) -> String {
     } else {
         xml_safe(&w.name)
     };
-    out.start(
-        "bpmn:process",
-        &[("id", &pid), ("name", &pname), ("isExecutable", "true")],
-    );
+    let mut process: Vec<(&str, &str)> =
+        vec![("id", &pid), ("name", &pname), ("isExecutable", "true")];
+    let engine_process = d.process_attrs();
+    process.extend(engine_process.iter().map(|(k, v)| (*k, v.as_str())));
+    out.start("bpmn:process", &process);
     if !w.description.trim().is_empty() {
         out.text_el("bpmn:documentation", &[], &xml_safe(&w.description));
     }
@@ -435,12 +476,12 @@ pub fn to_bpmn(w: &Workflow) -> String {
     let mut nodes: Vec<&Node> = p.nodes.iter().collect();
     nodes.sort_by(|a, b| a.id.cmp(&b.id));
     for n in &nodes {
-        write_node(&mut out, w, &p, n);
+        write_node(&mut out, &mut d, n);
     }
     let mut flows: Vec<&plan::Flow> = p.flows.iter().collect();
     flows.sort_by(|a, b| a.id.cmp(&b.id));
     for f in &flows {
-        write_flow(&mut out, w, f);
+        write_flow(&mut out, &mut d, f);
     }
     out.end("bpmn:process");
 
@@ -515,5 +556,5 @@ pub fn to_bpmn(w: &Workflow) -> String {
     out.end("bpmn:definitions");
     let mut bytes = out.w.into_inner();
     bytes.push(b'\n');
-    String::from_utf8(bytes).unwrap_or_default()
+    (String::from_utf8(bytes).unwrap_or_default(), d.into_notes())
 }

@@ -51,6 +51,7 @@
 //! Exactly one element per block has an id starting with `Block_`: tests and the bpmn-js check
 //! count block shapes by that prefix.
 
+mod dialect;
 mod export;
 mod fast;
 mod foreign;
@@ -61,7 +62,8 @@ mod plan;
 mod read;
 mod xml;
 
-pub use export::to_bpmn;
+pub use dialect::{Engine, ExportNote};
+pub use export::{to_bpmn, to_bpmn_for};
 pub use import::from_bpmn;
 
 /// BPMN 2.0 model namespace.

@@ -32,6 +32,7 @@
 mod ast;
 mod check;
 mod eval;
+mod juel;
 mod lex;
 mod parse;
 mod print;
@@ -45,6 +46,7 @@ pub use crate::values::{Date, Decimal};
 pub use ast::{field_refs, fields_used, uses_today, BinOp, Expr, ExprKind, ExprType, Span, Value};
 pub use check::{check, check_with, ExprTypeError, TypeErrorKind};
 pub use eval::{eval, EvalContext, EvalError};
+pub use juel::{to_juel, JuelUnsupported};
 pub use lex::{is_identifier, ExprError};
 pub use parse::parse;
 pub use print::to_feel;
