@@ -111,17 +111,22 @@ async fn run() {
     config.admin_password = Some("bench-Admin-Passwort-1".into());
     config.hash_cost = HashCost::TESTING;
     let state = AppState::open(config).unwrap();
-    let token = |name: &str, role: Role| {
-        state
-            .users
-            .add(name, role, Some("bench-passwort-123"))
-            .unwrap();
-        state.tokens.create(name, "bench").unwrap().1
+    let token = |name: String, role: Role| {
+        let state = state.clone();
+        async move {
+            let (account, _) = state
+                .users
+                .add(&name, role, Some("bench-passwort-123"), None)
+                .await
+                .unwrap();
+            state.tokens.create(&account.id, "bench").await.unwrap().1
+        }
     };
-    let editors: Vec<String> = (0..CLIENTS)
-        .map(|i| token(&format!("editor{i}"), Role::Editor))
-        .collect();
-    let reviewer = token("reviewer", Role::Reviewer);
+    let mut editors = Vec::new();
+    for i in 0..CLIENTS {
+        editors.push(token(format!("editor{i}"), Role::Editor).await);
+    }
+    let reviewer = token("reviewer".into(), Role::Reviewer).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = app(state.clone());

@@ -1,14 +1,9 @@
-//! Authentication: cookie sessions (in memory; a restart means logging in again) with a
-//! double-submit CSRF token, and bearer tokens for API clients (persisted as SHA-256 hashes
-//! in `tokens.json`). The HTTP side (the `Caller` extractor, the CSRF rule, cookies) is
-//! `api::caller`.
+//! Authentication: cookie sessions with a double-submit CSRF token, and bearer tokens for API
+//! clients. Both are stored in the database as SHA-256 hashes of their secret, so every server
+//! process sharing the database knows them and a restart keeps them. The HTTP side (the
+//! `Caller` extractor, the CSRF rule, cookies) is `api::caller`.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-
-use serde::{Deserialize, Serialize};
-
+use crate::db::{Account, ApiToken, Database, SessionRecord};
 use crate::fsutil;
 use crate::users::Role;
 
@@ -18,18 +13,10 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Sessions end after this many seconds, active or not.
 pub const SESSION_LIFETIME: i64 = 12 * 3600;
 
-/// A live login session.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub user: String,
-    pub csrf: String,
-    expires: i64,
-}
-
-/// Live login sessions, keyed by the SHA-256 of the session cookie.
-#[derive(Default)]
+/// Login sessions, keyed by the SHA-256 of the session cookie.
+#[derive(Clone)]
 pub struct Sessions {
-    map: Mutex<HashMap<String, Session>>,
+    db: Database,
 }
 
 /// A new session: the cookie value and the CSRF token.
@@ -39,131 +26,61 @@ pub struct NewSession {
 }
 
 impl Sessions {
-    pub fn create(&self, user: &str) -> anyhow::Result<NewSession> {
+    pub fn new(db: Database) -> Sessions {
+        Sessions { db }
+    }
+
+    pub async fn create(&self, account: &Account) -> anyhow::Result<NewSession> {
         let token = fsutil::secret_token()?;
         let csrf = fsutil::secret_token()?;
-        let now = fsutil::unix_now();
-        let mut map = self
-            .map
-            .lock()
-            .map_err(|_| anyhow::anyhow!("sessions poisoned"))?;
-        map.retain(|_, s| s.expires > now);
-        let session = Session {
-            user: user.to_string(),
-            csrf: csrf.clone(),
-            expires: now + SESSION_LIFETIME,
-        };
-        map.insert(fsutil::sha256_hex(&token), session);
+        let expires = fsutil::unix_now() + SESSION_LIFETIME;
+        self.db
+            .create_session(&fsutil::sha256_hex(&token), &account.id, &csrf, expires)
+            .await?;
         Ok(NewSession { token, csrf })
     }
 
-    pub fn get(&self, token: &str) -> Option<Session> {
-        let map = self.map.lock().ok()?;
-        map.get(&fsutil::sha256_hex(token))
-            .filter(|s| s.expires > fsutil::unix_now())
-            .cloned()
+    /// The unexpired session of a live account for this cookie value.
+    pub async fn get(&self, token: &str) -> anyhow::Result<Option<SessionRecord>> {
+        Ok(self.db.session(&fsutil::sha256_hex(token)).await?)
     }
 
-    pub fn remove(&self, token: &str) {
-        if let Ok(mut map) = self.map.lock() {
-            map.remove(&fsutil::sha256_hex(token));
-        }
-    }
-
-    /// Ends every session of `user` (after the account was deleted).
-    pub fn remove_user(&self, user: &str) {
-        if let Ok(mut map) = self.map.lock() {
-            map.retain(|_, s| s.user != user);
-        }
+    pub async fn remove(&self, token: &str) -> anyhow::Result<()> {
+        Ok(self.db.delete_session(&fsutil::sha256_hex(token)).await?)
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TokenRecord {
-    pub id: String,
-    pub user: String,
-    pub label: String,
-    /// SHA-256 of the token; the token itself is shown once and never stored.
-    pub hash: String,
-    pub created_at: String,
-}
-
-#[derive(Default, Serialize, Deserialize)]
-struct TokensFile {
-    tokens: Vec<TokenRecord>,
-}
-
-/// API tokens, persisted hashed.
+/// API tokens, stored hashed.
+#[derive(Clone)]
 pub struct Tokens {
-    path: PathBuf,
-    tokens: Mutex<Vec<TokenRecord>>,
+    db: Database,
 }
 
 impl Tokens {
-    pub fn open(data_dir: &Path) -> anyhow::Result<Tokens> {
-        let path = data_dir.join("tokens.json");
-        let tokens = fsutil::read_json::<TokensFile>(&path)?
-            .unwrap_or_default()
-            .tokens;
-        Ok(Tokens {
-            path,
-            tokens: Mutex::new(tokens),
-        })
+    pub fn new(db: Database) -> Tokens {
+        Tokens { db }
     }
 
-    /// Creates a token for `user`; returns the record and the secret (shown once).
-    pub fn create(&self, user: &str, label: &str) -> anyhow::Result<(TokenRecord, String)> {
+    /// Creates a token for an account; returns the record and the secret (shown once).
+    pub async fn create(
+        &self,
+        account_id: &str,
+        label: &str,
+    ) -> anyhow::Result<(ApiToken, String)> {
         let secret = format!("fw_{}", fsutil::secret_token()?);
-        let record = TokenRecord {
-            id: uuid::Uuid::new_v4().to_string(),
-            user: user.to_string(),
-            label: label.to_string(),
-            hash: fsutil::sha256_hex(&secret),
-            created_at: fsutil::now_rfc3339(),
-        };
-        let mut tokens = self
-            .tokens
-            .lock()
-            .map_err(|_| anyhow::anyhow!("tokens poisoned"))?;
-        let mut next = tokens.clone();
-        next.push(record.clone());
-        fsutil::write_json(
-            &self.path,
-            &TokensFile {
-                tokens: next.clone(),
-            },
-        )?;
-        *tokens = next;
+        let record = self
+            .db
+            .create_token(account_id, label, &fsutil::sha256_hex(&secret), None)
+            .await?;
         Ok((record, secret))
     }
 
-    pub fn user_of(&self, secret: &str) -> Option<String> {
-        let hash = fsutil::sha256_hex(secret);
-        let tokens = self.tokens.lock().ok()?;
-        tokens
-            .iter()
-            .find(|t| fsutil::constant_time_eq(&t.hash, &hash))
-            .map(|t| t.user.clone())
-    }
-
-    /// Drops every token of `user` (after the account was deleted).
-    pub fn remove_user(&self, user: &str) -> anyhow::Result<()> {
-        let mut tokens = self
-            .tokens
-            .lock()
-            .map_err(|_| anyhow::anyhow!("tokens poisoned"))?;
-        let next: Vec<TokenRecord> = tokens.iter().filter(|t| t.user != user).cloned().collect();
-        if next.len() != tokens.len() {
-            fsutil::write_json(
-                &self.path,
-                &TokensFile {
-                    tokens: next.clone(),
-                },
-            )?;
-            *tokens = next;
-        }
-        Ok(())
+    /// The live account a token belongs to.
+    pub async fn account_of(&self, secret: &str) -> anyhow::Result<Option<Account>> {
+        Ok(self
+            .db
+            .account_for_token(&fsutil::sha256_hex(secret))
+            .await?)
     }
 }
 
@@ -179,6 +96,8 @@ pub enum Via {
 /// and 403 for a cookie-authenticated state-changing request without the matching CSRF header.
 #[derive(Debug, Clone)]
 pub struct Caller {
+    /// The account's stable id (what drafts and requests refer to).
+    pub id: String,
     pub name: String,
     pub role: Role,
     pub via: Via,

@@ -9,9 +9,10 @@ use fachwerk_shared::api::FindingCounts;
 use fachwerk_shared::{parse_workflow, validate, Finding, Severity};
 
 use crate::config::{AppState, Config};
+use crate::maintenance;
 use crate::repo::push::redact;
 use crate::tools::{self, Format};
-use crate::users::{HashCost, Role, UserStore};
+use crate::users::Role;
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +35,10 @@ enum Command {
         /// Data directory (created on first start).
         #[arg(long, env = "FACHWERK_DATA", default_value = "data")]
         data: PathBuf,
+        /// Database: postgres://… or sqlite:PATH (default: fachwerk.sqlite3 in the data
+        /// directory).
+        #[arg(long, env = "FACHWERK_DATABASE")]
+        database: Option<String>,
         /// Built frontend to serve (Trunk's dist/).
         #[arg(long, env = "FACHWERK_DIST", default_value = "dist")]
         dist: PathBuf,
@@ -52,6 +57,23 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Copy the database (SQLite) and the catalogue into DIR, also while the server runs.
+    Backup {
+        dir: PathBuf,
+        #[arg(long, env = "FACHWERK_DATA", default_value = "data")]
+        data: PathBuf,
+        /// Database: postgres://… or sqlite:PATH (default: fachwerk.sqlite3 in the data
+        /// directory).
+        #[arg(long, env = "FACHWERK_DATABASE")]
+        database: Option<String>,
+    },
+    /// Put a backup made by `fachwerk backup` into a data directory without database and
+    /// catalogue (the server is stopped).
+    Restore {
+        dir: PathBuf,
+        #[arg(long, env = "FACHWERK_DATA", default_value = "data")]
+        data: PathBuf,
     },
     /// Validate workflow files; exit 0 without errors, 1 with errors, 2 if a file cannot be read.
     Validate {
@@ -142,6 +164,10 @@ enum UserCommand {
         /// Data directory.
         #[arg(long, env = "FACHWERK_DATA", default_value = "data")]
         data: PathBuf,
+        /// Database: postgres://… or sqlite:PATH (default: fachwerk.sqlite3 in the data
+        /// directory).
+        #[arg(long, env = "FACHWERK_DATABASE")]
+        database: Option<String>,
     },
 }
 
@@ -151,12 +177,14 @@ pub fn main() -> ExitCode {
         Command::Serve {
             addr,
             data,
+            database,
             dist,
             remote,
             secure_cookies,
             catalog_url,
         } => {
             let mut config = Config::new(data);
+            config.database = database;
             if let Some(url) = catalog_url.or_else(|| {
                 remote
                     .clone()
@@ -175,8 +203,21 @@ pub fn main() -> ExitCode {
                     role,
                     password_stdin,
                     data,
+                    database,
                 },
-        } => add_user(&name, role.into(), password_stdin, &data),
+        } => maintenance::add_user(
+            &name,
+            role.into(),
+            password_stdin,
+            &data,
+            database.as_deref(),
+        ),
+        Command::Backup {
+            dir,
+            data,
+            database,
+        } => maintenance::backup(&dir, &data, database.as_deref()),
+        Command::Restore { dir, data } => maintenance::restore(&dir, &data),
         Command::Validate { files, format } => validate_files(&files, format),
         Command::Diff { repo, args, format } => diff_command(repo.as_deref(), &args, format),
         Command::Export { file, to } => export_command(&file, to),
@@ -238,39 +279,6 @@ fn export_command(file: &std::path::Path, to: ExportFormat) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(code) => code,
-    }
-}
-
-fn add_user(name: &str, role: Role, password_stdin: bool, data: &std::path::Path) -> ExitCode {
-    let password = if password_stdin {
-        let mut line = String::new();
-        if let Err(e) = std::io::stdin().read_line(&mut line) {
-            eprintln!("fachwerk: cannot read the password: {e}");
-            return ExitCode::from(2);
-        }
-        Some(line.trim_end_matches(['\n', '\r']).to_string())
-    } else {
-        None
-    };
-    let result = UserStore::open(data, HashCost::STANDARD)
-        .map_err(crate::users::UserError::Io)
-        .and_then(|s| s.add(name, role, password.as_deref()));
-    match result {
-        Ok((user, generated)) => {
-            match generated {
-                Some(pw) => println!(
-                    "Benutzer {} ({}) angelegt. Passwort: {pw}",
-                    user.name,
-                    user.role.name_de()
-                ),
-                None => println!("Benutzer {} ({}) angelegt.", user.name, user.role.name_de()),
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("fachwerk: {e}");
-            ExitCode::from(1)
-        }
     }
 }
 

@@ -6,12 +6,13 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::auth::{Sessions, Tokens};
+use crate::db::{import_json_files, Database, Target};
 use crate::drafts::DraftStore;
 use crate::fsutil;
 use crate::publications::PublicationStore;
 use crate::repo::push::Pusher;
 use crate::repo::{CatalogMeta, Repo};
-use crate::sources::{Catalogues, SourceError};
+use crate::sources::{Catalogues, SourceError, SourceStore};
 use crate::users::{Bootstrap, HashCost, UserStore};
 
 /// Environment variable with the password of the first admin (first start only).
@@ -21,6 +22,9 @@ pub const ADMIN_PASSWORD_ENV: &str = "FACHWERK_ADMIN_PASSWORD";
 #[derive(Debug, Clone)]
 pub struct Config {
     pub data_dir: PathBuf,
+    /// `--database`: a PostgreSQL URL or `sqlite:PATH`; `None`: `fachwerk.sqlite3` in the data
+    /// directory.
+    pub database: Option<String>,
     /// Built frontend (Trunk's `dist/`); `None` serves only the API.
     pub dist_dir: Option<PathBuf>,
     /// Largest accepted request body.
@@ -43,6 +47,7 @@ impl Config {
     pub fn new(data_dir: impl Into<PathBuf>) -> Config {
         Config {
             data_dir: data_dir.into(),
+            database: None,
             dist_dir: None,
             body_limit: Config::DEFAULT_BODY_LIMIT,
             remote: None,
@@ -59,61 +64,84 @@ impl Config {
 pub struct AppState {
     pub config: Arc<Config>,
     pub repo: Arc<Repo>,
-    pub users: Arc<UserStore>,
-    pub tokens: Arc<Tokens>,
-    pub sessions: Arc<Sessions>,
-    pub drafts: Arc<DraftStore>,
+    pub db: Database,
+    pub users: UserStore,
+    pub tokens: Tokens,
+    pub sessions: Sessions,
+    pub drafts: DraftStore,
     pub publications: Arc<PublicationStore>,
     pub pusher: Pusher,
 }
 
 impl AppState {
-    /// Opens the data directory, creating it on first start: the catalogue repository (seeded
-    /// with the templates), the stores, and the `admin` account. Blocking; call it before
-    /// serving. The push task is started if a remote is configured and a runtime is present.
+    /// Opens the data directory and the database, creating them on first start: the
+    /// catalogue repository (seeded with the templates), the schema, the one-time import of
+    /// the JSON files of earlier releases, and the `admin` account; requests the catalogue
+    /// has published are recorded as such. Blocking; call it before serving (also fine from
+    /// inside a runtime). The push task is started if a remote is configured and a runtime is
+    /// present.
     pub fn open(config: Config) -> anyhow::Result<AppState> {
         let dir = config.data_dir.clone();
         fsutil::ensure_dir(&dir)?;
-        let repo = Repo::open_or_init(&dir.join("catalog.git"), config.catalog.clone())
-            .context("catalogue repository")?;
-        let users = UserStore::open(&dir, config.hash_cost).context("users.json")?;
+        let repo = Arc::new(
+            Repo::open_or_init(&dir.join("catalog.git"), config.catalog.clone())
+                .context("catalogue repository")?,
+        );
+        let target = Target::parse(config.database.as_deref(), &dir)?;
+        tracing::info!(database = %target.describe(), "opening the database");
         let password = config
             .admin_password
             .clone()
             .or_else(|| std::env::var(ADMIN_PASSWORD_ENV).ok());
-        match users
-            .bootstrap_admin(password.as_deref())
-            .context("creating the admin account")?
-        {
+        let cost = config.hash_cost;
+        let (db, bootstrap) = Database::open_blocking(&target, |db| {
+            let (dir, repo) = (dir.clone(), Arc::clone(&repo));
+            async move {
+                import_json_files(&db, &dir)
+                    .await
+                    .context("importing the JSON files of the data directory")?;
+                let bootstrap = UserStore::new(db.clone(), cost)
+                    .bootstrap_admin(password.as_deref())
+                    .await
+                    .context("creating the admin account")?;
+                PublicationStore::new(db.clone())
+                    .reconcile(&repo)
+                    .await
+                    .context("reconciling publications with the catalogue")?;
+                SourceStore::interrupt_stale_fetches(&db).await?;
+                anyhow::Ok(bootstrap)
+            }
+        })?;
+        match bootstrap {
             Bootstrap::Generated(pw) => println!("Anmeldung: admin / {pw}"),
             Bootstrap::Created => println!("Anmeldung: admin (vorgegebenes Passwort)"),
             Bootstrap::Existing => {}
         }
-        let tokens = Tokens::open(&dir).context("tokens.json")?;
-        let drafts = DraftStore::open(&dir).context("drafts")?;
-        let publications = PublicationStore::open(&dir).context("publications")?;
-        publications
-            .reconcile(&repo)
-            .context("reconciling publications with the catalogue")?;
         let pusher = match &config.remote {
             Some(remote) => Pusher::start(repo.path().to_path_buf(), remote.clone()),
             None => Pusher::disabled(),
         };
         Ok(AppState {
+            users: UserStore::new(db.clone(), config.hash_cost),
+            tokens: Tokens::new(db.clone()),
+            sessions: Sessions::new(db.clone()),
+            drafts: DraftStore::new(db.clone()),
+            publications: Arc::new(PublicationStore::new(db.clone())),
+            db,
             config: Arc::new(config),
-            repo: Arc::new(repo),
-            users: Arc::new(users),
-            tokens: Arc::new(tokens),
-            sessions: Arc::new(Sessions::default()),
-            drafts: Arc::new(drafts),
-            publications: Arc::new(publications),
+            repo,
             pusher,
         })
     }
 
     /// The own catalogue and the template sources of this data directory.
     pub fn catalogues(&self) -> Result<Catalogues, SourceError> {
-        Catalogues::open(&self.config.catalog, &self.repo, &self.config.data_dir)
+        Catalogues::open(
+            &self.config.catalog,
+            &self.repo,
+            &self.config.data_dir,
+            &self.db,
+        )
     }
 
     /// Like [`AppState::open`], for tests and embedding.

@@ -1,16 +1,12 @@
-//! Drafts: one JSON file per draft under `drafts/`, replaced atomically on every save, each
-//! with an owner and a revision number that grows by one per save (the HTTP ETag).
-
-use std::path::{Path, PathBuf};
+//! Drafts, each owned by an account (by id) and with a revision number that grows by one per
+//! save (the HTTP ETag). Stored in the database; a save is conditional on the revision.
 
 pub use fachwerk_shared::api::BasedOn;
 use fachwerk_shared::Workflow;
-use serde::{Deserialize, Serialize};
-use tokio::sync::Mutex;
-use uuid::Uuid;
 
 use crate::auth::{Caller, Denied};
-use crate::fsutil::{self, blocking};
+pub use crate::db::Draft;
+use crate::db::{Database, DraftUpdate};
 
 /// Why a draft cannot be read or changed.
 #[derive(Debug, thiserror::Error)]
@@ -28,80 +24,40 @@ pub enum DraftError {
     Storage(#[from] anyhow::Error),
 }
 
-/// A stored draft.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Draft {
-    pub id: String,
-    pub owner: String,
-    pub revision: u64,
-    pub created_at: String,
-    pub updated_at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub based_on: Option<BasedOn>,
-    pub workflow: Workflow,
-}
-
+#[derive(Clone)]
 pub struct DraftStore {
-    dir: PathBuf,
-    /// Serializes read-check-write cycles (revision checks).
-    write: Mutex<()>,
+    db: Database,
 }
 
 impl DraftStore {
-    pub fn open(data_dir: &Path) -> anyhow::Result<DraftStore> {
-        let dir = data_dir.join("drafts");
-        fsutil::ensure_dir(&dir)?;
-        fsutil::remove_stale_temp_files(&dir);
-        Ok(DraftStore {
-            dir,
-            write: Mutex::new(()),
-        })
+    pub fn new(db: Database) -> DraftStore {
+        DraftStore { db }
     }
 
-    fn path(&self, id: &str) -> Option<PathBuf> {
-        // Only well-formed ids reach the file system (no path tricks).
-        Uuid::parse_str(id)
-            .ok()
-            .map(|u| self.dir.join(format!("{}.json", u.hyphenated())))
-    }
-
+    /// A new draft of the caller at revision 1.
     pub async fn create(
         &self,
-        owner: &str,
+        owner: &Caller,
         workflow: Workflow,
         based_on: Option<BasedOn>,
     ) -> Result<Draft, DraftError> {
-        let now = fsutil::now_rfc3339();
-        let draft = Draft {
-            id: Uuid::new_v4().hyphenated().to_string(),
-            owner: owner.to_string(),
-            revision: 1,
-            created_at: now.clone(),
-            updated_at: now,
-            based_on,
-            workflow,
-        };
-        let path = self
-            .path(&draft.id)
-            .ok_or_else(|| anyhow::anyhow!("bad draft id"))?;
-        let _guard = self.write.lock().await;
-        write(path, draft.clone()).await?;
-        Ok(draft)
+        Ok(self
+            .db
+            .create_draft(&owner.id, workflow, based_on)
+            .await
+            .map_err(anyhow::Error::from)?)
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Draft>, DraftError> {
-        let Some(path) = self.path(id) else {
-            return Ok(None);
-        };
-        Ok(blocking(move || fsutil::read_json::<Draft>(&path)).await?)
+        Ok(self.db.draft(id).await.map_err(anyhow::Error::from)?)
     }
 
-    /// The one guard for changing a draft: the caller may edit and owns it.
+    /// The one guard for changing a draft: the caller may edit and owns it (by account id, so
+    /// a later account of the same name owns nothing of an earlier one).
     pub async fn owned(&self, id: &str, caller: &Caller) -> Result<Draft, DraftError> {
         caller.require_editor()?;
         let draft = self.get(id).await?.ok_or(DraftError::NotFound)?;
-        if draft.owner != caller.name {
+        if draft.owner_id != caller.id {
             return Err(DraftError::NotYours);
         }
         Ok(draft)
@@ -114,69 +70,34 @@ impl DraftStore {
         expected: u64,
         workflow: Workflow,
     ) -> Result<Draft, DraftError> {
-        let path = self.path(id).ok_or(DraftError::NotFound)?;
-        let _guard = self.write.lock().await;
-        let mut draft = self.get(id).await?.ok_or(DraftError::NotFound)?;
-        if draft.revision != expected {
-            return Err(DraftError::Stale {
-                current: draft.revision,
-                expected,
-            });
+        match self
+            .db
+            .update_draft(id, expected, workflow)
+            .await
+            .map_err(anyhow::Error::from)?
+        {
+            DraftUpdate::Saved(draft) => Ok(*draft),
+            DraftUpdate::Stale { current } => Err(DraftError::Stale { current, expected }),
+            DraftUpdate::NotFound => Err(DraftError::NotFound),
         }
-        draft.revision += 1;
-        draft.updated_at = fsutil::now_rfc3339();
-        draft.workflow = workflow;
-        write(path, draft.clone()).await?;
-        Ok(draft)
     }
 
     /// Removes a draft.
     pub async fn delete(&self, id: &str) -> Result<(), DraftError> {
-        let path = self.path(id).ok_or(DraftError::NotFound)?;
-        let dir = self.dir.clone();
-        let _guard = self.write.lock().await;
-        let removed = blocking(move || match std::fs::remove_file(&path) {
-            Ok(()) => {
-                fsutil::sync_dir(&dir)?;
-                Ok(true)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(e.into()),
-        })
-        .await?;
+        let removed = self
+            .db
+            .delete_draft(id)
+            .await
+            .map_err(anyhow::Error::from)?;
         removed.then_some(()).ok_or(DraftError::NotFound)
     }
 
-    /// Drafts of `owner`, most recently changed first.
-    pub async fn list(&self, owner: &str) -> Result<Vec<Draft>, DraftError> {
-        let dir = self.dir.clone();
-        let owner = owner.to_string();
-        let mut drafts = blocking(move || {
-            let mut out = Vec::new();
-            for entry in std::fs::read_dir(&dir)?.flatten() {
-                let path = entry.path();
-                if path.extension().is_some_and(|x| x == "json")
-                    && !entry.file_name().to_string_lossy().starts_with('.')
-                {
-                    match fsutil::read_json::<Draft>(&path) {
-                        Ok(Some(d)) if d.owner == owner => out.push(d),
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!(error = %e, "skipping unreadable draft"),
-                    }
-                }
-            }
-            Ok(out)
-        })
-        .await?;
-        drafts.sort_by(|a, b| {
-            b.updated_at
-                .cmp(&a.updated_at)
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        Ok(drafts)
+    /// Drafts of the caller, most recently changed first.
+    pub async fn list(&self, owner: &Caller) -> Result<Vec<Draft>, DraftError> {
+        Ok(self
+            .db
+            .drafts_of(&owner.id)
+            .await
+            .map_err(anyhow::Error::from)?)
     }
-}
-
-async fn write(path: PathBuf, draft: Draft) -> anyhow::Result<()> {
-    blocking(move || fsutil::write_json(&path, &draft)).await
 }

@@ -7,7 +7,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// Replaces `path` with `bytes` so that a crash at any point leaves either the old or the new
@@ -48,13 +47,6 @@ pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
-/// Writes `value` as pretty JSON atomically.
-pub fn write_json<T: Serialize>(path: &Path, value: &T) -> anyhow::Result<()> {
-    let mut bytes = serde_json::to_vec_pretty(value)?;
-    bytes.push(b'\n');
-    write_atomic(path, &bytes)
-}
-
 /// Reads a JSON file; `Ok(None)` if it does not exist.
 pub fn read_json<T: DeserializeOwned>(path: &Path) -> anyhow::Result<Option<T>> {
     match fs::read(path) {
@@ -75,19 +67,6 @@ pub fn ensure_dir(dir: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Removes temporary files left by an interrupted [`write_atomic`] in `dir`.
-pub fn remove_stale_temp_files(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.ends_with(".tmp") {
-            let _ = fs::remove_file(e.path());
-        }
-    }
 }
 
 /// `n` random bytes from the operating system, hex-encoded.

@@ -4,21 +4,21 @@
 //! ```text
 //! data/
 //!   catalog.git/      the published catalogue (bare git repository, Open CoDE layout)
-//!   drafts/           one JSON file per draft (atomic writes, revision numbers)
-//!   publications/     one JSON file per publication request
-//!   users.json        accounts with argon2id password hashes
-//!   tokens.json       API tokens (SHA-256 hashes)
-//!   sources.json      template sources (other catalogues) and their last fetch
+//!   fachwerk.sqlite3  the state (module `db`): accounts, sessions, API tokens, drafts,
+//!                     publication requests, template sources; or PostgreSQL (`--database`)
 //!   sources/<id>/     bare mirror of each source (id = hash of its URL)
+//!   json-backup-*/    the JSON files of release 0.1, after their one-time import
 //! ```
 
 pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod db;
 pub mod drafts;
 pub mod error;
 pub mod fsutil;
+pub mod maintenance;
 pub mod publications;
 pub mod repo;
 pub mod sources;

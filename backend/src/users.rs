@@ -1,31 +1,13 @@
-//! Local accounts: `users.json` in the data directory with argon2id password hashes, written
-//! atomically. The file is re-read when it changes on disk, so `fachwerk user add` takes effect
-//! in a running server.
-
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::SystemTime;
+//! Local accounts with argon2id password hashes, stored in the database: `fachwerk user add`
+//! and a running server write through the same layer, so neither loses the other's accounts.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 pub use fachwerk_shared::api::Role;
-use serde::{Deserialize, Serialize};
 
-use crate::fsutil;
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    pub name: String,
-    pub role: Role,
-    pub password_hash: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct UsersFile {
-    users: Vec<User>,
-}
+pub use crate::db::Account;
+use crate::db::{Database, DbError, NewAccount};
+use crate::fsutil::blocking;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
@@ -41,6 +23,16 @@ pub enum UserError {
     WeakPassword,
     #[error(transparent)]
     Io(#[from] anyhow::Error),
+}
+
+impl From<DbError> for UserError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NameTaken(name) => UserError::Exists(name),
+            DbError::LastAdmin(name) => UserError::LastAdmin(name),
+            other => UserError::Io(other.into()),
+        }
+    }
 }
 
 pub const MIN_PASSWORD_LEN: usize = 10;
@@ -88,90 +80,35 @@ pub enum Bootstrap {
     Generated(String),
 }
 
-/// Modification time and length of `users.json` when it was read.
-type Stamp = (SystemTime, u64);
-
+#[derive(Clone)]
 pub struct UserStore {
-    path: PathBuf,
+    db: Database,
     cost: HashCost,
-    /// Cached content and the (modified, length) stamp it was read at.
-    cache: Mutex<(Option<Stamp>, Vec<User>)>,
-    /// Serializes read-modify-write cycles within this process.
-    write: Mutex<()>,
 }
 
 impl UserStore {
-    pub fn open(data_dir: &Path, cost: HashCost) -> anyhow::Result<UserStore> {
-        fsutil::ensure_dir(data_dir)?;
-        let store = UserStore {
-            path: data_dir.join("users.json"),
-            cost,
-            cache: Mutex::new((None, Vec::new())),
-            write: Mutex::new(()),
-        };
-        store.users()?;
-        Ok(store)
+    pub fn new(db: Database, cost: HashCost) -> UserStore {
+        UserStore { db, cost }
     }
 
-    fn stamp(&self) -> Option<Stamp> {
-        let m = std::fs::metadata(&self.path).ok()?;
-        Some((m.modified().ok()?, m.len()))
+    /// All live accounts by name.
+    pub async fn users(&self) -> Result<Vec<Account>, UserError> {
+        Ok(self.db.accounts().await?)
     }
 
-    fn read_file(&self) -> anyhow::Result<Vec<User>> {
-        Ok(fsutil::read_json::<UsersFile>(&self.path)?
-            .unwrap_or_default()
-            .users)
+    pub async fn get(&self, name: &str) -> Result<Option<Account>, UserError> {
+        Ok(self.db.account_by_name(name).await?)
     }
 
-    /// All users, re-read if the file changed.
-    pub fn users(&self) -> Result<Vec<User>, UserError> {
-        let stamp = self.stamp();
-        let mut cache = self
-            .cache
-            .lock()
-            .map_err(|_| anyhow::anyhow!("user cache poisoned"))?;
-        if cache.0.is_none() || cache.0 != stamp {
-            cache.1 = self.read_file()?;
-            cache.0 = stamp;
-        }
-        Ok(cache.1.clone())
-    }
-
-    pub fn get(&self, name: &str) -> Result<Option<User>, UserError> {
-        Ok(self.users()?.into_iter().find(|u| u.name == name))
-    }
-
-    fn modify<T>(
-        &self,
-        f: impl FnOnce(&mut Vec<User>) -> Result<T, UserError>,
-    ) -> Result<T, UserError> {
-        let _guard = self
-            .write
-            .lock()
-            .map_err(|_| anyhow::anyhow!("user store poisoned"))?;
-        let mut users = self.read_file()?;
-        let out = f(&mut users)?;
-        fsutil::write_json(
-            &self.path,
-            &UsersFile {
-                users: users.clone(),
-            },
-        )?;
-        if let Ok(mut cache) = self.cache.lock() {
-            *cache = (self.stamp(), users);
-        }
-        Ok(out)
-    }
-
-    /// Adds a user; `password = None` generates one, which is returned.
-    /// Hashing is deliberately slow: call from a blocking context.
-    pub fn add(
+    /// Adds an account; `password = None` generates one, which is returned. `created_by` is
+    /// the id of the administrator who created it (`None`: command line, first start).
+    pub async fn add(
         &self,
         name: &str,
         role: Role,
         password: Option<&str>,
-    ) -> Result<(User, Option<String>), UserError> {
+        created_by: Option<&str>,
+    ) -> Result<(Account, Option<String>), UserError> {
         check_name(name)?;
         let (password, generated) = match password {
             Some(p) if p.chars().count() < MIN_PASSWORD_LEN => return Err(UserError::WeakPassword),
@@ -181,60 +118,73 @@ impl UserStore {
                 (p.clone(), Some(p))
             }
         };
-        let user = User {
-            name: name.to_string(),
+        let cost = self.cost;
+        let hash = blocking(move || hash_password(&password, cost)).await?;
+        let new = NewAccount {
+            name,
             role,
-            password_hash: hash_password(&password, self.cost)?,
-            created_at: fsutil::now_rfc3339(),
+            password_hash: &hash,
+            must_change_password: false,
+            created_by,
         };
-        self.modify(|users| {
-            if users.iter().any(|u| u.name == name) {
-                return Err(UserError::Exists(name.to_string()));
-            }
-            users.push(user.clone());
-            Ok(())
-        })?;
-        Ok((user, generated))
+        Ok((self.db.create_account(&new).await?, generated))
     }
 
-    pub fn remove(&self, name: &str) -> Result<(), UserError> {
-        self.modify(|users| {
-            let i = users
-                .iter()
-                .position(|u| u.name == name)
-                .ok_or_else(|| UserError::NotFound(name.to_string()))?;
-            let admins = users.iter().filter(|u| u.role.is_admin()).count();
-            if users[i].role.is_admin() && admins == 1 {
-                return Err(UserError::LastAdmin(name.to_string()));
-            }
-            users.remove(i);
-            Ok(())
-        })
+    /// Deletes an account with its sessions and tokens (not the last administrator).
+    pub async fn remove(&self, name: &str) -> Result<Account, UserError> {
+        self.db
+            .delete_account(name)
+            .await?
+            .ok_or_else(|| UserError::NotFound(name.to_string()))
     }
 
     /// Checks a password; `None` for an unknown user or a wrong password (same cost for both,
-    /// so response times do not reveal which names exist). Blocking.
-    pub fn verify(&self, name: &str, password: &str) -> Result<Option<User>, UserError> {
-        let user = self.get(name)?;
+    /// so response times do not reveal which names exist).
+    pub async fn verify(&self, name: &str, password: &str) -> Result<Option<Account>, UserError> {
+        let user = self.get(name).await?;
         let hash = match &user {
             Some(u) => u.password_hash.clone(),
             None => dummy_hash(self.cost),
         };
-        let ok = PasswordHash::new(&hash).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        });
+        let password = password.to_string();
+        let ok = blocking(move || {
+            Ok(PasswordHash::new(&hash).is_ok_and(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            }))
+        })
+        .await?;
         Ok(user.filter(|_| ok))
     }
 
-    /// First start: creates `admin` unless an admin exists. Blocking.
-    pub fn bootstrap_admin(&self, password: Option<&str>) -> Result<Bootstrap, UserError> {
-        if self.users()?.iter().any(|u| u.role.is_admin()) {
+    /// First start: creates `admin` unless a live admin exists (one, even if several
+    /// processes start at once).
+    pub async fn bootstrap_admin(&self, password: Option<&str>) -> Result<Bootstrap, UserError> {
+        if self.users().await?.iter().any(|u| u.role.is_admin()) {
             return Ok(Bootstrap::Existing);
         }
-        let (_, generated) = self.add("admin", Role::Admin, password)?;
-        Ok(generated.map_or(Bootstrap::Created, Bootstrap::Generated))
+        let (password, generated) = match password {
+            Some(p) if p.chars().count() < MIN_PASSWORD_LEN => return Err(UserError::WeakPassword),
+            Some(p) => (p.to_string(), None),
+            None => {
+                let p = generate_password()?;
+                (p.clone(), Some(p))
+            }
+        };
+        let cost = self.cost;
+        let hash = blocking(move || hash_password(&password, cost)).await?;
+        let new = NewAccount {
+            name: "admin",
+            role: Role::Admin,
+            password_hash: &hash,
+            must_change_password: false,
+            created_by: None,
+        };
+        Ok(match self.db.create_first_admin(&new).await? {
+            None => Bootstrap::Existing,
+            Some(_) => generated.map_or(Bootstrap::Created, Bootstrap::Generated),
+        })
     }
 }
 
@@ -295,42 +245,63 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    #[test]
-    fn add_verify_remove() {
+    #[tokio::test]
+    async fn add_verify_remove() {
         let dir = tempfile::tempdir().unwrap();
-        let store = UserStore::open(dir.path(), HashCost::TESTING).unwrap();
-        let Bootstrap::Generated(pw) = store.bootstrap_admin(None).unwrap() else {
+        let target = crate::db::Target::Sqlite(dir.path().join("fachwerk.sqlite3"));
+        let db = Database::open(&target).await.unwrap();
+        let store = UserStore::new(db.clone(), HashCost::TESTING);
+        let Bootstrap::Generated(pw) = store.bootstrap_admin(None).await.unwrap() else {
             panic!("no password")
         };
-        assert_eq!(store.bootstrap_admin(None).unwrap(), Bootstrap::Existing);
-        assert!(store.verify("admin", &pw).unwrap().is_some());
-        assert!(store.verify("admin", "falsch-falsch").unwrap().is_none());
-        assert!(store.verify("niemand", &pw).unwrap().is_none());
+        assert_eq!(
+            store.bootstrap_admin(None).await.unwrap(),
+            Bootstrap::Existing
+        );
+        assert!(store.verify("admin", &pw).await.unwrap().is_some());
         assert!(store
-            .get("admin")
+            .verify("admin", "falsch-falsch")
+            .await
             .unwrap()
-            .unwrap()
+            .is_none());
+        assert!(store.verify("niemand", &pw).await.unwrap().is_none());
+        let admin = store.get("admin").await.unwrap().unwrap();
+        assert!(admin
             .password_hash
             .starts_with("$argon2id$v=19$m=64,t=1,p=1$"));
-        store
-            .add("erika", Role::Editor, Some("geheim-geheim"))
+        let (erika, _) = store
+            .add(
+                "erika",
+                Role::Editor,
+                Some("geheim-geheim"),
+                Some(&admin.id),
+            )
+            .await
             .unwrap();
+        assert_eq!(erika.created_by.as_deref(), Some(admin.id.as_str()));
         assert!(matches!(
-            store.add("erika", Role::Editor, None),
+            store.add("erika", Role::Editor, None, None).await,
             Err(UserError::Exists(_))
         ));
         assert!(matches!(
-            store.add("Erika!", Role::Editor, None),
+            store.add("Erika!", Role::Editor, None, None).await,
             Err(UserError::InvalidName(_))
         ));
         assert!(matches!(
-            store.remove("admin"),
+            store.remove("admin").await,
             Err(UserError::LastAdmin(_))
         ));
-        // A second store (another process) sees the change.
-        let other = UserStore::open(dir.path(), HashCost::TESTING).unwrap();
-        assert_eq!(other.get("erika").unwrap().unwrap().role, Role::Editor);
-        other.remove("erika").unwrap();
-        assert!(store.get("erika").unwrap().is_none());
+        // A second handle (another process) sees the change.
+        let other = UserStore::new(Database::open(&target).await.unwrap(), HashCost::TESTING);
+        assert_eq!(
+            other.get("erika").await.unwrap().unwrap().role,
+            Role::Editor
+        );
+        other.remove("erika").await.unwrap();
+        assert!(store.get("erika").await.unwrap().is_none());
+        assert!(matches!(
+            store.remove("erika").await,
+            Err(UserError::NotFound(_))
+        ));
     }
 }

@@ -393,7 +393,9 @@ async fn make(env: &Env, u: &Users, fixture: Fixture) -> Made {
                     &m.name,
                     fachwerk_backend::users::Role::Editor,
                     Some(common::PASSWORD),
+                    None,
                 )
+                .await
                 .unwrap();
         }
     }
@@ -403,7 +405,7 @@ async fn make(env: &Env, u: &Users, fixture: Fixture) -> Made {
 #[tokio::test]
 async fn every_route_for_every_kind_of_caller() {
     let env = Env::new();
-    let u = env.users();
+    let u = env.users().await;
     env.publish(&u.editor, &u.reviewer, &workflow("matrix", "x"), "")
         .await;
     // 1.1.0, so that a draft imported from 1.0.0 has an upstream update.
@@ -416,10 +418,22 @@ async fn every_route_for_every_kind_of_caller() {
             // Fresh tokens: logging out or deleting must not affect later cases.
             let token = match i {
                 0 => None,
-                1 => Some(env.token("erika", fachwerk_backend::users::Role::Editor)),
-                2 => Some(env.token("rudi", fachwerk_backend::users::Role::Reviewer)),
-                3 => Some(env.token("admin", fachwerk_backend::users::Role::Admin)),
-                _ => Some(env.token("otto", fachwerk_backend::users::Role::Editor)),
+                1 => Some(
+                    env.token("erika", fachwerk_backend::users::Role::Editor)
+                        .await,
+                ),
+                2 => Some(
+                    env.token("rudi", fachwerk_backend::users::Role::Reviewer)
+                        .await,
+                ),
+                3 => Some(
+                    env.token("admin", fachwerk_backend::users::Role::Admin)
+                        .await,
+                ),
+                _ => Some(
+                    env.token("otto", fachwerk_backend::users::Role::Editor)
+                        .await,
+                ),
             };
             let m = make(&env, &u, r.fixture).await;
             let uri = r

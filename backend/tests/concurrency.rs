@@ -22,7 +22,7 @@ enum Outcome {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_racing_publications_of_one_workflow() {
     let env = Arc::new(Env::new());
-    let u = env.users();
+    let u = env.users().await;
     env.publish(
         &u.editor,
         &u.reviewer,
@@ -144,7 +144,7 @@ async fn fifty_racing_publications_of_one_workflow() {
     assert_fsck_clean(&catalog);
 
     // Stored requests: the winners are published, the rest outdated; none left pending.
-    let all = env.state.publications.all_blocking().unwrap();
+    let all = env.state.publications.all().await.unwrap();
     let statuses: Vec<String> = all
         .iter()
         .map(|p| {
@@ -168,7 +168,7 @@ async fn fifty_racing_publications_of_one_workflow() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn racing_approvals_of_one_request_publish_once() {
     let env = Arc::new(Env::new());
-    let u = env.users();
+    let u = env.users().await;
     let draft = env.draft(&u.editor, &workflow("doppelt", "x")).await;
     let id = env.request(&u.editor, &draft, "").await.json()["id"]
         .as_str()

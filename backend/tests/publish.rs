@@ -18,7 +18,7 @@ fn read(dir: &Path, path: &str) -> String {
 #[tokio::test]
 async fn editor_requests_reviewer_approves_and_the_repository_shows_it() {
     let env = Env::new();
-    let u = env.users();
+    let u = env.users().await;
 
     // 1.0.0: a new workflow.
     let draft = env
@@ -268,7 +268,7 @@ async fn templates_are_seeded_as_version_1_0_0_by_the_system() {
 #[tokio::test]
 async fn a_requester_never_approves_their_own_request() {
     let env = Env::new();
-    let u = env.users();
+    let u = env.users().await;
     // An admin may request (editor rights) and review, but not both for the same request.
     let draft = env
         .draft(&u.admin, &workflow("eigenes", "Selbst beantragt."))
@@ -325,7 +325,7 @@ async fn a_requester_never_approves_their_own_request() {
 #[tokio::test]
 async fn invalid_drafts_are_saved_but_not_published() {
     let env = Env::new();
-    let u = env.users();
+    let u = env.users().await;
     let empty = fachwerk_shared::to_canonical_json(&fachwerk_shared::Workflow::new("leer", "Leer"));
     let r = env
         .call(Method::POST, "/api/drafts", Some(&u.editor), Some(empty))
@@ -406,7 +406,7 @@ async fn invalid_drafts_are_saved_but_not_published() {
 #[tokio::test]
 async fn drafts_use_revisions_for_optimistic_concurrency() {
     let env = Env::new();
-    let u = env.users();
+    let u = env.users().await;
     let id = env.draft(&u.editor, &workflow("rev", "a")).await;
     let r = env.get(&format!("/api/drafts/{id}"), Some(&u.editor)).await;
     assert_eq!(r.header("etag"), "\"1\"");
@@ -459,7 +459,7 @@ async fn publishes_are_pushed_to_a_configured_remote() {
     ]);
     let url = remote_git.to_str().unwrap().to_string();
     let env = Env::with(|c| c.remote = Some(url.clone()));
-    let u = env.users();
+    let u = env.users().await;
     env.publish(&u.editor, &u.reviewer, &workflow("gespiegelt", "x"), "")
         .await;
     let mut status = serde_json::Value::Null;
@@ -492,7 +492,7 @@ async fn a_failing_remote_is_reported_and_never_loses_the_publish() {
         .unwrap()
         .to_string();
     let env = Env::with(|c| c.remote = Some(url.clone()));
-    let u = env.users();
+    let u = env.users().await;
     env.publish(&u.editor, &u.reviewer, &workflow("lokal", "x"), "")
         .await;
     let mut status = serde_json::Value::Null;
@@ -518,17 +518,27 @@ async fn a_failing_remote_is_reported_and_never_loses_the_publish() {
 #[tokio::test]
 async fn an_interrupted_publish_is_completed_at_the_next_start() {
     let env = Env::new();
-    let u = env.users();
-    let p = env
-        .publish(
-            &u.editor,
-            &u.reviewer,
-            &workflow("abgebrochen", "x"),
-            "Vermerk",
-        )
-        .await;
-    let id = p["id"].as_str().unwrap();
-    // Simulate a crash after `main` moved: the tag and the request's new status are missing.
+    let u = env.users().await;
+    let draft = env.draft(&u.editor, &workflow("abgebrochen", "x")).await;
+    let r = env.request(&u.editor, &draft, "Vermerk").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let id = id.as_str();
+    // Simulate a crash after `main` moved: the commit is there (as the approval writes it),
+    // the tag and the request's new status are missing.
+    let (stored, _) = env.state.publications.get(id).await.unwrap().unwrap();
+    env.state
+        .repo
+        .publish(&fachwerk_backend::repo::Publish {
+            workflow: &stored.workflow,
+            base_version: None,
+            requester: "erika",
+            approver: "rudi",
+            note: &stored.note,
+            changes: &stored.changes_de,
+            publication_id: Some(id),
+        })
+        .unwrap();
     let catalog = env.catalog();
     git(&[
         "--git-dir",
@@ -537,12 +547,6 @@ async fn an_interrupted_publish_is_completed_at_the_next_start() {
         "-d",
         "abgebrochen/v1.0.0",
     ]);
-    let file = env.data().join("publications").join(format!("{id}.json"));
-    let mut stored: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    stored["status"] = json!("pending");
-    stored["published"] = serde_json::Value::Null;
-    std::fs::write(&file, stored.to_string()).unwrap();
 
     let mut config = fachwerk_backend::Config::new(env.data());
     config.hash_cost = fachwerk_backend::users::HashCost::TESTING;

@@ -69,7 +69,7 @@ fn with_cookies(
 #[tokio::test]
 async fn cookie_sessions_need_the_csrf_header_for_writes() {
     let env = Env::new();
-    env.token("erika", Role::Editor);
+    env.token("erika", Role::Editor).await;
     let r = login(&env, "erika", PASSWORD).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let set = cookies(&r);
@@ -152,7 +152,7 @@ async fn cookie_sessions_need_the_csrf_header_for_writes() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(env
-        .get("/api/drafts", Some(&env.token("erika", Role::Editor)))
+        .get("/api/drafts", Some(&env.token("erika", Role::Editor).await))
         .await
         .json()
         .as_array()
@@ -193,7 +193,7 @@ async fn cookie_sessions_need_the_csrf_header_for_writes() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
     // Tokens are stored hashed only.
-    let stored = std::fs::read_to_string(env.data().join("tokens.json")).unwrap();
+    let stored = stored_state(&env.data());
     assert!(!stored.contains(&token));
 
     // Logout ends the session.
@@ -223,7 +223,7 @@ async fn cookie_sessions_need_the_csrf_header_for_writes() {
 #[tokio::test]
 async fn wrong_credentials_secure_cookies_and_deleted_accounts() {
     let env = Env::with(|c| c.secure_cookies = true);
-    let u = env.users();
+    let u = env.users().await;
     for (user, pw) in [
         ("erika", "falsches-passwort"),
         ("niemand", PASSWORD),
@@ -270,7 +270,7 @@ async fn wrong_credentials_secure_cookies_and_deleted_accounts() {
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    let stored = std::fs::read_to_string(env.data().join("users.json")).unwrap();
+    let stored = stored_state(&env.data());
     assert!(!stored.contains(&pw) && stored.contains("$argon2id$"));
 
     // Deleting an account ends its tokens; the last admin cannot be deleted.
@@ -316,4 +316,14 @@ async fn responses_carry_a_request_id() {
     )
     .await;
     assert_eq!(r.header("x-request-id"), "abc-123");
+}
+
+/// Everything the database keeps on disk (the SQLite file and its write-ahead log), as text.
+fn stored_state(data: &std::path::Path) -> String {
+    let db = data.join(fachwerk_backend::db::SQLITE_FILE);
+    let mut bytes = std::fs::read(&db).unwrap();
+    let mut wal = db.into_os_string();
+    wal.push("-wal");
+    bytes.extend(std::fs::read(wal).unwrap_or_default());
+    String::from_utf8_lossy(&bytes).into_owned()
 }

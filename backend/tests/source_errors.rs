@@ -45,7 +45,7 @@ const PUBLICCODE: &str = "publiccodeYmlVersion: \"0.4\"\nname: Vorlagen des Land
 #[tokio::test]
 async fn broken_sources_are_explained_in_german() {
     let env = Env::new();
-    let u = env.users();
+    let u = env.users().await;
     let tmp = tempfile::tempdir().unwrap();
 
     for url in [
@@ -289,7 +289,7 @@ async fn a_fetch_interrupted_by_a_restart_is_reported_and_can_be_repeated() {
         std::fs::create_dir_all(&c.data_dir).unwrap();
         std::fs::write(c.data_dir.join("sources.json"), record.to_string()).unwrap();
     });
-    let u = env.users();
+    let u = env.users().await;
     let r = env
         .get(&format!("/api/sources/{id}"), Some(&u.editor))
         .await
@@ -309,8 +309,8 @@ async fn a_fetch_interrupted_by_a_restart_is_reported_and_can_be_repeated() {
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
     assert_eq!(wait_fetched(&env, &u.editor, &id).await["state"], "ready");
-    let saved = std::fs::read_to_string(env.data().join("sources.json")).unwrap();
-    assert!(saved.contains("\"ready\""), "{saved}");
+    let saved = env.state.db.source(&id).await.unwrap().unwrap();
+    assert_eq!(saved.state, fachwerk_shared::api::FetchState::Ready);
 
     // A draft that was not imported has no upstream.
     let draft = env.draft(&u.editor, &common::workflow("eigen", "x")).await;

@@ -104,7 +104,7 @@ fn tag_commit(git_dir: &Path, tag: &str) -> String {
 #[tokio::test]
 async fn an_imported_template_receives_upstream_improvements_without_conflict() {
     let (a, b) = (town_a(), Env::new());
-    let (ua, ub) = (a.users(), b.users());
+    let (ua, ub) = (a.users().await, b.users().await);
     let a_url = a.catalog().to_str().unwrap().to_string();
 
     // B adds A's catalogue (a local path) and sees its templates.
@@ -299,7 +299,7 @@ fn parameterised(mut w: Value) -> Value {
 #[tokio::test]
 async fn conflicting_changes_need_a_choice_for_every_conflict() {
     let (a, b) = (town_a(), Env::new());
-    let (ua, ub) = (a.users(), b.users());
+    let (ua, ub) = (a.users().await, b.users().await);
     let template = parameterised(published(&a, "beschaffung").await);
     assert_eq!(
         publish_workflow(&a, &ua, &template, "Vorlage").await,

@@ -177,7 +177,8 @@ fn test(args: &[String]) -> Result<()> {
         steps.step("fmt", || sh(cargo().args(["fmt", "--all", "--check"])))?;
         steps.step("tools", || {
             tools::ensure_frontend_tools(&root)?;
-            tools::ensure_test_tools()
+            tools::ensure_test_tools()?;
+            tools::ensure_postgres()
         })?;
         steps.step("clippy", || {
             sh(cargo().args([

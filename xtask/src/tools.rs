@@ -157,6 +157,17 @@ pub fn ensure_test_tools() -> Result<()> {
     ensure_apt(present, &["python3-xmlschema"])
 }
 
+/// PostgreSQL for the storage tests (backend/tests/db_support starts a throwaway cluster from
+/// `/usr/lib/postgresql/<version>/bin` and fails without it): Debian's `postgresql` package.
+pub fn ensure_postgres() -> Result<()> {
+    let present = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|version| version.path().join("bin/initdb").is_file());
+    ensure_apt(present, &["postgresql"])
+}
+
 /// Installs Debian packages unless `present`; as root via apt-get, otherwise it prints the
 /// command to run and fails.
 fn ensure_apt(present: bool, packages: &[&str]) -> Result<()> {

@@ -19,11 +19,11 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        authenticate(&parts.method, &parts.headers, state)
+        authenticate(&parts.method, &parts.headers, state).await
     }
 }
 
-fn authenticate(
+async fn authenticate(
     method: &Method,
     headers: &HeaderMap,
     state: &AppState,
@@ -37,12 +37,13 @@ fn authenticate(
                     .or_else(|| v.strip_prefix("bearer "))
             })
             .ok_or(AppError::Unauthorized)?;
-        let name = state
+        let user = state
             .tokens
-            .user_of(secret.trim())
+            .account_of(secret.trim())
+            .await?
             .ok_or(AppError::Unauthorized)?;
-        let user = state.users.get(&name)?.ok_or(AppError::Unauthorized)?;
         return Ok(Caller {
+            id: user.id,
             name: user.name,
             role: user.role,
             via: Via::Bearer,
@@ -50,11 +51,12 @@ fn authenticate(
         });
     }
     let token = cookie(headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
-    let session = state.sessions.get(&token).ok_or(AppError::Unauthorized)?;
-    let user = state
-        .users
-        .get(&session.user)?
+    let session = state
+        .sessions
+        .get(&token)
+        .await?
         .ok_or(AppError::Unauthorized)?;
+    let user = session.account;
     let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         // Double submit: the header must repeat the cookie, and both must be this session's.
@@ -73,6 +75,7 @@ fn authenticate(
         }
     }
     Ok(Caller {
+        id: user.id,
         name: user.name,
         role: user.role,
         via: Via::Session(token),

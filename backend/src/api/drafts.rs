@@ -53,7 +53,7 @@ pub async fn list_drafts(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<DraftSummary>>, AppError> {
-    let drafts = state.drafts.list(&caller.name).await?;
+    let drafts = state.drafts.list(&caller).await?;
     Ok(Json(
         drafts
             .into_iter()
@@ -112,10 +112,7 @@ pub async fn create_draft(
         }
         None => (parse_workflow_bytes(&body)?, None),
     };
-    let draft = state
-        .drafts
-        .create(&caller.name, workflow, based_on)
-        .await?;
+    let draft = state.drafts.create(&caller, workflow, based_on).await?;
     Ok(draft_response(draft, StatusCode::CREATED))
 }
 
@@ -139,7 +136,7 @@ pub async fn get_draft(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let d = state.drafts.get(&id).await?.ok_or(DraftError::NotFound)?;
-    if d.owner != caller.name
+    if d.owner_id != caller.id
         && !(caller.role.can_review() && state.publications.draft_under_review(&d.id).await?)
     {
         return Err(DraftError::NotYours.into());

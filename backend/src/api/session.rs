@@ -13,7 +13,6 @@ use super::JsonBody;
 use crate::auth::{Caller, Via};
 use crate::config::AppState;
 use crate::error::AppError;
-use crate::fsutil::blocking;
 
 /// Logs in with username and password: sets the session cookie (HttpOnly) and the CSRF
 /// cookie `fachwerk_csrf` (readable by scripts).
@@ -31,11 +30,12 @@ pub async fn login(
     State(state): State<AppState>,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Response, AppError> {
-    let users = state.users.clone();
-    let user = blocking(move || Ok(users.verify(&req.username, &req.password)))
-        .await??
+    let user = state
+        .users
+        .verify(&req.username, &req.password)
+        .await?
         .ok_or(AppError::BadCredentials)?;
-    let session = state.sessions.create(&user.name)?;
+    let session = state.sessions.create(&user).await?;
     tracing::info!(user = %user.name, "logged in");
     let mut res = Json(SessionInfo {
         username: user.name,
@@ -75,7 +75,9 @@ pub async fn whoami(caller: Caller) -> Json<SessionInfo> {
 )]
 pub async fn logout(State(state): State<AppState>, caller: Caller) -> Response {
     if let Via::Session(token) = &caller.via {
-        state.sessions.remove(token);
+        if let Err(e) = state.sessions.remove(token).await {
+            tracing::error!(error = %e, "cannot end a session");
+        }
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
     for c in clear_cookies(state.config.secure_cookies) {
@@ -102,16 +104,14 @@ pub async fn create_token(
     caller: Caller,
     JsonBody(req): JsonBody<TokenRequest>,
 ) -> Result<(StatusCode, Json<TokenCreated>), AppError> {
-    let tokens = state.tokens.clone();
-    let (user, label) = (caller.name.clone(), req.label.trim().to_string());
-    let (record, secret) = blocking(move || tokens.create(&user, &label)).await?;
+    let (record, secret) = state.tokens.create(&caller.id, req.label.trim()).await?;
     tracing::info!(user = %caller.name, token = %record.id, "API token created");
     Ok((
         StatusCode::CREATED,
         Json(TokenCreated {
             id: record.id,
             token: secret,
-            label: record.label,
+            label: record.name,
             created_at: record.created_at,
         }),
     ))

@@ -21,11 +21,11 @@ use crate::fsutil::blocking;
 use crate::sources::upstream::{self, conflict_de, ImportSpec, Upstream};
 use crate::sources::{summarize, valid_id, Removed, SourceError, SourceStore, SourceUrl, OWN};
 
-fn record(store: &SourceStore, id: &str) -> Result<SourceRecord, SourceError> {
+async fn record(store: &SourceStore, id: &str) -> Result<SourceRecord, SourceError> {
     if !valid_id(id) {
         return Err(SourceError::NotFound);
     }
-    store.get(id)?.ok_or(SourceError::NotFound)
+    store.get(id).await?.ok_or(SourceError::NotFound)
 }
 
 fn accepted(r: SourceRecord, status: StatusCode) -> Response {
@@ -49,7 +49,7 @@ pub async fn list_sources(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Vec<SourceRecord>>, AppError> {
-    Ok(Json(state.catalogues()?.sources.list()?))
+    Ok(Json(state.catalogues()?.sources.list().await?))
 }
 
 /// Adds a source and starts fetching it in the background (202; poll `GET /api/sources/{id}`).
@@ -75,7 +75,7 @@ pub async fn add_source(
 ) -> Result<Response, AppError> {
     caller.require_editor()?;
     let url = SourceUrl::parse(&req.url)?;
-    let (r, created) = state.catalogues()?.sources.add(&url, &caller.name)?;
+    let (r, created) = state.catalogues()?.sources.add(&url, &caller.id).await?;
     if created {
         tracing::info!(source = %r.id, url = %r.url, by = %caller.name, "template source added");
     }
@@ -107,7 +107,7 @@ pub async fn get_source(
     Path(id): Path<String>,
 ) -> Result<Json<SourceRecord>, AppError> {
     let store = state.catalogues()?.sources;
-    Ok(Json(record(&store, &id)?))
+    Ok(Json(record(&store, &id).await?))
 }
 
 /// Fetches a source again in the background (202; a running fetch is not started twice).
@@ -131,8 +131,8 @@ pub async fn fetch_source(
 ) -> Result<Response, AppError> {
     caller.require_editor()?;
     let store = state.catalogues()?.sources;
-    record(&store, &id)?;
-    let r = store.start_fetch(&id)?.ok_or(SourceError::NotFound)?;
+    record(&store, &id).await?;
+    let r = store.start_fetch(&id).await?.ok_or(SourceError::NotFound)?;
     Ok(accepted(r, StatusCode::ACCEPTED))
 }
 
@@ -158,14 +158,14 @@ pub async fn delete_source(
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
     let store = state.catalogues()?.sources;
-    let r = record(&store, &id)?;
-    let may = caller.role.is_admin() || (caller.role.can_edit() && r.added_by == caller.name);
+    let added_by = store.added_by(&id).await?.ok_or(SourceError::NotFound)?;
+    let may = caller.role.is_admin() || (caller.role.can_edit() && added_by == caller.id);
     if !may {
         return Err(AppError::Forbidden(
             "Eine Vorlagenquelle entfernen kann, wer sie eingerichtet hat, oder die Administration.".into(),
         ));
     }
-    let removed = blocking(move || Ok(store.remove(&id))).await??;
+    let removed = store.remove(&id).await?;
     match removed {
         Removed::Gone => Ok(StatusCode::NO_CONTENT),
         Removed::NotFound => Err(SourceError::NotFound.into()),
@@ -200,7 +200,7 @@ pub async fn list_templates(
         },
         own_summary,
     )];
-    for r in cats.sources.list()? {
+    for r in cats.sources.list().await? {
         if let Some(cat) = r.catalogue.clone().filter(|_| r.usable()) {
             let source = TemplateSource {
                 id: r.id,

@@ -9,7 +9,6 @@ use super::JsonBody;
 use crate::auth::Caller;
 use crate::config::AppState;
 use crate::error::AppError;
-use crate::fsutil::blocking;
 
 /// All accounts.
 #[utoipa::path(
@@ -28,7 +27,7 @@ pub async fn list_users(
     caller: Caller,
 ) -> Result<Json<Vec<UserInfo>>, AppError> {
     caller.require_admin()?;
-    let users = state.users.users()?;
+    let users = state.users.users().await?;
     Ok(Json(
         users
             .into_iter()
@@ -62,9 +61,15 @@ pub async fn create_user(
     JsonBody(req): JsonBody<NewUser>,
 ) -> Result<(StatusCode, Json<UserCreated>), AppError> {
     caller.require_admin()?;
-    let users = state.users.clone();
-    let (user, generated) =
-        blocking(move || Ok(users.add(&req.name, req.role, req.password.as_deref()))).await??;
+    let (user, generated) = state
+        .users
+        .add(
+            &req.name,
+            req.role,
+            req.password.as_deref(),
+            Some(&caller.id),
+        )
+        .await?;
     tracing::info!(user = %user.name, role = ?user.role, by = %caller.name, "user created");
     Ok((
         StatusCode::CREATED,
@@ -98,9 +103,8 @@ pub async fn delete_user(
     Path(name): Path<String>,
 ) -> Result<StatusCode, AppError> {
     caller.require_admin()?;
-    state.users.remove(&name)?;
-    state.sessions.remove_user(&name);
-    state.tokens.remove_user(&name)?;
+    // Its sessions and tokens end in the same transaction.
+    state.users.remove(&name).await?;
     tracing::info!(user = %name, by = %caller.name, "user deleted");
     Ok(StatusCode::NO_CONTENT)
 }

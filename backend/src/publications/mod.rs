@@ -3,9 +3,9 @@
 //! request (with a snapshot of the workflow) is stored durably. A different person with the
 //! reviewer role approves (→ commit + tag) or rejects it.
 //!
-//! Every status change happens under one mutex, and the publish itself is conditional in git
-//! (expected base version and expected `main`), so racing approvals end in exactly one
-//! publish and 409 for the rest.
+//! Every status change is a conditional update in the database and, within one process,
+//! happens under one mutex; the publish itself is conditional in git (expected base version
+//! and expected `main`), so racing approvals end in exactly one publish and 409 for the rest.
 
 use std::sync::Arc;
 
@@ -15,6 +15,7 @@ use fachwerk_shared::{parse_workflow, Finding, Workflow};
 use uuid::Uuid;
 
 use crate::auth::{Caller, Denied};
+use crate::db::Transition;
 use crate::drafts::{DraftError, DraftStore};
 use crate::fsutil::{self, blocking};
 use crate::repo::push::Pusher;
@@ -140,7 +141,7 @@ pub async fn request(
         comment: None,
         published: None,
     };
-    store.save(&p).await?;
+    store.insert(&p, caller).await?;
     tracing::info!(id = %p.id, key = %p.key, version = %p.suggested_version, requester = %p.requester, "publication requested");
     Ok(p)
 }
@@ -155,14 +156,15 @@ pub async fn approve(
 ) -> Result<Publication, PublicationError> {
     caller.require_reviewer()?;
     let _one_at_a_time = store.one_at_a_time().await;
-    let mut p = store.get(id).await?.ok_or(PublicationError::NotFound)?;
-    if p.requester == caller.name {
+    store.reconcile(repo).await?;
+    let (p, requester_id) = store.get(id).await?.ok_or(PublicationError::NotFound)?;
+    if requester_id == caller.id {
         return Err(PublicationError::OwnRequest);
     }
     if p.status != Status::Pending {
         return Err(PublicationError::Decided(p.status));
     }
-    let repo = Arc::clone(repo);
+    let git = Arc::clone(repo);
     let (snapshot, approver) = (p.clone(), caller.name.clone());
     let result = blocking(move || {
         let publish = Publish {
@@ -174,23 +176,37 @@ pub async fn approve(
             changes: &snapshot.changes_de,
             publication_id: Some(&snapshot.id),
         };
-        Ok(repo.publish(&publish))
+        Ok(git.publish(&publish))
     })
     .await?;
     match result {
-        Ok(published) => {
-            p.status = Status::Published;
-            p.decided_by = Some(caller.name.clone());
-            p.decided_at = Some(fsutil::now_rfc3339());
-            p.published = Some(published);
-            store.save(&p).await?;
-            tracing::info!(id = %p.id, key = %p.key, version = %p.suggested_version, approver = %caller.name, "published");
-            pusher.request();
-            Ok(p)
-        }
+        Ok(published) => match store.mark_published(id, caller, &published).await? {
+            Transition::Done(p) => {
+                tracing::info!(id = %p.id, key = %p.key, version = %p.suggested_version, approver = %caller.name, "published");
+                pusher.request();
+                Ok(*p)
+            }
+            // Another process reconciled it first: recorded with this very commit.
+            Transition::Refused(Status::Published) => {
+                let (p, _) = store.get(id).await?.ok_or(PublicationError::NotFound)?;
+                if p.published.as_ref().map(|x| &x.commit) == Some(&published.commit) {
+                    pusher.request();
+                    Ok(p)
+                } else {
+                    Err(PublicationError::Decided(Status::Published))
+                }
+            }
+            // Decided meanwhile by another process; the catalogue has the version, so the
+            // next reconciliation records it as published.
+            Transition::Refused(status) => Err(PublicationError::Decided(status)),
+            Transition::NotFound => Err(PublicationError::NotFound),
+        },
         Err(RepoError::Outdated(msg)) => {
-            p.status = Status::Outdated;
-            store.save(&p).await?;
+            // Another process may just have published this very request.
+            store.reconcile(repo).await?;
+            if let Transition::Refused(Status::Published) = store.mark_outdated(id).await? {
+                return Err(PublicationError::Decided(Status::Published));
+            }
             Err(PublicationError::Outdated(msg))
         }
         Err(RepoError::Conflict(msg)) => Err(PublicationError::Conflict(msg)),
@@ -210,16 +226,11 @@ pub async fn reject(
         return Err(PublicationError::NoComment);
     }
     let _one_at_a_time = store.one_at_a_time().await;
-    let mut p = store.get(id).await?.ok_or(PublicationError::NotFound)?;
-    if !matches!(p.status, Status::Pending | Status::Outdated) {
-        return Err(PublicationError::Decided(p.status));
+    match store.reject(id, caller, comment.trim()).await? {
+        Transition::Done(p) => Ok(*p),
+        Transition::Refused(status) => Err(PublicationError::Decided(status)),
+        Transition::NotFound => Err(PublicationError::NotFound),
     }
-    p.status = Status::Rejected;
-    p.decided_by = Some(caller.name.clone());
-    p.decided_at = Some(fsutil::now_rfc3339());
-    p.comment = Some(comment.trim().to_string());
-    store.save(&p).await?;
-    Ok(p)
 }
 
 /// `GET /api/publications/{id}`: its requester and everyone with the reviewer role.
@@ -228,8 +239,8 @@ pub async fn get(
     caller: &Caller,
     id: &str,
 ) -> Result<Publication, PublicationError> {
-    let p = store.get(id).await?.ok_or(PublicationError::NotFound)?;
-    if caller.role.can_review() || p.requester == caller.name {
+    let (p, requester_id) = store.get(id).await?.ok_or(PublicationError::NotFound)?;
+    if caller.role.can_review() || requester_id == caller.id {
         Ok(p)
     } else {
         Err(PublicationError::NotVisible)
@@ -241,12 +252,5 @@ pub async fn list(
     store: &PublicationStore,
     caller: &Caller,
 ) -> Result<Vec<PublicationSummary>, PublicationError> {
-    let all = store.all().await?;
-    Ok(all
-        .iter()
-        .filter(|p| {
-            (caller.role.can_review() && p.status == Status::Pending) || p.requester == caller.name
-        })
-        .map(PublicationSummary::from)
-        .collect())
+    store.visible_to(caller).await
 }

@@ -1,51 +1,78 @@
-//! Publication requests: one JSON file per request under `publications/`.
+//! Publication requests in the database. Status changes are conditional there; within one
+//! process they also take turns (`one_at_a_time`), so the git publish and the status update of
+//! one approval are not interleaved with another decision.
 
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
 
-use fachwerk_shared::api::{Publication, Status};
+use fachwerk_shared::api::{Publication, PublicationSummary, Published};
 use tokio::sync::{Mutex, MutexGuard};
-use uuid::Uuid;
 
 use super::PublicationError;
-use crate::fsutil::{self, blocking};
+use crate::auth::Caller;
+use crate::db::{Database, Transition};
 use crate::repo::Repo;
 
 pub struct PublicationStore {
-    dir: PathBuf,
-    /// Held for every status change and publish: one at a time per repository.
+    db: Database,
+    /// Held for every status change and publish: one at a time per process.
     transitions: Mutex<()>,
 }
 
+fn storage(e: crate::db::DbError) -> PublicationError {
+    PublicationError::Storage(e.into())
+}
+
 impl PublicationStore {
-    pub fn open(data_dir: &Path) -> anyhow::Result<PublicationStore> {
-        let dir = data_dir.join("publications");
-        fsutil::ensure_dir(&dir)?;
-        fsutil::remove_stale_temp_files(&dir);
-        Ok(PublicationStore {
-            dir,
+    pub fn new(db: Database) -> PublicationStore {
+        PublicationStore {
+            db,
             transitions: Mutex::new(()),
-        })
+        }
     }
 
-    fn path(&self, id: &str) -> Option<PathBuf> {
-        Uuid::parse_str(id)
-            .ok()
-            .map(|u| self.dir.join(format!("{}.json", u.hyphenated())))
+    /// A request and the id of the account that made it.
+    pub async fn get(&self, id: &str) -> Result<Option<(Publication, String)>, PublicationError> {
+        self.db.request_with_requester(id).await.map_err(storage)
     }
 
-    pub async fn get(&self, id: &str) -> Result<Option<Publication>, PublicationError> {
-        let Some(path) = self.path(id) else {
-            return Ok(None);
-        };
-        Ok(blocking(move || fsutil::read_json::<Publication>(&path)).await?)
+    /// Stores a new request of `requester`.
+    pub async fn insert(
+        &self,
+        p: &Publication,
+        requester: &Caller,
+    ) -> Result<(), PublicationError> {
+        self.db
+            .insert_request(p, &requester.id)
+            .await
+            .map_err(storage)
     }
 
-    pub async fn save(&self, p: &Publication) -> Result<(), PublicationError> {
-        let path = self
-            .path(&p.id)
-            .ok_or_else(|| anyhow::anyhow!("bad publication id"))?;
-        let p = p.clone();
-        Ok(blocking(move || fsutil::write_json(&path, &p)).await?)
+    pub async fn mark_published(
+        &self,
+        id: &str,
+        approver: &Caller,
+        published: &Published,
+    ) -> Result<Transition, PublicationError> {
+        self.db
+            .mark_published(id, &approver.id, published)
+            .await
+            .map_err(storage)
+    }
+
+    pub async fn mark_outdated(&self, id: &str) -> Result<Transition, PublicationError> {
+        self.db.mark_outdated(id).await.map_err(storage)
+    }
+
+    pub async fn reject(
+        &self,
+        id: &str,
+        reviewer: &Caller,
+        comment: &str,
+    ) -> Result<Transition, PublicationError> {
+        self.db
+            .reject_request(id, &reviewer.id, comment)
+            .await
+            .map_err(storage)
     }
 
     /// Held for every status change and publish, so that they happen one at a time.
@@ -53,65 +80,37 @@ impl PublicationStore {
         self.transitions.lock().await
     }
 
-    /// All requests (blocking), oldest first.
-    pub fn all_blocking(&self) -> anyhow::Result<Vec<Publication>> {
-        read_all(&self.dir)
+    /// Requests the caller may list: its own, and every pending one for reviewers.
+    pub async fn visible_to(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<PublicationSummary>, PublicationError> {
+        self.db
+            .requests_visible_to(&caller.id, caller.role.can_review())
+            .await
+            .map_err(storage)
     }
 
+    /// Every request, oldest first.
     pub async fn all(&self) -> Result<Vec<Publication>, PublicationError> {
-        let dir = self.dir.clone();
-        Ok(blocking(move || read_all(&dir)).await?)
+        self.db.all_requests().await.map_err(storage)
     }
 
-    /// After a crash between the git publish and saving the request: marks requests whose
-    /// commit is on `main` as published.
-    pub fn reconcile(&self, repo: &Repo) -> anyhow::Result<()> {
-        let published = repo.published_requests()?;
-        for mut p in self.all_blocking()? {
-            if p.status == Status::Published {
-                continue;
-            }
-            if let Some(done) = published.get(&p.id) {
-                tracing::warn!(id = %p.id, version = %done.version, "request was published before an interruption; recording it");
-                p.status = Status::Published;
-                p.published = Some(done.clone());
-                let path = self
-                    .path(&p.id)
-                    .ok_or_else(|| anyhow::anyhow!("bad publication id"))?;
-                fsutil::write_json(&path, &p)?;
-            }
-        }
+    /// After a crash between the git publish and the status update: marks requests whose
+    /// commit is on `main` as published (at start and before each approval).
+    pub async fn reconcile(&self, repo: &std::sync::Arc<Repo>) -> Result<(), PublicationError> {
+        let repo = std::sync::Arc::clone(repo);
+        let published: HashMap<String, Published> =
+            crate::fsutil::blocking(move || Ok(repo.published_requests()?)).await?;
+        self.db
+            .reconcile_requests(&published)
+            .await
+            .map_err(storage)?;
         Ok(())
     }
 
     /// Whether a pending request refers to draft `id` (reviewers may then read it).
     pub async fn draft_under_review(&self, draft_id: &str) -> Result<bool, PublicationError> {
-        Ok(self
-            .all()
-            .await?
-            .iter()
-            .any(|p| p.status == Status::Pending && p.draft_id == draft_id))
+        self.db.draft_under_review(draft_id).await.map_err(storage)
     }
-}
-
-fn read_all(dir: &Path) -> anyhow::Result<Vec<Publication>> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir)?.flatten() {
-        let path = entry.path();
-        if path.extension().is_some_and(|x| x == "json")
-            && !entry.file_name().to_string_lossy().starts_with('.')
-        {
-            match fsutil::read_json::<Publication>(&path) {
-                Ok(Some(p)) => out.push(p),
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "skipping unreadable publication request"),
-            }
-        }
-    }
-    out.sort_by(|a, b| {
-        a.created_at
-            .cmp(&b.created_at)
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    Ok(out)
 }

@@ -14,6 +14,7 @@ use git2::{ErrorCode, ObjectType, Repository, RepositoryInitOptions, Signature};
 
 use crate::fsutil;
 
+pub mod copy;
 mod plan;
 pub mod push;
 pub mod render;

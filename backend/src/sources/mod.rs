@@ -21,6 +21,7 @@ use std::sync::Arc;
 use fachwerk_shared::Finding;
 
 use crate::auth::Denied;
+use crate::db::Database;
 use crate::drafts::DraftError;
 use crate::fsutil;
 use crate::repo::sources::{self as git_sources, FetchError, FetchErrorKind, Transport};
@@ -328,15 +329,17 @@ pub struct Catalogues {
 }
 
 impl Catalogues {
-    /// The catalogues of the data directory `data_dir` with its own catalogue `repo`.
+    /// The catalogues of the data directory `data_dir` with its own catalogue `repo` and the
+    /// sources recorded in `db`.
     pub fn open(
         meta: &CatalogMeta,
         repo: &Repo,
         data_dir: &Path,
+        db: &Database,
     ) -> Result<Catalogues, SourceError> {
         Ok(Catalogues {
             own: Catalogue::own(meta, repo),
-            sources: SourceStore::of(data_dir)?,
+            sources: SourceStore::of(data_dir, db)?,
         })
     }
 }

@@ -1,39 +1,38 @@
-//! The registered sources (`data/sources.json`) and their fetch jobs. A fetch runs on its own
+//! The registered sources (in the database) and their fetch jobs. A fetch runs on its own
 //! thread; its progress is kept in memory and shown by `GET /api/sources/{id}`, its result is
-//! written to `sources.json`. One fetch per source at a time.
+//! written to the database. A fetch claims its source in the database first, so one fetch per
+//! source runs at a time, also across server processes.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use serde::{Deserialize, Serialize};
-use tokio::sync::Notify;
-
 use fachwerk_shared::api::CatalogueSummary;
 pub use fachwerk_shared::api::{FetchState, SourceRecord};
+use tokio::sync::Notify;
 
 use super::SourceError;
 use super::{summarize, SourceUrl};
+use crate::db::{Database, FetchOutcome, SourceRemoval};
 use crate::fsutil;
 use crate::repo::sources::{self as git_sources, FetchError, FetchErrorKind, Progress, Transport};
 
 /// An https source counts as current for this long; local sources are re-read every time.
 const FRESH_SECONDS: i64 = 300;
+/// A fetch that has not ended after this long is taken as interrupted (its process is gone).
+const FETCH_STALE_SECONDS: i64 = 3600;
 
-#[derive(Default, Serialize, Deserialize)]
-struct SourcesFile {
-    sources: Vec<SourceRecord>,
-}
-
-struct Inner {
-    records: Vec<SourceRecord>,
-    running: HashSet<String>,
+/// Fetches running in this process, with their progress.
+#[derive(Default)]
+struct Running {
+    progress: HashMap<String, Progress>,
+    ids: HashSet<String>,
 }
 
 pub struct SourceStore {
-    file: PathBuf,
+    db: Database,
     mirrors: PathBuf,
-    inner: Mutex<Inner>,
+    running: Mutex<Running>,
     /// Woken whenever a fetch ends.
     done: Notify,
 }
@@ -51,10 +50,14 @@ fn stores() -> &'static Mutex<HashMap<PathBuf, Arc<SourceStore>>> {
     STORES.get_or_init(Default::default)
 }
 
+fn storage(e: crate::db::DbError) -> SourceError {
+    SourceError::Storage(e.into())
+}
+
 impl SourceStore {
     /// The store of a data directory, opened on first use and then shared by every
     /// `AppState` on that directory (so running fetches and their progress are seen by all).
-    pub fn of(data_dir: &Path) -> Result<Arc<SourceStore>, SourceError> {
+    pub fn of(data_dir: &Path, db: &Database) -> Result<Arc<SourceStore>, SourceError> {
         let dir = data_dir.to_path_buf();
         let mut map = stores()
             .lock()
@@ -62,54 +65,44 @@ impl SourceStore {
         if let Some(s) = map.get(&dir) {
             return Ok(Arc::clone(s));
         }
-        let store = Arc::new(SourceStore::open(&dir)?);
+        let mirrors = dir.join("sources");
+        fsutil::ensure_dir(&mirrors)?;
+        let store = Arc::new(SourceStore {
+            db: db.clone(),
+            mirrors,
+            running: Mutex::new(Running::default()),
+            done: Notify::new(),
+        });
         map.insert(dir, Arc::clone(&store));
         Ok(store)
     }
 
-    fn open(data_dir: &Path) -> anyhow::Result<SourceStore> {
-        let file = data_dir.join("sources.json");
-        let mirrors = data_dir.join("sources");
-        fsutil::ensure_dir(&mirrors)?;
-        let mut records = fsutil::read_json::<SourcesFile>(&file)?
-            .unwrap_or_default()
-            .sources;
-        for r in records
-            .iter_mut()
-            .filter(|r| r.state == FetchState::Fetching)
-        {
-            r.state = FetchState::Error;
-            r.progress = None;
-            r.error_kind = Some(FetchErrorKind::Interrupted);
-            r.message_de = "Der Abruf wurde durch einen Neustart des Servers unterbrochen; bitte erneut abrufen.".into();
-        }
-        Ok(SourceStore {
-            file,
-            mirrors,
-            inner: Mutex::new(Inner {
-                records,
-                running: HashSet::new(),
-            }),
-            done: Notify::new(),
-        })
+    /// At start: fetches left "running" by a stopped process are marked interrupted.
+    pub async fn interrupt_stale_fetches(db: &Database) -> Result<u64, crate::db::DbError> {
+        db.interrupt_fetches(
+            fsutil::unix_now() - FETCH_STALE_SECONDS,
+            "Der Abruf wurde durch einen Neustart des Servers unterbrochen; bitte erneut abrufen.",
+        )
+        .await
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Inner>, SourceError> {
-        self.inner
+    fn lock(&self) -> Result<MutexGuard<'_, Running>, SourceError> {
+        self.running
             .lock()
             .map_err(|_| SourceError::Storage(anyhow::anyhow!("sources poisoned")))
     }
 
-    fn persist(&self, records: &[SourceRecord]) -> anyhow::Result<()> {
-        let sources = records
-            .iter()
-            .cloned()
-            .map(|mut r| {
-                r.progress = None;
-                r
-            })
-            .collect();
-        fsutil::write_json(&self.file, &SourcesFile { sources })
+    /// A stored record with the progress of its fetch: as far as known here while the fetch
+    /// runs (nothing received yet, or run by another process: zero), none otherwise.
+    fn with_progress(&self, mut r: SourceRecord) -> SourceRecord {
+        r.progress = (r.state == FetchState::Fetching).then(|| {
+            self.running
+                .lock()
+                .ok()
+                .and_then(|running| running.progress.get(&r.id).cloned())
+                .unwrap_or_default()
+        });
+        r
     }
 
     /// The bare mirror of source `id` (a checked id: hex digits only).
@@ -117,102 +110,105 @@ impl SourceStore {
         self.mirrors.join(id)
     }
 
-    pub fn list(&self) -> Result<Vec<SourceRecord>, SourceError> {
-        Ok(self.lock()?.records.clone())
+    pub async fn list(&self) -> Result<Vec<SourceRecord>, SourceError> {
+        let records = self.db.sources().await.map_err(storage)?;
+        Ok(records.into_iter().map(|r| self.with_progress(r)).collect())
     }
 
-    pub fn get(&self, id: &str) -> Result<Option<SourceRecord>, SourceError> {
-        Ok(self.lock()?.records.iter().find(|r| r.id == id).cloned())
+    pub async fn get(&self, id: &str) -> Result<Option<SourceRecord>, SourceError> {
+        let record = self.db.source(id).await.map_err(storage)?;
+        Ok(record.map(|r| self.with_progress(r)))
     }
 
-    /// Registers `url` and starts fetching it; an already registered address is returned
-    /// as it is (`false`).
-    pub fn add(
+    /// The id of the account that added source `id`.
+    pub async fn added_by(&self, id: &str) -> Result<Option<String>, SourceError> {
+        self.db.source_added_by(id).await.map_err(storage)
+    }
+
+    /// Registers `url` (added by the account `by_id`) and starts fetching it; an already
+    /// registered address is returned as it is (`false`).
+    pub async fn add(
         self: &Arc<Self>,
         url: &SourceUrl,
-        by: &str,
+        by_id: &str,
     ) -> Result<(SourceRecord, bool), SourceError> {
-        let id = url.id();
-        {
-            let mut inner = self.lock()?;
-            if let Some(r) = inner.records.iter().find(|r| r.id == id) {
-                return Ok((r.clone(), false));
-            }
-            let now = fsutil::now_rfc3339();
-            let record = SourceRecord {
-                id: id.clone(),
-                url: url.url.clone(),
-                added_by: by.to_string(),
-                added_at: now,
-                state: FetchState::Error,
-                progress: None,
-                message_de: "Noch nicht abgerufen.".into(),
-                error_kind: None,
-                last_attempt: None,
-                last_success: None,
-                last_success_unix: None,
-                catalogue: None,
-            };
-            let mut next = inner.records.clone();
-            next.push(record);
-            self.persist(&next)?;
-            inner.records = next;
+        let record = SourceRecord {
+            id: url.id(),
+            url: url.url.clone(),
+            added_by: String::new(),
+            added_at: fsutil::now_rfc3339(),
+            state: FetchState::Error,
+            progress: None,
+            message_de: "Noch nicht abgerufen.".into(),
+            error_kind: None,
+            last_attempt: None,
+            last_success: None,
+            last_success_unix: None,
+            catalogue: None,
+        };
+        let (stored, created) = self
+            .db
+            .insert_source(&record, by_id)
+            .await
+            .map_err(storage)?;
+        if !created {
+            return Ok((self.with_progress(stored), false));
         }
         let record = self
-            .start_fetch(&id)?
+            .start_fetch(&record.id)
+            .await?
             .ok_or_else(|| anyhow::anyhow!("source vanished"))?;
         Ok((record, true))
     }
 
     /// Starts a fetch of `id` unless one is running; returns the record (`None`: unknown id).
-    pub fn start_fetch(self: &Arc<Self>, id: &str) -> Result<Option<SourceRecord>, SourceError> {
-        let (record, url) = {
-            let mut inner = self.lock()?;
-            let Some(pos) = inner.records.iter().position(|r| r.id == id) else {
-                return Ok(None);
-            };
-            if inner.running.contains(id) {
-                return Ok(Some(inner.records[pos].clone()));
-            }
-            // Stored addresses were checked when added; re-checking keeps that true.
-            let url = SourceUrl::parse(&inner.records[pos].url)?;
-            let mut next = inner.records.clone();
-            let r = &mut next[pos];
-            r.state = FetchState::Fetching;
-            r.progress = Some(Progress::default());
-            r.error_kind = None;
-            r.message_de = "Wird abgerufen …".into();
-            r.last_attempt = Some(fsutil::now_rfc3339());
-            let record = r.clone();
-            self.persist(&next)?;
-            inner.records = next;
-            inner.running.insert(id.to_string());
-            (record, url)
+    pub async fn start_fetch(
+        self: &Arc<Self>,
+        id: &str,
+    ) -> Result<Option<SourceRecord>, SourceError> {
+        let stale_before = fsutil::unix_now() - FETCH_STALE_SECONDS;
+        let Some((record, claimed)) = self
+            .db
+            .begin_fetch(id, "Wird abgerufen …", stale_before)
+            .await
+            .map_err(storage)?
+        else {
+            return Ok(None);
         };
+        if !claimed {
+            return Ok(Some(self.with_progress(record)));
+        }
+        // Stored addresses were checked when added; re-checking keeps that true.
+        let url = SourceUrl::parse(&record.url)?;
+        {
+            let mut running = self.lock()?;
+            running.ids.insert(id.to_string());
+            running.progress.insert(id.to_string(), Progress::default());
+        }
         let store = Arc::clone(self);
         let job_id = id.to_string();
+        let runtime = tokio::runtime::Handle::current();
         let spawned = std::thread::Builder::new()
             .name("fachwerk-source-fetch".into())
-            .spawn(move || store.run(&job_id, &url.transport));
+            .spawn(move || {
+                let result = store.run(&job_id, &url.transport);
+                runtime.block_on(store.finish(&job_id, result));
+            });
         if let Err(e) = spawned {
-            self.finish(
-                id,
-                Err(FetchError::new(
-                    FetchErrorKind::Other,
-                    format!("Der Abruf konnte nicht gestartet werden: {e}"),
-                )),
+            let failed = FetchError::new(
+                FetchErrorKind::Other,
+                format!("Der Abruf konnte nicht gestartet werden: {e}"),
             );
+            self.finish(id, Err(failed)).await;
         }
-        Ok(Some(record))
+        self.get(id).await
     }
 
-    fn run(&self, id: &str, transport: &Transport) {
+    fn run(&self, id: &str, transport: &Transport) -> Result<CatalogueSummary, FetchError> {
         let mirror = self.mirror_path(id);
         let progress = |p: Progress| {
-            if let Ok(mut inner) = self.inner.lock() {
-                if let Some(r) = inner.records.iter_mut().find(|r| r.id == id) {
-                    r.progress = Some(p);
-                }
+            if let Ok(mut running) = self.running.lock() {
+                running.progress.insert(id.to_string(), p);
             }
         };
         let result =
@@ -220,49 +216,40 @@ impl SourceStore {
         if let Err(e) = &result {
             tracing::warn!(source = %id, error = %e, "fetching a template source failed");
         }
-        self.finish(id, result);
+        result
     }
 
-    fn finish(&self, id: &str, result: Result<CatalogueSummary, FetchError>) {
-        if let Ok(mut inner) = self.inner.lock() {
-            let mut next = inner.records.clone();
-            if let Some(r) = next.iter_mut().find(|r| r.id == id) {
-                r.progress = None;
-                match result {
-                    Ok(summary) => {
-                        r.state = FetchState::Ready;
-                        r.error_kind = None;
-                        r.message_de = ready_message(&summary);
-                        r.last_success = Some(fsutil::now_rfc3339());
-                        r.last_success_unix = Some(fsutil::unix_now());
-                        r.catalogue = Some(summary);
-                    }
-                    Err(e) => {
-                        r.state = FetchState::Error;
-                        r.error_kind = Some(e.kind);
-                        r.message_de = e.message_de;
-                    }
-                }
-            }
-            if let Err(e) = self.persist(&next) {
-                tracing::error!(error = %e, "cannot save sources.json");
-            }
-            inner.records = next;
-            inner.running.remove(id);
+    async fn finish(&self, id: &str, result: Result<CatalogueSummary, FetchError>) {
+        let outcome = match result {
+            Ok(summary) => FetchOutcome::Ready {
+                message_de: ready_message(&summary),
+                summary,
+            },
+            Err(e) => FetchOutcome::Failed {
+                kind: e.kind,
+                message_de: e.message_de,
+            },
+        };
+        if let Err(e) = self.db.finish_fetch(id, &outcome).await {
+            tracing::error!(error = %e, source = %id, "cannot record the end of a fetch");
+        }
+        if let Ok(mut running) = self.running.lock() {
+            running.ids.remove(id);
+            running.progress.remove(id);
         }
         self.done.notify_waiters();
     }
 
-    /// Waits until no fetch of `id` is running.
+    /// Waits until no fetch of `id` runs in this process.
     pub async fn wait_idle(&self, id: &str) {
         loop {
             let notified = self.done.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
             let running = self
-                .inner
+                .running
                 .lock()
-                .map(|i| i.running.contains(id))
+                .map(|r| r.ids.contains(id))
                 .unwrap_or(false);
             if !running {
                 return;
@@ -277,7 +264,7 @@ impl SourceStore {
         self: &Arc<Self>,
         id: &str,
     ) -> Result<Option<SourceRecord>, SourceError> {
-        let Some(r) = self.get(id)? else {
+        let Some(r) = self.get(id).await? else {
             return Ok(None);
         };
         let local = matches!(SourceUrl::parse(&r.url)?.transport, Transport::Local(_));
@@ -285,36 +272,25 @@ impl SourceStore {
             .last_success_unix
             .is_some_and(|t| fsutil::unix_now() - t < FRESH_SECONDS);
         if local || !fresh || r.state != FetchState::Ready {
-            self.start_fetch(id)?;
+            self.start_fetch(id).await?;
         }
         self.wait_idle(id).await;
-        self.get(id)
+        self.get(id).await
     }
 
     /// Removes a source and its mirror (refused while it is being fetched).
-    pub fn remove(&self, id: &str) -> Result<Removed, SourceError> {
-        {
-            let mut inner = self.lock()?;
-            if inner.running.contains(id) {
-                return Ok(Removed::Busy);
+    pub async fn remove(&self, id: &str) -> Result<Removed, SourceError> {
+        match self.db.remove_source(id).await.map_err(storage)? {
+            SourceRemoval::Busy => Ok(Removed::Busy),
+            SourceRemoval::NotFound => Ok(Removed::NotFound),
+            SourceRemoval::Gone => {
+                let mirror = self.mirror_path(id);
+                if mirror.exists() {
+                    std::fs::remove_dir_all(&mirror).map_err(anyhow::Error::from)?;
+                }
+                Ok(Removed::Gone)
             }
-            if !inner.records.iter().any(|r| r.id == id) {
-                return Ok(Removed::NotFound);
-            }
-            let next: Vec<SourceRecord> = inner
-                .records
-                .iter()
-                .filter(|r| r.id != id)
-                .cloned()
-                .collect();
-            self.persist(&next)?;
-            inner.records = next;
         }
-        let mirror = self.mirror_path(id);
-        if mirror.exists() {
-            std::fs::remove_dir_all(&mirror).map_err(anyhow::Error::from)?;
-        }
-        Ok(Removed::Gone)
     }
 }
 

@@ -28,7 +28,7 @@ pub struct ImportSpec {
 }
 
 /// The catalogue `id` (own or a source whose last fetch succeeded).
-pub fn catalogue(cats: &Catalogues, id: &str) -> Result<Catalogue, SourceError> {
+pub async fn catalogue(cats: &Catalogues, id: &str) -> Result<Catalogue, SourceError> {
     if id == super::OWN {
         return Ok(cats.own.clone());
     }
@@ -36,7 +36,7 @@ pub fn catalogue(cats: &Catalogues, id: &str) -> Result<Catalogue, SourceError> 
         return Err(SourceError::NotFound);
     }
     let store = &cats.sources;
-    let r = store.get(id)?.ok_or(SourceError::NotFound)?;
+    let r = store.get(id).await?.ok_or(SourceError::NotFound)?;
     let Some(cat) = r.catalogue.as_ref().filter(|_| r.usable()) else {
         return Err(SourceError::Conflict(format!(
             "Die Vorlagenquelle „{}“ ist nicht bereit: {}",
@@ -101,7 +101,7 @@ pub async fn import(
     spec: ImportSpec,
 ) -> Result<Draft, SourceError> {
     caller.require_editor()?;
-    let cat = catalogue(cats, &spec.source_id)?;
+    let cat = catalogue(cats, &spec.source_id).await?;
     let found = version_of(&cat, &spec.key, spec.version.as_deref()).await?;
     let v = found.ok_or_else(|| {
         SourceError::Missing(match &spec.version {
@@ -147,7 +147,7 @@ pub async fn import(
         key: spec.key.clone(),
         version: v.version.clone(),
     });
-    let draft = drafts.create(&caller.name, w, based_on).await?;
+    let draft = drafts.create(caller, w, based_on).await?;
     tracing::info!(draft = %draft.id, source = %cat.url, key = %spec.key, version = %v.version, "template imported");
     Ok(draft)
 }
@@ -188,7 +188,7 @@ async fn lineage_catalogue(
     let record = if refresh {
         store.refresh_if_stale(&id).await?
     } else {
-        store.get(&id)?
+        store.get(&id).await?
     };
     let Some(r) = record else {
         if lineage.source == cats.own.url {

@@ -55,19 +55,28 @@ impl Env {
     }
 
     /// Creates a user (if needed) and returns a bearer token for them.
-    pub fn token(&self, name: &str, role: Role) -> String {
-        if self.state.users.get(name).unwrap().is_none() {
-            self.state.users.add(name, role, Some(PASSWORD)).unwrap();
-        }
-        self.state.tokens.create(name, "test").unwrap().1
+    pub async fn token(&self, name: &str, role: Role) -> String {
+        let account = match self.state.users.get(name).await.unwrap() {
+            Some(account) => account,
+            None => {
+                let users = &self.state.users;
+                users.add(name, role, Some(PASSWORD), None).await.unwrap().0
+            }
+        };
+        self.state
+            .tokens
+            .create(&account.id, "test")
+            .await
+            .unwrap()
+            .1
     }
 
-    pub fn users(&self) -> Users {
+    pub async fn users(&self) -> Users {
         Users {
-            admin: self.token("admin", Role::Admin),
-            editor: self.token("erika", Role::Editor),
-            reviewer: self.token("rudi", Role::Reviewer),
-            other: self.token("otto", Role::Editor),
+            admin: self.token("admin", Role::Admin).await,
+            editor: self.token("erika", Role::Editor).await,
+            reviewer: self.token("rudi", Role::Reviewer).await,
+            other: self.token("otto", Role::Editor).await,
         }
     }
 

@@ -1,0 +1,211 @@
+//! The storage layer's test suite, part 2: template sources, migrations, opening from
+//! synchronous code, backup and restore. Every case runs against SQLite and against a real
+//! PostgreSQL (`both_drivers!`).
+#![allow(clippy::unwrap_used)]
+
+#[macro_use]
+mod db_support;
+
+use db_support::{account, workflow};
+use fachwerk_backend::db::{Database, DbError, FetchOutcome, SourceRemoval};
+use fachwerk_backend::repo::sources::FetchErrorKind;
+use fachwerk_backend::users::Role;
+use fachwerk_shared::api::{CatalogueSummary, FetchState, SourceRecord};
+use serde_json::json;
+
+fn source(id: &str) -> SourceRecord {
+    SourceRecord {
+        id: id.into(),
+        url: format!("https://example.org/{id}.git"),
+        added_by: String::new(),
+        added_at: "2026-12-01T10:00:00Z".into(),
+        state: FetchState::Error,
+        progress: None,
+        message_de: "Noch nicht abgerufen.".into(),
+        error_kind: None,
+        last_attempt: None,
+        last_success: None,
+        last_success_unix: None,
+        catalogue: None,
+    }
+}
+
+async fn sources_fetch_one_at_a_time(db: &Database) {
+    let admin = account(db, "admin", Role::Admin).await;
+    let (s, created) = db.insert_source(&source("aaaa"), &admin).await.unwrap();
+    assert!(created);
+    assert_eq!(s.added_by, "admin");
+    assert!(!db.insert_source(&source("aaaa"), &admin).await.unwrap().1);
+    let now = fachwerk_backend::fsutil::unix_now();
+    let (r, claimed) = db
+        .begin_fetch("aaaa", "Wird abgerufen …", now - 600)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(claimed);
+    assert_eq!(r.state, FetchState::Fetching);
+    assert!(
+        !db.begin_fetch("aaaa", "x", now - 600)
+            .await
+            .unwrap()
+            .unwrap()
+            .1
+    );
+    assert!(db.begin_fetch("bbbb", "x", now).await.unwrap().is_none());
+    assert_eq!(db.remove_source("aaaa").await.unwrap(), SourceRemoval::Busy);
+
+    let summary: CatalogueSummary = serde_json::from_value(json!({
+        "name": "Katalog", "publisher": "Stadt Adorf", "licence": "EUPL-1.2",
+        "commit": "abc", "templates": []
+    }))
+    .unwrap();
+    let ready = FetchOutcome::Ready {
+        summary,
+        message_de: "Abgerufen.".into(),
+    };
+    db.finish_fetch("aaaa", &ready).await.unwrap();
+    let r = db.source("aaaa").await.unwrap().unwrap();
+    assert_eq!(
+        (r.state, r.message_de.as_str()),
+        (FetchState::Ready, "Abgerufen.")
+    );
+    assert_eq!(r.catalogue.unwrap().publisher, "Stadt Adorf");
+    assert!(r.last_success_unix.is_some());
+
+    // A fetch whose process is gone: interrupted at the next start.
+    db.begin_fetch("aaaa", "Wird abgerufen …", now - 600)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.interrupt_fetches(now + 1, "Unterbrochen.")
+            .await
+            .unwrap(),
+        1
+    );
+    let r = db.source("aaaa").await.unwrap().unwrap();
+    assert_eq!(r.error_kind, Some(FetchErrorKind::Interrupted));
+    assert!(r.catalogue.is_some(), "the last good result stays");
+    let failed = FetchOutcome::Failed {
+        kind: FetchErrorKind::Unreachable,
+        message_de: "Nicht erreichbar.".into(),
+    };
+    db.finish_fetch("aaaa", &failed).await.unwrap();
+    assert_eq!(
+        db.sources().await.unwrap()[0].error_kind,
+        Some(FetchErrorKind::Unreachable)
+    );
+    assert_eq!(db.remove_source("aaaa").await.unwrap(), SourceRemoval::Gone);
+    assert_eq!(
+        db.remove_source("aaaa").await.unwrap(),
+        SourceRemoval::NotFound
+    );
+}
+
+async fn migrations_run_once(db: &Database, target: &fachwerk_backend::db::Target) {
+    account(db, "admin", Role::Admin).await;
+    let again = Database::open(target).await.unwrap();
+    assert_eq!(again.accounts().await.unwrap().len(), 1);
+    again.close().await;
+}
+
+async fn opens_from_synchronous_code(db: &Database, target: &fachwerk_backend::db::Target) {
+    account(db, "admin", Role::Admin).await;
+    // As the server does at start-up: from inside a runtime, without awaiting.
+    let (opened, admins) = Database::open_blocking(target, |db| async move {
+        let n = db.accounts().await?.len();
+        account(&db, "erika", Role::Editor).await;
+        Ok::<_, DbError>(n)
+    })
+    .unwrap();
+    assert_eq!(admins, 1);
+    let names: Vec<String> = opened
+        .accounts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, ["admin", "erika"]);
+}
+
+async fn backs_up_sqlite_while_in_use(db: &Database, target: &fachwerk_backend::db::Target) {
+    let erika = account(db, "erika", Role::Editor).await;
+    let draft = db.create_draft(&erika, workflow("a"), None).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("kopie.sqlite3");
+    match target {
+        fachwerk_backend::db::Target::Sqlite(_) => {
+            db.backup_into(&copy).await.unwrap();
+            let restored = Database::open(&fachwerk_backend::db::Target::Sqlite(copy)).await;
+            let restored = restored.unwrap();
+            assert_eq!(
+                restored.draft(&draft.id).await.unwrap().unwrap().owner,
+                "erika"
+            );
+            assert!(
+                matches!(
+                    restored
+                        .backup_into(&dir.path().join("kopie.sqlite3"))
+                        .await,
+                    Err(DbError::Sql(_))
+                ),
+                "an existing file is never overwritten"
+            );
+        }
+        fachwerk_backend::db::Target::Postgres(_) => {
+            assert!(matches!(
+                db.backup_into(&copy).await,
+                Err(DbError::Unsupported(_))
+            ));
+        }
+    }
+}
+
+async fn backup_and_restore(db: &Database, target: &fachwerk_backend::db::Target) {
+    use fachwerk_backend::db::backup;
+    use fachwerk_backend::repo::{CatalogMeta, Repo};
+    let erika = account(db, "erika", Role::Editor).await;
+    let draft = db.create_draft(&erika, workflow("a"), None).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let catalogue = dir.path().join("data/catalog.git");
+    let repo = Repo::open_or_init(&catalogue, CatalogMeta::default()).unwrap();
+    let saved = dir.path().join("sicherung");
+    let result = backup::backup(db, &catalogue, &saved).await;
+    match target {
+        fachwerk_backend::db::Target::Postgres(_) => {
+            assert!(matches!(result, Err(DbError::Unsupported(_))), "{result:?}");
+        }
+        fachwerk_backend::db::Target::Sqlite(_) => {
+            result.unwrap();
+            assert!(
+                matches!(
+                    backup::backup(db, &catalogue, &saved).await,
+                    Err(DbError::Backup(_))
+                ),
+                "a backup never overwrites another"
+            );
+            let restored = dir.path().join("neu");
+            backup::restore(&saved, &restored).unwrap();
+            assert!(matches!(
+                backup::restore(&saved, &restored),
+                Err(DbError::Backup(_))
+            ));
+            let file = restored.join(fachwerk_backend::db::SQLITE_FILE);
+            let db2 = Database::open(&fachwerk_backend::db::Target::Sqlite(file))
+                .await
+                .unwrap();
+            assert_eq!(db2.draft(&draft.id).await.unwrap().unwrap().owner, "erika");
+            let copy = Repo::open_existing(&restored.join(backup::CATALOGUE_DIR)).unwrap();
+            assert_eq!(copy.head().unwrap(), repo.head().unwrap());
+            assert_eq!(copy.list().unwrap().len(), repo.list().unwrap().len());
+        }
+    }
+}
+
+both_drivers!(
+    sources_fetch_one_at_a_time;
+    migrations_run_once,
+    opens_from_synchronous_code,
+    backs_up_sqlite_while_in_use,
+    backup_and_restore,
+);
