@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::AppState;
 use crate::error::AppError;
 use crate::fsutil;
+use crate::security::events::AuditUser;
 use crate::users::Role;
 
 pub const SESSION_COOKIE: &str = "fachwerk_session";
@@ -226,14 +227,21 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        authenticate(&parts.method, &parts.headers, state)
+        let caller = authenticate(&parts.method, &parts.headers, state, |name| {
+            if let Some(audit) = parts.extensions.get::<AuditUser>() {
+                audit.set(name);
+            }
+        })?;
+        Ok(caller)
     }
 }
 
+/// `identified` is told the user name as soon as it is known (for the security log).
 fn authenticate(
     method: &Method,
     headers: &HeaderMap,
     state: &AppState,
+    identified: impl FnOnce(&str),
 ) -> Result<Caller, AppError> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let secret = value
@@ -249,6 +257,7 @@ fn authenticate(
             .user_of(secret.trim())
             .ok_or(AppError::Unauthorized)?;
         let user = state.users.get(&name)?.ok_or(AppError::Unauthorized)?;
+        identified(&user.name);
         return Ok(Caller {
             name: user.name,
             role: user.role,
@@ -262,6 +271,7 @@ fn authenticate(
         .users
         .get(&session.user)?
         .ok_or(AppError::Unauthorized)?;
+    identified(&user.name);
     let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         // Double submit: the header must repeat the cookie, and both must be this session's.
@@ -274,7 +284,7 @@ fn authenticate(
             && fsutil::constant_time_eq(header, &cookie)
             && fsutil::constant_time_eq(header, &session.csrf);
         if !ok {
-            return Err(AppError::Forbidden(
+            return Err(AppError::Csrf(
                 "CSRF-Schutz: Der Kopf „X-CSRF-Token“ fehlt oder passt nicht zur Sitzung. Bitte die Seite neu laden.".into(),
             ));
         }

@@ -1,5 +1,6 @@
 //! Server configuration and shared state.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use crate::fsutil;
 use crate::publications::PublicationStore;
 use crate::repo::push::Pusher;
 use crate::repo::{CatalogMeta, Repo};
+use crate::security::Security;
 use crate::users::{Bootstrap, HashCost, UserStore};
 
 /// Environment variable with the password of the first admin (first start only).
@@ -34,6 +36,11 @@ pub struct Config {
     pub catalog: CatalogMeta,
     /// Cost of new password hashes (lower it only in tests).
     pub hash_cost: HashCost,
+    /// Origins besides the `Host` itself that may send state-changing requests (a proxy
+    /// that rewrites `Host`), e.g. `https://fachwerk.example.de`.
+    pub allowed_origins: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` names the client (for throttling and the log).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Config {
@@ -49,6 +56,8 @@ impl Config {
             admin_password: None,
             catalog: CatalogMeta::default(),
             hash_cost: HashCost::STANDARD,
+            allowed_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -64,6 +73,7 @@ pub struct AppState {
     pub drafts: Arc<DraftStore>,
     pub publications: Arc<PublicationStore>,
     pub pusher: Pusher,
+    pub security: Arc<Security>,
 }
 
 impl AppState {
@@ -99,6 +109,7 @@ impl AppState {
             None => Pusher::disabled(),
         };
         Ok(AppState {
+            security: Arc::new(Security::new(&config)),
             config: Arc::new(config),
             repo: Arc::new(repo),
             users: Arc::new(users),

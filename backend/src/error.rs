@@ -26,6 +26,17 @@ pub enum AppError {
     BadCredentials,
     #[error("{0}")]
     Forbidden(String),
+    /// A state-changing request failed the CSRF rules (token, Origin, content type).
+    #[error("{0}")]
+    Csrf(String),
+    /// The four-eyes rule refused a decision.
+    #[error("{0}")]
+    FourEyes(String),
+    /// Throttled (login back-off, rate limit); `retry_after` in seconds.
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after: u64 },
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     /// Well-formed, but cannot be carried out (e.g. nothing to publish).
@@ -95,7 +106,11 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::Csrf(_) | AppError::FourEyes(_) => {
+                StatusCode::FORBIDDEN
+            }
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
@@ -112,7 +127,10 @@ impl AppError {
             AppError::Conflict(_) => "Konflikt",
             AppError::Unauthorized => "Nicht angemeldet",
             AppError::BadCredentials => "Anmeldung fehlgeschlagen",
-            AppError::Forbidden(_) => "Keine Berechtigung",
+            AppError::Forbidden(_) | AppError::FourEyes(_) => "Keine Berechtigung",
+            AppError::Csrf(_) => "Anfrage abgewiesen",
+            AppError::TooManyRequests { .. } => "Zu viele Anfragen",
+            AppError::UnsupportedMediaType(_) => "Falscher Inhaltstyp",
             AppError::PayloadTooLarge(_) => "Anfrage zu groß",
             AppError::Unprocessable(_) => "Nicht durchführbar",
             AppError::PreconditionFailed(_) => "Veralteter Stand",
@@ -130,12 +148,31 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::BadCredentials => "bad-credentials",
             AppError::Forbidden(_) => "forbidden",
+            AppError::Csrf(_) => "csrf",
+            AppError::FourEyes(_) => "four-eyes",
+            AppError::TooManyRequests { .. } => "too-many-requests",
+            AppError::UnsupportedMediaType(_) => "unsupported-media-type",
             AppError::PayloadTooLarge(_) => "payload-too-large",
             AppError::Unprocessable(_) => "unprocessable",
             AppError::PreconditionFailed(_) => "precondition-failed",
             AppError::PreconditionRequired(_) => "precondition-required",
             AppError::Internal(_) => "internal",
         }
+    }
+}
+
+impl AppError {
+    /// The security event a refusal stands for (logged by `security::guard`).
+    fn security_event(&self) -> Option<&'static str> {
+        Some(match self {
+            AppError::Unauthorized => "unauthorized",
+            AppError::BadCredentials => "login_failed",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Csrf(_) | AppError::UnsupportedMediaType(_) => "csrf_rejected",
+            AppError::FourEyes(_) => "four_eyes_refused",
+            AppError::TooManyRequests { .. } => "throttled",
+            _ => return None,
+        })
     }
 }
 
@@ -168,6 +205,7 @@ impl IntoResponse for AppError {
             findings,
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
+        let reason = body.detail;
         let mut res = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
@@ -179,6 +217,14 @@ impl IntoResponse for AppError {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"fachwerk\""),
             );
+        }
+        if let AppError::TooManyRequests { retry_after, .. } = &self {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        if let Some(event) = self.security_event() {
+            res.extensions_mut()
+                .insert(crate::security::events::Refusal { event, reason });
         }
         res
     }

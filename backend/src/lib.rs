@@ -22,6 +22,7 @@ pub mod fsutil;
 pub mod openapi;
 pub mod publications;
 pub mod repo;
+pub mod security;
 pub mod sources;
 pub mod tools;
 pub mod users;

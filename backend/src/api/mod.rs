@@ -88,7 +88,12 @@ pub fn app(state: AppState) -> Router {
             .fallback(ServeFile::new(dist.join("index.html")));
         router = router.fallback_service(spa);
     }
-    router.with_state(state)
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::guard,
+        ))
+        .with_state(state)
 }
 
 #[derive(Serialize, ToSchema)]

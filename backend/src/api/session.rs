@@ -1,8 +1,10 @@
 //! Login, logout, "who am I", API tokens and the mirroring status.
 
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -13,6 +15,9 @@ use crate::config::AppState;
 use crate::error::{AppError, ProblemDetails};
 use crate::fsutil::blocking;
 use crate::repo::push::PushStatus;
+use crate::security::events::{AuditUser, ClientIp};
+use crate::security::limits::cpu;
+use crate::security::origin;
 use crate::users::Role;
 
 #[derive(Deserialize, ToSchema)]
@@ -44,12 +49,26 @@ pub struct SessionInfo {
 )]
 pub async fn login(
     State(state): State<AppState>,
-    JsonBody(req): JsonBody<LoginRequest>,
+    Extension(client): Extension<ClientIp>,
+    Extension(audit): Extension<AuditUser>,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Result<Response, AppError> {
+    origin::require_json(&headers)?;
+    let JsonBody(req) = JsonBody::<LoginRequest>::from_bytes(&body)?;
+    audit.set(&req.username);
+    state.security.login.check(&req.username, client.0)?;
     let users = state.users.clone();
-    let user = blocking(move || users.verify(&req.username, &req.password))
-        .await?
-        .ok_or(AppError::BadCredentials)?;
+    let name = req.username.clone();
+    let verified = cpu(move || users.verify(&req.username, &req.password)).await??;
+    let Some(user) = verified else {
+        let wait = state.security.login.failed(&name, client.0);
+        if !wait.is_zero() {
+            tracing::warn!(target: "security", event = "login_backoff", user = %name, client = %client, wait_secs = wait.as_secs(), "login back-off started");
+        }
+        return Err(AppError::BadCredentials);
+    };
+    state.security.login.succeeded(&name);
     let session = state.sessions.create(&user.name)?;
     tracing::info!(user = %user.name, "logged in");
     let mut res = Json(SessionInfo {
