@@ -39,9 +39,20 @@ enum Command {
         /// Mirror the catalogue to this git remote (URL or path) after each publish.
         #[arg(long, env = "FACHWERK_REMOTE")]
         remote: Option<String>,
-        /// Mark cookies `Secure` (serve over TLS or behind a TLS proxy).
-        #[arg(long, env = "FACHWERK_SECURE_COOKIES")]
+        /// Mark cookies `Secure` (default unless listening on loopback only).
+        #[arg(long, conflicts_with = "no_secure_cookies")]
         secure_cookies: bool,
+        /// Send cookies without `Secure` even when not on loopback (plain http in a closed
+        /// network; not recommended).
+        #[arg(long)]
+        no_secure_cookies: bool,
+        /// An origin besides the server's own `Host` that may send changes (repeatable), for
+        /// a proxy that rewrites `Host`, e.g. https://fachwerk.example.de.
+        #[arg(long = "allowed-origin", value_name = "ORIGIN")]
+        allowed_origins: Vec<String>,
+        /// A reverse proxy whose `X-Forwarded-For` names the client (repeatable).
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
         /// Public URL of the catalogue repository (publiccode.yml `url`); defaults to an
         /// http(s) remote.
         #[arg(long, env = "FACHWERK_CATALOG_URL")]
@@ -132,6 +143,9 @@ pub fn main() -> ExitCode {
             dist,
             remote,
             secure_cookies,
+            no_secure_cookies,
+            allowed_origins,
+            trusted_proxies,
             catalog_url,
         } => {
             let mut config = Config::new(data);
@@ -143,7 +157,13 @@ pub fn main() -> ExitCode {
                 config.catalog.url = redact(&url);
             }
             config.remote = remote;
-            config.secure_cookies = secure_cookies;
+            config.secure_cookies = if secure_cookies || no_secure_cookies {
+                secure_cookies
+            } else {
+                crate::server::secure_cookies_by_default(addr)
+            };
+            config.allowed_origins = allowed_origins;
+            config.trusted_proxies = trusted_proxies;
             serve(addr, config, dist)
         }
         Command::User {
@@ -294,11 +314,10 @@ async fn run_server(addr: SocketAddr, config: Config) -> anyhow::Result<()> {
         state.config.data_dir.display()
     );
     let app = crate::api::app(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    crate::server::serve(listener, app, crate::server::HEADER_READ_TIMEOUT, shutdown).await?;
     Ok(())
 }
 

@@ -18,6 +18,9 @@ use crate::users::{Bootstrap, HashCost, UserStore};
 /// Environment variable with the password of the first admin (first start only).
 pub const ADMIN_PASSWORD_ENV: &str = "FACHWERK_ADMIN_PASSWORD";
 
+/// File in the data directory with the generated password of the first admin.
+pub const ADMIN_PASSWORD_FILE: &str = "admin-passwort.txt";
+
 /// Where the server listens, where it keeps its data, and which frontend it serves.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -83,6 +86,7 @@ impl AppState {
     pub fn open(config: Config) -> anyhow::Result<AppState> {
         let dir = config.data_dir.clone();
         fsutil::ensure_dir(&dir)?;
+        fsutil::restrict_dir(&dir)?;
         let repo = Repo::open_or_init(&dir.join("catalog.git"), config.catalog.clone())
             .context("catalogue repository")?;
         let users = UserStore::open(&dir, config.hash_cost).context("users.json")?;
@@ -94,7 +98,15 @@ impl AppState {
             .bootstrap_admin(password.as_deref())
             .context("creating the admin account")?
         {
-            Bootstrap::Generated(pw) => println!("Anmeldung: admin / {pw}"),
+            Bootstrap::Generated(pw) => {
+                // Never on stdout: logs are read by more people than the operator.
+                let file = dir.join(ADMIN_PASSWORD_FILE);
+                fsutil::write_atomic(&file, format!("{pw}\n").as_bytes())?;
+                println!(
+                    "Anmeldung: admin – das erste Passwort steht in {} (nur für den Eigentümer lesbar); bitte nach der Anmeldung ändern und die Datei löschen.",
+                    file.display()
+                );
+            }
             Bootstrap::Created => println!("Anmeldung: admin (vorgegebenes Passwort)"),
             Bootstrap::Existing => {}
         }

@@ -23,6 +23,7 @@ pub mod openapi;
 pub mod publications;
 pub mod repo;
 pub mod security;
+pub mod server;
 pub mod sources;
 pub mod tools;
 pub mod users;

@@ -22,6 +22,7 @@ use crate::error::AppError;
 use crate::fsutil;
 use crate::fsutil::blocking;
 use crate::repo::{self, Publish, Published, RepoError};
+use crate::security::limits::cpu;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -249,7 +250,11 @@ pub async fn request(
         ));
     }
     let mut w = draft.workflow.clone();
-    let mut findings = fachwerk_shared::validate(&w);
+    let mut findings = cpu({
+        let w = w.clone();
+        move || fachwerk_shared::validate(&w)
+    })
+    .await?;
     if !repo::valid_key(&w.key) && !findings.iter().any(|f| f.code == "E_KEY_INVALID") {
         findings.push(Finding::new(
             "E_KEY_FORMAT",
@@ -275,7 +280,11 @@ pub async fn request(
         }
         Some(old) => {
             w.version = old.version.clone();
-            let d = diff(&old, &w);
+            let d = cpu({
+                let (old, w) = (old.clone(), w.clone());
+                move || diff(&old, &w)
+            })
+            .await?;
             if d.bump == Bump::None {
                 return Err(AppError::Unprocessable(format!(
                     "Der Entwurf unterscheidet sich nicht von der veröffentlichten Version {}; es gibt nichts zu veröffentlichen.",

@@ -41,6 +41,8 @@ enum Payload {
     NewUser,
     /// A new template source with a unique address.
     NewSource,
+    /// A login with a wrong password, each for another account (no back-off kicks in).
+    WrongLogin,
 }
 
 struct Row {
@@ -128,7 +130,7 @@ fn table() -> Vec<Row> {
             post.clone(),
             "/api/session",
             F::None,
-            P::Json(r#"{"username":"erika","password":"falsch-falsch"}"#),
+            P::WrongLogin,
             [401, 401, 401, 401, 401],
         ),
         row(
@@ -436,6 +438,9 @@ async fn every_route_for_every_kind_of_caller() {
                 Payload::NewUser => {
                     Some(json!({ "name": unique("neu"), "role": "editor" }).to_string())
                 }
+                Payload::WrongLogin => Some(
+                    json!({ "username": unique("konto"), "password": "falsch-falsch" }).to_string(),
+                ),
                 Payload::NewSource => {
                     Some(json!({ "url": format!("/nichtda/{}", unique("neu-")) }).to_string())
                 }

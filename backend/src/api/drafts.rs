@@ -9,13 +9,15 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::workflow_body::parse_workflow_bytes;
+use super::workflow_body::parse_off_thread;
 use super::ValidationReport;
 use crate::auth::Caller;
 use crate::config::AppState;
 use crate::drafts::{BasedOn, Draft, Update};
 use crate::error::{AppError, ProblemDetails};
 use crate::publications::latest_published;
+use crate::repo::valid_key;
+use crate::security::limits::cpu;
 
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -45,9 +47,13 @@ pub struct DraftView {
     pub validation: ValidationReport,
 }
 
-fn view(d: Draft) -> Response {
+async fn view(d: Draft) -> Result<Response, AppError> {
     let etag = HeaderValue::from_str(&format!("\"{}\"", d.revision)).ok();
-    let validation = ValidationReport::of(fachwerk_shared::validate(&d.workflow));
+    let (d, validation) = cpu(move || {
+        let report = ValidationReport::of(fachwerk_shared::validate(&d.workflow));
+        (d, report)
+    })
+    .await?;
     let body = DraftView {
         id: d.id,
         owner: d.owner,
@@ -62,7 +68,7 @@ fn view(d: Draft) -> Response {
     if let Some(etag) = etag {
         res.headers_mut().insert(header::ETAG, etag);
     }
-    res
+    Ok(res)
 }
 
 fn not_found() -> AppError {
@@ -142,6 +148,11 @@ pub async fn create_draft(
     caller.require_editor()?;
     let (workflow, based_on) = match q.from {
         Some(key) => {
+            if !valid_key(&key) {
+                return Err(AppError::NotFound(
+                    "Einen veröffentlichten Ablauf mit diesem Schlüssel gibt es nicht.".into(),
+                ));
+            }
             let published = latest_published(&state, &key).await?.ok_or_else(|| {
                 AppError::NotFound(format!(
                     "Einen veröffentlichten Ablauf „{key}“ gibt es nicht."
@@ -154,18 +165,18 @@ pub async fn create_draft(
             let workflow = if body.iter().all(u8::is_ascii_whitespace) {
                 published
             } else {
-                parse_workflow_bytes(&body)?
+                parse_off_thread(body).await?
             };
             (workflow, based_on)
         }
-        None => (parse_workflow_bytes(&body)?, None),
+        None => (parse_off_thread(body).await?, None),
     };
     let draft = state
         .drafts
         .create(&caller.name, workflow, based_on)
         .await?;
     let location = HeaderValue::from_str(&format!("/api/drafts/{}", draft.id)).ok();
-    let mut res = view(draft);
+    let mut res = view(draft).await?;
     *res.status_mut() = StatusCode::CREATED;
     if let Some(l) = location {
         res.headers_mut().insert(header::LOCATION, l);
@@ -198,7 +209,7 @@ pub async fn get_draft(
     {
         return Err(not_yours());
     }
-    Ok(view(d))
+    view(d).await
 }
 
 /// The revision in `If-Match` (`"3"`, `W/"3"` or `3`); `None` for `*`.
@@ -249,9 +260,9 @@ pub async fn update_draft(
 ) -> Result<Response, AppError> {
     let current = owned(&state, &caller, &id).await?;
     let expected = if_match(&headers, "Speichern")?.unwrap_or(current.revision);
-    let workflow = parse_workflow_bytes(&body)?;
+    let workflow = parse_off_thread(body).await?;
     match state.drafts.update(&id, expected, workflow).await?.ok_or_else(not_found)? {
-        Update::Saved(d) => Ok(view(*d)),
+        Update::Saved(d) => view(*d).await,
         Update::Stale { current } => Err(AppError::PreconditionFailed(format!(
             "Der Entwurf wurde inzwischen geändert (Revision {current}, erwartet {expected}). Bitte neu laden und die Änderungen zusammenführen."
         ))),

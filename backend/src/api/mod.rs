@@ -3,9 +3,11 @@
 //! Every API route is registered through utoipa-axum's `routes!`, which adds it to the router
 //! and to the OpenAPI document in one step, so the two cannot drift apart.
 
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request};
-use axum::{Json, Router};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderName, Request};
+use axum::{Extension, Json, Router};
 use fachwerk_shared::{Finding, Severity};
 use serde::Serialize;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -17,6 +19,8 @@ use utoipa_axum::routes;
 
 use crate::config::AppState;
 use crate::error::AppError;
+use crate::security::events::ClientIp;
+use crate::security::limits::cpu;
 
 mod drafts;
 mod json;
@@ -160,6 +164,18 @@ impl ValidationReport {
         (status = 400, body = crate::error::ProblemDetails, content_type = "application/problem+json"),
     )
 )]
-async fn validate_workflow(WorkflowBody(workflow): WorkflowBody) -> Json<ValidationReport> {
-    Json(ValidationReport::of(fachwerk_shared::validate(&workflow)))
+async fn validate_workflow(
+    State(state): State<AppState>,
+    Extension(client): Extension<ClientIp>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<ValidationReport>, AppError> {
+    // Anonymous callers share a per-address allowance; logged-in ones only the CPU pool.
+    if !crate::auth::is_authenticated(&headers, &state) {
+        state.security.anonymous_validation.hit(client.0)?;
+    }
+    let body = body.map_err(workflow_body::bytes_rejection)?;
+    let workflow = workflow_body::parse_off_thread(body).await?;
+    let report = cpu(move || ValidationReport::of(fachwerk_shared::validate(&workflow))).await?;
+    Ok(Json(report))
 }

@@ -18,6 +18,7 @@ use crate::config::AppState;
 use crate::drafts::Draft;
 use crate::error::{AppError, ProblemDetails};
 use crate::fsutil::blocking;
+use crate::security::limits::cpu;
 use crate::sources::upstream::{self, conflict_de, ImportSpec, Upstream};
 use crate::sources::{
     summarize, valid_id, Catalogue, ErrorSummary, Removed, SourceRecord, SourceStore, SourceUrl,
@@ -297,10 +298,14 @@ pub struct ImportRequest {
 }
 
 /// The draft response: body, ETag and status (as `/api/drafts/{id}` answers).
-fn draft_response(d: Draft, status: StatusCode) -> Response {
+async fn draft_response(d: Draft, status: StatusCode) -> Result<Response, AppError> {
     let etag = HeaderValue::from_str(&format!("\"{}\"", d.revision)).ok();
     let location = HeaderValue::from_str(&format!("/api/drafts/{}", d.id)).ok();
-    let validation = ValidationReport::of(fachwerk_shared::validate(&d.workflow));
+    let (d, validation) = cpu(move || {
+        let report = ValidationReport::of(fachwerk_shared::validate(&d.workflow));
+        (d, report)
+    })
+    .await?;
     let body = DraftView {
         id: d.id,
         owner: d.owner,
@@ -318,7 +323,7 @@ fn draft_response(d: Draft, status: StatusCode) -> Response {
     if let Some(l) = location.filter(|_| status == StatusCode::CREATED) {
         res.headers_mut().insert(header::LOCATION, l);
     }
-    res
+    Ok(res)
 }
 
 /// "Übernehmen": creates a draft of the caller from a template version, with the template
@@ -352,7 +357,7 @@ pub async fn import_template(
         as_key: req.as_key,
     };
     let draft = upstream::import(&state, &caller, spec).await?;
-    Ok(draft_response(draft, StatusCode::CREATED))
+    draft_response(draft, StatusCode::CREATED).await
 }
 
 /// A draft the caller owns.
@@ -477,6 +482,13 @@ pub async fn draft_upstream(
             )
         },
         Upstream::Available(a) => {
+            let (a, upstream_diff, local_diff, validation) = cpu(move || {
+                let upstream_diff = diff(&a.base, &a.theirs);
+                let local_diff = diff(&a.base, &draft.workflow);
+                let validation = ValidationReport::of(fachwerk_shared::validate(&a.merged.workflow));
+                (a, upstream_diff, local_diff, validation)
+            })
+            .await?;
             let n = a.merged.conflicts.len();
             let conflicts = a
                 .merged
@@ -511,10 +523,10 @@ pub async fn draft_upstream(
                 base_version: Some(a.lineage.version.clone()),
                 new_version: Some(a.new.version.clone()),
                 new_commit: Some(a.new.commit.clone()),
-                upstream_diff: Some(diff(&a.base, &a.theirs)),
-                local_diff: Some(diff(&a.base, &draft.workflow)),
+                upstream_diff: Some(upstream_diff),
+                local_diff: Some(local_diff),
                 merged: Some(MergedView {
-                    validation: ValidationReport::of(fachwerk_shared::validate(&a.merged.workflow)),
+                    validation,
                     workflow: a.merged.workflow.clone(),
                     conflicts,
                 }),
@@ -578,5 +590,5 @@ pub async fn merge_upstream(
     let saved =
         upstream::merge_into_draft(&state, &draft, expected, &choices, req.version.as_deref())
             .await?;
-    Ok(draft_response(saved, StatusCode::OK))
+    draft_response(saved, StatusCode::OK).await
 }

@@ -10,7 +10,7 @@ use super::JsonBody;
 use crate::auth::Caller;
 use crate::config::AppState;
 use crate::error::{AppError, ProblemDetails};
-use crate::fsutil::blocking;
+use crate::security::limits::cpu;
 use crate::users::Role;
 
 #[derive(Serialize, ToSchema)]
@@ -92,7 +92,7 @@ pub async fn create_user(
     caller.require_admin()?;
     let users = state.users.clone();
     let (user, generated) =
-        blocking(move || Ok(users.add(&req.name, req.role, req.password.as_deref()))).await??;
+        cpu(move || users.add(&req.name, req.role, req.password.as_deref())).await??;
     tracing::info!(user = %user.name, role = ?user.role, by = %caller.name, "user created");
     Ok((
         StatusCode::CREATED,

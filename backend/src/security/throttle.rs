@@ -137,9 +137,14 @@ impl LoginThrottle {
     }
 }
 
+/// Whole seconds, rounded up (at least 1): what `Retry-After` says.
+fn ceil_secs(wait: Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
 /// "in 5 Sekunden", "in 3 Minuten" (rounded up).
 pub fn wait_de(wait: Duration) -> String {
-    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let secs = ceil_secs(wait);
     if secs > 120 {
         format!("in {} Minuten", secs.div_ceil(60))
     } else if secs == 1 {
@@ -155,7 +160,7 @@ fn too_many_logins(wait: Duration) -> AppError {
             "Zu viele fehlgeschlagene Anmeldeversuche. Bitte {} erneut versuchen.",
             wait_de(wait)
         ),
-        retry_after: wait.as_secs().max(1) + u64::from(wait.subsec_nanos() > 0),
+        retry_after: ceil_secs(wait),
     }
 }
 
@@ -198,7 +203,7 @@ impl RateLimit {
                 "Zu viele Prüfungen ohne Anmeldung von dieser Adresse. Bitte {} erneut versuchen oder anmelden.",
                 wait_de(wait)
             ),
-            retry_after: wait.as_secs().max(1),
+            retry_after: ceil_secs(wait),
         })
     }
 }
