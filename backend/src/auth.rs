@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,7 @@ use crate::config::AppState;
 use crate::error::AppError;
 use crate::fsutil;
 use crate::security::events::AuditUser;
-use crate::users::Role;
+use crate::users::{Role, User};
 
 pub const SESSION_COOKIE: &str = "fachwerk_session";
 pub const CSRF_COOKIE: &str = "fachwerk_csrf";
@@ -188,6 +188,8 @@ pub struct Caller {
     pub via: Via,
     /// CSRF token of the session (cookie sessions only).
     pub csrf: Option<String>,
+    /// An administrator reset the password: only changing it is allowed.
+    pub must_change_password: bool,
 }
 
 impl Caller {
@@ -227,7 +229,12 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let caller = authenticate(&parts.method, &parts.headers, state, |name| {
+        // Inside the nested `/api` router `parts.uri` lacks the prefix.
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.path().to_string(), |u| u.path().to_string());
+        let caller = authenticate(&parts.method, &path, &parts.headers, state, |name| {
             if let Some(audit) = parts.extensions.get::<AuditUser>() {
                 audit.set(name);
             }
@@ -239,6 +246,7 @@ impl FromRequestParts<AppState> for Caller {
 /// `identified` is told the user name as soon as it is known (for the security log).
 fn authenticate(
     method: &Method,
+    path: &str,
     headers: &HeaderMap,
     state: &AppState,
     identified: impl FnOnce(&str),
@@ -258,11 +266,13 @@ fn authenticate(
             .ok_or(AppError::Unauthorized)?;
         let user = state.users.get(&name)?.ok_or(AppError::Unauthorized)?;
         identified(&user.name);
+        must_change_first(&user, method, path)?;
         return Ok(Caller {
             name: user.name,
             role: user.role,
             via: Via::Bearer,
             csrf: None,
+            must_change_password: user.must_change_password,
         });
     }
     let token = cookie(headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
@@ -289,17 +299,33 @@ fn authenticate(
             ));
         }
     }
+    must_change_first(&user, method, path)?;
     Ok(Caller {
         name: user.name,
         role: user.role,
         via: Via::Session(token),
         csrf: Some(session.csrf),
+        must_change_password: user.must_change_password,
     })
+}
+
+/// After an administrator's reset, only "who am I", logout and the password change work.
+fn must_change_first(user: &User, method: &Method, path: &str) -> Result<(), AppError> {
+    let allowed = matches!(
+        (method, path),
+        (&Method::GET | &Method::DELETE, "/api/session") | (&Method::PUT, "/api/session/password")
+    );
+    if user.must_change_password && !allowed {
+        return Err(AppError::Forbidden(
+            "Ihr Passwort wurde von der Administration zurückgesetzt. Bitte zuerst ein neues Passwort wählen.".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether the request carries valid credentials (without the CSRF rule).
 pub fn is_authenticated(headers: &HeaderMap, state: &AppState) -> bool {
-    authenticate(&Method::GET, headers, state, |_| {}).is_ok()
+    authenticate(&Method::GET, "", headers, state, |_| {}).is_ok()
 }
 
 /// The value of cookie `name`, if sent.

@@ -252,7 +252,7 @@ fn add_user(name: &str, role: Role, password_stdin: bool, data: &std::path::Path
     };
     let result = UserStore::open(data, HashCost::STANDARD)
         .map_err(crate::users::UserError::Io)
-        .and_then(|s| s.add(name, role, password.as_deref()));
+        .and_then(|s| s.add(name, role, password.as_deref(), None));
     match result {
         Ok((user, generated)) => {
             match generated {

@@ -76,7 +76,7 @@ impl From<crate::users::UserError> for AppError {
         match e {
             U::Exists(_) | U::LastAdmin(_) => AppError::Conflict(e.to_string()),
             U::NotFound(_) => AppError::NotFound(e.to_string()),
-            U::InvalidName(_) | U::WeakPassword => AppError::BadRequest {
+            U::InvalidName(_) | U::WeakPassword(_) => AppError::BadRequest {
                 detail: e.to_string(),
                 path: None,
             },

@@ -57,6 +57,10 @@ pub struct Publication {
     pub key: String,
     pub name: String,
     pub requester: String,
+    /// Who created the requester's account (filled when read, never stored), so reviewers
+    /// see accounts made by the approver.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub requester_created_by: Option<String>,
     pub note: String,
     pub status: Status,
     pub created_at: String,
@@ -313,6 +317,7 @@ pub async fn request(
         key: w.key.clone(),
         name: w.name.clone(),
         requester: caller.name.clone(),
+        requester_created_by: None,
         note: note.trim().to_string(),
         status: Status::Pending,
         created_at: fsutil::now_rfc3339(),
@@ -349,11 +354,7 @@ pub async fn approve(state: &AppState, caller: &Caller, id: &str) -> Result<Publ
     let store = &state.publications;
     let _one_at_a_time = store.transitions.lock().await;
     let mut p = store.get(id).await?.ok_or_else(not_found)?;
-    if p.requester == caller.name {
-        return Err(AppError::Forbidden(
-            "Vier-Augen-Prinzip: Wer eine Veröffentlichung beantragt hat, kann sie nicht selbst freigeben. Bitte eine andere Person mit Freigaberecht bitten.".into(),
-        ));
-    }
+    crate::security::four_eyes::check(&state.users, &p.requester, &caller.name)?;
     if p.status != Status::Pending {
         return Err(not_pending(&p));
     }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::fsutil;
+use crate::security::password;
 
 /// What a user may do. `admin` implies everything.
 #[derive(
@@ -53,6 +54,14 @@ pub struct User {
     pub role: Role,
     pub password_hash: String,
     pub created_at: String,
+    /// Who created the account (`None`: the command line or the first start). The four-eyes
+    /// rule refuses approvals between an account and its creator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Set by an administrator's reset: the user must choose a new password before anything
+    /// else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -70,13 +79,12 @@ pub enum UserError {
     LastAdmin(String),
     #[error("Ungültiger Benutzername „{0}“: erlaubt sind 1–64 Kleinbuchstaben, Ziffern, „.“, „_“ und „-“.")]
     InvalidName(String),
-    #[error("Das Passwort muss mindestens {min} Zeichen lang sein.", min = MIN_PASSWORD_LEN)]
-    WeakPassword,
+    /// The password policy refused it; the German reason.
+    #[error("{0}")]
+    WeakPassword(String),
     #[error(transparent)]
     Io(#[from] anyhow::Error),
 }
-
-pub const MIN_PASSWORD_LEN: usize = 10;
 
 /// Cost of new argon2id password hashes (verification uses the cost stored in each hash).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,11 +212,14 @@ impl UserStore {
         name: &str,
         role: Role,
         password: Option<&str>,
+        created_by: Option<&str>,
     ) -> Result<(User, Option<String>), UserError> {
         check_name(name)?;
         let (password, generated) = match password {
-            Some(p) if p.chars().count() < MIN_PASSWORD_LEN => return Err(UserError::WeakPassword),
-            Some(p) => (p.to_string(), None),
+            Some(p) => {
+                password::check(p, name).map_err(UserError::WeakPassword)?;
+                (p.to_string(), None)
+            }
             None => {
                 let p = generate_password()?;
                 (p.clone(), Some(p))
@@ -219,6 +230,8 @@ impl UserStore {
             role,
             password_hash: hash_password(&password, self.cost)?,
             created_at: fsutil::now_rfc3339(),
+            created_by: created_by.map(String::from),
+            must_change_password: false,
         };
         self.modify(|users| {
             if users.iter().any(|u| u.name == name) {
@@ -228,6 +241,37 @@ impl UserStore {
             Ok(())
         })?;
         Ok((user, generated))
+    }
+
+    /// Sets a new password (checked against the policy unless generated here). `reset`:
+    /// an administrator's reset, the user must change it at the next login. Blocking.
+    pub fn set_password(
+        &self,
+        name: &str,
+        password: Option<&str>,
+        reset: bool,
+    ) -> Result<Option<String>, UserError> {
+        let (password, generated) = match password {
+            Some(p) => {
+                password::check(p, name).map_err(UserError::WeakPassword)?;
+                (p.to_string(), None)
+            }
+            None => {
+                let p = generate_password()?;
+                (p.clone(), Some(p))
+            }
+        };
+        let hash = hash_password(&password, self.cost)?;
+        self.modify(|users| {
+            let user = users
+                .iter_mut()
+                .find(|u| u.name == name)
+                .ok_or_else(|| UserError::NotFound(name.to_string()))?;
+            user.password_hash = hash;
+            user.must_change_password = reset;
+            Ok(())
+        })?;
+        Ok(generated)
     }
 
     pub fn remove(&self, name: &str) -> Result<(), UserError> {
@@ -266,7 +310,7 @@ impl UserStore {
         if self.users()?.iter().any(|u| u.role.is_admin()) {
             return Ok(Bootstrap::Existing);
         }
-        let (_, generated) = self.add("admin", Role::Admin, password)?;
+        let (_, generated) = self.add("admin", Role::Admin, password, None)?;
         Ok(generated.map_or(Bootstrap::Created, Bootstrap::Generated))
     }
 }
@@ -346,16 +390,31 @@ mod tests {
             .password_hash
             .starts_with("$argon2id$v=19$m=64,t=1,p=1$"));
         store
-            .add("erika", Role::Editor, Some("geheim-geheim"))
+            .add(
+                "erika",
+                Role::Editor,
+                Some("Kirschbaum-Laterne-42"),
+                Some("admin"),
+            )
             .unwrap();
         assert!(matches!(
-            store.add("erika", Role::Editor, None),
+            store.add("erika", Role::Editor, None, None),
             Err(UserError::Exists(_))
         ));
         assert!(matches!(
-            store.add("Erika!", Role::Editor, None),
+            store.add("Erika!", Role::Editor, None, None),
             Err(UserError::InvalidName(_))
         ));
+        assert!(matches!(
+            store.add("otto", Role::Editor, Some("password12"), None),
+            Err(UserError::WeakPassword(_))
+        ));
+        store.set_password("erika", None, true).unwrap().unwrap();
+        assert!(store.get("erika").unwrap().unwrap().must_change_password);
+        assert!(store
+            .verify("erika", "Kirschbaum-Laterne-42")
+            .unwrap()
+            .is_none());
         assert!(matches!(
             store.remove("admin"),
             Err(UserError::LastAdmin(_))

@@ -147,6 +147,23 @@ fn table() -> Vec<Row> {
             P::Empty,
             [401, 204, 204, 204, 204],
         ),
+        // Everyone changes their own password; the admin's is not the test password (403).
+        row(
+            put.clone(),
+            "/api/session/password",
+            F::None,
+            P::Json(
+                r#"{"currentPassword":"passwort-fuer-tests","newPassword":"Neues-Passwort-fuer-Tests-1"}"#,
+            ),
+            [401, 200, 200, 403, 200],
+        ),
+        row(
+            post.clone(),
+            "/api/users/{name}/password-reset",
+            F::User,
+            P::Empty,
+            [401, 403, 403, 200, 403],
+        ),
         row(
             post.clone(),
             "/api/tokens",
@@ -395,6 +412,7 @@ async fn make(env: &Env, u: &Users, fixture: Fixture) -> Made {
                     &m.name,
                     fachwerk_backend::users::Role::Editor,
                     Some(common::PASSWORD),
+                    Some("admin"),
                 )
                 .unwrap();
         }

@@ -24,6 +24,7 @@ use crate::security::limits::cpu;
 
 mod drafts;
 mod json;
+mod password;
 mod publications;
 mod session;
 mod sources;
@@ -45,6 +46,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(workflows::list_versions))
         .routes(routes!(workflows::get_version))
         .routes(routes!(session::login, session::whoami, session::logout))
+        .routes(routes!(password::change_password))
+        .routes(routes!(password::reset_password))
         .routes(routes!(session::create_token))
         .routes(routes!(session::push_status))
         .routes(routes!(drafts::list_drafts, drafts::create_draft))

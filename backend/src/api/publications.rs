@@ -85,7 +85,7 @@ pub async fn get_publication(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Publication>, AppError> {
-    let p = state.publications.get(&id).await?.ok_or_else(|| {
+    let mut p = state.publications.get(&id).await?.ok_or_else(|| {
         AppError::NotFound("Diesen Veröffentlichungsantrag gibt es nicht.".into())
     })?;
     if !publications::may_read(&caller, &p) {
@@ -93,6 +93,7 @@ pub async fn get_publication(
             "Diesen Antrag sehen nur die antragstellende Person und die Freigabe.".into(),
         ));
     }
+    p.requester_created_by = state.users.get(&p.requester)?.and_then(|u| u.created_by);
     Ok(Json(p))
 }
 

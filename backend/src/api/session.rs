@@ -33,6 +33,8 @@ pub struct SessionInfo {
     pub role: Role,
     /// Send this as `X-CSRF-Token` with every state-changing request (cookie sessions only).
     pub csrf_token: Option<String>,
+    /// An administrator reset the password: change it (`PUT /api/session/password`) first.
+    pub must_change_password: bool,
 }
 
 /// Logs in with username and password: sets the session cookie (HttpOnly) and the CSRF
@@ -75,6 +77,7 @@ pub async fn login(
         username: user.name,
         role: user.role,
         csrf_token: Some(session.csrf.clone()),
+        must_change_password: user.must_change_password,
     })
     .into_response();
     for c in auth::session_cookies(&session, state.config.secure_cookies) {
@@ -96,6 +99,7 @@ pub async fn whoami(caller: Caller) -> Json<SessionInfo> {
         username: caller.name,
         role: caller.role,
         csrf_token: caller.csrf,
+        must_change_password: caller.must_change_password,
     })
 }
 

@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
+use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -10,6 +10,7 @@ use super::JsonBody;
 use crate::auth::Caller;
 use crate::config::AppState;
 use crate::error::{AppError, ProblemDetails};
+use crate::security::events::{self, ClientIp};
 use crate::security::limits::cpu;
 use crate::users::Role;
 
@@ -19,13 +20,17 @@ pub struct UserInfo {
     pub name: String,
     pub role: Role,
     pub created_at: String,
+    /// Who created the account (`null`: the command line or the first start).
+    pub created_by: Option<String>,
+    pub must_change_password: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewUser {
     pub name: String,
     pub role: Role,
-    /// At least 10 characters; omitted: a password is generated and returned once.
+    /// At least 12 characters and not easy to guess; omitted: a password is generated and
+    /// returned once.
     pub password: Option<String>,
 }
 
@@ -64,6 +69,8 @@ pub async fn list_users(
                 name: u.name,
                 role: u.role,
                 created_at: u.created_at,
+                created_by: u.created_by,
+                must_change_password: u.must_change_password,
             })
             .collect(),
     ))
@@ -86,14 +93,27 @@ pub async fn list_users(
 )]
 pub async fn create_user(
     State(state): State<AppState>,
+    Extension(client): Extension<ClientIp>,
     caller: Caller,
     JsonBody(req): JsonBody<NewUser>,
 ) -> Result<(StatusCode, Json<UserCreated>), AppError> {
     caller.require_admin()?;
     let users = state.users.clone();
+    let by = caller.name.clone();
     let (user, generated) =
-        cpu(move || users.add(&req.name, req.role, req.password.as_deref())).await??;
-    tracing::info!(user = %user.name, role = ?user.role, by = %caller.name, "user created");
+        cpu(move || users.add(&req.name, req.role, req.password.as_deref(), Some(&by))).await??;
+    let reason = format!(
+        "Konto „{}“ mit der Rolle {} angelegt",
+        user.name,
+        user.role.name_de()
+    );
+    events::log(
+        "account_created",
+        Some(&caller.name),
+        client,
+        "POST /api/users",
+        &reason,
+    );
     Ok((
         StatusCode::CREATED,
         Json(UserCreated {
@@ -122,6 +142,7 @@ pub async fn create_user(
 )]
 pub async fn delete_user(
     State(state): State<AppState>,
+    Extension(client): Extension<ClientIp>,
     caller: Caller,
     Path(name): Path<String>,
 ) -> Result<StatusCode, AppError> {
@@ -129,6 +150,14 @@ pub async fn delete_user(
     state.users.remove(&name)?;
     state.sessions.remove_user(&name);
     state.tokens.remove_user(&name)?;
-    tracing::info!(user = %name, by = %caller.name, "user deleted");
+    let route = format!("DELETE /api/users/{name}");
+    let reason = format!("Konto „{name}“ gelöscht; Sitzungen und API-Tokens beendet");
+    events::log(
+        "account_deleted",
+        Some(&caller.name),
+        client,
+        &route,
+        &reason,
+    );
     Ok(StatusCode::NO_CONTENT)
 }

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use crate::config::{AppState, Config};
 
 pub mod events;
+pub mod four_eyes;
 pub mod headers;
 pub mod limits;
 pub mod origin;

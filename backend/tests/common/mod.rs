@@ -57,7 +57,10 @@ impl Env {
     /// Creates a user (if needed) and returns a bearer token for them.
     pub fn token(&self, name: &str, role: Role) -> String {
         if self.state.users.get(name).unwrap().is_none() {
-            self.state.users.add(name, role, Some(PASSWORD)).unwrap();
+            self.state
+                .users
+                .add(name, role, Some(PASSWORD), None)
+                .unwrap();
         }
         self.state.tokens.create(name, "test").unwrap().1
     }

@@ -1,0 +1,155 @@
+//! Passwords: the user changes their own; an administrator forces a reset.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::session::SessionInfo;
+use super::JsonBody;
+use crate::auth::{self, Caller, Via};
+use crate::config::AppState;
+use crate::error::{AppError, ProblemDetails};
+use crate::security::events::{self, ClientIp};
+use crate::security::limits::cpu;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// At least 12 characters and not easy to guess.
+    pub new_password: String,
+}
+
+/// Changes the caller's password. Ends the caller's other sessions; a cookie session gets
+/// new cookies (and a new CSRF token). API tokens stay valid.
+#[utoipa::path(
+    put,
+    path = "/session/password",
+    tag = "Anmeldung",
+    security(("session" = []), ("bearer" = [])),
+    request_body = PasswordChange,
+    responses(
+        (status = 200, body = SessionInfo),
+        (status = 400, description = "The new password is too weak", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The current password is wrong", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(client): Extension<ClientIp>,
+    caller: Caller,
+    JsonBody(req): JsonBody<PasswordChange>,
+) -> Result<Response, AppError> {
+    // Guessing the current password here is throttled like a login.
+    state.security.login.check(&caller.name, client.0)?;
+    if req.new_password == req.current_password {
+        return Err(AppError::BadRequest {
+            detail: "Das neue Passwort muss sich vom bisherigen unterscheiden.".into(),
+            path: Some("newPassword".into()),
+        });
+    }
+    let users = state.users.clone();
+    let name = caller.name.clone();
+    let changed = cpu(move || {
+        if users.verify(&name, &req.current_password)?.is_none() {
+            return Ok(None);
+        }
+        Ok::<_, anyhow::Error>(Some(users.set_password(
+            &name,
+            Some(&req.new_password),
+            false,
+        )))
+    })
+    .await??;
+    match changed {
+        None => {
+            state.security.login.failed(&caller.name, client.0);
+            return Err(AppError::Forbidden(
+                "Das bisherige Passwort stimmt nicht.".into(),
+            ));
+        }
+        Some(result) => {
+            result?;
+        }
+    }
+    state.security.login.succeeded(&caller.name);
+    state.sessions.remove_user(&caller.name);
+    let route = "PUT /api/session/password";
+    events::log(
+        "password_changed",
+        Some(&caller.name),
+        client,
+        route,
+        "eigenes Passwort geändert",
+    );
+    let mut info = SessionInfo {
+        username: caller.name.clone(),
+        role: caller.role,
+        csrf_token: None,
+        must_change_password: false,
+    };
+    if matches!(caller.via, Via::Bearer) {
+        return Ok(Json(info).into_response());
+    }
+    let session = state.sessions.create(&caller.name)?;
+    info.csrf_token = Some(session.csrf.clone());
+    let mut res = Json(info).into_response();
+    for c in auth::session_cookies(&session, state.config.secure_cookies) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    Ok(res)
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordReset {
+    pub name: String,
+    /// A generated one-time password; the user must replace it at the next login.
+    pub password: String,
+}
+
+/// Forces a new password: generates a one-time password (returned once), ends the user's
+/// sessions and API tokens; after logging in the user can only change the password.
+#[utoipa::path(
+    post,
+    path = "/users/{name}/password-reset",
+    tag = "Benutzer",
+    security(("session" = []), ("bearer" = [])),
+    params(("name" = String, Path, description = "User name")),
+    responses(
+        (status = 200, body = PasswordReset),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Extension(client): Extension<ClientIp>,
+    caller: Caller,
+    Path(name): Path<String>,
+) -> Result<Json<PasswordReset>, AppError> {
+    caller.require_admin()?;
+    let users = state.users.clone();
+    let target = name.clone();
+    let password = cpu(move || users.set_password(&target, None, true))
+        .await??
+        .ok_or_else(|| anyhow::anyhow!("no password was generated"))?;
+    state.sessions.remove_user(&name);
+    state.tokens.remove_user(&name)?;
+    let route = format!("POST /api/users/{name}/password-reset");
+    let reason = format!("Passwort von „{name}“ zurückgesetzt; Sitzungen und API-Tokens beendet");
+    events::log(
+        "password_reset",
+        Some(&caller.name),
+        client,
+        &route,
+        &reason,
+    );
+    Ok(Json(PasswordReset { name, password }))
+}
