@@ -53,6 +53,14 @@ enum Command {
         /// A reverse proxy whose `X-Forwarded-For` names the client (repeatable).
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// A folder below which local template sources may lie (repeatable; without it only
+        /// the server's own catalogue).
+        #[arg(long = "source-root", value_name = "DIR")]
+        source_roots: Vec<PathBuf>,
+        /// A host that may serve template sources although it resolves to an internal
+        /// address (repeatable), e.g. git.intern.example.de.
+        #[arg(long = "source-allow-host", value_name = "HOST")]
+        source_allow_hosts: Vec<String>,
         /// Public URL of the catalogue repository (publiccode.yml `url`); defaults to an
         /// http(s) remote.
         #[arg(long, env = "FACHWERK_CATALOG_URL")]
@@ -146,6 +154,8 @@ pub fn main() -> ExitCode {
             no_secure_cookies,
             allowed_origins,
             trusted_proxies,
+            source_roots,
+            source_allow_hosts,
             catalog_url,
         } => {
             let mut config = Config::new(data);
@@ -164,6 +174,8 @@ pub fn main() -> ExitCode {
             };
             config.allowed_origins = allowed_origins;
             config.trusted_proxies = trusted_proxies;
+            config.source_roots = source_roots;
+            config.source_allow_hosts = source_allow_hosts;
             serve(addr, config, dist)
         }
         Command::User {

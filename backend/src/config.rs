@@ -44,6 +44,10 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Proxies whose `X-Forwarded-For` names the client (for throttling and the log).
     pub trusted_proxies: Vec<IpAddr>,
+    /// Folders below which local template sources may lie (besides the own catalogue).
+    pub source_roots: Vec<PathBuf>,
+    /// Hosts allowed as template sources even though they resolve to internal addresses.
+    pub source_allow_hosts: Vec<String>,
 }
 
 impl Config {
@@ -61,6 +65,8 @@ impl Config {
             hash_cost: HashCost::STANDARD,
             allowed_origins: Vec::new(),
             trusted_proxies: Vec::new(),
+            source_roots: Vec::new(),
+            source_allow_hosts: Vec::new(),
         }
     }
 }

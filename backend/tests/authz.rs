@@ -24,7 +24,7 @@ enum Fixture {
     Publication,
     /// A fresh user account.
     User,
-    /// A template source added by the editor (its fetch has ended).
+    /// A template source added by the admin (its fetch has ended).
     Source,
     /// A draft of the editor imported from the own catalogue's `matrix` 1.0.0 (1.1.0 exists).
     ImportedDraft,
@@ -288,7 +288,7 @@ fn table() -> Vec<Row> {
             "/api/sources",
             F::None,
             P::NewSource,
-            [401, 202, 403, 202, 202],
+            [401, 403, 403, 202, 403],
         ),
         row(
             get.clone(),
@@ -302,7 +302,7 @@ fn table() -> Vec<Row> {
             "/api/sources/{id}",
             F::Source,
             P::Empty,
-            [401, 204, 403, 204, 403],
+            [401, 403, 403, 204, 403],
         ),
         row(
             post.clone(),
@@ -382,13 +382,13 @@ async fn make(env: &Env, u: &Users, fixture: Fixture) -> Made {
         Fixture::Source => {
             let url = format!("/nichtda/{}", unique("quelle-"));
             let r = env
-                .post("/api/sources", Some(&u.editor), json!({ "url": url }))
+                .post("/api/sources", Some(&u.admin), json!({ "url": url }))
                 .await;
             assert_eq!(r.status, 202, "{}", r.text);
             m.id = r.json()["id"].as_str().unwrap().to_string();
             // Wait for the (failing) fetch to end, so the source can be removed.
             while env
-                .get(&format!("/api/sources/{}", m.id), Some(&u.editor))
+                .get(&format!("/api/sources/{}", m.id), Some(&u.admin))
                 .await
                 .json()["state"]
                 == "fetching"
@@ -422,7 +422,7 @@ async fn make(env: &Env, u: &Users, fixture: Fixture) -> Made {
 
 #[tokio::test]
 async fn every_route_for_every_kind_of_caller() {
-    let env = Env::new();
+    let env = Env::with(|c| c.source_roots = vec!["/nichtda".into()]);
     let u = env.users();
     env.publish(&u.editor, &u.reviewer, &workflow("matrix", "x"), "")
         .await;

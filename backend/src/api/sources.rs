@@ -18,7 +18,9 @@ use crate::config::AppState;
 use crate::drafts::Draft;
 use crate::error::{AppError, ProblemDetails};
 use crate::fsutil::blocking;
+use crate::repo::sources::Transport;
 use crate::security::limits::cpu;
+use crate::security::sources::SourcePolicy;
 use crate::sources::upstream::{self, conflict_de, ImportSpec, Upstream};
 use crate::sources::{
     summarize, valid_id, Catalogue, ErrorSummary, Removed, SourceRecord, SourceStore, SourceUrl,
@@ -67,7 +69,8 @@ pub async fn list_sources(
 }
 
 /// Adds a source and starts fetching it in the background (202; poll `GET /api/sources/{id}`).
-/// An address that is already registered answers 200 with its record.
+/// An address that is already registered answers 200 with its record. Administrators only;
+/// local paths only below `--source-root`, remote hosts only public or allow-listed.
 #[utoipa::path(
     post,
     path = "/sources",
@@ -87,8 +90,21 @@ pub async fn add_source(
     caller: Caller,
     JsonBody(req): JsonBody<NewSource>,
 ) -> Result<Response, AppError> {
-    caller.require_editor()?;
+    caller.require_admin()?;
     let url = SourceUrl::parse(&req.url)?;
+    let policy = SourcePolicy::new(&state.config);
+    let transport = url.transport.clone();
+    blocking(move || {
+        Ok(match &transport {
+            Transport::Local(path) => policy.check_local(path),
+            Transport::Cli(remote) => policy.check_remote(remote),
+        })
+    })
+    .await?
+    .map_err(|detail| AppError::BadRequest {
+        detail,
+        path: Some("url".into()),
+    })?;
     let (r, created) = SourceStore::of(&state)?.add(&url, &caller.name)?;
     if created {
         tracing::info!(source = %r.id, url = %r.url, by = %caller.name, "template source added");

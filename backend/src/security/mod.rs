@@ -17,6 +17,7 @@ pub mod headers;
 pub mod limits;
 pub mod origin;
 pub mod password;
+pub mod sources;
 pub mod throttle;
 
 use events::{AuditUser, ClientIp, Refusal};

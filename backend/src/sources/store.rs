@@ -15,6 +15,7 @@ use crate::config::AppState;
 use crate::error::AppError;
 use crate::fsutil;
 use crate::repo::sources::{self as git_sources, FetchError, FetchErrorKind, Progress, Transport};
+use crate::security::sources::SourcePolicy;
 
 /// An https source counts as current for this long; local sources are re-read every time.
 const FRESH_SECONDS: i64 = 300;
@@ -75,6 +76,7 @@ struct Inner {
 }
 
 pub struct SourceStore {
+    policy: SourcePolicy,
     file: PathBuf,
     mirrors: PathBuf,
     inner: Mutex<Inner>,
@@ -106,12 +108,13 @@ impl SourceStore {
         if let Some(s) = map.get(&dir) {
             return Ok(Arc::clone(s));
         }
-        let store = Arc::new(SourceStore::open(&dir)?);
+        let policy = SourcePolicy::new(&state.config);
+        let store = Arc::new(SourceStore::open(&dir, policy)?);
         map.insert(dir, Arc::clone(&store));
         Ok(store)
     }
 
-    fn open(data_dir: &Path) -> anyhow::Result<SourceStore> {
+    fn open(data_dir: &Path, policy: SourcePolicy) -> anyhow::Result<SourceStore> {
         let file = data_dir.join("sources.json");
         let mirrors = data_dir.join("sources");
         fsutil::ensure_dir(&mirrors)?;
@@ -128,6 +131,7 @@ impl SourceStore {
             r.message_de = "Der Abruf wurde durch einen Neustart des Servers unterbrochen; bitte erneut abrufen.".into();
         }
         Ok(SourceStore {
+            policy,
             file,
             mirrors,
             inner: Mutex::new(Inner {
@@ -251,6 +255,18 @@ impl SourceStore {
     }
 
     fn run(&self, id: &str, transport: &Transport) {
+        // Checked again right before each fetch: roots change, names resolve anew.
+        let allowed = match transport {
+            Transport::Local(path) => self.policy.check_local(path),
+            Transport::Cli(url) => self.policy.check_remote(url),
+        };
+        if let Err(message_de) = allowed {
+            self.finish(
+                id,
+                Err(FetchError::new(FetchErrorKind::NotAllowed, message_de)),
+            );
+            return;
+        }
         let mirror = self.mirror_path(id);
         let progress = |p: Progress| {
             if let Ok(mut inner) = self.inner.lock() {
