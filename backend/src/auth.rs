@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
@@ -87,11 +87,30 @@ impl Sessions {
 pub struct TokenRecord {
     pub id: String,
     pub user: String,
+    /// The name the user gave the token ("CI-Pipeline").
     pub label: String,
     /// SHA-256 of the token; the token itself is shown once and never stored.
     pub hash: String,
     pub created_at: String,
+    /// Unix seconds after which the token is refused (`None` only in files written before
+    /// tokens expired; they get the default lifetime from the first start on).
+    #[serde(default)]
+    pub expires: Option<i64>,
+    /// Unix seconds of the last request with the token (saved at most every few minutes).
+    #[serde(default)]
+    pub last_used: Option<i64>,
 }
+
+impl TokenRecord {
+    pub fn expired(&self, now: i64) -> bool {
+        self.expires.is_some_and(|e| e <= now)
+    }
+}
+
+/// Default lifetime of API tokens.
+pub const DEFAULT_TOKEN_LIFETIME_DAYS: u32 = 90;
+/// `lastUsed` is written to disk at most this often per token.
+const LAST_USED_SAVE_INTERVAL: i64 = 600;
 
 #[derive(Default, Serialize, Deserialize)]
 struct TokensFile {
@@ -101,30 +120,67 @@ struct TokensFile {
 /// API tokens, persisted hashed.
 pub struct Tokens {
     path: PathBuf,
+    lifetime_days: u32,
     tokens: Mutex<Vec<TokenRecord>>,
 }
 
 impl Tokens {
-    pub fn open(data_dir: &Path) -> anyhow::Result<Tokens> {
+    /// Opens `tokens.json`; tokens without an expiry get `lifetime_days` from now.
+    pub fn open(data_dir: &Path, lifetime_days: u32) -> anyhow::Result<Tokens> {
         let path = data_dir.join("tokens.json");
-        let tokens = fsutil::read_json::<TokensFile>(&path)?
+        let mut tokens = fsutil::read_json::<TokensFile>(&path)?
             .unwrap_or_default()
             .tokens;
+        let expires = fsutil::unix_now() + i64::from(lifetime_days) * 86_400;
+        let mut changed = false;
+        for t in tokens.iter_mut().filter(|t| t.expires.is_none()) {
+            t.expires = Some(expires);
+            changed = true;
+        }
+        if changed {
+            fsutil::write_json(
+                &path,
+                &TokensFile {
+                    tokens: tokens.clone(),
+                },
+            )?;
+        }
         Ok(Tokens {
             path,
+            lifetime_days,
             tokens: Mutex::new(tokens),
         })
     }
 
-    /// Creates a token for `user`; returns the record and the secret (shown once).
+    /// The longest lifetime a token may get.
+    pub fn lifetime_days(&self) -> u32 {
+        self.lifetime_days
+    }
+
+    /// Creates a token for `user` with the default lifetime; returns the record and the
+    /// secret (shown once).
     pub fn create(&self, user: &str, label: &str) -> anyhow::Result<(TokenRecord, String)> {
+        self.create_for(user, label, self.lifetime_days)
+    }
+
+    /// Creates a token valid for `days` (at most the configured lifetime).
+    pub fn create_for(
+        &self,
+        user: &str,
+        label: &str,
+        days: u32,
+    ) -> anyhow::Result<(TokenRecord, String)> {
         let secret = format!("fw_{}", fsutil::secret_token()?);
+        let now = fsutil::unix_now();
+        let days = days.clamp(1, self.lifetime_days.max(1));
         let record = TokenRecord {
             id: uuid::Uuid::new_v4().to_string(),
             user: user.to_string(),
             label: label.to_string(),
             hash: fsutil::sha256_hex(&secret),
-            created_at: fsutil::now_rfc3339(),
+            created_at: fsutil::rfc3339(now),
+            expires: Some(now + i64::from(days) * 86_400),
+            last_used: None,
         };
         let mut tokens = self
             .tokens
@@ -142,13 +198,85 @@ impl Tokens {
         Ok((record, secret))
     }
 
-    fn user_of(&self, secret: &str) -> Option<String> {
+    /// The token with this secret if it is still valid: (id, user). Records the use.
+    fn use_secret(self: &Arc<Self>, secret: &str) -> Option<(String, String)> {
         let hash = fsutil::sha256_hex(secret);
-        let tokens = self.tokens.lock().ok()?;
-        tokens
-            .iter()
+        let now = fsutil::unix_now();
+        let mut tokens = self.tokens.lock().ok()?;
+        let token = tokens
+            .iter_mut()
             .find(|t| fsutil::constant_time_eq(&t.hash, &hash))
-            .map(|t| t.user.clone())
+            .filter(|t| !t.expired(now))?;
+        let save = token
+            .last_used
+            .is_none_or(|t| now - t >= LAST_USED_SAVE_INTERVAL);
+        token.last_used = Some(now);
+        let found = (token.id.clone(), token.user.clone());
+        drop(tokens);
+        if save {
+            let me = Arc::clone(self);
+            let persist = move || {
+                if let Err(e) = me.save_current() {
+                    tracing::warn!(error = %e, "cannot save the last use of an API token");
+                }
+            };
+            match tokio::runtime::Handle::try_current() {
+                Ok(rt) => drop(rt.spawn_blocking(persist)),
+                Err(_) => persist(),
+            }
+        }
+        Some(found)
+    }
+
+    /// Writes the current records (under the lock, so no older state can overwrite a newer).
+    fn save_current(&self) -> anyhow::Result<()> {
+        let tokens = self
+            .tokens
+            .lock()
+            .map_err(|_| anyhow::anyhow!("tokens poisoned"))?;
+        fsutil::write_json(
+            &self.path,
+            &TokensFile {
+                tokens: tokens.clone(),
+            },
+        )
+    }
+
+    /// Tokens of `user`, or of everyone for `None`, oldest first.
+    pub fn list(&self, user: Option<&str>) -> anyhow::Result<Vec<TokenRecord>> {
+        let tokens = self
+            .tokens
+            .lock()
+            .map_err(|_| anyhow::anyhow!("tokens poisoned"))?;
+        Ok(tokens
+            .iter()
+            .filter(|t| user.is_none_or(|u| t.user == u))
+            .cloned()
+            .collect())
+    }
+
+    pub fn get(&self, id: &str) -> anyhow::Result<Option<TokenRecord>> {
+        Ok(self.list(None)?.into_iter().find(|t| t.id == id))
+    }
+
+    /// Revokes token `id`; `false` if there was none.
+    pub fn revoke(&self, id: &str) -> anyhow::Result<bool> {
+        let mut tokens = self
+            .tokens
+            .lock()
+            .map_err(|_| anyhow::anyhow!("tokens poisoned"))?;
+        let next: Vec<TokenRecord> = tokens.iter().filter(|t| t.id != id).cloned().collect();
+        if next.len() == tokens.len() {
+            return Ok(false);
+        }
+        fsutil::write_json(
+            &self.path,
+            &TokensFile {
+                tokens: next.clone(),
+            },
+        )?;
+        *tokens = next;
+        Ok(true)
     }
 
     /// Drops every token of `user` (after the account was deleted).
@@ -176,7 +304,8 @@ impl Tokens {
 pub enum Via {
     /// Session cookie; the value is the cookie (needed to log out).
     Session(String),
-    Bearer,
+    /// API token; the value is its id (logging out revokes it).
+    Bearer(String),
 }
 
 /// The authenticated user of a request. Extracting it answers 401 without valid credentials
@@ -260,9 +389,9 @@ fn authenticate(
                     .or_else(|| v.strip_prefix("bearer "))
             })
             .ok_or(AppError::Unauthorized)?;
-        let name = state
+        let (token_id, name) = state
             .tokens
-            .user_of(secret.trim())
+            .use_secret(secret.trim())
             .ok_or(AppError::Unauthorized)?;
         let user = state.users.get(&name)?.ok_or(AppError::Unauthorized)?;
         identified(&user.name);
@@ -270,7 +399,7 @@ fn authenticate(
         return Ok(Caller {
             name: user.name,
             role: user.role,
-            via: Via::Bearer,
+            via: Via::Bearer(token_id),
             csrf: None,
             must_change_password: user.must_change_password,
         });

@@ -61,6 +61,9 @@ enum Command {
         /// address (repeatable), e.g. git.intern.example.de.
         #[arg(long = "source-allow-host", value_name = "HOST")]
         source_allow_hosts: Vec<String>,
+        /// Lifetime of new API tokens in days (and the longest a user may ask for).
+        #[arg(long, env = "FACHWERK_TOKEN_LIFETIME_DAYS", default_value_t = crate::auth::DEFAULT_TOKEN_LIFETIME_DAYS, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        token_lifetime_days: u32,
         /// Public URL of the catalogue repository (publiccode.yml `url`); defaults to an
         /// http(s) remote.
         #[arg(long, env = "FACHWERK_CATALOG_URL")]
@@ -156,6 +159,7 @@ pub fn main() -> ExitCode {
             trusted_proxies,
             source_roots,
             source_allow_hosts,
+            token_lifetime_days,
             catalog_url,
         } => {
             let mut config = Config::new(data);
@@ -176,6 +180,7 @@ pub fn main() -> ExitCode {
             config.trusted_proxies = trusted_proxies;
             config.source_roots = source_roots;
             config.source_allow_hosts = source_allow_hosts;
+            config.token_lifetime_days = token_lifetime_days;
             serve(addr, config, dist)
         }
         Command::User {

@@ -48,6 +48,8 @@ pub struct Config {
     pub source_roots: Vec<PathBuf>,
     /// Hosts allowed as template sources even though they resolve to internal addresses.
     pub source_allow_hosts: Vec<String>,
+    /// Lifetime of new API tokens (and the longest one a user may ask for).
+    pub token_lifetime_days: u32,
 }
 
 impl Config {
@@ -67,6 +69,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             source_roots: Vec::new(),
             source_allow_hosts: Vec::new(),
+            token_lifetime_days: crate::auth::DEFAULT_TOKEN_LIFETIME_DAYS,
         }
     }
 }
@@ -116,7 +119,7 @@ impl AppState {
             Bootstrap::Created => println!("Anmeldung: admin (vorgegebenes Passwort)"),
             Bootstrap::Existing => {}
         }
-        let tokens = Tokens::open(&dir).context("tokens.json")?;
+        let tokens = Tokens::open(&dir, config.token_lifetime_days).context("tokens.json")?;
         let drafts = DraftStore::open(&dir).context("drafts")?;
         let publications = PublicationStore::open(&dir).context("publications")?;
         publications

@@ -28,6 +28,8 @@ enum Fixture {
     Source,
     /// A draft of the editor imported from the own catalogue's `matrix` 1.0.0 (1.1.0 exists).
     ImportedDraft,
+    /// An API token of the editor.
+    Token,
 }
 
 #[derive(Clone, Copy)]
@@ -170,6 +172,21 @@ fn table() -> Vec<Row> {
             F::None,
             P::Json(r#"{"label":"x"}"#),
             [401, 201, 201, 201, 201],
+        ),
+        row(
+            get.clone(),
+            "/api/tokens",
+            F::None,
+            P::Empty,
+            [401, 200, 200, 200, 200],
+        ),
+        // Someone else's token is not confirmed to exist (404), except to the admin.
+        row(
+            delete.clone(),
+            "/api/tokens/{id}",
+            F::Token,
+            P::Empty,
+            [401, 204, 404, 204, 404],
         ),
         row(
             get.clone(),
@@ -403,6 +420,9 @@ async fn make(env: &Env, u: &Users, fixture: Fixture) -> Made {
                 .await;
             assert_eq!(r.status, 201, "{}", r.text);
             m.id = r.json()["id"].as_str().unwrap().to_string();
+        }
+        Fixture::Token => {
+            m.id = env.state.tokens.create("erika", "matrix").unwrap().0.id;
         }
         Fixture::User => {
             m.name = unique("konto");

@@ -28,6 +28,7 @@ mod password;
 mod publications;
 mod session;
 mod sources;
+mod tokens;
 mod users;
 mod workflow_body;
 mod workflows;
@@ -48,7 +49,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(session::login, session::whoami, session::logout))
         .routes(routes!(password::change_password))
         .routes(routes!(password::reset_password))
-        .routes(routes!(session::create_token))
+        .routes(routes!(tokens::create_token, tokens::list_tokens))
+        .routes(routes!(tokens::revoke_token))
         .routes(routes!(session::push_status))
         .routes(routes!(drafts::list_drafts, drafts::create_draft))
         .routes(routes!(

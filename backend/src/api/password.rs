@@ -93,7 +93,7 @@ pub async fn change_password(
         csrf_token: None,
         must_change_password: false,
     };
-    if matches!(caller.via, Via::Bearer) {
+    if matches!(caller.via, Via::Bearer(_)) {
         return Ok(Json(info).into_response());
     }
     let session = state.sessions.create(&caller.name)?;

@@ -103,7 +103,7 @@ pub async fn whoami(caller: Caller) -> Json<SessionInfo> {
     })
 }
 
-/// Logs out (ends the cookie session; a no-op for bearer tokens).
+/// Logs out: ends the cookie session, or revokes the API token the request was sent with.
 #[utoipa::path(
     delete,
     path = "/session",
@@ -111,65 +111,20 @@ pub async fn whoami(caller: Caller) -> Json<SessionInfo> {
     security(("session" = []), ("bearer" = [])),
     responses((status = 204, description = "Logged out"), (status = 401, body = ProblemDetails, content_type = "application/problem+json"))
 )]
-pub async fn logout(State(state): State<AppState>, caller: Caller) -> Response {
-    if let Via::Session(token) = &caller.via {
-        state.sessions.remove(token);
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Response, AppError> {
+    match &caller.via {
+        Via::Session(token) => state.sessions.remove(token),
+        Via::Bearer(id) => {
+            let tokens = state.tokens.clone();
+            let id = id.clone();
+            blocking(move || tokens.revoke(&id)).await?;
+        }
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
     for c in auth::clear_cookies(state.config.secure_cookies) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
-    res
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-pub struct TokenRequest {
-    /// What the token is for, e.g. "CI-Pipeline".
-    #[serde(default)]
-    pub label: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TokenCreated {
-    pub id: String,
-    /// Use as `Authorization: Bearer <token>`. Shown only now; stored only as a hash.
-    pub token: String,
-    pub label: String,
-    pub created_at: String,
-}
-
-/// Creates an API token for the caller.
-#[utoipa::path(
-    post,
-    path = "/tokens",
-    tag = "Anmeldung",
-    security(("session" = []), ("bearer" = [])),
-    request_body = TokenRequest,
-    responses(
-        (status = 201, body = TokenCreated),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-pub async fn create_token(
-    State(state): State<AppState>,
-    caller: Caller,
-    JsonBody(req): JsonBody<TokenRequest>,
-) -> Result<(StatusCode, Json<TokenCreated>), AppError> {
-    let tokens = state.tokens.clone();
-    let (user, label) = (caller.name.clone(), req.label.trim().to_string());
-    let (record, secret) = blocking(move || tokens.create(&user, &label)).await?;
-    tracing::info!(user = %caller.name, token = %record.id, "API token created");
-    Ok((
-        StatusCode::CREATED,
-        Json(TokenCreated {
-            id: record.id,
-            token: secret,
-            label: record.label,
-            created_at: record.created_at,
-        }),
-    ))
+    Ok(res)
 }
 
 /// Status of mirroring the catalogue to the configured remote.
