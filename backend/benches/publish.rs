@@ -114,7 +114,7 @@ async fn run() {
     let token = |name: &str, role: Role| {
         state
             .users
-            .add(name, role, Some("bench-passwort-123"))
+            .add(name, role, Some("bench-passwort-123"), None)
             .unwrap();
         state.tokens.create(name, "bench").unwrap().1
     };

@@ -54,7 +54,7 @@ impl SourcePolicy {
     /// A remote host (blocking: resolves the name). Every address must be public.
     pub fn check_remote(&self, url: &str) -> Result<(), String> {
         let (host, port) = host_and_port(url).ok_or_else(|| refused_host(url))?;
-        if self.allowed_hosts.iter().any(|h| *h == host) {
+        if self.allowed_hosts.contains(&host) {
             return Ok(());
         }
         let addresses: Vec<IpAddr> = match host.parse::<IpAddr>() {
