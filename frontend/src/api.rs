@@ -187,6 +187,9 @@ pub struct SessionInfo {
     pub role: String,
     #[serde(default)]
     pub csrf_token: Option<String>,
+    /// An administrator reset the password: it must be changed before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 impl SessionInfo {
@@ -371,6 +374,14 @@ fn remember(s: &SessionInfo) {
 pub async fn login(username: &str, password: &str) -> Result<SessionInfo, ApiError> {
     let body = serde_json::json!({ "username": username, "password": password }).to_string();
     let s: SessionInfo = json(&call("POST", "/api/session", Some(body), None).await?)?;
+    remember(&s);
+    Ok(s)
+}
+
+/// Replaces the caller's password; the answer carries the new session.
+pub async fn change_password(current: &str, new: &str) -> Result<SessionInfo, ApiError> {
+    let body = serde_json::json!({ "currentPassword": current, "newPassword": new }).to_string();
+    let s: SessionInfo = json(&call("PUT", "/api/session/password", Some(body), None).await?)?;
     remember(&s);
     Ok(s)
 }

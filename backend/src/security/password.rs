@@ -52,6 +52,7 @@ mod tests {
             "e2e-Admin-Passwort-1",
             "Erika-Passwort-1",
             "Rolf-Passwort-12",
+            "bench-passwort-123",
         ] {
             assert!(check(strong, "erika").is_ok(), "{strong} was refused");
         }

@@ -362,11 +362,16 @@ fn LoginDialog() -> impl IntoView {
     let t = move |s: T| tr(ed.lang, s);
     let user = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    // After a forced reset: the one-time password, until a new one is chosen.
+    let renew = RwSignal::new(None::<String>);
+    let new_password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let close = move || {
         srv.login_open.set(false);
         error.set(None);
         password.set(String::new());
+        renew.set(None);
+        new_password.set(String::new());
         focus_later("btn-login");
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -378,11 +383,23 @@ fn LoginDialog() -> impl IntoView {
             return;
         }
         srv.busy.set(true);
+        let one_time = renew.get_untracked();
+        let new = new_password.get_untracked();
         leptos::task::spawn_local(async move {
-            let r = api::login(u.trim(), &p).await;
+            let r = match &one_time {
+                Some(current) => api::change_password(current, &new).await,
+                None => api::login(u.trim(), &p).await,
+            };
             srv.busy.set(false);
             match r {
+                Ok(me) if me.must_change_password => {
+                    renew.set(Some(p));
+                    error.set(Some(tx::MUST_CHANGE_PASSWORD.get(lang).into()));
+                    focus_later("login-new-password");
+                }
                 Ok(me) => {
+                    renew.set(None);
+                    new_password.set(String::new());
                     srv.me.set(Some(me));
                     srv.login_open.set(false);
                     error.set(None);
@@ -414,6 +431,12 @@ fn LoginDialog() -> impl IntoView {
                                 <label for="login-password">{t(tx::PASSWORD)}</label>
                                 <input id="login-password" type="password" autocomplete="current-password" required prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
                             </div>
+                            {move || renew.get().is_some().then(|| view! {
+                                <div class="field">
+                                    <label for="login-new-password">{t(tx::NEW_PASSWORD)}</label>
+                                    <input id="login-new-password" type="password" autocomplete="new-password" required prop:value=move || new_password.get() on:input=move |ev| new_password.set(event_target_value(&ev)) />
+                                </div>
+                            })}
                             <p id="login-error" class="srv-error" role="alert">{move || error.get()}</p>
                             <div class="srv-actions">
                                 <button type="submit" id="login-submit" class="primary" aria-busy=move || srv.busy.get().to_string()>{t(tx::LOGIN)}</button>
