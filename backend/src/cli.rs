@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use fachwerk_shared::api::FindingCounts;
 use fachwerk_shared::{parse_workflow, validate, Finding, Severity};
 
 use crate::config::{AppState, Config};
@@ -129,13 +130,34 @@ enum ExportFormat {
     Json,
 }
 
+/// `--role` of `fachwerk user add` (the API's `Role`, which knows nothing of clap).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RoleArg {
+    /// Edits drafts and requests publication.
+    Editor,
+    /// Approves or rejects publication requests.
+    Reviewer,
+    /// Manages users and settings; may also edit and review.
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Editor => Role::Editor,
+            RoleArg::Reviewer => Role::Reviewer,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum UserCommand {
     /// Add an account; prints a generated password unless --password-stdin is given.
     Add {
         name: String,
         #[arg(long, value_enum)]
-        role: Role,
+        role: RoleArg,
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
@@ -191,7 +213,7 @@ pub fn main() -> ExitCode {
                     password_stdin,
                     data,
                 },
-        } => add_user(&name, role, password_stdin, &data),
+        } => add_user(&name, role.into(), password_stdin, &data),
         Command::Validate { files, format } => validate_files(&files, format),
         Command::Diff { repo, args, format } => diff_command(repo.as_deref(), &args, format),
         Command::Export { file, to } => export_command(&file, to),
@@ -408,14 +430,7 @@ fn validate_files(files: &[PathBuf], format: Format) -> ExitCode {
 }
 
 fn print_text(name: &str, findings: &[Finding]) {
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .count();
+    let FindingCounts { errors, warnings } = FindingCounts::of(findings);
     println!("{name}: {errors} Fehler, {warnings} Warnungen");
     for f in findings {
         let sev = match f.severity {

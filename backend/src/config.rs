@@ -13,6 +13,7 @@ use crate::publications::PublicationStore;
 use crate::repo::push::Pusher;
 use crate::repo::{CatalogMeta, Repo};
 use crate::security::Security;
+use crate::sources::{Catalogues, SourceError};
 use crate::users::{Bootstrap, HashCost, UserStore};
 
 /// Environment variable with the password of the first admin (first start only).
@@ -140,6 +141,16 @@ impl AppState {
             publications: Arc::new(publications),
             pusher,
         })
+    }
+
+    /// The own catalogue and the template sources of this data directory.
+    pub fn catalogues(&self) -> Result<Catalogues, SourceError> {
+        Catalogues::open(
+            &self.config.catalog,
+            &self.repo,
+            &self.config.data_dir,
+            &self.security.sources,
+        )
     }
 
     /// Like [`AppState::open`], for tests and embedding.

@@ -3,21 +3,29 @@
 
 use std::path::{Path, PathBuf};
 
+pub use fachwerk_shared::api::BasedOn;
 use fachwerk_shared::Workflow;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::AppError;
+use crate::auth::{Caller, Denied};
 use crate::fsutil::{self, blocking};
 
-/// The published version a draft was started from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct BasedOn {
-    pub key: String,
-    pub version: String,
+/// Why a draft cannot be read or changed.
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    #[error("Diesen Entwurf gibt es nicht.")]
+    NotFound,
+    #[error("Dieser Entwurf gehört einer anderen Person.")]
+    NotYours,
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// The draft is at another revision than the caller expected.
+    #[error("Der Entwurf wurde inzwischen geändert (Revision {current}, erwartet {expected}). Bitte neu laden und die Änderungen zusammenführen.")]
+    Stale { current: u64, expected: u64 },
+    #[error(transparent)]
+    Storage(#[from] anyhow::Error),
 }
 
 /// A stored draft.
@@ -38,15 +46,6 @@ pub struct DraftStore {
     dir: PathBuf,
     /// Serializes read-check-write cycles (revision checks).
     write: Mutex<()>,
-}
-
-/// Outcome of a conditional update.
-pub enum Update {
-    Saved(Box<Draft>),
-    /// The draft is at another revision than the caller expected.
-    Stale {
-        current: u64,
-    },
 }
 
 impl DraftStore {
@@ -72,7 +71,7 @@ impl DraftStore {
         owner: &str,
         workflow: Workflow,
         based_on: Option<BasedOn>,
-    ) -> Result<Draft, AppError> {
+    ) -> Result<Draft, DraftError> {
         let now = fsutil::now_rfc3339();
         let draft = Draft {
             id: Uuid::new_v4().hyphenated().to_string(),
@@ -91,11 +90,21 @@ impl DraftStore {
         Ok(draft)
     }
 
-    pub async fn get(&self, id: &str) -> Result<Option<Draft>, AppError> {
+    pub async fn get(&self, id: &str) -> Result<Option<Draft>, DraftError> {
         let Some(path) = self.path(id) else {
             return Ok(None);
         };
         Ok(blocking(move || fsutil::read_json::<Draft>(&path)).await?)
+    }
+
+    /// The one guard for changing a draft: the caller may edit and owns it.
+    pub async fn owned(&self, id: &str, caller: &Caller) -> Result<Draft, DraftError> {
+        caller.require_editor()?;
+        let draft = self.get(id).await?.ok_or(DraftError::NotFound)?;
+        if draft.owner != caller.name {
+            return Err(DraftError::NotYours);
+        }
+        Ok(draft)
     }
 
     /// Saves `workflow` if the draft is still at `expected` revision.
@@ -104,34 +113,29 @@ impl DraftStore {
         id: &str,
         expected: u64,
         workflow: Workflow,
-    ) -> Result<Option<Update>, AppError> {
-        let Some(path) = self.path(id) else {
-            return Ok(None);
-        };
+    ) -> Result<Draft, DraftError> {
+        let path = self.path(id).ok_or(DraftError::NotFound)?;
         let _guard = self.write.lock().await;
-        let Some(mut draft) = self.get(id).await? else {
-            return Ok(None);
-        };
+        let mut draft = self.get(id).await?.ok_or(DraftError::NotFound)?;
         if draft.revision != expected {
-            return Ok(Some(Update::Stale {
+            return Err(DraftError::Stale {
                 current: draft.revision,
-            }));
+                expected,
+            });
         }
         draft.revision += 1;
         draft.updated_at = fsutil::now_rfc3339();
         draft.workflow = workflow;
         write(path, draft.clone()).await?;
-        Ok(Some(Update::Saved(Box::new(draft))))
+        Ok(draft)
     }
 
-    /// Removes a draft; `false` if there was none.
-    pub async fn delete(&self, id: &str) -> Result<bool, AppError> {
-        let Some(path) = self.path(id) else {
-            return Ok(false);
-        };
+    /// Removes a draft.
+    pub async fn delete(&self, id: &str) -> Result<(), DraftError> {
+        let path = self.path(id).ok_or(DraftError::NotFound)?;
         let dir = self.dir.clone();
         let _guard = self.write.lock().await;
-        Ok(blocking(move || match std::fs::remove_file(&path) {
+        let removed = blocking(move || match std::fs::remove_file(&path) {
             Ok(()) => {
                 fsutil::sync_dir(&dir)?;
                 Ok(true)
@@ -139,11 +143,12 @@ impl DraftStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
             Err(e) => Err(e.into()),
         })
-        .await?)
+        .await?;
+        removed.then_some(()).ok_or(DraftError::NotFound)
     }
 
     /// Drafts of `owner`, most recently changed first.
-    pub async fn list(&self, owner: &str) -> Result<Vec<Draft>, AppError> {
+    pub async fn list(&self, owner: &str) -> Result<Vec<Draft>, DraftError> {
         let dir = self.dir.clone();
         let owner = owner.to_string();
         let mut drafts = blocking(move || {

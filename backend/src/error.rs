@@ -2,8 +2,13 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use fachwerk_shared::api::{FindingCounts, ProblemDetails};
 use fachwerk_shared::Finding;
-use serde::Serialize;
+
+use crate::auth::Denied;
+use crate::drafts::DraftError;
+use crate::publications::PublicationError;
+use crate::sources::SourceError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -52,22 +57,65 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
-/// RFC 9457 problem details, as documented in the OpenAPI description.
-#[derive(Serialize, utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct ProblemDetails {
-    /// URI naming the kind of problem.
-    #[serde(rename = "type")]
-    kind: String,
-    title: String,
-    status: u16,
-    /// German explanation for people.
-    detail: String,
-    /// Location of the offending value in the request body, if any.
-    path: Option<String>,
-    /// Validation findings (422 for an invalid workflow).
-    #[schema(value_type = Option<Vec<Object>>)]
-    findings: Option<Vec<Finding>>,
+impl From<Denied> for AppError {
+    fn from(e: Denied) -> Self {
+        AppError::Forbidden(e.to_string())
+    }
+}
+
+impl From<DraftError> for AppError {
+    fn from(e: DraftError) -> Self {
+        match e {
+            DraftError::NotFound => AppError::NotFound(e.to_string()),
+            DraftError::NotYours | DraftError::Denied(_) => AppError::Forbidden(e.to_string()),
+            DraftError::Stale { .. } => AppError::PreconditionFailed(e.to_string()),
+            DraftError::Storage(e) => AppError::Internal(e),
+        }
+    }
+}
+
+impl From<PublicationError> for AppError {
+    fn from(e: PublicationError) -> Self {
+        use PublicationError as P;
+        match e {
+            P::NotFound => AppError::NotFound(e.to_string()),
+            P::OwnRequest => AppError::FourEyes(e.to_string()),
+            P::NotYourDraft | P::NotVisible | P::Denied(_) => AppError::Forbidden(e.to_string()),
+            P::Decided(_) | P::Outdated(_) | P::Conflict(_) => AppError::Conflict(e.to_string()),
+            P::NoComment => AppError::BadRequest {
+                detail: e.to_string(),
+                path: Some("comment".into()),
+            },
+            P::Invalid(findings) => AppError::Invalid { findings },
+            P::Unchanged(_) => AppError::Unprocessable(e.to_string()),
+            P::Draft(e) => e.into(),
+            P::Storage(e) => AppError::Internal(e),
+        }
+    }
+}
+
+impl From<SourceError> for AppError {
+    fn from(e: SourceError) -> Self {
+        use SourceError as S;
+        match e {
+            S::NotFound | S::Missing(_) => AppError::NotFound(e.to_string()),
+            S::BadUrl(detail) => AppError::BadRequest {
+                detail,
+                path: Some("url".into()),
+            },
+            S::BadValue { detail, path } => AppError::BadRequest {
+                detail,
+                path: Some(path),
+            },
+            S::Conflict(_) => AppError::Conflict(e.to_string()),
+            S::Unusable(_) => AppError::Unprocessable(e.to_string()),
+            S::Invalid(findings) => AppError::Invalid { findings },
+            S::Stale(_) => AppError::PreconditionFailed(e.to_string()),
+            S::Denied(e) => e.into(),
+            S::Draft(e) => e.into(),
+            S::Storage(e) => AppError::Internal(e),
+        }
+    }
 }
 
 impl From<crate::users::UserError> for AppError {
@@ -83,19 +131,6 @@ impl From<crate::users::UserError> for AppError {
             U::Io(e) => AppError::Internal(e),
         }
     }
-}
-
-#[derive(Serialize)]
-struct Problem<'a> {
-    #[serde(rename = "type")]
-    kind: &'a str,
-    title: &'a str,
-    status: u16,
-    detail: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    path: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    findings: Option<&'a [Finding]>,
 }
 
 impl AppError {
@@ -185,20 +220,26 @@ impl IntoResponse for AppError {
                 "Ein interner Fehler ist aufgetreten; er wurde protokolliert.".to_string()
             }
             AppError::Invalid { findings } => {
-                let errors = findings.iter().filter(|f| f.is_error()).count();
+                let errors = FindingCounts::of(findings).errors;
                 format!("Der Ablauf enthält {errors} Fehler und kann so nicht übernommen werden.")
             }
             other => other.to_string(),
         };
         let kind = format!("https://fachwerk.opencode.de/probleme/{}", self.slug());
-        let (path, findings) = match &self {
-            AppError::BadRequest { path, .. } => (path.as_deref(), None),
-            AppError::Invalid { findings } => (None, Some(findings.as_slice())),
+        let title = self.title().to_string();
+        let retry_after = match &self {
+            AppError::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
+        let event = self.security_event();
+        let (path, findings) = match self {
+            AppError::BadRequest { path, .. } => (path, None),
+            AppError::Invalid { findings } => (None, Some(findings)),
             _ => (None, None),
         };
-        let body = Problem {
-            kind: &kind,
-            title: self.title(),
+        let body = ProblemDetails {
+            kind,
+            title,
             status: status.as_u16(),
             detail,
             path,
@@ -218,11 +259,11 @@ impl IntoResponse for AppError {
                 HeaderValue::from_static("Bearer realm=\"fachwerk\""),
             );
         }
-        if let AppError::TooManyRequests { retry_after, .. } = &self {
+        if let Some(seconds) = retry_after {
             res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
-        if let Some(event) = self.security_event() {
+        if let Some(event) = event {
             res.extensions_mut()
                 .insert(crate::security::events::Refusal { event, reason });
         }

@@ -19,7 +19,6 @@ pub mod config;
 pub mod drafts;
 pub mod error;
 pub mod fsutil;
-pub mod openapi;
 pub mod publications;
 pub mod repo;
 pub mod security;
@@ -28,6 +27,6 @@ pub mod sources;
 pub mod tools;
 pub mod users;
 
-pub use api::app;
+pub use api::{app, openapi};
 pub use config::{AppState, Config};
 pub use error::AppError;

@@ -8,44 +8,11 @@ use std::time::SystemTime;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+pub use fachwerk_shared::api::Role;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::fsutil;
 use crate::security::password;
-
-/// What a user may do. `admin` implies everything.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Edits drafts and requests publication.
-    Editor,
-    /// Approves or rejects publication requests.
-    Reviewer,
-    /// Manages users and settings; may also edit and review.
-    Admin,
-}
-
-impl Role {
-    pub fn can_edit(self) -> bool {
-        matches!(self, Role::Editor | Role::Admin)
-    }
-    pub fn can_review(self) -> bool {
-        matches!(self, Role::Reviewer | Role::Admin)
-    }
-    pub fn is_admin(self) -> bool {
-        self == Role::Admin
-    }
-    pub fn name_de(self) -> &'static str {
-        match self {
-            Role::Editor => "Bearbeitung",
-            Role::Reviewer => "Freigabe",
-            Role::Admin => "Administration",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -166,7 +133,7 @@ impl UserStore {
     }
 
     /// All users, re-read if the file changed.
-    pub fn users(&self) -> anyhow::Result<Vec<User>> {
+    pub fn users(&self) -> Result<Vec<User>, UserError> {
         let stamp = self.stamp();
         let mut cache = self
             .cache
@@ -179,7 +146,7 @@ impl UserStore {
         Ok(cache.1.clone())
     }
 
-    pub fn get(&self, name: &str) -> anyhow::Result<Option<User>> {
+    pub fn get(&self, name: &str) -> Result<Option<User>, UserError> {
         Ok(self.users()?.into_iter().find(|u| u.name == name))
     }
 
@@ -291,7 +258,7 @@ impl UserStore {
 
     /// Checks a password; `None` for an unknown user or a wrong password (same cost for both,
     /// so response times do not reveal which names exist). Blocking.
-    pub fn verify(&self, name: &str, password: &str) -> anyhow::Result<Option<User>> {
+    pub fn verify(&self, name: &str, password: &str) -> Result<Option<User>, UserError> {
         let user = self.get(name)?;
         let hash = match &user {
             Some(u) => u.password_hash.clone(),

@@ -3,6 +3,7 @@
 //! Pure functions over a small closed vocabulary of types. No IO, no knowledge of leptos or
 //! axum — the same code validates in the designer and again in the backend.
 
+pub mod api;
 pub mod blocks;
 pub mod bpmn;
 pub mod canonical;

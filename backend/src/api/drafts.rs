@@ -1,56 +1,30 @@
 //! Drafts: private to their owner (reviewers may read drafts under review), saved with
 //! optimistic concurrency (`If-Match: "<revision>"`).
 
+use super::workflow_body::parse_off_thread;
+use crate::auth::Caller;
+use crate::config::AppState;
+use crate::drafts::{Draft, DraftError};
+use crate::error::AppError;
+use crate::publications::latest_published;
+use crate::repo::valid_key;
+use crate::security::limits::cpu;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use fachwerk_shared::api::{
+    BasedOn, CreateDraftQuery, DraftSummary, DraftView, ProblemDetails, ValidationReport,
+};
 
-use super::workflow_body::parse_off_thread;
-use super::ValidationReport;
-use crate::auth::Caller;
-use crate::config::AppState;
-use crate::drafts::{BasedOn, Draft, Update};
-use crate::error::{AppError, ProblemDetails};
-use crate::publications::latest_published;
-use crate::repo::valid_key;
-use crate::security::limits::cpu;
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DraftSummary {
-    pub id: String,
-    pub key: String,
-    pub name: String,
-    pub revision: u64,
-    pub updated_at: String,
-    pub based_on: Option<BasedOn>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DraftView {
-    pub id: String,
-    pub owner: String,
-    /// Also sent as `ETag: "<revision>"`; send it back as `If-Match` when saving.
-    pub revision: u64,
-    pub created_at: String,
-    pub updated_at: String,
-    pub based_on: Option<BasedOn>,
-    /// The workflow in canonical JSON.
-    #[schema(value_type = Object)]
-    pub workflow: fachwerk_shared::Workflow,
-    /// Findings of the server-side validation (they never block saving a draft).
-    pub validation: ValidationReport,
-}
-
-async fn view(d: Draft) -> Result<Response, AppError> {
+/// A draft as `/api/drafts/{id}` answers it: body, ETag, and `Location` when created.
+pub(super) async fn draft_response(d: Draft, status: StatusCode) -> Result<Response, AppError> {
     let etag = HeaderValue::from_str(&format!("\"{}\"", d.revision)).ok();
+    let location = HeaderValue::from_str(&format!("/api/drafts/{}", d.id)).ok();
+    // Validation is CPU work: in the pool, not on the async workers.
     let (d, validation) = cpu(move || {
-        let report = ValidationReport::of(fachwerk_shared::validate(&d.workflow));
+        let report = ValidationReport::validate(&d.workflow);
         (d, report)
     })
     .await?;
@@ -64,29 +38,14 @@ async fn view(d: Draft) -> Result<Response, AppError> {
         workflow: d.workflow,
         validation,
     };
-    let mut res = Json(body).into_response();
+    let mut res = (status, Json(body)).into_response();
     if let Some(etag) = etag {
         res.headers_mut().insert(header::ETAG, etag);
     }
-    Ok(res)
-}
-
-fn not_found() -> AppError {
-    AppError::NotFound("Diesen Entwurf gibt es nicht.".into())
-}
-
-fn not_yours() -> AppError {
-    AppError::Forbidden("Dieser Entwurf gehört einer anderen Person.".into())
-}
-
-/// Loads a draft the caller owns (for changes).
-async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Draft, AppError> {
-    caller.require_editor()?;
-    let d = state.drafts.get(id).await?.ok_or_else(not_found)?;
-    if d.owner != caller.name {
-        return Err(not_yours());
+    if let Some(l) = location.filter(|_| status == StatusCode::CREATED) {
+        res.headers_mut().insert(header::LOCATION, l);
     }
-    Ok(d)
+    Ok(res)
 }
 
 /// The caller's drafts, most recently changed first.
@@ -117,19 +76,13 @@ pub async fn list_drafts(
     ))
 }
 
-#[derive(Deserialize, IntoParams)]
-pub struct CreateQuery {
-    /// Start from the latest published version of this workflow (the body may then be empty).
-    pub from: Option<String>,
-}
-
 /// Creates a draft from the body (a workflow) or from a published workflow (`?from=<key>`).
 #[utoipa::path(
     post,
     path = "/drafts",
     tag = "Entwürfe",
     security(("session" = []), ("bearer" = [])),
-    params(CreateQuery),
+    params(CreateDraftQuery),
     request_body(content = Object, description = "A workflow in canonical JSON (optional with ?from)"),
     responses(
         (status = 201, body = DraftView, headers(("etag" = String), ("location" = String))),
@@ -142,7 +95,7 @@ pub struct CreateQuery {
 pub async fn create_draft(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<CreateQuery>,
+    Query(q): Query<CreateDraftQuery>,
     body: Bytes,
 ) -> Result<Response, AppError> {
     caller.require_editor()?;
@@ -153,7 +106,7 @@ pub async fn create_draft(
                     "Einen veröffentlichten Ablauf mit diesem Schlüssel gibt es nicht.".into(),
                 ));
             }
-            let published = latest_published(&state, &key).await?.ok_or_else(|| {
+            let published = latest_published(&state.repo, &key).await?.ok_or_else(|| {
                 AppError::NotFound(format!(
                     "Einen veröffentlichten Ablauf „{key}“ gibt es nicht."
                 ))
@@ -175,13 +128,7 @@ pub async fn create_draft(
         .drafts
         .create(&caller.name, workflow, based_on)
         .await?;
-    let location = HeaderValue::from_str(&format!("/api/drafts/{}", draft.id)).ok();
-    let mut res = view(draft).await?;
-    *res.status_mut() = StatusCode::CREATED;
-    if let Some(l) = location {
-        res.headers_mut().insert(header::LOCATION, l);
-    }
-    Ok(res)
+    draft_response(draft, StatusCode::CREATED).await
 }
 
 /// A draft (ETag = revision). Owners only; reviewers also while it is under review.
@@ -203,17 +150,16 @@ pub async fn get_draft(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let d = state.drafts.get(&id).await?.ok_or_else(not_found)?;
+    let d = state.drafts.get(&id).await?.ok_or(DraftError::NotFound)?;
     if d.owner != caller.name
         && !(caller.role.can_review() && state.publications.draft_under_review(&d.id).await?)
     {
-        return Err(not_yours());
+        return Err(DraftError::NotYours.into());
     }
-    view(d).await
+    draft_response(d, StatusCode::OK).await
 }
 
-/// The revision in `If-Match` (`"3"`, `W/"3"` or `3`); `None` for `*`.
-/// The draft revision in `If-Match` (`None` for `*`); `purpose` names the action in the
+/// The draft revision in `If-Match` (`"3"`, `W/"3"` or `3`; `None` for `*`); `purpose` names the action in the
 /// error ("Speichern", "Zusammenführen").
 pub(super) fn if_match(headers: &HeaderMap, purpose: &str) -> Result<Option<u64>, AppError> {
     let raw = headers.get(header::IF_MATCH).ok_or_else(|| {
@@ -258,15 +204,11 @@ pub async fn update_draft(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let current = owned(&state, &caller, &id).await?;
+    let current = state.drafts.owned(&id, &caller).await?;
     let expected = if_match(&headers, "Speichern")?.unwrap_or(current.revision);
     let workflow = parse_off_thread(body).await?;
-    match state.drafts.update(&id, expected, workflow).await?.ok_or_else(not_found)? {
-        Update::Saved(d) => view(*d).await,
-        Update::Stale { current } => Err(AppError::PreconditionFailed(format!(
-            "Der Entwurf wurde inzwischen geändert (Revision {current}, erwartet {expected}). Bitte neu laden und die Änderungen zusammenführen."
-        ))),
-    }
+    let saved = state.drafts.update(&id, expected, workflow).await?;
+    draft_response(saved, StatusCode::OK).await
 }
 
 /// Deletes a draft (owner only).
@@ -288,10 +230,7 @@ pub async fn delete_draft(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    owned(&state, &caller, &id).await?;
-    if state.drafts.delete(&id).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(not_found())
-    }
+    state.drafts.owned(&id, &caller).await?;
+    state.drafts.delete(&id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

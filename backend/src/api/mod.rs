@@ -8,12 +8,10 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderName, Request};
 use axum::{Extension, Json, Router};
-use fachwerk_shared::{Finding, Severity};
-use serde::Serialize;
+use fachwerk_shared::api::{Health, ProblemDetails, ValidationReport};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -22,8 +20,10 @@ use crate::error::AppError;
 use crate::security::events::ClientIp;
 use crate::security::limits::cpu;
 
+mod caller;
 mod drafts;
 mod json;
+pub mod openapi;
 mod password;
 mod publications;
 mod session;
@@ -75,7 +75,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sources::draft_upstream))
         .routes(routes!(sources::merge_upstream))
         .fallback(api_not_found);
-    OpenApiRouter::with_openapi(crate::openapi::base()).nest("/api", api)
+    OpenApiRouter::with_openapi(openapi::base()).nest("/api", api)
 }
 
 pub fn app(state: AppState) -> Router {
@@ -105,57 +105,23 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-#[derive(Serialize, ToSchema)]
-struct Health {
-    status: &'static str,
-    version: &'static str,
-}
-
 /// Liveness check.
 #[utoipa::path(get, path = "/health", tag = "System", responses((status = 200, body = Health)))]
 async fn health() -> Json<Health> {
     Json(Health {
-        status: "ok",
-        version: env!("CARGO_PKG_VERSION"),
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
     })
 }
 
 /// This OpenAPI 3 document.
 #[utoipa::path(get, path = "/openapi.json", tag = "System", responses((status = 200, description = "OpenAPI 3.1 document")))]
 async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
-    Json(crate::openapi::document())
+    Json(openapi::document())
 }
 
 async fn api_not_found() -> AppError {
     AppError::NotFound("Diese API-Adresse gibt es nicht.".into())
-}
-
-/// Findings of a validation run, with counts for a quick summary.
-#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
-pub struct ValidationReport {
-    /// `fachwerk_shared::Finding`s: code, severity, element, messageDe, messageEn, hints.
-    #[schema(value_type = Vec<Object>)]
-    pub findings: Vec<Finding>,
-    pub errors: usize,
-    pub warnings: usize,
-}
-
-impl ValidationReport {
-    pub fn of(findings: Vec<Finding>) -> ValidationReport {
-        let errors = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
-        let warnings = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .count();
-        ValidationReport {
-            findings,
-            errors,
-            warnings,
-        }
-    }
 }
 
 /// Validates a workflow with exactly the rules the designer runs in the browser.
@@ -166,7 +132,7 @@ impl ValidationReport {
     request_body(content = Object, description = "A workflow in canonical JSON"),
     responses(
         (status = 200, body = ValidationReport),
-        (status = 400, body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 async fn validate_workflow(
@@ -176,11 +142,11 @@ async fn validate_workflow(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ValidationReport>, AppError> {
     // Anonymous callers share a per-address allowance; logged-in ones only the CPU pool.
-    if !crate::auth::is_authenticated(&headers, &state) {
+    if !caller::is_authenticated(&headers, &state) {
         state.security.anonymous_validation.hit(client.0)?;
     }
     let body = body.map_err(workflow_body::bytes_rejection)?;
     let workflow = workflow_body::parse_off_thread(body).await?;
-    let report = cpu(move || ValidationReport::of(fachwerk_shared::validate(&workflow))).await?;
+    let report = cpu(move || ValidationReport::validate(&workflow)).await?;
     Ok(Json(report))
 }

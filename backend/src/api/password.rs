@@ -4,24 +4,15 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use fachwerk_shared::api::{PasswordChange, PasswordReset, ProblemDetails, SessionInfo};
 
-use super::session::SessionInfo;
+use super::caller::session_cookies;
 use super::JsonBody;
-use crate::auth::{self, Caller, Via};
+use crate::auth::{Caller, Via};
 use crate::config::AppState;
-use crate::error::{AppError, ProblemDetails};
+use crate::error::AppError;
 use crate::security::events::{self, ClientIp};
 use crate::security::limits::cpu;
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PasswordChange {
-    pub current_password: String,
-    /// At least 12 characters and not easy to guess.
-    pub new_password: String,
-}
 
 /// Changes the caller's password. Ends the caller's other sessions; a cookie session gets
 /// new cookies (and a new CSRF token). API tokens stay valid.
@@ -99,18 +90,10 @@ pub async fn change_password(
     let session = state.sessions.create(&caller.name)?;
     info.csrf_token = Some(session.csrf.clone());
     let mut res = Json(info).into_response();
-    for c in auth::session_cookies(&session, state.config.secure_cookies) {
+    for c in session_cookies(&session, state.config.secure_cookies) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     Ok(res)
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PasswordReset {
-    pub name: String,
-    /// A generated one-time password; the user must replace it at the next login.
-    pub password: String,
 }
 
 /// Forces a new password: generates a one-time password (returned once), ends the user's

@@ -3,29 +3,15 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
-use utoipa::ToSchema;
+use fachwerk_shared::api::{
+    CreatePublication, ProblemDetails, Publication, PublicationSummary, Rejection,
+};
 
 use super::JsonBody;
 use crate::auth::Caller;
 use crate::config::AppState;
-use crate::error::{AppError, ProblemDetails};
-use crate::publications::{self, Publication, PublicationSummary};
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CreatePublication {
-    pub draft_id: String,
-    /// Change note (Änderungsvermerk) for CHANGELOG, commit and tag.
-    #[serde(default)]
-    pub note: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct Rejection {
-    /// Why the request is rejected (required).
-    pub comment: String,
-}
+use crate::error::AppError;
+use crate::publications;
 
 /// Requests publication of one of the caller's drafts. Validation errors → 422 with findings.
 #[utoipa::path(
@@ -47,7 +33,15 @@ pub async fn create_publication(
     caller: Caller,
     JsonBody(req): JsonBody<CreatePublication>,
 ) -> Result<(StatusCode, Json<Publication>), AppError> {
-    let p = publications::request(&state, &caller, &req.draft_id, &req.note).await?;
+    let p = publications::request(
+        &state.drafts,
+        &state.publications,
+        &state.repo,
+        &caller,
+        &req.draft_id,
+        &req.note,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(p)))
 }
 
@@ -63,7 +57,9 @@ pub async fn list_publications(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<PublicationSummary>>, AppError> {
-    Ok(Json(publications::list(&state, &caller).await?))
+    Ok(Json(
+        publications::list(&state.publications, &caller).await?,
+    ))
 }
 
 /// One request with its semantic diff and workflow snapshot.
@@ -85,14 +81,7 @@ pub async fn get_publication(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Publication>, AppError> {
-    let mut p = state.publications.get(&id).await?.ok_or_else(|| {
-        AppError::NotFound("Diesen Veröffentlichungsantrag gibt es nicht.".into())
-    })?;
-    if !publications::may_read(&caller, &p) {
-        return Err(AppError::Forbidden(
-            "Diesen Antrag sehen nur die antragstellende Person und die Freigabe.".into(),
-        ));
-    }
+    let mut p = publications::get(&state.publications, &caller, &id).await?;
     p.requester_created_by = state.users.get(&p.requester)?.and_then(|u| u.created_by);
     Ok(Json(p))
 }
@@ -118,7 +107,21 @@ pub async fn approve_publication(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Publication>, AppError> {
-    Ok(Json(publications::approve(&state, &caller, &id).await?))
+    // Four eyes beyond "not the requester": not an account the requester created.
+    if caller.role.can_review() {
+        if let Some(p) = state.publications.get(&id).await? {
+            crate::security::four_eyes::check(&state.users, &p.requester, &caller.name)?;
+        }
+    }
+    let p = publications::approve(
+        &state.publications,
+        &state.repo,
+        &state.pusher,
+        &caller,
+        &id,
+    )
+    .await?;
+    Ok(Json(p))
 }
 
 /// Rejects a request with a comment.
@@ -145,6 +148,6 @@ pub async fn reject_publication(
     JsonBody(req): JsonBody<Rejection>,
 ) -> Result<Json<Publication>, AppError> {
     Ok(Json(
-        publications::reject(&state, &caller, &id, &req.comment).await?,
+        publications::reject(&state.publications, &caller, &id, &req.comment).await?,
     ))
 }

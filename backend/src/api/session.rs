@@ -6,36 +6,17 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use fachwerk_shared::api::{LoginRequest, ProblemDetails, PushStatus, SessionInfo};
 
+use super::caller::{clear_cookies, session_cookies};
 use super::JsonBody;
-use crate::auth::{self, Caller, Via};
+use crate::auth::{Caller, Via};
 use crate::config::AppState;
-use crate::error::{AppError, ProblemDetails};
+use crate::error::AppError;
 use crate::fsutil::blocking;
-use crate::repo::push::PushStatus;
 use crate::security::events::{AuditUser, ClientIp};
 use crate::security::limits::cpu;
 use crate::security::origin;
-use crate::users::Role;
-
-#[derive(Deserialize, ToSchema)]
-pub struct LoginRequest {
-    pub username: String,
-    pub password: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionInfo {
-    pub username: String,
-    pub role: Role,
-    /// Send this as `X-CSRF-Token` with every state-changing request (cookie sessions only).
-    pub csrf_token: Option<String>,
-    /// An administrator reset the password: change it (`PUT /api/session/password`) first.
-    pub must_change_password: bool,
-}
 
 /// Logs in with username and password: sets the session cookie (HttpOnly) and the CSRF
 /// cookie `fachwerk_csrf` (readable by scripts).
@@ -80,7 +61,7 @@ pub async fn login(
         must_change_password: user.must_change_password,
     })
     .into_response();
-    for c in auth::session_cookies(&session, state.config.secure_cookies) {
+    for c in session_cookies(&session, state.config.secure_cookies) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     Ok(res)
@@ -121,7 +102,7 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Res
         }
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
-    for c in auth::clear_cookies(state.config.secure_cookies) {
+    for c in clear_cookies(state.config.secure_cookies) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     Ok(res)

@@ -5,43 +5,29 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use fachwerk_shared::diff::{diff, WorkflowDiff};
+use fachwerk_shared::api::{
+    ConflictView, DraftView, ImportRequest, MergeRequest, MergedView, NewSource, ProblemDetails,
+    SourceRecord, TemplateSource, TemplateView, UpstreamView, ValidationReport,
+};
+use fachwerk_shared::diff::diff;
 use fachwerk_shared::merge::Side;
-use fachwerk_shared::{TemplateParam, Workflow};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-use super::drafts::DraftView;
-use super::{JsonBody, ValidationReport};
+use super::drafts::{draft_response, if_match};
+use super::JsonBody;
 use crate::auth::Caller;
 use crate::config::AppState;
-use crate::drafts::Draft;
-use crate::error::{AppError, ProblemDetails};
+use crate::error::AppError;
 use crate::fsutil::blocking;
 use crate::repo::sources::Transport;
 use crate::security::limits::cpu;
-use crate::security::sources::SourcePolicy;
 use crate::sources::upstream::{self, conflict_de, ImportSpec, Upstream};
-use crate::sources::{
-    summarize, valid_id, Catalogue, ErrorSummary, Removed, SourceRecord, SourceStore, SourceUrl,
-    OWN,
-};
+use crate::sources::{summarize, valid_id, Removed, SourceError, SourceStore, SourceUrl, OWN};
 
-#[derive(Deserialize, ToSchema)]
-pub struct NewSource {
-    /// `https://…`, `file:///…` or an absolute path on the server.
-    pub url: String,
-}
-
-fn not_found() -> AppError {
-    AppError::NotFound("Diese Vorlagenquelle gibt es nicht.".into())
-}
-
-fn record(store: &SourceStore, id: &str) -> Result<SourceRecord, AppError> {
+fn record(store: &SourceStore, id: &str) -> Result<SourceRecord, SourceError> {
     if !valid_id(id) {
-        return Err(not_found());
+        return Err(SourceError::NotFound);
     }
-    store.get(id)?.ok_or_else(not_found)
+    store.get(id)?.ok_or(SourceError::NotFound)
 }
 
 fn accepted(r: SourceRecord, status: StatusCode) -> Response {
@@ -65,7 +51,7 @@ pub async fn list_sources(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Vec<SourceRecord>>, AppError> {
-    Ok(Json(SourceStore::of(&state)?.list()?))
+    Ok(Json(state.catalogues()?.sources.list()?))
 }
 
 /// Adds a source and starts fetching it in the background (202; poll `GET /api/sources/{id}`).
@@ -92,7 +78,7 @@ pub async fn add_source(
 ) -> Result<Response, AppError> {
     caller.require_admin()?;
     let url = SourceUrl::parse(&req.url)?;
-    let policy = SourcePolicy::new(&state.config);
+    let policy = state.security.sources.clone();
     let transport = url.transport.clone();
     blocking(move || {
         Ok(match &transport {
@@ -105,7 +91,7 @@ pub async fn add_source(
         detail,
         path: Some("url".into()),
     })?;
-    let (r, created) = SourceStore::of(&state)?.add(&url, &caller.name)?;
+    let (r, created) = state.catalogues()?.sources.add(&url, &caller.name)?;
     if created {
         tracing::info!(source = %r.id, url = %r.url, by = %caller.name, "template source added");
     }
@@ -136,7 +122,7 @@ pub async fn get_source(
     _caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<SourceRecord>, AppError> {
-    let store = SourceStore::of(&state)?;
+    let store = state.catalogues()?.sources;
     Ok(Json(record(&store, &id)?))
 }
 
@@ -160,9 +146,9 @@ pub async fn fetch_source(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     caller.require_editor()?;
-    let store = SourceStore::of(&state)?;
+    let store = state.catalogues()?.sources;
     record(&store, &id)?;
-    let r = store.start_fetch(&id)?.ok_or_else(not_found)?;
+    let r = store.start_fetch(&id)?.ok_or(SourceError::NotFound)?;
     Ok(accepted(r, StatusCode::ACCEPTED))
 }
 
@@ -187,7 +173,7 @@ pub async fn delete_source(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    let store = SourceStore::of(&state)?;
+    let store = state.catalogues()?.sources;
     let r = record(&store, &id)?;
     let may = caller.role.is_admin() || (caller.role.can_edit() && r.added_by == caller.name);
     if !may {
@@ -198,42 +184,11 @@ pub async fn delete_source(
     let removed = blocking(move || Ok(store.remove(&id))).await??;
     match removed {
         Removed::Gone => Ok(StatusCode::NO_CONTENT),
-        Removed::NotFound => Err(not_found()),
+        Removed::NotFound => Err(SourceError::NotFound.into()),
         Removed::Busy => Err(AppError::Conflict(
             "Die Quelle wird gerade abgerufen; bitte danach erneut versuchen.".into(),
         )),
     }
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TemplateSource {
-    /// `own` or the source id (for `POST /api/templates/import`).
-    pub id: String,
-    pub url: String,
-    pub name: String,
-    pub own: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TemplateView {
-    pub source: TemplateSource,
-    pub key: String,
-    pub name: String,
-    pub description: String,
-    /// Latest version.
-    pub version: String,
-    pub versions: Vec<String>,
-    pub commit: String,
-    pub publisher: String,
-    /// Licence from publiccode.yml (`legal.license`).
-    pub licence: String,
-    /// Only valid templates can be imported.
-    pub valid: bool,
-    pub errors: ErrorSummary,
-    #[schema(value_type = Vec<Object>)]
-    pub template_params: Vec<TemplateParam>,
 }
 
 /// Templates of the own catalogue and of every source whose last fetch succeeded.
@@ -248,7 +203,8 @@ pub async fn list_templates(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Vec<TemplateView>>, AppError> {
-    let own = Catalogue::own(&state);
+    let cats = state.catalogues()?;
+    let own = cats.own;
     let path = own.path.clone();
     let own_summary = blocking(move || Ok(summarize(&path)?)).await?;
     let mut lists = vec![(
@@ -260,7 +216,7 @@ pub async fn list_templates(
         },
         own_summary,
     )];
-    for r in SourceStore::of(&state)?.list()? {
+    for r in cats.sources.list()? {
         if let Some(cat) = r.catalogue.clone().filter(|_| r.usable()) {
             let source = TemplateSource {
                 id: r.id,
@@ -298,50 +254,6 @@ pub async fn list_templates(
     Ok(Json(out))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ImportRequest {
-    /// `own` or a source id.
-    pub source_id: String,
-    pub key: String,
-    /// Default: the latest version.
-    pub version: Option<String>,
-    /// Template parameter id → amount ("12000.00"); missing ones take their default.
-    #[serde(default)]
-    pub params: std::collections::BTreeMap<String, String>,
-    /// Key of the new draft if it should differ from the template's.
-    pub as_key: Option<String>,
-}
-
-/// The draft response: body, ETag and status (as `/api/drafts/{id}` answers).
-async fn draft_response(d: Draft, status: StatusCode) -> Result<Response, AppError> {
-    let etag = HeaderValue::from_str(&format!("\"{}\"", d.revision)).ok();
-    let location = HeaderValue::from_str(&format!("/api/drafts/{}", d.id)).ok();
-    let (d, validation) = cpu(move || {
-        let report = ValidationReport::of(fachwerk_shared::validate(&d.workflow));
-        (d, report)
-    })
-    .await?;
-    let body = DraftView {
-        id: d.id,
-        owner: d.owner,
-        revision: d.revision,
-        created_at: d.created_at,
-        updated_at: d.updated_at,
-        based_on: d.based_on,
-        workflow: d.workflow,
-        validation,
-    };
-    let mut res = (status, Json(body)).into_response();
-    if let Some(etag) = etag {
-        res.headers_mut().insert(header::ETAG, etag);
-    }
-    if let Some(l) = location.filter(|_| status == StatusCode::CREATED) {
-        res.headers_mut().insert(header::LOCATION, l);
-    }
-    Ok(res)
-}
-
 /// "Übernehmen": creates a draft of the caller from a template version, with the template
 /// parameters applied and `lineage` set. Invalid templates and bad parameter values → 422.
 #[utoipa::path(
@@ -372,75 +284,8 @@ pub async fn import_template(
         params: req.params,
         as_key: req.as_key,
     };
-    let draft = upstream::import(&state, &caller, spec).await?;
+    let draft = upstream::import(&state.catalogues()?, &state.drafts, &caller, spec).await?;
     draft_response(draft, StatusCode::CREATED).await
-}
-
-/// A draft the caller owns.
-async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Draft, AppError> {
-    caller.require_editor()?;
-    let d = state
-        .drafts
-        .get(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("Diesen Entwurf gibt es nicht.".into()))?;
-    if d.owner != caller.name {
-        return Err(AppError::Forbidden(
-            "Dieser Entwurf gehört einer anderen Person.".into(),
-        ));
-    }
-    Ok(d)
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ConflictView {
-    /// Index for `choices[].conflict`.
-    pub index: usize,
-    /// Readable path, e.g. `blocks[wg].params.bands[mittel].upper`.
-    pub location: String,
-    #[schema(value_type = Option<Object>)]
-    pub base: Option<serde_json::Value>,
-    /// Value in the draft.
-    #[schema(value_type = Option<Object>)]
-    pub ours: Option<serde_json::Value>,
-    /// Value in the new template version.
-    #[schema(value_type = Option<Object>)]
-    pub theirs: Option<serde_json::Value>,
-    pub message_de: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct MergedView {
-    /// The merged workflow with conflicts resolved as the draft has them.
-    #[schema(value_type = Object)]
-    pub workflow: Workflow,
-    pub conflicts: Vec<ConflictView>,
-    pub validation: ValidationReport,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UpstreamView {
-    /// A newer version of the template exists.
-    pub available: bool,
-    pub message_de: String,
-    /// Set if the source could not be fetched again (the last fetched state was compared).
-    pub warning_de: Option<String>,
-    pub source: Option<String>,
-    pub key: Option<String>,
-    /// The version the draft is based on (`lineage.version`).
-    pub base_version: Option<String>,
-    pub new_version: Option<String>,
-    pub new_commit: Option<String>,
-    /// What upstream changed (base → new version).
-    #[schema(value_type = Option<Object>)]
-    pub upstream_diff: Option<WorkflowDiff>,
-    /// What the draft changed (base → draft).
-    #[schema(value_type = Option<Object>)]
-    pub local_diff: Option<WorkflowDiff>,
-    pub merged: Option<MergedView>,
 }
 
 /// Whether the template this draft was imported from has a newer version, with both diffs and
@@ -464,7 +309,7 @@ pub async fn draft_upstream(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<UpstreamView>, AppError> {
-    let draft = owned(&state, &caller, &id).await?;
+    let draft = state.drafts.owned(&id, &caller).await?;
     let empty = |message_de: String, warning_de: Option<String>| UpstreamView {
         available: false,
         message_de,
@@ -478,7 +323,7 @@ pub async fn draft_upstream(
         local_diff: None,
         merged: None,
     };
-    let view = match upstream::check(&state, &draft, true).await? {
+    let view = match upstream::check(&state.catalogues()?, &draft, true).await? {
         Upstream::NoLineage => empty("Dieser Entwurf stammt nicht aus einer Vorlage.".into(), None),
         Upstream::Current {
             lineage,
@@ -501,7 +346,7 @@ pub async fn draft_upstream(
             let (a, upstream_diff, local_diff, validation) = cpu(move || {
                 let upstream_diff = diff(&a.base, &a.theirs);
                 let local_diff = diff(&a.base, &draft.workflow);
-                let validation = ValidationReport::of(fachwerk_shared::validate(&a.merged.workflow));
+                let validation = ValidationReport::validate(&a.merged.workflow);
                 (a, upstream_diff, local_diff, validation)
             })
             .await?;
@@ -552,26 +397,6 @@ pub async fn draft_upstream(
     Ok(Json(view))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Choice {
-    /// `index` of the conflict in the preview.
-    pub conflict: usize,
-    /// `ours` (keep the draft's value) or `theirs` (take the template's).
-    #[schema(value_type = String)]
-    pub side: Side,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct MergeRequest {
-    /// One choice per conflict (all are required).
-    #[serde(default)]
-    pub choices: Vec<Choice>,
-    /// `newVersion` of the preview; if the template moved on since, the merge is refused.
-    pub version: Option<String>,
-}
-
 /// Takes in the newer template version: three-way merge (base = imported version, ours =
 /// draft, theirs = new version) with a side chosen for every conflict (else 409 listing
 /// them); saved as the next revision of the draft with `lineage` at the new version.
@@ -600,11 +425,17 @@ pub async fn merge_upstream(
     headers: HeaderMap,
     JsonBody(req): JsonBody<MergeRequest>,
 ) -> Result<Response, AppError> {
-    let draft = owned(&state, &caller, &id).await?;
-    let expected = super::drafts::if_match(&headers, "Zusammenführen")?.unwrap_or(draft.revision);
+    let draft = state.drafts.owned(&id, &caller).await?;
+    let expected = if_match(&headers, "Zusammenführen")?.unwrap_or(draft.revision);
     let choices: Vec<(usize, Side)> = req.choices.iter().map(|c| (c.conflict, c.side)).collect();
-    let saved =
-        upstream::merge_into_draft(&state, &draft, expected, &choices, req.version.as_deref())
-            .await?;
+    let saved = upstream::merge_into_draft(
+        &state.catalogues()?,
+        &state.drafts,
+        &draft,
+        expected,
+        &choices,
+        req.version.as_deref(),
+    )
+    .await?;
     draft_response(saved, StatusCode::OK).await
 }

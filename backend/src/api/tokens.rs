@@ -5,61 +5,24 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use fachwerk_shared::api::{ProblemDetails, TokenCreated, TokenInfo, TokenQuery, TokenRequest};
 
 use super::JsonBody;
 use crate::auth::{Caller, TokenRecord};
 use crate::config::AppState;
-use crate::error::{AppError, ProblemDetails};
+use crate::error::AppError;
 use crate::fsutil::{self, blocking};
 use crate::security::events::{self, ClientIp};
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct TokenRequest {
-    /// What the token is for, e.g. "CI-Pipeline" (`label` is accepted too).
-    #[serde(default, alias = "label")]
-    pub name: String,
-    /// Days until it expires (default and maximum: the server's token lifetime).
-    pub expires_in_days: Option<u32>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TokenCreated {
-    pub id: String,
-    /// Use as `Authorization: Bearer <token>`. Shown only now; stored only as a hash.
-    pub token: String,
-    pub name: String,
-    pub created_at: String,
-    pub expires_at: Option<String>,
-}
-
-/// A token as listed (never the secret or its hash).
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TokenInfo {
-    pub id: String,
-    pub user: String,
-    pub name: String,
-    pub created_at: String,
-    pub expires_at: Option<String>,
-    pub last_used_at: Option<String>,
-    pub expired: bool,
-}
-
-impl From<TokenRecord> for TokenInfo {
-    fn from(t: TokenRecord) -> Self {
-        TokenInfo {
-            expired: t.expired(fsutil::unix_now()),
-            id: t.id,
-            user: t.user,
-            name: t.label,
-            created_at: t.created_at,
-            expires_at: t.expires.map(fsutil::rfc3339),
-            last_used_at: t.last_used.map(fsutil::rfc3339),
-        }
+fn info(t: TokenRecord) -> TokenInfo {
+    TokenInfo {
+        expired: t.expired(fsutil::unix_now()),
+        id: t.id,
+        user: t.user,
+        name: t.label,
+        created_at: t.created_at,
+        expires_at: t.expires.map(fsutil::rfc3339),
+        last_used_at: t.last_used.map(fsutil::rfc3339),
     }
 }
 
@@ -106,12 +69,6 @@ pub async fn create_token(
     ))
 }
 
-#[derive(Deserialize, IntoParams)]
-pub struct TokenQuery {
-    /// Administrators: the tokens of this user, or of everyone with `*`.
-    pub user: Option<String>,
-}
-
 /// The caller's API tokens (administrators: also another user's, or everyone's).
 #[utoipa::path(
     get,
@@ -139,7 +96,7 @@ pub async fn list_tokens(
         }
     };
     let list = state.tokens.list(user)?;
-    Ok(Json(list.into_iter().map(TokenInfo::from).collect()))
+    Ok(Json(list.into_iter().map(info).collect()))
 }
 
 /// Revokes an API token: one's own, or any as an administrator.

@@ -3,46 +3,14 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use fachwerk_shared::api::{NewUser, ProblemDetails, UserCreated, UserInfo};
 
 use super::JsonBody;
 use crate::auth::Caller;
 use crate::config::AppState;
-use crate::error::{AppError, ProblemDetails};
+use crate::error::AppError;
 use crate::security::events::{self, ClientIp};
 use crate::security::limits::cpu;
-use crate::users::Role;
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UserInfo {
-    pub name: String,
-    pub role: Role,
-    pub created_at: String,
-    /// Who created the account (`null`: the command line or the first start).
-    pub created_by: Option<String>,
-    pub must_change_password: bool,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct NewUser {
-    pub name: String,
-    pub role: Role,
-    /// At least 12 characters and not easy to guess; omitted: a password is generated and
-    /// returned once.
-    pub password: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UserCreated {
-    pub name: String,
-    pub role: Role,
-    pub created_at: String,
-    /// The generated password (only if none was given).
-    pub password: Option<String>,
-}
 
 /// All accounts.
 #[utoipa::path(

@@ -6,33 +6,12 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Serialize;
-use utoipa::ToSchema;
+use fachwerk_shared::api::{ProblemDetails, Status, VersionInfo, WorkflowStatus, WorkflowSummary};
 
 use crate::config::AppState;
-use crate::error::{AppError, ProblemDetails};
+use crate::error::AppError;
 use crate::fsutil::blocking;
-use crate::publications::Status;
-use crate::repo::{valid_key, VersionInfo};
-
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub enum WorkflowStatus {
-    /// Published, no request pending.
-    Published,
-    /// Published, and a new version waits for approval.
-    InReview,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct WorkflowSummary {
-    pub key: String,
-    pub name: String,
-    pub description: String,
-    pub latest_version: String,
-    pub status: WorkflowStatus,
-}
+use crate::repo::valid_key;
 
 fn not_found(key: &str) -> AppError {
     AppError::NotFound(format!(

@@ -8,13 +8,13 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use fachwerk_shared::{to_canonical_json, Workflow};
+pub use fachwerk_shared::api::{Published, VersionInfo};
+use fachwerk_shared::Workflow;
 use git2::{ErrorCode, ObjectType, Repository, RepositoryInitOptions, Signature};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::fsutil;
 
+mod plan;
 pub mod push;
 pub mod render;
 mod seeds;
@@ -25,13 +25,13 @@ pub use seeds::seed_count;
 use seeds::seed_workflows;
 use tree::{entries, first_parent_history, main_commit, read_text, write_files};
 
+use plan::NO_NOTE;
+pub use plan::{CatalogueState, Publish, PublishPlan};
 pub use render::{CatalogMeta, Entry, Maintenance};
 
 const MAIN: &str = "refs/heads/main";
 const SYSTEM_NAME: &str = "Fachwerk";
 const EMAIL_DOMAIN: &str = "fachwerk.invalid";
-/// Placeholder paragraph for a publication without a note (keeps the message layout fixed).
-const NO_NOTE: &str = "(ohne Vermerk)";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
@@ -45,45 +45,6 @@ pub enum RepoError {
     Git(#[from] git2::Error),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
-}
-
-/// One published version as listed in the history.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct VersionInfo {
-    pub version: String,
-    /// Who requested the publication (commit author).
-    pub author: String,
-    /// Who approved it (committer and tagger).
-    pub approver: String,
-    /// RFC 3339.
-    pub date: String,
-    /// The change note given with the request.
-    pub note: String,
-    pub commit: String,
-    pub tag: String,
-}
-
-/// Everything needed to publish one version.
-pub struct Publish<'a> {
-    /// The workflow, its `version` already set to the new version.
-    pub workflow: &'a Workflow,
-    /// The version the request was computed against (`None` = new workflow).
-    pub base_version: Option<&'a str>,
-    pub requester: &'a str,
-    pub approver: &'a str,
-    pub note: &'a str,
-    /// German change sentences (from the semantic diff).
-    pub changes: &'a [String],
-    pub publication_id: Option<&'a str>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Published {
-    pub version: String,
-    pub commit: String,
-    pub tag: String,
 }
 
 /// Handle to the catalogue repository. Every operation opens the repository afresh
@@ -100,20 +61,6 @@ fn ident(user: &str) -> Result<Signature<'static>, git2::Error> {
         format!("{user}@{EMAIL_DOMAIN}")
     };
     Signature::now(user, &email)
-}
-
-/// Makes the note one paragraph (no blank lines), so the message layout stays parseable.
-fn normalize_note(note: &str) -> String {
-    let lines: Vec<&str> = note
-        .lines()
-        .map(str::trim_end)
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    if lines.is_empty() {
-        NO_NOTE.to_string()
-    } else {
-        lines.join("\n")
-    }
 }
 
 /// The note paragraph of a commit or tag message.
@@ -392,143 +339,35 @@ impl Repo {
         Ok(out)
     }
 
-    /// Publishes one version: one commit on `main` and an annotated tag. Fails with
-    /// [`RepoError::Outdated`] if the latest version of the workflow is not `base_version` or
-    /// the tag exists, and with [`RepoError::Conflict`] if `main` moved meanwhile.
+    /// Publishes one version: one commit on `main` and an annotated tag, as planned by
+    /// [`plan::plan`] from the catalogue on `main`. Fails with [`RepoError::Outdated`] if the
+    /// latest version of the workflow is not `base_version` or the tag exists, and with
+    /// [`RepoError::Conflict`] if `main` moved meanwhile.
     pub fn publish(&self, p: &Publish<'_>) -> Result<Published, RepoError> {
         let git = self.open()?;
-        let w = p.workflow;
-        if !valid_key(&w.key) {
-            return Err(anyhow::anyhow!("invalid workflow key {:?}", w.key).into());
-        }
         let head = main_commit(&git)?;
         let base_tree = head.as_ref().map(|c| c.tree()).transpose()?;
-        let dir = format!("workflows/{}", w.key);
-        let current = match &base_tree {
-            Some(t) => read_text(&git, t, &format!("{dir}/workflow.json"))?
-                .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-                .and_then(|v| v["version"].as_str().map(String::from)),
-            None => None,
-        };
-        if current.as_deref() != p.base_version {
-            return Err(RepoError::Outdated(match (&current, p.base_version) {
-                (Some(c), Some(b)) => format!(
-                    "Der Antrag wurde gegen Version {b} berechnet, inzwischen ist Version {c} von „{}“ veröffentlicht. Bitte den Entwurf aktualisieren und neu beantragen.",
-                    w.key
-                ),
-                (Some(c), None) => format!("Einen Ablauf „{}“ gibt es inzwischen (Version {c}). Bitte neu beantragen.", w.key),
-                (None, _) => format!("Der Ablauf „{}“ ist nicht mehr im Katalog. Bitte neu beantragen.", w.key),
-            }));
-        }
-        let tag = format!("{}/v{}", w.key, w.version);
-        let tag_ref = format!("refs/tags/{tag}");
-        if git.find_reference(&tag_ref).is_ok() {
-            return Err(RepoError::Outdated(format!(
-                "Version {} von „{}“ ist bereits veröffentlicht.",
-                w.version, w.key
-            )));
-        }
-
+        let state = catalogue_state(&git, base_tree.as_ref(), p.workflow)?;
         let date = fsutil::date(fsutil::unix_now());
-        let note = normalize_note(p.note);
-        let shown_note = if note == NO_NOTE { "" } else { note.as_str() };
-        let entry = |heading: String| render::ChangelogEntry {
-            heading,
-            date: &date,
-            requester: p.requester,
-            approver: p.approver,
-            note: shown_note,
-            changes: p.changes,
-        };
-        let old = |path: &str| -> Result<Option<String>, git2::Error> {
-            match &base_tree {
-                Some(t) => read_text(&git, t, path),
-                None => Ok(None),
-            }
-        };
-        let wf_changelog = render::prepend_changelog(
-            old(&format!("{dir}/CHANGELOG.md"))?.as_deref(),
-            &format!("Änderungen: {}", w.name),
-            &entry(w.version.clone()),
-        );
-        let root_changelog = render::prepend_changelog(
-            old("CHANGELOG.md")?.as_deref(),
-            "Änderungen im Katalog",
-            &entry(format!("{} {}", w.name, w.version)),
-        );
-        let readme = render::workflow_readme(
-            w,
-            &render::VersionNote {
-                version: &w.version,
-                date: &date,
-                note: shown_note,
-                changes: p.changes,
-            },
-        );
+        let plan = plan::plan(&self.meta, p, &state, &date)?;
 
-        let mut catalogue = match &base_tree {
-            Some(t) => entries(&git, t)?,
-            None => Vec::new(),
-        };
-        catalogue.retain(|e| e.key != w.key);
-        catalogue.push(Entry {
-            key: w.key.clone(),
-            name: w.name.clone(),
-            version: w.version.clone(),
-            description: w.description.clone(),
-        });
-        catalogue.sort_by(|a, b| a.key.cmp(&b.key));
-
-        let files = [
-            (format!("{dir}/workflow.json"), Some(to_canonical_json(w))),
-            (format!("{dir}/workflow.bpmn"), bpmn_for(w)),
-            (format!("{dir}/README.md"), Some(readme)),
-            (format!("{dir}/CHANGELOG.md"), Some(wf_changelog)),
-            ("CHANGELOG.md".to_string(), Some(root_changelog)),
-            (
-                "README.md".to_string(),
-                Some(render::catalogue_readme(&self.meta, &catalogue)),
-            ),
-            (
-                "publiccode.yml".to_string(),
-                Some(render::publiccode(&self.meta, &catalogue, &date)),
-            ),
-        ];
-        let files: Vec<(&str, Option<String>)> =
-            files.iter().map(|(p, c)| (p.as_str(), c.clone())).collect();
+        let files: Vec<(&str, Option<String>)> = plan
+            .files
+            .iter()
+            .map(|(p, c)| (p.as_str(), c.clone()))
+            .collect();
         let tree = git.find_tree(write_files(&git, base_tree.as_ref(), &files)?)?;
-
-        let mut message = format!("{} {}: {}\n\n{note}\n\n", w.key, w.version, w.name);
-        if !p.changes.is_empty() {
-            message.push_str("Änderungen:\n");
-            for c in p.changes {
-                message.push_str(&format!("- {}\n", c.replace('\n', " ")));
-            }
-            message.push('\n');
-        }
-        message.push_str(&format!(
-            "Fachwerk-Ablauf: {}\nFachwerk-Version: {}\n",
-            w.key, w.version
-        ));
-        message.push_str(&format!(
-            "Beantragt-von: {}\nFreigegeben-von: {}\n",
-            p.requester, p.approver
-        ));
-        if let Some(id) = p.publication_id {
-            message.push_str(&format!("Fachwerk-Antrag: {id}\n"));
-        }
-
-        let (author, committer) = (ident(p.requester)?, ident(p.approver)?);
+        let (author, committer) = (ident(&plan.requester)?, ident(&plan.approver)?);
         let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
-        let commit = git.commit(None, &author, &committer, &message, &tree, &parents)?;
+        let commit = git.commit(None, &author, &committer, &plan.message, &tree, &parents)?;
         let tag_oid = git.tag_annotation_create(
-            &tag,
+            &plan.tag,
             &git.find_object(commit, Some(ObjectType::Commit))?,
             &committer,
-            &message,
+            &plan.message,
         )?;
 
-        let reflog = format!("Fachwerk: {tag} veröffentlicht");
+        let reflog = format!("Fachwerk: {} veröffentlicht", plan.tag);
         let moved = match &head {
             Some(h) => git.reference_matching(MAIN, commit, true, h.id(), &reflog),
             None => git.reference(MAIN, commit, false, &reflog),
@@ -542,13 +381,40 @@ impl Repo {
             });
         }
         // `main` has moved; a crash before the next line is repaired at the next start.
-        git.reference(&tag_ref, tag_oid, false, &reflog)?;
+        git.reference(&format!("refs/tags/{}", plan.tag), tag_oid, false, &reflog)?;
         Ok(Published {
-            version: w.version.clone(),
+            version: plan.version,
             commit: commit.to_string(),
-            tag,
+            tag: plan.tag,
         })
     }
+}
+
+/// What publishing `w` reads from the tree of `main` (`None`: empty repository).
+fn catalogue_state(
+    git: &Repository,
+    tree: Option<&git2::Tree<'_>>,
+    w: &Workflow,
+) -> Result<CatalogueState, RepoError> {
+    let tag_ref = format!("refs/tags/{}", plan::tag_name(&w.key, &w.version));
+    let tag_exists = git.find_reference(&tag_ref).is_ok();
+    let Some(tree) = tree else {
+        return Ok(CatalogueState {
+            tag_exists,
+            ..CatalogueState::default()
+        });
+    };
+    let dir = format!("workflows/{}", w.key);
+    let current_version = read_text(git, tree, &format!("{dir}/workflow.json"))?
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|v| v["version"].as_str().map(String::from));
+    Ok(CatalogueState {
+        current_version,
+        tag_exists,
+        workflow_changelog: read_text(git, tree, &format!("{dir}/CHANGELOG.md"))?,
+        catalogue_changelog: read_text(git, tree, "CHANGELOG.md")?,
+        entries: entries(git, tree)?,
+    })
 }
 
 /// BPMN 2.0 (with diagram) of a workflow for `workflow.bpmn`.

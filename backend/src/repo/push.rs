@@ -7,45 +7,14 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde::Serialize;
+pub use fachwerk_shared::api::{PushState, PushStatus};
 use tokio::sync::Notify;
-use utoipa::ToSchema;
 
 use crate::fsutil;
 
 const FIRST_RETRY: Duration = Duration::from_secs(2);
 const MAX_RETRY: Duration = Duration::from_secs(300);
 const PUSH_TIMEOUT: Duration = Duration::from_secs(120);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum PushState {
-    /// No remote configured.
-    Disabled,
-    /// Waiting for the first push.
-    Idle,
-    /// A push is running or due.
-    Pending,
-    /// The last push succeeded.
-    Ok,
-    /// The last push failed; it will be retried.
-    Failed,
-}
-
-/// What the API reports about mirroring.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PushStatus {
-    /// The remote, with any credentials masked.
-    pub remote: Option<String>,
-    pub state: PushState,
-    /// Attempts since the last success.
-    pub attempts: u32,
-    pub last_attempt: Option<String>,
-    pub last_success: Option<String>,
-    pub last_error: Option<String>,
-    pub next_retry: Option<String>,
-}
 
 #[derive(Clone)]
 pub struct Pusher {

@@ -29,6 +29,8 @@ pub const ANONYMOUS_VALIDATIONS_PER_MINUTE: u32 = 30;
 pub struct Security {
     pub login: throttle::LoginThrottle,
     pub anonymous_validation: throttle::RateLimit,
+    /// Which template sources may be read.
+    pub sources: sources::SourcePolicy,
     csp: HeaderValue,
 }
 
@@ -38,6 +40,7 @@ impl Security {
         Security {
             login: throttle::LoginThrottle::default(),
             anonymous_validation: throttle::RateLimit::per_minute(ANONYMOUS_VALIDATIONS_PER_MINUTE),
+            sources: sources::SourcePolicy::new(config),
             csp: HeaderValue::from_str(&csp)
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
         }

@@ -13,14 +13,19 @@
 
 use std::path::{Path, PathBuf};
 
-use fachwerk_shared::{parse_workflow, TemplateParam};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use fachwerk_shared::api::{CatalogueSummary, ErrorSummary, TemplateInfo, OWN_SOURCE};
+use fachwerk_shared::parse_workflow;
 
-use crate::config::AppState;
-use crate::error::AppError;
+use std::sync::Arc;
+
+use fachwerk_shared::Finding;
+
+use crate::auth::Denied;
+use crate::drafts::DraftError;
 use crate::fsutil;
 use crate::repo::sources::{self as git_sources, FetchError, FetchErrorKind, Transport};
+use crate::repo::{CatalogMeta, Repo};
+use crate::security::sources::SourcePolicy;
 
 mod store;
 pub mod upstream;
@@ -28,9 +33,44 @@ pub mod upstream;
 pub use store::{FetchState, Removed, SourceRecord, SourceStore};
 
 /// Id of the own catalogue in template listings and imports.
-pub const OWN: &str = "own";
+pub const OWN: &str = OWN_SOURCE;
 /// At most this many validation messages are kept per template.
 const MAX_MESSAGES: usize = 5;
+
+/// Why a source, a template or an upstream update cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("Diese Vorlagenquelle gibt es nicht.")]
+    NotFound,
+    /// A template or template version that does not exist.
+    #[error("{0}")]
+    Missing(String),
+    /// An address Fachwerk does not fetch from.
+    #[error("{0}")]
+    BadUrl(String),
+    /// A malformed request value at `path`.
+    #[error("{detail}")]
+    BadValue { detail: String, path: String },
+    /// The source or the draft is not in a state that allows this (not ready, being fetched,
+    /// nothing to merge, undecided conflicts).
+    #[error("{0}")]
+    Conflict(String),
+    /// The template (or the merge) cannot be used as it is.
+    #[error("{0}")]
+    Unusable(String),
+    /// The template has validation errors.
+    #[error("Der Ablauf enthält Fehler")]
+    Invalid(Vec<Finding>),
+    /// The draft moved on since the caller read it.
+    #[error("{0}")]
+    Stale(String),
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error(transparent)]
+    Draft(#[from] DraftError),
+    #[error(transparent)]
+    Storage(#[from] anyhow::Error),
+}
 
 /// A checked source address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,16 +80,13 @@ pub struct SourceUrl {
     pub transport: Transport,
 }
 
-fn bad_url(detail: String) -> AppError {
-    AppError::BadRequest {
-        detail,
-        path: Some("url".into()),
-    }
+fn bad_url(detail: String) -> SourceError {
+    SourceError::BadUrl(detail)
 }
 
 impl SourceUrl {
     /// Checks an address: `https://host/…` (no credentials), `file:///abs/path` or `/abs/path`.
-    pub fn parse(input: &str) -> Result<SourceUrl, AppError> {
+    pub fn parse(input: &str) -> Result<SourceUrl, SourceError> {
         let url = input.trim().trim_end_matches('/').to_string();
         if url.is_empty() {
             return Err(bad_url(
@@ -109,53 +146,6 @@ pub fn valid_id(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// The German messages of a template that cannot be imported.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ErrorSummary {
-    /// Number of errors (validation findings of severity error, or 1 for unreadable files).
-    pub count: usize,
-    /// The first messages.
-    pub messages: Vec<String>,
-}
-
-/// A template as found in a catalogue.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TemplateInfo {
-    pub key: String,
-    pub name: String,
-    pub description: String,
-    /// Latest version (latest tag, or `version` of an untagged workflow.json).
-    pub version: String,
-    /// Tagged versions, oldest first.
-    pub versions: Vec<String>,
-    /// Commit of the latest version.
-    pub commit: String,
-    /// Parses and has no validation errors (only valid templates can be imported).
-    pub valid: bool,
-    pub errors: ErrorSummary,
-    /// Parameters the importing authority sets (`fachwerk_shared::TemplateParam`).
-    #[schema(value_type = Vec<Object>)]
-    pub template_params: Vec<TemplateParam>,
-}
-
-/// What a catalogue offers, read after each successful fetch.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogueSummary {
-    /// `name` from publiccode.yml.
-    pub name: String,
-    /// `legal.repoOwner`, else `legal.mainCopyrightOwner`, `organisation.name`, the first
-    /// maintenance contractor or contact, else `name`.
-    pub publisher: String,
-    /// `legal.license`.
-    pub licence: String,
-    /// Commit of the default branch.
-    pub commit: String,
-    pub templates: Vec<TemplateInfo>,
 }
 
 /// The fields Fachwerk uses from a publiccode.yml.
@@ -315,13 +305,12 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
-    pub fn own(state: &AppState) -> Catalogue {
-        let meta = &state.config.catalog;
+    pub fn own(meta: &CatalogMeta, repo: &Repo) -> Catalogue {
         Catalogue {
             id: OWN.into(),
             url: meta.url.clone(),
             name: meta.name.clone(),
-            path: state.repo.path().to_path_buf(),
+            path: repo.path().to_path_buf(),
             publisher: meta.contact.clone(),
             licence: "EUPL-1.2".into(),
         }
@@ -329,6 +318,28 @@ impl Catalogue {
 
     pub fn is_own(&self) -> bool {
         self.id == OWN
+    }
+}
+
+/// Where templates come from: the own catalogue and the registered sources.
+#[derive(Clone)]
+pub struct Catalogues {
+    pub own: Catalogue,
+    pub sources: Arc<SourceStore>,
+}
+
+impl Catalogues {
+    /// The catalogues of the data directory `data_dir` with its own catalogue `repo`.
+    pub fn open(
+        meta: &CatalogMeta,
+        repo: &Repo,
+        data_dir: &Path,
+        policy: &SourcePolicy,
+    ) -> Result<Catalogues, SourceError> {
+        Ok(Catalogues {
+            own: Catalogue::own(meta, repo),
+            sources: SourceStore::of(data_dir, policy)?,
+        })
     }
 }
 
@@ -361,7 +372,7 @@ mod tests {
             "/pfad mit leerzeichen",
         ] {
             let e = SourceUrl::parse(bad).unwrap_err();
-            assert!(matches!(e, AppError::BadRequest { .. }), "{bad}");
+            assert!(matches!(e, SourceError::BadUrl(_)), "{bad}");
         }
         let e = SourceUrl::parse("ssh://git@host/a.git")
             .unwrap_err()

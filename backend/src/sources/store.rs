@@ -8,62 +8,18 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
-use utoipa::ToSchema;
 
-use super::{summarize, CatalogueSummary, SourceUrl};
-use crate::config::AppState;
-use crate::error::AppError;
+use fachwerk_shared::api::CatalogueSummary;
+pub use fachwerk_shared::api::{FetchState, SourceRecord};
+
+use super::SourceError;
+use super::{summarize, SourceUrl};
 use crate::fsutil;
 use crate::repo::sources::{self as git_sources, FetchError, FetchErrorKind, Progress, Transport};
 use crate::security::sources::SourcePolicy;
 
 /// An https source counts as current for this long; local sources are re-read every time.
 const FRESH_SECONDS: i64 = 300;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum FetchState {
-    Fetching,
-    Ready,
-    Error,
-}
-
-/// A registered source with the result of its last fetch.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SourceRecord {
-    /// First 16 hex digits of the SHA-256 of the URL (also the mirror's folder name).
-    pub id: String,
-    pub url: String,
-    pub added_by: String,
-    pub added_at: String,
-    pub state: FetchState,
-    /// While fetching: objects received (`percent` is null while the total is unknown, e.g.
-    /// before the transfer starts or for git versions that report no counts).
-    #[serde(default)]
-    pub progress: Option<Progress>,
-    /// German status: what was fetched, what is broken, or why the fetch failed.
-    pub message_de: String,
-    #[serde(default)]
-    pub error_kind: Option<FetchErrorKind>,
-    #[serde(default)]
-    pub last_attempt: Option<String>,
-    #[serde(default)]
-    pub last_success: Option<String>,
-    #[serde(default)]
-    pub last_success_unix: Option<i64>,
-    /// What the last successful fetch found.
-    #[serde(default)]
-    pub catalogue: Option<CatalogueSummary>,
-}
-
-impl SourceRecord {
-    /// Whether templates of this source are offered: the last fetch succeeded (or a refetch
-    /// is running after a success).
-    pub fn usable(&self) -> bool {
-        self.catalogue.is_some() && self.state != FetchState::Error
-    }
-}
 
 #[derive(Default, Serialize, Deserialize)]
 struct SourcesFile {
@@ -98,18 +54,17 @@ fn stores() -> &'static Mutex<HashMap<PathBuf, Arc<SourceStore>>> {
 }
 
 impl SourceStore {
-    /// The store of the state's data directory, opened on first use and then shared by every
+    /// The store of a data directory, opened on first use and then shared by every
     /// `AppState` on that directory (so running fetches and their progress are seen by all).
-    pub fn of(state: &AppState) -> Result<Arc<SourceStore>, AppError> {
-        let dir = state.config.data_dir.clone();
+    pub fn of(data_dir: &Path, policy: &SourcePolicy) -> Result<Arc<SourceStore>, SourceError> {
+        let dir = data_dir.to_path_buf();
         let mut map = stores()
             .lock()
             .map_err(|_| anyhow::anyhow!("source stores poisoned"))?;
         if let Some(s) = map.get(&dir) {
             return Ok(Arc::clone(s));
         }
-        let policy = SourcePolicy::new(&state.config);
-        let store = Arc::new(SourceStore::open(&dir, policy)?);
+        let store = Arc::new(SourceStore::open(&dir, policy.clone())?);
         map.insert(dir, Arc::clone(&store));
         Ok(store)
     }
@@ -142,10 +97,10 @@ impl SourceStore {
         })
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Inner>, AppError> {
+    fn lock(&self) -> Result<MutexGuard<'_, Inner>, SourceError> {
         self.inner
             .lock()
-            .map_err(|_| AppError::Internal(anyhow::anyhow!("sources poisoned")))
+            .map_err(|_| SourceError::Storage(anyhow::anyhow!("sources poisoned")))
     }
 
     fn persist(&self, records: &[SourceRecord]) -> anyhow::Result<()> {
@@ -165,11 +120,11 @@ impl SourceStore {
         self.mirrors.join(id)
     }
 
-    pub fn list(&self) -> Result<Vec<SourceRecord>, AppError> {
+    pub fn list(&self) -> Result<Vec<SourceRecord>, SourceError> {
         Ok(self.lock()?.records.clone())
     }
 
-    pub fn get(&self, id: &str) -> Result<Option<SourceRecord>, AppError> {
+    pub fn get(&self, id: &str) -> Result<Option<SourceRecord>, SourceError> {
         Ok(self.lock()?.records.iter().find(|r| r.id == id).cloned())
     }
 
@@ -179,7 +134,7 @@ impl SourceStore {
         self: &Arc<Self>,
         url: &SourceUrl,
         by: &str,
-    ) -> Result<(SourceRecord, bool), AppError> {
+    ) -> Result<(SourceRecord, bool), SourceError> {
         let id = url.id();
         {
             let mut inner = self.lock()?;
@@ -213,7 +168,7 @@ impl SourceStore {
     }
 
     /// Starts a fetch of `id` unless one is running; returns the record (`None`: unknown id).
-    pub fn start_fetch(self: &Arc<Self>, id: &str) -> Result<Option<SourceRecord>, AppError> {
+    pub fn start_fetch(self: &Arc<Self>, id: &str) -> Result<Option<SourceRecord>, SourceError> {
         let (record, url) = {
             let mut inner = self.lock()?;
             let Some(pos) = inner.records.iter().position(|r| r.id == id) else {
@@ -336,7 +291,7 @@ impl SourceStore {
     pub async fn refresh_if_stale(
         self: &Arc<Self>,
         id: &str,
-    ) -> Result<Option<SourceRecord>, AppError> {
+    ) -> Result<Option<SourceRecord>, SourceError> {
         let Some(r) = self.get(id)? else {
             return Ok(None);
         };
@@ -352,7 +307,7 @@ impl SourceStore {
     }
 
     /// Removes a source and its mirror (refused while it is being fetched).
-    pub fn remove(&self, id: &str) -> Result<Removed, AppError> {
+    pub fn remove(&self, id: &str) -> Result<Removed, SourceError> {
         {
             let mut inner = self.lock()?;
             if inner.running.contains(id) {

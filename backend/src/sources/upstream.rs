@@ -7,11 +7,9 @@ use fachwerk_shared::merge::{merge, resolve, Conflict, Merged, Side};
 use fachwerk_shared::template::apply_template_params;
 use fachwerk_shared::{parse_workflow, Lineage, Money, Workflow};
 
-use super::{source_id, valid_id, Catalogue, FetchState, SourceStore};
+use super::{source_id, valid_id, Catalogue, Catalogues, FetchState, SourceError};
 use crate::auth::Caller;
-use crate::config::AppState;
-use crate::drafts::{BasedOn, Draft, Update};
-use crate::error::AppError;
+use crate::drafts::{BasedOn, Draft, DraftError, DraftStore};
 use crate::fsutil::blocking;
 use crate::repo::sources::{is_newer, read_version, TemplateVersion};
 use crate::repo::valid_key;
@@ -29,22 +27,18 @@ pub struct ImportSpec {
     pub as_key: Option<String>,
 }
 
-fn source_not_found() -> AppError {
-    AppError::NotFound("Diese Vorlagenquelle gibt es nicht.".into())
-}
-
 /// The catalogue `id` (own or a source whose last fetch succeeded).
-pub fn catalogue(state: &AppState, id: &str) -> Result<Catalogue, AppError> {
+pub fn catalogue(cats: &Catalogues, id: &str) -> Result<Catalogue, SourceError> {
     if id == super::OWN {
-        return Ok(Catalogue::own(state));
+        return Ok(cats.own.clone());
     }
     if !valid_id(id) {
-        return Err(source_not_found());
+        return Err(SourceError::NotFound);
     }
-    let store = SourceStore::of(state)?;
-    let r = store.get(id)?.ok_or_else(source_not_found)?;
+    let store = &cats.sources;
+    let r = store.get(id)?.ok_or(SourceError::NotFound)?;
     let Some(cat) = r.catalogue.as_ref().filter(|_| r.usable()) else {
-        return Err(AppError::Conflict(format!(
+        return Err(SourceError::Conflict(format!(
             "Die Vorlagenquelle „{}“ ist nicht bereit: {}",
             r.url, r.message_de
         )));
@@ -63,14 +57,14 @@ async fn version_of(
     cat: &Catalogue,
     key: &str,
     version: Option<&str>,
-) -> Result<Option<TemplateVersion>, AppError> {
+) -> Result<Option<TemplateVersion>, SourceError> {
     let (path, key, version) = (cat.path.clone(), key.to_string(), version.map(String::from));
     Ok(blocking(move || Ok(read_version(&path, &key, version.as_deref())?)).await?)
 }
 
-fn parse_template(v: &TemplateVersion, key: &str) -> Result<Workflow, AppError> {
+fn parse_template(v: &TemplateVersion, key: &str) -> Result<Workflow, SourceError> {
     parse_workflow(&v.text).map_err(|e| {
-        AppError::Unprocessable(format!(
+        SourceError::Unusable(format!(
             "Version {} der Vorlage „{key}“ ist kein lesbarer Ablauf ({}: {}).",
             v.version, e.path, e.message
         ))
@@ -78,12 +72,12 @@ fn parse_template(v: &TemplateVersion, key: &str) -> Result<Workflow, AppError> 
 }
 
 /// Parses the parameter values and applies them; errors name the parameter (422).
-fn apply_params(w: &Workflow, params: &BTreeMap<String, String>) -> Result<Workflow, AppError> {
+fn apply_params(w: &Workflow, params: &BTreeMap<String, String>) -> Result<Workflow, SourceError> {
     let mut values = BTreeMap::new();
     for (id, text) in params {
         let Some(p) = w.template_params.iter().find(|p| &p.id == id) else {
             let known: Vec<&str> = w.template_params.iter().map(|p| p.id.as_str()).collect();
-            return Err(AppError::Unprocessable(format!(
+            return Err(SourceError::Unusable(format!(
                 "Den Parameter „{id}“ hat die Vorlage nicht ({}).",
                 if known.is_empty() {
                     "sie hat keine Parameter".to_string()
@@ -93,23 +87,24 @@ fn apply_params(w: &Workflow, params: &BTreeMap<String, String>) -> Result<Workf
             )));
         };
         let amount = Money::parse(text)
-            .map_err(|e| AppError::Unprocessable(format!("Parameter „{}“ ({id}): {e}", p.label)))?;
+            .map_err(|e| SourceError::Unusable(format!("Parameter „{}“ ({id}): {e}", p.label)))?;
         values.insert(id.clone(), amount);
     }
-    apply_template_params(w, &values).map_err(|e| AppError::Unprocessable(e.to_string()))
+    apply_template_params(w, &values).map_err(|e| SourceError::Unusable(e.to_string()))
 }
 
 /// Creates a draft of `caller` from a template version, with parameters applied and lineage.
 pub async fn import(
-    state: &AppState,
+    cats: &Catalogues,
+    drafts: &DraftStore,
     caller: &Caller,
     spec: ImportSpec,
-) -> Result<Draft, AppError> {
+) -> Result<Draft, SourceError> {
     caller.require_editor()?;
-    let cat = catalogue(state, &spec.source_id)?;
+    let cat = catalogue(cats, &spec.source_id)?;
     let found = version_of(&cat, &spec.key, spec.version.as_deref()).await?;
     let v = found.ok_or_else(|| {
-        AppError::NotFound(match &spec.version {
+        SourceError::Missing(match &spec.version {
             Some(ver) => format!(
                 "Version {ver} der Vorlage „{}“ gibt es in „{}“ nicht.",
                 spec.key, cat.name
@@ -123,10 +118,10 @@ pub async fn import(
     let template = parse_template(&v, &spec.key)?;
     let findings = fachwerk_shared::validate(&template);
     if findings.iter().any(|f| f.is_error()) {
-        return Err(AppError::Invalid { findings });
+        return Err(SourceError::Invalid(findings));
     }
     if template.key != spec.key {
-        return Err(AppError::Unprocessable(format!(
+        return Err(SourceError::Unusable(format!(
             "Die Vorlage „{}“ trägt den Schlüssel „{}“ und kann so nicht übernommen werden.",
             spec.key, template.key
         )));
@@ -134,9 +129,9 @@ pub async fn import(
     let mut w = apply_params(&template, &spec.params)?;
     if let Some(k) = &spec.as_key {
         if !valid_key(k) {
-            return Err(AppError::BadRequest {
+            return Err(SourceError::BadValue {
                 detail: format!("Der Schlüssel „{k}“ ist ungültig: erlaubt sind Kleinbuchstaben, Ziffern und „-“."),
-                path: Some("asKey".into()),
+                path: "asKey".into(),
             });
         }
         w.key = k.clone();
@@ -152,7 +147,7 @@ pub async fn import(
         key: spec.key.clone(),
         version: v.version.clone(),
     });
-    let draft = state.drafts.create(&caller.name, w, based_on).await?;
+    let draft = drafts.create(&caller.name, w, based_on).await?;
     tracing::info!(draft = %draft.id, source = %cat.url, key = %spec.key, version = %v.version, "template imported");
     Ok(draft)
 }
@@ -184,11 +179,11 @@ pub enum Upstream {
 
 /// Finds the catalogue a lineage points to (re-fetching the source if `refresh`).
 async fn lineage_catalogue(
-    state: &AppState,
+    cats: &Catalogues,
     lineage: &Lineage,
     refresh: bool,
-) -> Result<(Catalogue, Option<String>), AppError> {
-    let store = SourceStore::of(state)?;
+) -> Result<(Catalogue, Option<String>), SourceError> {
+    let store = &cats.sources;
     let id = source_id(&lineage.source);
     let record = if refresh {
         store.refresh_if_stale(&id).await?
@@ -196,16 +191,16 @@ async fn lineage_catalogue(
         store.get(&id)?
     };
     let Some(r) = record else {
-        if lineage.source == state.config.catalog.url {
-            return Ok((Catalogue::own(state), None));
+        if lineage.source == cats.own.url {
+            return Ok((cats.own.clone(), None));
         }
-        return Err(AppError::Conflict(format!(
+        return Err(SourceError::Conflict(format!(
             "Die Vorlagenquelle „{}“, aus der dieser Entwurf stammt, ist nicht eingerichtet. Bitte sie unter „Vorlagenquellen“ hinzufügen.",
             lineage.source
         )));
     };
     let Some(cat) = &r.catalogue else {
-        return Err(AppError::Conflict(format!(
+        return Err(SourceError::Conflict(format!(
             "Die Vorlagenquelle „{}“ konnte nicht abgerufen werden: {}",
             r.url, r.message_de
         )));
@@ -231,13 +226,17 @@ async fn lineage_catalogue(
 }
 
 /// Whether the template a draft came from has a newer version, with the merge preview.
-pub async fn check(state: &AppState, draft: &Draft, refresh: bool) -> Result<Upstream, AppError> {
+pub async fn check(
+    cats: &Catalogues,
+    draft: &Draft,
+    refresh: bool,
+) -> Result<Upstream, SourceError> {
     let Some(lineage) = draft.workflow.lineage.clone() else {
         return Ok(Upstream::NoLineage);
     };
-    let (cat, warning_de) = lineage_catalogue(state, &lineage, refresh).await?;
+    let (cat, warning_de) = lineage_catalogue(cats, &lineage, refresh).await?;
     let latest = version_of(&cat, &lineage.key, None).await?.ok_or_else(|| {
-        AppError::Conflict(format!(
+        SourceError::Conflict(format!(
             "Die Vorlage „{}“ gibt es in „{}“ nicht mehr.",
             lineage.key, lineage.source
         ))
@@ -252,7 +251,7 @@ pub async fn check(state: &AppState, draft: &Draft, refresh: bool) -> Result<Ups
     let base_version = version_of(&cat, &lineage.key, Some(&lineage.version))
         .await?
         .ok_or_else(|| {
-            AppError::Conflict(format!(
+            SourceError::Conflict(format!(
                 "Version {} der Vorlage „{}“, auf der dieser Entwurf beruht, ist in der Quelle nicht mehr vorhanden; ein Abgleich ist nicht möglich.",
                 lineage.version, lineage.key
             ))
@@ -264,7 +263,7 @@ pub async fn check(state: &AppState, draft: &Draft, refresh: bool) -> Result<Ups
     base.lineage.clone_from(&ours.lineage);
     theirs.lineage.clone_from(&ours.lineage);
     let mut merged = merge(&base, ours, &theirs).map_err(|e| {
-        AppError::Unprocessable(format!(
+        SourceError::Unusable(format!(
             "Die neue Version der Vorlage lässt sich nicht automatisch mit dem Entwurf zusammenführen: {e}"
         ))
     })?;
@@ -322,39 +321,40 @@ pub fn conflict_de(c: &Conflict) -> String {
 /// Performs the merge with a side chosen for every conflict and saves it as the next revision
 /// of the draft (if it is still at `expected`).
 pub async fn merge_into_draft(
-    state: &AppState,
+    cats: &Catalogues,
+    drafts: &DraftStore,
     draft: &Draft,
     expected: u64,
     choices: &[(usize, Side)],
     expected_version: Option<&str>,
-) -> Result<Draft, AppError> {
-    let available = match check(state, draft, false).await? {
+) -> Result<Draft, SourceError> {
+    let available = match check(cats, draft, false).await? {
         Upstream::Available(a) => a,
         Upstream::NoLineage => {
-            return Err(AppError::Conflict(
+            return Err(SourceError::Conflict(
                 "Dieser Entwurf stammt nicht aus einer Vorlage; es gibt nichts zusammenzuführen.".into(),
             ))
         }
         Upstream::Current { latest, .. } => {
-            return Err(AppError::Conflict(format!(
+            return Err(SourceError::Conflict(format!(
                 "Der Entwurf beruht schon auf der neuesten Version {latest} der Vorlage; es gibt nichts zusammenzuführen."
             )))
         }
     };
     if let Some(v) = expected_version.filter(|v| *v != available.new.version) {
-        return Err(AppError::Conflict(format!(
+        return Err(SourceError::Conflict(format!(
             "Die Vorschau galt für Version {v}; inzwischen gibt es Version {} der Vorlage. Bitte die Vorschau neu laden.",
             available.new.version
         )));
     }
     let conflicts = &available.merged.conflicts;
     if let Some((i, _)) = choices.iter().find(|(i, _)| *i >= conflicts.len()) {
-        return Err(AppError::BadRequest {
+        return Err(SourceError::BadValue {
             detail: format!(
                 "Konflikt {i} gibt es nicht (die Zusammenführung hat {} Konflikte).",
                 conflicts.len()
             ),
-            path: Some("choices".into()),
+            path: "choices".into(),
         });
     }
     let open: Vec<String> = conflicts
@@ -364,7 +364,7 @@ pub async fn merge_into_draft(
         .map(|(i, c)| format!("{i}: {}", conflict_de(c)))
         .collect();
     if !open.is_empty() {
-        return Err(AppError::Conflict(format!(
+        return Err(SourceError::Conflict(format!(
             "Für {} von {} Konflikten fehlt die Entscheidung, welche Fassung gilt (\"ours\" = Entwurf, \"theirs\" = Vorlage): {}.",
             open.len(),
             conflicts.len(),
@@ -372,19 +372,19 @@ pub async fn merge_into_draft(
         )));
     }
     let mut workflow = resolve(&available.merged, choices).map_err(|e| {
-        AppError::Unprocessable(format!("Die Auswahl ergibt keinen gültigen Ablauf: {e}"))
+        SourceError::Unusable(format!("Die Auswahl ergibt keinen gültigen Ablauf: {e}"))
     })?;
     workflow
         .lineage
         .clone_from(&available.merged.workflow.lineage);
-    match state.drafts.update(&draft.id, expected, workflow).await? {
-        Some(Update::Saved(d)) => {
+    match drafts.update(&draft.id, expected, workflow).await {
+        Ok(d) => {
             tracing::info!(draft = %d.id, version = %available.new.version, "upstream version merged");
-            Ok(*d)
+            Ok(d)
         }
-        Some(Update::Stale { current }) => Err(AppError::PreconditionFailed(format!(
+        Err(DraftError::Stale { current, expected }) => Err(SourceError::Stale(format!(
             "Der Entwurf wurde inzwischen geändert (Revision {current}, erwartet {expected}). Bitte neu laden."
         ))),
-        None => Err(AppError::NotFound("Diesen Entwurf gibt es nicht.".into())),
+        Err(e) => Err(e.into()),
     }
 }

@@ -9,9 +9,8 @@
 
 use std::path::Path;
 
+pub use fachwerk_shared::api::{FetchErrorKind, Progress};
 use git2::{ObjectType, Repository, Tree};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::tree::read_text;
 use super::valid_key;
@@ -19,52 +18,6 @@ use super::valid_key;
 mod fetch;
 
 pub use fetch::{fetch, Transport};
-
-/// Objects received so far while fetching; `percent` is `None` while the total is unknown.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Progress {
-    pub received_objects: u64,
-    pub total_objects: u64,
-    pub percent: Option<u8>,
-}
-
-impl Progress {
-    pub fn of(received_objects: u64, total_objects: u64) -> Progress {
-        let percent = (total_objects > 0)
-            .then(|| (received_objects.min(total_objects) * 100 / total_objects) as u8);
-        Progress {
-            received_objects,
-            total_objects,
-            percent,
-        }
-    }
-}
-
-/// Why a source could not be fetched or read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub enum FetchErrorKind {
-    /// The local path does not exist.
-    NotFound,
-    /// There is no (public) git repository at the address.
-    NotARepository,
-    /// The host cannot be reached (or the fetch timed out).
-    Unreachable,
-    /// The repository has no commits.
-    Empty,
-    /// No `publiccode.yml` at the root: not an Open CoDE catalogue.
-    NoPubliccode,
-    /// `publiccode.yml` is not valid YAML.
-    InvalidPubliccode,
-    /// The git program (needed for https) is missing.
-    GitMissing,
-    /// A restart interrupted the fetch.
-    Interrupted,
-    /// The address is outside the configured source roots or an internal host.
-    NotAllowed,
-    Other,
-}
 
 /// A fetch or read failure with a German explanation.
 #[derive(Debug, Clone, thiserror::Error)]

@@ -20,7 +20,7 @@ use crate::auth::SESSION_COOKIE;
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
     modifiers(&Security),
-    components(schemas(crate::error::ProblemDetails)),
+    components(schemas(fachwerk_shared::api::ProblemDetails)),
     tags(
         (name = "System"),
         (name = "Anmeldung", description = "Sitzungen und API-Token"),
@@ -57,5 +57,5 @@ pub fn base() -> Document {
 /// The complete document.
 pub fn document() -> &'static Document {
     static DOC: OnceLock<Document> = OnceLock::new();
-    DOC.get_or_init(|| crate::api::routes().split_for_parts().1)
+    DOC.get_or_init(|| super::routes().split_for_parts().1)
 }

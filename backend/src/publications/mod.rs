@@ -1,0 +1,275 @@
+//! Four-eyes publishing. An editor requests publication of a draft: the server validates it,
+//! diffs it against the latest published version and suggests the next semantic version; the
+//! request (with a snapshot of the workflow) is stored durably. A different person with the
+//! reviewer role approves (→ commit + tag) or rejects it.
+//!
+//! Every status change happens under one mutex, and the publish itself is conditional in git
+//! (expected base version and expected `main`), so racing approvals end in exactly one
+//! publish and 409 for the rest.
+
+use std::sync::Arc;
+
+pub use fachwerk_shared::api::{Publication, PublicationSummary, Status};
+use fachwerk_shared::diff::{diff, Bump};
+use fachwerk_shared::{parse_workflow, Element, Finding, Workflow};
+use uuid::Uuid;
+
+use crate::auth::{Caller, Denied};
+use crate::drafts::{DraftError, DraftStore};
+use crate::fsutil::{self, blocking};
+use crate::repo::push::Pusher;
+use crate::repo::{self, Publish, Repo, RepoError};
+use crate::security::limits::cpu;
+
+mod store;
+
+pub use store::PublicationStore;
+
+/// Why a publication request cannot be made, read or decided.
+#[derive(Debug, thiserror::Error)]
+pub enum PublicationError {
+    #[error("Diesen Veröffentlichungsantrag gibt es nicht.")]
+    NotFound,
+    #[error(
+        "Nur die Eigentümerin oder der Eigentümer kann diesen Entwurf veröffentlichen lassen."
+    )]
+    NotYourDraft,
+    #[error("Diesen Antrag sehen nur die antragstellende Person und die Freigabe.")]
+    NotVisible,
+    #[error("Vier-Augen-Prinzip: Wer eine Veröffentlichung beantragt hat, kann sie nicht selbst freigeben. Bitte eine andere Person mit Freigaberecht bitten.")]
+    OwnRequest,
+    #[error("Der Antrag ist {}; er kann nicht mehr entschieden werden.", .0.name_de())]
+    Decided(Status),
+    #[error("Bitte eine Begründung für die Ablehnung angeben.")]
+    NoComment,
+    /// The workflow has validation errors.
+    #[error("Der Ablauf enthält Fehler")]
+    Invalid(Vec<Finding>),
+    /// The draft equals the published version `.0`.
+    #[error("Der Entwurf unterscheidet sich nicht von der veröffentlichten Version {0}; es gibt nichts zu veröffentlichen.")]
+    Unchanged(String),
+    /// Another version was published since the request was made (or `main` moved).
+    #[error("{0}")]
+    Outdated(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error(transparent)]
+    Draft(#[from] DraftError),
+    #[error(transparent)]
+    Storage(#[from] anyhow::Error),
+}
+
+/// The latest published version of `key`, parsed.
+pub async fn latest_published(repo: &Arc<Repo>, key: &str) -> anyhow::Result<Option<Workflow>> {
+    let repo = Arc::clone(repo);
+    let k = key.to_string();
+    let text = blocking(move || repo.latest(&k).map_err(anyhow::Error::from)).await?;
+    match text {
+        None => Ok(None),
+        Some(t) => parse_workflow(&t)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("published {key} does not parse: {e}")),
+    }
+}
+
+/// `POST /api/publications`: validate, diff, suggest a version, store the request.
+pub async fn request(
+    drafts: &DraftStore,
+    store: &PublicationStore,
+    repo: &Arc<Repo>,
+    caller: &Caller,
+    draft_id: &str,
+    note: &str,
+) -> Result<Publication, PublicationError> {
+    let draft = drafts.owned(draft_id, caller).await.map_err(|e| match e {
+        DraftError::NotYours => PublicationError::NotYourDraft,
+        other => other.into(),
+    })?;
+    let mut w = draft.workflow.clone();
+    let mut findings = cpu({
+        let w = w.clone();
+        move || fachwerk_shared::validate(&w)
+    })
+    .await?;
+    if !repo::valid_key(&w.key) && !findings.iter().any(|f| f.code == "E_KEY_INVALID") {
+        findings.push(Finding::new(
+            "E_KEY_FORMAT",
+            Element::field("key"),
+            format!(
+                "Der Schlüssel „{}“ ist ungültig: erlaubt sind Kleinbuchstaben, Ziffern und „-“.",
+                w.key
+            ),
+            format!(
+                "The key “{}” is invalid: use lowercase letters, digits and '-'.",
+                w.key
+            ),
+        ));
+    }
+    if findings.iter().any(Finding::is_error) {
+        return Err(PublicationError::Invalid(findings));
+    }
+    let latest = latest_published(repo, &w.key).await?;
+    let (base_version, version, bump, diff_out, changes) = match latest {
+        None => {
+            let changes = vec!["Erste veröffentlichte Fassung.".to_string()];
+            (None, "1.0.0".to_string(), Bump::Major, None, changes)
+        }
+        Some(old) => {
+            w.version = old.version.clone();
+            let d = cpu({
+                let (old, w) = (old.clone(), w.clone());
+                move || diff(&old, &w)
+            })
+            .await?;
+            if d.bump == Bump::None {
+                return Err(PublicationError::Unchanged(old.version));
+            }
+            let version = d.bump.apply(&old.version).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "published version {:?} of {} is not x.y.z",
+                    old.version,
+                    w.key
+                )
+            })?;
+            let mut changes: Vec<String> = d.changes.iter().map(|c| c.message_de.clone()).collect();
+            if changes.is_empty() {
+                changes.push("Nur die Darstellung (Anordnung im Diagramm) wurde geändert.".into());
+            }
+            (Some(old.version), version, d.bump, Some(d), changes)
+        }
+    };
+    w.version = version.clone();
+    let p = Publication {
+        id: Uuid::new_v4().hyphenated().to_string(),
+        draft_id: draft.id.clone(),
+        draft_revision: draft.revision,
+        key: w.key.clone(),
+        name: w.name.clone(),
+        requester: caller.name.clone(),
+        requester_created_by: None,
+        note: note.trim().to_string(),
+        status: Status::Pending,
+        created_at: fsutil::now_rfc3339(),
+        base_version,
+        suggested_version: version,
+        bump,
+        changes_de: changes,
+        diff: diff_out,
+        workflow: w,
+        decided_by: None,
+        decided_at: None,
+        comment: None,
+        published: None,
+    };
+    store.save(&p).await?;
+    tracing::info!(id = %p.id, key = %p.key, version = %p.suggested_version, requester = %p.requester, "publication requested");
+    Ok(p)
+}
+
+/// `POST /api/publications/{id}/approve`: publish with the suggested version.
+pub async fn approve(
+    store: &PublicationStore,
+    repo: &Arc<Repo>,
+    pusher: &Pusher,
+    caller: &Caller,
+    id: &str,
+) -> Result<Publication, PublicationError> {
+    caller.require_reviewer()?;
+    let _one_at_a_time = store.one_at_a_time().await;
+    let mut p = store.get(id).await?.ok_or(PublicationError::NotFound)?;
+    if p.requester == caller.name {
+        return Err(PublicationError::OwnRequest);
+    }
+    if p.status != Status::Pending {
+        return Err(PublicationError::Decided(p.status));
+    }
+    let repo = Arc::clone(repo);
+    let (snapshot, approver) = (p.clone(), caller.name.clone());
+    let result = blocking(move || {
+        let publish = Publish {
+            workflow: &snapshot.workflow,
+            base_version: snapshot.base_version.as_deref(),
+            requester: &snapshot.requester,
+            approver: &approver,
+            note: &snapshot.note,
+            changes: &snapshot.changes_de,
+            publication_id: Some(&snapshot.id),
+        };
+        Ok(repo.publish(&publish))
+    })
+    .await?;
+    match result {
+        Ok(published) => {
+            p.status = Status::Published;
+            p.decided_by = Some(caller.name.clone());
+            p.decided_at = Some(fsutil::now_rfc3339());
+            p.published = Some(published);
+            store.save(&p).await?;
+            tracing::info!(id = %p.id, key = %p.key, version = %p.suggested_version, approver = %caller.name, "published");
+            pusher.request();
+            Ok(p)
+        }
+        Err(RepoError::Outdated(msg)) => {
+            p.status = Status::Outdated;
+            store.save(&p).await?;
+            Err(PublicationError::Outdated(msg))
+        }
+        Err(RepoError::Conflict(msg)) => Err(PublicationError::Conflict(msg)),
+        Err(e) => Err(PublicationError::Storage(e.into())),
+    }
+}
+
+/// `POST /api/publications/{id}/reject`.
+pub async fn reject(
+    store: &PublicationStore,
+    caller: &Caller,
+    id: &str,
+    comment: &str,
+) -> Result<Publication, PublicationError> {
+    caller.require_reviewer()?;
+    if comment.trim().is_empty() {
+        return Err(PublicationError::NoComment);
+    }
+    let _one_at_a_time = store.one_at_a_time().await;
+    let mut p = store.get(id).await?.ok_or(PublicationError::NotFound)?;
+    if !matches!(p.status, Status::Pending | Status::Outdated) {
+        return Err(PublicationError::Decided(p.status));
+    }
+    p.status = Status::Rejected;
+    p.decided_by = Some(caller.name.clone());
+    p.decided_at = Some(fsutil::now_rfc3339());
+    p.comment = Some(comment.trim().to_string());
+    store.save(&p).await?;
+    Ok(p)
+}
+
+/// `GET /api/publications/{id}`: its requester and everyone with the reviewer role.
+pub async fn get(
+    store: &PublicationStore,
+    caller: &Caller,
+    id: &str,
+) -> Result<Publication, PublicationError> {
+    let p = store.get(id).await?.ok_or(PublicationError::NotFound)?;
+    if caller.role.can_review() || p.requester == caller.name {
+        Ok(p)
+    } else {
+        Err(PublicationError::NotVisible)
+    }
+}
+
+/// `GET /api/publications`: reviewers see every pending request, editors their own.
+pub async fn list(
+    store: &PublicationStore,
+    caller: &Caller,
+) -> Result<Vec<PublicationSummary>, PublicationError> {
+    let all = store.all().await?;
+    Ok(all
+        .iter()
+        .filter(|p| {
+            (caller.role.can_review() && p.status == Status::Pending) || p.requester == caller.name
+        })
+        .map(PublicationSummary::from)
+        .collect())
+}
