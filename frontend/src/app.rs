@@ -1,6 +1,7 @@
 //! The application shell: header with commands, palette, canvas, side panels, dialogs;
 //! autosave and global listeners.
 
+use fachwerk_shared::api::FindingCounts;
 use fachwerk_shared::{parse_workflow, to_canonical_json, Workflow};
 
 use crate::editor::exchange::{self, ImportDialog};
@@ -17,8 +18,9 @@ use crate::editor::outline::Outline;
 use crate::editor::palette::Palette;
 use crate::editor::problems::{self, ProblemCount, Problems, ServerFindings};
 use crate::editor::settings::{open_settings, SettingsDialog};
-use crate::editor::{canvas_client_rect, commands, interact, type_name, Drag, Editor};
+use crate::editor::{canvas_client_rect, commands, interact, Drag, Editor};
 use crate::i18n::{self, Lang, T};
+use crate::pure::geometry::type_name;
 use crate::storage;
 
 /// Documents with more blocks are autosaved after a pause instead of after every edit.
@@ -130,11 +132,11 @@ pub fn App() -> impl IntoView {
             .with(|s| matches!(s, crate::api::ServerState::Running))
     };
     let validation_live = move || {
-        let (e, w) = ed.findings.with(|f| problems::count(f));
+        let counts = ed.findings.with(|f| FindingCounts::of(f));
         format!(
             "{}: {}",
             ed.t(i18n::PROBLEMS),
-            i18n::counts(ed.lang.get(), e, w)
+            i18n::counts(ed.lang.get(), counts)
         )
     };
     let t = move |s: T| move || ed.t(s);

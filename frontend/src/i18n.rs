@@ -1,6 +1,8 @@
 //! German/English UI strings. German is the primary language; domain terms (Bescheid,
 //! Mitzeichnung, …) stay German in the English UI because staff know them by these names.
 
+use fachwerk_shared::api::FindingCounts;
+
 /// The UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -19,7 +21,7 @@ impl Lang {
 }
 
 /// A string in both languages.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct T(pub &'static str, pub &'static str);
 
 impl T {
@@ -153,7 +155,7 @@ pub const MSG_ARRANGED: T = T("Ablauf angeordnet.", "Workflow arranged.");
 pub const MSG_CONNECTED: T = T("Verbunden.", "Connected.");
 
 /// "2 Fehler, 1 Warnung" / "2 errors, 1 warning".
-pub fn counts(lang: Lang, errors: usize, warnings: usize) -> String {
+pub fn counts(lang: Lang, FindingCounts { errors, warnings }: FindingCounts) -> String {
     match lang {
         Lang::De => {
             let w = if warnings == 1 {
@@ -374,9 +376,10 @@ mod tests {
 
     #[test]
     fn counts_read_naturally() {
-        assert_eq!(counts(Lang::De, 0, 0), "keine Fehler");
-        assert_eq!(counts(Lang::De, 2, 1), "2 Fehler, 1 Warnung");
-        assert_eq!(counts(Lang::De, 0, 3), "keine Fehler, 3 Warnungen");
-        assert_eq!(counts(Lang::En, 1, 2), "1 error, 2 warnings");
+        let c = |errors, warnings| FindingCounts { errors, warnings };
+        assert_eq!(counts(Lang::De, c(0, 0)), "keine Fehler");
+        assert_eq!(counts(Lang::De, c(2, 1)), "2 Fehler, 1 Warnung");
+        assert_eq!(counts(Lang::De, c(0, 3)), "keine Fehler, 3 Warnungen");
+        assert_eq!(counts(Lang::En, c(1, 2)), "1 error, 2 warnings");
     }
 }

@@ -1,14 +1,12 @@
-//! Fachwerk designer (browser): mounts the Leptos app.
+//! Fachwerk designer (browser): mounts the Leptos app. Trunk builds this binary for wasm32.
 
-mod api;
-mod app;
-mod editor;
-mod i18n;
-mod server;
-mod storage;
-mod svg_export;
-
+#[cfg(target_arch = "wasm32")]
 fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    fachwerk_frontend::mount();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("fachwerk-frontend runs in the browser: build and serve it with `cargo xtask run`.");
+    std::process::exit(2);
 }

@@ -40,8 +40,16 @@ fn run(template: &str, case: serde_json::Value) -> Trace {
     simulate_scripted(&w, &input)
 }
 
+/// Debian's Python, where `apt-get install python3-xmlschema` puts the validator (a python3
+/// earlier on PATH, e.g. from pyenv, would not see it); `$FACHWERK_PYTHON` overrides.
+fn python() -> PathBuf {
+    std::env::var_os("FACHWERK_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/python3"))
+}
+
 fn assert_xmlschema_installed() {
-    let present = Command::new("python3")
+    let present = Command::new(python())
         .args(["-c", "import xmlschema"])
         .status()
         .is_ok_and(|s| s.success());
@@ -184,7 +192,7 @@ fn messages_validate_against_the_official_xsd() {
     std::fs::write(&broken, format!("{}{}", &ok[..start], &ok[end..])).unwrap();
 
     let script = root().join("tests/fixtures/simulate/validate_xdomea.py");
-    let out = Command::new("python3")
+    let out = Command::new(python())
         .arg(&script)
         .arg(&xsd)
         .args(&files)

@@ -149,7 +149,8 @@ pub fn ensure_chromium() -> Result<()> {
 /// What the native test suite needs besides Rust: Python's `xmlschema`, which validates the
 /// xdomea messages against the official XSD (shared/tests/simulate_xdomea.rs fails without it).
 pub fn ensure_test_tools() -> Result<()> {
-    let present = Command::new("python3")
+    // Debian's interpreter, the one the test uses (a pyenv python3 on PATH would not see it).
+    let present = Command::new("/usr/bin/python3")
         .args(["-c", "import xmlschema"])
         .output()
         .is_ok_and(|o| o.status.success());

@@ -7,10 +7,11 @@ use fachwerk_shared::catalog;
 use fachwerk_shared::{BlockId, EdgeId, Point, Severity};
 use leptos::prelude::*;
 
-use super::{
-    block_rect, interact, port_offset, port_text, ports_of, use_editor, visual_height, Drag,
-};
+use super::{interact, use_editor, Drag};
 use crate::i18n::{self, Lang};
+use crate::pure::geometry::{
+    block_rect, edge_path, port_offset, port_text, ports_of, visual_height, GRID,
+};
 
 #[component]
 pub fn Canvas() -> impl IntoView {
@@ -50,7 +51,7 @@ pub fn Canvas() -> impl IntoView {
                 format!("{:.1}px {:.1}px", v.x, v.y)
             }
             style:background-size=move || {
-                let g = f64::from(super::GRID) * ed.view.get().zoom;
+                let g = f64::from(GRID) * ed.view.get().zoom;
                 format!("{g:.2}px {g:.2}px")
             }
             on:pointerdown=move |ev| interact::canvas_pointer_down(ed, ev)
@@ -384,36 +385,6 @@ fn edge_geom(ed: super::Editor, id: &EdgeId) -> Option<EdgeGeom> {
             label_en,
         })
     })
-}
-
-/// SVG path of an edge: through its waypoints, else a horizontal S-curve.
-pub(crate) fn edge_path(
-    start: (i32, i32),
-    end: (i32, i32),
-    waypoints: &[Point],
-) -> (String, (i32, i32)) {
-    if !waypoints.is_empty() {
-        let mut d = format!("M {} {}", start.0, start.1);
-        for p in waypoints {
-            d.push_str(&format!(" L {} {}", p.x, p.y));
-        }
-        d.push_str(&format!(" L {} {}", end.0, end.1));
-        let mid = waypoints[waypoints.len() / 2];
-        return (d, (mid.x, mid.y));
-    }
-    let dx = ((end.0 - start.0).abs() / 2).max(40);
-    let d = format!(
-        "M {} {} C {} {}, {} {}, {} {}",
-        start.0,
-        start.1,
-        start.0 + dx,
-        start.1,
-        end.0 - dx,
-        end.1,
-        end.0,
-        end.1
-    );
-    (d, ((start.0 + end.0) / 2, (start.1 + end.1) / 2))
 }
 
 #[component]

@@ -7,8 +7,11 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::interact::single_or_batch;
-use super::{block_rect, ports_of, snap, type_name, visual_height, Editor, Viewport, GRID};
+use super::Editor;
 use crate::i18n::{self, Lang};
+use crate::pure::geometry::{
+    block_rect, bounds, ports_of, snap, type_name, visual_height, Viewport, GRID,
+};
 use crate::storage;
 
 const MIN_ZOOM: f64 = 0.02;
@@ -293,28 +296,13 @@ fn insert_clip(ed: Editor, clip: Clip, offset: i32) {
 
 /// Zooms by `factor` keeping the screen point `at` (relative to the canvas) fixed.
 pub fn zoom_at(ed: Editor, factor: f64, at: (f64, f64)) {
-    ed.view.update(|v| {
-        let z = (v.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
-        let k = z / v.zoom;
-        v.x = at.0 - (at.0 - v.x) * k;
-        v.y = at.1 - (at.1 - v.y) * k;
-        v.zoom = z;
-    });
+    ed.view
+        .update(|v| *v = v.zoomed(factor, at, (MIN_ZOOM, MAX_ZOOM)));
 }
 
 pub fn zoom_center(ed: Editor, factor: f64) {
     let (w, h) = ed.canvas_size.get_untracked();
     zoom_at(ed, factor, (w / 2.0, h / 2.0));
-}
-
-/// Bounding box (x0, y0, x1, y1) of all blocks.
-pub fn bounds(w: &Workflow) -> Option<(i32, i32, i32, i32)> {
-    w.blocks.iter().enumerate().fold(None, |acc, (i, b)| {
-        let r = block_rect(w, i, &b.id);
-        let h = visual_height(&r, ports_of(b).len());
-        let (x0, y0, x1, y1) = acc.unwrap_or((r.x, r.y, r.x + r.w, r.y + h));
-        Some((x0.min(r.x), y0.min(r.y), x1.max(r.x + r.w), y1.max(r.y + h)))
-    })
 }
 
 /// "Einpassen": zoom and pan so that every block is visible.
@@ -323,16 +311,12 @@ pub fn fit(ed: Editor) {
         ed.view.set(Viewport::default());
         return;
     };
-    let (vw, vh) = ed.canvas_size.get_untracked();
-    let (bw, bh) = (f64::from(x1 - x0) + 80.0, f64::from(y1 - y0) + 80.0);
-    let zoom = (vw / bw).min(vh / bh).clamp(MIN_ZOOM, 1.5);
-    let cx = f64::from(x0 + x1) / 2.0;
-    let cy = f64::from(y0 + y1) / 2.0;
-    ed.view.set(Viewport {
-        x: vw / 2.0 - cx * zoom,
-        y: vh / 2.0 - cy * zoom,
-        zoom,
-    });
+    let (x0, y0, x1, y1) = (f64::from(x0), f64::from(y0), f64::from(x1), f64::from(y1));
+    ed.view.set(Viewport::fitting(
+        (x0, y0, x1, y1),
+        ed.canvas_size.get_untracked(),
+        (MIN_ZOOM, 1.5),
+    ));
 }
 
 /// Pans so that the block is in the middle of the canvas.
@@ -377,7 +361,7 @@ pub fn ensure_visible(ed: Editor, id: &BlockId) {
 
 /// "Anordnen": one undo step moving every block to its computed place.
 pub fn arrange(ed: Editor) {
-    let moves = ed.wf.with_untracked(super::layout::arrange);
+    let moves = ed.wf.with_untracked(crate::pure::layout::arrange);
     let ops: Vec<Op> = ed.wf.with_untracked(|w| {
         moves
             .into_iter()

@@ -4,8 +4,9 @@ use fachwerk_shared::BlockId;
 use leptos::prelude::*;
 
 use super::settings::focus_later;
-use super::{commands, port_text, ports_of, use_editor, Editor};
+use super::{commands, use_editor, Editor};
 use crate::i18n::{self, Lang};
+use crate::pure::geometry::{port_text, ports_of};
 
 pub fn open_connect(ed: Editor) {
     ed.connect_open.set(true);

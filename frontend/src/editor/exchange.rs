@@ -10,7 +10,8 @@ use wasm_bindgen::JsCast;
 use super::settings::focus_later;
 use super::{commands, use_editor, Editor};
 use crate::i18n::{self, Lang};
-use crate::{storage, svg_export};
+use crate::pure::svg_export;
+use crate::storage;
 
 /// What the last import did: its notes, or why it failed.
 #[derive(Debug, Clone, PartialEq)]

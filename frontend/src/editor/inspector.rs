@@ -7,8 +7,9 @@ use fachwerk_shared::{BlockId, BlockKind, BlockType, EdgeId, Op};
 use leptos::prelude::*;
 
 use super::widgets::text_field;
-use super::{commands, params, port_text, ports_of, problems, type_name, use_editor, Editor};
+use super::{commands, params, problems, use_editor, Editor};
 use crate::i18n::{self, Lang};
+use crate::pure::geometry::{port_text, ports_of, type_name};
 
 /// Applies `f` to a copy of the block's parameters; one `SetParams` step if anything changed.
 pub fn edit_kind(ed: Editor, id: &BlockId, f: impl FnOnce(&mut BlockKind)) {

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, PointerEvent, WheelEvent};
 
-use super::{block_at, block_rect, commands, ports_of, snap, visual_height, Drag, Editor, GRID};
+use super::{commands, Drag, Editor};
+use crate::pure::geometry::{block_at, block_rect, ports_of, snap, visual_height, GRID};
 
 /// Pointer travel (screen px) below which a press counts as a click.
 const CLICK_SLOP: f64 = 4.0;

@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{block_rect, commands, use_editor, Drag, Editor};
+use super::{use_editor, Drag, Editor};
 use crate::i18n;
+use crate::pure::geometry::{block_rect, bounds};
 
 const MW: f64 = 200.0;
 const MH: f64 = 130.0;
@@ -14,9 +15,9 @@ const MARGIN: f64 = 200.0;
 /// The part of the canvas (x, y, w, h) the minimap shows.
 fn world(ed: Editor, tracked: bool) -> (f64, f64, f64, f64) {
     let b = if tracked {
-        ed.wf.with(commands::bounds)
+        ed.wf.with(bounds)
     } else {
-        ed.wf.with_untracked(commands::bounds)
+        ed.wf.with_untracked(bounds)
     };
     let (x0, y0, x1, y1) = b.unwrap_or((0, 0, 800, 600));
     (

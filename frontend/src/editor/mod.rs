@@ -8,10 +8,8 @@ pub mod canvas;
 pub mod commands;
 pub mod connect;
 pub mod exchange;
-pub mod history;
 pub mod inspector;
 pub mod interact;
-pub mod layout;
 pub mod minimap;
 pub mod outline;
 pub mod overview;
@@ -26,20 +24,16 @@ pub mod widgets;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use fachwerk_shared::catalog::{self, Port};
 use fachwerk_shared::{
-    apply, validate, Block, BlockId, BlockType, EdgeId, Finding, Op, Rect, Severity, Workflow,
+    apply, validate, BlockId, BlockType, EdgeId, Finding, Op, Rect, Severity, Workflow,
 };
 use leptos::prelude::*;
 
 use crate::api::ServerState;
 use crate::i18n::{Lang, T};
-use history::{Entry, History};
+use crate::pure::geometry::{block_rect, Viewport};
+use crate::pure::history::{Entry, History};
 
-/// Grid size in canvas pixels; positions snap to it.
-pub const GRID: i32 = 20;
-/// Vertical distance between two exit ports.
-pub const PORT_GAP: i32 = 20;
 /// Extra area around the viewport that is rendered too, in screen pixels.
 const CULL_MARGIN: f64 = 300.0;
 /// Below this zoom, or with more blocks in view, the canvas draws the overview.
@@ -67,28 +61,6 @@ fn visible_blocks(wf: RwSignal<Workflow>, v: Viewport, (vw, vh): (f64, f64)) -> 
             .map(|(_, b)| b.id.clone())
             .collect()
     })
-}
-
-pub fn snap(v: f64) -> i32 {
-    ((v / f64::from(GRID)).round() as i32) * GRID
-}
-
-/// Pan (screen pixels) and zoom of the canvas.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Viewport {
-    pub x: f64,
-    pub y: f64,
-    pub zoom: f64,
-}
-
-impl Default for Viewport {
-    fn default() -> Self {
-        Viewport {
-            x: 0.0,
-            y: 0.0,
-            zoom: 1.0,
-        }
-    }
 }
 
 /// The pointer gesture in progress. One gesture becomes at most one undo step.
@@ -415,64 +387,9 @@ pub fn canvas_client_rect() -> Option<(f64, f64, f64, f64)> {
     Some((r.left(), r.top(), r.width(), r.height()))
 }
 
-/// A block's rectangle; blocks without a stored position get a stable fallback slot.
-pub fn block_rect(w: &Workflow, index: usize, id: &BlockId) -> Rect {
-    match w.layout.blocks.get(id) {
-        Some(r) => *r,
-        None => {
-            let i = index as i32;
-            Rect::at(40 + (i % 8) * 220, 40 + (i / 8) * 140)
-        }
-    }
-}
-
-/// Drawn height: grows with the number of exits so every port has its own row.
-pub fn visual_height(rect: &Rect, ports: usize) -> i32 {
-    rect.h.max(24 + ports as i32 * PORT_GAP)
-}
-
-/// Vertical offset of port `i` of `n` inside a block of height `h`.
-pub fn port_offset(i: usize, n: usize, h: i32) -> i32 {
-    h / 2 + (2 * i as i32 - (n as i32 - 1)) * PORT_GAP / 2
-}
-
-pub fn ports_of(b: &Block) -> Vec<Port> {
-    catalog::ports(&b.kind)
-}
-
-/// The block under a canvas point, topmost first.
-pub fn block_at(w: &Workflow, x: f64, y: f64) -> Option<BlockId> {
-    w.blocks.iter().enumerate().rev().find_map(|(i, b)| {
-        let r = block_rect(w, i, &b.id);
-        let h = visual_height(&r, ports_of(b).len());
-        let inside = x >= f64::from(r.x)
-            && x <= f64::from(r.x + r.w)
-            && y >= f64::from(r.y)
-            && y <= f64::from(r.y + h);
-        inside.then(|| b.id.clone())
-    })
-}
-
 /// Milliseconds since the epoch.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
-}
-
-/// Label of a port in the given language.
-pub fn port_text(p: &Port, lang: Lang) -> String {
-    match lang {
-        Lang::De => p.label_de.clone(),
-        Lang::En => p.label_en.clone(),
-    }
-}
-
-/// Display name of a block type.
-pub fn type_name(t: BlockType, lang: Lang) -> &'static str {
-    let info = catalog::info(t);
-    match lang {
-        Lang::De => info.name_de,
-        Lang::En => info.name_en,
-    }
 }
 
 /// Runs `f`; in debug builds logs its duration when it is slow enough to be felt.

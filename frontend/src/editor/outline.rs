@@ -8,8 +8,9 @@ use fachwerk_shared::catalog;
 use fachwerk_shared::{BlockId, BlockType, Workflow};
 use leptos::prelude::*;
 
-use super::{commands, ports_of, use_editor};
+use super::{commands, use_editor};
 use crate::i18n::{self, Lang};
+use crate::pure::geometry::ports_of;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Exit {

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use fachwerk_shared::{Severity, Workflow};
 use leptos::prelude::*;
 
-use super::{block_rect, use_editor};
+use super::use_editor;
+use crate::pure::geometry::block_rect;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Paths {

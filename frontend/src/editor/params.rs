@@ -15,6 +15,7 @@ use super::widgets::{
 };
 use super::{tables, Editor};
 use crate::i18n;
+use crate::pure::params::set_outcome;
 
 type Kind = Memo<Option<BlockKind>>;
 pub type Id = StoredValue<BlockId>;
@@ -96,24 +97,6 @@ fn start(ed: Editor, id: Id, kind: Kind) -> AnyView {
         )}
     }
     .into_any()
-}
-
-/// Toggles an optional outcome while keeping the order ok, reject, rueckfrage, others.
-fn set_outcome(outcomes: &mut Vec<String>, name: &str, on: bool) {
-    outcomes.retain(|o| o != name);
-    if on {
-        outcomes.push(name.to_string());
-    }
-    let rank = |o: &String| {
-        ["ok", "reject", "rueckfrage"]
-            .iter()
-            .position(|x| x == o)
-            .unwrap_or(3)
-    };
-    outcomes.sort_by_key(rank);
-    if !outcomes.iter().any(|o| o == "ok") {
-        outcomes.insert(0, "ok".into());
-    }
 }
 
 fn sachbearbeitung(ed: Editor, id: Id, kind: Kind) -> AnyView {
@@ -550,19 +533,4 @@ fn ende(ed: Editor, id: Id, kind: Kind) -> AnyView {
         {checkbox(i18n::P_TERMINATE, param!(kind, Ende, |p| p.terminate), edit!(ed, id, Ende, |p, v: bool| p.terminate = v))}
     }
     .into_any()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::set_outcome;
-
-    #[test]
-    fn outcomes_keep_their_order_and_ok() {
-        let mut o = vec!["ok".to_string()];
-        set_outcome(&mut o, "rueckfrage", true);
-        set_outcome(&mut o, "reject", true);
-        assert_eq!(o, ["ok", "reject", "rueckfrage"]);
-        set_outcome(&mut o, "reject", false);
-        assert_eq!(o, ["ok", "rueckfrage"]);
-    }
 }

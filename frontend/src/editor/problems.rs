@@ -1,5 +1,6 @@
 //! Live findings ("Probleme") and the result of the server check.
 
+use fachwerk_shared::api::FindingCounts;
 use fachwerk_shared::{Element, Finding, Severity, Workflow};
 use leptos::prelude::*;
 
@@ -9,18 +10,6 @@ use crate::i18n::{self, Lang};
 
 /// More findings than this are summarised, so a huge broken workflow stays responsive.
 const LIST_LIMIT: usize = 200;
-
-pub fn count(findings: &[Finding]) -> (usize, usize) {
-    let e = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let w = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .count();
-    (e, w)
-}
 
 fn sev_class(s: Severity) -> &'static str {
     match s {
@@ -128,20 +117,19 @@ fn finding_item(ed: Editor, f: Finding, class: &'static str) -> impl IntoView {
 #[component]
 pub fn ProblemCount() -> impl IntoView {
     let ed = use_editor();
-    let counts = Memo::new(move |_| ed.findings.with(|f| count(f)));
+    let counts = Memo::new(move |_| ed.findings.with(|f| FindingCounts::of(f)));
     view! {
         <button
             type="button"
             id="problem-count"
-            data-errors=move || counts.get().0.to_string()
-            data-warnings=move || counts.get().1.to_string()
-            class:has-errors=move || { counts.get().0 > 0 }
-            class:has-warnings=move || { counts.get().0 == 0 && counts.get().1 > 0 }
+            data-errors=move || counts.get().errors.to_string()
+            data-warnings=move || counts.get().warnings.to_string()
+            class:has-errors=move || { counts.get().errors > 0 }
+            class:has-warnings=move || { counts.get().errors == 0 && counts.get().warnings > 0 }
             on:click=move |_| crate::editor::settings::focus_later("problems-title")
         >
             {move || {
-                let (e, w) = counts.get();
-                format!("{}: {}", ed.t(i18n::PROBLEMS), i18n::counts(ed.lang.get(), e, w))
+                format!("{}: {}", ed.t(i18n::PROBLEMS), i18n::counts(ed.lang.get(), counts.get()))
             }}
         </button>
     }
@@ -187,11 +175,7 @@ pub fn run_server_check(ed: Editor) {
     ed.server.set(ServerState::Running);
     leptos::task::spawn_local(async move {
         let state = match api::validate_on_server(&w).await {
-            Ok((findings, errors, warnings)) => ServerState::Done {
-                findings,
-                errors,
-                warnings,
-            },
+            Ok(report) => ServerState::Done(report),
             Err(e) => ServerState::Failed(e),
         };
         ed.server.set(state);
@@ -205,13 +189,11 @@ fn status_text(s: &ServerState, lang: Lang) -> String {
     match s {
         ServerState::NotRun => i18n::SERVER_NOT_RUN.get(lang).to_string(),
         ServerState::Running => i18n::SERVER_RUNNING.get(lang).to_string(),
-        ServerState::Done {
-            errors, warnings, ..
-        } => {
+        ServerState::Done(report) => {
             format!(
                 "{}: {}",
                 i18n::SERVER_CHECK.get(lang),
-                i18n::counts(lang, *errors, *warnings)
+                i18n::counts(lang, report.counts())
             )
         }
         ServerState::Failed(e) => match lang {
@@ -228,7 +210,8 @@ pub fn ServerFindings() -> impl IntoView {
     let failed = move || ed.server.with(|s| matches!(s, ServerState::Failed(_)));
     let items = move || {
         ed.server.with(|s| match s {
-            ServerState::Done { findings, .. } => findings
+            ServerState::Done(report) => report
+                .findings
                 .iter()
                 .cloned()
                 .map(|f| finding_item(ed, f, "finding"))

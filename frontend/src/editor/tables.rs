@@ -18,6 +18,7 @@ use super::widgets::{
 };
 use super::Editor;
 use crate::i18n::{self, Lang, T};
+use crate::pure::params::set_upper;
 
 type Kind = Memo<Option<BlockKind>>;
 
@@ -218,22 +219,6 @@ fn band_row(ed: Editor, id: Id, kind: Kind, i: usize) -> impl IntoView {
             )}
             {remove_button(ed, caption, remove)}
         </div>
-    }
-}
-
-/// Sets a band's upper limit; the next band's lower limit follows if the two were adjacent,
-/// so editing one limit does not open a gap or an overlap.
-fn set_upper(bands: &mut [Band], i: usize, upper: Option<Money>) {
-    let Some(old) = bands.get(i).map(|b| b.upper) else {
-        return;
-    };
-    if let Some(b) = bands.get_mut(i) {
-        b.upper = upper;
-    }
-    if let (Some(new), Some(next)) = (upper, bands.get_mut(i + 1)) {
-        if old.is_none_or(|o| o == next.lower) {
-            next.lower = new;
-        }
     }
 }
 
@@ -532,32 +517,5 @@ fn participant_row(ed: Editor, id: Id, kind: Kind, i: usize) -> impl IntoView {
             )}
             {remove_button(ed, caption, move || remove.run(()))}
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn band(id: &str, lower: i64, upper: Option<i64>) -> Band {
-        Band {
-            id: id.into(),
-            lower: Money::euros(lower),
-            upper: upper.map(Money::euros),
-            label: String::new(),
-        }
-    }
-
-    #[test]
-    fn next_band_follows_an_adjacent_upper_limit() {
-        let mut bands = vec![band("a", 0, None), band("b", 0, None)];
-        set_upper(&mut bands, 0, Some(Money::euros(1000)));
-        assert_eq!(bands[1].lower, Money::euros(1000));
-        set_upper(&mut bands, 0, Some(Money::euros(2000)));
-        assert_eq!(bands[1].lower, Money::euros(2000));
-        // Not adjacent any more: the next band keeps its own limit.
-        bands[1].lower = Money::euros(5000);
-        set_upper(&mut bands, 0, Some(Money::euros(3000)));
-        assert_eq!(bands[1].lower, Money::euros(5000));
     }
 }

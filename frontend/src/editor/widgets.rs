@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::{use_editor, RawInput};
 use crate::i18n::{self, Lang, T};
+use crate::pure::params::{iso, split_duration};
 
 /// A page-unique element id for label/input pairs.
 pub fn uid(prefix: &str) -> String {
@@ -342,33 +343,6 @@ const UNITS: [(char, bool, T); 5] = [
     ('H', true, T("Stunden", "hours")),
 ];
 
-/// Splits "P14D" into (14, 'D'); None for compound or invalid durations.
-fn split_duration(d: &Duration) -> Option<(u32, char)> {
-    let p = parse_iso_duration(&d.0).ok()?;
-    let parts = [
-        (p.days, 'D'),
-        (p.weeks, 'W'),
-        (p.months, 'M'),
-        (p.years, 'Y'),
-        (p.hours, 'H'),
-    ];
-    let nonzero: Vec<_> = parts.iter().filter(|(n, _)| *n > 0).collect();
-    let others = p.minutes + p.seconds;
-    match (nonzero.as_slice(), others) {
-        ([], 0) => Some((0, 'D')),
-        ([(n, u)], 0) => Some((*n, *u)),
-        _ => None,
-    }
-}
-
-fn iso(n: u32, unit: char) -> Duration {
-    if unit == 'H' {
-        Duration(format!("PT{n}H"))
-    } else {
-        Duration(format!("P{n}{unit}"))
-    }
-}
-
 /// A duration as number + unit ("14" "Tage"), stored as ISO 8601 ("P14D"). Compound values
 /// ("P1M2D") can be typed as ISO text into the number field.
 pub fn duration_field(
@@ -489,19 +463,5 @@ pub fn param_note(block: String, path: String) -> impl IntoView {
                 })
                 .collect::<Vec<_>>()
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_split_into_number_and_unit() {
-        assert_eq!(split_duration(&Duration::new("P14D")), Some((14, 'D')));
-        assert_eq!(split_duration(&Duration::new("PT48H")), Some((48, 'H')));
-        assert_eq!(split_duration(&Duration::new("P1M2D")), None);
-        assert_eq!(iso(48, 'H'), Duration::new("PT48H"));
-        assert_eq!(iso(3, 'W'), Duration::new("P3W"));
     }
 }

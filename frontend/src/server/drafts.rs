@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use super::text as tx;
-use super::{err_text, focus_later, save_draft, tr, use_srv, DraftRef, Srv};
-use crate::api::{self, DraftSummary};
+use super::{focus_later, save_draft, tr, use_srv, DraftRef, Srv};
+use crate::api;
 use crate::editor::{commands, use_editor, Editor};
 use crate::i18n::{Lang, T};
 
@@ -14,49 +14,43 @@ pub fn short_date(s: &str) -> String {
     s.chars().take(16).collect()
 }
 
-fn open_draft(ed: Editor, srv: Srv, id: String) {
-    leptos::task::spawn_local(async move {
-        let lang = ed.lang.get_untracked();
-        match api::get_draft(&id).await {
-            Ok(d) => {
-                srv.set_draft(Some(DraftRef {
-                    id: d.id,
-                    revision: d.revision,
-                    key: d.workflow.key.clone(),
-                }));
-                ed.replace(d.workflow);
-                srv.close();
-                request_animation_frame(move || commands::fit(ed));
-                srv.ok(tx::OPENED_DRAFT.get(lang).into());
+/// Opens a draft into the editor.
+fn open_draft_action(ed: Editor, srv: Srv) -> Action<String, ()> {
+    Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            let lang = ed.lang.get_untracked();
+            match api::get_draft(&id).await {
+                Ok(d) => {
+                    srv.set_draft(Some(DraftRef {
+                        id: d.id,
+                        revision: d.revision,
+                        key: d.workflow.key.clone(),
+                    }));
+                    ed.replace(d.workflow);
+                    srv.close();
+                    request_animation_frame(move || commands::fit(ed));
+                    srv.ok(tx::OPENED_DRAFT.get(lang).into());
+                }
+                Err(e) => srv.fail(e.message(lang)),
             }
-            Err(e) => srv.fail(err_text(&e, lang)),
         }
-    });
+    })
 }
 
 pub fn drafts_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let t = move |s: T| tr(ed.lang, s);
-    let list = RwSignal::new(None::<Vec<DraftSummary>>);
-    let confirm = RwSignal::new(None::<String>);
-    let reload = move || {
-        leptos::task::spawn_local(async move {
-            match api::list_drafts().await {
-                Ok(v) => list.set(Some(v)),
-                Err(e) => {
-                    list.set(Some(Vec::new()));
-                    srv.fail(err_text(&e, ed.lang.get_untracked()));
-                }
-            }
-        });
-    };
-    reload();
-    let delete = move |id: String| {
-        if confirm.get_untracked().as_deref() != Some(id.as_str()) {
-            confirm.set(Some(id));
-            return;
+    let drafts = LocalResource::new(api::list_drafts);
+    Effect::new(move || {
+        if let Some(Err(e)) = drafts.get() {
+            srv.fail(e.message(ed.lang.get_untracked()));
         }
-        confirm.set(None);
-        leptos::task::spawn_local(async move {
+    });
+    let confirm = RwSignal::new(None::<String>);
+    let open_draft = open_draft_action(ed, srv);
+    let delete_draft = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
             let lang = ed.lang.get_untracked();
             match api::delete_draft(&id).await {
                 Ok(()) => {
@@ -67,13 +61,22 @@ pub fn drafts_screen(ed: Editor, srv: Srv) -> impl IntoView {
                         srv.set_draft(None);
                     }
                     srv.ok(tx::DELETED.get(lang).into());
-                    reload();
+                    drafts.refetch();
                 }
-                Err(e) => srv.fail(err_text(&e, lang)),
+                Err(e) => srv.fail(e.message(lang)),
             }
-        });
+        }
+    });
+    let delete = move |id: String| {
+        if confirm.get_untracked().as_deref() != Some(id.as_str()) {
+            confirm.set(Some(id));
+            return;
+        }
+        confirm.set(None);
+        delete_draft.dispatch_local(id);
     };
-    move || match list.get() {
+    // A failed load shows the empty list; the error is in the message bar.
+    move || match drafts.get().map(Result::unwrap_or_default) {
         None => view! { <p>{t(tx::LOADING)}</p> }.into_any(),
         Some(v) if v.is_empty() => {
             view! { <p id="drafts-empty">{t(tx::DRAFTS_EMPTY)}</p> }.into_any()
@@ -92,7 +95,7 @@ pub fn drafts_screen(ed: Editor, srv: Srv) -> impl IntoView {
                             <td>{d.revision}</td>
                             <td>{short_date(&d.updated_at)}</td>
                             <td class="srv-row-actions">
-                                <button type="button" class="draft-open" on:click=move |_| open_draft(ed, srv, open_id.clone())>
+                                <button type="button" class="draft-open" on:click=move |_| { open_draft.dispatch_local(open_id.clone()); }>
                                     {t(tx::OPEN)}
                                 </button>
                                 <button type="button" class="draft-delete" class:srv-danger=confirming_class on:click=move |_| delete(del_id.clone())>
@@ -142,38 +145,39 @@ pub fn SubmitDialog() -> impl IntoView {
         outcome.set(None);
         focus_later("btn-submit");
     };
+    let request = Action::new_local(move |_: &()| async move {
+        let lang = ed.lang.get_untracked();
+        // The server publishes what is saved: save the open work first.
+        let Some(d) = save_draft(srv, ed, false).await else {
+            let m = srv.msg.with_untracked(|m| m.as_ref().map(|m| m.1.clone()));
+            outcome.set(Some(Outcome::Failed(m.unwrap_or_default())));
+            return;
+        };
+        srv.busy.set(true);
+        let r = api::request_publication(&d.id, note.get_untracked().trim()).await;
+        srv.busy.set(false);
+        match r {
+            Ok(p) => {
+                let text = format!(
+                    "{} {} ({}).",
+                    tx::SUBMITTED.get(lang),
+                    p.suggested_version,
+                    tx::bump_text(p.bump, lang)
+                );
+                srv.ok(text.clone());
+                note.set(String::new());
+                outcome.set(Some(Outcome::Submitted(text)));
+            }
+            Err(e) if e.status == 422 && !e.findings.is_empty() => {
+                outcome.set(Some(Outcome::Findings(e.findings)));
+            }
+            Err(e) => outcome.set(Some(Outcome::Failed(e.message(lang)))),
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         outcome.set(None);
-        leptos::task::spawn_local(async move {
-            let lang = ed.lang.get_untracked();
-            // The server publishes what is saved: save the open work first.
-            let Some(d) = save_draft(srv, ed, false).await else {
-                let m = srv.msg.with_untracked(|m| m.as_ref().map(|m| m.1.clone()));
-                outcome.set(Some(Outcome::Failed(m.unwrap_or_default())));
-                return;
-            };
-            srv.busy.set(true);
-            let r = api::request_publication(&d.id, note.get_untracked().trim()).await;
-            srv.busy.set(false);
-            match r {
-                Ok(p) => {
-                    let text = format!(
-                        "{} {} ({}).",
-                        tx::SUBMITTED.get(lang),
-                        p.summary.suggested_version,
-                        tx::bump_text(p.bump, lang)
-                    );
-                    srv.ok(text.clone());
-                    note.set(String::new());
-                    outcome.set(Some(Outcome::Submitted(text)));
-                }
-                Err(e) if e.status == 422 && !e.findings.is_empty() => {
-                    outcome.set(Some(Outcome::Findings(e.findings)));
-                }
-                Err(e) => outcome.set(Some(Outcome::Failed(err_text(&e, lang)))),
-            }
-        });
+        request.dispatch_local(());
     };
     let result = move || {
         let lang = ed.lang.get();

@@ -6,72 +6,68 @@ use leptos::prelude::*;
 use super::drafts::short_date;
 use super::review::{ReviewRequest, Side};
 use super::text as tx;
-use super::{err_text, tr, Screen, Srv};
-use crate::api::{self, VersionInfo, WorkflowSummary};
+use super::{tr, Screen, Srv};
+use crate::api;
 use crate::editor::{commands, Editor};
 use crate::i18n::T;
 
 pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let t = move |s: T| tr(ed.lang, s);
-    let workflows = RwSignal::new(Vec::<WorkflowSummary>::new());
-    let key = RwSignal::new(String::new());
-    let versions = RwSignal::new(None::<Vec<VersionInfo>>);
-    let load_versions = move |k: String| {
-        key.set(k.clone());
-        versions.set(None);
-        if k.is_empty() {
-            return;
+    let workflows = LocalResource::new(api::list_workflows);
+    // The chosen workflow; `None` until the list has loaded and the first choice was made.
+    let key = RwSignal::new(None::<String>);
+    Effect::new(move || match workflows.get() {
+        Some(Ok(list)) if key.get_untracked().is_none() => {
+            // Start with the workflow of the editor (or the one asked for) if it is published.
+            let current = srv
+                .history_key
+                .get_untracked()
+                .unwrap_or_else(|| ed.wf.with_untracked(|w| w.key.clone()));
+            let published = list.iter().any(|w| w.key == current);
+            key.set(Some(if published { current } else { String::new() }));
         }
-        leptos::task::spawn_local(async move {
-            match api::list_versions(&k).await {
-                Ok(v) => versions.set(Some(v)),
-                Err(e) => {
-                    versions.set(Some(Vec::new()));
-                    srv.fail(err_text(&e, ed.lang.get_untracked()));
-                }
+        Some(Err(e)) => srv.fail(e.message(ed.lang.get_untracked())),
+        _ => {}
+    });
+    // `None` while no workflow is chosen.
+    let versions = LocalResource::new(move || {
+        let k = key.get().unwrap_or_default();
+        async move {
+            if k.is_empty() {
+                return None;
             }
-        });
-    };
-    leptos::task::spawn_local(async move {
-        match api::list_workflows().await {
-            Ok(list) => {
-                let current = srv
-                    .history_key
-                    .get_untracked()
-                    .unwrap_or_else(|| ed.wf.with_untracked(|w| w.key.clone()));
-                let pick = if list.iter().any(|w| w.key == current) {
-                    current
-                } else {
-                    String::new()
-                };
-                workflows.set(list);
-                load_versions(pick);
-            }
-            Err(e) => srv.fail(err_text(&e, ed.lang.get_untracked())),
+            Some(api::list_versions(&k).await)
+        }
+    });
+    Effect::new(move || {
+        if let Some(Some(Err(e))) = versions.get() {
+            srv.fail(e.message(ed.lang.get_untracked()));
         }
     });
     let options = move || {
         workflows
             .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
             .into_iter()
             .map(|w| {
                 let k = w.key.clone();
-                let selected = move || key.get() == k;
+                let selected = move || key.get().as_ref() == Some(&k);
                 view! { <option value=w.key.clone() selected=selected>{format!("{} ({}, {})", w.name, w.key, w.latest_version)}</option> }
             })
             .collect::<Vec<_>>()
     };
     let view_version = move |v: String| {
         srv.review.set(Some(ReviewRequest {
-            key: key.get_untracked(),
+            key: key.get_untracked().unwrap_or_default(),
             old: None,
             new: Side::Version(v),
         }));
         srv.open(ed, Screen::Review);
     };
-    let edit_version = move |v: String| {
-        let k = key.get_untracked();
-        leptos::task::spawn_local(async move {
+    let edit_version = Action::new_local(move |v: &String| {
+        let (k, v) = (key.get_untracked().unwrap_or_default(), v.clone());
+        async move {
             let lang = ed.lang.get_untracked();
             match api::get_version(&k, &v).await {
                 Ok(w) => {
@@ -81,13 +77,15 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     request_animation_frame(move || commands::fit(ed));
                     srv.ok(tx::OPENED_VERSION.get(lang).into());
                 }
-                Err(e) => srv.fail(err_text(&e, lang)),
+                Err(e) => srv.fail(e.message(lang)),
             }
-        });
-    };
+        }
+    });
     let table = move || {
         let lang = ed.lang.get();
-        versions.get().map(|vs| {
+        // A failed load shows an empty table; the error is in the message bar.
+        let versions = versions.get().flatten().map(Result::unwrap_or_default);
+        versions.map(|vs| {
             let rows = vs
                 .into_iter()
                 .rev()
@@ -102,7 +100,7 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
                             <td>{v.note.clone()}</td>
                             <td class="srv-row-actions">
                                 <button type="button" class="version-view" on:click=move |_| view_version(a.clone())>{tx::VIEW.get(lang)}</button>
-                                <button type="button" class="version-edit" on:click=move |_| edit_version(b.clone())>{tx::EDIT.get(lang)}</button>
+                                <button type="button" class="version-edit" on:click=move |_| { edit_version.dispatch_local(b.clone()); }>{tx::EDIT.get(lang)}</button>
                             </td>
                         </tr>
                     }
@@ -128,8 +126,8 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
     view! {
         <div class="field srv-inline">
             <label for="history-key">{t(tx::WORKFLOW)}</label>
-            <select id="history-key" on:change=move |ev| load_versions(event_target_value(&ev))>
-                <option value="" selected=move || key.get().is_empty()>{t(tx::CHOOSE)}</option>
+            <select id="history-key" on:change=move |ev| key.set(Some(event_target_value(&ev)))>
+                <option value="" selected=move || key.get().unwrap_or_default().is_empty()>{t(tx::CHOOSE)}</option>
                 {options}
             </select>
         </div>

@@ -1,47 +1,47 @@
 //! "Freigaben": open publication requests; a request shows its semantic diff and the suggested
 //! version and can be approved or rejected (never by its requester: the server refuses).
 
+use fachwerk_shared::api::{Publication, Status};
 use leptos::prelude::*;
 
 use super::drafts::short_date;
 use super::review::{ReviewRequest, Side};
 use super::text as tx;
-use super::{err_text, tr, Screen, Srv};
-use crate::api::{self, Publication, PublicationSummary};
+use super::{tr, Screen, Srv};
+use crate::api;
 use crate::editor::Editor;
 use crate::i18n::{Lang, T};
 
 pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
-    let list = RwSignal::new(None::<Vec<PublicationSummary>>);
+    let publications = LocalResource::new(api::list_publications);
+    Effect::new(move || {
+        if let Some(Err(e)) = publications.get() {
+            srv.fail(e.message(ed.lang.get_untracked()));
+        }
+    });
     let open = RwSignal::new(None::<Publication>);
     let note = RwSignal::new(None::<(bool, String)>);
-    let reload = move || {
-        leptos::task::spawn_local(async move {
-            match api::list_publications().await {
-                Ok(v) => list.set(Some(v)),
-                Err(e) => {
-                    list.set(Some(Vec::new()));
-                    srv.fail(err_text(&e, ed.lang.get_untracked()));
-                }
-            }
-        });
-    };
-    reload();
-    let show = move |id: String| {
-        note.set(None);
-        leptos::task::spawn_local(async move {
+    let reload = move || publications.refetch();
+    let load_detail = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
             match api::get_publication(&id).await {
                 Ok(p) => {
                     open.set(Some(p));
                     super::focus_later("pub-title");
                 }
-                Err(e) => note.set(Some((true, err_text(&e, ed.lang.get_untracked())))),
+                Err(e) => note.set(Some((true, e.message(ed.lang.get_untracked())))),
             }
-        });
+        }
+    });
+    let show = move |id: String| {
+        note.set(None);
+        load_detail.dispatch_local(id);
     };
     let items = move || {
         let lang = ed.lang.get();
-        match list.get() {
+        // A failed load shows the empty list; the error is in the message bar.
+        match publications.get().map(Result::unwrap_or_default) {
             None => view! { <p>{tx::LOADING.get(lang)}</p> }.into_any(),
             Some(v) if v.is_empty() => {
                 view! { <p id="inbox-empty">{tx::INBOX_EMPTY.get(lang)}</p> }.into_any()
@@ -57,14 +57,14 @@ pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
                             p.suggested_version,
                             tx::REQUESTER.get(lang),
                             p.requester,
-                            tx::status_text(&p.status, lang)
+                            tx::status_text(p.status, lang)
                         );
                         let current = {
                             let id = p.id.clone();
-                            move || open.with(|o| o.as_ref().is_some_and(|o| o.summary.id == id))
+                            move || open.with(|o| o.as_ref().is_some_and(|o| o.id == id))
                         };
                         view! {
-                            <li class="pub-item" data-id=p.id.clone() data-key=p.key.clone() data-status=p.status.clone()>
+                            <li class="pub-item" data-id=p.id.clone() data-key=p.key.clone() data-status=api::wire_name(&p.status)>
                                 <button type="button" class="pub-open" aria-current=move || current().then_some("true") on:click=move |_| show(id.clone())>
                                     {label}
                                 </button>
@@ -95,6 +95,13 @@ pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
     .into_any()
 }
 
+/// A reviewer's decision on the open request.
+#[derive(Debug, Clone, PartialEq)]
+enum Decision {
+    Approve,
+    Reject(String),
+}
+
 fn detail_view(
     ed: Editor,
     srv: Srv,
@@ -106,8 +113,8 @@ fn detail_view(
     let t = move |s: T| tr(ed.lang, s);
     let lang = ed.lang.get_untracked();
     let comment = RwSignal::new(String::new());
-    let id = p.summary.id.clone();
-    let base = p.summary.base_version.clone();
+    let id = p.id.clone();
+    let base = p.base_version.clone();
     let changes: Vec<(String, String, String)> = match &p.diff {
         Some(d) => d
             .changes
@@ -144,17 +151,25 @@ fn detail_view(
             .collect::<Vec<_>>();
         view! { <ul id="pub-changes" class="srv-changes">{items}</ul> }.into_any()
     };
-    let approve = {
+    let decide = Action::new_local({
         let id = id.clone();
-        move |_| {
-            let id = id.clone();
-            note.set(None);
-            leptos::task::spawn_local(async move {
+        move |d: &Decision| {
+            let (id, d) = (id.clone(), d.clone());
+            async move {
                 let lang = ed.lang.get_untracked();
-                match api::approve_publication(&id).await {
+                let r = match &d {
+                    Decision::Approve => api::approve_publication(&id).await,
+                    Decision::Reject(comment) => api::reject_publication(&id, comment).await,
+                };
+                match r {
                     Ok(p) => {
-                        let v = p.summary.suggested_version.clone();
-                        note.set(Some((false, format!("{} {v}.", tx::APPROVED.get(lang)))));
+                        let text = match d {
+                            Decision::Approve => {
+                                format!("{} {}.", tx::APPROVED.get(lang), p.suggested_version)
+                            }
+                            Decision::Reject(_) => tx::REJECTED.get(lang).into(),
+                        };
+                        note.set(Some((false, text)));
                         open.set(Some(p));
                         reload();
                     }
@@ -166,78 +181,57 @@ fn detail_view(
                         };
                         note.set(Some((true, format!("{}: {why}", tx::REFUSED.get(lang)))));
                     }
-                    Err(e) => note.set(Some((true, err_text(&e, lang)))),
+                    Err(e) => note.set(Some((true, e.message(lang)))),
                 }
-            });
-        }
-    };
-    let reject = {
-        let id = id.clone();
-        move |_| {
-            let lang = ed.lang.get_untracked();
-            let c = comment.get_untracked();
-            if c.trim().is_empty() {
-                note.set(Some((true, tx::REJECT_EMPTY.get(lang).into())));
-                super::focus_later("reject-comment");
-                return;
             }
-            let id = id.clone();
-            note.set(None);
-            leptos::task::spawn_local(async move {
-                match api::reject_publication(&id, c.trim()).await {
-                    Ok(p) => {
-                        note.set(Some((false, tx::REJECTED.get(lang).into())));
-                        open.set(Some(p));
-                        reload();
-                    }
-                    Err(e) if e.status == 403 => {
-                        let why = if lang == Lang::De {
-                            e.detail.clone()
-                        } else {
-                            tx::REFUSED_EN.into()
-                        };
-                        note.set(Some((true, format!("{}: {why}", tx::REFUSED.get(lang)))));
-                    }
-                    Err(e) => note.set(Some((true, err_text(&e, lang)))),
-                }
-            });
         }
+    });
+    let approve = move |_| {
+        note.set(None);
+        decide.dispatch_local(Decision::Approve);
+    };
+    let reject = move |_| {
+        let c = comment.get_untracked();
+        if c.trim().is_empty() {
+            let lang = ed.lang.get_untracked();
+            note.set(Some((true, tx::REJECT_EMPTY.get(lang).into())));
+            super::focus_later("reject-comment");
+            return;
+        }
+        note.set(None);
+        decide.dispatch_local(Decision::Reject(c.trim().to_string()));
     };
     let review = {
-        let (key, base, new) = (p.summary.key.clone(), base.clone(), p.workflow.clone());
+        let (key, base, new) = (p.key.clone(), base.clone(), p.workflow.clone());
         move |_| {
             srv.review.set(Some(ReviewRequest {
                 key: key.clone(),
                 old: base.clone().map(Side::Version),
-                new: new
-                    .clone()
-                    .map(|w| Side::Workflow(Box::new(w)))
-                    .unwrap_or(Side::Editor),
+                new: Side::Workflow(Box::new(new.clone())),
             }));
             srv.open(ed, Screen::Review);
         }
     };
-    let pending = p.summary.status == "pending";
-    let own = srv.me.with_untracked(|m| {
-        m.as_ref()
-            .is_some_and(|m| m.username == p.summary.requester)
-    });
-    let status = p.summary.status.clone();
+    let pending = p.status == Status::Pending;
+    let own = srv
+        .me
+        .with_untracked(|m| m.as_ref().is_some_and(|m| m.username == p.requester));
+    let status = p.status;
     let version_line = format!(
         "{} → {} ({})",
         base.clone()
             .unwrap_or_else(|| tx::FIRST_VERSION.get(lang).into()),
-        p.summary.suggested_version,
+        p.suggested_version,
         tx::bump_text(p.bump, lang)
     );
     view! {
-        <article id="pub-detail" class="srv-detail" data-id=id.clone() data-status=p.summary.status.clone()>
-            <h3 id="pub-title" tabindex="-1">{format!("{} ({})", p.summary.name, p.summary.key)}</h3>
+        <article id="pub-detail" class="srv-detail" data-id=id.clone() data-status=api::wire_name(&p.status)>
+            <h3 id="pub-title" tabindex="-1">{format!("{} ({})", p.name, p.key)}</h3>
             <dl class="srv-facts">
-                <dt>{t(tx::REQUESTER)}</dt><dd id="pub-requester">{p.summary.requester.clone()}</dd>
-                <dt>{t(tx::STATUS)}</dt><dd id="pub-status">{move || tx::status_text(&status, ed.lang.get())}</dd>
+                <dt>{t(tx::REQUESTER)}</dt><dd id="pub-requester">{p.requester.clone()}</dd>
+                <dt>{t(tx::STATUS)}</dt><dd id="pub-status">{move || tx::status_text(status, ed.lang.get())}</dd>
                 <dt>{t(tx::SUGGESTED)}</dt><dd id="pub-version">{version_line}</dd>
-                <dt>{t(tx::NOTE)}</dt><dd id="pub-note">{p.summary.note.clone()}</dd>
+                <dt>{t(tx::NOTE)}</dt><dd id="pub-note">{p.note.clone()}</dd>
             </dl>
             <h4>{t(tx::CHANGES)}</h4>
             {change_items}
@@ -247,12 +241,12 @@ fn detail_view(
             </Show>
             <Show when=move || pending>
                 <div class="srv-decide">
-                    <button type="button" id="btn-approve" class="primary" on:click=approve.clone()>{t(tx::APPROVE)}</button>
+                    <button type="button" id="btn-approve" class="primary" on:click=approve>{t(tx::APPROVE)}</button>
                     <div class="field">
                         <label for="reject-comment">{t(tx::REJECT_COMMENT)}</label>
                         <textarea id="reject-comment" rows="2" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                     </div>
-                    <button type="button" id="btn-reject" on:click=reject.clone()>{t(tx::REJECT)}</button>
+                    <button type="button" id="btn-reject" on:click=reject>{t(tx::REJECT)}</button>
                 </div>
             </Show>
         </article>

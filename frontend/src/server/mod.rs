@@ -15,7 +15,9 @@ mod text;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::{self, ApiError, SessionInfo};
+use fachwerk_shared::api::SessionInfo;
+
+use crate::api;
 use crate::editor::{use_editor, Editor};
 use crate::i18n::{Lang, T};
 use text as tx;
@@ -153,22 +155,6 @@ pub fn focus_later(id: &'static str) {
     });
 }
 
-/// A server error as a sentence (server details are German).
-pub fn err_text(e: &ApiError, lang: Lang) -> String {
-    if e.status == 0 {
-        return format!("{}: {}", tx::NETWORK.get(lang), e.detail);
-    }
-    let head = match lang {
-        Lang::De => format!("Der Server hat abgelehnt (HTTP {})", e.status),
-        Lang::En => format!("The server refused (HTTP {})", e.status),
-    };
-    [head, e.title.clone(), e.detail.clone()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(": ")
-}
-
 /// Saves the editor's workflow as a draft: updates the open draft (with `If-Match`) or creates
 /// one. On a conflict the editor keeps the user's work and offers to save it as a new draft.
 pub async fn save_draft(srv: Srv, ed: Editor, force_new: bool) -> Option<DraftRef> {
@@ -211,7 +197,7 @@ pub async fn save_draft(srv: Srv, ed: Editor, force_new: bool) -> Option<DraftRe
             None
         }
         Err(e) => {
-            srv.fail(err_text(&e, lang));
+            srv.fail(e.message(lang));
             None
         }
     }
@@ -226,7 +212,7 @@ pub fn AccountBar() -> impl IntoView {
     let logged_in = move || srv.me.with(Option::is_some);
     let can_edit = move || {
         srv.me
-            .with(|m| m.as_ref().is_some_and(SessionInfo::can_edit))
+            .with(|m| m.as_ref().is_some_and(|m| m.role.can_edit()))
     };
     let who = move || {
         srv.me.with(|m| {
@@ -237,28 +223,22 @@ pub fn AccountBar() -> impl IntoView {
                         "{} {} ({})",
                         tx::LOGGED_IN_AS.get(l),
                         m.username,
-                        tx::role_text(&m.role, l)
+                        tx::role_text(m.role, l)
                     )
                 })
                 .unwrap_or_default()
         })
     };
-    let logout = move |_| {
-        leptos::task::spawn_local(async move {
-            let _ = api::logout().await;
-            srv.me.set(None);
-            // The open draft belongs to this account; the next one saves a new draft.
-            srv.set_draft(None);
-            srv.conflict.set(false);
-            srv.screen.set(Screen::Editor);
-            srv.ok(tx::LOGGED_OUT.get(ed.lang.get_untracked()).into());
-        });
-    };
-    let save = move |_| {
-        leptos::task::spawn_local(async move {
-            save_draft(srv, ed, false).await;
-        });
-    };
+    let logout = Action::new_local(move |_: &()| async move {
+        let _ = api::logout().await;
+        srv.me.set(None);
+        // The open draft belongs to this account; the next one saves a new draft.
+        srv.set_draft(None);
+        srv.conflict.set(false);
+        srv.screen.set(Screen::Editor);
+        srv.ok(tx::LOGGED_OUT.get(ed.lang.get_untracked()).into());
+    });
+    let save = Action::new_local(move |_: &()| save_draft(srv, ed, false));
     view! {
         <nav class="srv-bar" aria-label=t(tx::ACCOUNT)>
             <Show
@@ -272,7 +252,7 @@ pub fn AccountBar() -> impl IntoView {
             >
                 <span id="whoami" class="srv-who">{who}</span>
                 <Show when=can_edit>
-                    <button type="button" id="btn-save-draft" aria-busy=move || srv.busy.get().to_string() on:click=save>{t(tx::SAVE_DRAFT)}</button>
+                    <button type="button" id="btn-save-draft" aria-busy=move || srv.busy.get().to_string() on:click=move |_| { save.dispatch_local(()); }>{t(tx::SAVE_DRAFT)}</button>
                     <button type="button" id="btn-submit" on:click=move |_| {
                         srv.submit_open.set(true);
                         focus_later("submit-note");
@@ -288,7 +268,7 @@ pub fn AccountBar() -> impl IntoView {
                     srv.review.set(None);
                     srv.open(ed, Screen::Review);
                 }>{t(tx::REVIEW)}</button>
-                <button type="button" id="btn-logout" on:click=logout>{t(tx::LOGOUT)}</button>
+                <button type="button" id="btn-logout" on:click=move |_| { logout.dispatch_local(()); }>{t(tx::LOGOUT)}</button>
             </Show>
         </nav>
     }
@@ -300,6 +280,7 @@ pub fn Screens() -> impl IntoView {
     let ed = use_editor();
     let srv = use_srv();
     let t = move |s: T| tr(ed.lang, s);
+    let save_as_new = Action::new_local(move |_: &()| save_draft(srv, ed, true));
     let top = move || {
         srv.screen.get();
         ed.lang.get();
@@ -342,11 +323,7 @@ pub fn Screens() -> impl IntoView {
                 {move || srv.msg.with(|m| m.as_ref().map(|m| m.1.clone()).unwrap_or_default())}
             </p>
             <Show when=move || srv.conflict.get()>
-                <button type="button" id="btn-save-as-new" on:click=move |_| {
-                    leptos::task::spawn_local(async move {
-                        save_draft(srv, ed, true).await;
-                    });
-                }>{t(tx::SAVE_AS_NEW)}</button>
+                <button type="button" id="btn-save-as-new" on:click=move |_| { save_as_new.dispatch_local(()); }>{t(tx::SAVE_AS_NEW)}</button>
             </Show>
         </div>
         {screen}
@@ -374,21 +351,16 @@ fn LoginDialog() -> impl IntoView {
         new_password.set(String::new());
         focus_later("btn-login");
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let lang = ed.lang.get_untracked();
-        let (u, p) = (user.get_untracked(), password.get_untracked());
-        if u.trim().is_empty() || p.is_empty() {
-            error.set(Some(tx::LOGIN_EMPTY.get(lang).into()));
-            return;
-        }
-        srv.busy.set(true);
-        let one_time = renew.get_untracked();
-        let new = new_password.get_untracked();
-        leptos::task::spawn_local(async move {
-            let r = match &one_time {
-                Some(current) => api::change_password(current, &new).await,
-                None => api::login(u.trim(), &p).await,
+    let login = Action::new_local(move |(u, p): &(String, String)| {
+        let (u, p) = (u.clone(), p.clone());
+        async move {
+            let lang = ed.lang.get_untracked();
+            srv.busy.set(true);
+            let r = match renew.get_untracked() {
+                Some(current) => {
+                    api::change_password(&current, &new_password.get_untracked()).await
+                }
+                None => api::login(&u, &p).await,
             };
             srv.busy.set(false);
             match r {
@@ -408,9 +380,19 @@ fn LoginDialog() -> impl IntoView {
                     focus_later("btn-logout");
                 }
                 Err(e) if e.status == 401 => error.set(Some(tx::BAD_LOGIN.get(lang).into())),
-                Err(e) => error.set(Some(err_text(&e, lang))),
+                Err(e) => error.set(Some(e.message(lang))),
             }
-        });
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let lang = ed.lang.get_untracked();
+        let (u, p) = (user.get_untracked(), password.get_untracked());
+        if u.trim().is_empty() || p.is_empty() {
+            error.set(Some(tx::LOGIN_EMPTY.get(lang).into()));
+            return;
+        }
+        login.dispatch_local((u.trim().to_string(), p));
     };
     move || {
         srv.login_open.get().then(|| {

@@ -1,6 +1,8 @@
 //! German/English strings of the server features (accounts, drafts, publishing, history,
 //! review). Same `T` pattern as `crate::i18n`.
 
+use fachwerk_shared::api::{Role, Status};
+
 use crate::i18n::T;
 
 pub const LOGIN: T = T("Anmelden", "Log in");
@@ -46,7 +48,6 @@ pub const CONFLICT: T = T(
 );
 pub const SAVE_AS_NEW: T = T("Als neuen Entwurf speichern", "Save as a new draft");
 pub const NOT_LOGGED_IN: T = T("Bitte zuerst anmelden.", "Please log in first.");
-pub const NETWORK: T = T("Server nicht erreichbar", "Server not reachable");
 
 pub const SUBMIT_TITLE: T = T("Zur Freigabe einreichen", "Submit for approval");
 pub const NOTE: T = T("Änderungsvermerk", "Change note");
@@ -129,10 +130,6 @@ pub const LEGEND_ADDED: T = T("hinzugefügt", "added");
 pub const LEGEND_REMOVED: T = T("entfernt", "removed");
 pub const LEGEND_CHANGED: T = T("geändert", "changed");
 pub const LEGEND_MOVED: T = T("nur verschoben", "moved only");
-pub const READ_ONLY: T = T("Nur-Lese-Ansicht", "Read-only view");
-pub const REVIEW_CANVAS: T = T("Vergleichsansicht", "Comparison view");
-pub const OLD_PANE: T = T("Ältere Fassung (Zeichnung)", "Older version (drawing)");
-pub const NEW_PANE: T = T("Neuere Fassung (Zeichnung)", "Newer version (drawing)");
 pub const REVIEW_HELP: T = T(
     "Ziehen: Ansicht verschieben · Mausrad oder +/−: Zoom · Pfeiltasten: verschieben",
     "Drag: pan · Wheel or +/−: zoom · Arrow keys: pan",
@@ -158,67 +155,29 @@ pub fn bump_text(b: fachwerk_shared::diff::Bump, lang: crate::i18n::Lang) -> &'s
 }
 
 /// A role name as shown in the header.
-pub fn role_text(role: &str, lang: crate::i18n::Lang) -> &'static str {
-    let de = lang == crate::i18n::Lang::De;
-    match role {
-        "editor" => {
-            if de {
-                "Bearbeitung"
-            } else {
-                "editor"
-            }
-        }
-        "reviewer" => {
-            if de {
-                "Freigabe"
-            } else {
-                "reviewer"
-            }
-        }
-        "admin" => {
-            if de {
-                "Administration"
-            } else {
-                "admin"
-            }
-        }
-        _ => "",
+pub fn role_text(role: Role, lang: crate::i18n::Lang) -> &'static str {
+    match lang {
+        crate::i18n::Lang::De => role.name_de(),
+        crate::i18n::Lang::En => match role {
+            Role::Editor => "editor",
+            Role::Reviewer => "reviewer",
+            Role::Admin => "admin",
+        },
     }
 }
 
 /// A publication status as people read it.
-pub fn status_text(status: &str, lang: crate::i18n::Lang) -> &'static str {
+pub fn status_text(status: Status, lang: crate::i18n::Lang) -> &'static str {
     let de = lang == crate::i18n::Lang::De;
     match status {
-        "pending" => {
-            if de {
-                "wartet auf Freigabe"
-            } else {
-                "awaiting approval"
-            }
-        }
-        "published" => {
-            if de {
-                "veröffentlicht"
-            } else {
-                "published"
-            }
-        }
-        "rejected" => {
-            if de {
-                "abgelehnt"
-            } else {
-                "rejected"
-            }
-        }
-        "outdated" => {
-            if de {
-                "veraltet"
-            } else {
-                "outdated"
-            }
-        }
-        _ => "",
+        Status::Pending if de => "wartet auf Freigabe",
+        Status::Pending => "awaiting approval",
+        Status::Published if de => "veröffentlicht",
+        Status::Published => "published",
+        Status::Rejected if de => "abgelehnt",
+        Status::Rejected => "rejected",
+        Status::Outdated if de => "veraltet",
+        Status::Outdated => "outdated",
     }
 }
 

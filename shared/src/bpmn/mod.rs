@@ -54,9 +54,11 @@
 mod export;
 mod fast;
 mod foreign;
+mod gather;
 mod geometry;
 mod import;
 mod plan;
+mod read;
 mod xml;
 
 pub use export::to_bpmn;

@@ -2,7 +2,9 @@
 
 use serde_json::Value;
 
+use super::names::Names;
 use super::Impact;
+use crate::model::BlockId;
 use crate::values::{Duration, Money};
 
 /// Parameters that hold durations.
@@ -95,29 +97,35 @@ pub(super) fn param_name(key: &str) -> (&str, &str) {
     }
 }
 
-/// A value as people read it, in German (`true`) or English.
-pub(super) fn show(key: &str, v: Option<&Value>, german: bool) -> String {
+/// Parameters that hold a block id.
+pub(super) const BLOCK_KEYS: &[&str] = &["distinctFrom", "firstCheckBlock", "attachedTo"];
+/// Parameters that hold the name of a case field.
+const FIELD_KEYS: &[&str] = &["amountField", "dateField", "field", "kassenzeichenField"];
+/// Parameters that hold an expression over case fields.
+const EXPRESSION_KEYS: &[&str] = &["condition", "amount"];
+
+/// Text in German („…“) or English (“…”) quotation marks.
+pub(super) fn quote(german: bool, s: &str) -> String {
+    if german {
+        format!("„{s}“")
+    } else {
+        format!("“{s}”")
+    }
+}
+
+fn lang(german: bool, de: &str, en: &str) -> String {
+    if german { de } else { en }.to_string()
+}
+
+/// A value as people read it, in German (`true`) or English: ids become labels and names,
+/// lists and objects become words (never JSON).
+pub(super) fn show(names: &Names, key: &str, v: Option<&Value>, german: bool) -> String {
     let Some(v) = v else {
-        return if german {
-            "(nicht gesetzt)".into()
-        } else {
-            "(not set)".into()
-        };
+        return lang(german, "(nicht gesetzt)", "(not set)");
     };
     match v {
-        Value::Null => {
-            if MONEY_KEYS.contains(&key) {
-                if german {
-                    "unbegrenzt".into()
-                } else {
-                    "unlimited".into()
-                }
-            } else if german {
-                "(nicht gesetzt)".into()
-            } else {
-                "(not set)".into()
-            }
-        }
+        Value::Null if MONEY_KEYS.contains(&key) => lang(german, "unbegrenzt", "unlimited"),
+        Value::Null => lang(german, "(nicht gesetzt)", "(not set)"),
         Value::Bool(b) => match (german, b) {
             (true, true) => "ja".into(),
             (true, false) => "nein".into(),
@@ -137,24 +145,72 @@ pub(super) fn show(key: &str, v: Option<&Value>, german: bool) -> String {
                 d.to_english()
             }
         }
-        Value::String(s) => format!("„{s}“"),
-        Value::Object(o) if o.contains_key("kind") => {
+        Value::String(s) if BLOCK_KEYS.contains(&key) => {
+            quote(german, &names.block(&BlockId::new(s.as_str())))
+        }
+        Value::String(s) if FIELD_KEYS.contains(&key) => quote(german, &names.field(s)),
+        Value::String(s) if EXPRESSION_KEYS.contains(&key) => quote(german, &names.expression(s)),
+        Value::String(s) => quote(german, s),
+        Value::Array(items) if items.is_empty() => lang(german, "(keine)", "(none)"),
+        Value::Array(items) => items
+            .iter()
+            .map(|x| show(names, key, Some(x), german))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(o) if o.contains_key("mandatory") => participant(names, v, german),
+        Value::Object(o) if o.contains_key("rule") => match o.get("n").and_then(Value::as_u64) {
+            Some(n) if german => format!("mindestens {n} Zustimmungen"),
+            Some(n) => format!("at least {n} approvals"),
+            None => lang(
+                german,
+                "alle Pflichtbeteiligten stimmen zu",
+                "all mandatory participants approve",
+            ),
+        },
+        Value::Object(o) if o.contains_key("ref") || (o.len() == 1 && o.contains_key("kind")) => {
             // Assignee / recipient: {"kind":"role","ref":"R-TL"}
             let kind = o.get("kind").and_then(Value::as_str).unwrap_or("");
             let r = o.get("ref").and_then(Value::as_str).unwrap_or("");
             match (kind, german) {
-                ("role", true) => format!("Rolle {r}"),
-                ("role", false) => format!("role {r}"),
-                ("person", true) => format!("Person {r}"),
-                ("person", false) => format!("person {r}"),
+                ("role", true) => format!("Rolle „{}“", names.role(r)),
+                ("role", false) => format!("role “{}”", names.role(r)),
+                ("person", true) => format!("Person „{r}“"),
+                ("person", false) => format!("person “{r}”"),
+                ("expression", true) => format!("Ausdruck „{}“", names.expression(r)),
+                ("expression", false) => format!("expression “{}”", names.expression(r)),
                 ("initiator", true) => "Antragsteller/in".into(),
                 ("initiator", false) => "initiator".into(),
                 ("applicant", true) => "Antragsteller/in".into(),
                 ("applicant", false) => "applicant".into(),
-                _ => format!("{kind} {r}"),
+                _ => quote(german, r),
             }
         }
+        Value::Object(o) => o
+            .iter()
+            .map(|(k, x)| {
+                let (de, en) = param_name(k);
+                let name = if german { de } else { en };
+                format!("{name} {}", show(names, k, Some(x), german))
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         other => other.to_string(),
+    }
+}
+
+/// A Mitzeichnung participant by its label, else by who performs it.
+pub(super) fn participant(names: &Names, v: &Value, german: bool) -> String {
+    let label = v.get("label").and_then(Value::as_str).unwrap_or("").trim();
+    if !label.is_empty() {
+        return quote(german, label);
+    }
+    match v.get("assignee") {
+        Some(Value::Object(o)) if o.get("kind").and_then(Value::as_str) == Some("role") => {
+            let r = o.get("ref").and_then(Value::as_str).unwrap_or("");
+            quote(german, &names.role(r))
+        }
+        Some(a @ Value::Object(_)) => show(names, "assignee", Some(a), german),
+        _ => lang(german, "(ohne Bezeichnung)", "(unnamed)"),
     }
 }
 

@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::describe::{param_name, show, DURATION_KEYS, MONEY_KEYS, TEXT_KEYS};
+use super::describe::{param_name, participant, show, DURATION_KEYS, MONEY_KEYS, TEXT_KEYS};
+use super::names::Names;
 use super::{params_json, Change, ChangeKind, Impact};
 use crate::catalog;
 use crate::model::{BlockKind, MitzeichnungMode};
@@ -25,12 +26,13 @@ const ASSIGNEE_KEYS: &[&str] = &[
     "initiatorRole",
 ];
 
-pub(super) fn changes(label: &str, old: &BlockKind, new: &BlockKind) -> Vec<Change> {
+pub(super) fn changes(names: &Names, label: &str, old: &BlockKind, new: &BlockKind) -> Vec<Change> {
     let (o, n) = (params_json(old), params_json(new));
     let mut out = Vec::new();
     let participants_are_set =
         matches!(new, BlockKind::Mitzeichnung(p) if p.mode == MitzeichnungMode::Parallel);
     let ctx = Ctx {
+        names,
         label,
         participants_are_set,
     };
@@ -60,6 +62,7 @@ pub(super) fn changes(label: &str, old: &BlockKind, new: &BlockKind) -> Vec<Chan
 }
 
 struct Ctx<'a> {
+    names: &'a Names<'a>,
     label: &'a str,
     participants_are_set: bool,
 }
@@ -104,16 +107,19 @@ fn object(
             {
                 keyed(ctx, key, a, b, out)
             }
-            (Some(Value::Array(a)), Some(Value::Array(b)))
-                if SET_LISTS.contains(&key.as_str())
-                    || (key == "participants" && ctx.participants_are_set) =>
-            {
+            (Some(Value::Array(a)), Some(Value::Array(b))) if key == "participants" => {
+                participants(ctx, &path, a, b, out)
+            }
+            (Some(Value::Array(a)), Some(Value::Array(b))) if SET_LISTS.contains(&key.as_str()) => {
                 set(ctx, key, &path, a, b, out)
             }
             (Some(Value::Array(a)), Some(Value::Array(b))) if key == "outcomes" => {
                 outcomes(ctx, a, b, out)
             }
-            (Some(Value::Object(a)), Some(Value::Object(b))) if key != "decisionRule" => {
+            // Assignee-like and rule objects read as one value, not as their JSON keys.
+            (Some(Value::Object(a)), Some(Value::Object(b)))
+                if !matches!(key.as_str(), "decisionRule" | "recipient") =>
+            {
                 object(ctx, &path, a, b, out)
             }
             _ => {
@@ -170,10 +176,10 @@ fn leaf(
     let (name_de, name_en) = param_name(key);
     let label = ctx.label;
     let (od, nd, oe, ne) = (
-        show(key, ov, true),
-        show(key, nv, true),
-        show(key, ov, false),
-        show(key, nv, false),
+        show(ctx.names, key, ov, true),
+        show(ctx.names, key, nv, true),
+        show(ctx.names, key, ov, false),
+        show(ctx.names, key, nv, false),
     );
     let (verb_de, verb_en) = direction(key, ov, nv);
     let mut c = Change::new(
@@ -221,17 +227,20 @@ fn item_id(v: &Value) -> Option<&str> {
     v.get("id").and_then(Value::as_str)
 }
 
-fn item_name(v: &Value) -> String {
+fn item_name(names: &Names, v: &Value) -> String {
     let label = v.get("label").and_then(Value::as_str).unwrap_or("");
     if label.is_empty() {
-        // Bands without a label read as their range.
+        // Bands without a label read as their range, rules as their condition.
         match (v.get("lower").and_then(Value::as_str), v.get("upper")) {
             (Some(l), Some(u)) => {
                 let lower = crate::values::Money::parse(l).unwrap_or_default();
                 let upper = u.as_str().and_then(|s| crate::values::Money::parse(s).ok());
                 catalog::band_label(lower, upper, "").0
             }
-            _ => item_id(v).unwrap_or("?").to_string(),
+            _ => match v.get("condition").and_then(Value::as_str) {
+                Some(c) if !c.trim().is_empty() => names.expression(c),
+                _ => item_id(v).unwrap_or("?").to_string(),
+            },
         }
     } else {
         label.to_string()
@@ -261,8 +270,14 @@ fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) 
             let mut c = Change::new(
                 removed_kind,
                 Impact::Breaking,
-                format!("„{label}“: {what_de} „{}“ entfernt", item_name(item)),
-                format!("“{label}”: {what_en} “{}” removed", item_name(item)),
+                format!(
+                    "„{label}“: {what_de} „{}“ entfernt",
+                    item_name(ctx.names, item)
+                ),
+                format!(
+                    "“{label}”: {what_en} “{}” removed",
+                    item_name(ctx.names, item)
+                ),
             );
             c.path = Some(format!("{key}[{}]", item_id(item).unwrap_or("?")));
             c.old = Some(item.clone());
@@ -276,8 +291,14 @@ fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) 
                 let mut c = Change::new(
                     added_kind,
                     Impact::Feature,
-                    format!("„{label}“: {what_de} „{}“ hinzugefügt", item_name(item)),
-                    format!("“{label}”: {what_en} “{}” added", item_name(item)),
+                    format!(
+                        "„{label}“: {what_de} „{}“ hinzugefügt",
+                        item_name(ctx.names, item)
+                    ),
+                    format!(
+                        "“{label}”: {what_en} “{}” added",
+                        item_name(ctx.names, item)
+                    ),
                 );
                 c.path = Some(format!("{key}[{}]", id.unwrap_or("?")));
                 c.new = Some(item.clone());
@@ -287,6 +308,7 @@ fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) 
                 if let (Value::Object(o), Value::Object(n)) = (old, item) {
                     let prefix = format!("{key}[{}]", id.unwrap_or("?"));
                     let inner = Ctx {
+                        names: ctx.names,
                         label: ctx.label,
                         participants_are_set: ctx.participants_are_set,
                     };
@@ -296,12 +318,12 @@ fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) 
                     for c in &mut out[before..] {
                         c.message_de = c.message_de.replacen(
                             ": ",
-                            &format!(": {what_de} „{}“ – ", item_name(old)),
+                            &format!(": {what_de} „{}“ – ", item_name(ctx.names, old)),
                             1,
                         );
                         c.message_en = c.message_en.replacen(
                             ": ",
-                            &format!(": {what_en} “{}” – ", item_name(old)),
+                            &format!(": {what_en} “{}” – ", item_name(ctx.names, old)),
                             1,
                         );
                     }
@@ -349,23 +371,18 @@ fn set(ctx: &Ctx, key: &str, path: &str, a: &[Value], b: &[Value], out: &mut Vec
         Impact::Feature
     };
     let (name_de, name_en) = param_name(key);
-    let list = |v: &[Value], de: bool| {
-        v.iter()
-            .map(|x| show(key, Some(x), de))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list = |v: &[Value], de: bool| show(ctx.names, key, Some(&Value::Array(v.to_vec())), de);
     let label = ctx.label;
     let mut c = Change::new(
         ChangeKind::ParamChanged,
         impact,
         format!(
-            "„{label}“: {name_de} von [{}] auf [{}] geändert",
+            "„{label}“: {name_de} von {} auf {} geändert",
             list(a, true),
             list(b, true)
         ),
         format!(
-            "“{label}”: {name_en} changed from [{}] to [{}]",
+            "“{label}”: {name_en} changed from {} to {}",
             list(a, false),
             list(b, false)
         ),
@@ -399,4 +416,104 @@ fn outcomes(ctx: &Ctx, a: &[Value], b: &[Value], out: &mut Vec<Change>) {
         c.path = Some(format!("outcomes[{}]", o.as_str().unwrap_or("?")));
         out.push(c);
     }
+}
+
+/// Mitzeichnung participants, matched by name: who was added or dropped, whose duty or
+/// performer changed, and (for SEQUENTIAL co-signing, where order matters) a new order.
+fn participants(ctx: &Ctx, path: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) {
+    let name = |v: &Value, de: bool| participant(ctx.names, v, de);
+    // Each new participant takes the first unmatched old one of the same name.
+    let mut matched_old: Vec<Option<usize>> = vec![None; b.len()];
+    let mut taken = vec![false; a.len()];
+    for (j, nv) in b.iter().enumerate() {
+        if let Some(i) = (0..a.len()).find(|&i| !taken[i] && name(&a[i], true) == name(nv, true)) {
+            taken[i] = true;
+            matched_old[j] = Some(i);
+        }
+    }
+    let (mut de, mut en): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    let mut breaking = false;
+    let added: Vec<&Value> = (0..b.len())
+        .filter(|j| matched_old[*j].is_none())
+        .map(|j| &b[j])
+        .collect();
+    let removed: Vec<&Value> = (0..a.len()).filter(|i| !taken[*i]).map(|i| &a[i]).collect();
+    let names = |vs: &[&Value], german: bool| {
+        vs.iter()
+            .map(|v| name(v, german))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !added.is_empty() {
+        de.push(format!(
+            "Mitzeichnung durch {} hinzugekommen",
+            names(&added, true)
+        ));
+        en.push(format!("co-signing by {} added", names(&added, false)));
+    }
+    if !removed.is_empty() {
+        breaking = true;
+        de.push(format!(
+            "Mitzeichnung durch {} entfallen",
+            names(&removed, true)
+        ));
+        en.push(format!("co-signing by {} removed", names(&removed, false)));
+    }
+    for (j, i) in matched_old.iter().enumerate() {
+        let Some(i) = *i else { continue };
+        let (o, n) = (&a[i], &b[j]);
+        if o.get("mandatory") != n.get("mandatory") {
+            let now = n.get("mandatory") == Some(&Value::Bool(true));
+            breaking |= now;
+            let (d, e) = if now {
+                ("jetzt verpflichtend", "now mandatory")
+            } else {
+                ("nicht mehr verpflichtend", "no longer mandatory")
+            };
+            de.push(format!("{} {d}", name(n, true)));
+            en.push(format!("{} {e}", name(n, false)));
+        }
+        if o.get("assignee") != n.get("assignee") {
+            breaking = true;
+            let who =
+                |v: &Value, german: bool| show(ctx.names, "assignee", v.get("assignee"), german);
+            de.push(format!(
+                "{} jetzt durch {} statt {}",
+                name(n, true),
+                who(n, true),
+                who(o, true)
+            ));
+            en.push(format!(
+                "{} now by {} instead of {}",
+                name(n, false),
+                who(n, false),
+                who(o, false)
+            ));
+        }
+    }
+    let kept_order: Vec<usize> = matched_old.iter().flatten().copied().collect();
+    if !ctx.participants_are_set && kept_order.windows(2).any(|w| w[0] > w[1]) {
+        breaking = true;
+        de.push("Reihenfolge geändert".into());
+        en.push("order changed".into());
+    }
+    if de.is_empty() {
+        return; // the same participants in another order, and order does not matter
+    }
+    let label = ctx.label;
+    let impact = if breaking {
+        Impact::Breaking
+    } else {
+        Impact::Feature
+    };
+    let mut c = Change::new(
+        ChangeKind::ParamChanged,
+        impact,
+        format!("„{label}“: {}", de.join(", ")),
+        format!("“{label}”: {}", en.join(", ")),
+    );
+    c.path = Some(path.to_string());
+    c.old = Some(Value::Array(a.to_vec()));
+    c.new = Some(Value::Array(b.to_vec()));
+    out.push(c);
 }

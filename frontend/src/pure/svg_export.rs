@@ -4,8 +4,7 @@
 use fachwerk_shared::catalog;
 use fachwerk_shared::Workflow;
 
-use crate::editor::commands::bounds;
-use crate::editor::{block_rect, port_offset, port_text, ports_of, visual_height};
+use super::geometry::{block_rect, bounds, port_offset, port_text, ports_of, visual_height};
 use crate::i18n::Lang;
 
 fn esc(s: &str) -> String {
@@ -99,4 +98,27 @@ pub fn export(w: &Workflow, lang: Lang) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use fachwerk_shared::parse_workflow;
+
+    use super::*;
+
+    #[test]
+    fn every_block_and_edge_is_drawn_with_escaped_text() {
+        let mut w =
+            parse_workflow(include_str!("../../../workflows/beschaffung.json")).expect("template");
+        w.name = "A & B <C>".into();
+        let svg = export(&w, Lang::De);
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.contains("<title>A &amp; B &lt;C&gt;</title>"));
+        // One rect per block plus the white background.
+        assert_eq!(svg.matches("<rect ").count(), w.blocks.len() + 1);
+        assert_eq!(
+            svg.matches("marker-end=\"url(#arrow)\"").count(),
+            w.edges.len()
+        );
+    }
 }

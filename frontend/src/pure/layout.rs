@@ -5,7 +5,7 @@ use std::collections::{HashMap, VecDeque};
 
 use fachwerk_shared::{BlockId, BlockType, Rect, Workflow};
 
-use super::{block_rect, ports_of, snap, visual_height};
+use super::geometry::{block_rect, ports_of, snap, visual_height};
 
 const COL_GAP: i32 = 100;
 const ROW_GAP: i32 = 40;

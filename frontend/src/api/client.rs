@@ -1,0 +1,149 @@
+//! The one HTTP client: sends a request with the headers every call needs (Accept, CSRF token,
+//! If-Match) and turns any failure into an `ApiError`.
+
+use std::cell::RefCell;
+
+use fachwerk_shared::api::ProblemDetails;
+use fachwerk_shared::Finding;
+use gloo_net::http::{Method, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::i18n::{Lang, T};
+
+const NETWORK: T = T("Server nicht erreichbar", "Server not reachable");
+
+thread_local! {
+    /// CSRF token of the cookie session; sent as `X-CSRF-Token` with every change.
+    static CSRF: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+pub(super) fn set_csrf_token(token: Option<String>) {
+    CSRF.with(|c| *c.borrow_mut() = token);
+}
+
+/// A failed call to the server, with what its problem+json said.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApiError {
+    /// 0 = no answer at all.
+    pub status: u16,
+    pub title: String,
+    pub detail: String,
+    pub findings: Vec<Finding>,
+}
+
+impl ApiError {
+    fn network(e: impl std::fmt::Display) -> ApiError {
+        ApiError {
+            status: 0,
+            detail: e.to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// An answer that is not what the contract says.
+    pub(super) fn unexpected(status: u16, detail: String) -> ApiError {
+        ApiError {
+            status,
+            detail,
+            ..Default::default()
+        }
+    }
+
+    /// An error answer: its problem details, or the start of a body that is no problem+json
+    /// (an HTML error page says nothing useful here).
+    fn refused(status: u16, body: &str) -> ApiError {
+        match serde_json::from_str::<ProblemDetails>(body) {
+            Ok(p) => ApiError {
+                status,
+                title: p.title,
+                detail: p.detail,
+                findings: p.findings.unwrap_or_default(),
+            },
+            Err(_) if body.trim_start().starts_with('<') => {
+                ApiError::unexpected(status, String::new())
+            }
+            Err(_) => ApiError::unexpected(status, body.chars().take(200).collect()),
+        }
+    }
+
+    /// The error as a sentence (the server's details are German).
+    pub fn message(&self, lang: Lang) -> String {
+        if self.status == 0 {
+            return format!("{}: {}", NETWORK.get(lang), self.detail);
+        }
+        let head = match lang {
+            Lang::De => format!("Der Server hat abgelehnt (HTTP {})", self.status),
+            Lang::En => format!("The server refused (HTTP {})", self.status),
+        };
+        [head, self.title.clone(), self.detail.clone()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(": ")
+    }
+}
+
+/// A successful answer.
+pub(super) struct Answer {
+    pub status: u16,
+    pub text: String,
+}
+
+impl Answer {
+    pub fn json<R: DeserializeOwned>(&self) -> Result<R, ApiError> {
+        serde_json::from_str(&self.text).map_err(|e| {
+            ApiError::unexpected(self.status, format!("Unerwartete Antwort des Servers: {e}"))
+        })
+    }
+}
+
+/// Sends one request; `body` goes as JSON text, `if_match` as the expected revision.
+pub(super) async fn send(
+    method: Method,
+    url: &str,
+    body: Option<String>,
+    if_match: Option<u64>,
+) -> Result<Answer, ApiError> {
+    let mut b = RequestBuilder::new(url)
+        .method(method.clone())
+        .header("Accept", "application/json, application/problem+json");
+    if method != Method::GET {
+        if let Some(t) = CSRF.with(|c| c.borrow().clone()) {
+            b = b.header("X-CSRF-Token", &t);
+        }
+    }
+    if let Some(r) = if_match {
+        b = b.header("If-Match", &format!("\"{r}\""));
+    }
+    let request = match body {
+        Some(text) => b
+            .header("Content-Type", "application/json")
+            .body(text)
+            .map_err(ApiError::network)?,
+        None => b.build().map_err(ApiError::network)?,
+    };
+    let response = request.send().await.map_err(ApiError::network)?;
+    let status = response.status();
+    let text = response.text().await.map_err(ApiError::network)?;
+    if !(200..300).contains(&status) {
+        return Err(ApiError::refused(status, &text));
+    }
+    Ok(Answer { status, text })
+}
+
+/// JSON text of a request body.
+pub(super) fn body(value: &impl Serialize) -> Option<String> {
+    Some(serde_json::to_string(value).unwrap_or_default())
+}
+
+pub(super) async fn get<R: DeserializeOwned>(url: &str) -> Result<R, ApiError> {
+    send(Method::GET, url, None, None).await?.json()
+}
+
+pub(super) async fn post<R: DeserializeOwned>(
+    url: &str,
+    value: &impl Serialize,
+) -> Result<R, ApiError> {
+    send(Method::POST, url, body(value), None).await?.json()
+}

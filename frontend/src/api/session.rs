@@ -1,0 +1,43 @@
+//! Logging in and out (`/api/session`).
+
+use fachwerk_shared::api::{LoginRequest, PasswordChange, SessionInfo};
+use gloo_net::http::Method;
+
+use super::client::{body, get, post, send, set_csrf_token, ApiError};
+
+fn remember(s: SessionInfo) -> SessionInfo {
+    set_csrf_token(s.csrf_token.clone());
+    s
+}
+
+pub async fn login(username: &str, password: &str) -> Result<SessionInfo, ApiError> {
+    let request = LoginRequest {
+        username: username.into(),
+        password: password.into(),
+    };
+    post("/api/session", &request).await.map(remember)
+}
+
+/// Replaces the caller's password; the answer carries the new session.
+pub async fn change_password(current: &str, new: &str) -> Result<SessionInfo, ApiError> {
+    let request = PasswordChange {
+        current_password: current.into(),
+        new_password: new.into(),
+    };
+    send(Method::PUT, "/api/session/password", body(&request), None)
+        .await?
+        .json()
+        .map(remember)
+}
+
+pub async fn whoami() -> Result<SessionInfo, ApiError> {
+    get("/api/session").await.map(remember)
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let r = send(Method::DELETE, "/api/session", None, None)
+        .await
+        .map(|_| ());
+    set_csrf_token(None);
+    r
+}

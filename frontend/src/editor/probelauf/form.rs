@@ -1,0 +1,152 @@
+//! The Probelauf form: case values, persons per role, and the decision and person per step.
+
+use fachwerk_shared::{FieldType, RoleId};
+use leptos::prelude::*;
+
+use super::{edit_form, text, FieldRow};
+use crate::editor::Editor;
+use crate::i18n;
+
+pub(super) fn field_input(ed: Editor, (name, caption, ty, values): FieldRow) -> impl IntoView {
+    let sim = ed.sim;
+    let t = move |de: &'static str, en: &'static str| text(ed, de, en);
+    let id = format!("sim-field-{name}");
+    let key = name.clone();
+    let value = Signal::derive(move || {
+        sim.form
+            .with(|f| f.fields.get(&key).cloned().unwrap_or_default())
+    });
+    let key2 = name.clone();
+    let set = move |v: String| {
+        let k = key2.clone();
+        edit_form(ed, move |f| {
+            f.fields.insert(k, v);
+        })
+    };
+    let type_word = i18n::value_label(match ty {
+        FieldType::Money => "money",
+        FieldType::Date => "date",
+        FieldType::Int => "int",
+        FieldType::Bool => "bool",
+        FieldType::Enum => "enum",
+        FieldType::Text => "text",
+    });
+    let input = match ty {
+            FieldType::Bool => view! {
+                <select id=id.clone() data-field=name.clone() on:change=move |ev| set(event_target_value(&ev))>
+                    <option value="" selected=move || value.get().is_empty()>{move || ed.t(i18n::NONE_OPTION)}</option>
+                    <option value="true" selected=move || value.get() == "true">{t("ja", "yes")}</option>
+                    <option value="false" selected=move || value.get() == "false">{t("nein", "no")}</option>
+                </select>
+            }
+            .into_any(),
+            FieldType::Enum => view! {
+                <select id=id.clone() data-field=name.clone() on:change=move |ev| set(event_target_value(&ev))>
+                    <option value="" selected=move || value.get().is_empty()>{move || ed.t(i18n::NONE_OPTION)}</option>
+                    {values
+                        .into_iter()
+                        .map(|v| {
+                            let v2 = v.clone();
+                            view! { <option value=v.clone() selected=move || value.get() == v2>{v.clone()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            }
+            .into_any(),
+            FieldType::Date => view! {
+                <input id=id.clone() type="date" data-field=name.clone() prop:value=move || value.get() on:change=move |ev| set(event_target_value(&ev)) />
+            }
+            .into_any(),
+            FieldType::Int => view! {
+                <input id=id.clone() type="text" inputmode="numeric" data-field=name.clone() prop:value=move || value.get() on:change=move |ev| set(event_target_value(&ev)) />
+            }
+            .into_any(),
+            FieldType::Money => view! {
+                <input id=id.clone() type="text" inputmode="decimal" data-field=name.clone() prop:value=move || value.get() on:change=move |ev| set(event_target_value(&ev)) />
+            }
+            .into_any(),
+            FieldType::Text => view! {
+                <input id=id.clone() type="text" data-field=name.clone() prop:value=move || value.get() on:change=move |ev| set(event_target_value(&ev)) />
+            }
+            .into_any(),
+        };
+    view! {
+        <div class="field">
+            <label for=id>{caption}" "<span class="type-hint">"(" {move || ed.t(type_word)} ")"</span></label>
+            {input}
+        </div>
+    }
+}
+
+pub(super) fn role_input(ed: Editor, (rid, rname): (RoleId, String)) -> impl IntoView {
+    let sim = ed.sim;
+    let id = format!("sim-persons-{}", rid.0);
+    let k = rid.0.clone();
+    let value = Signal::derive(move || {
+        sim.form
+            .with(|f| f.persons.get(&k).cloned().unwrap_or_default())
+    });
+    let k2 = rid.0.clone();
+    let placeholder = format!("{rname} 1, {rname} 2");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{rname}</label>
+            <input id=id type="text" data-role=rid.0.clone() placeholder=placeholder prop:value=move || value.get() on:change=move |ev| {
+                let v = event_target_value(&ev);
+                let k = k2.clone();
+                edit_form(ed, move |f| {
+                    f.persons.insert(k, v);
+                });
+            } />
+        </div>
+    }
+}
+
+pub(super) fn decider_row(
+    ed: Editor,
+    (bid, label, ports): (String, String, Vec<String>),
+) -> impl IntoView {
+    let sim = ed.sim;
+    let t = move |de: &'static str, en: &'static str| text(ed, de, en);
+    let cid = format!("sim-choice-{bid}");
+    let aid = format!("sim-actor-{bid}");
+    let (k1, k2, k3, k4) = (bid.clone(), bid.clone(), bid.clone(), bid.clone());
+    let choice = Signal::derive(move || {
+        sim.form
+            .with(|f| f.choices.get(&k1).cloned().unwrap_or_default())
+    });
+    let actor = move || {
+        sim.form
+            .with(|f| f.actors.get(&k3).cloned().unwrap_or_default())
+    };
+    view! {
+        <fieldset class="field sim-decider" data-block-id=bid.clone()>
+            <legend>{label}</legend>
+            <label for=cid.clone()>{t("Ausgang", "Exit")}</label>
+            <select id=cid on:change=move |ev| {
+                let v = event_target_value(&ev);
+                let k = k2.clone();
+                edit_form(ed, move |f| {
+                    f.choices.insert(k, v);
+                });
+            }>
+                <option value="" selected=move || choice.get().is_empty()>{t("— Standard (positiv) —", "— default (positive) —")}</option>
+                {ports
+                    .into_iter()
+                    .map(|p| {
+                        let p2 = p.clone();
+                        view! { <option value=p.clone() selected=move || choice.get() == p2>{p.clone()}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <label for=aid.clone()>{t("Bearbeitet von (optional)", "Done by (optional)")}</label>
+            <input id=aid type="text" prop:value=actor on:change=move |ev| {
+                let v = event_target_value(&ev);
+                let k = k4.clone();
+                edit_form(ed, move |f| {
+                    f.actors.insert(k, v);
+                });
+            } />
+        </fieldset>
+    }
+}

@@ -1,0 +1,26 @@
+//! Fachwerk's designer, a Leptos app for the browser.
+//!
+//! `i18n` and `pure` (geometry, layout, the review scene, SVG export, undo stacks) are plain
+//! Rust and build on every target, so their tests run natively. The UI modules use leptos and
+//! web-sys, which are dependencies for `wasm32` only; they build for the browser alone.
+
+pub mod i18n;
+pub mod pure;
+
+#[cfg(target_arch = "wasm32")]
+mod api;
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod editor;
+#[cfg(target_arch = "wasm32")]
+mod server;
+#[cfg(target_arch = "wasm32")]
+mod storage;
+
+/// Mounts the app into the page's body.
+#[cfg(target_arch = "wasm32")]
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

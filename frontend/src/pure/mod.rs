@@ -1,0 +1,10 @@
+//! The designer's pure core: no leptos, no browser API, so it compiles natively and its unit
+//! tests run in `cargo test -p fachwerk-frontend --lib` (and `cargo xtask test`).
+
+pub mod geometry;
+pub mod history;
+pub mod layout;
+pub mod params;
+pub mod probelauf;
+pub mod review_scene;
+pub mod svg_export;

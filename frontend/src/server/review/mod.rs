@@ -1,0 +1,349 @@
+//! Review screen (issue #7): two versions of a workflow compared in the browser. The scene
+//! (`crate::pure::review_scene`) is computed with `fachwerk_shared::diff`, the same code the
+//! server runs; this screen picks the versions, loads them and shows the scene's panes beside
+//! the list of changes (click → select and centre the block). Side by side, both drawings share
+//! one viewport, so zoom and pan stay in step.
+//!
+//! The drawing uses the editor's geometry and CSS classes, so blocks look exactly as in the
+//! designer, but it is a separate read-only SVG: the editor's canvas is bound to the editor's
+//! own state.
+
+mod pane;
+
+use fachwerk_shared::api::VersionInfo;
+use fachwerk_shared::Workflow;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::text as tx;
+use super::{tr, Srv};
+use crate::api;
+use crate::editor::Editor;
+use crate::i18n::T;
+use crate::pure::geometry::Viewport;
+use crate::pure::review_scene::scene;
+use pane::{fit, pane_size, pane_view, zoom_by};
+
+/// One side of a comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Side {
+    /// A published version.
+    Version(String),
+    /// A given workflow (e.g. the snapshot of a publication request).
+    Workflow(Box<Workflow>),
+}
+
+/// What the review screen opens with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewRequest {
+    pub key: String,
+    /// `None`: show `new` alone, read-only.
+    pub old: Option<Side>,
+    pub new: Side,
+}
+
+const SEL_EDITOR: &str = "editor";
+const SEL_GIVEN: &str = "given";
+
+async fn load(
+    key: &str,
+    sel: &str,
+    given: Option<Workflow>,
+    ed: Editor,
+) -> Result<Option<Workflow>, crate::api::ApiError> {
+    match sel {
+        "" => Ok(None),
+        SEL_EDITOR => Ok(Some(ed.wf.get_untracked())),
+        SEL_GIVEN => Ok(given),
+        v => api::get_version(key, v).await.map(Some),
+    }
+}
+
+pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
+    let t = move |s: T| tr(ed.lang, s);
+    let workflows =
+        LocalResource::new(|| async { api::list_workflows().await.unwrap_or_default() });
+    let versions = RwSignal::new(Vec::<VersionInfo>::new());
+    let key = RwSignal::new(String::new());
+    let old_sel = RwSignal::new(String::new());
+    let new_sel = RwSignal::new(String::new());
+    let given = StoredValue::new(None::<Workflow>);
+    let old = RwSignal::new(None::<Workflow>);
+    let new = RwSignal::new(None::<Workflow>);
+    let content_only = RwSignal::new(false);
+    let side = RwSignal::new(false);
+    let vp = RwSignal::new(Viewport::default());
+    let selected = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+
+    // One memo over plain signals only (no memo reading another memo).
+    let sc = Memo::new(move |_| {
+        let l = ed.lang.get();
+        let (co, sbs) = (content_only.get(), side.get());
+        old.with(|o| new.with(|n| scene(o.as_ref(), n.as_ref(), co, sbs, l)))
+    });
+
+    let compare = Action::new_local(move |_: &()| {
+        let (k, o, n) = (
+            key.get_untracked(),
+            old_sel.get_untracked(),
+            new_sel.get_untracked(),
+        );
+        async move {
+            let lang = ed.lang.get_untracked();
+            error.set(None);
+            if n.is_empty() {
+                error.set(Some(tx::NOTHING_TO_COMPARE.get(lang).into()));
+                return;
+            }
+            let g = given.get_value();
+            match (load(&k, &o, g.clone(), ed).await, load(&k, &n, g, ed).await) {
+                (Ok(a), Ok(b)) => {
+                    selected.set(None);
+                    old.set(a);
+                    new.set(b);
+                    request_animation_frame(move || sc.with_untracked(|s| fit(vp, s)));
+                }
+                (Err(e), _) | (_, Err(e)) => error.set(Some(e.message(lang))),
+            }
+        }
+    });
+    // Loads the versions of a workflow and preselects the two to compare: the given pair
+    // (then compares at once) or the last two versions.
+    let fetch_versions =
+        Action::new_local(move |(k, preset): &(String, Option<(String, String)>)| {
+            let (k, preset) = (k.clone(), preset.clone());
+            async move {
+                match api::list_versions(&k).await {
+                    Ok(v) => {
+                        let (o, n) = preset.clone().unwrap_or_else(|| {
+                            let len = v.len();
+                            let at =
+                                |i: usize| v.get(i).map(|x| x.version.clone()).unwrap_or_default();
+                            if len >= 2 {
+                                (at(len - 2), at(len - 1))
+                            } else {
+                                (String::new(), at(0))
+                            }
+                        });
+                        versions.set(v);
+                        old_sel.set(o);
+                        new_sel.set(n);
+                        if preset.is_some() {
+                            compare.dispatch_local(());
+                        }
+                    }
+                    Err(_) => {
+                        // Not published yet: only the editor's state can be shown.
+                        old_sel.set(String::new());
+                        new_sel.set(SEL_EDITOR.into());
+                        if preset.is_some() {
+                            compare.dispatch_local(());
+                        }
+                    }
+                }
+            }
+        });
+    let load_versions = move |k: String, preset: Option<(String, String)>| {
+        key.set(k.clone());
+        versions.set(Vec::new());
+        if !k.is_empty() {
+            fetch_versions.dispatch_local((k, preset));
+        }
+    };
+
+    let request = srv.review.get_untracked();
+    match request {
+        Some(r) => {
+            let sel = |s: &Side| match s {
+                Side::Version(v) => v.clone(),
+                Side::Workflow(w) => {
+                    given.set_value(Some((**w).clone()));
+                    SEL_GIVEN.to_string()
+                }
+            };
+            let o = r.old.as_ref().map(sel).unwrap_or_default();
+            let n = sel(&r.new);
+            load_versions(r.key, Some((o, n)));
+        }
+        None => load_versions(ed.wf.with_untracked(|w| w.key.clone()), None),
+    }
+
+    let key_options = move || {
+        let mut list: Vec<(String, String)> = workflows.with(|l| {
+            l.iter()
+                .flatten()
+                .map(|w| (w.key.clone(), w.name.clone()))
+                .collect()
+        });
+        let k = key.get();
+        // A workflow that is not published yet: only the editor's state can be shown.
+        if !k.is_empty() && !list.iter().any(|(key, _)| *key == k) {
+            list.push((k.clone(), ed.wf.with_untracked(|w| w.name.clone())));
+        }
+        list.into_iter()
+            .map(|(key, name)| {
+                let selected = key == k;
+                view! { <option value=key.clone() selected=selected>{format!("{name} ({key})")}</option> }
+            })
+            .collect::<Vec<_>>()
+    };
+    let version_options = move |sel: RwSignal<String>| {
+        move || {
+            let lang = ed.lang.get();
+            let cur = sel.get();
+            let mut out = vec![
+                view! { <option value="" selected=cur.is_empty()>{tx::CHOOSE.get(lang)}</option> }
+                    .into_any(),
+            ];
+            for v in versions.get() {
+                let s = cur == v.version;
+                out.push(view! { <option value=v.version.clone() selected=s>{format!("{} · {}", v.version, v.author)}</option> }.into_any());
+            }
+            out.push(view! { <option value=SEL_EDITOR selected=cur == SEL_EDITOR>{tx::EDITOR_STATE.get(lang)}</option> }.into_any());
+            if given.with_value(Option::is_some) {
+                out.push(view! { <option value=SEL_GIVEN selected=cur == SEL_GIVEN>{tx::SHOW_DIFF.get(lang)}</option> }.into_any());
+            }
+            out
+        }
+    };
+
+    let focus_block = move |id: String| {
+        selected.set(Some(id.clone()));
+        let found = sc.with_untracked(|s| {
+            s.panes.iter().rev().find_map(|p| {
+                p.shapes
+                    .iter()
+                    .find(|b| b.id == id)
+                    .map(|b| (p.id, b.x + b.w / 2, b.y + b.h / 2))
+            })
+        });
+        if let Some((pane, cx, cy)) = found {
+            let (vw, vh) = pane_size();
+            vp.update(|v| {
+                v.x = vw / 2.0 - f64::from(cx) * v.zoom;
+                v.y = vh / 2.0 - f64::from(cy) * v.zoom;
+            });
+            let sel = format!("#{pane} g[data-block-id=\"{id}\"]");
+            request_animation_frame(move || {
+                if let Some(el) = document()
+                    .query_selector(&sel)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok())
+                {
+                    let _ = el.focus();
+                }
+            });
+        }
+    };
+
+    let change_list = move || {
+        let lang = ed.lang.get();
+        sc.with(|s| {
+            if !s.compared {
+                return None;
+            }
+            let items = s
+                .items
+                .iter()
+                .map(|it| {
+                    let b = it.block.clone();
+                    let has_block = b.is_some();
+                    let block_attr = b.clone().unwrap_or_default();
+                    let current = {
+                        let b = b.clone();
+                        move || b.is_some() && selected.get() == b
+                    };
+                    view! {
+                        <li class=format!("rv-item {}", it.class) data-kind=it.kind.clone() data-block-id=block_attr>
+                            <button type="button" class="rv-item-button" aria-current=move || current().then_some("true") disabled=!has_block on:click=move |_| {
+                                if let Some(b) = b.clone() {
+                                    focus_block(b);
+                                }
+                            }>{it.text.clone()}</button>
+                        </li>
+                    }
+                })
+                .collect::<Vec<_>>();
+            let bump = s
+                .bump
+                .map(|b| format!("{}: {}", tx::BUMP.get(lang), tx::bump_text(b, lang)))
+                .unwrap_or_default();
+            let empty = s.items.is_empty().then(|| view! { <p>{tx::NO_CHANGES.get(lang)}</p> });
+            Some(view! {
+                <aside id="rv-changes" class="rv-changes" aria-labelledby="rv-changes-title">
+                    <h3 id="rv-changes-title">{tx::CHANGE_LIST.get(lang)}</h3>
+                    <p id="rv-bump">{bump}</p>
+                    {empty}
+                    <ul id="rv-change-list">{items}</ul>
+                </aside>
+            })
+        })
+    };
+
+    let canvases = move || {
+        sc.with(|s| {
+            s.panes
+                .iter()
+                .map(|p| pane_view(ed, p.clone(), vp, selected))
+                .collect::<Vec<_>>()
+        })
+    };
+
+    view! {
+        <div class="rv-controls" role="group" aria-label=t(tx::REVIEW_TITLE)>
+            <div class="field">
+                <label for="review-key">{t(tx::WORKFLOW)}</label>
+                <select id="review-key" on:change=move |ev| load_versions(event_target_value(&ev), None)>
+                    <option value="">{t(tx::CHOOSE)}</option>
+                    {key_options}
+                </select>
+            </div>
+            <div class="field">
+                <label for="review-old">{t(tx::OLD)}</label>
+                <select id="review-old" on:change=move |ev| old_sel.set(event_target_value(&ev))>{version_options(old_sel)}</select>
+            </div>
+            <div class="field">
+                <label for="review-new">{t(tx::NEW)}</label>
+                <select id="review-new" on:change=move |ev| new_sel.set(event_target_value(&ev))>{version_options(new_sel)}</select>
+            </div>
+            <button type="button" id="btn-compare" class="primary" on:click=move |_| { compare.dispatch_local(()); }>{t(tx::COMPARE)}</button>
+            <label class="rv-toggle">
+                <input type="checkbox" id="rv-content-only" prop:checked=move || content_only.get() on:change=move |ev| content_only.set(event_target_checked(&ev)) />
+                {t(tx::CONTENT_ONLY)}
+            </label>
+            <label class="rv-toggle">
+                <input type="checkbox" id="rv-side-by-side" prop:checked=move || side.get() on:change=move |ev| {
+                    side.set(event_target_checked(&ev));
+                    request_animation_frame(move || sc.with_untracked(|s| fit(vp, s)));
+                } />
+                {t(tx::SIDE_BY_SIDE)}
+            </label>
+            <div class="rv-zoom" role="group" aria-label="Zoom">
+                <button type="button" id="rv-zoom-in" aria-label=t(tx::ZOOM_IN) title=t(tx::ZOOM_IN) on:click=move |_| {
+                    let (w, h) = pane_size();
+                    zoom_by(vp, 1.2, (w / 2.0, h / 2.0));
+                }>"+"</button>
+                <button type="button" id="rv-zoom-out" aria-label=t(tx::ZOOM_OUT) title=t(tx::ZOOM_OUT) on:click=move |_| {
+                    let (w, h) = pane_size();
+                    zoom_by(vp, 1.0 / 1.2, (w / 2.0, h / 2.0));
+                }>"−"</button>
+                <button type="button" id="rv-fit" on:click=move |_| sc.with_untracked(|s| fit(vp, s))>{t(tx::FIT)}</button>
+                <span class="zoom-level" id="rv-zoom-level">{move || format!("{:.0} %", vp.get().zoom * 100.0)}</span>
+            </div>
+        </div>
+        <p id="rv-error" class="srv-error" role="alert">{move || error.get()}</p>
+        <ul class="rv-legend" aria-label="Legende">
+            <li><span class="rv-swatch rv-added"></span>{t(tx::LEGEND_ADDED)}</li>
+            <li><span class="rv-swatch rv-removed"></span>{t(tx::LEGEND_REMOVED)}</li>
+            <li><span class="rv-swatch rv-changed"></span>{t(tx::LEGEND_CHANGED)}</li>
+            <li><span class="rv-swatch rv-moved"></span>{t(tx::LEGEND_MOVED)}</li>
+        </ul>
+        <div class="rv-body">
+            <div class="rv-panes" class:rv-two=move || side.get() && sc.with(|s| s.panes.len() == 2)>{canvases}</div>
+            {change_list}
+        </div>
+        <p id="rv-help" class="canvas-help">{t(tx::REVIEW_HELP)}</p>
+    }
+}
