@@ -47,6 +47,7 @@ fn variables(w: &Workflow, input: &CaseInput) -> serde_json::Value {
                 .unwrap(),
             Value::Text(t) => json!(t),
             Value::Date(d) => json!(d.to_string()),
+            Value::Duration(d) => json!(d.to_string()),
         };
         m.insert(k.clone(), j);
     }

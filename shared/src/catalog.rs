@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{BescheidChannel, BlockKind, BlockType, OTHERWISE_PORT};
+use crate::model::{BescheidChannel, BlockId, BlockKind, BlockType, Workflow, OTHERWISE_PORT};
 
 /// Palette groups, in palette order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -250,6 +250,19 @@ pub fn info(t: BlockType) -> &'static BlockInfo {
         .iter()
         .find(|i| i.block_type == t)
         .unwrap_or(&CATALOG[0])
+}
+
+// Labels need the catalogue's names, so this method lives here: the model knows nothing of
+// the catalogue.
+impl Workflow {
+    /// A human name for a block: its label, or its type's German name if the label is empty.
+    pub fn block_label(&self, id: &BlockId) -> String {
+        match self.block(id) {
+            Some(b) if !b.label.trim().is_empty() => b.label.clone(),
+            Some(b) => info(b.block_type()).name_de.to_string(),
+            None => id.0.clone(),
+        }
+    }
 }
 
 /// A named exit of a block.

@@ -4,7 +4,6 @@
 //! axum — the same code validates in the designer and again in the backend.
 
 pub mod api;
-pub mod blocks;
 pub mod bpmn;
 pub mod canonical;
 pub mod catalog;
@@ -18,6 +17,9 @@ pub mod simulate;
 pub mod template;
 pub mod validate;
 pub mod values;
+
+/// The block types and their parameters, part of the model (`model::blocks`).
+pub use model::blocks;
 
 pub use canonical::{parse_workflow, to_canonical_json, workflow_schema, ParseError};
 pub use model::*;

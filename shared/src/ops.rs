@@ -59,6 +59,19 @@ pub enum Op {
         name: String,
         description: String,
     },
+    /// Sets the id counter (`Workflow::next_id`) after the designer took fresh ids from
+    /// `Workflow::id_allocator`; sent in the same batch as the ops that use the ids. Its inverse
+    /// restores the old counter, so undoing the batch frees the ids together with the elements
+    /// that held them, and the next edit may hand them out again. Within one undo history no
+    /// two states name different elements with one id: that next edit drops the undone states
+    /// from redo.
+    SetNextId {
+        next_id: u64,
+    },
+    /// Sets the workflow key (folder and tag name; validation checks its form, `E_KEY_FORMAT`).
+    SetKey {
+        key: String,
+    },
     AddRole {
         role: Role,
         index: Option<usize>,
@@ -277,6 +290,12 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
                 description: old_desc,
             })
         }
+        Op::SetNextId { next_id } => Ok(Op::SetNextId {
+            next_id: std::mem::replace(&mut w.next_id, next_id),
+        }),
+        Op::SetKey { key } => Ok(Op::SetKey {
+            key: std::mem::replace(&mut w.key, key),
+        }),
         Op::SetTestCases { cases } => Ok(Op::SetTestCases {
             cases: std::mem::replace(&mut w.test_cases, cases),
         }),

@@ -319,3 +319,35 @@ fn parse_error_newer_schema_version() {
     let e = parse_error_with("/schemaVersion", serde_json::json!(SCHEMA_VERSION + 1));
     assert_eq!(e.path, "schemaVersion");
 }
+
+/// The designer takes ids from an allocator (the workflow stays unchanged) and records the
+/// counter with `Op::SetNextId` in the same batch; undo restores counter and elements together.
+#[test]
+fn ids_are_allocated_through_an_op() {
+    let mut w = Workflow::new("t", "T");
+    w.blocks
+        .push(Block::new("b1", "", BlockType::Ende.default_kind()));
+    let before = w.clone();
+    let mut ids = w.id_allocator();
+    let (b, e) = (ids.fresh("b"), ids.fresh("e"));
+    assert_eq!(
+        (b.as_str(), e.as_str()),
+        ("b2", "e3"),
+        "b1 is taken, so skipped"
+    );
+    let next_id = ids.next_id();
+    assert_eq!(w, before, "allocating changes nothing");
+    let batch = Op::Batch(vec![
+        Op::SetNextId { next_id },
+        Op::AddBlock {
+            block: Block::new(b.as_str(), "", BlockType::Ende.default_kind()),
+            rect: None,
+            index: None,
+        },
+    ]);
+    let undo = apply(&mut w, batch).unwrap();
+    assert_eq!(w.next_id, 3);
+    assert_eq!(w.id_allocator().fresh("b"), "b4");
+    apply(&mut w, undo).unwrap();
+    assert_eq!(w, before);
+}

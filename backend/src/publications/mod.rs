@@ -11,14 +11,14 @@ use std::sync::Arc;
 
 pub use fachwerk_shared::api::{Publication, PublicationSummary, Status};
 use fachwerk_shared::diff::{diff, Bump};
-use fachwerk_shared::{parse_workflow, Element, Finding, Workflow};
+use fachwerk_shared::{parse_workflow, Finding, Workflow};
 use uuid::Uuid;
 
 use crate::auth::{Caller, Denied};
 use crate::drafts::{DraftError, DraftStore};
 use crate::fsutil::{self, blocking};
 use crate::repo::push::Pusher;
-use crate::repo::{self, Publish, Repo, RepoError};
+use crate::repo::{Publish, Repo, RepoError};
 use crate::security::limits::cpu;
 
 mod store;
@@ -88,25 +88,13 @@ pub async fn request(
         other => other.into(),
     })?;
     let mut w = draft.workflow.clone();
-    let mut findings = cpu({
+    // Validation includes the key rule (E_KEY_FORMAT) the repository relies on; it is CPU
+    // work, so it runs in the pool.
+    let findings = cpu({
         let w = w.clone();
         move || fachwerk_shared::validate(&w)
     })
     .await?;
-    if !repo::valid_key(&w.key) && !findings.iter().any(|f| f.code == "E_KEY_INVALID") {
-        findings.push(Finding::new(
-            "E_KEY_FORMAT",
-            Element::field("key"),
-            format!(
-                "Der Schlüssel „{}“ ist ungültig: erlaubt sind Kleinbuchstaben, Ziffern und „-“.",
-                w.key
-            ),
-            format!(
-                "The key “{}” is invalid: use lowercase letters, digits and '-'.",
-                w.key
-            ),
-        ));
-    }
     if findings.iter().any(Finding::is_error) {
         return Err(PublicationError::Invalid(findings));
     }

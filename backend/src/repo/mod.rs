@@ -422,15 +422,7 @@ pub fn bpmn_for(w: &Workflow) -> Option<String> {
     Some(fachwerk_shared::bpmn::to_bpmn(w))
 }
 
-/// Workflow keys are folder and tag names: lowercase letters, digits and '-' (and not
-/// `validate`, which names the route `/api/workflows/validate`).
+/// Workflow keys are folder and tag names; the rule is validation's (`E_KEY_FORMAT`).
 pub fn valid_key(key: &str) -> bool {
-    key != "validate"
-        && !key.is_empty()
-        && key.len() <= 64
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !key.starts_with('-')
-        && !key.ends_with('-')
+    fachwerk_shared::validate::key::is_valid_key(key)
 }

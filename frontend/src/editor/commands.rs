@@ -19,15 +19,19 @@ const MAX_ZOOM: f64 = 3.0;
 
 /// Inserts a block at `at` (top-left, canvas px) or at a free spot, and selects it.
 pub fn insert_block(ed: Editor, t: BlockType, at: Option<(i32, i32)>) -> Option<BlockId> {
-    let mut id = String::new();
-    ed.wf.update_untracked(|w| id = w.allocate_id("b"));
-    let id = BlockId(id);
+    let (id, next_id) = ed.wf.with_untracked(|w| {
+        let mut ids = w.id_allocator();
+        (BlockId(ids.fresh("b")), ids.next_id())
+    });
     let (x, y) = at.unwrap_or_else(|| free_spot(ed));
-    let op = Op::AddBlock {
-        block: Block::new(id.clone(), "", t.default_kind()),
-        rect: Some(Rect::at(x, y)),
-        index: None,
-    };
+    let op = Op::Batch(vec![
+        Op::SetNextId { next_id },
+        Op::AddBlock {
+            block: Block::new(id.clone(), "", t.default_kind()),
+            rect: Some(Rect::at(x, y)),
+            index: None,
+        },
+    ]);
     if !ed.apply(op) {
         return None;
     }
@@ -98,19 +102,24 @@ pub fn connect(ed: Editor, from: &BlockId, port: &str, to: &BlockId) -> bool {
         Some((_, old_to)) if &old_to == to => return true,
         Some((id, _)) => ed.apply(Op::Retarget { id, to: to.clone() }),
         None => {
-            let mut id = String::new();
-            ed.wf.update_untracked(|w| id = w.allocate_id("e"));
+            let (id, next_id) = ed.wf.with_untracked(|w| {
+                let mut ids = w.id_allocator();
+                (EdgeId(ids.fresh("e")), ids.next_id())
+            });
             let edge = Edge {
-                id: EdgeId(id),
+                id,
                 from: from.clone(),
                 port: port.to_string(),
                 to: to.clone(),
             };
-            ed.apply(Op::Connect {
-                edge,
-                waypoints: Vec::new(),
-                index: None,
-            })
+            ed.apply(Op::Batch(vec![
+                Op::SetNextId { next_id },
+                Op::Connect {
+                    edge,
+                    waypoints: Vec::new(),
+                    index: None,
+                },
+            ]))
         }
     };
     if ok {
@@ -234,18 +243,10 @@ pub fn duplicate(ed: Editor) {
 
 /// Re-points block references inside parameters to the pasted copies.
 fn remap_refs(kind: &mut BlockKind, map: &HashMap<BlockId, BlockId>) {
-    let re = |id: &mut BlockId| {
+    for id in kind.block_refs_mut() {
         if let Some(n) = map.get(id) {
             *id = n.clone();
         }
-    };
-    match kind {
-        BlockKind::VierAugen(p) => {
-            p.first_check_block.iter_mut().for_each(re);
-            p.distinct_from.iter_mut().for_each(re);
-        }
-        BlockKind::Eskalation(p) => p.attached_to.iter_mut().for_each(re),
-        _ => {}
     }
 }
 
@@ -253,9 +254,10 @@ fn remap_refs(kind: &mut BlockKind, map: &HashMap<BlockId, BlockId>) {
 fn insert_clip(ed: Editor, clip: Clip, offset: i32) {
     let mut map = HashMap::new();
     let mut ops = Vec::new();
-    ed.wf.update_untracked(|w| {
+    ed.wf.with_untracked(|w| {
+        let mut ids = w.id_allocator();
         for (b, _) in &clip.blocks {
-            map.insert(b.id.clone(), BlockId(w.allocate_id("b")));
+            map.insert(b.id.clone(), BlockId(ids.fresh("b")));
         }
         for (mut b, r) in clip.blocks {
             b.id = map.get(&b.id).cloned().unwrap_or(b.id);
@@ -276,7 +278,7 @@ fn insert_clip(ed: Editor, clip: Clip, offset: i32) {
                 continue;
             };
             let edge = Edge {
-                id: EdgeId(w.allocate_id("e")),
+                id: EdgeId(ids.fresh("e")),
                 from: from.clone(),
                 port: e.port,
                 to: to.clone(),
@@ -287,6 +289,12 @@ fn insert_clip(ed: Editor, clip: Clip, offset: i32) {
                 index: None,
             });
         }
+        ops.insert(
+            0,
+            Op::SetNextId {
+                next_id: ids.next_id(),
+            },
+        );
     });
     if ed.apply(Op::Batch(ops)) {
         ed.selection.set(map.into_values().collect::<BTreeSet<_>>());

@@ -13,89 +13,10 @@
 //!   deadline ending on a Saturday, Sunday or public holiday ends on the next working day
 //!   (§ 31 Abs. 3 VwVfG). [`deadline`] says when and why it moved.
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
-use crate::expr::Date;
+use crate::expr::temporal;
 use crate::model::Calendar;
-use crate::values::DurationParts;
-
-/// A German Land (ISO 3166-2:DE subdivision code without the `DE-` prefix).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-)]
-pub enum Land {
-    BW,
-    BY,
-    BE,
-    BB,
-    HB,
-    HH,
-    HE,
-    MV,
-    NI,
-    #[default]
-    NW,
-    RP,
-    SL,
-    SN,
-    ST,
-    SH,
-    TH,
-}
-
-impl Land {
-    pub const ALL: [Land; 16] = [
-        Land::BW,
-        Land::BY,
-        Land::BE,
-        Land::BB,
-        Land::HB,
-        Land::HH,
-        Land::HE,
-        Land::MV,
-        Land::NI,
-        Land::NW,
-        Land::RP,
-        Land::SL,
-        Land::SN,
-        Land::ST,
-        Land::SH,
-        Land::TH,
-    ];
-
-    pub fn name_de(self) -> &'static str {
-        match self {
-            Land::BW => "Baden-Württemberg",
-            Land::BY => "Bayern",
-            Land::BE => "Berlin",
-            Land::BB => "Brandenburg",
-            Land::HB => "Bremen",
-            Land::HH => "Hamburg",
-            Land::HE => "Hessen",
-            Land::MV => "Mecklenburg-Vorpommern",
-            Land::NI => "Niedersachsen",
-            Land::NW => "Nordrhein-Westfalen",
-            Land::RP => "Rheinland-Pfalz",
-            Land::SL => "Saarland",
-            Land::SN => "Sachsen",
-            Land::ST => "Sachsen-Anhalt",
-            Land::SH => "Schleswig-Holstein",
-            Land::TH => "Thüringen",
-        }
-    }
-}
+pub use crate::model::Land;
+use crate::values::{Date, DurationParts};
 
 /// A public holiday on a concrete date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,29 +29,12 @@ pub struct Holiday {
 // ---------------------------------------------------------------------------------------------
 // Day arithmetic
 
-/// Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's `days_from_civil`).
-pub fn day_number(d: Date) -> i64 {
-    let (m, dd) = (i64::from(d.month()), i64::from(d.day()));
-    let y = i64::from(d.year()) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + dd - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+pub use crate::expr::temporal::day_number;
 
 /// The date of a day number; clamped to the years 1–9999.
 pub fn from_day_number(n: i64) -> Date {
-    let z = n.clamp(day_number_min(), day_number_max()) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    ymd(y, m, d)
+    temporal::date_of_day_number(n.clamp(day_number_min(), day_number_max()))
+        .unwrap_or_else(first_day)
 }
 
 /// A date from numbers that are known to be in range (falls back to the 28th, then to 0001-01-01).
@@ -199,26 +103,16 @@ pub fn de(d: Date) -> String {
     format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year())
 }
 
-/// Adds calendar months; the day is clamped to the end of the target month (§ 188 Abs. 3 BGB).
+/// Adds calendar months; the day is clamped to the end of the target month (§ 188 Abs. 3 BGB),
+/// the year to 1–9999.
 pub fn add_months(d: Date, months: i64) -> Date {
-    let total = i64::from(d.year()) * 12 + i64::from(d.month()) - 1 + months;
-    let (y, m) = (total.div_euclid(12), total.rem_euclid(12) + 1);
-    let mut day = i64::from(d.day());
-    loop {
-        if let (Ok(yy), Ok(mm), Ok(dd)) = (
-            u16::try_from(y.clamp(1, 9999)),
-            u8::try_from(m),
-            u8::try_from(day),
-        ) {
-            if let Some(date) = Date::new(yy, mm, dd) {
-                return date;
-            }
+    temporal::add_months(d, months).unwrap_or_else(|| {
+        if months < 0 {
+            first_day()
+        } else {
+            Date::new(9999, 12, 31).unwrap_or_else(first_day)
         }
-        if day <= 28 {
-            return ymd(y, m, 28);
-        }
-        day -= 1;
-    }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

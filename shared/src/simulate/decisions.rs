@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::input::CaseInput;
+use crate::model::CaseInput;
 use crate::model::{Block, BlockKind};
 
 /// A Mitzeichnung participant's vote.

@@ -10,7 +10,7 @@ use super::text::{end_result_de, end_result_en, field_values, money_de, money_en
 use super::xdomea::{self, Doc, XdomeaMessage};
 use super::{BlockedCode, Decision, GeschaeftsgangEntry, Outcome, Step, Trace, MAX_STEPS};
 use crate::catalog::{self, band_label};
-use crate::expr::{self, Date, EvalError, Value};
+use crate::expr::{self, Date, EvalContext, EvalError, Value};
 use crate::model::*;
 use crate::values::{Duration, DurationParts, Money};
 
@@ -277,8 +277,12 @@ impl<'a, D: Decisions> Run<'a, D> {
 
     pub(super) fn value_error(&self, b: &Block, e: &EvalError, what: &str) -> Outcome {
         let code = match e {
-            EvalError::DivisionByZero | EvalError::Overflow => BlockedCode::EvaluationError,
-            EvalError::MissingField(_) | EvalError::Type { .. } => BlockedCode::InvalidBlock,
+            EvalError::DivisionByZero | EvalError::Overflow | EvalError::DateOutOfRange => {
+                BlockedCode::EvaluationError
+            }
+            EvalError::MissingField(_) | EvalError::Type { .. } | EvalError::NoToday => {
+                BlockedCode::InvalidBlock
+            }
         };
         blocked(
             &b.id,
@@ -426,14 +430,25 @@ impl<'a, D: Decisions> Run<'a, D> {
                     format!("{:?}: rule {:?}: {}", s.label, rule.id, e.message_en),
                 )
             })?;
-            let v = expr::eval(&e, &lookup)
+            let v = expr::eval(&e, &EvalContext::on(self.now, &lookup))
                 .map_err(|err| self.value_error(b, &err, &format!("Regel „{}“", rule.id)))?;
             let name = if rule.label.is_empty() {
                 &rule.id
             } else {
                 &rule.label
             };
-            let (vals_de, vals_en) = field_values(self.w, case, &expr::fields_used(&e));
+            let (mut vals_de, mut vals_en) = field_values(self.w, case, &expr::fields_used(&e));
+            if expr::uses_today(&e) {
+                let with = |vals: String, today: String| {
+                    if vals.is_empty() {
+                        today
+                    } else {
+                        format!("{vals}, {today}")
+                    }
+                };
+                vals_de = with(vals_de, format!("today() = {}", de(self.now)));
+                vals_en = with(vals_en, format!("today() = {}", self.now));
+            }
             if v == Value::Bool(true) {
                 let de_t = format!("Regel „{name}“ trifft zu ({}; {vals_de})", rule.condition);
                 let en_t = format!("Rule {name:?} matches ({}; {vals_en})", rule.condition);

@@ -5,8 +5,8 @@ use super::calendar::{self, de};
 use super::decisions::Decisions;
 use super::engine::{Exit, Flow, Run};
 use super::{Outcome, Step};
-use crate::expr::Date;
 use crate::model::*;
+use crate::values::Date;
 
 /// Escalations that fire while a task runs.
 pub(super) struct EscPlan<'a> {

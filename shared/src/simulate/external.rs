@@ -7,7 +7,7 @@ use super::engine::{blocked, Flow, Run};
 use super::text::{money_de, money_en};
 use super::xdomea;
 use super::BlockedCode;
-use crate::expr::{self, Value};
+use crate::expr::{self, EvalContext, Value};
 use crate::model::*;
 use crate::values::{DurationParts, Money};
 
@@ -329,7 +329,7 @@ impl<D: Decisions> Run<'_, D> {
             )
         })?;
         let case = self.case;
-        let amount = match expr::eval(&e, &|f| case.lookup(f))
+        let amount = match expr::eval(&e, &EvalContext::on(self.now, &|f| case.lookup(f)))
             .map_err(|err| self.value_error(b, &err, "der Betrag"))?
         {
             Value::Number(n) => Money(

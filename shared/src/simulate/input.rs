@@ -3,82 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use schemars::gen::SchemaGenerator;
-use schemars::schema::{InstanceType, Schema, SchemaObject, SingleOrVec};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::calendar::Land;
 use super::decisions::{parse_entry, ActorSlot, ScriptEntry};
 use crate::catalog;
 use crate::expr::{Date, Value, SYSTEM_FIELD_AKTENZEICHEN};
-use crate::model::{Assignee, BlockKind, BlockType, FieldType, RoleId, Workflow};
+use crate::model::{Assignee, BlockKind, BlockType, CaseInput, FieldType, Land, RoleId, Workflow};
 use crate::values::Money;
-
-/// One case to run through a workflow.
-///
-/// Person rules, deadlines and decisions follow `shared/src/simulate/mod.rs`. Everything but
-/// `startDate` is optional: roles without persons are staffed with two placeholder persons
-/// („<Rollenname> 1“, „<Rollenname> 2“), decisions default to the positive path.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CaseInput {
-    /// Case id (FachverfahrenObjektID); default `<workflow key>/<start year>/000001`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub case_id: Option<String>,
-    /// The day the case starts, `YYYY-MM-DD`.
-    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
-    pub start_date: String,
-    /// Land whose public holidays count for working days (default NW).
-    #[serde(default)]
-    pub land: Land,
-    /// Values of the declared case fields: money as decimal string (`"12400.00"`) or integer
-    /// euros, never a float; int as integer; bool; date as `YYYY-MM-DD`; enum and text as string.
-    /// `aktenzeichen` may be given as text (default: the case id).
-    #[serde(default)]
-    #[schemars(schema_with = "field_values_schema")]
-    pub fields: BTreeMap<String, serde_json::Value>,
-    /// Staffing: role id → persons holding the role, in the order the engine picks them.
-    #[serde(default)]
-    pub persons: BTreeMap<RoleId, Vec<String>>,
-    /// The person who started the case (default: first person of the Start block's
-    /// `initiatorRole`, else „Antragsteller/in“, an external applicant).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initiator: Option<String>,
-    /// Forced persons: `blockId` (task, second check, signer), `blockId#first` (first check of a
-    /// Vier-Augen-Prüfung with its own `firstCheck`), `blockId#<n>` (n-th Mitzeichnung participant).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub actors: BTreeMap<String, String>,
-    /// Decisions per block, one entry per visit (then the positive default): a port name with an
-    /// optional number of days, `"reject"`, `"ok:3"` (took 3 working days), `"reply:5"` (answer
-    /// after 5 days), `"timeout"`, `"zugestellt:2"` (downloaded on day 2), `"nichtAbgerufen"`,
-    /// `"bezahlt:10"`, `"nichtBezahlt"`, `"fehler"`; for a Mitzeichnung `"ok"`, `"veto"` (the first
-    /// participant vetoes) or one vote per participant, `"approve,veto:4"`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub choices: BTreeMap<String, Vec<String>>,
-    /// Working days a task takes (`blockId`, or `blockId#<n>` for a Mitzeichnung participant);
-    /// default 1.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub durations: BTreeMap<String, u32>,
-}
-
-fn field_values_schema(_: &mut SchemaGenerator) -> Schema {
-    let value = SchemaObject {
-        instance_type: Some(SingleOrVec::Vec(vec![
-            InstanceType::String,
-            InstanceType::Integer,
-            InstanceType::Boolean,
-            InstanceType::Null,
-        ])),
-        ..Default::default()
-    };
-    let mut obj = SchemaObject {
-        instance_type: Some(InstanceType::Object.into()),
-        ..Default::default()
-    };
-    obj.object().additional_properties = Some(Box::new(value.into()));
-    obj.into()
-}
 
 /// The JSON Schema of [`CaseInput`], as committed at `shared/schema/case.schema.json`.
 pub fn case_schema() -> String {

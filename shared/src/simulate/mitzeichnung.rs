@@ -7,8 +7,8 @@ use super::engine::{blocked, Flow, Run};
 use super::persons::Actor;
 use super::text::{port_de, port_en};
 use super::{BlockedCode, GgStatus};
-use crate::expr::Date;
 use crate::model::*;
+use crate::values::Date;
 
 /// One Mitzeichnung participation.
 struct Part {

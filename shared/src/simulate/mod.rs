@@ -47,8 +47,8 @@
 
 use serde::{Serialize, Serializer};
 
-use crate::expr::Date;
 use crate::model::{BlockId, EndResult, RoleId, Workflow};
+use crate::values::Date;
 
 pub mod calendar;
 mod cases;
@@ -64,14 +64,12 @@ mod text;
 pub mod xdomea;
 mod xml;
 
-pub use calendar::Land;
+pub use crate::model::{CaseInput, Land};
 pub use cases::{record_test_case, run_test_case, run_test_cases, TestCaseResult};
 pub use decisions::{
     parse_entry, positive_port, ActorSlot, Decisions, ScriptEntry, ScriptedDecisions, Vote,
 };
-pub use input::{
-    case_schema, decision_ports, placeholder_persons, Case, CaseError, CaseInput, APPLICANT,
-};
+pub use input::{case_schema, decision_ports, placeholder_persons, Case, CaseError, APPLICANT};
 pub use xdomea::XdomeaMessage;
 
 /// Loop guard: a run stops after this many steps.

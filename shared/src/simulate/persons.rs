@@ -4,7 +4,7 @@
 use super::decisions::{ActorSlot, Decisions};
 use super::engine::{blocked, Run};
 use super::{BlockedCode, Outcome, RefusedCode, Step};
-use crate::expr::{self, Value};
+use crate::expr::{self, EvalContext, Value};
 use crate::model::*;
 
 /// The person acting and the role they act in (none for fixed persons and the initiator).
@@ -85,7 +85,7 @@ impl<D: Decisions> Run<'_, D> {
             Some(Assignee::Initiator) => Ok((vec![self.case.initiator.clone()], None)),
             Some(Assignee::Expression(x)) => {
                 let e = expr::parse(x).map_err(|_| missing())?;
-                match expr::eval(&e, &|f| self.case.lookup(f)) {
+                match expr::eval(&e, &EvalContext::on(self.now, &|f| self.case.lookup(f))) {
                     Ok(Value::Text(t)) if !t.trim().is_empty() => {
                         Ok((vec![t.trim().to_string()], None))
                     }

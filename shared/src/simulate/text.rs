@@ -78,6 +78,7 @@ pub(super) fn field_values(w: &Workflow, case: &Case, fields: &[String]) -> (Str
             Value::Number(n) => (n.to_german(), n.to_string()),
             Value::Text(t) => (format!("„{t}“"), format!("{t:?}")),
             Value::Date(d) => (de(d), d.to_string()),
+            Value::Duration(d) => (d.to_german(), d.to_english()),
         };
         de_v.push(format!("{f} = {d}"));
         en_v.push(format!("{f} = {e}"));

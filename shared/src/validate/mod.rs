@@ -9,7 +9,7 @@
 //!
 //! | Code | Sev | Meaning |
 //! |---|---|---|
-//! | `E_KEY_INVALID` | E | workflow key is not `[a-z0-9-]+` |
+//! | `E_KEY_FORMAT` | E | workflow key is not 1–64 of `[a-z0-9-]`, starts or ends with `-`, or is reserved (`validate`) |
 //! | `E_VERSION_INVALID` | E | workflow version is not semver `x.y.z` (optional `-pre`/`+build`) |
 //! | `E_DUPLICATE_ID` | E | id used twice: blocks, edges (also an edge id equal to a block id), roles, field names, band ids or rule ids of one block (incl. a rule named `otherwise`), outcomes of one block |
 //! | `E_FIELD_NAME_INVALID` ¹ | E | declared field name is not an identifier usable in conditions, is a reserved word, or redeclares `aktenzeichen` with a type other than text |
@@ -135,6 +135,7 @@ mod ctx;
 /// Id-keyed maps with a fast seeded hasher, shared with the diff.
 pub(crate) use ctx::{map as id_map, set as id_set, Map as IdMap, Set as IdSet};
 mod graph;
+pub mod key;
 mod paths;
 mod rules;
 mod thresholds;
@@ -303,7 +304,7 @@ macro_rules! codes {
 }
 
 codes! {
-    "E_KEY_INVALID" => "workflow key is not [a-z0-9-]+",
+    "E_KEY_FORMAT" => "workflow key is not 1-64 of [a-z0-9-] without a leading or trailing -, or is reserved",
     "E_VERSION_INVALID" => "workflow version is not semver x.y.z",
     "E_DUPLICATE_ID" => "id used twice (blocks, edges, roles, fields, band ids, rule ids, outcomes)",
     "E_FIELD_NAME_INVALID" => "declared field name is not usable in conditions",

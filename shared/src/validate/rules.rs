@@ -411,7 +411,7 @@ fn amount(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, src: &str) {
     if !expr::fields_used(&e).is_empty() {
         return;
     }
-    let problem = match expr::eval(&e, &|_| None) {
+    let problem = match expr::eval(&e, &expr::EvalContext::without_today(&|_| None)) {
         Ok(Value::Number(n)) if n.is_negative() || n.is_zero() => Some((
             format!(
                 "{} ist {}; ein zu zahlender Betrag muss größer als 0 € sein.",

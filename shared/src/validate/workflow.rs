@@ -1,4 +1,4 @@
-//! Workflow-wide rules: key, version, duplicate ids, field names, unused roles.
+//! Workflow-wide rules: key (see `key.rs`), version, duplicate ids, field names, unused roles.
 
 use super::blocks::for_each_role_ref;
 use super::ctx::{de, en, map, set, Ctx};
@@ -8,31 +8,7 @@ use crate::model::{BlockKind, FieldType, ParamTarget, OTHERWISE_PORT};
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let w = ctx.w;
-    if w.key.is_empty()
-        || !w
-            .key
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        out.push(
-            Finding::new(
-                "E_KEY_INVALID",
-                Element::property("key"),
-                format!(
-                    "Der Schlüssel {} darf nur Kleinbuchstaben (a–z), Ziffern und „-“ enthalten.",
-                    de(&w.key)
-                ),
-                format!(
-                    "The key {} may only contain lowercase letters (a–z), digits and “-”.",
-                    en(&w.key)
-                ),
-            )
-            .hint(
-                "Zum Beispiel „reisekosten-antrag“.",
-                "For example “reisekosten-antrag”.",
-            ),
-        );
-    }
+    super::key::check(&w.key, out);
     if !is_semver(&w.version) {
         out.push(
             Finding::new(

@@ -626,6 +626,8 @@ pub enum OpSpec {
     Retarget(Sel, Sel),
     SetWaypoints(Sel, Vec<Point>),
     SetInfo(String, String),
+    SetKey(String),
+    SetNextId(u64),
     AddRole {
         role: Role,
         index: Option<usize>,
@@ -698,6 +700,9 @@ fn leaf_op() -> impl Strategy<Value = OpSpec> {
         (sel(), sel()).prop_map(|(a, b)| OpSpec::Retarget(a, b)),
         (sel(), prop::collection::vec(point(), 0..3)).prop_map(|(s, p)| OpSpec::SetWaypoints(s, p)),
         (text(), text()).prop_map(|(a, b)| OpSpec::SetInfo(a, b)),
+        prop_oneof![Just("neuer-ablauf".to_string()), "[a-z0-9-]{1,12}", text()]
+            .prop_map(OpSpec::SetKey),
+        (0u64..40).prop_map(OpSpec::SetNextId),
         (role(), index(), reuse()).prop_map(|(role, index, reuse_id)| OpSpec::AddRole {
             role,
             index,
@@ -807,6 +812,8 @@ pub fn resolve(spec: &OpSpec, w: &Workflow, fresh: &mut u64) -> Op {
             points,
         },
         OpSpec::SetInfo(name, description) => Op::SetInfo { name, description },
+        OpSpec::SetKey(key) => Op::SetKey { key },
+        OpSpec::SetNextId(next_id) => Op::SetNextId { next_id },
         OpSpec::AddRole {
             mut role,
             index,

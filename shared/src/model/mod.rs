@@ -7,8 +7,13 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use crate::blocks::*;
 use crate::values::Money;
+pub use blocks::*;
+pub use testcase::{CaseInput, ExpectedOutcome, Land, TestCase};
+
+pub mod blocks;
+mod params;
+pub mod testcase;
 
 /// Version of the canonical JSON format. Bumped on incompatible changes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -94,29 +99,29 @@ pub struct Workflow {
     pub test_cases: Vec<TestCase>,
 }
 
-/// A saved Probelauf case and what it did when it was saved.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct TestCase {
-    /// Name shown in the list, e.g. "Auftrag 12.400 € netto".
-    pub name: String,
-    pub case: crate::simulate::CaseInput,
-    /// Route (block ids) the case took when saved; a rerun taking another route fails.
-    #[serde(default)]
-    pub expect_route: Vec<BlockId>,
-    pub expect_outcome: ExpectedOutcome,
+/// Hands out ids `<prefix><n>` with `n` above the workflow's counter, skipping ids in use.
+pub struct IdAllocator<'w> {
+    w: &'w Workflow,
+    next_id: u64,
 }
 
-/// How a saved Probelauf case is expected to end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub enum ExpectedOutcome {
-    /// Reaches an Ende.
-    Ended,
-    /// A person rule refuses an actor (e.g. the four-eyes rule).
-    Refused,
-    /// The case cannot go on.
-    Blocked,
+impl IdAllocator<'_> {
+    pub fn fresh(&mut self, prefix: &str) -> String {
+        loop {
+            self.next_id += 1;
+            let id = format!("{prefix}{}", self.next_id);
+            let taken = self.w.blocks.iter().any(|b| b.id.0 == id)
+                || self.w.edges.iter().any(|e| e.id.0 == id);
+            if !taken {
+                return id;
+            }
+        }
+    }
+
+    /// The counter after the ids handed out so far (the value for `Op::SetNextId`).
+    pub fn next_id(&self) -> u64 {
+        self.next_id
+    }
 }
 
 /// Where an imported workflow came from: enough to find upstream updates and to merge them.
@@ -288,15 +293,21 @@ impl Workflow {
     }
 
     /// Allocates a fresh id with the given prefix ("b", "e"); never returns an id in use.
+    /// For code that builds workflows directly; the designer edits through ops and uses
+    /// [`Workflow::id_allocator`] with `Op::SetNextId` instead.
     pub fn allocate_id(&mut self, prefix: &str) -> String {
-        loop {
-            self.next_id += 1;
-            let id = format!("{prefix}{}", self.next_id);
-            let taken =
-                self.blocks.iter().any(|b| b.id.0 == id) || self.edges.iter().any(|e| e.id.0 == id);
-            if !taken {
-                return id;
-            }
+        let mut ids = self.id_allocator();
+        let id = ids.fresh(prefix);
+        self.next_id = ids.next_id();
+        id
+    }
+
+    /// Fresh ids for one edit, without changing the workflow. The edit puts the ids into its ops
+    /// and records the counter with `Op::SetNextId { next_id: allocator.next_id() }`.
+    pub fn id_allocator(&self) -> IdAllocator<'_> {
+        IdAllocator {
+            w: self,
+            next_id: self.next_id,
         }
     }
 
@@ -328,14 +339,5 @@ impl Workflow {
     /// Edges entering `block`, in document order.
     pub fn incoming<'a>(&'a self, block: &'a BlockId) -> impl Iterator<Item = &'a Edge> + 'a {
         self.edges.iter().filter(move |e| &e.to == block)
-    }
-
-    /// A human name for a block: its label, or its type's German name if the label is empty.
-    pub fn block_label(&self, id: &BlockId) -> String {
-        match self.block(id) {
-            Some(b) if !b.label.trim().is_empty() => b.label.clone(),
-            Some(b) => crate::catalog::info(b.block_type()).name_de.to_string(),
-            None => id.0.clone(),
-        }
     }
 }

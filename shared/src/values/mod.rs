@@ -1,4 +1,10 @@
-//! Value types with exact semantics: money in cents, ISO 8601 durations.
+//! Value types with exact semantics: money in cents, ISO 8601 durations, exact decimals, dates.
+
+mod date;
+mod decimal;
+
+pub use date::Date;
+pub use decimal::Decimal;
 
 use std::borrow::Cow;
 use std::fmt;
