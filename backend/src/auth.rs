@@ -117,7 +117,12 @@ impl Tokens {
         let expires = fsutil::unix_now() + i64::from(days) * 86_400;
         let record = self
             .db
-            .create_token(account_id, label, &fsutil::sha256_hex(&secret), Some(expires))
+            .create_token(
+                account_id,
+                label,
+                &fsutil::sha256_hex(&secret),
+                Some(expires),
+            )
             .await?;
         Ok((record, secret))
     }
@@ -144,7 +149,11 @@ impl Tokens {
     }
 
     pub async fn get(&self, id: &str) -> anyhow::Result<Option<TokenRecord>> {
-        Ok(self.list(None).await?.into_iter().find(|t| t.token.id == id))
+        Ok(self
+            .list(None)
+            .await?
+            .into_iter()
+            .find(|t| t.token.id == id))
     }
 
     /// Revokes token `id`; `false` if there was none.

@@ -327,8 +327,19 @@ mod tests {
                 .await,
             Err(UserError::WeakPassword(_))
         ));
-        store.set_password("erika", None, true).await.unwrap().unwrap();
-        assert!(store.get("erika").await.unwrap().unwrap().must_change_password);
+        store
+            .set_password("erika", None, true)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            store
+                .get("erika")
+                .await
+                .unwrap()
+                .unwrap()
+                .must_change_password
+        );
         assert!(store
             .verify("erika", "Kirschbaum-Laterne-42")
             .await

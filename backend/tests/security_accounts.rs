@@ -255,7 +255,9 @@ async fn an_account_created_by_the_requester_cannot_approve() {
     let body =
         json!({ "name": "neuling", "role": "editor", "password": "Kastanienallee-Wetterhahn-9" });
     call(&env, Method::POST, "/api/users", &admin, Some(body)).await;
-    let neuling = env.token("neuling", fachwerk_backend::users::Role::Editor).await;
+    let neuling = env
+        .token("neuling", fachwerk_backend::users::Role::Editor)
+        .await;
     let id = pending_request(&env, &neuling, "neuling").await;
     let r = call(
         &env,

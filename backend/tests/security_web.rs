@@ -128,7 +128,6 @@ async fn data_files_are_private_to_the_server_account() {
     env.draft(&u.editor, &common::workflow("privat", "x")).await;
     let data = env.data();
     assert_eq!(mode(&data), 0o700);
-    assert_eq!(mode(&data.join("sources")), 0o700);
     // The state is in the database (with its write-ahead log).
     let mut database_files = 0;
     for e in std::fs::read_dir(&data).unwrap() {

@@ -83,7 +83,11 @@ pub async fn get_publication(
 ) -> Result<Json<Publication>, AppError> {
     let mut p = publications::get(&state.publications, &caller, &id).await?;
     // The creator is stored by id; the approval view shows the name.
-    let creator = state.users.get(&p.requester).await?.and_then(|u| u.created_by);
+    let creator = state
+        .users
+        .get(&p.requester)
+        .await?
+        .and_then(|u| u.created_by);
     p.requester_created_by = match creator {
         Some(id) => state.users.name_of(&id).await?,
         None => None,

@@ -162,7 +162,10 @@ impl Database {
 
     /// The live account of an unexpired token, recording that the token was used.
     pub async fn account_for_token(&self, token_hash: &str) -> Result<Option<Account>, DbError> {
-        Ok(self.use_token(token_hash).await?.map(|(_, account)| account))
+        Ok(self
+            .use_token(token_hash)
+            .await?
+            .map(|(_, account)| account))
     }
 
     /// The id of an unexpired token and its live account, recording that the token was used.
@@ -256,11 +259,13 @@ impl Database {
 
     /// Revokes every token of an account (after a forced password reset).
     pub async fn delete_tokens_of(&self, account_id: &str) -> Result<u64, DbError> {
-        Ok(with_pool!(self, pool => sqlx::query("DELETE FROM api_tokens WHERE account_id = $1")
+        Ok(
+            with_pool!(self, pool => sqlx::query("DELETE FROM api_tokens WHERE account_id = $1")
             .bind(account_id)
             .execute(pool)
             .await?
-            .rows_affected()))
+            .rows_affected()),
+        )
     }
 
     /// Gives tokens without an expiry (imported from before tokens expired) one.

@@ -325,7 +325,10 @@ async fn import_in(tx: &mut Tx, legacy: Legacy, now: String) -> Result<ImportRep
                 password_hash: u.password_hash.clone(),
                 must_change_password: u.must_change_password,
                 created_at: u.created_at.clone(),
-                created_by: u.created_by.as_ref().and_then(|c| names.ids.get(c).cloned()),
+                created_by: u
+                    .created_by
+                    .as_ref()
+                    .and_then(|c| names.ids.get(c).cloned()),
                 password_changed_at: None,
                 deleted_at: None,
             };
