@@ -48,39 +48,122 @@ impl Sessions {
     pub async fn remove(&self, token: &str) -> anyhow::Result<()> {
         Ok(self.db.delete_session(&fsutil::sha256_hex(token)).await?)
     }
+
+    /// Ends every session of an account.
+    pub async fn remove_all_of(&self, account_id: &str) -> anyhow::Result<u64> {
+        Ok(self.db.delete_sessions_of(account_id).await?)
+    }
 }
 
-/// API tokens, stored hashed.
+/// Default lifetime of API tokens.
+pub const DEFAULT_TOKEN_LIFETIME_DAYS: u32 = 90;
+
+/// An API token with the name of its account.
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    pub token: ApiToken,
+    /// The account's name.
+    pub user: String,
+}
+
+impl TokenRecord {
+    pub fn expired(&self, now: i64) -> bool {
+        self.token.expires_unix.is_some_and(|e| e <= now)
+    }
+}
+
+/// API tokens, stored hashed, each with an expiry.
 #[derive(Clone)]
 pub struct Tokens {
     db: Database,
+    lifetime_days: u32,
 }
 
 impl Tokens {
-    pub fn new(db: Database) -> Tokens {
-        Tokens { db }
+    pub fn new(db: Database, lifetime_days: u32) -> Tokens {
+        Tokens { db, lifetime_days }
     }
 
-    /// Creates a token for an account; returns the record and the secret (shown once).
+    /// Gives tokens from before tokens expired (imported files) the default lifetime.
+    pub async fn expire_unlimited(&self) -> anyhow::Result<u64> {
+        let expires = fsutil::unix_now() + i64::from(self.lifetime_days) * 86_400;
+        Ok(self.db.expire_unlimited_tokens(expires).await?)
+    }
+
+    /// The longest lifetime a token may get.
+    pub fn lifetime_days(&self) -> u32 {
+        self.lifetime_days
+    }
+
+    /// Creates a token for an account with the default lifetime; returns the record and the
+    /// secret (shown once).
     pub async fn create(
         &self,
         account_id: &str,
         label: &str,
     ) -> anyhow::Result<(ApiToken, String)> {
+        self.create_for(account_id, label, self.lifetime_days).await
+    }
+
+    /// Creates a token valid for `days` (at most the configured lifetime).
+    pub async fn create_for(
+        &self,
+        account_id: &str,
+        label: &str,
+        days: u32,
+    ) -> anyhow::Result<(ApiToken, String)> {
         let secret = format!("fw_{}", fsutil::secret_token()?);
+        let days = days.clamp(1, self.lifetime_days.max(1));
+        let expires = fsutil::unix_now() + i64::from(days) * 86_400;
         let record = self
             .db
-            .create_token(account_id, label, &fsutil::sha256_hex(&secret), None)
+            .create_token(
+                account_id,
+                label,
+                &fsutil::sha256_hex(&secret),
+                Some(expires),
+            )
             .await?;
         Ok((record, secret))
     }
 
+    /// The id of a valid token with this secret and its live account; records the use.
+    pub async fn use_secret(&self, secret: &str) -> anyhow::Result<Option<(String, Account)>> {
+        Ok(self.db.use_token(&fsutil::sha256_hex(secret)).await?)
+    }
+
     /// The live account a token belongs to.
     pub async fn account_of(&self, secret: &str) -> anyhow::Result<Option<Account>> {
+        Ok(self.use_secret(secret).await?.map(|(_, account)| account))
+    }
+
+    /// Tokens of an account, or of every account for `None`, oldest first.
+    pub async fn list(&self, account_id: Option<&str>) -> anyhow::Result<Vec<TokenRecord>> {
         Ok(self
             .db
-            .account_for_token(&fsutil::sha256_hex(secret))
-            .await?)
+            .tokens_with_names(account_id)
+            .await?
+            .into_iter()
+            .map(|(token, user)| TokenRecord { token, user })
+            .collect())
+    }
+
+    pub async fn get(&self, id: &str) -> anyhow::Result<Option<TokenRecord>> {
+        Ok(self
+            .list(None)
+            .await?
+            .into_iter()
+            .find(|t| t.token.id == id))
+    }
+
+    /// Revokes token `id`; `false` if there was none.
+    pub async fn revoke(&self, id: &str) -> anyhow::Result<bool> {
+        Ok(self.db.delete_token_by_id(id).await?)
+    }
+
+    /// Revokes every token of an account.
+    pub async fn revoke_all_of(&self, account_id: &str) -> anyhow::Result<u64> {
+        Ok(self.db.delete_tokens_of(account_id).await?)
     }
 }
 
@@ -89,7 +172,8 @@ impl Tokens {
 pub enum Via {
     /// Session cookie; the value is the cookie (needed to log out).
     Session(String),
-    Bearer,
+    /// API token; the value is its id (logging out revokes it).
+    Bearer(String),
 }
 
 /// The authenticated user of a request. Extracting it answers 401 without valid credentials
@@ -103,6 +187,8 @@ pub struct Caller {
     pub via: Via,
     /// CSRF token of the session (cookie sessions only).
     pub csrf: Option<String>,
+    /// An administrator reset the password: only changing it is allowed.
+    pub must_change_password: bool,
 }
 
 /// The caller lacks the role an action needs; the message names the role (German).

@@ -48,9 +48,31 @@ enum Command {
         /// Mirror the catalogue to this git remote (URL or path) after each publish.
         #[arg(long, env = "FACHWERK_REMOTE")]
         remote: Option<String>,
-        /// Mark cookies `Secure` (serve over TLS or behind a TLS proxy).
-        #[arg(long, env = "FACHWERK_SECURE_COOKIES")]
+        /// Mark cookies `Secure` (default unless listening on loopback only).
+        #[arg(long, conflicts_with = "no_secure_cookies")]
         secure_cookies: bool,
+        /// Send cookies without `Secure` even when not on loopback (plain http in a closed
+        /// network; not recommended).
+        #[arg(long)]
+        no_secure_cookies: bool,
+        /// An origin besides the server's own `Host` that may send changes (repeatable), for
+        /// a proxy that rewrites `Host`, e.g. https://fachwerk.example.de.
+        #[arg(long = "allowed-origin", value_name = "ORIGIN")]
+        allowed_origins: Vec<String>,
+        /// A reverse proxy whose `X-Forwarded-For` names the client (repeatable).
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
+        /// A folder below which local template sources may lie (repeatable; without it only
+        /// the server's own catalogue).
+        #[arg(long = "source-root", value_name = "DIR")]
+        source_roots: Vec<PathBuf>,
+        /// A host that may serve template sources although it resolves to an internal
+        /// address (repeatable), e.g. git.intern.example.de.
+        #[arg(long = "source-allow-host", value_name = "HOST")]
+        source_allow_hosts: Vec<String>,
+        /// Lifetime of new API tokens in days (and the longest a user may ask for).
+        #[arg(long, env = "FACHWERK_TOKEN_LIFETIME_DAYS", default_value_t = crate::auth::DEFAULT_TOKEN_LIFETIME_DAYS, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        token_lifetime_days: u32,
         /// Public URL of the catalogue repository (publiccode.yml `url`); defaults to an
         /// http(s) remote.
         #[arg(long, env = "FACHWERK_CATALOG_URL")]
@@ -199,6 +221,12 @@ pub fn main() -> ExitCode {
             docs,
             remote,
             secure_cookies,
+            no_secure_cookies,
+            allowed_origins,
+            trusted_proxies,
+            source_roots,
+            source_allow_hosts,
+            token_lifetime_days,
             catalog_url,
         } => {
             let mut config = Config::new(data);
@@ -211,7 +239,16 @@ pub fn main() -> ExitCode {
                 config.catalog.url = redact(&url);
             }
             config.remote = remote;
-            config.secure_cookies = secure_cookies;
+            config.secure_cookies = if secure_cookies || no_secure_cookies {
+                secure_cookies
+            } else {
+                crate::server::secure_cookies_by_default(addr)
+            };
+            config.allowed_origins = allowed_origins;
+            config.trusted_proxies = trusted_proxies;
+            config.source_roots = source_roots;
+            config.source_allow_hosts = source_allow_hosts;
+            config.token_lifetime_days = token_lifetime_days;
             serve(addr, config, dist, docs)
         }
         Command::User {
@@ -362,11 +399,10 @@ async fn run_server(addr: SocketAddr, config: Config) -> anyhow::Result<()> {
         state.config.data_dir.display()
     );
     let app = crate::api::app(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    crate::server::serve(listener, app, crate::server::HEADER_READ_TIMEOUT, shutdown).await?;
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! Server configuration and shared state.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -12,11 +13,15 @@ use crate::fsutil;
 use crate::publications::PublicationStore;
 use crate::repo::push::Pusher;
 use crate::repo::{CatalogMeta, Repo};
+use crate::security::Security;
 use crate::sources::{Catalogues, SourceError, SourceStore};
 use crate::users::{Bootstrap, HashCost, UserStore};
 
 /// Environment variable with the password of the first admin (first start only).
 pub const ADMIN_PASSWORD_ENV: &str = "FACHWERK_ADMIN_PASSWORD";
+
+/// File in the data directory with the generated password of the first admin.
+pub const ADMIN_PASSWORD_FILE: &str = "admin-passwort.txt";
 
 /// Where the server listens, where it keeps its data, and which frontend it serves.
 #[derive(Debug, Clone)]
@@ -41,6 +46,17 @@ pub struct Config {
     pub catalog: CatalogMeta,
     /// Cost of new password hashes (lower it only in tests).
     pub hash_cost: HashCost,
+    /// Origins besides the `Host` itself that may send state-changing requests (a proxy
+    /// that rewrites `Host`), e.g. `https://fachwerk.example.de`.
+    pub allowed_origins: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` names the client (for throttling and the log).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Folders below which local template sources may lie (besides the own catalogue).
+    pub source_roots: Vec<PathBuf>,
+    /// Hosts allowed as template sources even though they resolve to internal addresses.
+    pub source_allow_hosts: Vec<String>,
+    /// Lifetime of new API tokens (and the longest one a user may ask for).
+    pub token_lifetime_days: u32,
 }
 
 impl Config {
@@ -58,6 +74,11 @@ impl Config {
             admin_password: None,
             catalog: CatalogMeta::default(),
             hash_cost: HashCost::STANDARD,
+            allowed_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
+            source_roots: Vec::new(),
+            source_allow_hosts: Vec::new(),
+            token_lifetime_days: crate::auth::DEFAULT_TOKEN_LIFETIME_DAYS,
         }
     }
 }
@@ -74,6 +95,7 @@ pub struct AppState {
     pub drafts: DraftStore,
     pub publications: Arc<PublicationStore>,
     pub pusher: Pusher,
+    pub security: Arc<Security>,
 }
 
 impl AppState {
@@ -86,6 +108,7 @@ impl AppState {
     pub fn open(config: Config) -> anyhow::Result<AppState> {
         let dir = config.data_dir.clone();
         fsutil::ensure_dir(&dir)?;
+        fsutil::restrict_dir(&dir)?;
         let repo = Arc::new(
             Repo::open_or_init(&dir.join("catalog.git"), config.catalog.clone())
                 .context("catalogue repository")?,
@@ -97,12 +120,18 @@ impl AppState {
             .clone()
             .or_else(|| std::env::var(ADMIN_PASSWORD_ENV).ok());
         let cost = config.hash_cost;
+        let token_lifetime_days = config.token_lifetime_days;
         let (db, bootstrap) = Database::open_blocking(&target, |db| {
             let (dir, repo) = (dir.clone(), Arc::clone(&repo));
             async move {
                 import_json_files(&db, &dir)
                     .await
                     .context("importing the JSON files of the data directory")?;
+                // Tokens from before tokens expired get the default lifetime from now.
+                Tokens::new(db.clone(), token_lifetime_days)
+                    .expire_unlimited()
+                    .await
+                    .context("giving API tokens an expiry")?;
                 let bootstrap = UserStore::new(db.clone(), cost)
                     .bootstrap_admin(password.as_deref())
                     .await
@@ -116,7 +145,15 @@ impl AppState {
             }
         })?;
         match bootstrap {
-            Bootstrap::Generated(pw) => println!("Anmeldung: admin / {pw}"),
+            Bootstrap::Generated(pw) => {
+                // Never on stdout: logs are read by more people than the operator.
+                let file = dir.join(ADMIN_PASSWORD_FILE);
+                fsutil::write_atomic(&file, format!("{pw}\n").as_bytes())?;
+                println!(
+                    "Anmeldung: admin – das erste Passwort steht in {} (nur für den Eigentümer lesbar); bitte nach der Anmeldung ändern und die Datei löschen.",
+                    file.display()
+                );
+            }
             Bootstrap::Created => println!("Anmeldung: admin (vorgegebenes Passwort)"),
             Bootstrap::Existing => {}
         }
@@ -126,11 +163,12 @@ impl AppState {
         };
         Ok(AppState {
             users: UserStore::new(db.clone(), config.hash_cost),
-            tokens: Tokens::new(db.clone()),
+            tokens: Tokens::new(db.clone(), config.token_lifetime_days),
             sessions: Sessions::new(db.clone()),
             drafts: DraftStore::new(db.clone()),
             publications: Arc::new(PublicationStore::new(db.clone())),
             db,
+            security: Arc::new(Security::new(&config)),
             config: Arc::new(config),
             repo,
             pusher,
@@ -144,6 +182,7 @@ impl AppState {
             &self.repo,
             &self.config.data_dir,
             &self.db,
+            &self.security.sources,
         )
     }
 

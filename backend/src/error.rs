@@ -31,6 +31,17 @@ pub enum AppError {
     BadCredentials,
     #[error("{0}")]
     Forbidden(String),
+    /// A state-changing request failed the CSRF rules (token, Origin, content type).
+    #[error("{0}")]
+    Csrf(String),
+    /// The four-eyes rule refused a decision.
+    #[error("{0}")]
+    FourEyes(String),
+    /// Throttled (login back-off, rate limit); `retry_after` in seconds.
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after: u64 },
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     /// Well-formed, but cannot be carried out (e.g. nothing to publish).
@@ -68,9 +79,8 @@ impl From<PublicationError> for AppError {
         use PublicationError as P;
         match e {
             P::NotFound => AppError::NotFound(e.to_string()),
-            P::NotYourDraft | P::NotVisible | P::OwnRequest | P::Denied(_) => {
-                AppError::Forbidden(e.to_string())
-            }
+            P::OwnRequest => AppError::FourEyes(e.to_string()),
+            P::NotYourDraft | P::NotVisible | P::Denied(_) => AppError::Forbidden(e.to_string()),
             P::Decided(_) | P::Outdated(_) | P::Conflict(_) => AppError::Conflict(e.to_string()),
             P::NoComment => AppError::BadRequest {
                 detail: e.to_string(),
@@ -114,7 +124,7 @@ impl From<crate::users::UserError> for AppError {
         match e {
             U::Exists(_) | U::LastAdmin(_) => AppError::Conflict(e.to_string()),
             U::NotFound(_) => AppError::NotFound(e.to_string()),
-            U::InvalidName(_) | U::WeakPassword => AppError::BadRequest {
+            U::InvalidName(_) | U::WeakPassword(_) => AppError::BadRequest {
                 detail: e.to_string(),
                 path: None,
             },
@@ -131,7 +141,11 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::Csrf(_) | AppError::FourEyes(_) => {
+                StatusCode::FORBIDDEN
+            }
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
@@ -148,7 +162,10 @@ impl AppError {
             AppError::Conflict(_) => "Konflikt",
             AppError::Unauthorized => "Nicht angemeldet",
             AppError::BadCredentials => "Anmeldung fehlgeschlagen",
-            AppError::Forbidden(_) => "Keine Berechtigung",
+            AppError::Forbidden(_) | AppError::FourEyes(_) => "Keine Berechtigung",
+            AppError::Csrf(_) => "Anfrage abgewiesen",
+            AppError::TooManyRequests { .. } => "Zu viele Anfragen",
+            AppError::UnsupportedMediaType(_) => "Falscher Inhaltstyp",
             AppError::PayloadTooLarge(_) => "Anfrage zu groß",
             AppError::Unprocessable(_) => "Nicht durchführbar",
             AppError::PreconditionFailed(_) => "Veralteter Stand",
@@ -166,12 +183,31 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::BadCredentials => "bad-credentials",
             AppError::Forbidden(_) => "forbidden",
+            AppError::Csrf(_) => "csrf",
+            AppError::FourEyes(_) => "four-eyes",
+            AppError::TooManyRequests { .. } => "too-many-requests",
+            AppError::UnsupportedMediaType(_) => "unsupported-media-type",
             AppError::PayloadTooLarge(_) => "payload-too-large",
             AppError::Unprocessable(_) => "unprocessable",
             AppError::PreconditionFailed(_) => "precondition-failed",
             AppError::PreconditionRequired(_) => "precondition-required",
             AppError::Internal(_) => "internal",
         }
+    }
+}
+
+impl AppError {
+    /// The security event a refusal stands for (logged by `security::guard`).
+    fn security_event(&self) -> Option<&'static str> {
+        Some(match self {
+            AppError::Unauthorized => "unauthorized",
+            AppError::BadCredentials => "login_failed",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Csrf(_) | AppError::UnsupportedMediaType(_) => "csrf_rejected",
+            AppError::FourEyes(_) => "four_eyes_refused",
+            AppError::TooManyRequests { .. } => "throttled",
+            _ => return None,
+        })
     }
 }
 
@@ -191,6 +227,11 @@ impl IntoResponse for AppError {
         };
         let kind = format!("https://fachwerk.opencode.de/probleme/{}", self.slug());
         let title = self.title().to_string();
+        let retry_after = match &self {
+            AppError::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
+        let event = self.security_event();
         let (path, findings) = match self {
             AppError::BadRequest { path, .. } => (path, None),
             AppError::Invalid { findings } => (None, Some(findings)),
@@ -205,6 +246,7 @@ impl IntoResponse for AppError {
             findings,
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
+        let reason = body.detail;
         let mut res = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
@@ -216,6 +258,14 @@ impl IntoResponse for AppError {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"fachwerk\""),
             );
+        }
+        if let Some(seconds) = retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if let Some(event) = event {
+            res.extensions_mut()
+                .insert(crate::security::events::Refusal { event, reason });
         }
         res
     }

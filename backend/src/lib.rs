@@ -21,6 +21,8 @@ pub mod fsutil;
 pub mod maintenance;
 pub mod publications;
 pub mod repo;
+pub mod security;
+pub mod server;
 pub mod sources;
 pub mod tools;
 pub mod users;

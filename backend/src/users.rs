@@ -7,7 +7,8 @@ pub use fachwerk_shared::api::Role;
 
 pub use crate::db::Account;
 use crate::db::{Database, DbError, NewAccount};
-use crate::fsutil::blocking;
+use crate::security::limits::cpu;
+use crate::security::password;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
@@ -19,8 +20,9 @@ pub enum UserError {
     LastAdmin(String),
     #[error("Ungültiger Benutzername „{0}“: erlaubt sind 1–64 Kleinbuchstaben, Ziffern, „.“, „_“ und „-“.")]
     InvalidName(String),
-    #[error("Das Passwort muss mindestens {min} Zeichen lang sein.", min = MIN_PASSWORD_LEN)]
-    WeakPassword,
+    /// The password policy refused it; the German reason.
+    #[error("{0}")]
+    WeakPassword(String),
     #[error(transparent)]
     Io(#[from] anyhow::Error),
 }
@@ -34,8 +36,6 @@ impl From<DbError> for UserError {
         }
     }
 }
-
-pub const MIN_PASSWORD_LEN: usize = 10;
 
 /// Cost of new argon2id password hashes (verification uses the cost stored in each hash).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,16 +110,7 @@ impl UserStore {
         created_by: Option<&str>,
     ) -> Result<(Account, Option<String>), UserError> {
         check_name(name)?;
-        let (password, generated) = match password {
-            Some(p) if p.chars().count() < MIN_PASSWORD_LEN => return Err(UserError::WeakPassword),
-            Some(p) => (p.to_string(), None),
-            None => {
-                let p = generate_password()?;
-                (p.clone(), Some(p))
-            }
-        };
-        let cost = self.cost;
-        let hash = blocking(move || hash_password(&password, cost)).await?;
+        let (hash, generated) = self.new_hash(name, password).await?;
         let new = NewAccount {
             name,
             role,
@@ -128,6 +119,58 @@ impl UserStore {
             created_by,
         };
         Ok((self.db.create_account(&new).await?, generated))
+    }
+
+    /// Checks `password` of user `name` against the policy (or generates one, returned) and
+    /// hashes it in the bounded CPU pool.
+    async fn new_hash(
+        &self,
+        name: &str,
+        password: Option<&str>,
+    ) -> Result<(String, Option<String>), UserError> {
+        let (password, generated) = match password {
+            Some(p) => {
+                password::check(p, name).map_err(UserError::WeakPassword)?;
+                (p.to_string(), None)
+            }
+            None => {
+                let p = generate_password()?;
+                (p.clone(), Some(p))
+            }
+        };
+        let cost = self.cost;
+        let hash = cpu(move || hash_password(&password, cost)).await??;
+        Ok((hash, generated))
+    }
+
+    /// Sets a new password (checked against the policy unless generated here, then
+    /// returned). `reset`: an administrator's reset, the user must change it at the next
+    /// login.
+    pub async fn set_password(
+        &self,
+        name: &str,
+        password: Option<&str>,
+        reset: bool,
+    ) -> Result<Option<String>, UserError> {
+        let account = self
+            .get(name)
+            .await?
+            .ok_or_else(|| UserError::NotFound(name.to_string()))?;
+        let (hash, generated) = self.new_hash(name, password).await?;
+        if !self.db.set_password(&account.id, &hash, reset).await? {
+            return Err(UserError::NotFound(name.to_string()));
+        }
+        Ok(generated)
+    }
+
+    /// The account with this id (also a deleted one).
+    pub async fn by_id(&self, id: &str) -> Result<Option<Account>, UserError> {
+        Ok(self.db.account(id).await?)
+    }
+
+    /// The current name of the account with this id.
+    pub async fn name_of(&self, id: &str) -> Result<Option<String>, UserError> {
+        Ok(self.by_id(id).await?.map(|a| a.name))
     }
 
     /// Deletes an account with its sessions and tokens (not the last administrator).
@@ -147,12 +190,12 @@ impl UserStore {
             None => dummy_hash(self.cost),
         };
         let password = password.to_string();
-        let ok = blocking(move || {
-            Ok(PasswordHash::new(&hash).is_ok_and(|h| {
+        let ok = cpu(move || {
+            PasswordHash::new(&hash).is_ok_and(|h| {
                 Argon2::default()
                     .verify_password(password.as_bytes(), &h)
                     .is_ok()
-            }))
+            })
         })
         .await?;
         Ok(user.filter(|_| ok))
@@ -164,16 +207,7 @@ impl UserStore {
         if self.users().await?.iter().any(|u| u.role.is_admin()) {
             return Ok(Bootstrap::Existing);
         }
-        let (password, generated) = match password {
-            Some(p) if p.chars().count() < MIN_PASSWORD_LEN => return Err(UserError::WeakPassword),
-            Some(p) => (p.to_string(), None),
-            None => {
-                let p = generate_password()?;
-                (p.clone(), Some(p))
-            }
-        };
-        let cost = self.cost;
-        let hash = blocking(move || hash_password(&password, cost)).await?;
+        let (hash, generated) = self.new_hash("admin", password).await?;
         let new = NewAccount {
             name: "admin",
             role: Role::Admin,
@@ -273,7 +307,7 @@ mod tests {
             .add(
                 "erika",
                 Role::Editor,
-                Some("geheim-geheim"),
+                Some("Kirschbaum-Laterne-42"),
                 Some(&admin.id),
             )
             .await
@@ -287,6 +321,30 @@ mod tests {
             store.add("Erika!", Role::Editor, None, None).await,
             Err(UserError::InvalidName(_))
         ));
+        assert!(matches!(
+            store
+                .add("otto", Role::Editor, Some("password12"), None)
+                .await,
+            Err(UserError::WeakPassword(_))
+        ));
+        store
+            .set_password("erika", None, true)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            store
+                .get("erika")
+                .await
+                .unwrap()
+                .unwrap()
+                .must_change_password
+        );
+        assert!(store
+            .verify("erika", "Kirschbaum-Laterne-42")
+            .await
+            .unwrap()
+            .is_none());
         assert!(matches!(
             store.remove("admin").await,
             Err(UserError::LastAdmin(_))

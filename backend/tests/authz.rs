@@ -24,10 +24,12 @@ enum Fixture {
     Publication,
     /// A fresh user account.
     User,
-    /// A template source added by the editor (its fetch has ended).
+    /// A template source added by the admin (its fetch has ended).
     Source,
     /// A draft of the editor imported from the own catalogue's `matrix` 1.0.0 (1.1.0 exists).
     ImportedDraft,
+    /// An API token of the editor.
+    Token,
 }
 
 #[derive(Clone, Copy)]
@@ -41,6 +43,8 @@ enum Payload {
     NewUser,
     /// A new template source with a unique address.
     NewSource,
+    /// A login with a wrong password, each for another account (no back-off kicks in).
+    WrongLogin,
 }
 
 struct Row {
@@ -128,7 +132,7 @@ fn table() -> Vec<Row> {
             post.clone(),
             "/api/session",
             F::None,
-            P::Json(r#"{"username":"erika","password":"falsch-falsch"}"#),
+            P::WrongLogin,
             [401, 401, 401, 401, 401],
         ),
         row(
@@ -145,12 +149,44 @@ fn table() -> Vec<Row> {
             P::Empty,
             [401, 204, 204, 204, 204],
         ),
+        // Everyone changes their own password; the admin's is not the test password (403).
+        row(
+            put.clone(),
+            "/api/session/password",
+            F::None,
+            P::Json(
+                r#"{"currentPassword":"passwort-fuer-tests","newPassword":"Neues-Passwort-fuer-Tests-1"}"#,
+            ),
+            [401, 200, 200, 403, 200],
+        ),
+        row(
+            post.clone(),
+            "/api/users/{name}/password-reset",
+            F::User,
+            P::Empty,
+            [401, 403, 403, 200, 403],
+        ),
         row(
             post.clone(),
             "/api/tokens",
             F::None,
             P::Json(r#"{"label":"x"}"#),
             [401, 201, 201, 201, 201],
+        ),
+        row(
+            get.clone(),
+            "/api/tokens",
+            F::None,
+            P::Empty,
+            [401, 200, 200, 200, 200],
+        ),
+        // Someone else's token is not confirmed to exist (404), except to the admin.
+        row(
+            delete.clone(),
+            "/api/tokens/{id}",
+            F::Token,
+            P::Empty,
+            [401, 204, 404, 204, 404],
         ),
         row(
             get.clone(),
@@ -269,7 +305,7 @@ fn table() -> Vec<Row> {
             "/api/sources",
             F::None,
             P::NewSource,
-            [401, 202, 403, 202, 202],
+            [401, 403, 403, 202, 403],
         ),
         row(
             get.clone(),
@@ -283,7 +319,7 @@ fn table() -> Vec<Row> {
             "/api/sources/{id}",
             F::Source,
             P::Empty,
-            [401, 204, 403, 204, 403],
+            [401, 403, 403, 204, 403],
         ),
         row(
             post.clone(),
@@ -363,13 +399,13 @@ async fn make(env: &Env, u: &Users, fixture: Fixture) -> Made {
         Fixture::Source => {
             let url = format!("/nichtda/{}", unique("quelle-"));
             let r = env
-                .post("/api/sources", Some(&u.editor), json!({ "url": url }))
+                .post("/api/sources", Some(&u.admin), json!({ "url": url }))
                 .await;
             assert_eq!(r.status, 202, "{}", r.text);
             m.id = r.json()["id"].as_str().unwrap().to_string();
             // Wait for the (failing) fetch to end, so the source can be removed.
             while env
-                .get(&format!("/api/sources/{}", m.id), Some(&u.editor))
+                .get(&format!("/api/sources/{}", m.id), Some(&u.admin))
                 .await
                 .json()["state"]
                 == "fetching"
@@ -384,6 +420,17 @@ async fn make(env: &Env, u: &Users, fixture: Fixture) -> Made {
                 .await;
             assert_eq!(r.status, 201, "{}", r.text);
             m.id = r.json()["id"].as_str().unwrap().to_string();
+        }
+        Fixture::Token => {
+            let erika = env.state.users.get("erika").await.unwrap().unwrap();
+            m.id = env
+                .state
+                .tokens
+                .create(&erika.id, "matrix")
+                .await
+                .unwrap()
+                .0
+                .id;
         }
         Fixture::User => {
             m.name = unique("konto");
@@ -404,7 +451,7 @@ async fn make(env: &Env, u: &Users, fixture: Fixture) -> Made {
 
 #[tokio::test]
 async fn every_route_for_every_kind_of_caller() {
-    let env = Env::new();
+    let env = Env::with(|c| c.source_roots = vec!["/nichtda".into()]);
     let u = env.users().await;
     env.publish(&u.editor, &u.reviewer, &workflow("matrix", "x"), "")
         .await;
@@ -450,6 +497,9 @@ async fn every_route_for_every_kind_of_caller() {
                 Payload::NewUser => {
                     Some(json!({ "name": unique("neu"), "role": "editor" }).to_string())
                 }
+                Payload::WrongLogin => Some(
+                    json!({ "username": unique("konto"), "password": "falsch-falsch" }).to_string(),
+                ),
                 Payload::NewSource => {
                     Some(json!({ "url": format!("/nichtda/{}", unique("neu-")) }).to_string())
                 }

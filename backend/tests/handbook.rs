@@ -84,6 +84,40 @@ async fn the_handbook_is_served_under_hilfe_beside_the_designer() {
     assert!(body.contains("Designer"), "{body}");
 }
 
+#[tokio::test]
+async fn the_handbook_may_run_its_inline_scripts_the_designer_may_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with_handbook(&dir);
+    let csp = |uri: &'static str| {
+        let app = app.clone();
+        async move {
+            let res = app
+                .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            res.headers()
+                .get(header::CONTENT_SECURITY_POLICY)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    // mdBook's pages set the theme and their path to the root in small inline scripts.
+    let handbook = csp("/hilfe/").await;
+    assert!(
+        handbook.contains("script-src 'self' 'unsafe-inline'"),
+        "{handbook}"
+    );
+    assert!(handbook.contains("frame-ancestors 'none'"), "{handbook}");
+    let designer = csp("/irgendwo").await;
+    let script_src = designer
+        .split(';')
+        .find(|d| d.trim_start().starts_with("script-src"))
+        .unwrap();
+    assert!(!script_src.contains("unsafe-inline"), "{designer}");
+}
+
 fn page(rel: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../docs/src")

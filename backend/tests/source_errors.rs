@@ -44,9 +44,9 @@ const PUBLICCODE: &str = "publiccodeYmlVersion: \"0.4\"\nname: Vorlagen des Land
 
 #[tokio::test]
 async fn broken_sources_are_explained_in_german() {
-    let env = Env::new();
-    let u = env.users().await;
     let tmp = tempfile::tempdir().unwrap();
+    let env = Env::with(|c| c.source_roots = vec![tmp.path().to_path_buf()]);
+    let u = env.users().await;
 
     for url in [
         "ssh://git@gitlab.opencode.de/a/b.git",
@@ -54,7 +54,7 @@ async fn broken_sources_are_explained_in_german() {
         "katalog.git",
     ] {
         let r = env
-            .post("/api/sources", Some(&u.editor), json!({ "url": url }))
+            .post("/api/sources", Some(&u.admin), json!({ "url": url }))
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
         assert_eq!(r.header("content-type"), "application/problem+json");
@@ -78,7 +78,7 @@ async fn broken_sources_are_explained_in_german() {
 
     let missing = add_source(
         &env,
-        &u.editor,
+        &u.admin,
         tmp.path().join("gibt-es-nicht").to_str().unwrap(),
     )
     .await;
@@ -96,7 +96,7 @@ async fn broken_sources_are_explained_in_german() {
 
     let plain = tmp.path().join("ordner");
     std::fs::create_dir_all(&plain).unwrap();
-    let r = add_source(&env, &u.editor, plain.to_str().unwrap()).await;
+    let r = add_source(&env, &u.admin, plain.to_str().unwrap()).await;
     assert_eq!(r["errorKind"], "notARepository", "{r}");
     assert!(
         r["messageDe"]
@@ -108,7 +108,7 @@ async fn broken_sources_are_explained_in_german() {
 
     let no_pc = tmp.path().join("ohne-publiccode");
     repo_with(&no_pc, &[("README.md", "# Irgendein Projekt\n")]);
-    let r = add_source(&env, &u.editor, no_pc.to_str().unwrap()).await;
+    let r = add_source(&env, &u.admin, no_pc.to_str().unwrap()).await;
     assert_eq!(r["errorKind"], "noPubliccode", "{r}");
     assert_eq!(
         r["messageDe"],
@@ -139,7 +139,7 @@ async fn broken_sources_are_explained_in_german() {
     let m = mixed.to_str().unwrap();
     git(&["-C", m, "tag", "gut/v1.0.0"]);
     let tagged = git(&["-C", m, "rev-parse", "HEAD"]).trim().to_string();
-    let r = add_source(&env, &u.editor, m).await;
+    let r = add_source(&env, &u.admin, m).await;
     assert_eq!(r["state"], "ready", "{r}");
     let message = r["messageDe"].as_str().unwrap();
     assert!(
@@ -226,7 +226,7 @@ async fn broken_sources_are_explained_in_german() {
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
     assert_eq!(wait_fetched(&env, &u.editor, &id).await["state"], "ready");
     let r = env
-        .post("/api/sources", Some(&u.other), json!({ "url": m }))
+        .post("/api/sources", Some(&u.admin), json!({ "url": m }))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["id"], id.as_str());
@@ -237,7 +237,7 @@ async fn broken_sources_are_explained_in_german() {
     let uri = format!("/api/sources/{id}");
     let r = call(&env, Method::DELETE, &uri, &u.other, None, None).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    let r = call(&env, Method::DELETE, &uri, &u.editor, None, None).await;
+    let r = call(&env, Method::DELETE, &uri, &u.admin, None, None).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
     assert!(!mirror.exists());
     assert_eq!(
@@ -286,6 +286,7 @@ async fn a_fetch_interrupted_by_a_restart_is_reported_and_can_be_repeated() {
         "state": "fetching", "messageDe": "Wird abgerufen …"
     }] });
     let env = Env::with(|c| {
+        c.source_roots = vec![a.dir.path().to_path_buf()];
         std::fs::create_dir_all(&c.data_dir).unwrap();
         std::fs::write(c.data_dir.join("sources.json"), record.to_string()).unwrap();
     });

@@ -103,12 +103,13 @@ fn tag_commit(git_dir: &Path, tag: &str) -> String {
 
 #[tokio::test]
 async fn an_imported_template_receives_upstream_improvements_without_conflict() {
-    let (a, b) = (town_a(), Env::new());
+    let a = town_a();
+    let b = Env::with(|c| c.source_roots = vec![a.dir.path().to_path_buf()]);
     let (ua, ub) = (a.users().await, b.users().await);
     let a_url = a.catalog().to_str().unwrap().to_string();
 
     // B adds A's catalogue (a local path) and sees its templates.
-    let source = add_source(&b, &ub.editor, &a_url).await;
+    let source = add_source(&b, &ub.admin, &a_url).await;
     assert_eq!(source["state"], "ready", "{source}");
     assert_eq!(source["catalogue"]["publisher"], PUBLISHER);
     assert_eq!(source["catalogue"]["licence"], "EUPL-1.2");
@@ -298,7 +299,8 @@ fn parameterised(mut w: Value) -> Value {
 
 #[tokio::test]
 async fn conflicting_changes_need_a_choice_for_every_conflict() {
-    let (a, b) = (town_a(), Env::new());
+    let a = town_a();
+    let b = Env::with(|c| c.source_roots = vec![a.dir.path().to_path_buf()]);
     let (ua, ub) = (a.users().await, b.users().await);
     let template = parameterised(published(&a, "beschaffung").await);
     assert_eq!(

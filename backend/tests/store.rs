@@ -25,6 +25,7 @@ fn request(id: &str, draft_id: &str, key: &str) -> Publication {
         key: key.to_string(),
         name: "Urlaubsantrag".into(),
         requester: String::new(),
+        requester_created_by: None,
         note: "Bitte freigeben".into(),
         status: Status::Pending,
         created_at: "2026-12-01T10:00:00Z".into(),

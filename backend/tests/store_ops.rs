@@ -1,4 +1,4 @@
-//! The storage layer's test suite, part 2: template sources, migrations, opening from
+//! The storage layer's test suite, part 2: template sources, token administration, migrations, opening from
 //! synchronous code, backup and restore. Every case runs against SQLite and against a real
 //! PostgreSQL (`both_drivers!`).
 #![allow(clippy::unwrap_used)]
@@ -202,8 +202,44 @@ async fn backup_and_restore(db: &Database, target: &fachwerk_backend::db::Target
     }
 }
 
+/// What the token API of issue 16 needs: listing with names (one account or all), revoking
+/// by id whoever owns it, revoking all of an account, and an expiry for imported tokens.
+async fn tokens_are_listed_revoked_and_expire(db: &Database) {
+    let erika = account(db, "erika", Role::Editor).await;
+    let otto = account(db, "otto", Role::Editor).await;
+    let now = fachwerk_backend::fsutil::unix_now();
+    let e1 = db.create_token(&erika, "CI", "e1", None).await.unwrap();
+    db.create_token(&erika, "Laptop", "e2", Some(now + 60))
+        .await
+        .unwrap();
+    let o1 = db.create_token(&otto, "Skript", "o1", None).await.unwrap();
+    let (id, used_by) = db.use_token("e1").await.unwrap().unwrap();
+    assert_eq!(
+        (id.as_str(), used_by.id.as_str()),
+        (e1.id.as_str(), erika.as_str())
+    );
+    let all = db.tokens_with_names(None).await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(all.iter().any(|(t, name)| t.id == o1.id && name == "otto"));
+    let own = db.tokens_with_names(Some(&erika)).await.unwrap();
+    assert_eq!(own.len(), 2);
+    assert!(own
+        .iter()
+        .all(|(t, name)| t.account_id == erika && name == "erika"));
+    // Imported tokens without an expiry get one; the others keep theirs.
+    assert_eq!(db.expire_unlimited_tokens(now + 3600).await.unwrap(), 2);
+    let all = db.tokens_with_names(None).await.unwrap();
+    assert!(all.iter().all(|(t, _)| t.expires_unix.is_some()));
+    assert!(db.delete_token_by_id(&o1.id).await.unwrap());
+    assert!(!db.delete_token_by_id(&o1.id).await.unwrap());
+    assert!(db.use_token("o1").await.unwrap().is_none());
+    assert_eq!(db.delete_tokens_of(&erika).await.unwrap(), 2);
+    assert!(db.tokens_with_names(None).await.unwrap().is_empty());
+}
+
 both_drivers!(
-    sources_fetch_one_at_a_time;
+    sources_fetch_one_at_a_time,
+    tokens_are_listed_revoked_and_expire;
     migrations_run_once,
     opens_from_synchronous_code,
     backs_up_sqlite_while_in_use,

@@ -55,11 +55,17 @@ pub fn out_dir() -> PathBuf {
 
 impl Session {
     pub async fn start() -> Result<Session> {
+        Session::start_with(|_| {}).await
+    }
+
+    /// Like [`Session::start`], with the server configuration adjusted (e.g. source roots).
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Result<Session> {
         let data = tempfile::tempdir()?;
         let mut config = Config::new(data.path().join("data"));
         config.dist_dir = Some(dist_dir()?);
         config.admin_password = Some(ADMIN_PASSWORD.into());
         config.hash_cost = fachwerk_backend::users::HashCost::TESTING;
+        adjust(&mut config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr: SocketAddr = listener.local_addr()?;
         let app = fachwerk_backend::app(AppState::open(config)?);

@@ -120,7 +120,9 @@ async fn template_exchange_import_update_merge_and_conflict() -> Result<()> {
     assert_eq!(deadline(&template), "P5D");
 
     // Authority B: the browser session.
-    let s = Session::start().await?;
+    // B may read local sources below A's catalogue only (`--source-root`).
+    let a_catalog = a.catalog();
+    let s = Session::start_with(|c| c.source_roots = vec![a_catalog]).await?;
     let b_admin = s.api_login("admin", ADMIN_PASSWORD).await?;
     s.create_user(&b_admin, EDITOR.0, "editor", EDITOR.1)
         .await?;
@@ -134,28 +136,33 @@ async fn template_exchange_import_update_merge_and_conflict() -> Result<()> {
     s.wait_for("#tpl-table tr.tpl-row[data-own='true'][data-key='beschaffung']")
         .await?;
 
-    // A wrong address gives the server's German error in the live region.
+    // Adding a source is for administrators: the editor gets the server's German refusal.
     d.find(By::Id("tpl-source-url"))
         .await?
         .send_keys("ssh://example.org/katalog.git")
         .await?;
     s.click_css("#tpl-add").await?;
-    let err = s.wait_text_in("#tpl-status", "HTTP 400", 10).await?;
-    eprintln!("e2e: wrong address → {err}");
+    let err = s.wait_text_in("#tpl-status", "HTTP 403", 10).await?;
+    eprintln!("e2e: source added by an editor → {err}");
 
-    // Add A's catalogue by its path: progress, then the template is listed.
-    let url_input = d.find(By::Id("tpl-source-url")).await?;
-    url_input.send_keys(Key::Control + "a").await?;
-    url_input
-        .send_keys(a.catalog().to_string_lossy().to_string())
-        .await?;
-    url_input.send_keys(Key::Enter).await?;
-    s.wait_text_in("#tpl-status", "Quelle abgerufen", 30)
+    // B's administrator adds A's catalogue by its path; then the template is listed.
+    let body = json!({ "url": a.catalog().to_string_lossy() }).to_string();
+    b_admin
+        .json("POST", "/api/sources", Some(&body), 202)
         .await?;
     let row_css = "#tpl-table tr.tpl-row[data-own='false'][data-key='einkauf']";
-    let row = s
-        .wait_text_in(row_css, "Einkauf (Vorlage der Stadt A)", 10)
-        .await?;
+    let mut listed = None;
+    for _ in 0..3 {
+        open_templates(&s).await?;
+        if let Ok(row) = s
+            .wait_text_in(row_css, "Einkauf (Vorlage der Stadt A)", 10)
+            .await
+        {
+            listed = Some(row);
+            break;
+        }
+    }
+    let row = listed.context("A's template was not listed after adding the source")?;
     assert!(
         row.contains(&v1) && row.contains("EUPL-1.2") && row.contains("gültig"),
         "{row}"

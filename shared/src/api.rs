@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::diff::{Bump, WorkflowDiff};
 use crate::{Finding, Severity, Workflow};
 
+mod accounts;
 mod sources;
 
+pub use accounts::*;
 pub use sources::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -148,26 +150,9 @@ pub struct SessionInfo {
     pub role: Role,
     /// Send this as `X-CSRF-Token` with every state-changing request (cookie sessions only).
     pub csrf_token: Option<String>,
-}
-
-/// `POST /api/tokens`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct TokenRequest {
-    /// What the token is for, e.g. "CI-Pipeline".
+    /// An administrator reset the password: change it (`PUT /api/session/password`) first.
     #[serde(default)]
-    pub label: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct TokenCreated {
-    pub id: String,
-    /// Use as `Authorization: Bearer <token>`. Shown only now; stored only as a hash.
-    pub token: String,
-    pub label: String,
-    pub created_at: String,
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,6 +162,11 @@ pub struct UserInfo {
     pub name: String,
     pub role: Role,
     pub created_at: String,
+    /// Who created the account (`null`: the command line or the first start).
+    #[serde(default)]
+    pub created_by: Option<String>,
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// `POST /api/users`.
@@ -185,7 +175,8 @@ pub struct UserInfo {
 pub struct NewUser {
     pub name: String,
     pub role: Role,
-    /// At least 10 characters; omitted: a password is generated and returned once.
+    /// At least 12 characters and not easy to guess; omitted: a password is generated and
+    /// returned once.
     pub password: Option<String>,
 }
 
@@ -397,6 +388,10 @@ pub struct Publication {
     pub key: String,
     pub name: String,
     pub requester: String,
+    /// Who created the requester's account (filled when a request is read, never stored), so
+    /// reviewers see accounts made by the approver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_created_by: Option<String>,
     pub note: String,
     pub status: Status,
     pub created_at: String,

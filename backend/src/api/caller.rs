@@ -1,7 +1,7 @@
 //! The [`Caller`] extractor: bearer token or session cookie, with the double-submit CSRF rule
 //! for state-changing requests; and the session cookies.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 
@@ -11,6 +11,8 @@ use crate::auth::{
 use crate::config::AppState;
 use crate::error::AppError;
 use crate::fsutil;
+use crate::security::events::AuditUser;
+use crate::users::Account;
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
@@ -19,14 +21,28 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        authenticate(&parts.method, &parts.headers, state).await
+        // Inside the nested `/api` router `parts.uri` lacks the prefix.
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.path().to_string(), |u| u.path().to_string());
+        let audit = parts.extensions.get::<AuditUser>().cloned();
+        authenticate(&parts.method, &path, &parts.headers, state, |name| {
+            if let Some(audit) = audit {
+                audit.set(name);
+            }
+        })
+        .await
     }
 }
 
+/// `identified` is told the user name as soon as it is known (for the security log).
 async fn authenticate(
     method: &Method,
+    path: &str,
     headers: &HeaderMap,
     state: &AppState,
+    identified: impl FnOnce(&str),
 ) -> Result<Caller, AppError> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let secret = value
@@ -37,17 +53,20 @@ async fn authenticate(
                     .or_else(|| v.strip_prefix("bearer "))
             })
             .ok_or(AppError::Unauthorized)?;
-        let user = state
+        let (token_id, user) = state
             .tokens
-            .account_of(secret.trim())
+            .use_secret(secret.trim())
             .await?
             .ok_or(AppError::Unauthorized)?;
+        identified(&user.name);
+        must_change_first(&user, method, path)?;
         return Ok(Caller {
             id: user.id,
             name: user.name,
             role: user.role,
-            via: Via::Bearer,
+            via: Via::Bearer(token_id),
             csrf: None,
+            must_change_password: user.must_change_password,
         });
     }
     let token = cookie(headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
@@ -57,6 +76,7 @@ async fn authenticate(
         .await?
         .ok_or(AppError::Unauthorized)?;
     let user = session.account;
+    identified(&user.name);
     let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         // Double submit: the header must repeat the cookie, and both must be this session's.
@@ -69,18 +89,41 @@ async fn authenticate(
             && fsutil::constant_time_eq(header, &cookie)
             && fsutil::constant_time_eq(header, &session.csrf);
         if !ok {
-            return Err(AppError::Forbidden(
+            return Err(AppError::Csrf(
                 "CSRF-Schutz: Der Kopf „X-CSRF-Token“ fehlt oder passt nicht zur Sitzung. Bitte die Seite neu laden.".into(),
             ));
         }
     }
+    must_change_first(&user, method, path)?;
     Ok(Caller {
         id: user.id,
         name: user.name,
         role: user.role,
         via: Via::Session(token),
         csrf: Some(session.csrf),
+        must_change_password: user.must_change_password,
     })
+}
+
+/// After an administrator's reset, only "who am I", logout and the password change work.
+fn must_change_first(user: &Account, method: &Method, path: &str) -> Result<(), AppError> {
+    let allowed = matches!(
+        (method, path),
+        (&Method::GET | &Method::DELETE, "/api/session") | (&Method::PUT, "/api/session/password")
+    );
+    if user.must_change_password && !allowed {
+        return Err(AppError::Forbidden(
+            "Ihr Passwort wurde von der Administration zurückgesetzt. Bitte zuerst ein neues Passwort wählen.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the request carries valid credentials (without the CSRF rule).
+pub async fn is_authenticated(headers: &HeaderMap, state: &AppState) -> bool {
+    authenticate(&Method::GET, "", headers, state, |_| {})
+        .await
+        .is_ok()
 }
 
 /// The value of cookie `name`, if sent.

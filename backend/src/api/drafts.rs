@@ -1,12 +1,14 @@
 //! Drafts: private to their owner (reviewers may read drafts under review), saved with
 //! optimistic concurrency (`If-Match: "<revision>"`).
 
-use super::workflow_body::parse_workflow_bytes;
+use super::workflow_body::parse_off_thread;
 use crate::auth::Caller;
 use crate::config::AppState;
 use crate::drafts::{Draft, DraftError};
 use crate::error::AppError;
 use crate::publications::latest_published;
+use crate::repo::valid_key;
+use crate::security::limits::cpu;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -17,10 +19,15 @@ use fachwerk_shared::api::{
 };
 
 /// A draft as `/api/drafts/{id}` answers it: body, ETag, and `Location` when created.
-pub(super) fn draft_response(d: Draft, status: StatusCode) -> Response {
+pub(super) async fn draft_response(d: Draft, status: StatusCode) -> Result<Response, AppError> {
     let etag = HeaderValue::from_str(&format!("\"{}\"", d.revision)).ok();
     let location = HeaderValue::from_str(&format!("/api/drafts/{}", d.id)).ok();
-    let validation = ValidationReport::validate(&d.workflow);
+    // Validation is CPU work: in the pool, not on the async workers.
+    let (d, validation) = cpu(move || {
+        let report = ValidationReport::validate(&d.workflow);
+        (d, report)
+    })
+    .await?;
     let body = DraftView {
         id: d.id,
         owner: d.owner,
@@ -38,7 +45,7 @@ pub(super) fn draft_response(d: Draft, status: StatusCode) -> Response {
     if let Some(l) = location.filter(|_| status == StatusCode::CREATED) {
         res.headers_mut().insert(header::LOCATION, l);
     }
-    res
+    Ok(res)
 }
 
 /// The caller's drafts, most recently changed first.
@@ -94,6 +101,11 @@ pub async fn create_draft(
     caller.require_editor()?;
     let (workflow, based_on) = match q.from {
         Some(key) => {
+            if !valid_key(&key) {
+                return Err(AppError::NotFound(
+                    "Einen veröffentlichten Ablauf mit diesem Schlüssel gibt es nicht.".into(),
+                ));
+            }
             let published = latest_published(&state.repo, &key).await?.ok_or_else(|| {
                 AppError::NotFound(format!(
                     "Einen veröffentlichten Ablauf „{key}“ gibt es nicht."
@@ -106,14 +118,14 @@ pub async fn create_draft(
             let workflow = if body.iter().all(u8::is_ascii_whitespace) {
                 published
             } else {
-                parse_workflow_bytes(&body)?
+                parse_off_thread(body).await?
             };
             (workflow, based_on)
         }
-        None => (parse_workflow_bytes(&body)?, None),
+        None => (parse_off_thread(body).await?, None),
     };
     let draft = state.drafts.create(&caller, workflow, based_on).await?;
-    Ok(draft_response(draft, StatusCode::CREATED))
+    draft_response(draft, StatusCode::CREATED).await
 }
 
 /// A draft (ETag = revision). Owners only; reviewers also while it is under review.
@@ -141,7 +153,7 @@ pub async fn get_draft(
     {
         return Err(DraftError::NotYours.into());
     }
-    Ok(draft_response(d, StatusCode::OK))
+    draft_response(d, StatusCode::OK).await
 }
 
 /// The draft revision in `If-Match` (`"3"`, `W/"3"` or `3`; `None` for `*`); `purpose` names the action in the
@@ -191,9 +203,9 @@ pub async fn update_draft(
 ) -> Result<Response, AppError> {
     let current = state.drafts.owned(&id, &caller).await?;
     let expected = if_match(&headers, "Speichern")?.unwrap_or(current.revision);
-    let workflow = parse_workflow_bytes(&body)?;
+    let workflow = parse_off_thread(body).await?;
     let saved = state.drafts.update(&id, expected, workflow).await?;
-    Ok(draft_response(saved, StatusCode::OK))
+    draft_response(saved, StatusCode::OK).await
 }
 
 /// Deletes a draft (owner only).

@@ -17,7 +17,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(bytes_rejection)?;
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        JsonBody::from_bytes(&bytes)
+    }
+}
+
+impl<T: DeserializeOwned> JsonBody<T> {
+    /// Parses a body read by the handler itself.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, AppError> {
+        let de = &mut serde_json::Deserializer::from_slice(bytes);
         serde_path_to_error::deserialize(de)
             .map(JsonBody)
             .map_err(|e| {

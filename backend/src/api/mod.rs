@@ -3,10 +3,11 @@
 //! Every API route is registered through utoipa-axum's `routes!`, which adds it to the router
 //! and to the OpenAPI document in one step, so the two cannot drift apart.
 
-use axum::body::Body;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request};
-use axum::{Json, Router};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderName, Request};
+use axum::{Extension, Json, Router};
 use fachwerk_shared::api::{Health, ProblemDetails, ValidationReport};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -15,15 +16,19 @@ use utoipa_axum::routes;
 
 use crate::config::AppState;
 use crate::error::AppError;
+use crate::security::events::ClientIp;
+use crate::security::limits::cpu;
 
 mod caller;
 mod drafts;
 mod json;
 pub mod openapi;
+mod password;
 mod publications;
 mod session;
 mod sources;
 mod static_files;
+mod tokens;
 mod users;
 mod workflow_body;
 mod workflows;
@@ -42,7 +47,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(workflows::list_versions))
         .routes(routes!(workflows::get_version))
         .routes(routes!(session::login, session::whoami, session::logout))
-        .routes(routes!(session::create_token))
+        .routes(routes!(password::change_password))
+        .routes(routes!(password::reset_password))
+        .routes(routes!(tokens::create_token, tokens::list_tokens))
+        .routes(routes!(tokens::revoke_token))
         .routes(routes!(session::push_status))
         .routes(routes!(drafts::list_drafts, drafts::create_draft))
         .routes(routes!(
@@ -87,7 +95,12 @@ pub fn app(state: AppState) -> Router {
             static_files::serve(docs.clone(), dist.clone(), req)
         });
     }
-    router.with_state(state)
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::guard,
+        ))
+        .with_state(state)
 }
 
 /// Liveness check.
@@ -120,6 +133,18 @@ async fn api_not_found() -> AppError {
         (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
-async fn validate_workflow(WorkflowBody(workflow): WorkflowBody) -> Json<ValidationReport> {
-    Json(ValidationReport::validate(&workflow))
+async fn validate_workflow(
+    State(state): State<AppState>,
+    Extension(client): Extension<ClientIp>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<ValidationReport>, AppError> {
+    // Anonymous callers share a per-address allowance; logged-in ones only the CPU pool.
+    if !caller::is_authenticated(&headers, &state).await {
+        state.security.anonymous_validation.hit(client.0)?;
+    }
+    let body = body.map_err(workflow_body::bytes_rejection)?;
+    let workflow = workflow_body::parse_off_thread(body).await?;
+    let report = cpu(move || ValidationReport::validate(&workflow)).await?;
+    Ok(Json(report))
 }

@@ -81,9 +81,18 @@ pub async fn get_publication(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Publication>, AppError> {
-    Ok(Json(
-        publications::get(&state.publications, &caller, &id).await?,
-    ))
+    let mut p = publications::get(&state.publications, &caller, &id).await?;
+    // The creator is stored by id; the approval view shows the name.
+    let creator = state
+        .users
+        .get(&p.requester)
+        .await?
+        .and_then(|u| u.created_by);
+    p.requester_created_by = match creator {
+        Some(id) => state.users.name_of(&id).await?,
+        None => None,
+    };
+    Ok(Json(p))
 }
 
 /// Approves and publishes (commit + tag `<key>/v<version>`). Not by the requester (403);
@@ -107,6 +116,13 @@ pub async fn approve_publication(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Publication>, AppError> {
+    // Four eyes beyond "not the requester": not an account the requester created.
+    if caller.role.can_review() {
+        if let Some((p, requester_id)) = state.publications.get(&id).await? {
+            crate::security::four_eyes::check(&state.users, &p.requester, &requester_id, &caller)
+                .await?;
+        }
+    }
     let p = publications::approve(
         &state.publications,
         &state.repo,

@@ -1,18 +1,20 @@
 //! Login, logout, "who am I", API tokens and the mirroring status.
 
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use axum::Json;
-use fachwerk_shared::api::{
-    LoginRequest, ProblemDetails, PushStatus, SessionInfo, TokenCreated, TokenRequest,
-};
+use fachwerk_shared::api::{LoginRequest, ProblemDetails, PushStatus, SessionInfo};
 
 use super::caller::{clear_cookies, session_cookies};
 use super::JsonBody;
 use crate::auth::{Caller, Via};
 use crate::config::AppState;
 use crate::error::AppError;
+use crate::security::events::{AuditUser, ClientIp};
+use crate::security::origin;
 
 /// Logs in with username and password: sets the session cookie (HttpOnly) and the CSRF
 /// cookie `fachwerk_csrf` (readable by scripts).
@@ -28,19 +30,33 @@ use crate::error::AppError;
 )]
 pub async fn login(
     State(state): State<AppState>,
-    JsonBody(req): JsonBody<LoginRequest>,
+    Extension(client): Extension<ClientIp>,
+    Extension(audit): Extension<AuditUser>,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Result<Response, AppError> {
-    let user = state
-        .users
-        .verify(&req.username, &req.password)
-        .await?
-        .ok_or(AppError::BadCredentials)?;
+    origin::require_json(&headers)?;
+    let JsonBody(req) = JsonBody::<LoginRequest>::from_bytes(&body)?;
+    audit.set(&req.username);
+    state.security.login.check(&req.username, client.0)?;
+    // Verifying runs in the bounded CPU pool (inside the user store).
+    let verified = state.users.verify(&req.username, &req.password).await?;
+    let Some(user) = verified else {
+        let name = &req.username;
+        let wait = state.security.login.failed(name, client.0);
+        if !wait.is_zero() {
+            tracing::warn!(target: "security", event = "login_backoff", user = %name, client = %client, wait_secs = wait.as_secs(), "login back-off started");
+        }
+        return Err(AppError::BadCredentials);
+    };
+    state.security.login.succeeded(&req.username);
     let session = state.sessions.create(&user).await?;
     tracing::info!(user = %user.name, "logged in");
     let mut res = Json(SessionInfo {
         username: user.name,
         role: user.role,
         csrf_token: Some(session.csrf.clone()),
+        must_change_password: user.must_change_password,
     })
     .into_response();
     for c in session_cookies(&session, state.config.secure_cookies) {
@@ -62,10 +78,11 @@ pub async fn whoami(caller: Caller) -> Json<SessionInfo> {
         username: caller.name,
         role: caller.role,
         csrf_token: caller.csrf,
+        must_change_password: caller.must_change_password,
     })
 }
 
-/// Logs out (ends the cookie session; a no-op for bearer tokens).
+/// Logs out: ends the cookie session, or revokes the API token the request was sent with.
 #[utoipa::path(
     delete,
     path = "/session",
@@ -73,48 +90,18 @@ pub async fn whoami(caller: Caller) -> Json<SessionInfo> {
     security(("session" = []), ("bearer" = [])),
     responses((status = 204, description = "Logged out"), (status = 401, body = ProblemDetails, content_type = "application/problem+json"))
 )]
-pub async fn logout(State(state): State<AppState>, caller: Caller) -> Response {
-    if let Via::Session(token) = &caller.via {
-        if let Err(e) = state.sessions.remove(token).await {
-            tracing::error!(error = %e, "cannot end a session");
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Response, AppError> {
+    match &caller.via {
+        Via::Session(token) => state.sessions.remove(token).await?,
+        Via::Bearer(id) => {
+            state.tokens.revoke(id).await?;
         }
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
     for c in clear_cookies(state.config.secure_cookies) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
-    res
-}
-
-/// Creates an API token for the caller.
-#[utoipa::path(
-    post,
-    path = "/tokens",
-    tag = "Anmeldung",
-    security(("session" = []), ("bearer" = [])),
-    request_body = TokenRequest,
-    responses(
-        (status = 201, body = TokenCreated),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-pub async fn create_token(
-    State(state): State<AppState>,
-    caller: Caller,
-    JsonBody(req): JsonBody<TokenRequest>,
-) -> Result<(StatusCode, Json<TokenCreated>), AppError> {
-    let (record, secret) = state.tokens.create(&caller.id, req.label.trim()).await?;
-    tracing::info!(user = %caller.name, token = %record.id, "API token created");
-    Ok((
-        StatusCode::CREATED,
-        Json(TokenCreated {
-            id: record.id,
-            token: secret,
-            label: record.name,
-            created_at: record.created_at,
-        }),
-    ))
+    Ok(res)
 }
 
 /// Status of mirroring the catalogue to the configured remote.

@@ -18,6 +18,8 @@ use crate::auth::Caller;
 use crate::config::AppState;
 use crate::error::AppError;
 use crate::fsutil::blocking;
+use crate::repo::sources::Transport;
+use crate::security::limits::cpu;
 use crate::sources::upstream::{self, conflict_de, ImportSpec, Upstream};
 use crate::sources::{summarize, valid_id, Removed, SourceError, SourceStore, SourceUrl, OWN};
 
@@ -53,7 +55,8 @@ pub async fn list_sources(
 }
 
 /// Adds a source and starts fetching it in the background (202; poll `GET /api/sources/{id}`).
-/// An address that is already registered answers 200 with its record.
+/// An address that is already registered answers 200 with its record. Administrators only;
+/// local paths only below `--source-root`, remote hosts only public or allow-listed.
 #[utoipa::path(
     post,
     path = "/sources",
@@ -73,8 +76,21 @@ pub async fn add_source(
     caller: Caller,
     JsonBody(req): JsonBody<NewSource>,
 ) -> Result<Response, AppError> {
-    caller.require_editor()?;
+    caller.require_admin()?;
     let url = SourceUrl::parse(&req.url)?;
+    let policy = state.security.sources.clone();
+    let transport = url.transport.clone();
+    blocking(move || {
+        Ok(match &transport {
+            Transport::Local(path) => policy.check_local(path),
+            Transport::Cli(remote) => policy.check_remote(remote),
+        })
+    })
+    .await?
+    .map_err(|detail| AppError::BadRequest {
+        detail,
+        path: Some("url".into()),
+    })?;
     let (r, created) = state.catalogues()?.sources.add(&url, &caller.id).await?;
     if created {
         tracing::info!(source = %r.id, url = %r.url, by = %caller.name, "template source added");
@@ -269,7 +285,7 @@ pub async fn import_template(
         as_key: req.as_key,
     };
     let draft = upstream::import(&state.catalogues()?, &state.drafts, &caller, spec).await?;
-    Ok(draft_response(draft, StatusCode::CREATED))
+    draft_response(draft, StatusCode::CREATED).await
 }
 
 /// Whether the template this draft was imported from has a newer version, with both diffs and
@@ -327,6 +343,13 @@ pub async fn draft_upstream(
             )
         },
         Upstream::Available(a) => {
+            let (a, upstream_diff, local_diff, validation) = cpu(move || {
+                let upstream_diff = diff(&a.base, &a.theirs);
+                let local_diff = diff(&a.base, &draft.workflow);
+                let validation = ValidationReport::validate(&a.merged.workflow);
+                (a, upstream_diff, local_diff, validation)
+            })
+            .await?;
             let n = a.merged.conflicts.len();
             let conflicts = a
                 .merged
@@ -361,10 +384,10 @@ pub async fn draft_upstream(
                 base_version: Some(a.lineage.version.clone()),
                 new_version: Some(a.new.version.clone()),
                 new_commit: Some(a.new.commit.clone()),
-                upstream_diff: Some(diff(&a.base, &a.theirs)),
-                local_diff: Some(diff(&a.base, &draft.workflow)),
+                upstream_diff: Some(upstream_diff),
+                local_diff: Some(local_diff),
                 merged: Some(MergedView {
-                    validation: ValidationReport::validate(&a.merged.workflow),
+                    validation,
                     workflow: a.merged.workflow.clone(),
                     conflicts,
                 }),
@@ -414,5 +437,5 @@ pub async fn merge_upstream(
         req.version.as_deref(),
     )
     .await?;
-    Ok(draft_response(saved, StatusCode::OK))
+    draft_response(saved, StatusCode::OK).await
 }

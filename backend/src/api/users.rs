@@ -2,13 +2,14 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
+use axum::{Extension, Json};
 use fachwerk_shared::api::{NewUser, ProblemDetails, UserCreated, UserInfo};
 
 use super::JsonBody;
 use crate::auth::Caller;
 use crate::config::AppState;
 use crate::error::AppError;
+use crate::security::events::{self, ClientIp};
 
 /// All accounts.
 #[utoipa::path(
@@ -28,16 +29,22 @@ pub async fn list_users(
 ) -> Result<Json<Vec<UserInfo>>, AppError> {
     caller.require_admin()?;
     let users = state.users.users().await?;
-    Ok(Json(
-        users
-            .into_iter()
-            .map(|u| UserInfo {
-                name: u.name,
-                role: u.role,
-                created_at: u.created_at,
-            })
-            .collect(),
-    ))
+    let mut infos = Vec::with_capacity(users.len());
+    for u in users {
+        // The creator is stored by id; the API shows the name.
+        let created_by = match &u.created_by {
+            Some(id) => state.users.name_of(id).await?,
+            None => None,
+        };
+        infos.push(UserInfo {
+            name: u.name,
+            role: u.role,
+            created_at: u.created_at,
+            created_by,
+            must_change_password: u.must_change_password,
+        });
+    }
+    Ok(Json(infos))
 }
 
 /// Creates an account.
@@ -57,6 +64,7 @@ pub async fn list_users(
 )]
 pub async fn create_user(
     State(state): State<AppState>,
+    Extension(client): Extension<ClientIp>,
     caller: Caller,
     JsonBody(req): JsonBody<NewUser>,
 ) -> Result<(StatusCode, Json<UserCreated>), AppError> {
@@ -70,7 +78,18 @@ pub async fn create_user(
             Some(&caller.id),
         )
         .await?;
-    tracing::info!(user = %user.name, role = ?user.role, by = %caller.name, "user created");
+    let reason = format!(
+        "Konto „{}“ mit der Rolle {} angelegt",
+        user.name,
+        user.role.name_de()
+    );
+    events::log(
+        "account_created",
+        Some(&caller.name),
+        client,
+        "POST /api/users",
+        &reason,
+    );
     Ok((
         StatusCode::CREATED,
         Json(UserCreated {
@@ -99,12 +118,21 @@ pub async fn create_user(
 )]
 pub async fn delete_user(
     State(state): State<AppState>,
+    Extension(client): Extension<ClientIp>,
     caller: Caller,
     Path(name): Path<String>,
 ) -> Result<StatusCode, AppError> {
     caller.require_admin()?;
     // Its sessions and tokens end in the same transaction.
     state.users.remove(&name).await?;
-    tracing::info!(user = %name, by = %caller.name, "user deleted");
+    let route = format!("DELETE /api/users/{name}");
+    let reason = format!("Konto „{name}“ gelöscht; Sitzungen und API-Tokens beendet");
+    events::log(
+        "account_deleted",
+        Some(&caller.name),
+        client,
+        &route,
+        &reason,
+    );
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use fachwerk_shared::{parse_workflow, Workflow};
 
 use crate::error::AppError;
+use crate::security::limits::cpu;
 
 pub struct WorkflowBody(pub Workflow);
 
@@ -18,8 +19,13 @@ impl<S: Send + Sync> FromRequest<S> for WorkflowBody {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(bytes_rejection)?;
-        parse_workflow_bytes(&bytes).map(WorkflowBody)
+        parse_off_thread(bytes).await.map(WorkflowBody)
     }
+}
+
+/// [`parse_workflow_bytes`] in the CPU pool (a 2 MiB workflow takes a while to parse).
+pub async fn parse_off_thread(bytes: Bytes) -> Result<Workflow, AppError> {
+    cpu(move || parse_workflow_bytes(&bytes)).await?
 }
 
 /// Parses a workflow from a request body, mapping errors to a 400 problem with the path.

@@ -162,10 +162,18 @@ impl Database {
 
     /// The live account of an unexpired token, recording that the token was used.
     pub async fn account_for_token(&self, token_hash: &str) -> Result<Option<Account>, DbError> {
+        Ok(self
+            .use_token(token_hash)
+            .await?
+            .map(|(_, account)| account))
+    }
+
+    /// The id of an unexpired token and its live account, recording that the token was used.
+    pub async fn use_token(&self, token_hash: &str) -> Result<Option<(String, Account)>, DbError> {
         let now = fsutil::unix_now();
         let found = with_pool!(self, pool => {
             let Some(row) = sqlx::query(
-                "SELECT account_id, last_used_at FROM api_tokens \
+                "SELECT id, account_id, last_used_at FROM api_tokens \
                  WHERE token_hash = $1 AND (expires_unix IS NULL OR expires_unix > $2)",
             )
             .bind(token_hash)
@@ -189,7 +197,7 @@ impl Database {
             .bind(row.text("account_id")?)
             .fetch_optional(pool)
             .await?
-            .map(|a| account_from(&a))
+            .map(|a| Ok((row.text("id")?, account_from(&a)?)))
         });
         found.transpose()
     }
@@ -218,5 +226,56 @@ impl Database {
         .execute(pool)
         .await?.rows_affected());
         Ok(done == 1)
+    }
+
+    /// Every token with its account's name (`account_id = None`: of every account), oldest
+    /// first.
+    pub async fn tokens_with_names(
+        &self,
+        account_id: Option<&str>,
+    ) -> Result<Vec<(ApiToken, String)>, DbError> {
+        with_pool!(self, pool => sqlx::query(
+            "SELECT t.id, t.account_id, t.name, t.created_at, t.expires_unix, t.last_used_at, \
+             a.name AS account_name FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
+             WHERE $1 IS NULL OR t.account_id = $1 ORDER BY t.created_at, t.id",
+        )
+        .bind(account_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| Ok((token_from(row)?, row.text("account_name")?)))
+        .collect())
+    }
+
+    /// Revokes token `id` whoever owns it; `false` if there is none.
+    pub async fn delete_token_by_id(&self, id: &str) -> Result<bool, DbError> {
+        let done = with_pool!(self, pool => sqlx::query("DELETE FROM api_tokens WHERE id = $1")
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(done == 1)
+    }
+
+    /// Revokes every token of an account (after a forced password reset).
+    pub async fn delete_tokens_of(&self, account_id: &str) -> Result<u64, DbError> {
+        Ok(
+            with_pool!(self, pool => sqlx::query("DELETE FROM api_tokens WHERE account_id = $1")
+            .bind(account_id)
+            .execute(pool)
+            .await?
+            .rows_affected()),
+        )
+    }
+
+    /// Gives tokens without an expiry (imported from before tokens expired) one.
+    pub async fn expire_unlimited_tokens(&self, expires_unix: i64) -> Result<u64, DbError> {
+        Ok(with_pool!(self, pool => sqlx::query(
+            "UPDATE api_tokens SET expires_unix = $1 WHERE expires_unix IS NULL",
+        )
+        .bind(expires_unix)
+        .execute(pool)
+        .await?
+        .rows_affected()))
     }
 }

@@ -39,6 +39,11 @@ struct LegacyUser {
     role: Role,
     password_hash: String,
     created_at: String,
+    /// Written by releases that record the creator (a name) and forced resets.
+    #[serde(default)]
+    created_by: Option<String>,
+    #[serde(default)]
+    must_change_password: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -54,6 +59,11 @@ struct LegacyToken {
     label: String,
     hash: String,
     created_at: String,
+    /// Written by releases with expiring tokens (Unix seconds).
+    #[serde(default)]
+    expires: Option<i64>,
+    #[serde(default)]
+    last_used: Option<i64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -290,20 +300,42 @@ async fn import_in(tx: &mut Tx, legacy: Legacy, now: String) -> Result<ImportRep
         former: Vec::new(),
         now,
     };
-    for u in &legacy.users {
-        let account = Account {
-            id: new_id(),
-            name: u.name.clone(),
-            role: u.role,
-            password_hash: u.password_hash.clone(),
-            must_change_password: false,
-            created_at: u.created_at.clone(),
-            created_by: None,
-            password_changed_at: None,
-            deleted_at: None,
+    // Creators before the accounts they created (the creator is a reference); a creator that
+    // is not in the file is forgotten.
+    let mut pending: Vec<&LegacyUser> = legacy.users.iter().collect();
+    while !pending.is_empty() {
+        let known = |u: &&LegacyUser| {
+            u.created_by
+                .as_ref()
+                .is_none_or(|c| names.ids.contains_key(c) || !pending.iter().any(|p| &p.name == c))
         };
-        insert_account(tx, &account).await?;
-        names.ids.insert(u.name.clone(), account.id);
+        let (ready, waiting): (Vec<&LegacyUser>, Vec<&LegacyUser>) =
+            pending.iter().copied().partition(known);
+        // A cycle of creators cannot come from the server; break it rather than loop.
+        let (ready, waiting) = if ready.is_empty() {
+            (waiting, Vec::new())
+        } else {
+            (ready, waiting)
+        };
+        for u in ready {
+            let account = Account {
+                id: new_id(),
+                name: u.name.clone(),
+                role: u.role,
+                password_hash: u.password_hash.clone(),
+                must_change_password: u.must_change_password,
+                created_at: u.created_at.clone(),
+                created_by: u
+                    .created_by
+                    .as_ref()
+                    .and_then(|c| names.ids.get(c).cloned()),
+                password_changed_at: None,
+                deleted_at: None,
+            };
+            insert_account(tx, &account).await?;
+            names.ids.insert(u.name.clone(), account.id);
+        }
+        pending = waiting;
     }
     let mut tokens = 0;
     for t in &legacy.tokens {
@@ -315,8 +347,8 @@ async fn import_in(tx: &mut Tx, legacy: Legacy, now: String) -> Result<ImportRep
             account_id: account_id.clone(),
             name: t.label.clone(),
             created_at: t.created_at.clone(),
-            expires_unix: None,
-            last_used_at: None,
+            expires_unix: t.expires,
+            last_used_at: t.last_used.map(fsutil::rfc3339),
         };
         insert_token(tx, &token, &t.hash).await?;
         tokens += 1;

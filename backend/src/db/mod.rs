@@ -132,6 +132,22 @@ pub(crate) enum Pool {
     Postgres(PgPool),
 }
 
+/// Creates the SQLite file readable by the server's account only (SQLite gives its `-wal`
+/// and `-shm` files the same mode); an existing file is made so.
+fn private_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options.open(path)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+    }
+    #[cfg(not(unix))]
+    options.open(path).map(drop)
+}
+
 /// Runs `$body` with `$pool` bound to the open pool (`&SqlitePool` or `&PgPool`). The body is
 /// compiled once per driver, so everything in it is statically typed.
 macro_rules! with_pool {
@@ -236,6 +252,7 @@ impl Database {
                     crate::fsutil::ensure_dir(dir)
                         .map_err(|e| DbError::BadAddress(format!("{e:#}")))?;
                 }
+                private_file(path).map_err(|e| DbError::BadAddress(format!("{e:#}")))?;
                 let options = SqliteConnectOptions::new()
                     .filename(path)
                     .create_if_missing(true)

@@ -82,6 +82,8 @@ fn request_from(row: &impl Fields) -> Result<Publication, DbError> {
         key: s.key,
         name: s.name,
         requester: s.requester,
+        // Filled by the approval view (the creator's current name).
+        requester_created_by: None,
         note: s.note,
         status: s.status,
         created_at: s.created_at,

@@ -20,6 +20,7 @@ use crate::drafts::{DraftError, DraftStore};
 use crate::fsutil::{self, blocking};
 use crate::repo::push::Pusher;
 use crate::repo::{Publish, Repo, RepoError};
+use crate::security::limits::cpu;
 
 mod store;
 
@@ -88,8 +89,13 @@ pub async fn request(
         other => other.into(),
     })?;
     let mut w = draft.workflow.clone();
-    // Validation includes the key rule (E_KEY_FORMAT) the repository relies on.
-    let findings = fachwerk_shared::validate(&w);
+    // Validation includes the key rule (E_KEY_FORMAT) the repository relies on; it is CPU
+    // work, so it runs in the pool.
+    let findings = cpu({
+        let w = w.clone();
+        move || fachwerk_shared::validate(&w)
+    })
+    .await?;
     if findings.iter().any(Finding::is_error) {
         return Err(PublicationError::Invalid(findings));
     }
@@ -101,7 +107,11 @@ pub async fn request(
         }
         Some(old) => {
             w.version = old.version.clone();
-            let d = diff(&old, &w);
+            let d = cpu({
+                let (old, w) = (old.clone(), w.clone());
+                move || diff(&old, &w)
+            })
+            .await?;
             if d.bump == Bump::None {
                 return Err(PublicationError::Unchanged(old.version));
             }
@@ -127,6 +137,7 @@ pub async fn request(
         key: w.key.clone(),
         name: w.name.clone(),
         requester: caller.name.clone(),
+        requester_created_by: None,
         note: note.trim().to_string(),
         status: Status::Pending,
         created_at: fsutil::now_rfc3339(),

@@ -26,6 +26,7 @@ use crate::drafts::DraftError;
 use crate::fsutil;
 use crate::repo::sources::{self as git_sources, FetchError, FetchErrorKind, Transport};
 use crate::repo::{CatalogMeta, Repo};
+use crate::security::sources::SourcePolicy;
 
 mod store;
 pub mod upstream;
@@ -336,10 +337,11 @@ impl Catalogues {
         repo: &Repo,
         data_dir: &Path,
         db: &Database,
+        policy: &SourcePolicy,
     ) -> Result<Catalogues, SourceError> {
         Ok(Catalogues {
             own: Catalogue::own(meta, repo),
-            sources: SourceStore::of(data_dir, db)?,
+            sources: SourceStore::of(data_dir, db, policy)?,
         })
     }
 }

@@ -16,6 +16,7 @@ use super::{summarize, SourceUrl};
 use crate::db::{Database, FetchOutcome, SourceRemoval};
 use crate::fsutil;
 use crate::repo::sources::{self as git_sources, FetchError, FetchErrorKind, Progress, Transport};
+use crate::security::sources::SourcePolicy;
 
 /// An https source counts as current for this long; local sources are re-read every time.
 const FRESH_SECONDS: i64 = 300;
@@ -31,6 +32,7 @@ struct Running {
 
 pub struct SourceStore {
     db: Database,
+    policy: SourcePolicy,
     mirrors: PathBuf,
     running: Mutex<Running>,
     /// Woken whenever a fetch ends.
@@ -57,7 +59,11 @@ fn storage(e: crate::db::DbError) -> SourceError {
 impl SourceStore {
     /// The store of a data directory, opened on first use and then shared by every
     /// `AppState` on that directory (so running fetches and their progress are seen by all).
-    pub fn of(data_dir: &Path, db: &Database) -> Result<Arc<SourceStore>, SourceError> {
+    pub fn of(
+        data_dir: &Path,
+        db: &Database,
+        policy: &SourcePolicy,
+    ) -> Result<Arc<SourceStore>, SourceError> {
         let dir = data_dir.to_path_buf();
         let mut map = stores()
             .lock()
@@ -69,6 +75,7 @@ impl SourceStore {
         fsutil::ensure_dir(&mirrors)?;
         let store = Arc::new(SourceStore {
             db: db.clone(),
+            policy: policy.clone(),
             mirrors,
             running: Mutex::new(Running::default()),
             done: Notify::new(),
@@ -205,6 +212,12 @@ impl SourceStore {
     }
 
     fn run(&self, id: &str, transport: &Transport) -> Result<CatalogueSummary, FetchError> {
+        // Checked again right before each fetch: roots change, names resolve anew.
+        let allowed = match transport {
+            Transport::Local(path) => self.policy.check_local(path),
+            Transport::Cli(url) => self.policy.check_remote(url),
+        };
+        allowed.map_err(|message_de| FetchError::new(FetchErrorKind::NotAllowed, message_de))?;
         let mirror = self.mirror_path(id);
         let progress = |p: Progress| {
             if let Ok(mut running) = self.running.lock() {

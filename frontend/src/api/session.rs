@@ -1,9 +1,9 @@
 //! Logging in and out (`/api/session`).
 
-use fachwerk_shared::api::{LoginRequest, SessionInfo};
+use fachwerk_shared::api::{LoginRequest, PasswordChange, SessionInfo};
 use gloo_net::http::Method;
 
-use super::client::{get, post, send, set_csrf_token, ApiError};
+use super::client::{body, get, post, send, set_csrf_token, ApiError};
 
 fn remember(s: SessionInfo) -> SessionInfo {
     set_csrf_token(s.csrf_token.clone());
@@ -16,6 +16,18 @@ pub async fn login(username: &str, password: &str) -> Result<SessionInfo, ApiErr
         password: password.into(),
     };
     post("/api/session", &request).await.map(remember)
+}
+
+/// Replaces the caller's password; the answer carries the new session.
+pub async fn change_password(current: &str, new: &str) -> Result<SessionInfo, ApiError> {
+    let request = PasswordChange {
+        current_password: current.into(),
+        new_password: new.into(),
+    };
+    send(Method::PUT, "/api/session/password", body(&request), None)
+        .await?
+        .json()
+        .map(remember)
 }
 
 pub async fn whoami() -> Result<SessionInfo, ApiError> {

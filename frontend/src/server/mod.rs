@@ -339,11 +339,16 @@ fn LoginDialog() -> impl IntoView {
     let t = move |s: T| tr(ed.lang, s);
     let user = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    // After a forced reset: the one-time password, until a new one is chosen.
+    let renew = RwSignal::new(None::<String>);
+    let new_password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let close = move || {
         srv.login_open.set(false);
         error.set(None);
         password.set(String::new());
+        renew.set(None);
+        new_password.set(String::new());
         focus_later("btn-login");
     };
     let login = Action::new_local(move |(u, p): &(String, String)| {
@@ -351,10 +356,22 @@ fn LoginDialog() -> impl IntoView {
         async move {
             let lang = ed.lang.get_untracked();
             srv.busy.set(true);
-            let r = api::login(&u, &p).await;
+            let r = match renew.get_untracked() {
+                Some(current) => {
+                    api::change_password(&current, &new_password.get_untracked()).await
+                }
+                None => api::login(&u, &p).await,
+            };
             srv.busy.set(false);
             match r {
+                Ok(me) if me.must_change_password => {
+                    renew.set(Some(p));
+                    error.set(Some(tx::MUST_CHANGE_PASSWORD.get(lang).into()));
+                    focus_later("login-new-password");
+                }
                 Ok(me) => {
+                    renew.set(None);
+                    new_password.set(String::new());
                     srv.me.set(Some(me));
                     srv.login_open.set(false);
                     error.set(None);
@@ -396,6 +413,12 @@ fn LoginDialog() -> impl IntoView {
                                 <label for="login-password">{t(tx::PASSWORD)}</label>
                                 <input id="login-password" type="password" autocomplete="current-password" required prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
                             </div>
+                            {move || renew.get().is_some().then(|| view! {
+                                <div class="field">
+                                    <label for="login-new-password">{t(tx::NEW_PASSWORD)}</label>
+                                    <input id="login-new-password" type="password" autocomplete="new-password" required prop:value=move || new_password.get() on:input=move |ev| new_password.set(event_target_value(&ev)) />
+                                </div>
+                            })}
                             <p id="login-error" class="srv-error" role="alert">{move || error.get()}</p>
                             <div class="srv-actions">
                                 <button type="submit" id="login-submit" class="primary" aria-busy=move || srv.busy.get().to_string()>{t(tx::LOGIN)}</button>

@@ -19,6 +19,11 @@ pub const BAD_LOGIN: T = T(
     "Anmeldung fehlgeschlagen: Benutzername oder Passwort ist falsch.",
     "Login failed: wrong user name or password.",
 );
+pub const NEW_PASSWORD: T = T("Neues Passwort", "New password");
+pub const MUST_CHANGE_PASSWORD: T = T(
+    "Ihr Passwort wurde von der Administration zurückgesetzt. Bitte jetzt ein neues wählen (mindestens 12 Zeichen, nicht leicht zu erraten).",
+    "An administrator reset your password. Please choose a new one now (at least 12 characters, not easy to guess).",
+);
 pub const LOGIN_EMPTY: T = T(
     "Bitte Benutzername und Passwort eingeben.",
     "Please enter user name and password.",

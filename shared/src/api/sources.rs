@@ -73,6 +73,8 @@ pub enum FetchErrorKind {
     GitMissing,
     /// A restart interrupted the fetch.
     Interrupted,
+    /// The address is outside the configured source roots or an internal host.
+    NotAllowed,
     Other,
 }
 

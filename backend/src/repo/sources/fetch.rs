@@ -217,6 +217,8 @@ fn run_git(
     cmd.args(["-c", "protocol.allow=never", "-c"])
         .arg(format!("protocol.{scheme}.allow=always"))
         .args(["-c", "credential.helper=", "-c", "core.askPass="])
+        // A public host must not redirect the fetch into the internal network.
+        .args(["-c", "http.followRedirects=false"])
         .args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_ASKPASS", "")
