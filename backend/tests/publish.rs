@@ -577,3 +577,47 @@ async fn an_interrupted_publish_is_completed_at_the_next_start() {
     assert_eq!(versions.json()[0]["note"], "Vermerk");
     assert_fsck_clean(&catalog);
 }
+
+#[tokio::test]
+async fn an_approval_after_an_interrupted_publish_records_it_instead_of_publishing_again() {
+    let env = Env::new();
+    let u = env.users().await;
+    let draft = env.draft(&u.editor, &workflow("unterbrochen", "x")).await;
+    let r = env.request(&u.editor, &draft, "Vermerk").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    // The catalogue got commit and tag, the database never heard of it (a crash in between).
+    let (stored, _) = env.state.publications.get(&id).await.unwrap().unwrap();
+    let published = env
+        .state
+        .repo
+        .publish(&fachwerk_backend::repo::Publish {
+            workflow: &stored.workflow,
+            base_version: None,
+            requester: "erika",
+            approver: "rudi",
+            note: &stored.note,
+            changes: &stored.changes_de,
+            publication_id: Some(&id),
+        })
+        .unwrap();
+    let r = env
+        .post(
+            &format!("/api/publications/{id}/approve"),
+            Some(&u.reviewer),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    let r = env
+        .get(&format!("/api/publications/{id}"), Some(&u.reviewer))
+        .await;
+    assert_eq!(r.json()["status"], "published", "{}", r.text);
+    assert_eq!(r.json()["published"]["commit"], published.commit.as_str());
+    let versions = env
+        .get("/api/workflows/unterbrochen/versions", None)
+        .await
+        .json();
+    assert_eq!(versions.as_array().unwrap().len(), 1, "{versions}");
+    assert_fsck_clean(&env.catalog());
+}

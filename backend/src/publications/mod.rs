@@ -167,13 +167,16 @@ pub async fn approve(
 ) -> Result<Publication, PublicationError> {
     caller.require_reviewer()?;
     let _one_at_a_time = store.one_at_a_time().await;
-    store.reconcile(repo).await?;
     let (p, requester_id) = store.get(id).await?.ok_or(PublicationError::NotFound)?;
     if requester_id == caller.id {
         return Err(PublicationError::OwnRequest);
     }
     if p.status != Status::Pending {
         return Err(PublicationError::Decided(p.status));
+    }
+    // Published before an interruption (commit and tag there, status not updated).
+    if store.reconcile_one(repo, &p).await? {
+        return Err(PublicationError::Decided(Status::Published));
     }
     let git = Arc::clone(repo);
     let (snapshot, approver) = (p.clone(), caller.name.clone());

@@ -109,6 +109,27 @@ impl PublicationStore {
         Ok(())
     }
 
+    /// Whether the catalogue already has request `p` (published before an interruption); then
+    /// it is recorded as published. One tag lookup, not a walk of the history.
+    pub async fn reconcile_one(
+        &self,
+        repo: &std::sync::Arc<Repo>,
+        p: &Publication,
+    ) -> Result<bool, PublicationError> {
+        let repo = std::sync::Arc::clone(repo);
+        let (key, version) = (p.key.clone(), p.suggested_version.clone());
+        let tagged =
+            crate::fsutil::blocking(move || Ok(repo.request_of_tag(&key, &version)?)).await?;
+        match tagged {
+            Some((id, published)) if id == p.id => {
+                let one = HashMap::from([(id, published)]);
+                let changed = self.db.reconcile_requests(&one).await.map_err(storage)?;
+                Ok(!changed.is_empty())
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// Whether a pending request refers to draft `id` (reviewers may then read it).
     pub async fn draft_under_review(&self, draft_id: &str) -> Result<bool, PublicationError> {
         self.db.draft_under_review(draft_id).await.map_err(storage)

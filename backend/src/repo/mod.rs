@@ -268,6 +268,33 @@ impl Repo {
         Ok(text)
     }
 
+    /// The publication request a tagged version was published for (the commit trailer
+    /// `Fachwerk-Antrag`), with where it is: one tag lookup, for the check before an approval.
+    pub fn request_of_tag(
+        &self,
+        key: &str,
+        version: &str,
+    ) -> Result<Option<(String, Published)>, RepoError> {
+        let git = self.open()?;
+        let tag = format!("{key}/v{version}");
+        let commit = match git.find_reference(&format!("refs/tags/{tag}")) {
+            Ok(r) => r.peel_to_commit()?,
+            Err(e) if e.code() == ErrorCode::NotFound || e.code() == ErrorCode::InvalidSpec => {
+                return Ok(None)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let message = commit.message().unwrap_or_default();
+        Ok(trailer(message, "Fachwerk-Antrag").map(|id| {
+            let published = Published {
+                version: version.into(),
+                commit: commit.id().to_string(),
+                tag,
+            };
+            (id.to_string(), published)
+        }))
+    }
+
     /// `workflow.json` of `key` as tagged for `version`.
     pub fn version(&self, key: &str, version: &str) -> Result<Option<String>, RepoError> {
         let git = self.open()?;
