@@ -212,16 +212,17 @@ impl SourceStore {
     fn run(&self, id: &str, transport: &Transport) {
         // Checked again right before each fetch: roots change, names resolve anew.
         let allowed = match transport {
-            Transport::Local(path) => self.policy.check_local(path),
+            Transport::Local(path) => self.policy.check_local(path).map(|()| Vec::new()),
             Transport::Cli(url) => self.policy.check_remote(url),
         };
-        if let Err(message_de) = allowed {
-            self.finish(
-                id,
-                Err(FetchError::new(FetchErrorKind::NotAllowed, message_de)),
-            );
-            return;
-        }
+        let resolve = match allowed {
+            Ok(resolve) => resolve,
+            Err(message_de) => {
+                let refused = FetchError::new(FetchErrorKind::NotAllowed, message_de);
+                self.finish(id, Err(refused));
+                return;
+            }
+        };
         let mirror = self.mirror_path(id);
         let progress = |p: Progress| {
             if let Ok(mut inner) = self.inner.lock() {
@@ -230,8 +231,8 @@ impl SourceStore {
                 }
             }
         };
-        let result =
-            git_sources::fetch(transport, &mirror, &progress).and_then(|()| summarize(&mirror));
+        let result = git_sources::fetch_pinned(transport, &mirror, &progress, &resolve)
+            .and_then(|()| summarize(&mirror));
         if let Err(e) = &result {
             tracing::warn!(source = %id, error = %e, "fetching a template source failed");
         }
