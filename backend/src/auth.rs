@@ -132,11 +132,6 @@ impl Tokens {
         Ok(self.db.use_token(&fsutil::sha256_hex(secret)).await?)
     }
 
-    /// The live account a token belongs to.
-    pub async fn account_of(&self, secret: &str) -> anyhow::Result<Option<Account>> {
-        Ok(self.use_secret(secret).await?.map(|(_, account)| account))
-    }
-
     /// Tokens of an account, or of every account for `None`, oldest first.
     pub async fn list(&self, account_id: Option<&str>) -> anyhow::Result<Vec<TokenRecord>> {
         Ok(self

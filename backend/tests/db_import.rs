@@ -209,8 +209,41 @@ async fn nothing_to_import(db: &Database) {
     assert!(db.accounts().await.unwrap().is_empty());
 }
 
+/// Files written by the security release (issue 16) before the database: the creator of an
+/// account (a name, listed after the account it created), a forced reset, token expiry and
+/// last use all arrive.
+async fn imports_creators_resets_and_token_expiry(db: &Database) {
+    let tmp = tempfile::tempdir().unwrap();
+    let hash = "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
+    let users = serde_json::json!({ "users": [
+        { "name": "rudi", "role": "reviewer", "passwordHash": hash,
+          "createdAt": "2026-11-02T00:00:00Z", "createdBy": "admin", "mustChangePassword": true },
+        { "name": "admin", "role": "admin", "passwordHash": hash,
+          "createdAt": "2026-11-01T00:00:00Z" }
+    ] });
+    let tokens = serde_json::json!({ "tokens": [
+        { "id": "t1", "user": "rudi", "label": "CI", "hash": "h1",
+          "createdAt": "2026-11-03T00:00:00Z", "expires": 1_900_000_000, "lastUsed": 1_800_000_000 }
+    ] });
+    std::fs::write(tmp.path().join("users.json"), users.to_string()).unwrap();
+    std::fs::write(tmp.path().join("tokens.json"), tokens.to_string()).unwrap();
+    import_json_files(db, tmp.path()).await.unwrap().unwrap();
+    let admin = db.account_by_name("admin").await.unwrap().unwrap();
+    let rudi = db.account_by_name("rudi").await.unwrap().unwrap();
+    assert_eq!(rudi.created_by.as_deref(), Some(admin.id.as_str()));
+    assert!(rudi.must_change_password);
+    assert!(admin.created_by.is_none() && !admin.must_change_password);
+    let t = &db.tokens_of(&rudi.id).await.unwrap()[0];
+    assert_eq!(t.expires_unix, Some(1_900_000_000));
+    assert_eq!(
+        t.last_used_at.as_deref(),
+        Some(fachwerk_backend::fsutil::rfc3339(1_800_000_000).as_str())
+    );
+}
+
 both_drivers!(
     imports_every_record,
+    imports_creators_resets_and_token_expiry,
     refuses_a_database_in_use,
     nothing_to_import
 );

@@ -83,7 +83,7 @@ pub async fn add_source(
     blocking(move || {
         Ok(match &transport {
             Transport::Local(path) => policy.check_local(path),
-            Transport::Cli(remote) => policy.check_remote(remote),
+            Transport::Cli(remote) => policy.check_remote(remote).map(|_| ()),
         })
     })
     .await?

@@ -51,24 +51,43 @@ impl SourcePolicy {
         }
     }
 
-    /// A remote host (blocking: resolves the name). Every address must be public.
-    pub fn check_remote(&self, url: &str) -> Result<(), String> {
+    /// A remote host (blocking: resolves the name). Every address must be public. Returns
+    /// the checked addresses as curl resolve entries (`host:port:address`) for git to use, so
+    /// the name cannot be made to point elsewhere between the check and the fetch.
+    pub fn check_remote(&self, url: &str) -> Result<Vec<String>, String> {
         let (host, port) = host_and_port(url).ok_or_else(|| refused_host(url))?;
         if self.allowed_hosts.contains(&host) {
-            return Ok(());
+            return Ok(Vec::new());
         }
-        let addresses: Vec<IpAddr> = match host.parse::<IpAddr>() {
-            Ok(ip) => vec![ip],
-            Err(_) => (host.as_str(), port)
-                .to_socket_addrs()
-                .map(|a| a.map(|s| s.ip()).collect())
-                .unwrap_or_default(),
+        let (addresses, literal): (Vec<IpAddr>, bool) = match host.parse::<IpAddr>() {
+            Ok(ip) => (vec![ip], true),
+            Err(_) => (
+                (host.as_str(), port)
+                    .to_socket_addrs()
+                    .map(|a| a.map(|s| s.ip()).collect())
+                    .unwrap_or_default(),
+                false,
+            ),
         };
         if addresses.is_empty() || !addresses.iter().all(|ip| is_public(*ip)) {
             return Err(refused_host(&host));
         }
-        Ok(())
+        if literal {
+            return Ok(Vec::new());
+        }
+        Ok(pins(&host, port, &addresses))
     }
+}
+
+/// curl resolve entries: `host:port:address` (IPv6 in brackets).
+fn pins(host: &str, port: u16, addresses: &[IpAddr]) -> Vec<String> {
+    addresses
+        .iter()
+        .map(|ip| match ip {
+            IpAddr::V4(v4) => format!("{host}:{port}:{v4}"),
+            IpAddr::V6(v6) => format!("{host}:{port}:[{v6}]"),
+        })
+        .collect()
 }
 
 fn refused_host(host: &str) -> String {
@@ -186,6 +205,28 @@ mod tests {
         for ip in ["194.95.1.1", "2a00:1450:4001::1"] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
+    }
+
+    #[test]
+    fn checked_names_are_pinned_for_git() {
+        let policy = SourcePolicy::default();
+        // Literal public addresses need no pin; names get one entry per checked address.
+        assert_eq!(
+            policy.check_remote("https://194.95.1.1/x.git"),
+            Ok(Vec::new())
+        );
+        assert!(policy.check_remote("https://localhost/x.git").is_err());
+        let addresses = [
+            "194.95.1.1".parse().unwrap(),
+            "2a00:1450::1".parse().unwrap(),
+        ];
+        assert_eq!(
+            pins("katalog.example.de", 443, &addresses),
+            [
+                "katalog.example.de:443:194.95.1.1",
+                "katalog.example.de:443:[2a00:1450::1]"
+            ]
+        );
     }
 
     #[test]

@@ -214,18 +214,19 @@ impl SourceStore {
     fn run(&self, id: &str, transport: &Transport) -> Result<CatalogueSummary, FetchError> {
         // Checked again right before each fetch: roots change, names resolve anew.
         let allowed = match transport {
-            Transport::Local(path) => self.policy.check_local(path),
+            Transport::Local(path) => self.policy.check_local(path).map(|()| Vec::new()),
             Transport::Cli(url) => self.policy.check_remote(url),
         };
-        allowed.map_err(|message_de| FetchError::new(FetchErrorKind::NotAllowed, message_de))?;
+        let resolve = allowed
+            .map_err(|message_de| FetchError::new(FetchErrorKind::NotAllowed, message_de))?;
         let mirror = self.mirror_path(id);
         let progress = |p: Progress| {
             if let Ok(mut running) = self.running.lock() {
                 running.progress.insert(id.to_string(), p);
             }
         };
-        let result =
-            git_sources::fetch(transport, &mirror, &progress).and_then(|()| summarize(&mirror));
+        let result = git_sources::fetch_pinned(transport, &mirror, &progress, &resolve)
+            .and_then(|()| summarize(&mirror));
         if let Err(e) = &result {
             tracing::warn!(source = %id, error = %e, "fetching a template source failed");
         }

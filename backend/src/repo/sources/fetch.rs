@@ -38,8 +38,20 @@ pub fn fetch(
     mirror: &Path,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(), FetchError> {
+    fetch_pinned(transport, mirror, progress, &[])
+}
+
+/// [`fetch`] with the addresses git may connect to fixed in advance (`host:port:address`,
+/// curl's resolve syntax), so a name checked as public cannot resolve elsewhere when git
+/// looks it up again.
+pub fn fetch_pinned(
+    transport: &Transport,
+    mirror: &Path,
+    progress: &(dyn Fn(Progress) + Sync),
+    resolve: &[String],
+) -> Result<(), FetchError> {
     if mirror.exists() {
-        return update(transport, mirror, progress);
+        return update(transport, mirror, progress, resolve);
     }
     let parent = mirror
         .parent()
@@ -53,8 +65,8 @@ pub fn fetch(
     let result = match transport {
         Transport::Local(_) => Repository::init_bare(&tmp)
             .map_err(|e| FetchError::other(e.message()))
-            .and_then(|_| update(transport, &tmp, progress)),
-        Transport::Cli(url) => cli_clone(url, &tmp, progress),
+            .and_then(|_| update(transport, &tmp, progress, resolve)),
+        Transport::Cli(url) => cli_clone(url, &tmp, progress, resolve),
     };
     match result.and_then(|()| std::fs::rename(&tmp, mirror).map_err(FetchError::other)) {
         Ok(()) => {
@@ -73,6 +85,7 @@ fn update(
     transport: &Transport,
     mirror: &Path,
     progress: &(dyn Fn(Progress) + Sync),
+    resolve: &[String],
 ) -> Result<(), FetchError> {
     match transport {
         Transport::Local(path) => local_fetch(path, mirror, progress),
@@ -83,7 +96,7 @@ fn update(
                 .collect();
             args.push(url.clone());
             args.extend(REFSPECS.iter().map(|s| s.to_string()));
-            run_git(url, Some(mirror), &args, progress)
+            run_git(url, Some(mirror), &args, progress, resolve)
         }
     }
 }
@@ -174,6 +187,7 @@ fn cli_clone(
     url: &str,
     dest: &Path,
     progress: &(dyn Fn(Progress) + Sync),
+    resolve: &[String],
 ) -> Result<(), FetchError> {
     let dest_str = dest
         .to_str()
@@ -192,13 +206,13 @@ fn cli_clone(
     .iter()
     .map(|s| s.to_string())
     .collect();
-    run_git(url, None, &clone, progress)?;
+    run_git(url, None, &clone, progress, resolve)?;
     let mut tags: Vec<String> = ["fetch", "--depth", "1", "--progress", "--", url]
         .iter()
         .map(|s| s.to_string())
         .collect();
     tags.push(REFSPECS[1].into());
-    run_git(url, Some(dest), &tags, progress)
+    run_git(url, Some(dest), &tags, progress, resolve)
 }
 
 /// Runs git with a locked-down configuration: only the URL's own protocol, no credential
@@ -208,6 +222,7 @@ fn run_git(
     git_dir: Option<&Path>,
     args: &[String],
     progress: &(dyn Fn(Progress) + Sync),
+    resolve: &[String],
 ) -> Result<(), FetchError> {
     let scheme = url.split_once("://").map_or("file", |(s, _)| s);
     let mut cmd = Command::new("git");
@@ -219,6 +234,11 @@ fn run_git(
         .args(["-c", "credential.helper=", "-c", "core.askPass="])
         // A public host must not redirect the fetch into the internal network.
         .args(["-c", "http.followRedirects=false"])
+        .args(
+            resolve
+                .iter()
+                .flat_map(|r| ["-c".to_string(), format!("http.curloptResolve={r}")]),
+        )
         .args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_ASKPASS", "")

@@ -17,7 +17,7 @@ use super::valid_key;
 
 mod fetch;
 
-pub use fetch::{fetch, Transport};
+pub use fetch::{fetch, fetch_pinned, Transport};
 
 /// A fetch or read failure with a German explanation.
 #[derive(Debug, Clone, thiserror::Error)]
