@@ -4,68 +4,10 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{header, Method, Request, StatusCode};
-use common::{send, workflow, Env, Resp};
-use serde_json::{json, Value};
-
-const CLIENT: [u8; 4] = [10, 0, 0, 8];
-
-/// A request from `CLIENT`, with a bearer token or session cookies (+ CSRF header).
-fn request(method: Method, uri: &str, auth: &Auth, body: Option<Value>) -> Request<Body> {
-    let mut req = Request::builder().method(method).uri(uri);
-    match auth {
-        Auth::None => {}
-        Auth::Bearer(t) => req = req.header(header::AUTHORIZATION, format!("Bearer {t}")),
-        Auth::Cookies { cookie, csrf } => {
-            req = req
-                .header(header::COOKIE, cookie)
-                .header("x-csrf-token", csrf)
-        }
-    }
-    if body.is_some() {
-        req = req.header(header::CONTENT_TYPE, "application/json");
-    }
-    let mut req = req
-        .body(
-            body.map(|b| Body::from(b.to_string()))
-                .unwrap_or_else(Body::empty),
-        )
-        .unwrap();
-    req.extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from((CLIENT, 50000))));
-    req
-}
-
-enum Auth {
-    None,
-    Bearer(String),
-    Cookies { cookie: String, csrf: String },
-}
-
-async fn call(env: &Env, method: Method, uri: &str, auth: &Auth, body: Option<Value>) -> Resp {
-    send(&env.app, request(method, uri, auth, body)).await
-}
-
-async fn login(env: &Env, user: &str, password: &str) -> (Resp, Auth) {
-    let body = json!({ "username": user, "password": password });
-    let r = call(env, Method::POST, "/api/session", &Auth::None, Some(body)).await;
-    let cookie = r
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let csrf = r.json()["csrfToken"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    (r, Auth::Cookies { cookie, csrf })
-}
+use axum::http::{Method, StatusCode};
+use common::client::{call, login, pending_request, Auth};
+use common::Env;
+use serde_json::json;
 
 #[tokio::test]
 async fn weak_passwords_are_refused() {
@@ -200,14 +142,6 @@ async fn an_admin_forces_a_new_password() {
     assert_eq!(r.json()["mustChangePassword"], false);
     let r = call(&env, Method::GET, "/api/drafts", &otto, None).await;
     assert_eq!(r.status, StatusCode::OK);
-}
-
-/// Pending request of `requester` for a new workflow; returns its id.
-async fn pending_request(env: &Env, requester: &str, key: &str) -> String {
-    let draft = env.draft(requester, &workflow(key, "x")).await;
-    let r = env.request(requester, &draft, "").await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    r.json()["id"].as_str().unwrap().to_string()
 }
 
 #[tokio::test]

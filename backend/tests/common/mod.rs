@@ -12,6 +12,8 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
+pub mod client;
+
 pub const ADMIN_PASSWORD: &str = "admin-passwort-123";
 pub const PASSWORD: &str = "passwort-fuer-tests";
 
