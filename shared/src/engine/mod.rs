@@ -94,6 +94,17 @@ impl State {
         self.timers.iter().find(|t| t.id == id)
     }
 
+    /// The case data now: the start values with every change made by completed tasks.
+    pub fn current_fields(&self) -> BTreeMap<String, serde_json::Value> {
+        let mut out = self.fields.clone();
+        for e in &self.log {
+            if let Entry::Done { fields, .. } = e {
+                out.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        out
+    }
+
     /// The block ids of the route, in order.
     pub fn route_blocks(&self) -> Vec<&str> {
         self.route.iter().map(|s| s.block.as_str()).collect()
@@ -119,6 +130,9 @@ pub enum Entry {
         role: Option<RoleId>,
         exit: String,
         on: Date,
+        /// Case fields the person changed (applies once the block is done).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        fields: BTreeMap<String, serde_json::Value>,
     },
     /// A timer fired.
     Fired { timer: String, on: Date },
@@ -337,6 +351,10 @@ pub enum Event {
         task: String,
         by: Actor,
         exit: String,
+        /// Case fields the person sets or changes (declared fields, typed as at the intake);
+        /// the blocks after this task see the new values.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        fields: BTreeMap<String, serde_json::Value>,
     },
     /// A Mitzeichnung participant co-signed (`approve: true`) or refused (veto).
     CoSigned {

@@ -123,12 +123,17 @@ struct LogDecisions<'a> {
     /// "later", so the walk takes the task away.
     late: Option<Date>,
     pending: Vec<Pending>,
+    /// Task id → the version of the case data its completion produced.
+    versions: BTreeMap<String, usize>,
+    /// The version to switch to once the current block is done.
+    switch: Option<usize>,
 }
 
 impl<'a> LogDecisions<'a> {
     fn new(w: &'a Workflow, s: &State) -> LogDecisions<'a> {
         let mut done = BTreeMap::new();
         let mut fired = BTreeSet::new();
+        let mut versions = BTreeMap::new();
         for e in &s.log {
             match e {
                 Entry::Done {
@@ -136,8 +141,13 @@ impl<'a> LogDecisions<'a> {
                     person,
                     exit,
                     on,
+                    fields,
                     ..
                 } => {
+                    if !fields.is_empty() {
+                        let n = versions.len() + 1;
+                        versions.insert(task.clone(), n);
+                    }
                     done.insert(
                         task.clone(),
                         Answer {
@@ -166,7 +176,17 @@ impl<'a> LogDecisions<'a> {
             suspended: false,
             late: None,
             pending: Vec::new(),
+            versions,
+            switch: None,
         }
+    }
+
+    /// The answer to task `id`, noting the case data it changed.
+    fn answer(&mut self, id: &str) -> Option<&Answer> {
+        if let Some(v) = self.versions.get(id) {
+            self.switch = self.switch.max(Some(*v));
+        }
+        self.done.get(id)
     }
 
     fn fired(&self, block: &BlockId, visit: u32, kind: TimerKind) -> bool {
@@ -191,7 +211,7 @@ impl<'a> LogDecisions<'a> {
             }
             self.suspended = true;
         }
-        self.done.get(&id)
+        self.answer(&id)
     }
 
     /// Calendar days from the block's start to an answer's day.
@@ -222,6 +242,7 @@ impl Decisions for LogDecisions<'_> {
         self.rules.clear();
         self.pending.clear();
         self.suspended = false;
+        self.switch = None;
         self.last_slot = ActorSlot::Task;
         self.late = self
             .w
@@ -254,7 +275,7 @@ impl Decisions for LogDecisions<'_> {
     ) -> Option<String> {
         self.last_slot = slot;
         let id = task_id(&b.id, slot, self.visit);
-        if let Some(a) = self.done.get(&id) {
+        if let Some(a) = self.answer(&id) {
             return a.person.clone().or_else(|| eligible.first().cloned());
         }
         if self.late.is_some() {
@@ -327,17 +348,14 @@ impl Decisions for LogDecisions<'_> {
                 None => "ok".into(),
             };
         }
-        match self.done.get(&task_id(&b.id, ActorSlot::Task, visit)) {
+        match self.answer(&task_id(&b.id, ActorSlot::Task, visit)) {
             Some(a) => a.exit.clone(),
             None => positive_port(ports),
         }
     }
 
     fn vote(&mut self, b: &Block, visit: u32, participant: usize) -> Vote {
-        match self
-            .done
-            .get(&task_id(&b.id, ActorSlot::Participant(participant), visit))
-        {
+        match self.answer(&task_id(&b.id, ActorSlot::Participant(participant), visit)) {
             Some(a) if a.exit == "veto" => Vote::Veto,
             Some(_) => Vote::Approve,
             None => {
@@ -386,6 +404,10 @@ impl Decisions for LogDecisions<'_> {
         0
     }
 
+    fn case_version(&mut self) -> Option<usize> {
+        self.switch.take()
+    }
+
     fn pause(&mut self, b: &Block, visit: u32, steps: &[Step]) -> bool {
         let timer = match &b.kind {
             BlockKind::Frist(_) => Some(TimerKind::Frist),
@@ -409,8 +431,13 @@ impl Decisions for LogDecisions<'_> {
     }
 }
 
-/// The Probelauf input equivalent to a case's start, with the persons the log knows per role.
-fn case_of(w: &Workflow, s: &State) -> Result<Case, Refusal> {
+/// The Probelauf input equivalent to a case with the field values `fields`, with the persons
+/// the log knows per role.
+pub(super) fn case_of(
+    w: &Workflow,
+    s: &State,
+    fields: &BTreeMap<String, serde_json::Value>,
+) -> Result<Case, Refusal> {
     let mut persons: BTreeMap<RoleId, Vec<String>> = w
         .roles
         .iter()
@@ -434,7 +461,7 @@ fn case_of(w: &Workflow, s: &State) -> Result<Case, Refusal> {
         case_id: Some(s.case_id.clone()),
         start_date: s.started.to_string(),
         land: s.land,
-        fields: s.fields.clone(),
+        fields: fields.clone(),
         persons,
         initiator: Some(s.initiator.clone()),
         ..CaseInput::default()
@@ -450,10 +477,23 @@ fn case_of(w: &Workflow, s: &State) -> Result<Case, Refusal> {
 
 /// Replays the case: the route so far and, unless it ended, where it waits.
 fn run(w: &Workflow, s: &State) -> Result<(Trace, Option<Paused>, Vec<Pending>, Case), Refusal> {
-    let case = case_of(w, s)?;
+    let case = case_of(w, s, &s.fields)?;
+    // The case data after each completion that changed fields, in log order.
+    let mut fields = s.fields.clone();
+    let mut versions = vec![case.clone()];
+    for e in &s.log {
+        if let Entry::Done { fields: f, .. } = e {
+            if !f.is_empty() {
+                fields.extend(f.iter().map(|(k, v)| (k.clone(), v.clone())));
+                versions.push(case_of(w, s, &fields)?);
+            }
+        }
+    }
     let mut d = LogDecisions::new(w, s);
-    let (trace, paused) = run_until(w, &case, &mut d);
-    Ok((trace, paused, d.pending, case))
+    let (trace, paused) = run_until(w, &case, &versions, &mut d);
+    let pending = std::mem::take(&mut d.pending);
+    let last = versions.pop().unwrap_or(case);
+    Ok((trace, paused, pending, last))
 }
 
 /// The Probelauf trace of a case so far (outcome [`BlockedCode::Waiting`] while it runs).

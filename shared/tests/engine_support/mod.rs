@@ -90,7 +90,15 @@ fn planned(
                 person,
                 signing_limit: None,
             };
-            Some((t.opened, Event::TaskCompleted { task: id, by, exit }))
+            Some((
+                t.opened,
+                Event::TaskCompleted {
+                    task: id,
+                    by,
+                    exit,
+                    fields: Default::default(),
+                },
+            ))
         }
         _ => {
             let cands: Vec<String> = match &t.role {
@@ -124,18 +132,25 @@ fn planned(
                         }
                     } else {
                         let exit = if approve { "approve" } else { "veto" }.to_string();
-                        Event::TaskCompleted { task: id, by, exit }
+                        Event::TaskCompleted {
+                            task: id,
+                            by,
+                            exit,
+                            fields: Default::default(),
+                        }
                     }
                 }
                 (TaskKind::FirstCheck, _) => Event::TaskCompleted {
                     task: id,
                     by,
                     exit: "ok".into(),
+                    fields: Default::default(),
                 },
                 _ => Event::TaskCompleted {
                     task: id,
                     by,
                     exit: d.outcome(b, visit, &t.exits),
+                    fields: Default::default(),
                 },
             };
             Some((date, event))
