@@ -601,8 +601,9 @@ pub fn start(
 /// Applies `event`, happening on `now`, to the case `state` of `w`.
 ///
 /// Timers due before `now` fire first (a task taken away by an escalation cannot be completed
-/// afterwards; a reply after the deadline comes too late), then the event is checked against
-/// the open positions and the person rules and applied.
+/// afterwards; a reply after the deadline comes too late; for [`Event::TimerDue`] the timers
+/// due before that timer), then the event is checked against the open positions and the
+/// person rules and applied.
 pub fn step(
     w: &Workflow,
     state: &State,
@@ -612,12 +613,21 @@ pub fn step(
     check::fits_workflow(w, state)?;
     let mut cause = effects::Cause::default();
     let mut cur = state.clone();
-    // Overdue timers first, earliest first.
+    // Overdue timers first, earliest first; for a timer event, those due before it.
+    let before = match event {
+        Event::TimerDue { timer } => state.timer(timer).map_or(now, |t| t.due.min(now)),
+        Event::QueryTimedOut { task } => state
+            .timers
+            .iter()
+            .find(|t| t.kind == TimerKind::Antwortfrist && t.task.as_deref() == Some(task))
+            .map_or(now, |t| t.due.min(now)),
+        _ => now,
+    };
     while matches!(cur.status, Status::Running) {
         let Some(t) = cur
             .timers
             .iter()
-            .filter(|t| t.due < now)
+            .filter(|t| t.due < before)
             .min_by_key(|t| t.due)
             .cloned()
         else {
