@@ -115,7 +115,23 @@ fn planned(
                 ActorSlot::Participant(i) => Some(i),
                 _ => None,
             };
-            let (_, date) = d.task_end(b, visit, participant, t.opened, case.land);
+            let (_, mut date) = d.task_end(b, visit, participant, t.opened, case.land);
+            // A person the rules refuse is refused when claiming the task, as it opens (the
+            // Probelauf refuses at assignment, before an escalation could take the task away).
+            let role_limit = t
+                .role
+                .as_ref()
+                .and_then(|r| w.role(r))
+                .and_then(|r| r.signing_limit);
+            let over_limit = match (&b.kind, role_limit) {
+                (BlockKind::Schlusszeichnung(p), Some(limit)) if p.amount_field.is_some() => {
+                    t.min_signing_limit.is_none_or(|m| m > limit)
+                }
+                _ => false,
+            };
+            if !eligible.contains(&person) || over_limit {
+                date = t.opened;
+            }
             let by = Actor {
                 roles: roles_of(case, &person),
                 person,
