@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use super::derive;
 use super::effects::Cause;
-use super::replay;
 use super::{refusal, Actor, Entry, Event, Refusal, RefusalCode, State, Status, Task, TaskKind};
 use super::{TimerKind, SCHEMA, UNASSIGNED};
 use crate::model::Workflow;
@@ -77,7 +77,7 @@ pub(super) fn accept(
             if !fields.is_empty() {
                 let mut all = s.current_fields();
                 all.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
-                replay::case_of(w, s, &all)?;
+                derive::case_of(w, s, &all)?;
                 if let Entry::Done { fields: f, .. } = &mut entry {
                     f.clone_from(fields);
                 }

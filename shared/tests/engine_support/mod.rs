@@ -4,6 +4,8 @@
 //! day, as the Probelauf counts them).
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod blocks;
+
 use fachwerk_shared::engine::*;
 use fachwerk_shared::model::*;
 use fachwerk_shared::simulate::calendar::add_days;
