@@ -236,3 +236,23 @@ fn procurement_routes_for_800_12400_80000_equal_the_probelauf() {
         );
     }
 }
+
+/// The stored state and the effects of one step, as the runtime persists and applies them:
+/// 80.000 € up to the parallel Mitzeichnung (the JSON layout is a contract with the backend).
+#[test]
+fn procurement_80000_state_and_effects_snapshot() {
+    let (w, start_data) = procurement("80000.00");
+    let (s, _) = start(&w, &start_data, day("2026-03-02"), Land::NW).unwrap();
+    let sb = || actor("Frau Meier", &["R-SB"]);
+    let s = complete(&w, &s, "bedarf-pruefen@1", sb(), "ok", "2026-03-03");
+    let s = complete(&w, &s, "vergabe-vorbereiten@1", sb(), "ok", "2026-03-20");
+    let e = Event::TaskCompleted {
+        task: "vermerk-pruefen@1".into(),
+        by: actor("Herr Schulz", &["R-FBL"]),
+        exit: "ok".into(),
+        fields: Default::default(),
+    };
+    let (s, effects) = step(&w, &s, &e, day("2026-03-23")).unwrap();
+    insta::assert_json_snapshot!("engine_procurement_80000_effects", effects);
+    insta::assert_json_snapshot!("engine_procurement_80000_state", s);
+}
