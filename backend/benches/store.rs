@@ -72,7 +72,11 @@ async fn start(binary: &Path, data: &Path, extra: &[&str]) -> Server {
                 return server;
             }
         }
-        assert!(Instant::now() < deadline, "{} did not come up", binary.display());
+        assert!(
+            Instant::now() < deadline,
+            "{} did not come up",
+            binary.display()
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -187,7 +191,13 @@ async fn load(label: &str, server: Server) -> Value {
     for (i, editor) in editors.iter().enumerate() {
         let body = workflow(&format!("entwurf-{i}"), "0");
         let (s, r) = server
-            .send(reqwest::Method::POST, "/api/drafts", editor, None, Some(body))
+            .send(
+                reqwest::Method::POST,
+                "/api/drafts",
+                editor,
+                None,
+                Some(body),
+            )
             .await;
         assert_eq!(s, 201, "{label}: {r}");
         let id = r["id"].as_str().unwrap().to_string();
@@ -229,7 +239,7 @@ async fn load(label: &str, server: Server) -> Value {
 
     let deadline = Instant::now() + Duration::from_secs(GET_SECONDS);
     let mut tasks = Vec::new();
-    for (editor, id, _) in drafts.iter().cloned() {
+    for (editor, id, _) in drafts {
         let server = server.clone();
         tasks.push(tokio::spawn(async move {
             let mut n = 0u64;
@@ -279,7 +289,10 @@ async fn run() {
 
     let url = db_support::postgres_url().await;
     let server = start(current, &dir.path().join("postgres"), &["--database", &url]).await;
-    results.insert("postgres".into(), load("database, PostgreSQL", server).await);
+    results.insert(
+        "postgres".into(),
+        load("database, PostgreSQL", server).await,
+    );
 
     match std::env::var_os("FACHWERK_BENCH_PREDECESSOR") {
         Some(binary) => {

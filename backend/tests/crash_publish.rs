@@ -50,9 +50,15 @@ async fn accounts(addr: SocketAddr) -> Tokens {
 /// A draft of the new workflow `key` and its publication request; the request id.
 async fn request(addr: SocketAddr, t: &Tokens, key: &str) -> String {
     let body = common::workflow(key, "Absturztest");
-    let r = http(addr, "POST", "/api/drafts", &[bearer(&t.editor)], Some(body))
-        .await
-        .unwrap();
+    let r = http(
+        addr,
+        "POST",
+        "/api/drafts",
+        &[bearer(&t.editor)],
+        Some(body),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status, 201, "{}", r.body);
     let draft = r.json()["id"].as_str().unwrap().to_string();
     let body = json!({ "draftId": draft, "note": "Absturztest" });
@@ -141,7 +147,10 @@ async fn wait_for_pause(log: &Path) {
         .unwrap_or_default()
         .contains(&marker)
     {
-        assert!(Instant::now() < deadline, "the approval did not reach the pause point");
+        assert!(
+            Instant::now() < deadline,
+            "the approval did not reach the pause point"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -164,17 +173,19 @@ async fn kill_9_after_the_commit_is_reconciled_at_start() {
     wait_ready(addr).await;
     let t = accounts(addr).await;
     let requests = vec![
-        (request(addr, &t, "absturz-a").await, "absturz-a".to_string()),
-        (request(addr, &t, "absturz-b").await, "absturz-b".to_string()),
+        (
+            request(addr, &t, "absturz-a").await,
+            "absturz-a".to_string(),
+        ),
+        (
+            request(addr, &t, "absturz-b").await,
+            "absturz-b".to_string(),
+        ),
     ];
     kill_9(server);
 
-    let (server, addr) = start_with_env(
-        &data,
-        &log,
-        &[],
-        &[(CRASH_TEST_PAUSE_ENV, "after-commit")],
-    );
+    let (server, addr) =
+        start_with_env(&data, &log, &[], &[(CRASH_TEST_PAUSE_ENV, "after-commit")]);
     wait_ready(addr).await;
     let id = requests[0].0.clone();
     let approving = tokio::spawn({
@@ -189,7 +200,10 @@ async fn kill_9_after_the_commit_is_reconciled_at_start() {
     assert!(tagged_commit(&catalog, "absturz-a/v1.0.0").is_some());
     assert_eq!(status(addr, &t, &requests[0].0).await["status"], "pending");
     kill_9(server);
-    assert!(approving.await.unwrap().is_err(), "the killed approval was answered");
+    assert!(
+        approving.await.unwrap().is_err(),
+        "the killed approval was answered"
+    );
 
     let (server, addr) = start(&data, &log, &[]);
     wait_ready(addr).await;
@@ -239,7 +253,10 @@ async fn kill_9_after_the_commit_is_reconciled_before_the_next_approval() {
     });
     wait_for_pause(&log).await;
     kill_9(first);
-    assert!(approving.await.unwrap().is_err(), "the killed approval was answered");
+    assert!(
+        approving.await.unwrap().is_err(),
+        "the killed approval was answered"
+    );
     // The second server sees the window's state until something reconciles.
     assert!(tagged_commit(&catalog, "absturz-c/v1.0.0").is_some());
     assert_eq!(status(b, &t, &requests[0].0).await["status"], "pending");

@@ -242,7 +242,11 @@ async fn acknowledged_writes_survive_kill_9_on(extra: &[&str]) {
     common::assert_fsck_clean(&catalog);
     // The state is in the database, not in files a kill could leave half-written.
     let sqlite = data.join(fachwerk_backend::db::SQLITE_FILE);
-    assert_eq!(sqlite.is_file(), extra.is_empty(), "SQLite file only by default");
+    assert_eq!(
+        sqlite.is_file(),
+        extra.is_empty(),
+        "SQLite file only by default"
+    );
     assert!(!data.join("drafts").exists() && !data.join("users.json").exists());
     server.kill().unwrap();
     server.wait().unwrap();

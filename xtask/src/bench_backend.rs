@@ -63,7 +63,9 @@ pub fn run(root: &Path, target: &Path, out: &Path) -> Vec<String> {
     {
         problems.push(format!("backend publish bench: {e:#}"));
     }
-    eprintln!("xtask: ── backend storage bench (SQLite, PostgreSQL, JSON files of {PREDECESSOR:.7})");
+    eprintln!(
+        "xtask: ── backend storage bench (SQLite, PostgreSQL, JSON files of {PREDECESSOR:.7})"
+    );
     let store = (|| {
         tools::ensure_postgres()?;
         let binary = predecessor(root, target)?;
@@ -92,7 +94,9 @@ fn ms(v: Option<f64>) -> String {
 pub fn summary(out: &Path) -> String {
     let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap_or_default();
     let (store, publish) = (read("backend-store.json"), read("backend-publish.json"));
-    let mut s = String::from("\nBackend storage (20 concurrent clients, real `fachwerk serve` processes on loopback):\n");
+    let mut s = String::from(
+        "\nBackend storage (20 concurrent clients, real `fachwerk serve` processes on loopback):\n",
+    );
     s.push_str(&format!(
         "  {:<30} {:>14} {:>14} {:>16} {:>12}   {}\n",
         "store", "save p50", "save p99", "GET drafts/s", "p50 vs files", "target"

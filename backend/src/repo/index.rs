@@ -30,7 +30,10 @@ struct Cached {
 impl Cached {
     fn entries(&self) -> Vec<Entry> {
         // BTreeMap order is the key order the catalogue files list.
-        self.folders.values().filter_map(|(_, e)| e.clone()).collect()
+        self.folders
+            .values()
+            .filter_map(|(_, e)| e.clone())
+            .collect()
     }
 }
 

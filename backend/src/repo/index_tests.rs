@@ -164,9 +164,14 @@ fn incremental_publishes_equal_full_rebuilds() {
     }
     // New versions of existing workflows, alternating between the two handles, and a new
     // workflow from the lagging one.
-    for (n, key) in ["a-ablauf-000", "z-ablauf-149", "a-ablauf-074", "a-ablauf-000"]
-        .iter()
-        .enumerate()
+    for (n, key) in [
+        "a-ablauf-000",
+        "z-ablauf-149",
+        "a-ablauf-074",
+        "a-ablauf-000",
+    ]
+    .iter()
+    .enumerate()
     {
         let handle = if n % 2 == 0 { &repo } else { &other };
         let current = handle.latest(key).unwrap().unwrap();
