@@ -18,6 +18,7 @@ pub mod copy;
 mod index;
 #[cfg(test)]
 mod index_tests;
+mod lock;
 mod plan;
 pub mod push;
 pub mod render;
@@ -220,6 +221,7 @@ impl Repo {
     /// Re-creates tags that a crash between moving `main` and writing the tag left out.
     fn repair_tags(&self) -> anyhow::Result<()> {
         let git = self.open()?;
+        let refs_lock = lock::lock_refs(&self.path)?;
         for oid in first_parent_history(&git)? {
             let commit = git.find_commit(oid)?;
             let message = commit.message().unwrap_or_default().to_string();
@@ -232,6 +234,7 @@ impl Repo {
             let tag = format!("{key}/v{version}");
             if git.find_reference(&format!("refs/tags/{tag}")).is_err() {
                 tracing::warn!(%tag, "re-creating a tag lost in an interrupted publish");
+                refs_lock.clear_stale(&self.path, &format!("refs/tags/{tag}"))?;
                 let tag_oid = git.tag_annotation_create(
                     &tag,
                     commit.as_object(),
@@ -406,6 +409,13 @@ impl Repo {
         )?;
 
         let reflog = format!("Fachwerk: {} veröffentlicht", plan.tag);
+        let tag_ref = format!("refs/tags/{}", plan.tag);
+        let refs_lock = lock::lock_refs(&self.path).map_err(anyhow::Error::from)?;
+        for r in [MAIN, tag_ref.as_str()] {
+            refs_lock
+                .clear_stale(&self.path, r)
+                .map_err(anyhow::Error::from)?;
+        }
         let moved = match &head {
             Some(h) => git.reference_matching(MAIN, commit, true, h.id(), &reflog),
             None => git.reference(MAIN, commit, false, &reflog),
@@ -419,7 +429,8 @@ impl Repo {
             });
         }
         // `main` has moved; a crash before the next line is repaired at the next start.
-        git.reference(&format!("refs/tags/{}", plan.tag), tag_oid, false, &reflog)?;
+        git.reference(&tag_ref, tag_oid, false, &reflog)?;
+        drop(refs_lock);
         Ok(Published {
             version: plan.version,
             commit: commit.to_string(),
