@@ -335,14 +335,14 @@ async fn kill_9_at_random_moments_of_approval_bursts() {
         assert_statuses_match_tags(addr, &t, &catalog, &requests).await;
         common::assert_fsck_clean(&catalog);
     }
-    let recorded = std::fs::read_to_string(&log)
-        .unwrap()
-        .matches("published before an interruption")
-        .count();
+    let log_text = std::fs::read_to_string(&log).unwrap();
     eprintln!(
-        "{ROUNDS} kills: {} of {} approvals acknowledged, {recorded} commits found without their status update and reconciled",
+        "{ROUNDS} kills: {} of {} approvals acknowledged; found at restart: {} commits without their status update, {} tags missing, {} ref lock files left",
         acknowledged.len(),
-        requests.len()
+        requests.len(),
+        log_text.matches("published before an interruption").count(),
+        log_text.matches("re-creating a tag lost").count(),
+        log_text.matches("removed the lock file").count(),
     );
     // Acknowledged approvals are published; the rest can be approved now, exactly once.
     for id in &acknowledged {

@@ -48,6 +48,20 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         );
         return Ok(());
     }
+    if args.iter().any(|a| a == "--backend-only") {
+        // Only the server's benches (publishing, storage) and their part of the table.
+        let problems = bench_backend::run(root, &target, &backend_out);
+        println!("{}", bench_backend::summary(&backend_out));
+        for p in &problems {
+            println!("problem: {p}");
+        }
+        anyhow::ensure!(
+            problems.is_empty(),
+            "{} bench step(s) failed",
+            problems.len()
+        );
+        return Ok(());
+    }
     let mut problems: Vec<String> = Vec::new();
 
     let peers_only = args.iter().any(|a| a == "--peers-only");
