@@ -9,6 +9,10 @@
 //! - GET throughput: 20 concurrent clients reading their drafts (GET /api/drafts/{id}) for
 //!   `GET_SECONDS`, with keep-alive.
 //!
+//! Every store syncs its writes: SQLite with `synchronous=FULL`, the JSON files with fsync, and
+//! PostgreSQL with its defaults when `FACHWERK_TEST_PG_DURABLE=1` (the xtask sets it; without it
+//! the test cluster runs with fsync off and the PostgreSQL figure is not comparable).
+//!
 //! Plain harness: it prints its figures and writes them to `$FACHWERK_BENCH_OUT/backend-store.json`
 //! for the xtask's summary; no pass/fail.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -287,6 +291,9 @@ async fn run() {
     let server = start(current, &dir.path().join("sqlite"), &[]).await;
     results.insert("sqlite".into(), load("database, SQLite", server).await);
 
+    if std::env::var("FACHWERK_TEST_PG_DURABLE").as_deref() != Ok("1") {
+        println!("PostgreSQL below runs with fsync off (FACHWERK_TEST_PG_DURABLE is not 1): not comparable");
+    }
     let url = db_support::postgres_url().await;
     let server = start(current, &dir.path().join("postgres"), &["--database", &url]).await;
     results.insert(

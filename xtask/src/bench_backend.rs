@@ -73,7 +73,9 @@ pub fn run(root: &Path, target: &Path, out: &Path) -> Vec<String> {
             .args(["bench", "-p", "fachwerk-backend", "--bench", "store"])
             .env("FACHWERK_BENCH_OUT", out)
             .env("FACHWERK_BENCH_PREDECESSOR", binary)
-            .env("FACHWERK_BENCH_PREDECESSOR_REV", PREDECESSOR))
+            .env("FACHWERK_BENCH_PREDECESSOR_REV", PREDECESSOR)
+            // PostgreSQL with its default durability (fsync, synchronous commit), like the others.
+            .env("FACHWERK_TEST_PG_DURABLE", "1"))
     })();
     if let Err(e) = store {
         problems.push(format!("backend storage bench: {e:#}"));
