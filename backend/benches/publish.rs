@@ -1,12 +1,16 @@
 //! Publishing and reading over real loopback HTTP (`cargo xtask bench` runs it):
 //! publish latency p50/p99 with 20 concurrent clients (each: draft → request → approve by a
-//! reviewer, one commit + tag per publish) and GET throughput of a published workflow.
-//! Plain harness: it prints its figures; no pass/fail.
+//! reviewer, one commit + tag per publish), GET throughput of a published workflow, and the
+//! latency of one approval at a time with the seeded catalogue and after a generated
+//! catalogue of 1,000 more workflows (publishing must not grow with the catalogue).
+//! Plain harness: it prints its figures and writes them to
+//! `$FACHWERK_BENCH_OUT/backend-publish.json` for the xtask's summary; no pass/fail.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use fachwerk_backend::repo::{Publish, Repo};
 use fachwerk_backend::users::{HashCost, Role};
 use fachwerk_backend::{app, AppState, Config};
 use serde_json::{json, Value};
@@ -14,6 +18,10 @@ use serde_json::{json, Value};
 const CLIENTS: usize = 20;
 const PUBLISHES_PER_CLIENT: usize = 10;
 const GET_SECONDS: u64 = 5;
+/// Workflows added to the catalogue before the second series of single approvals.
+const LARGE_CATALOGUE: usize = 1_000;
+/// Approvals, one at a time, per series.
+const SINGLE_APPROVALS: usize = 30;
 
 struct Client {
     http: reqwest::Client,
@@ -86,6 +94,45 @@ async fn publish(c: &Client, editor: &str, reviewer: &str, w: Value) -> (Duratio
         .await;
     assert_eq!(s, 200, "{r}");
     (t1.elapsed(), t0.elapsed())
+}
+
+/// `SINGLE_APPROVALS` publications of new versions of `key`, one at a time; the approval
+/// latencies, sorted.
+async fn single_approvals(c: &Client, editor: &str, reviewer: &str, key: &str) -> Vec<Duration> {
+    let mut out = Vec::new();
+    for n in 0..SINGLE_APPROVALS {
+        let w = workflow(key, &format!("Einzelne Freigabe {n}"));
+        out.push(publish(c, editor, reviewer, w).await.0);
+    }
+    out.sort();
+    out
+}
+
+/// Publishes `n` generated workflows straight into the catalogue (one commit and tag each, as
+/// an approval writes them).
+fn generate_catalogue(repo: &Repo, n: usize) {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../workflows/reisekostenantrag.json"
+    ))
+    .expect("template");
+    let changes = vec!["Erste veröffentlichte Fassung.".to_string()];
+    for i in 0..n {
+        let mut w = fachwerk_shared::parse_workflow(&text).unwrap();
+        w.key = format!("katalog-{i:04}");
+        w.name = format!("Generierter Ablauf {i}");
+        w.version = "1.0.0".into();
+        let p = Publish {
+            workflow: &w,
+            base_version: None,
+            requester: "generator",
+            approver: "generator",
+            note: "Generierter Katalog des Benchmarks",
+            changes: &changes,
+            publication_id: None,
+        };
+        repo.publish(&p).unwrap();
+    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -217,4 +264,44 @@ async fn run() {
         "backend GET /api/workflows/{{key}}, {CLIENTS} concurrent clients: {:.0} requests/s ({total} in {GET_SECONDS} s)",
         total as f64 / GET_SECONDS as f64
     );
+
+    // One approval at a time: with the catalogue as it is, then with 1,000 more workflows.
+    let small_size = state.repo.list().unwrap().len();
+    let small = single_approvals(&client, &editors[0], &reviewer, "einzeln-klein").await;
+    let repo = state.repo.clone();
+    let t = Instant::now();
+    tokio::task::spawn_blocking(move || generate_catalogue(&repo, LARGE_CATALOGUE))
+        .await
+        .unwrap();
+    let generated = t.elapsed();
+    let large_size = state.repo.list().unwrap().len();
+    let large = single_approvals(&client, &editors[0], &reviewer, "einzeln-gross").await;
+    println!(
+        "  ({LARGE_CATALOGUE} workflows generated in {:.1} s, {:.1} ms each)",
+        generated.as_secs_f64(),
+        generated.as_secs_f64() * 1e3 / LARGE_CATALOGUE as f64
+    );
+    for (size, series) in [(small_size, &small), (large_size, &large)] {
+        println!(
+            "backend approval, one at a time, catalogue of {size} workflows: p50 {}  p99 {}",
+            ms(percentile(series, 0.5)),
+            ms(percentile(series, 0.99))
+        );
+    }
+
+    if let Some(out) = std::env::var_os("FACHWERK_BENCH_OUT") {
+        let out = std::path::Path::new(&out);
+        std::fs::create_dir_all(out).unwrap();
+        let f = |d: Duration| d.as_secs_f64() * 1e3;
+        let figures = json!({
+            "concurrentApproveP50Ms": f(percentile(&approve, 0.5)),
+            "getWorkflowPerSecond": total as f64 / GET_SECONDS as f64,
+            "smallCatalogue": small_size,
+            "smallApproveP50Ms": f(percentile(&small, 0.5)),
+            "largeCatalogue": large_size,
+            "largeApproveP50Ms": f(percentile(&large, 0.5)),
+            "largeApproveP99Ms": f(percentile(&large, 0.99)),
+        });
+        std::fs::write(out.join("backend-publish.json"), figures.to_string()).unwrap();
+    }
 }

@@ -1,9 +1,11 @@
 //! Crash safety: the real `fachwerk serve` binary gets a burst of draft saves and
 //! publications, is killed with SIGKILL in the middle, and restarted on the same data
-//! directory. Every acknowledged (2xx) write must be there, and `git fsck` must be clean.
+//! directory. Every acknowledged (2xx) write must be there, and `git fsck` must be clean. On
+//! SQLite (the default) and on PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod db_support;
 mod server_support;
 
 use std::sync::{Arc, Mutex};
@@ -24,10 +26,21 @@ struct Acked {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn acknowledged_writes_survive_kill_9() {
+    acknowledged_writes_survive_kill_9_on(&[]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn acknowledged_writes_survive_kill_9_on_postgres() {
+    let url = db_support::postgres_url().await;
+    acknowledged_writes_survive_kill_9_on(&["--database", &url]).await;
+}
+
+/// The burst, the kill and the checks with `extra` server arguments (the database).
+async fn acknowledged_writes_survive_kill_9_on(extra: &[&str]) {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let log = tmp.path().join("stdout.log");
-    let (mut server, addr) = start(&data, &log, &[]);
+    let (mut server, addr) = start(&data, &log, extra);
     wait_ready(addr).await;
 
     let admin = token_for(addr, "admin", ADMIN_PASSWORD).await;
@@ -161,7 +174,7 @@ async fn acknowledged_writes_survive_kill_9() {
     );
 
     // Restart on the same data directory: everything acknowledged is there.
-    let (mut server, addr) = start(&data, &log, &[]);
+    let (mut server, addr) = start(&data, &log, extra);
     wait_ready(addr).await;
     for (id, rev, description) in &acked.drafts {
         let r = http(
@@ -228,7 +241,12 @@ async fn acknowledged_writes_survive_kill_9() {
     );
     common::assert_fsck_clean(&catalog);
     // The state is in the database, not in files a kill could leave half-written.
-    assert!(data.join(fachwerk_backend::db::SQLITE_FILE).is_file());
+    let sqlite = data.join(fachwerk_backend::db::SQLITE_FILE);
+    assert_eq!(
+        sqlite.is_file(),
+        extra.is_empty(),
+        "SQLite file only by default"
+    );
     assert!(!data.join("drafts").exists() && !data.join("users.json").exists());
     server.kill().unwrap();
     server.wait().unwrap();

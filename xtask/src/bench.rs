@@ -9,8 +9,10 @@
 //!    bpmn-js-differ on the 2k and 10k pairs. A failing peer is reported as it happened: with
 //!    node's default stack bpmn-js-differ runs out of stack already at 2k, so it is run once
 //!    more at 2k with `node --stack-size=7000` to get a figure at all.
-//! 3. If present: `backend/benches/publish.rs` and the browser timings `e2e/tests/browser_bench.rs`.
-//! 4. The summary table: our median, the peer's median, the ratio.
+//! 3. The backend benches (`bench_backend.rs`): publishing with approvals at 1,000 workflows,
+//!    and draft saves/reads on SQLite, PostgreSQL and the predecessor's JSON files; then, if
+//!    present, the browser timings `e2e/tests/browser_bench.rs`.
+//! 4. The summary table: our median, the peer's median, the ratio; the backend's figures.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::{build_frontend, cargo, e2e_env, sh, tools};
+use crate::{bench_backend, build_frontend, cargo, e2e_env, sh, tools};
 
 /// Where cargo puts build output (criterion writes its estimates below it).
 fn target_dir(root: &Path) -> PathBuf {
@@ -31,16 +33,32 @@ fn target_dir(root: &Path) -> PathBuf {
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let target = target_dir(root);
     let inputs = target.join("bench-peers");
+    let backend_out = target.join("bench-backend");
     if args.iter().any(|a| a == "--summary-only") {
         // The table again, from the last run's files.
         let read = |f: &str| std::fs::read_to_string(inputs.join(f)).unwrap_or_default();
         println!(
-            "{}",
+            "{}{}",
             summary(
                 &target.join("criterion"),
                 &read("peers.json"),
                 &read("peers-big-stack.json")
-            )
+            ),
+            bench_backend::summary(&backend_out)
+        );
+        return Ok(());
+    }
+    if args.iter().any(|a| a == "--backend-only") {
+        // Only the server's benches (publishing, storage) and their part of the table.
+        let problems = bench_backend::run(root, &target, &backend_out);
+        println!("{}", bench_backend::summary(&backend_out));
+        for p in &problems {
+            println!("problem: {p}");
+        }
+        anyhow::ensure!(
+            problems.is_empty(),
+            "{} bench step(s) failed",
+            problems.len()
         );
         return Ok(());
     }
@@ -73,15 +91,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         println!("{}", summary(&target.join("criterion"), &peers, &big_stack));
         return Ok(());
     }
-    if root.join("backend/benches/publish.rs").exists() {
-        eprintln!("xtask: ── backend publish bench");
-        if let Err(e) = sh(cargo().args(["bench", "-p", "fachwerk-backend", "--bench", "publish"]))
-        {
-            problems.push(format!("backend publish bench: {e:#}"));
-        }
-    } else {
-        eprintln!("xtask: (backend/benches/publish.rs does not exist; skipped)");
-    }
+    problems.extend(bench_backend::run(root, &target, &backend_out));
 
     if root.join("e2e/tests/browser_bench.rs").exists() {
         eprintln!("xtask: ── browser timings");
@@ -113,7 +123,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         eprintln!("xtask: (e2e/tests/browser_bench.rs does not exist; skipped)");
     }
 
-    println!("{}", summary(&target.join("criterion"), &peers, &big_stack));
+    println!(
+        "{}{}",
+        summary(&target.join("criterion"), &peers, &big_stack),
+        bench_backend::summary(&backend_out)
+    );
     for p in &problems {
         println!("problem: {p}");
     }

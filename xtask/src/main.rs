@@ -11,6 +11,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 mod bench;
+mod bench_backend;
 mod docs;
 mod tools;
 
@@ -20,9 +21,12 @@ commands:
   run   [--addr HOST:PORT] [--data DIR]   install tools, build the frontend and the handbook,
                                           start the server
   test  [--skip-e2e]                      fmt, clippy, unit tests, handbook, browser tests
-  bench [--peers-only|--summary-only]     all benchmarks (criterion, JS peers, browser timings)
-                                          and a summary table; --peers-only: the JS peers
-                                          again; --summary-only: the last table
+  bench [--peers-only|--summary-only|--backend-only]
+                                          all benchmarks (criterion, JS peers, server, browser
+                                          timings) and a summary table; --peers-only: the JS
+                                          peers again; --summary-only: the last table;
+                                          --backend-only: the server's benches (publishing,
+                                          storage vs. the JSON-file predecessor)
   dist                                    build the frontend (release) and the handbook only
   docs  [--check]                         generate the handbook's reference pages, build it
                                           with mdBook into docs/book, check its links;

@@ -193,6 +193,9 @@ pub async fn approve(
         Ok(git.publish(&publish))
     })
     .await?;
+    if result.is_ok() {
+        crash_test_pause("after-commit").await;
+    }
     match result {
         Ok(published) => match store.mark_published(id, caller, &published).await? {
             Transition::Done(p) => {
@@ -225,6 +228,19 @@ pub async fn approve(
         }
         Err(RepoError::Conflict(msg)) => Err(PublicationError::Conflict(msg)),
         Err(e) => Err(PublicationError::Storage(e.into())),
+    }
+}
+
+/// Environment variable of the crash test (`backend/tests/crash_publish.rs`): with the value
+/// `after-commit`, an approval stops between the catalogue commit (and tag) and the status
+/// update in the database, says so on stdout, and waits there for the test's `kill -9`. No
+/// other value and no other place; unset, it costs one lookup per approval.
+pub const CRASH_TEST_PAUSE_ENV: &str = "FACHWERK_CRASH_TEST_PAUSE";
+
+async fn crash_test_pause(point: &str) {
+    if std::env::var(CRASH_TEST_PAUSE_ENV).is_ok_and(|v| v == point) {
+        println!("{CRASH_TEST_PAUSE_ENV}: paused {point}");
+        std::future::pending::<()>().await;
     }
 }
 

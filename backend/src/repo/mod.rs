@@ -15,6 +15,10 @@ use git2::{ErrorCode, ObjectType, Repository, RepositoryInitOptions, Signature};
 use crate::fsutil;
 
 pub mod copy;
+mod index;
+#[cfg(test)]
+mod index_tests;
+mod lock;
 mod plan;
 pub mod push;
 pub mod render;
@@ -24,7 +28,7 @@ mod tree;
 
 pub use seeds::seed_count;
 use seeds::seed_workflows;
-use tree::{entries, first_parent_history, main_commit, read_text, write_files};
+use tree::{first_parent_history, main_commit, read_text, write_files};
 
 use plan::NO_NOTE;
 pub use plan::{CatalogueState, Publish, PublishPlan};
@@ -53,15 +57,18 @@ pub enum RepoError {
 pub struct Repo {
     path: PathBuf,
     meta: CatalogMeta,
+    /// The list of published workflows, updated incrementally (see `index.rs`).
+    index: index::Index,
 }
 
-fn ident(user: &str) -> Result<Signature<'static>, git2::Error> {
+/// The signature of `user` at `unix` seconds (UTC).
+fn ident(user: &str, unix: i64) -> Result<Signature<'static>, git2::Error> {
     let email = if user == SYSTEM_NAME {
         format!("fachwerk@{EMAIL_DOMAIN}")
     } else {
         format!("{user}@{EMAIL_DOMAIN}")
     };
-    Signature::now(user, &email)
+    Signature::new(user, &email, &git2::Time::new(unix, 0))
 }
 
 /// The note paragraph of a commit or tag message.
@@ -95,6 +102,7 @@ impl Repo {
         let repo = Repo {
             path: path.to_path_buf(),
             meta,
+            index: index::Index::default(),
         };
         if path.exists() {
             repo.configure(&repo.open()?)?;
@@ -121,6 +129,7 @@ impl Repo {
         let building = Repo {
             path: tmp.clone(),
             meta: repo.meta.clone(),
+            index: index::Index::default(),
         };
         let git = Repository::init_opts(
             &tmp,
@@ -152,6 +161,7 @@ impl Repo {
         Ok(Repo {
             path: path.to_path_buf(),
             meta: CatalogMeta::default(),
+            index: index::Index::default(),
         })
     }
 
@@ -167,7 +177,8 @@ impl Repo {
     }
 
     fn initial_commit(&self, git: &Repository) -> anyhow::Result<()> {
-        let date = fsutil::date(fsutil::unix_now());
+        let now = fsutil::unix_now();
+        let date = fsutil::date(now);
         let root = write_files(
             git,
             None,
@@ -180,7 +191,7 @@ impl Repo {
             ],
         )?;
         let tree = git.find_tree(root)?;
-        let sig = ident(SYSTEM_NAME)?;
+        let sig = ident(SYSTEM_NAME, now)?;
         let commit = git.commit(None, &sig, &sig, "Katalog angelegt\n", &tree, &[])?;
         git.reference(MAIN, commit, false, "Katalog angelegt")?;
         Ok(())
@@ -210,6 +221,7 @@ impl Repo {
     /// Re-creates tags that a crash between moving `main` and writing the tag left out.
     fn repair_tags(&self) -> anyhow::Result<()> {
         let git = self.open()?;
+        let refs_lock = lock::lock_refs(&self.path)?;
         for oid in first_parent_history(&git)? {
             let commit = git.find_commit(oid)?;
             let message = commit.message().unwrap_or_default().to_string();
@@ -222,6 +234,7 @@ impl Repo {
             let tag = format!("{key}/v{version}");
             if git.find_reference(&format!("refs/tags/{tag}")).is_err() {
                 tracing::warn!(%tag, "re-creating a tag lost in an interrupted publish");
+                refs_lock.clear_stale(&self.path, &format!("refs/tags/{tag}"))?;
                 let tag_oid = git.tag_annotation_create(
                     &tag,
                     commit.as_object(),
@@ -253,7 +266,7 @@ impl Repo {
             return Ok(Vec::new());
         };
         let tree = commit.tree()?;
-        let list = entries(&git, &tree)?;
+        let list = self.index.entries(&git, Some(&tree))?;
         Ok(list)
     }
 
@@ -375,9 +388,9 @@ impl Repo {
         let git = self.open()?;
         let head = main_commit(&git)?;
         let base_tree = head.as_ref().map(|c| c.tree()).transpose()?;
-        let state = catalogue_state(&git, base_tree.as_ref(), p.workflow)?;
-        let date = fsutil::date(fsutil::unix_now());
-        let plan = plan::plan(&self.meta, p, &state, &date)?;
+        let state = self.catalogue_state(&git, base_tree.as_ref(), p.workflow)?;
+        let now = fsutil::unix_now();
+        let plan = plan::plan(&self.meta, p, &state, &fsutil::date(now))?;
 
         let files: Vec<(&str, Option<String>)> = plan
             .files
@@ -385,7 +398,7 @@ impl Repo {
             .map(|(p, c)| (p.as_str(), c.clone()))
             .collect();
         let tree = git.find_tree(write_files(&git, base_tree.as_ref(), &files)?)?;
-        let (author, committer) = (ident(&plan.requester)?, ident(&plan.approver)?);
+        let (author, committer) = (ident(&plan.requester, now)?, ident(&plan.approver, now)?);
         let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
         let commit = git.commit(None, &author, &committer, &plan.message, &tree, &parents)?;
         let tag_oid = git.tag_annotation_create(
@@ -396,6 +409,13 @@ impl Repo {
         )?;
 
         let reflog = format!("Fachwerk: {} veröffentlicht", plan.tag);
+        let tag_ref = format!("refs/tags/{}", plan.tag);
+        let refs_lock = lock::lock_refs(&self.path).map_err(anyhow::Error::from)?;
+        for r in [MAIN, tag_ref.as_str()] {
+            refs_lock
+                .clear_stale(&self.path, r)
+                .map_err(anyhow::Error::from)?;
+        }
         let moved = match &head {
             Some(h) => git.reference_matching(MAIN, commit, true, h.id(), &reflog),
             None => git.reference(MAIN, commit, false, &reflog),
@@ -409,40 +429,43 @@ impl Repo {
             });
         }
         // `main` has moved; a crash before the next line is repaired at the next start.
-        git.reference(&format!("refs/tags/{}", plan.tag), tag_oid, false, &reflog)?;
+        git.reference(&tag_ref, tag_oid, false, &reflog)?;
+        drop(refs_lock);
         Ok(Published {
             version: plan.version,
             commit: commit.to_string(),
             tag: plan.tag,
         })
     }
-}
 
-/// What publishing `w` reads from the tree of `main` (`None`: empty repository).
-fn catalogue_state(
-    git: &Repository,
-    tree: Option<&git2::Tree<'_>>,
-    w: &Workflow,
-) -> Result<CatalogueState, RepoError> {
-    let tag_ref = format!("refs/tags/{}", plan::tag_name(&w.key, &w.version));
-    let tag_exists = git.find_reference(&tag_ref).is_ok();
-    let Some(tree) = tree else {
-        return Ok(CatalogueState {
+    /// What publishing `w` reads from the tree of `main` (`None`: empty repository): the
+    /// workflow's files and the catalogue's list (from the index, not by reading every entry).
+    fn catalogue_state(
+        &self,
+        git: &Repository,
+        tree: Option<&git2::Tree<'_>>,
+        w: &Workflow,
+    ) -> Result<CatalogueState, RepoError> {
+        let tag_ref = format!("refs/tags/{}", plan::tag_name(&w.key, &w.version));
+        let tag_exists = git.find_reference(&tag_ref).is_ok();
+        let Some(tree) = tree else {
+            return Ok(CatalogueState {
+                tag_exists,
+                ..CatalogueState::default()
+            });
+        };
+        let dir = format!("workflows/{}", w.key);
+        let current_version = read_text(git, tree, &format!("{dir}/workflow.json"))?
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .and_then(|v| v["version"].as_str().map(String::from));
+        Ok(CatalogueState {
+            current_version,
             tag_exists,
-            ..CatalogueState::default()
-        });
-    };
-    let dir = format!("workflows/{}", w.key);
-    let current_version = read_text(git, tree, &format!("{dir}/workflow.json"))?
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-        .and_then(|v| v["version"].as_str().map(String::from));
-    Ok(CatalogueState {
-        current_version,
-        tag_exists,
-        workflow_changelog: read_text(git, tree, &format!("{dir}/CHANGELOG.md"))?,
-        catalogue_changelog: read_text(git, tree, "CHANGELOG.md")?,
-        entries: entries(git, tree)?,
-    })
+            workflow_changelog: read_text(git, tree, &format!("{dir}/CHANGELOG.md"))?,
+            catalogue_changelog: read_text(git, tree, "CHANGELOG.md")?,
+            entries: self.index.entries(git, Some(tree))?,
+        })
+    }
 }
 
 /// BPMN 2.0 (with diagram) of a workflow for `workflow.bpmn`.

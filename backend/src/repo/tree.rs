@@ -1,10 +1,11 @@
 //! Low-level reading and writing of trees and history (git2).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use git2::{ErrorCode, ObjectType, Oid, Repository, Tree};
 
-use super::{Entry, MAIN};
+use super::MAIN;
 
 pub(super) fn main_commit(git: &Repository) -> Result<Option<git2::Commit<'_>>, git2::Error> {
     match git.find_reference(MAIN) {
@@ -38,33 +39,6 @@ pub(super) fn read_text(
     Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
 }
 
-pub(super) fn entries(git: &Repository, root: &Tree<'_>) -> Result<Vec<Entry>, git2::Error> {
-    let Some(workflows) = subtree(git, Some(root), "workflows")? else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for e in workflows.iter() {
-        let Ok(key) = e.name().map(String::from) else {
-            continue;
-        };
-        let Some(text) = read_text(git, &workflows, &format!("{key}/workflow.json"))? else {
-            continue;
-        };
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
-            continue;
-        };
-        let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
-        out.push(Entry {
-            key,
-            name: s("name"),
-            version: s("version"),
-            description: s("description"),
-        });
-    }
-    out.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok(out)
-}
-
 fn subtree<'r>(
     git: &'r Repository,
     tree: Option<&Tree<'_>>,
@@ -76,57 +50,66 @@ fn subtree<'r>(
     }
 }
 
+/// Changes below one folder: file name → new blob (`None` removes), folder name → changes.
+#[derive(Default)]
+struct Changes<'p> {
+    files: BTreeMap<&'p str, Option<Oid>>,
+    folders: BTreeMap<&'p str, Changes<'p>>,
+}
+
 /// Writes `files` (path → content; `None` removes) on top of `base`; returns the new root tree.
+/// Only the folders on the changed paths are rewritten, each once (a catalogue's `workflows/`
+/// folder with a thousand entries is written once per publish, not once per file); the result
+/// is the tree that writing the files one by one would give.
 pub(super) fn write_files(
     git: &Repository,
     base: Option<&Tree<'_>>,
     files: &[(&str, Option<String>)],
 ) -> Result<Oid, git2::Error> {
-    let mut root = base.map(|t| t.id());
+    let mut changes = Changes::default();
     for (path, content) in files {
         let blob = content
             .as_ref()
             .map(|c| git.blob(c.as_bytes()))
             .transpose()?;
-        let parts: Vec<&str> = path.split('/').collect();
-        let tree = root.map(|id| git.find_tree(id)).transpose()?;
-        root = Some(edit(git, tree.as_ref(), &parts, blob)?);
+        let mut parts: Vec<&str> = path.split('/').collect();
+        let Some(name) = parts.pop() else { continue };
+        let mut folder = &mut changes;
+        for part in parts {
+            folder = folder.folders.entry(part).or_default();
+        }
+        folder.files.insert(name, blob);
     }
-    match root {
-        Some(r) => Ok(r),
-        None => git.treebuilder(None)?.write(),
-    }
+    write_folder(git, base, &changes)
 }
 
-fn edit(
+fn write_folder(
     git: &Repository,
     tree: Option<&Tree<'_>>,
-    path: &[&str],
-    blob: Option<Oid>,
+    changes: &Changes<'_>,
 ) -> Result<Oid, git2::Error> {
     let mut builder = git.treebuilder(tree)?;
-    match path {
-        [] => {}
-        [name] => match blob {
+    for (name, blob) in &changes.files {
+        match blob {
             Some(b) => {
-                builder.insert(name, b, 0o100_644)?;
+                builder.insert(name, *b, 0o100_644)?;
             }
             None => {
                 if builder.get(name)?.is_some() {
                     builder.remove(name)?;
                 }
             }
-        },
-        [name, rest @ ..] => {
-            let sub = subtree(git, tree, name)?;
-            let id = edit(git, sub.as_ref(), rest, blob)?;
-            if git.find_tree(id)?.is_empty() {
-                if builder.get(name)?.is_some() {
-                    builder.remove(name)?;
-                }
-            } else {
-                builder.insert(name, id, 0o040_000)?;
+        }
+    }
+    for (name, sub_changes) in &changes.folders {
+        let sub = subtree(git, tree, name)?;
+        let id = write_folder(git, sub.as_ref(), sub_changes)?;
+        if git.find_tree(id)?.is_empty() {
+            if builder.get(name)?.is_some() {
+                builder.remove(name)?;
             }
+        } else {
+            builder.insert(name, id, 0o040_000)?;
         }
     }
     builder.write()

@@ -165,10 +165,16 @@ impl Cluster {
             .args(["-A", "trust", "-U", "postgres", "-E", "UTF8"])
             .args(["--locale=C", "--no-sync"]))?;
         let port = free_port()?;
-        // Throwaway data: no fsync (the storage layer's own durability is not under test here).
+        // Throwaway data: no fsync (the storage layer's own durability is not under test here),
+        // unless `FACHWERK_TEST_PG_DURABLE=1` (the storage bench compares durable stores).
+        let durable = std::env::var("FACHWERK_TEST_PG_DURABLE").is_ok_and(|v| v == "1");
+        let no_sync = if durable {
+            ""
+        } else {
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        };
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
-             -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 {no_sync} -c max_connections=300",
             dir.display()
         );
         run(pg("pg_ctl")

@@ -109,6 +109,16 @@ pub fn free_addr() -> SocketAddr {
 
 /// Starts `fachwerk serve` on `data` (stdout appended to `log`) with `extra` arguments.
 pub fn start(data: &Path, log: &Path, extra: &[&str]) -> (Child, SocketAddr) {
+    start_with_env(data, log, extra, &[])
+}
+
+/// [`start`] with extra environment variables.
+pub fn start_with_env(
+    data: &Path,
+    log: &Path,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (Child, SocketAddr) {
     let addr = free_addr();
     let out = std::fs::OpenOptions::new()
         .create(true)
@@ -128,6 +138,7 @@ pub fn start(data: &Path, log: &Path, extra: &[&str]) -> (Child, SocketAddr) {
         .args(extra)
         .env("FACHWERK_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(out)
         .stderr(Stdio::null())
         .spawn()
