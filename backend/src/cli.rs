@@ -77,6 +77,17 @@ enum Command {
         /// http(s) remote.
         #[arg(long, env = "FACHWERK_CATALOG_URL")]
         catalog_url: Option<String>,
+        /// Pattern of the Aktenzeichen of new cases: {key}, {year}, {seq} or {seq:N} (the
+        /// running number, N digits).
+        #[arg(long, env = "FACHWERK_AKTENZEICHEN", default_value = crate::cases::intake::DEFAULT_AKTENZEICHEN, value_parser = crate::cases::AktenzeichenPattern::parse)]
+        aktenzeichen: crate::cases::AktenzeichenPattern,
+        /// The date the case engine takes as today, YYYY-MM-DD (for tests and training
+        /// systems only: deadlines and timers follow it).
+        #[arg(long, env = "FACHWERK_TODAY", value_parser = parse_date)]
+        today: Option<fachwerk_shared::values::Date>,
+        /// The Land whose public holidays count for deadlines of new cases (BW, BY, …, NW).
+        #[arg(long, env = "FACHWERK_LAND", default_value = "NW", value_parser = parse_land)]
+        land: fachwerk_shared::Land,
     },
     /// Manage local accounts.
     User {
@@ -210,6 +221,16 @@ enum UserCommand {
     },
 }
 
+fn parse_date(text: &str) -> Result<fachwerk_shared::values::Date, String> {
+    fachwerk_shared::values::Date::parse(text.trim())
+        .ok_or_else(|| format!("„{text}“ ist kein Datum der Form JJJJ-MM-TT"))
+}
+
+fn parse_land(text: &str) -> Result<fachwerk_shared::Land, String> {
+    serde_json::from_value(serde_json::Value::String(text.trim().to_uppercase()))
+        .map_err(|_| format!("„{text}“ ist kein Länderkürzel (BW, BY, BE, …, NW, …, TH)"))
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -228,6 +249,9 @@ pub fn main() -> ExitCode {
             source_allow_hosts,
             token_lifetime_days,
             catalog_url,
+            aktenzeichen,
+            today,
+            land,
         } => {
             let mut config = Config::new(data);
             config.database = database;
@@ -249,6 +273,11 @@ pub fn main() -> ExitCode {
             config.source_roots = source_roots;
             config.source_allow_hosts = source_allow_hosts;
             config.token_lifetime_days = token_lifetime_days;
+            config.runtime = crate::cases::RuntimeConfig {
+                aktenzeichen,
+                today,
+                land,
+            };
             serve(addr, config, dist, docs)
         }
         Command::User {
@@ -398,11 +427,13 @@ async fn run_server(addr: SocketAddr, config: Config) -> anyhow::Result<()> {
         "Fachwerk läuft auf http://{local}/  (Daten: {})",
         state.config.data_dir.display()
     );
+    let timers = tokio::spawn(state.cases.clone().timer_worker());
     let app = crate::api::app(state);
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
     crate::server::serve(listener, app, crate::server::HEADER_READ_TIMEOUT, shutdown).await?;
+    timers.abort();
     Ok(())
 }
 
