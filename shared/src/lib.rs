@@ -8,6 +8,7 @@ pub mod bpmn;
 pub mod canonical;
 pub mod catalog;
 pub mod diff;
+pub mod engine;
 pub mod expr;
 pub mod generate;
 pub mod merge;

@@ -5,8 +5,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::calendar::add_working_days;
+use super::{RefusedCode, Step};
 use crate::model::CaseInput;
-use crate::model::{Block, BlockKind};
+use crate::model::{Block, BlockKind, Land};
+use crate::values::Date;
 
 /// A Mitzeichnung participant's vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -93,6 +96,43 @@ pub trait Decisions {
     ) -> Option<String>;
     /// Working days the task (or one participant's part of a Mitzeichnung) takes.
     fn working_days(&mut self, block: &Block, visit: u32, participant: Option<usize>) -> u32;
+
+    // --- hooks of the case engine (`crate::engine`); a Probelauf keeps the defaults ----------
+
+    /// The walk enters `block` (visit `visit`) on `today`, before the block runs.
+    fn enter(&mut self, _block: &Block, _visit: u32, _today: Date) {}
+    /// The person rules of `slot`: who may not act and why. Called just before
+    /// [`Decisions::actor`].
+    fn person_rules(&mut self, _block: &Block, _slot: ActorSlot, _rules: &[PersonRule]) {}
+    /// The working days and the end of a task (part) that starts on `from`; by default
+    /// [`Decisions::working_days`] working days later.
+    fn task_end(
+        &mut self,
+        block: &Block,
+        visit: u32,
+        participant: Option<usize>,
+        from: Date,
+        land: Land,
+    ) -> (u32, Date) {
+        let days = self.working_days(block, visit, participant);
+        (days, add_working_days(from, days, land))
+    }
+    /// Called after `block` ran, with the steps it produced: `true` takes the block back and
+    /// stops the walk there (outcome [`super::BlockedCode::Waiting`]) — the case waits for an
+    /// event. A Probelauf never stops.
+    fn pause(&mut self, _block: &Block, _visit: u32, _steps: &[Step]) -> bool {
+        false
+    }
+}
+
+/// A person who may not act in a task, and why (Vier-Augen, distinctFrom, initiator).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonRule {
+    pub person: String,
+    pub code: RefusedCode,
+    pub reason_de: String,
+    pub reason_en: String,
 }
 
 /// One scripted decision (an entry of `CaseInput.choices`).

@@ -39,6 +39,20 @@ pub(super) struct Run<'a, D: Decisions> {
     pub gg: Vec<GeschaeftsgangEntry>,
     pub docs: Vec<Doc>,
     pub xdomea: Vec<XdomeaMessage>,
+    /// Set when the decisions paused the walk ([`Decisions::pause`]).
+    pub paused: Option<Paused>,
+}
+
+/// Where a walk paused: the block taken back, with what it had produced (its steps carry the
+/// deadlines the case waits for).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Paused {
+    pub visit: u32,
+    /// The day the block was entered.
+    pub entered: Date,
+    pub steps: Vec<Step>,
+    pub gg: Vec<GeschaeftsgangEntry>,
+    pub xdomea: Vec<XdomeaMessage>,
 }
 
 pub(super) fn blocked(
@@ -57,6 +71,15 @@ pub(super) fn blocked(
 
 /// Runs a checked case.
 pub(super) fn run<D: Decisions>(w: &Workflow, case: &Case, d: &mut D) -> Trace {
+    run_until(w, case, d).0
+}
+
+/// Runs a checked case until it ends or the decisions pause it.
+pub(crate) fn run_until<D: Decisions>(
+    w: &Workflow,
+    case: &Case,
+    d: &mut D,
+) -> (Trace, Option<Paused>) {
     let mut r = Run {
         w,
         case,
@@ -69,9 +92,10 @@ pub(super) fn run<D: Decisions>(w: &Workflow, case: &Case, d: &mut D) -> Trace {
         gg: Vec::new(),
         docs: Vec::new(),
         xdomea: Vec::new(),
+        paused: None,
     };
     let outcome = r.walk();
-    Trace {
+    let trace = Trace {
         workflow_key: w.key.clone(),
         workflow_version: w.version.clone(),
         case_id: case.case_id.clone(),
@@ -82,7 +106,8 @@ pub(super) fn run<D: Decisions>(w: &Workflow, case: &Case, d: &mut D) -> Trace {
         outcome,
         geschaeftsgang: r.gg,
         xdomea: r.xdomea,
-    }
+    };
+    (trace, r.paused)
 }
 
 impl<'a, D: Decisions> Run<'a, D> {
@@ -115,7 +140,37 @@ impl<'a, D: Decisions> Run<'a, D> {
                 );
             };
             let visit = self.visit(&b.id);
-            let exit = match self.execute(b, visit) {
+            let entered = self.now;
+            let marks = (
+                self.steps.len(),
+                self.gg.len(),
+                self.docs.len(),
+                self.xdomea.len(),
+            );
+            self.d.enter(b, visit, entered);
+            let flow = self.execute(b, visit);
+            if self
+                .d
+                .pause(b, visit, self.steps.get(marks.0..).unwrap_or(&[]))
+            {
+                self.docs.truncate(marks.2);
+                self.now = entered;
+                self.paused = Some(Paused {
+                    visit,
+                    entered,
+                    steps: self.steps.split_off(marks.0),
+                    gg: self.gg.split_off(marks.1),
+                    xdomea: self.xdomea.split_off(marks.3),
+                });
+                let label = w.block_label(&b.id);
+                return blocked(
+                    &b.id,
+                    BlockedCode::Waiting,
+                    format!("Der Fall wartet bei „{label}“"),
+                    format!("The case waits at {label:?}"),
+                );
+            }
+            let exit = match flow {
                 Ok(e) => e,
                 Err(o) => return o,
             };

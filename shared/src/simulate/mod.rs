@@ -53,7 +53,7 @@ use crate::values::Date;
 pub mod calendar;
 mod cases;
 mod decisions;
-mod engine;
+pub(crate) mod engine;
 mod escalation;
 mod external;
 mod input;
@@ -67,7 +67,8 @@ mod xml;
 pub use crate::model::{CaseInput, Land};
 pub use cases::{record_test_case, run_test_case, run_test_cases, TestCaseResult};
 pub use decisions::{
-    parse_entry, positive_port, ActorSlot, Decisions, ScriptEntry, ScriptedDecisions, Vote,
+    parse_entry, positive_port, ActorSlot, Decisions, PersonRule, ScriptEntry, ScriptedDecisions,
+    Vote,
 };
 pub use input::{case_schema, decision_ports, placeholder_persons, Case, CaseError, APPLICANT};
 pub use xdomea::XdomeaMessage;
@@ -213,7 +214,7 @@ impl Outcome {
 }
 
 /// Why a person was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RefusedCode {
     /// The second check by the first checker.
@@ -229,7 +230,7 @@ pub enum RefusedCode {
 }
 
 /// Why a run could not go on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum BlockedCode {
     /// The case input does not fit the workflow.
@@ -252,6 +253,9 @@ pub enum BlockedCode {
     NoMatchingBand,
     /// The block's parameters cannot be executed (missing assignee, unparsable duration …).
     InvalidBlock,
+    /// The case waits at this block for an event (a task, a reply, a timer): only a case run by
+    /// the case engine ([`crate::engine`]) stops so, never a Probelauf.
+    Waiting,
 }
 
 impl BlockedCode {

@@ -1,7 +1,7 @@
 //! Who acts in a human task: the persons an assignee stands for and the person rules
 //! (Vier-Augen first checker, distinctFrom, initiator); a forced ineligible person is refused.
 
-use super::decisions::{ActorSlot, Decisions};
+use super::decisions::{ActorSlot, Decisions, PersonRule};
 use super::engine::{blocked, Run};
 use super::{BlockedCode, Outcome, RefusedCode, Step};
 use crate::expr::{self, EvalContext, Value};
@@ -116,6 +116,19 @@ impl<D: Decisions> Run<'_, D> {
             .cloned()
             .collect();
         let label = self.w.block_label(&b.id);
+        let rules: Vec<PersonRule> = excluded
+            .iter()
+            .map(|(person, x)| {
+                let (reason_de, reason_en) = x.reason();
+                PersonRule {
+                    person: person.clone(),
+                    code: x.code(),
+                    reason_de,
+                    reason_en,
+                }
+            })
+            .collect();
+        self.d.person_rules(b, slot, &rules);
         let Some(person) = self.d.actor(b, slot, &cands, &eligible) else {
             let why: Vec<(String, String)> = cands
                 .iter()

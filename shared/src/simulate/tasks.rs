@@ -1,7 +1,7 @@
 //! Human tasks: who acts (person rules), how long it takes, escalations, and the Geschäftsgang
 //! record of Sachbearbeitung, Vier-Augen-Prüfung, Mitzeichnung and Schlusszeichnung.
 
-use super::calendar::{self, add_working_days, de};
+use super::calendar::{self, de};
 use super::decisions::{ActorSlot, Decisions};
 use super::engine::{blocked, Flow, Run};
 use super::persons::{Actor, Exclusion};
@@ -56,8 +56,7 @@ impl<'a, D: Decisions> Run<'a, D> {
         part: Option<usize>,
         from: Date,
     ) -> (u32, Date) {
-        let days = self.d.working_days(b, visit, part);
-        (days, add_working_days(from, days, self.case.land))
+        self.d.task_end(b, visit, part, from, self.case.land)
     }
 
     /// The port a person decides, which must be one of `ports`.

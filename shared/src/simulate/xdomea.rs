@@ -33,7 +33,7 @@ pub const DATEIFORMAT_PDFA_CODE: &str = "PLACEHOLDER-PDFA";
 pub const DATEIFORMAT_LIST_VERSION: &str = "PLACEHOLDER";
 
 /// One message file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct XdomeaMessage {
     /// The Veraktung block that sent it.

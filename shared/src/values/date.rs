@@ -79,3 +79,19 @@ mod tests {
         assert_eq!(Date::parse("2026-01-31").unwrap().to_string(), "2026-01-31");
     }
 }
+
+/// As `YYYY-MM-DD`.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(d)?;
+        Date::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("{text:?} is not a date of the form YYYY-MM-DD"))
+        })
+    }
+}

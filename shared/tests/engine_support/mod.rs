@@ -1,0 +1,211 @@
+//! Drives a case through the engine as a real runtime would: whatever task is open is
+//! completed with the person, exit and date the Probelauf's [`ScriptedDecisions`] choose for
+//! it; due timers fire; events happen in date order (completions before timers on the same
+//! day, as the Probelauf counts them).
+#![allow(dead_code, clippy::unwrap_used)]
+
+use fachwerk_shared::engine::*;
+use fachwerk_shared::model::*;
+use fachwerk_shared::simulate::calendar::add_days;
+use fachwerk_shared::simulate::{ActorSlot, Case, Decisions, ScriptedDecisions, Vote};
+use fachwerk_shared::values::Date;
+
+/// Where the drive stopped.
+pub struct Driven {
+    pub state: State,
+    /// The event the engine refused (the Probelauf refuses the same person).
+    pub refused: Option<Refusal>,
+    /// Every effect, in order.
+    pub effects: Vec<Effect>,
+}
+
+pub fn actor(person: &str, roles: &[&str]) -> Actor {
+    Actor {
+        person: person.to_string(),
+        roles: roles.iter().map(|r| RoleId::new(*r)).collect(),
+        signing_limit: None,
+    }
+}
+
+/// The roles a person holds in the checked case.
+fn roles_of(case: &Case, person: &str) -> Vec<RoleId> {
+    case.persons
+        .iter()
+        .filter(|(_, ps)| ps.iter().any(|p| p == person))
+        .map(|(r, _)| r.clone())
+        .collect()
+}
+
+/// Splits `block#2@3` into block, slot and visit.
+fn parse_task(id: &str) -> (String, ActorSlot, u32) {
+    let (key, visit) = id.rsplit_once('@').unwrap();
+    let (block, slot) = ActorSlot::parse_key(key);
+    (block.to_string(), slot, visit.parse().unwrap())
+}
+
+/// The scripted event for an open task, with its day; `None`: nothing happens (nobody takes
+/// it, or only its deadline timer ends it).
+fn planned(
+    w: &Workflow,
+    case: &Case,
+    d: &mut ScriptedDecisions,
+    t: &Task,
+    cosign_events: bool,
+) -> Option<(Date, Event)> {
+    let (block, slot, visit) = parse_task(&t.id);
+    let b = w.block(&BlockId::new(block.as_str())).unwrap();
+    let id = t.id.clone();
+    let within = |date: Date| t.due.is_none_or(|due| date <= due);
+    match t.kind {
+        TaskKind::Query => {
+            let date = add_days(t.opened, i64::from(d.reply(b, visit)?));
+            within(date).then_some((date, Event::QueryAnswered { task: id }))
+        }
+        TaskKind::Notice => {
+            let days = match (&b.kind, d.delivery(b, visit)) {
+                (BlockKind::Bescheid(p), None)
+                    if p.channel == BescheidChannel::FoermlicheZustellung =>
+                {
+                    1
+                }
+                (_, days) => days?,
+            };
+            let date = add_days(t.opened, i64::from(days));
+            within(date).then_some((date, Event::NoticeDelivered { task: id }))
+        }
+        TaskKind::Payment => {
+            let date = add_days(t.opened, i64::from(d.payment(b, visit)?));
+            within(date).then_some((date, Event::PaymentReceived { task: id }))
+        }
+        TaskKind::Filing => {
+            let exit = d.outcome(b, visit, &t.exits);
+            let person = t
+                .role
+                .as_ref()
+                .and_then(|r| case.persons.get(r))
+                .and_then(|ps| ps.first().cloned())
+                .unwrap_or_else(|| "Registratur".into());
+            let by = Actor {
+                roles: roles_of(case, &person),
+                person,
+                signing_limit: None,
+            };
+            Some((t.opened, Event::TaskCompleted { task: id, by, exit }))
+        }
+        _ => {
+            let cands: Vec<String> = match &t.role {
+                Some(r) => case.persons.get(r).cloned().unwrap_or_default(),
+                None => t.persons.clone(),
+            };
+            let eligible: Vec<String> = cands
+                .iter()
+                .filter(|c| !t.excluded.iter().any(|x| &x.person == *c))
+                .cloned()
+                .collect();
+            let person = d.actor(b, slot, &cands, &eligible)?;
+            let participant = match slot {
+                ActorSlot::Participant(i) => Some(i),
+                _ => None,
+            };
+            let (_, date) = d.task_end(b, visit, participant, t.opened, case.land);
+            let by = Actor {
+                roles: roles_of(case, &person),
+                person,
+                signing_limit: None,
+            };
+            let event = match (t.kind, participant) {
+                (TaskKind::CoSign, Some(i)) => {
+                    let approve = d.vote(b, visit, i) == Vote::Approve;
+                    if cosign_events {
+                        Event::CoSigned {
+                            task: id,
+                            by,
+                            approve,
+                        }
+                    } else {
+                        let exit = if approve { "approve" } else { "veto" }.to_string();
+                        Event::TaskCompleted { task: id, by, exit }
+                    }
+                }
+                (TaskKind::FirstCheck, _) => Event::TaskCompleted {
+                    task: id,
+                    by,
+                    exit: "ok".into(),
+                },
+                _ => Event::TaskCompleted {
+                    task: id,
+                    by,
+                    exit: d.outcome(b, visit, &t.exits),
+                },
+            };
+            Some((date, event))
+        }
+    }
+}
+
+/// Starts and drives the case `input` through `w` until it ends, is blocked, refused or
+/// nothing more happens. `None` if the input does not fit the workflow.
+pub fn drive(w: &Workflow, input: &CaseInput, cosign_events: bool) -> Option<Driven> {
+    let case = input.check(w).ok()?;
+    let mut d = ScriptedDecisions::new(input);
+    let start_data = CaseStart {
+        case_id: case.case_id.clone(),
+        initiator: Some(case.initiator.clone()),
+        fields: input.fields.clone(),
+    };
+    let (mut state, mut effects) = match start(w, &start_data, case.start, case.land) {
+        Ok(x) => x,
+        Err(r) => {
+            panic!("start refused: {r}");
+        }
+    };
+    for _ in 0..5_000 {
+        if state.status != Status::Running {
+            break;
+        }
+        let mut next: Option<(Date, u8, Event)> = None;
+        let mut consider = |date: Date, prio: u8, e: Event| {
+            if next
+                .as_ref()
+                .is_none_or(|(d0, p0, _)| (date, prio) < (*d0, *p0))
+            {
+                next = Some((date, prio, e));
+            }
+        };
+        for t in &state.tasks {
+            if let Some((date, e)) = planned(w, &case, &mut d, t, cosign_events) {
+                consider(date, 0, e);
+            }
+        }
+        for t in &state.timers {
+            consider(
+                t.due,
+                1,
+                Event::TimerDue {
+                    timer: t.id.clone(),
+                },
+            );
+        }
+        let Some((date, _, event)) = next else {
+            break;
+        };
+        match step(w, &state, &event, date) {
+            Ok((s, e)) => {
+                state = s;
+                effects.extend(e);
+            }
+            Err(r) => {
+                return Some(Driven {
+                    state,
+                    refused: Some(r),
+                    effects,
+                })
+            }
+        }
+    }
+    Some(Driven {
+        state,
+        refused: None,
+        effects,
+    })
+}
