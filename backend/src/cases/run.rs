@@ -5,6 +5,7 @@
 use fachwerk_shared::api::{
     CaseSummary, CaseView, CompleteTask, Person, StartCase, Task, TaskStatus,
 };
+use fachwerk_shared::values::Date;
 use serde_json::json;
 
 use super::engine;
@@ -217,13 +218,16 @@ impl CaseRuntime {
     /// Whether `person` holds the task's role, themselves or for an absent person they stand
     /// in for.
     async fn holds_role(&self, person: &Person, task: &Task) -> Result<bool, CaseError> {
-        let Some(role) = &task.role else {
-            return Ok(task.assignee.as_deref() == Some(person.id.as_str()));
+        let role = match (&task.role, &task.assignee) {
+            (Some(role), _) => Some(role),
+            (None, Some(assignee)) => return Ok(*assignee == person.id),
+            // A task of no particular role: anyone working on the workflow's cases.
+            (None, None) => None,
         };
         let holds = |p: &Person| {
             p.roles
                 .iter()
-                .any(|r| r.workflow == task.workflow && r.role == *role)
+                .any(|r| r.workflow == task.workflow && role.is_none_or(|role| r.role == *role))
         };
         if holds(person) {
             return Ok(true);
@@ -394,7 +398,9 @@ impl CaseRuntime {
     pub async fn fire_due_timers(&self, limit: i64) -> Result<usize, CaseError> {
         let today = self.today();
         let mut fired = 0;
-        for (case_id, timer, revision) in self.db.due_timers(&today.to_string(), limit).await? {
+        for (case_id, timer, due, revision) in self.db.due_timers(&today.to_string(), limit).await? {
+            // A timer fires on its due date (later ones of the case are still pending then).
+            let due = Date::parse(&due).unwrap_or(today);
             let Some(stored) = self.db.case(&case_id).await? else {
                 continue;
             };
@@ -403,7 +409,7 @@ impl CaseRuntime {
             }
             let w = runtime_workflow(&self.db, &stored.summary.workflow, &stored.summary.version)
                 .await?;
-            let step = match engine::fire(&w, &stored.state, &timer, today) {
+            let step = match engine::fire(&w, &stored.state, &timer, due) {
                 Ok(step) => step,
                 Err(CaseError::Refused { code, de, .. }) => {
                     tracing::warn!(case = %case_id, %timer, %code, reason = %de, "timer not fired");

@@ -368,12 +368,13 @@ impl Database {
     }
 
     /// Open tasks of the roles `person_id` holds or holds for an absent person they stand in
-    /// for, by due date.
+    /// for (and tasks of no particular role in their workflows), by due date.
     pub async fn role_tasks(&self, person_id: &str, limit: i64) -> Result<Vec<Task>, DbError> {
         let sql = format!(
             "SELECT {TASK_COLUMNS} {TASK_FROM} WHERE t.status = 'open' AND EXISTS (\
              SELECT 1 FROM person_roles r WHERE r.workflow_key = t.workflow_key \
-             AND r.role_id = t.role_id AND (r.person_id = $1 OR r.person_id IN (\
+             AND (r.role_id = t.role_id OR (t.role_id IS NULL AND t.assignee IS NULL)) \
+             AND (r.person_id = $1 OR r.person_id IN (\
              SELECT p.id FROM persons p WHERE p.deputy_id = $1 AND p.absent))) \
              ORDER BY t.due, t.created_at LIMIT $2"
         );
@@ -455,17 +456,18 @@ impl Database {
     }
 
     /// Pending timers due on or before `today` (`YYYY-MM-DD`), earliest first: (case id,
-    /// timer id, case revision).
+    /// timer id, due date, case revision).
     pub async fn due_timers(
         &self,
         today: &str,
         limit: i64,
-    ) -> Result<Vec<(String, String, u64)>, DbError> {
-        let sql = "SELECT t.case_id, t.timer_id, c.revision FROM timers t \
+    ) -> Result<Vec<(String, String, String, u64)>, DbError> {
+        let sql = "SELECT t.case_id, t.timer_id, t.due, c.revision FROM timers t \
              JOIN cases c ON c.id = t.case_id WHERE t.due <= $1 AND NOT t.fired \
              AND NOT t.cancelled AND c.status = 'open' ORDER BY t.due, t.case_id LIMIT $2";
         with_pool!(self, pool => sqlx::query(sql).bind(today).bind(limit).fetch_all(pool).await?
-            .iter().map(|r| Ok((r.text("case_id")?, r.text("timer_id")?, unsigned(r.int("revision")?)?)))
+            .iter().map(|r| Ok((r.text("case_id")?, r.text("timer_id")?, r.text("due")?,
+                unsigned(r.int("revision")?)?)))
             .collect())
     }
 
