@@ -470,7 +470,14 @@ async fn clerk(env: &Env, u: &Users) {
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let erika = env.state.users.get("erika").await.unwrap().unwrap();
-    if env.state.db.person_of_account(&erika.id).await.unwrap().is_none() {
+    if env
+        .state
+        .db
+        .person_of_account(&erika.id)
+        .await
+        .unwrap()
+        .is_none()
+    {
         let body = json!({ "name": "Erika Muster", "account": "erika",
                            "roles": [{ "workflow": "matrix", "role": "R-SB" }] });
         let r = env.post("/api/persons", Some(&u.admin), body).await;
@@ -558,11 +565,18 @@ async fn make(env: &Env, u: &Users, fixture: Fixture, path: &str) -> Made {
             let r = env.post("/api/cases", Some(&u.editor), body).await;
             assert_eq!(r.status, 201, "{}", r.text);
             let case = r.json()["id"].as_str().unwrap().to_string();
-            let view = env.get(&format!("/api/cases/{case}"), Some(&u.admin)).await.json();
+            let view = env
+                .get(&format!("/api/cases/{case}"), Some(&u.admin))
+                .await
+                .json();
             let task = view["tasks"][0]["id"].as_str().unwrap().to_string();
             if matches!(fixture, Fixture::ClaimedTask) {
                 let r = env
-                    .post(&format!("/api/tasks/{task}/claim"), Some(&u.editor), json!({}))
+                    .post(
+                        &format!("/api/tasks/{task}/claim"),
+                        Some(&u.editor),
+                        json!({}),
+                    )
                     .await;
                 assert_eq!(r.status, 200, "{}", r.text);
             }
@@ -574,7 +588,11 @@ async fn make(env: &Env, u: &Users, fixture: Fixture, path: &str) -> Made {
         }
         Fixture::Person => {
             let r = env
-                .post("/api/persons", Some(&u.admin), json!({ "name": unique("person") }))
+                .post(
+                    "/api/persons",
+                    Some(&u.admin),
+                    json!({ "name": unique("person") }),
+                )
                 .await;
             assert_eq!(r.status, 201, "{}", r.text);
             m.id = r.json()["id"].as_str().unwrap().to_string();

@@ -90,7 +90,10 @@ impl Office {
     }
 
     async fn case(&self, id: &str) -> Value {
-        let r = self.env.get(&format!("/api/cases/{id}"), Some(&self.admin)).await;
+        let r = self
+            .env
+            .get(&format!("/api/cases/{id}"), Some(&self.admin))
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         r.json()
     }
@@ -153,7 +156,12 @@ async fn work_off(o: &Office, case_id: &str) -> Vec<Refusal> {
                 .get("/api/tasks?scope=roles", Some(o.token(who)))
                 .await;
             assert!(
-                listed.json().as_array().unwrap().iter().any(|t| t["id"] == id),
+                listed
+                    .json()
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|t| t["id"] == id),
                 "{who} holds {role} but does not see the task: {}",
                 listed.text
             );
@@ -167,7 +175,11 @@ async fn work_off(o: &Office, case_id: &str) -> Vec<Refusal> {
             let problem = r.json();
             assert!(problem["detailEn"].as_str().is_some_and(|d| !d.is_empty()));
             let after = o.case(case_id).await;
-            assert_eq!(after["revision"].as_u64().unwrap(), revision, "a refusal changed the case");
+            assert_eq!(
+                after["revision"].as_u64().unwrap(),
+                revision,
+                "a refusal changed the case"
+            );
             refusals.push((
                 task["block"].as_str().unwrap().to_string(),
                 who.to_string(),
@@ -224,7 +236,10 @@ async fn procurement(o: &Office, amount: &str, key: &str) -> (Vec<String>, Vec<R
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let case = r.json();
     let id = case["id"].as_str().unwrap().to_string();
-    assert!(case["aktenzeichen"].as_str().unwrap().starts_with("beschaffung/2026/"));
+    assert!(case["aktenzeichen"]
+        .as_str()
+        .unwrap()
+        .starts_with("beschaffung/2026/"));
     // The same key again: the same case, nothing new.
     let again = common::send(&o.env.app, start(key)).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.text);
@@ -232,12 +247,19 @@ async fn procurement(o: &Office, amount: &str, key: &str) -> (Vec<String>, Vec<R
 
     // The first task belongs to the central purchasing.
     let view = o.case(&id).await;
-    let open: Vec<&Value> = view["tasks"].as_array().unwrap().iter().filter(|t| t["status"] == "open").collect();
+    let open: Vec<&Value> = view["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["status"] == "open")
+        .collect();
     assert_eq!(open.len(), 1, "{view:#}");
     assert_eq!(open[0]["block"], "bedarf-pruefen");
     assert_eq!(open[0]["role"], "R-SB");
     // Someone without the role may not take it (and learns which rule says so).
-    let r = o.complete("bea", open[0]["id"].as_str().unwrap(), 1, "ok").await;
+    let r = o
+        .complete("bea", open[0]["id"].as_str().unwrap(), 1, "ok")
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     assert_eq!(r.json()["code"], "NOT_IN_ROLE");
 
@@ -250,9 +272,16 @@ async fn procurement(o: &Office, amount: &str, key: &str) -> (Vec<String>, Vec<R
     let audit = done["audit"].as_array().unwrap();
     assert_eq!(audit[0]["kind"], "started");
     assert_eq!(audit[0]["person"], "bea (Person)");
-    assert!(audit.windows(2).all(|w| w[0]["seq"].as_u64() < w[1]["seq"].as_u64()));
+    assert!(audit
+        .windows(2)
+        .all(|w| w[0]["seq"].as_u64() < w[1]["seq"].as_u64()));
     let completions = audit.iter().filter(|a| a["kind"] == "completed").count();
-    let tasks_done = done["tasks"].as_array().unwrap().iter().filter(|t| t["status"] == "done").count();
+    let tasks_done = done["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["status"] == "done")
+        .count();
     assert_eq!(completions, tasks_done, "{audit:#?}");
     (route, refusals)
 }
@@ -274,25 +303,45 @@ async fn three_amounts(database: Option<String>) {
     );
 
     let (route, refusals) = procurement(&o, "800.00", "antrag-800").await;
-    assert!(route.contains(&"direktauftrag-erteilen".to_string()), "{route:?}");
+    assert!(
+        route.contains(&"direktauftrag-erteilen".to_string()),
+        "{route:?}"
+    );
     assert!(!route.iter().any(|b| b == "schlusszeichnung"), "{route:?}");
     assert!(refusals.is_empty(), "{refusals:?}");
 
     let (route, refusals) = procurement(&o, "80000.00", "antrag-80000").await;
-    for block in ["vergabe-vorbereiten", "vermerk-pruefen", "mitzeichnung", "schlusszeichnung"] {
-        assert!(route.iter().any(|b| b == block), "{block} missing in {route:?}");
+    for block in [
+        "vergabe-vorbereiten",
+        "vermerk-pruefen",
+        "mitzeichnung",
+        "schlusszeichnung",
+    ] {
+        assert!(
+            route.iter().any(|b| b == block),
+            "{block} missing in {route:?}"
+        );
     }
     assert_eq!(refusals.len(), 1, "{refusals:?}");
     assert_eq!(refusals[0].0, "vermerk-pruefen");
 
     // Three cases, numbered in order.
     let r = o.env.get("/api/cases", Some(&o.admin)).await;
-    let mut numbers: Vec<String> = r.json().as_array().unwrap().iter()
-        .map(|c| c["aktenzeichen"].as_str().unwrap().to_string()).collect();
+    let mut numbers: Vec<String> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["aktenzeichen"].as_str().unwrap().to_string())
+        .collect();
     numbers.sort();
     assert_eq!(
         numbers,
-        ["beschaffung/2026/000001", "beschaffung/2026/000002", "beschaffung/2026/000003"]
+        [
+            "beschaffung/2026/000001",
+            "beschaffung/2026/000002",
+            "beschaffung/2026/000003"
+        ]
     );
 }
 

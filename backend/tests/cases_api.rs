@@ -26,7 +26,11 @@ async fn office() -> Office {
     let env = Env::with(|c| c.runtime.today = Date::parse(TODAY));
     let u = env.users().await;
     let r = env
-        .post("/api/workflows/urlaubsantrag/versions/1.0.0/activate", Some(&u.reviewer), json!({}))
+        .post(
+            "/api/workflows/urlaubsantrag/versions/1.0.0/activate",
+            Some(&u.reviewer),
+            json!({}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     for (name, role) in [
@@ -71,7 +75,10 @@ impl Office {
     }
 
     async fn case(&self, id: &str) -> Value {
-        let r = self.env.get(&format!("/api/cases/{id}"), Some(&self.admin)).await;
+        let r = self
+            .env
+            .get(&format!("/api/cases/{id}"), Some(&self.admin))
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         r.json()
     }
@@ -89,7 +96,10 @@ impl Office {
     async fn complete(&self, who: &str, task: &Value, revision: Option<u64>, exit: &str) -> Resp {
         let mut req = Request::builder()
             .method(Method::POST)
-            .uri(format!("/api/tasks/{}/complete", task["id"].as_str().unwrap()))
+            .uri(format!(
+                "/api/tasks/{}/complete",
+                task["id"].as_str().unwrap()
+            ))
             .header("authorization", format!("Bearer {}", self.token(who).await))
             .header("content-type", "application/json");
         if let Some(r) = revision {
@@ -104,12 +114,20 @@ impl Office {
 async fn the_intake_checks_the_body_against_the_case_schema() {
     let o = office().await;
     // The schema is public and names the declared fields.
-    let r = o.env.get("/api/runtime/workflows/urlaubsantrag/case-schema", None).await;
+    let r = o
+        .env
+        .get("/api/runtime/workflows/urlaubsantrag/case-schema", None)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let schema = r.json();
     assert_eq!(schema["properties"]["workflow"]["const"], "urlaubsantrag");
-    assert_eq!(schema["properties"]["fields"]["properties"]["arbeitstage"]["type"], "integer");
-    let required = schema["properties"]["fields"]["required"].as_array().unwrap();
+    assert_eq!(
+        schema["properties"]["fields"]["properties"]["arbeitstage"]["type"],
+        "integer"
+    );
+    let required = schema["properties"]["fields"]["required"]
+        .as_array()
+        .unwrap();
     assert!(required.contains(&json!("personalnummer")));
 
     let mut body = leave();
@@ -118,7 +136,10 @@ async fn the_intake_checks_the_body_against_the_case_schema() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(r.json()["path"], "fields.arbeitstage");
     let mut body = leave();
-    body["fields"].as_object_mut().unwrap().remove("urlaubsbeginn");
+    body["fields"]
+        .as_object_mut()
+        .unwrap()
+        .remove("urlaubsbeginn");
     let r = o.start("anna", body).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(r.json()["path"], "fields.urlaubsbeginn");
@@ -127,7 +148,9 @@ async fn the_intake_checks_the_body_against_the_case_schema() {
     let r = o.start("anna", body).await;
     assert_eq!(r.json()["path"], "fields.hobby", "{}", r.text);
     // An unknown workflow, or one not in operation.
-    let r = o.start("anna", json!({ "workflow": "beschaffung", "fields": {} })).await;
+    let r = o
+        .start("anna", json!({ "workflow": "beschaffung", "fields": {} }))
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
     // Nothing was started, no number was used up by the refused bodies.
     let r = o.start("anna", leave()).await;
@@ -193,7 +216,12 @@ async fn two_clerks_completing_the_same_task_one_wins() {
     assert_eq!(statuses, [200, 409], "{} / {}", a.text, b.text);
     let after = o.case(id).await;
     assert_eq!(after["revision"], 2);
-    let completions = after["audit"].as_array().unwrap().iter().filter(|e| e["kind"] == "completed").count();
+    let completions = after["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "completed")
+        .count();
     assert_eq!(completions, 1);
     // The completed task again: 409, whatever revision.
     let r = o.complete("vera", &task, Some(2), "ok").await;
@@ -203,34 +231,79 @@ async fn two_clerks_completing_the_same_task_one_wins() {
 #[tokio::test]
 async fn claims_and_deputies() {
     let o = office().await;
-    let id = o.start("anna", leave()).await.json()["id"].as_str().unwrap().to_string();
+    let id = o.start("anna", leave()).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let task = o.open_task(&id).await;
     let task_id = task["id"].as_str().unwrap();
     let vera = o.token("vera").await;
     let viktor = o.token("viktor").await;
     let paul = o.token("paul").await;
-    let r = o.env.post(&format!("/api/tasks/{task_id}/claim"), Some(&vera), json!({})).await;
+    let r = o
+        .env
+        .post(
+            &format!("/api/tasks/{task_id}/claim"),
+            Some(&vera),
+            json!({}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["claimedBy"], "vera");
-    let r = o.env.post(&format!("/api/tasks/{task_id}/claim"), Some(&viktor), json!({})).await;
+    let r = o
+        .env
+        .post(
+            &format!("/api/tasks/{task_id}/claim"),
+            Some(&viktor),
+            json!({}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     assert_eq!(r.json()["code"], "TASK_CLAIMED");
     let mine = o.env.get("/api/tasks", Some(&vera)).await.json();
     assert_eq!(mine.as_array().unwrap().len(), 1);
-    assert!(o.env.get("/api/tasks", Some(&viktor)).await.json().as_array().unwrap().is_empty());
+    assert!(o
+        .env
+        .get("/api/tasks", Some(&viktor))
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .is_empty());
     // Viktor cannot complete what Vera claimed; after her release he can.
     let r = o.complete("viktor", &task, Some(1), "ok").await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
-    let r = o.env.post(&format!("/api/tasks/{task_id}/release"), Some(&vera), json!({})).await;
+    let r = o
+        .env
+        .post(
+            &format!("/api/tasks/{task_id}/release"),
+            Some(&vera),
+            json!({}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(r.json()["claimedBy"].is_null());
 
     // Paul stands in for the absent Vera: he sees and may take her role's tasks.
-    assert!(o.env.get("/api/tasks?scope=roles", Some(&paul)).await.json().as_array().unwrap().is_empty());
+    assert!(o
+        .env
+        .get("/api/tasks?scope=roles", Some(&paul))
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .is_empty());
     let persons = o.env.get("/api/persons", Some(&o.admin)).await.json();
     let id_of = |name: &str| {
-        persons.as_array().unwrap().iter().find(|p| p["name"] == name).unwrap()["id"]
-            .as_str().unwrap().to_string()
+        persons
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     };
     let r = o
         .env
@@ -238,23 +311,50 @@ async fn claims_and_deputies() {
             Method::PUT,
             &format!("/api/persons/{}", id_of("vera")),
             Some(&o.admin),
-            Some(json!({ "name": "vera", "account": "vera", "absent": true, "deputy": id_of("paul"),
-                    "roles": [{ "workflow": "urlaubsantrag", "role": "R-VG" }] }).to_string()),
+            Some(
+                json!({ "name": "vera", "account": "vera", "absent": true, "deputy": id_of("paul"),
+                    "roles": [{ "workflow": "urlaubsantrag", "role": "R-VG" }] })
+                .to_string(),
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let listed = o.env.get("/api/tasks?scope=roles", Some(&paul)).await.json();
+    let listed = o
+        .env
+        .get("/api/tasks?scope=roles", Some(&paul))
+        .await
+        .json();
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed:#}");
     let r = o.complete("paul", &task, Some(1), "ok").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     // Bad organisation data: a role the workflow does not declare, a deputy that is none.
-    let r = o.env.post("/api/persons", Some(&o.admin),
-        json!({ "name": "x", "roles": [{ "workflow": "urlaubsantrag", "role": "R-NIX" }] })).await;
+    let r = o
+        .env
+        .post(
+            "/api/persons",
+            Some(&o.admin),
+            json!({ "name": "x", "roles": [{ "workflow": "urlaubsantrag", "role": "R-NIX" }] }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(r.json()["path"], "roles[0]");
-    let r = o.env.post("/api/persons", Some(&o.admin), json!({ "name": "x", "deputy": "nobody" })).await;
+    let r = o
+        .env
+        .post(
+            "/api/persons",
+            Some(&o.admin),
+            json!({ "name": "x", "deputy": "nobody" }),
+        )
+        .await;
     assert_eq!(r.json()["path"], "deputy", "{}", r.text);
-    let r = o.env.post("/api/persons", Some(&o.admin), json!({ "name": "x", "signingLimit": "viel" })).await;
+    let r = o
+        .env
+        .post(
+            "/api/persons",
+            Some(&o.admin),
+            json!({ "name": "x", "signingLimit": "viel" }),
+        )
+        .await;
     assert_eq!(r.json()["path"], "signingLimit", "{}", r.text);
     // Only persons see task lists.
     let r = o.env.get("/api/tasks", Some(&o.reviewer)).await;
@@ -268,22 +368,54 @@ async fn a_newer_version_in_operation_leaves_running_cases_alone() {
     let u = o.env.users().await;
     let old = o.start("anna", leave()).await.json();
     // Publish 1.1.0 (a notice before the end) and take it into operation.
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../workflows/urlaubsantrag.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../workflows/urlaubsantrag.json"
+    ))
+    .unwrap();
     let mut w: Value = serde_json::from_str(&text).unwrap();
     w["description"] = json!("Mit geändertem Text.");
     w["blocks"][1]["params"]["instructions"] = json!("Dienstliche Belange prüfen.");
-    let w = fachwerk_shared::to_canonical_json(&fachwerk_shared::parse_workflow(&w.to_string()).unwrap());
+    let w = fachwerk_shared::to_canonical_json(
+        &fachwerk_shared::parse_workflow(&w.to_string()).unwrap(),
+    );
     o.env.publish(&u.editor, &u.reviewer, &w, "").await;
-    let versions = o.env.get("/api/workflows/urlaubsantrag/versions", None).await.json();
-    let newest = versions.as_array().unwrap().last().unwrap()["version"].as_str().unwrap().to_string();
+    let versions = o
+        .env
+        .get("/api/workflows/urlaubsantrag/versions", None)
+        .await
+        .json();
+    let newest = versions.as_array().unwrap().last().unwrap()["version"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_ne!(newest, "1.0.0");
-    let r = o.env.post(&format!("/api/workflows/urlaubsantrag/versions/{newest}/activate"), Some(&o.admin), json!({})).await;
+    let r = o
+        .env
+        .post(
+            &format!("/api/workflows/urlaubsantrag/versions/{newest}/activate"),
+            Some(&o.admin),
+            json!({}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let new = o.start("anna", leave()).await.json();
     assert_eq!(new["version"], newest.as_str());
-    assert_eq!(o.case(old["id"].as_str().unwrap()).await["version"], "1.0.0");
-    let listed = o.env.get("/api/runtime/workflows", Some(&o.admin)).await.json();
-    let active: Vec<&Value> = listed.as_array().unwrap().iter().filter(|w| w["active"] == true).collect();
+    assert_eq!(
+        o.case(old["id"].as_str().unwrap()).await["version"],
+        "1.0.0"
+    );
+    let listed = o
+        .env
+        .get("/api/runtime/workflows", Some(&o.admin))
+        .await
+        .json();
+    let active: Vec<&Value> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["active"] == true)
+        .collect();
     assert_eq!(active.len(), 1);
     assert_eq!(active[0]["version"], newest.as_str());
     // The old case still completes on 1.0.0.
@@ -295,7 +427,10 @@ async fn a_newer_version_in_operation_leaves_running_cases_alone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn timers_fire_once_also_with_two_workers() {
     let o = office().await;
-    let id = o.start("anna", leave()).await.json()["id"].as_str().unwrap().to_string();
+    let id = o.start("anna", leave()).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let runtime = |day: &str| {
         CaseRuntime::new(
             o.env.state.db.clone(),
@@ -313,9 +448,21 @@ async fn timers_fire_once_also_with_two_workers() {
     assert_eq!(x.unwrap() + y.unwrap(), 1);
     assert_eq!(runtime("2026-03-17").fire_due_timers(100).await.unwrap(), 0);
     let case = o.case(&id).await;
-    let fired: Vec<&Value> = case["audit"].as_array().unwrap().iter().filter(|e| e["kind"] == "timer").collect();
+    let fired: Vec<&Value> = case["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "timer")
+        .collect();
     assert_eq!(fired.len(), 1, "{case:#}");
     // The escalation notified the deputy role; the task itself stays open.
-    assert!(case["audit"].as_array().unwrap().iter().any(|e| e["kind"] == "message"), "{case:#}");
+    assert!(
+        case["audit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "message"),
+        "{case:#}"
+    );
     assert_eq!(case["status"], "open");
 }

@@ -73,7 +73,11 @@ impl From<DbError> for CaseError {
 }
 
 impl CaseError {
-    pub(crate) fn bad(path: impl Into<String>, de: impl Into<String>, en: impl Into<String>) -> Self {
+    pub(crate) fn bad(
+        path: impl Into<String>,
+        de: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
         CaseError::BadValue {
             path: path.into(),
             de: de.into(),
@@ -126,7 +130,9 @@ pub async fn activate(
     // The catalogue holds only validated versions; parse once more to store canonical JSON.
     let workflow = parse_workflow(&text).map_err(|e| CaseError::Storage(anyhow::anyhow!("{e}")))?;
     let json = serde_json::to_string(&workflow).map_err(|e| CaseError::Storage(e.into()))?;
-    Ok(db.activate_workflow(key, version, &json, &caller.id).await?)
+    Ok(db
+        .activate_workflow(key, version, &json, &caller.id)
+        .await?)
 }
 
 /// The workflow of a version in operation.
@@ -136,7 +142,9 @@ pub async fn runtime_workflow(
     version: &str,
 ) -> Result<Workflow, CaseError> {
     let stored = db.runtime_workflow(key, version).await?.ok_or_else(|| {
-        CaseError::NotFound(format!("Version {version} von „{key}“ ist nicht in Betrieb."))
+        CaseError::NotFound(format!(
+            "Version {version} von „{key}“ ist nicht in Betrieb."
+        ))
     })?;
     parse_workflow(&stored.workflow).map_err(|e| CaseError::Storage(anyhow::anyhow!("{e}")))
 }
@@ -146,8 +154,8 @@ pub async fn active_workflow(db: &Database, key: &str) -> Result<(String, Workfl
     let stored = db.active_workflow(key).await?.ok_or_else(|| {
         CaseError::NotFound(format!("Der Ablauf „{key}“ ist nicht in Betrieb genommen."))
     })?;
-    let w = parse_workflow(&stored.workflow)
-        .map_err(|e| CaseError::Storage(anyhow::anyhow!("{e}")))?;
+    let w =
+        parse_workflow(&stored.workflow).map_err(|e| CaseError::Storage(anyhow::anyhow!("{e}")))?;
     Ok((stored.info.version, w))
 }
 
@@ -163,7 +171,11 @@ pub async fn save_person(
     let mut input = input.clone();
     input.name = input.name.trim().to_string();
     if input.name.is_empty() {
-        return Err(CaseError::bad("name", "Der Name fehlt.", "The name is missing."));
+        return Err(CaseError::bad(
+            "name",
+            "Der Name fehlt.",
+            "The name is missing.",
+        ));
     }
     if let Some(limit) = &input.signing_limit {
         let money = Money::parse(limit).map_err(|e| {

@@ -202,7 +202,11 @@ impl CaseRuntime {
         Ok(out)
     }
 
-    pub async fn tasks(&self, caller: &Caller, scope: Option<&str>) -> Result<Vec<Task>, CaseError> {
+    pub async fn tasks(
+        &self,
+        caller: &Caller,
+        scope: Option<&str>,
+    ) -> Result<Vec<Task>, CaseError> {
         let person = self.person(caller).await?;
         match scope.unwrap_or("mine") {
             "mine" => Ok(self.db.my_tasks(&person.id, LIST_LIMIT).await?),
@@ -300,7 +304,9 @@ impl CaseRuntime {
                     format!("{name:?} claimed this task, not you."),
                 ))
             }
-            Applied::NotFound => return Err(CaseError::NotFound("Diese Aufgabe gibt es nicht.".into())),
+            Applied::NotFound => {
+                return Err(CaseError::NotFound("Diese Aufgabe gibt es nicht.".into()))
+            }
             Applied::TaskNotOpen | Applied::Stale(_) => {
                 return Err(CaseError::refused(
                     RefusalKind::State,
@@ -332,7 +338,11 @@ impl CaseRuntime {
             return Err(Self::not_in_role(&task.task));
         }
         if let Some(other) = task.claimed_by_id.as_deref().filter(|c| *c != person.id) {
-            let name = task.task.claimed_by.clone().unwrap_or_else(|| other.to_string());
+            let name = task
+                .task
+                .claimed_by
+                .clone()
+                .unwrap_or_else(|| other.to_string());
             return Err(CaseError::refused(
                 RefusalKind::State,
                 "TASK_CLAIMED",
@@ -376,7 +386,12 @@ impl CaseRuntime {
         );
         match self
             .db
-            .apply_case_change(&stored.summary.id, &stored.summary.workflow, revision, &change)
+            .apply_case_change(
+                &stored.summary.id,
+                &stored.summary.workflow,
+                revision,
+                &change,
+            )
             .await?
         {
             Applied::Done(_) => Ok(Completion {
@@ -398,7 +413,8 @@ impl CaseRuntime {
     pub async fn fire_due_timers(&self, limit: i64) -> Result<usize, CaseError> {
         let today = self.today();
         let mut fired = 0;
-        for (case_id, timer, due, revision) in self.db.due_timers(&today.to_string(), limit).await? {
+        for (case_id, timer, due, revision) in self.db.due_timers(&today.to_string(), limit).await?
+        {
             // A timer fires on its due date (later ones of the case are still pending then).
             let due = Date::parse(&due).unwrap_or(today);
             let Some(stored) = self.db.case(&case_id).await? else {

@@ -253,7 +253,6 @@ async fn write_effects(
     Ok(())
 }
 
-
 impl Database {
     /// The next running number of `scope` (e.g. `beschaffung/2026`), from 1. Numbers of cases
     /// that failed to start are not reused.
@@ -318,9 +317,8 @@ impl Database {
     }
 
     pub async fn case(&self, id: &str) -> Result<Option<StoredCase>, DbError> {
-        let sql = format!(
-            "SELECT {CASE_COLUMNS}, c.state, c.initiator_id FROM cases c WHERE c.id = $1"
-        );
+        let sql =
+            format!("SELECT {CASE_COLUMNS}, c.state, c.initiator_id FROM cases c WHERE c.id = $1");
         with_pool!(self, pool => sqlx::query(&sql).bind(id).fetch_optional(pool).await?
             .map(|r| Ok(StoredCase {
                 summary: summary_from(&r)?,
@@ -421,7 +419,14 @@ impl Database {
         });
         if matches!(outcome, Applied::Done(_)) {
             let change = CaseChange::audit_only(audit);
-            write_effects(&mut tx, &task.task.case_id, &task.task.workflow, &change, &now).await?;
+            write_effects(
+                &mut tx,
+                &task.task.case_id,
+                &task.task.workflow,
+                &change,
+                &now,
+            )
+            .await?;
             tx.commit().await?;
         }
         Ok(outcome)

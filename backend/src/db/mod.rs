@@ -35,7 +35,9 @@ mod sources;
 
 pub use accounts::{Account, NewAccount};
 pub use auth::{ApiToken, SessionRecord};
-pub use cases::{Applied, CaseChange, CaseInsert, NewAudit, NewCase, NewTask, StoredCase, StoredTask};
+pub use cases::{
+    Applied, CaseChange, CaseInsert, NewAudit, NewCase, NewTask, StoredCase, StoredTask,
+};
 pub use drafts::{Draft, DraftUpdate};
 pub use import::{import_json_files, ImportReport};
 pub use organisation::{PersonRejected, PersonSave, StoredRuntimeWorkflow};
