@@ -466,3 +466,89 @@ async fn timers_fire_once_also_with_two_workers() {
     );
     assert_eq!(case["status"], "open");
 }
+
+fn fachwerk(data: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fachwerk"))
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .env("FACHWERK_TODAY", TODAY)
+        .env_remove("FACHWERK_DATABASE")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_starts_lists_shows_and_completes() {
+    let o = office().await;
+    let data = o.env.data();
+    let (code, out, err) = fachwerk(
+        &data,
+        &[
+            "case",
+            "start",
+            "urlaubsantrag",
+            "--as",
+            "anna",
+            "--field",
+            "personalnummer=4711",
+            "--field",
+            "urlaubsbeginn=2026-03-16",
+            "--field",
+            "urlaubsende=2026-03-20",
+            "--field",
+            "arbeitstage=5",
+            "--idempotency-key",
+            "cli-1",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let case: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(case["aktenzeichen"], "urlaubsantrag/2026/000001");
+    let id = case["id"].as_str().unwrap();
+    let (code, out, _) = fachwerk(&data, &["case", "list", "--as", "vera"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("urlaubsantrag/2026/000001\topen\t1.0.0"),
+        "{out}"
+    );
+    let (code, out, _) = fachwerk(&data, &["case", "show", id, "--as", "vera"]);
+    assert_eq!(code, 0);
+    let view: Value = serde_json::from_str(&out).unwrap();
+    let task = view["tasks"][0]["id"].as_str().unwrap().to_string();
+    // Paul is not a manager: refused with the rule's code, exit code 1.
+    let (code, _, err) = fachwerk(
+        &data,
+        &["case", "complete", &task, "--exit", "ok", "--as", "paul"],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("NOT_IN_ROLE"), "{err}");
+    let (code, out, err) = fachwerk(
+        &data,
+        &["case", "complete", &task, "--exit", "ok", "--as", "vera"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap()["revision"], 2);
+    // The server sees what the command line did.
+    let after = o.case(id).await;
+    assert_eq!(after["route"][1], "genehmigen");
+    let (code, _, err) = fachwerk(
+        &data,
+        &[
+            "case",
+            "start",
+            "urlaubsantrag",
+            "--as",
+            "anna",
+            "--field",
+            "arbeitstage=fünf",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("arbeitstage"), "{err}");
+}

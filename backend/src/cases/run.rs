@@ -324,6 +324,17 @@ impl CaseRuntime {
             .task)
     }
 
+    /// The current revision of the case of task `id` (for the command line).
+    pub async fn task_revision(&self, id: &str) -> Result<u64, CaseError> {
+        Ok(self
+            .db
+            .task(id)
+            .await?
+            .ok_or_else(|| CaseError::NotFound("Diese Aufgabe gibt es nicht.".into()))?
+            .task
+            .case_revision)
+    }
+
     /// Completes a task with an exit, if the case is still at `revision`.
     pub async fn complete(
         &self,
