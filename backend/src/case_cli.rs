@@ -236,20 +236,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn field_values() {
-        assert_eq!(field("n=5").unwrap(), ("n".into(), serde_json::json!(5)));
+    fn field_values_are_typed_as_declared() {
+        let text = include_str!("../../workflows/urlaubsantrag.json");
+        let w = fachwerk_shared::parse_workflow(text).unwrap();
+        let typed = |arg: &str| field(&w, arg).unwrap().1;
+        assert_eq!(typed("arbeitstage=5"), serde_json::json!(5));
+        assert_eq!(typed("personalnummer=4711"), serde_json::json!("4711"));
         assert_eq!(
-            field("b=true").unwrap(),
-            ("b".into(), serde_json::json!(true))
+            typed("urlaubsbeginn=2026-03-16"),
+            serde_json::json!("2026-03-16")
         );
-        assert_eq!(
-            field("betragNetto=12400.00").unwrap(),
-            ("betragNetto".into(), serde_json::json!("12400.00"))
-        );
-        assert_eq!(
-            field("t=Fahrräder").unwrap().1,
-            serde_json::json!("Fahrräder")
-        );
-        assert!(field("ohne-gleich").is_err());
+        assert!(field(&w, "arbeitstage=fünf").is_err());
+        assert!(field(&w, "ohne-gleich").is_err());
     }
 }
