@@ -9,7 +9,9 @@
 //!    bpmn-js-differ on the 2k and 10k pairs. A failing peer is reported as it happened: with
 //!    node's default stack bpmn-js-differ runs out of stack already at 2k, so it is run once
 //!    more at 2k with `node --stack-size=7000` to get a figure at all.
-//! 3. If present: `backend/benches/publish.rs` and the browser timings `e2e/tests/browser_bench.rs`.
+//! 3. If present: `backend/benches/publish.rs`; `backend/benches/cases.rs` (case lists at
+//!    10,000 cases / 50,000 tasks on SQLite and PostgreSQL, 20 clerks completing on
+//!    PostgreSQL); the browser timings `e2e/tests/browser_bench.rs`.
 //! 4. The summary table: our median, the peer's median, the ratio.
 
 use std::path::{Path, PathBuf};
@@ -81,6 +83,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         }
     } else {
         eprintln!("xtask: (backend/benches/publish.rs does not exist; skipped)");
+    }
+
+    eprintln!("xtask: ── backend case processing bench (SQLite and PostgreSQL)");
+    tools::ensure_postgres()?;
+    if let Err(e) = sh(cargo().args(["bench", "-p", "fachwerk-backend", "--bench", "cases"])) {
+        problems.push(format!("backend case bench: {e:#}"));
     }
 
     if root.join("e2e/tests/browser_bench.rs").exists() {
