@@ -47,6 +47,7 @@ fn complete(w: &Workflow, s: &State, task: &str, by: Actor, exit: &str, on: &str
         task: task.into(),
         by,
         exit: exit.into(),
+        fields: Default::default(),
     };
     match step(w, s, &e, day(on)) {
         Ok((next, _)) => next,
@@ -87,6 +88,7 @@ fn procurement_12400_runs_with_a_refused_self_approval_and_ends_like_the_probela
         task: "preis-pruefen@1".into(),
         by: meier(),
         exit: "ok".into(),
+        fields: Default::default(),
     };
     let r = step(&w, &s, &e, day("2026-03-06")).unwrap_err();
     assert_eq!(r.code, RefusalCode::SameAsFirstCheck);
@@ -97,6 +99,7 @@ fn procurement_12400_runs_with_a_refused_self_approval_and_ends_like_the_probela
         task: "preis-pruefen@1".into(),
         by: actor("Frau Bedarf", &["R-FBL"]),
         exit: "ok".into(),
+        fields: Default::default(),
     };
     assert_eq!(
         step(&w, &s, &e, day("2026-03-06")).unwrap_err().code,
@@ -119,6 +122,7 @@ fn procurement_12400_runs_with_a_refused_self_approval_and_ends_like_the_probela
         task: "schlusszeichnung@1".into(),
         by: low,
         exit: "ok".into(),
+        fields: Default::default(),
     };
     let r = step(&w, &s, &e, day("2026-03-09")).unwrap_err();
     assert_eq!(r.code, RefusalCode::SigningLimit);
@@ -139,6 +143,7 @@ fn procurement_12400_runs_with_a_refused_self_approval_and_ends_like_the_probela
         task: "veraktung@1".into(),
         by: meier(),
         exit: "ok".into(),
+        fields: Default::default(),
     };
     let (s, effects) = step(&w, &s, &e, day("2026-03-10")).unwrap();
     assert_eq!(
@@ -230,4 +235,24 @@ fn procurement_routes_for_800_12400_80000_equal_the_probelauf() {
             "{amount}"
         );
     }
+}
+
+/// The stored state and the effects of one step, as the runtime persists and applies them:
+/// 80.000 € up to the parallel Mitzeichnung (the JSON layout is a contract with the backend).
+#[test]
+fn procurement_80000_state_and_effects_snapshot() {
+    let (w, start_data) = procurement("80000.00");
+    let (s, _) = start(&w, &start_data, day("2026-03-02"), Land::NW).unwrap();
+    let sb = || actor("Frau Meier", &["R-SB"]);
+    let s = complete(&w, &s, "bedarf-pruefen@1", sb(), "ok", "2026-03-03");
+    let s = complete(&w, &s, "vergabe-vorbereiten@1", sb(), "ok", "2026-03-20");
+    let e = Event::TaskCompleted {
+        task: "vermerk-pruefen@1".into(),
+        by: actor("Herr Schulz", &["R-FBL"]),
+        exit: "ok".into(),
+        fields: Default::default(),
+    };
+    let (s, effects) = step(&w, &s, &e, day("2026-03-23")).unwrap();
+    insta::assert_json_snapshot!("engine_procurement_80000_effects", effects);
+    insta::assert_json_snapshot!("engine_procurement_80000_state", s);
 }

@@ -1,6 +1,9 @@
 //! Whether an event fits the case: the task or timer is open, the exit exists, the person
 //! rules allow the person. Refused events change nothing.
 
+use std::collections::BTreeMap;
+
+use super::derive;
 use super::effects::Cause;
 use super::{refusal, Actor, Entry, Event, Refusal, RefusalCode, State, Status, Task, TaskKind};
 use super::{TimerKind, SCHEMA, UNASSIGNED};
@@ -57,14 +60,29 @@ pub(super) fn accept(
             role: person.and(task.role.clone()),
             exit: exit.to_string(),
             on: now,
+            fields: BTreeMap::new(),
         }
     };
     match event {
-        Event::TaskCompleted { task, by, exit } => {
+        Event::TaskCompleted {
+            task,
+            by,
+            exit,
+            fields,
+        } => {
             let t = open(s, task)?;
             person_rules(w, t, by)?;
             exit_fits(t, exit, now)?;
-            Ok(done(t, Some(by), exit, cause))
+            let mut entry = done(t, Some(by), exit, cause);
+            if !fields.is_empty() {
+                let mut all = s.current_fields();
+                all.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+                derive::case_of(w, s, &all)?;
+                if let Entry::Done { fields: f, .. } = &mut entry {
+                    f.clone_from(fields);
+                }
+            }
+            Ok(entry)
         }
         Event::CoSigned { task, by, approve } => {
             let t = of_kind(open(s, task)?, TaskKind::CoSign)?;

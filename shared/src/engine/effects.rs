@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::replay::Derived;
+use super::derive::Derived;
 use super::{Effect, MessageKind, State, Status, Timer, TimerKind};
 use crate::model::*;
 

@@ -1,29 +1,15 @@
 //! Replaying the Probelauf walk over a case's log: [`LogDecisions`] answers from the log and
-//! pauses the walk where an answer is missing; [`derive`] turns the pause into open tasks and
-//! timers.
+//! pauses the walk where an answer is missing; the questions it asked there are the pending
+//! tasks (turned into open tasks and timers by `derive.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{
-    refusal, BlockVisit, Entry, Refusal, RefusalCode, RouteStep, State, Status, Task, TaskKind,
-    Timer, TimerKind, UNASSIGNED,
-};
-use crate::expr::Value;
+use super::{Entry, State, TaskKind, TimerKind};
 use crate::model::*;
 use crate::simulate::calendar::{self, add_days, days_between, is_working_day};
 use crate::simulate::engine::{run_until, Paused};
-use crate::simulate::{
-    positive_port, ActorSlot, BlockedCode, Case, Decisions, Outcome, PersonRule, Step, Trace, Vote,
-    XdomeaMessage,
-};
+use crate::simulate::{positive_port, ActorSlot, Case, Decisions, PersonRule, Step, Trace, Vote};
 use crate::values::{Date, DurationParts};
-
-/// A replayed state, with everything the effects need.
-pub(super) struct Derived {
-    pub state: State,
-    /// Every xdomea message the route produced (including a waiting Veraktung's).
-    pub xdomea: Vec<XdomeaMessage>,
-}
 
 /// `<block>@<visit>`, `<block>#first@<visit>`, `<block>#<n>@<visit>`.
 pub(super) fn task_id(block: &BlockId, slot: ActorSlot, visit: u32) -> String {
@@ -48,7 +34,7 @@ fn working_days_between(from: Date, to: Date, land: Land) -> u32 {
     n
 }
 
-fn parts(d: Option<&crate::values::Duration>) -> Option<DurationParts> {
+pub(super) fn parts(d: Option<&crate::values::Duration>) -> Option<DurationParts> {
     d.and_then(|d| d.parse().ok())
 }
 
@@ -88,15 +74,15 @@ fn parallel_participant(b: &Block, slot: ActorSlot) -> bool {
 }
 
 /// A task the walk asked about without an answer in the log.
-struct Pending {
-    id: String,
-    slot: Option<ActorSlot>,
-    kind: TaskKind,
-    exits: Vec<String>,
-    opened: Option<Date>,
-    role: Option<RoleId>,
-    persons: Vec<String>,
-    rules: Vec<PersonRule>,
+pub(super) struct Pending {
+    pub id: String,
+    pub slot: Option<ActorSlot>,
+    pub kind: TaskKind,
+    pub exits: Vec<String>,
+    pub opened: Option<Date>,
+    pub role: Option<RoleId>,
+    pub persons: Vec<String>,
+    pub rules: Vec<PersonRule>,
 }
 
 /// An answer from the log.
@@ -123,12 +109,17 @@ struct LogDecisions<'a> {
     /// "later", so the walk takes the task away.
     late: Option<Date>,
     pending: Vec<Pending>,
+    /// Task id → the version of the case data its completion produced.
+    versions: BTreeMap<String, usize>,
+    /// The version to switch to once the current block is done.
+    switch: Option<usize>,
 }
 
 impl<'a> LogDecisions<'a> {
     fn new(w: &'a Workflow, s: &State) -> LogDecisions<'a> {
         let mut done = BTreeMap::new();
         let mut fired = BTreeSet::new();
+        let mut versions = BTreeMap::new();
         for e in &s.log {
             match e {
                 Entry::Done {
@@ -136,8 +127,13 @@ impl<'a> LogDecisions<'a> {
                     person,
                     exit,
                     on,
+                    fields,
                     ..
                 } => {
+                    if !fields.is_empty() {
+                        let n = versions.len() + 1;
+                        versions.insert(task.clone(), n);
+                    }
                     done.insert(
                         task.clone(),
                         Answer {
@@ -166,7 +162,17 @@ impl<'a> LogDecisions<'a> {
             suspended: false,
             late: None,
             pending: Vec::new(),
+            versions,
+            switch: None,
         }
+    }
+
+    /// The answer to task `id`, noting the case data it changed.
+    fn answer(&mut self, id: &str) -> Option<&Answer> {
+        if let Some(v) = self.versions.get(id) {
+            self.switch = self.switch.max(Some(*v));
+        }
+        self.done.get(id)
     }
 
     fn fired(&self, block: &BlockId, visit: u32, kind: TimerKind) -> bool {
@@ -191,7 +197,7 @@ impl<'a> LogDecisions<'a> {
             }
             self.suspended = true;
         }
-        self.done.get(&id)
+        self.answer(&id)
     }
 
     /// Calendar days from the block's start to an answer's day.
@@ -222,6 +228,7 @@ impl Decisions for LogDecisions<'_> {
         self.rules.clear();
         self.pending.clear();
         self.suspended = false;
+        self.switch = None;
         self.last_slot = ActorSlot::Task;
         self.late = self
             .w
@@ -254,7 +261,7 @@ impl Decisions for LogDecisions<'_> {
     ) -> Option<String> {
         self.last_slot = slot;
         let id = task_id(&b.id, slot, self.visit);
-        if let Some(a) = self.done.get(&id) {
+        if let Some(a) = self.answer(&id) {
             return a.person.clone().or_else(|| eligible.first().cloned());
         }
         if self.late.is_some() {
@@ -327,17 +334,14 @@ impl Decisions for LogDecisions<'_> {
                 None => "ok".into(),
             };
         }
-        match self.done.get(&task_id(&b.id, ActorSlot::Task, visit)) {
+        match self.answer(&task_id(&b.id, ActorSlot::Task, visit)) {
             Some(a) => a.exit.clone(),
             None => positive_port(ports),
         }
     }
 
     fn vote(&mut self, b: &Block, visit: u32, participant: usize) -> Vote {
-        match self
-            .done
-            .get(&task_id(&b.id, ActorSlot::Participant(participant), visit))
-        {
+        match self.answer(&task_id(&b.id, ActorSlot::Participant(participant), visit)) {
             Some(a) if a.exit == "veto" => Vote::Veto,
             Some(_) => Vote::Approve,
             None => {
@@ -386,6 +390,10 @@ impl Decisions for LogDecisions<'_> {
         0
     }
 
+    fn case_version(&mut self) -> Option<usize> {
+        self.switch.take()
+    }
+
     fn pause(&mut self, b: &Block, visit: u32, steps: &[Step]) -> bool {
         let timer = match &b.kind {
             BlockKind::Frist(_) => Some(TimerKind::Frist),
@@ -409,294 +417,15 @@ impl Decisions for LogDecisions<'_> {
     }
 }
 
-/// The Probelauf input equivalent to a case's start, with the persons the log knows per role.
-fn case_of(w: &Workflow, s: &State) -> Result<Case, Refusal> {
-    let mut persons: BTreeMap<RoleId, Vec<String>> = w
-        .roles
-        .iter()
-        .map(|r| (r.id.clone(), vec![UNASSIGNED.to_string()]))
-        .collect();
-    for e in &s.log {
-        if let Entry::Done {
-            person: Some(p),
-            role: Some(r),
-            ..
-        } = e
-        {
-            if let Some(list) = persons.get_mut(r) {
-                if !list.contains(p) {
-                    list.push(p.clone());
-                }
-            }
-        }
-    }
-    let input = CaseInput {
-        case_id: Some(s.case_id.clone()),
-        start_date: s.started.to_string(),
-        land: s.land,
-        fields: s.fields.clone(),
-        persons,
-        initiator: Some(s.initiator.clone()),
-        ..CaseInput::default()
-    };
-    input.check(w).map_err(|e| {
-        refusal(
-            RefusalCode::InvalidInput,
-            format!("Falldaten {}: {}", e.path, e.message_de),
-            format!("Case data {}: {}", e.path, e.message_en),
-        )
-    })
-}
-
-/// Replays the case: the route so far and, unless it ended, where it waits.
-fn run(w: &Workflow, s: &State) -> Result<(Trace, Option<Paused>, Vec<Pending>, Case), Refusal> {
-    let case = case_of(w, s)?;
-    let mut d = LogDecisions::new(w, s);
-    let (trace, paused) = run_until(w, &case, &mut d);
-    Ok((trace, paused, d.pending, case))
-}
-
-/// The Probelauf trace of a case so far (outcome [`BlockedCode::Waiting`] while it runs).
-pub fn trace(w: &Workflow, s: &State) -> Result<Trace, Refusal> {
-    Ok(run(w, s)?.0)
-}
-
-/// Recomputes the derived parts of `s` from its start data and log.
-pub(super) fn derive(w: &Workflow, s: &State) -> Result<Derived, Refusal> {
-    let (trace, paused, pending, case) = run(w, s)?;
-    let mut out = s.clone();
-    out.route = trace
-        .steps
-        .iter()
-        .map(|x| RouteStep {
-            block: x.block.clone(),
-            visit: x.visit,
-            person: x.person.clone(),
-            role: x.role.clone(),
-            port: x.decision.port.clone(),
-            entered: x.entered,
-            due: x.due,
-            completed: x.completed,
-        })
-        .collect();
-    out.tasks = Vec::new();
-    out.timers = Vec::new();
-    out.waiting_at = None;
-    let mut xdomea = trace.xdomea.clone();
-    out.status = match trace.outcome.clone() {
-        Outcome::Ended { block, result } => Status::Ended { block, result },
-        Outcome::Refused {
-            code,
-            message_de,
-            message_en,
-            ..
-        } => return Err(refusal(code.into(), message_de, message_en)),
-        Outcome::Blocked {
-            block,
-            code: BlockedCode::Waiting,
-            ..
-        } if paused.is_some() => {
-            if let (Some(p), Some(b)) = (paused, w.block(&block)) {
-                xdomea.extend(p.xdomea.iter().cloned());
-                positions(w, &case, &trace, b, &p, pending, &mut out);
-                out.waiting_at = Some(BlockVisit {
-                    block: block.clone(),
-                    visit: p.visit,
-                });
-            }
-            Status::Running
-        }
-        Outcome::Blocked {
-            block,
-            code,
-            message_de,
-            message_en,
-        } => Status::Blocked {
-            block,
-            code,
-            message_de,
-            message_en,
-        },
-    };
-    out.filed = u32::try_from(xdomea.len()).unwrap_or(u32::MAX);
-    Ok(Derived { state: out, xdomea })
-}
-
-/// The open tasks and pending timers of a walk paused at `b`.
-fn positions(
+/// Runs the walk over `case` answering from the log of `s`; `versions` are the case data after
+/// each completion that changed fields.
+pub(super) fn replay(
     w: &Workflow,
+    s: &State,
     case: &Case,
-    trace: &Trace,
-    b: &Block,
-    p: &Paused,
-    pending: Vec<Pending>,
-    out: &mut State,
-) {
-    let land = case.land;
-    let step_due = p.steps.first().and_then(|s| s.due);
-    let visit = p.visit;
-    let label = w.block_label(&b.id);
-    // The manual tasks go to the role that last worked on the case.
-    let last_role = trace
-        .steps
-        .iter()
-        .rev()
-        .find(|s| {
-            s.role.is_some()
-                && w.block(&s.block).is_some_and(|x| {
-                    matches!(
-                        x.kind,
-                        BlockKind::Sachbearbeitung(_)
-                            | BlockKind::VierAugen(_)
-                            | BlockKind::Mitzeichnung(_)
-                            | BlockKind::Schlusszeichnung(_)
-                    )
-                })
-        })
-        .and_then(|s| s.role.clone());
-    let fired: BTreeSet<&str> = out
-        .log
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Fired { timer, .. } => Some(timer.as_str()),
-            _ => None,
-        })
-        .collect();
-    let mut timers = Vec::new();
-    let mut timer = |kind: TimerKind,
-                     block: &BlockId,
-                     due: Option<Date>,
-                     task: Option<String>,
-                     interrupting: bool| {
-        let id = timer_id(block, visit, kind);
-        if let Some(due) = due {
-            if !fired.contains(id.as_str()) {
-                timers.push(Timer {
-                    id,
-                    block: block.clone(),
-                    visit,
-                    kind,
-                    due,
-                    task,
-                    interrupting,
-                });
-            }
-        }
-    };
-    let first_task = pending.first().map(|x| x.id.clone());
-    match &b.kind {
-        BlockKind::Sachbearbeitung(_)
-        | BlockKind::VierAugen(_)
-        | BlockKind::Mitzeichnung(_)
-        | BlockKind::Schlusszeichnung(_) => {
-            for e in &w.blocks {
-                if let BlockKind::Eskalation(x) = &e.kind {
-                    if x.attached_to.as_ref() == Some(&b.id) {
-                        let due = parts(x.after.as_ref())
-                            .map(|a| calendar::end_of(p.entered, &a, Calendar::Kalendertage, land));
-                        timer(
-                            TimerKind::Eskalation,
-                            &e.id,
-                            due,
-                            first_task.clone(),
-                            x.interrupting,
-                        );
-                    }
-                }
-            }
-        }
-        BlockKind::Rueckfrage(x) => {
-            timer(
-                TimerKind::Antwortfrist,
-                &b.id,
-                step_due,
-                first_task.clone(),
-                false,
-            );
-            let reminder = parts(x.reminder_after.as_ref())
-                .map(|r| calendar::end_of(p.entered, &r, Calendar::Kalendertage, land))
-                .filter(|r| step_due.is_some_and(|d| *r < d));
-            timer(
-                TimerKind::Erinnerung,
-                &b.id,
-                reminder,
-                first_task.clone(),
-                false,
-            );
-        }
-        BlockKind::Bescheid(x) => {
-            let kind = match x.channel {
-                BescheidChannel::PostfachAbruf => Some(TimerKind::Abruffrist),
-                BescheidChannel::Brief | BescheidChannel::Email => Some(TimerKind::Bekanntgabe),
-                BescheidChannel::FoermlicheZustellung => None,
-            };
-            if let Some(kind) = kind {
-                timer(kind, &b.id, step_due, first_task.clone(), false);
-            }
-        }
-        BlockKind::Zahlung(_) => {
-            timer(
-                TimerKind::Zahlungsfrist,
-                &b.id,
-                step_due,
-                first_task.clone(),
-                false,
-            );
-        }
-        BlockKind::Frist(_) => {
-            let due = p.steps.first().map(|s| s.completed);
-            timer(TimerKind::Frist, &b.id, due, None, false);
-        }
-        _ => {}
-    }
-    for t in pending {
-        let opened = t.opened.unwrap_or(p.entered);
-        let participant = match t.slot {
-            Some(ActorSlot::Participant(i)) => Some(i),
-            _ => None,
-        };
-        let due_in = match &b.kind {
-            BlockKind::Sachbearbeitung(x) => x.due_in.as_ref(),
-            BlockKind::Mitzeichnung(x) => x.due_in.as_ref(),
-            _ => None,
-        };
-        let due = match t.kind {
-            TaskKind::Query | TaskKind::Notice | TaskKind::Payment => step_due,
-            _ => parts(due_in)
-                .map(|d| calendar::deadline(opened, &d, Calendar::Kalendertage, land).date),
-        };
-        let task_label = match (&b.kind, participant) {
-            (BlockKind::Mitzeichnung(x), Some(i)) => match x.participants.get(i) {
-                Some(pp) if !pp.label.is_empty() => format!("{label}: {}", pp.label),
-                _ => format!("{label}: Beteiligte/r {}", i + 1),
-            },
-            _ => label.clone(),
-        };
-        let min_signing_limit = match (&b.kind, t.kind) {
-            (BlockKind::Schlusszeichnung(x), TaskKind::Sign) => {
-                x.amount_field.as_ref().and_then(|f| match case.value(f) {
-                    Value::Number(n) => n.to_money(),
-                    _ => None,
-                })
-            }
-            _ => None,
-        };
-        let manual = t.slot.is_none();
-        out.tasks.push(Task {
-            id: t.id,
-            block: b.id.clone(),
-            visit,
-            participant: participant.and_then(|i| u32::try_from(i + 1).ok()),
-            kind: t.kind,
-            label: task_label,
-            role: if manual { last_role.clone() } else { t.role },
-            persons: t.persons,
-            excluded: t.rules,
-            min_signing_limit,
-            exits: t.exits,
-            opened,
-            due,
-        });
-    }
-    out.timers = timers;
+    versions: &[Case],
+) -> (Trace, Option<Paused>, Vec<Pending>) {
+    let mut d = LogDecisions::new(w, s);
+    let (trace, paused) = run_until(w, case, versions, &mut d);
+    (trace, paused, d.pending)
 }

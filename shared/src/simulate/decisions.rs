@@ -123,6 +123,12 @@ pub trait Decisions {
     fn pause(&mut self, _block: &Block, _visit: u32, _steps: &[Step]) -> bool {
         false
     }
+    /// After a block that did not pause: the version of the case data the walk goes on with
+    /// (an index into the versions the engine passed; fields changed when a task was
+    /// completed). `None`: unchanged.
+    fn case_version(&mut self) -> Option<usize> {
+        None
+    }
 }
 
 /// A person who may not act in a task, and why (Vier-Augen, distinctFrom, initiator).

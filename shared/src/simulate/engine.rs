@@ -41,6 +41,8 @@ pub(super) struct Run<'a, D: Decisions> {
     pub xdomea: Vec<XdomeaMessage>,
     /// Set when the decisions paused the walk ([`Decisions::pause`]).
     pub paused: Option<Paused>,
+    /// Later versions of the case data ([`Decisions::case_version`]); empty in a Probelauf.
+    pub versions: &'a [Case],
 }
 
 /// Where a walk paused: the block taken back, with what it had produced (its steps carry the
@@ -71,14 +73,15 @@ pub(super) fn blocked(
 
 /// Runs a checked case.
 pub(super) fn run<D: Decisions>(w: &Workflow, case: &Case, d: &mut D) -> Trace {
-    run_until(w, case, d).0
+    run_until(w, case, &[], d).0
 }
 
 /// Runs a checked case until it ends or the decisions pause it.
-pub(crate) fn run_until<D: Decisions>(
-    w: &Workflow,
-    case: &Case,
-    d: &mut D,
+pub(crate) fn run_until<'a, D: Decisions>(
+    w: &'a Workflow,
+    case: &'a Case,
+    versions: &'a [Case],
+    d: &'a mut D,
 ) -> (Trace, Option<Paused>) {
     let mut r = Run {
         w,
@@ -93,6 +96,7 @@ pub(crate) fn run_until<D: Decisions>(
         docs: Vec::new(),
         xdomea: Vec::new(),
         paused: None,
+        versions,
     };
     let outcome = r.walk();
     let trace = Trace {
@@ -174,6 +178,9 @@ impl<'a, D: Decisions> Run<'a, D> {
                 Ok(e) => e,
                 Err(o) => return o,
             };
+            if let Some(c) = self.d.case_version().and_then(|i| self.versions.get(i)) {
+                self.case = c;
+            }
             let Some(edge) = w.outgoing(&exit.from).find(|e| e.port == exit.port) else {
                 let (pde, pen) = catalog::port_label(&exit.port);
                 return blocked(

@@ -62,6 +62,22 @@ impl fmt::Display for Date {
     }
 }
 
+/// As `YYYY-MM-DD`.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(d)?;
+        Date::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("{text:?} is not a date of the form YYYY-MM-DD"))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -77,21 +93,5 @@ mod tests {
         assert!(Date::parse("2023-01-0x").is_none());
         assert!(Date::parse("２０２３-01-01").is_none());
         assert_eq!(Date::parse("2026-01-31").unwrap().to_string(), "2026-01-31");
-    }
-}
-
-/// As `YYYY-MM-DD`.
-impl serde::Serialize for Date {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Date {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        let text = String::deserialize(d)?;
-        Date::parse(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!("{text:?} is not a date of the form YYYY-MM-DD"))
-        })
     }
 }

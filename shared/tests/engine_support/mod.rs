@@ -4,6 +4,8 @@
 //! day, as the Probelauf counts them).
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod blocks;
+
 use fachwerk_shared::engine::*;
 use fachwerk_shared::model::*;
 use fachwerk_shared::simulate::calendar::add_days;
@@ -90,7 +92,15 @@ fn planned(
                 person,
                 signing_limit: None,
             };
-            Some((t.opened, Event::TaskCompleted { task: id, by, exit }))
+            Some((
+                t.opened,
+                Event::TaskCompleted {
+                    task: id,
+                    by,
+                    exit,
+                    fields: Default::default(),
+                },
+            ))
         }
         _ => {
             let cands: Vec<String> = match &t.role {
@@ -107,7 +117,23 @@ fn planned(
                 ActorSlot::Participant(i) => Some(i),
                 _ => None,
             };
-            let (_, date) = d.task_end(b, visit, participant, t.opened, case.land);
+            let (_, mut date) = d.task_end(b, visit, participant, t.opened, case.land);
+            // A person the rules refuse is refused when claiming the task, as it opens (the
+            // Probelauf refuses at assignment, before an escalation could take the task away).
+            let role_limit = t
+                .role
+                .as_ref()
+                .and_then(|r| w.role(r))
+                .and_then(|r| r.signing_limit);
+            let over_limit = match (&b.kind, role_limit) {
+                (BlockKind::Schlusszeichnung(p), Some(limit)) if p.amount_field.is_some() => {
+                    t.min_signing_limit.is_none_or(|m| m > limit)
+                }
+                _ => false,
+            };
+            if !eligible.contains(&person) || over_limit {
+                date = t.opened;
+            }
             let by = Actor {
                 roles: roles_of(case, &person),
                 person,
@@ -124,18 +150,25 @@ fn planned(
                         }
                     } else {
                         let exit = if approve { "approve" } else { "veto" }.to_string();
-                        Event::TaskCompleted { task: id, by, exit }
+                        Event::TaskCompleted {
+                            task: id,
+                            by,
+                            exit,
+                            fields: Default::default(),
+                        }
                     }
                 }
                 (TaskKind::FirstCheck, _) => Event::TaskCompleted {
                     task: id,
                     by,
                     exit: "ok".into(),
+                    fields: Default::default(),
                 },
                 _ => Event::TaskCompleted {
                     task: id,
                     by,
                     exit: d.outcome(b, visit, &t.exits),
+                    fields: Default::default(),
                 },
             };
             Some((date, event))
