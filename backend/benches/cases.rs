@@ -218,7 +218,10 @@ async fn completions(db: &Database) {
                     vec![i]
                 };
                 for k in picks {
-                    let ok = CompleteTask { exit: "ok".into() };
+                    let ok = CompleteTask {
+                        exit: "ok".into(),
+                        ..CompleteTask::default()
+                    };
                     match runtime.complete(&caller, &tasks[k], 1, &ok).await {
                         Ok(_) => won += 1,
                         Err(CaseError::Stale { .. } | CaseError::Refused { .. }) => lost += 1,

@@ -197,7 +197,15 @@ async fn run(command: CaseCommand) -> Result<String, String> {
                 None => runtime.task_revision(&task).await.map_err(problem)?,
             };
             let done = runtime
-                .complete(&caller, &task, revision, &CompleteTask { exit })
+                .complete(
+                    &caller,
+                    &task,
+                    revision,
+                    &CompleteTask {
+                        exit,
+                        ..CompleteTask::default()
+                    },
+                )
                 .await
                 .map_err(problem)?;
             json(&done.case)

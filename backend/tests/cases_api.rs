@@ -93,6 +93,28 @@ impl Office {
             .unwrap()
     }
 
+    /// Paul completes `task` (at revision 1) through `ok`, setting `fields`.
+    async fn complete_with(&self, task: &Value, fields: Value) -> Resp {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(format!(
+                "/api/tasks/{}/complete",
+                task["id"].as_str().unwrap()
+            ))
+            .header(
+                "authorization",
+                format!("Bearer {}", self.token("paul").await),
+            )
+            .header("content-type", "application/json")
+            .header("if-match", "\"1\"");
+        let body = json!({ "exit": "ok", "fields": fields }).to_string();
+        common::send(
+            &self.env.app,
+            req.body(axum::body::Body::from(body)).unwrap(),
+        )
+        .await
+    }
+
     async fn complete(&self, who: &str, task: &Value, revision: Option<u64>, exit: &str) -> Resp {
         let mut req = Request::builder()
             .method(Method::POST)
@@ -325,8 +347,22 @@ async fn claims_and_deputies() {
         .await
         .json();
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed:#}");
-    let r = o.complete("paul", &task, Some(1), "ok").await;
+    // Field values set at completion are typed like the intake's.
+    let r = o
+        .complete_with(&task, json!({ "arbeitstage": "vier" }))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = o.complete_with(&task, json!({ "arbeitstage": 4 })).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let audit = o.case(&id).await["audit"].clone();
+    let done = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "completed")
+        .unwrap();
+    assert_eq!(done["detail"]["fields"]["arbeitstage"], 4);
+    assert_eq!(done["person"], "paul");
     // Bad organisation data: a role the workflow does not declare, a deputy that is none.
     let r = o
         .env

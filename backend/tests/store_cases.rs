@@ -87,9 +87,13 @@ async fn racing_completions_apply_once(db: &Database) {
             .unwrap()
             .case;
         let task = db.tasks_of_case(&case.id).await.unwrap().remove(0);
-        let ok = CompleteTask { exit: "ok".into() };
+        let ok = CompleteTask {
+            exit: "ok".into(),
+            ..CompleteTask::default()
+        };
         let reject = CompleteTask {
             exit: "reject".into(),
+            ..CompleteTask::default()
         };
         let (a, b) = tokio::join!(
             rt.complete(&people["vera"], &task.id, 1, &ok),

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use fachwerk_shared::api::{CaseStatus, Person};
+use fachwerk_shared::api::{CaseStatus, CompleteTask, Person};
 use fachwerk_shared::engine::{
     self as core, Actor, CaseStart, Effect, Event, Refusal, RefusalCode, State, Status, TaskKind,
 };
@@ -88,12 +88,13 @@ pub fn complete(
     state: &str,
     task: &str,
     by: Actor,
-    exit: &str,
+    req: &CompleteTask,
     today: Date,
 ) -> Result<Step, CaseError> {
+    let exit = req.exit.as_str();
     let state = parse_state(state)?;
     let cosign = state.task(task).is_some_and(|t| t.kind == TaskKind::CoSign);
-    let event = if cosign && (exit == "approve" || exit == "veto") {
+    let event = if cosign && (exit == "approve" || exit == "veto") && req.fields.is_empty() {
         Event::CoSigned {
             task: task.to_string(),
             by,
@@ -104,6 +105,7 @@ pub fn complete(
             task: task.to_string(),
             by,
             exit: exit.to_string(),
+            fields: req.fields.clone(),
         }
     };
     let (state, effects) = core::step(w, &state, &event, today).map_err(refused)?;

@@ -380,7 +380,7 @@ impl CaseRuntime {
             &stored.state,
             &task.engine_task,
             actor,
-            &req.exit,
+            req,
             self.today(),
         )?;
         let mut change = step.into_change(Some(&person.id))?;
@@ -390,6 +390,7 @@ impl CaseRuntime {
                 kind: "completed",
                 detail: json!({
                     "task": task.engine_task, "block": task.task.block, "exit": req.exit,
+                    "fields": req.fields,
                 }),
                 account_id: Some(caller.id.clone()),
                 person_id: Some(person.id.clone()),

@@ -81,13 +81,18 @@ pub struct StartCase {
 }
 
 /// `POST /api/tasks/{id}/complete` (header `If-Match`: the case revision).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CompleteTask {
     /// The exit (port) the task leaves by, e.g. `ok`, `reject`; a Mitzeichnung participant
     /// `approve` or `veto`.
     pub exit: String,
+    /// Case fields the person sets or changes (declared fields, typed as at the intake); the
+    /// blocks after the task see the new values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub fields: BTreeMap<String, serde_json::Value>,
 }
 
 /// State of a task.
