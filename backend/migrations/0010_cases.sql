@@ -93,6 +93,8 @@ CREATE TABLE tasks (
 CREATE INDEX tasks_claimed ON tasks (claimed_by, due) WHERE status = 'open';
 CREATE INDEX tasks_role ON tasks (workflow_key, role_id, due) WHERE status = 'open';
 CREATE INDEX tasks_assignee ON tasks (assignee, due) WHERE status = 'open';
+CREATE INDEX tasks_unassigned ON tasks (workflow_key, due)
+    WHERE status = 'open' AND role_id IS NULL AND assignee IS NULL;
 CREATE INDEX tasks_case ON tasks (case_id);
 
 -- Timers the engine scheduled (Frist, Wiedervorlage, Eskalation). A worker fires each due

@@ -368,11 +368,16 @@ impl Database {
     /// Open tasks of the roles `person_id` holds or holds for an absent person they stand in
     /// for (and tasks of no particular role in their workflows), by due date.
     pub async fn role_tasks(&self, person_id: &str, limit: i64) -> Result<Vec<Task>, DbError> {
+        // Driven from the person's role rows (index lookups per role), not by scanning open
+        // tasks; the tasks of no particular role come from their own partial index.
         let sql = format!(
-            "SELECT {TASK_COLUMNS} {TASK_FROM} WHERE t.status = 'open' AND EXISTS (\
-             SELECT 1 FROM person_roles r WHERE r.workflow_key = t.workflow_key \
-             AND (r.role_id = t.role_id OR (t.role_id IS NULL AND t.assignee IS NULL)) \
-             AND (r.person_id = $1 OR r.person_id IN (\
+            "SELECT {TASK_COLUMNS} {TASK_FROM} WHERE t.id IN (\
+             SELECT rt.id FROM person_roles r JOIN tasks rt ON rt.workflow_key = r.workflow_key \
+             AND rt.role_id = r.role_id AND rt.status = 'open' WHERE r.person_id = $1 \
+             OR r.person_id IN (SELECT p.id FROM persons p WHERE p.deputy_id = $1 AND p.absent) \
+             UNION SELECT nt.id FROM tasks nt WHERE nt.status = 'open' AND nt.role_id IS NULL \
+             AND nt.assignee IS NULL AND nt.workflow_key IN (SELECT r.workflow_key \
+             FROM person_roles r WHERE r.person_id = $1 OR r.person_id IN (\
              SELECT p.id FROM persons p WHERE p.deputy_id = $1 AND p.absent))) \
              ORDER BY t.due, t.created_at LIMIT $2"
         );
