@@ -128,10 +128,10 @@ async fn lists(name: &str, db: &Database) {
     for q in 0..QUERIES {
         let person = &persons[(q * 37) % persons.len()];
         let t = Instant::now();
-        sizes.0 += db.my_tasks(person, 500).await.unwrap().len();
+        sizes.0 += db.my_tasks(person, 100).await.unwrap().len();
         mine.push(t.elapsed());
         let t = Instant::now();
-        sizes.1 += db.role_tasks(person, 500).await.unwrap().len();
+        sizes.1 += db.role_tasks(person, 100).await.unwrap().len();
         roles.push(t.elapsed());
     }
     mine.sort();
@@ -143,7 +143,7 @@ async fn lists(name: &str, db: &Database) {
         sizes.0 / QUERIES
     );
     println!(
-        "{name}: my roles' tasks p50 {}  p95 {}  ({} rows per list, at most 500)",
+        "{name}: my roles' tasks p50 {}  p95 {}  ({} rows per list, at most 100)",
         ms(percentile(&roles, 0.5)),
         ms(percentile(&roles, 0.95)),
         sizes.1 / QUERIES

@@ -71,7 +71,7 @@ CREATE TABLE case_counters (
 -- Open and finished tasks, denormalised for fast lists: "my tasks" (claimed by me or assigned
 -- to me by name), "my roles' tasks" (open, of a role I or the person I stand in for hold).
 -- A task belongs to a role, or (without one) to the one person in `assignee` (the initiator,
--- a fixed person; the person's id).
+-- a fixed person; the person's id); role `*`: anyone holding a role of the workflow.
 CREATE TABLE tasks (
     id TEXT PRIMARY KEY,
     case_id TEXT NOT NULL REFERENCES cases (id),
@@ -93,8 +93,6 @@ CREATE TABLE tasks (
 CREATE INDEX tasks_claimed ON tasks (claimed_by, due) WHERE status = 'open';
 CREATE INDEX tasks_role ON tasks (workflow_key, role_id, due) WHERE status = 'open';
 CREATE INDEX tasks_assignee ON tasks (assignee, due) WHERE status = 'open';
-CREATE INDEX tasks_unassigned ON tasks (workflow_key, due)
-    WHERE status = 'open' AND role_id IS NULL AND assignee IS NULL;
 CREATE INDEX tasks_case ON tasks (case_id);
 
 -- Timers the engine scheduled (Frist, Wiedervorlage, Eskalation). A worker fires each due

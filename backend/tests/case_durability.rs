@@ -80,8 +80,8 @@ async fn acknowledged_completions_and_timers_survive_kill_9() {
     let acked = Arc::new(Mutex::new(Vec::new()));
     let queue = Arc::new(Mutex::new(cases.clone()));
     let mut workers = Vec::new();
-    for token in tokens[1..].iter().cloned() {
-        let (acked, queue) = (acked.clone(), queue.clone());
+    for token in &tokens[1..] {
+        let (acked, queue, token) = (acked.clone(), queue.clone(), token.clone());
         workers.push(tokio::spawn(async move {
             loop {
                 let Some((case, task)) = queue.lock().unwrap().pop() else {

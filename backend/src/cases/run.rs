@@ -17,8 +17,8 @@ use crate::db::{Applied, CaseInsert, Database, NewAudit, NewCase};
 const TIMER_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
 const TIMER_BATCH: i64 = 500;
 
-/// Longest task list answered at once.
-const LIST_LIMIT: i64 = 500;
+/// Longest list answered at once (the first page, by due date).
+const LIST_LIMIT: i64 = 100;
 
 /// The case runtime: the database and the settings. Cheap to clone.
 #[derive(Clone)]

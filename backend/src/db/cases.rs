@@ -167,7 +167,7 @@ fn task_from(row: &impl Fields) -> Result<StoredTask, DbError> {
             workflow: row.text("workflow_key")?,
             block: row.text("block_id")?,
             label: row.text("label")?,
-            role: row.opt_text("role_id")?,
+            role: row.opt_text("role_id")?.filter(|r| r != ANY_ROLE),
             assignee: row.opt_text("assignee")?,
             exits: json_from("task exits", &row.text("exits")?)?,
             claimed_by: row.opt_text("claimed_name")?,
@@ -179,6 +179,17 @@ fn task_from(row: &impl Fields) -> Result<StoredTask, DbError> {
         engine_task: row.text("engine_task")?,
         claimed_by_id: row.opt_text("claimed_by")?,
     })
+}
+
+/// The stored role of a task of no role and no person: anyone working on the workflow.
+const ANY_ROLE: &str = "*";
+
+fn stored_role(t: &NewTask) -> Option<&str> {
+    match (&t.role, &t.assignee) {
+        (Some(role), _) => Some(role),
+        (None, None) => Some(ANY_ROLE),
+        (None, Some(_)) => None,
+    }
 }
 
 /// Writes the task rows, timers and audit entries of `change` (the case row is written by
@@ -214,7 +225,7 @@ async fn write_effects(
                  ON CONFLICT (case_id, engine_task) DO UPDATE SET status = 'open', \
                  claimed_by = NULL, due = $8, created_at = $9, finished_at = NULL, finished_by = NULL")
                 .bind(new_id()).bind(case_id).bind(&t.engine_task).bind(&t.block).bind(&t.label)
-                .bind(workflow_key).bind(&t.role).bind(&t.due).bind(now).bind(&t.assignee).bind(exits)
+                .bind(workflow_key).bind(stored_role(t)).bind(&t.due).bind(now).bind(&t.assignee).bind(exits)
                 .execute(&mut *conn).await?;
         }
         for timer in &change.cancelled_timers {
@@ -358,7 +369,9 @@ impl Database {
     /// Open tasks claimed by `person_id` or assigned to them, by due date.
     pub async fn my_tasks(&self, person_id: &str, limit: i64) -> Result<Vec<Task>, DbError> {
         let sql = format!(
-            "SELECT {TASK_COLUMNS} {TASK_FROM} WHERE (t.claimed_by = $1 OR t.assignee = $1) AND t.status = 'open' \
+            "SELECT {TASK_COLUMNS} {TASK_FROM} WHERE t.id IN (\
+             SELECT ct.id FROM tasks ct WHERE ct.claimed_by = $1 AND ct.status = 'open' UNION \
+             SELECT at.id FROM tasks at WHERE at.assignee = $1 AND at.status = 'open') \
              ORDER BY t.due, t.created_at LIMIT $2"
         );
         with_pool!(self, pool => sqlx::query(&sql).bind(person_id).bind(limit).fetch_all(pool).await?
@@ -369,16 +382,15 @@ impl Database {
     /// for (and tasks of no particular role in their workflows), by due date.
     pub async fn role_tasks(&self, person_id: &str, limit: i64) -> Result<Vec<Task>, DbError> {
         // Driven from the person's role rows (index lookups per role), not by scanning open
-        // tasks; the tasks of no particular role come from their own partial index.
+        // tasks; tasks of no particular role are stored with the role `*`.
         let sql = format!(
             "SELECT {TASK_COLUMNS} {TASK_FROM} WHERE t.id IN (\
              SELECT rt.id FROM person_roles r JOIN tasks rt ON rt.workflow_key = r.workflow_key \
              AND rt.role_id = r.role_id AND rt.status = 'open' WHERE r.person_id = $1 \
              OR r.person_id IN (SELECT p.id FROM persons p WHERE p.deputy_id = $1 AND p.absent) \
-             UNION SELECT nt.id FROM tasks nt WHERE nt.status = 'open' AND nt.role_id IS NULL \
-             AND nt.assignee IS NULL AND nt.workflow_key IN (SELECT r.workflow_key \
-             FROM person_roles r WHERE r.person_id = $1 OR r.person_id IN (\
-             SELECT p.id FROM persons p WHERE p.deputy_id = $1 AND p.absent))) \
+             UNION SELECT nt.id FROM person_roles r JOIN tasks nt ON nt.workflow_key = r.workflow_key \
+             AND nt.role_id = '*' AND nt.status = 'open' WHERE r.person_id = $1 \
+             OR r.person_id IN (SELECT p.id FROM persons p WHERE p.deputy_id = $1 AND p.absent)) \
              ORDER BY t.due, t.created_at LIMIT $2"
         );
         with_pool!(self, pool => sqlx::query(&sql).bind(person_id).bind(limit).fetch_all(pool).await?
