@@ -380,3 +380,41 @@ fn eskalation_notifies_or_takes_the_task_away() {
     assert_eq!(s3.route_blocks(), ["start", "sb", "erinnern", "entziehen"]);
     assert_eq!(s3.route[1].person.as_deref(), Some(UNASSIGNED));
 }
+
+#[test]
+fn an_escalation_to_an_expression_notifies_the_person_it_yields() {
+    let w = workflow(
+        &[
+            start_block(),
+            (
+                "sb",
+                "sachbearbeitung",
+                json!({"assignee": role("R-A"), "outcomes": ["ok"]}),
+            ),
+            (
+                "erinnern",
+                "eskalation",
+                json!({"attachedTo": "sb", "after": "P2D", "interrupting": false,
+                       "escalateTo": {"kind": "expression", "ref": "\"Frau Chefin\""}}),
+            ),
+            ende("ende", "ERLEDIGT"),
+        ],
+        &[("start", "next", "sb"), ("sb", "ok", "ende")],
+    );
+    let (s, _) = begin(&w, json!({}), "2026-05-04");
+    let (_, effects) = go(
+        &w,
+        &s,
+        &Event::TimerDue {
+            timer: "erinnern@1/eskalation".into(),
+        },
+        "2026-05-06",
+    );
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::SendMessage { message: MessageKind::Eskalation, to: Recipient::Person(p), .. } if p == "Frau Chefin"
+        )),
+        "{effects:?}"
+    );
+}

@@ -19,6 +19,8 @@ pub(super) struct Derived {
     pub state: State,
     /// Every xdomea message the route produced (including a waiting Veraktung's).
     pub xdomea: Vec<XdomeaMessage>,
+    /// The case data now (for expressions in effects).
+    pub case: Case,
 }
 
 /// The Probelauf input equivalent to a case with the field values `fields`, with the persons
@@ -147,7 +149,11 @@ pub(super) fn derive(w: &Workflow, s: &State) -> Result<Derived, Refusal> {
         },
     };
     out.filed = u32::try_from(xdomea.len()).unwrap_or(u32::MAX);
-    Ok(Derived { state: out, xdomea })
+    Ok(Derived {
+        state: out,
+        xdomea,
+        case,
+    })
 }
 
 /// The open tasks and pending timers of a walk paused at `b`.

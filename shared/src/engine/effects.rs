@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 
 use super::derive::Derived;
 use super::{Effect, MessageKind, State, Status, Timer, TimerKind};
+use crate::expr::{self, EvalContext, Value};
 use crate::model::*;
+use crate::simulate::Case;
+use crate::values::Date;
 
 /// What the step itself did: the task it completed, the timers it fired.
 #[derive(Debug, Default)]
@@ -14,12 +17,22 @@ pub(super) struct Cause {
     pub fired: Vec<Timer>,
 }
 
-fn recipient(a: Option<&Assignee>) -> Recipient {
+/// Whom an assignee stands for; an expression is evaluated over the case data on `today`.
+fn recipient(a: Option<&Assignee>, case: &Case, today: Date) -> Recipient {
     match a {
         Some(Assignee::Role(r)) => Recipient::Role(r.clone()),
         Some(Assignee::Person(p)) => Recipient::Person(p.clone()),
         Some(Assignee::Initiator) => Recipient::Initiator,
-        Some(Assignee::Expression(x)) => Recipient::External(x.clone()),
+        Some(Assignee::Expression(x)) => {
+            let person = expr::parse(x)
+                .ok()
+                .and_then(|e| expr::eval(&e, &EvalContext::on(today, &|f| case.lookup(f))).ok());
+            match person {
+                Some(Value::Text(t)) if !t.trim().is_empty() => Recipient::Person(t.trim().into()),
+                // Yields nobody in this case: the expression as written, for a person to read.
+                _ => Recipient::External(x.clone()),
+            }
+        }
         None => Recipient::Applicant,
     }
 }
@@ -43,14 +56,14 @@ fn message(
 }
 
 /// Messages of a fired timer.
-fn fired(w: &Workflow, t: &Timer) -> Option<Effect> {
+fn fired(w: &Workflow, t: &Timer, case: &Case) -> Option<Effect> {
     let b = w.block(&t.block)?;
     match (&b.kind, t.kind) {
         (BlockKind::Eskalation(p), TimerKind::Eskalation) => Some(message(
             &t.block,
             t.visit,
             MessageKind::Eskalation,
-            recipient(p.escalate_to.as_ref()),
+            recipient(p.escalate_to.as_ref(), case, t.due),
             None,
             "",
         )),
@@ -67,7 +80,7 @@ fn fired(w: &Workflow, t: &Timer) -> Option<Effect> {
                 &t.block,
                 t.visit,
                 MessageKind::Wiedervorlage,
-                recipient(Some(a)),
+                recipient(Some(a), case, t.due),
                 None,
                 "",
             )
@@ -147,7 +160,7 @@ pub(super) fn diff(w: &Workflow, old: &State, new: &Derived, cause: &Cause) -> V
             });
         }
     }
-    out.extend(cause.fired.iter().filter_map(|t| fired(w, t)));
+    out.extend(cause.fired.iter().filter_map(|t| fired(w, t, &new.case)));
     let mut seen: BTreeSet<(BlockId, u32)> = old
         .route
         .iter()
