@@ -9,9 +9,15 @@ use fachwerk_shared::values::Date;
 use serde_json::json;
 
 use super::engine;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use fachwerk_shared::Workflow;
+
 use super::{active_workflow, runtime_workflow, CaseError, RefusalKind, RuntimeConfig};
 use crate::auth::Caller;
 use crate::db::{Applied, CaseInsert, Database, NewAudit, NewCase};
+use crate::security::limits::cpu;
 
 /// How often the timer worker looks for due timers, and how many it fires per round.
 const TIMER_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
@@ -25,6 +31,8 @@ const LIST_LIMIT: i64 = 100;
 pub struct CaseRuntime {
     db: Database,
     config: RuntimeConfig,
+    /// Versions in operation never change: each is parsed once.
+    workflows: Arc<Mutex<HashMap<(String, String), Arc<Workflow>>>>,
 }
 
 /// A case started (or found again by its idempotency key).
@@ -43,7 +51,28 @@ pub struct Completion {
 
 impl CaseRuntime {
     pub fn new(db: Database, config: RuntimeConfig) -> CaseRuntime {
-        CaseRuntime { db, config }
+        CaseRuntime {
+            db,
+            config,
+            workflows: Arc::default(),
+        }
+    }
+
+    /// The workflow of a version in operation (parsed once per process).
+    async fn workflow(&self, key: &str, version: &str) -> Result<Arc<Workflow>, CaseError> {
+        let id = (key.to_string(), version.to_string());
+        if let Some(w) = self.cached(&id) {
+            return Ok(w);
+        }
+        let w = Arc::new(runtime_workflow(&self.db, key, version).await?);
+        if let Ok(mut cache) = self.workflows.lock() {
+            cache.insert(id, Arc::clone(&w));
+        }
+        Ok(w)
+    }
+
+    fn cached(&self, id: &(String, String)) -> Option<Arc<Workflow>> {
+        self.workflows.lock().ok()?.get(id).cloned()
     }
 
     fn today(&self) -> fachwerk_shared::values::Date {
@@ -86,14 +115,16 @@ impl CaseRuntime {
             .next_case_number(&pattern.scope(&w.key, today.year()))
             .await?;
         let aktenzeichen = pattern.render(&w.key, today.year(), seq);
-        let step = engine::start(
-            &w,
-            &req.fields,
-            Some(initiator.id.as_str()),
-            &aktenzeichen,
-            today,
-            self.config.land,
-        )?;
+        let (w, fields, by, case_id) = (
+            Arc::new(w),
+            req.fields.clone(),
+            initiator.id.clone(),
+            aktenzeichen.clone(),
+        );
+        let land = self.config.land;
+        let engine_w = Arc::clone(&w);
+        let step = cpu(move || engine::start(&engine_w, &fields, Some(&by), &case_id, today, land))
+            .await??;
         let id = crate::db::new_id();
         let mut change = step.into_change(None)?;
         change.audit.insert(
@@ -371,18 +402,20 @@ impl CaseRuntime {
                 current: stored.summary.revision,
             });
         }
-        let w =
-            runtime_workflow(&self.db, &stored.summary.workflow, &stored.summary.version).await?;
+        let w = self
+            .workflow(&stored.summary.workflow, &stored.summary.version)
+            .await?;
         let represented = self.db.represented_by(&person.id).await?;
         let actor = engine::actor(&person, &represented, &w.key);
-        let step = engine::complete(
-            &w,
-            &stored.state,
-            &task.engine_task,
-            actor,
-            req,
+        let (state, engine_task, req_owned, today) = (
+            stored.state.clone(),
+            task.engine_task.clone(),
+            req.clone(),
             self.today(),
-        )?;
+        );
+        let step =
+            cpu(move || engine::complete(&w, &state, &engine_task, actor, &req_owned, today))
+                .await??;
         let mut change = step.into_change(Some(&person.id))?;
         change.audit.insert(
             0,
@@ -435,9 +468,11 @@ impl CaseRuntime {
             if stored.summary.revision != revision {
                 continue; // changed meanwhile; the next round sees the timer again if pending
             }
-            let w = runtime_workflow(&self.db, &stored.summary.workflow, &stored.summary.version)
+            let w = self
+                .workflow(&stored.summary.workflow, &stored.summary.version)
                 .await?;
-            let step = match engine::fire(&w, &stored.state, &timer, due) {
+            let (state, timer_id) = (stored.state.clone(), timer.clone());
+            let step = match cpu(move || engine::fire(&w, &state, &timer_id, due)).await? {
                 Ok(step) => step,
                 Err(CaseError::Refused { code, de, .. }) => {
                     tracing::warn!(case = %case_id, %timer, %code, reason = %de, "timer not fired");
