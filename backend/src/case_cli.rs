@@ -44,6 +44,9 @@ pub enum CaseCommand {
         idempotency_key: Option<String>,
         #[arg(long, env = "FACHWERK_AKTENZEICHEN", default_value = crate::cases::intake::DEFAULT_AKTENZEICHEN, value_parser = AktenzeichenPattern::parse)]
         aktenzeichen: AktenzeichenPattern,
+        /// The Land whose public holidays count for the case's deadlines.
+        #[arg(long, env = "FACHWERK_LAND", default_value = "NW", value_parser = crate::cli::parse_land)]
+        land: fachwerk_shared::Land,
         #[command(flatten)]
         target: CaseTarget,
     },
@@ -143,9 +146,14 @@ async fn run(command: CaseCommand) -> Result<String, String> {
             fields,
             idempotency_key,
             aktenzeichen,
+            land,
             target,
         } => {
-            let (runtime, caller, db) = open(&target, config(aktenzeichen)).await?;
+            let config = RuntimeConfig {
+                land,
+                ..config(aktenzeichen)
+            };
+            let (runtime, caller, db) = open(&target, config).await?;
             let (_, w) = crate::cases::active_workflow(&db, &workflow)
                 .await
                 .map_err(problem)?;

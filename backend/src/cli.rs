@@ -234,7 +234,7 @@ fn parse_date(text: &str) -> Result<fachwerk_shared::values::Date, String> {
         .ok_or_else(|| format!("„{text}“ ist kein Datum der Form JJJJ-MM-TT"))
 }
 
-fn parse_land(text: &str) -> Result<fachwerk_shared::Land, String> {
+pub(crate) fn parse_land(text: &str) -> Result<fachwerk_shared::Land, String> {
     serde_json::from_value(serde_json::Value::String(text.trim().to_uppercase()))
         .map_err(|_| format!("„{text}“ ist kein Länderkürzel (BW, BY, BE, …, NW, …, TH)"))
 }
