@@ -83,6 +83,20 @@ fn procurement_12400_runs_with_a_refused_self_approval_and_ends_like_the_probela
     assert!(check.excluded.iter().any(|x| x.person == "Frau Meier"));
     assert!(check.excluded.iter().any(|x| x.person == "Frau Bedarf"));
 
+    // Claiming is checked like completing.
+    assert_eq!(
+        may_take(&w, &s, "preis-pruefen@1", &meier())
+            .unwrap_err()
+            .code,
+        RefusalCode::SameAsFirstCheck
+    );
+    assert!(may_take(&w, &s, "preis-pruefen@1", &actor("Herr Schulz", &["R-FBL"])).is_ok());
+    assert_eq!(
+        may_take(&w, &s, "preis-pruefen@1", &actor("Herr Schulz", &["R-SB"]))
+            .unwrap_err()
+            .code,
+        RefusalCode::NotInRole
+    );
     // Frau Meier holds R-FBL too but did the first check: refused, nothing changed.
     let e = Event::TaskCompleted {
         task: "preis-pruefen@1".into(),

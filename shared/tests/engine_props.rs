@@ -3,7 +3,8 @@
 //! decisions, the Probelauf's route equals the route of a case started with `engine::start` and
 //! driven with `engine::step` by the same decisions — completing whatever task is open with the
 //! scripted person, exit and date, firing due timers — and both stop the same way (Ende,
-//! refused person with the same rule, blocked with the same code). The failure message prints
+//! refused person with the same rule, blocked with the same code); no step rewrites the route
+//! or the log (checked by the driver after every step). The failure message prints
 //! the workflow key and the case to reproduce it.
 #![allow(clippy::unwrap_used)]
 

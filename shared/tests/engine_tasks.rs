@@ -486,3 +486,36 @@ fn a_missing_amount_blocks_the_case_with_a_reason() {
         RefusalCode::CaseClosed,
     );
 }
+
+#[test]
+fn events_parse_from_the_documented_json() {
+    let e: Event = serde_json::from_value(json!({
+        "kind": "taskCompleted", "task": "sb@1",
+        "by": {"person": "Herr A", "roles": ["R-A"], "signingLimit": "5000.00"},
+        "exit": "ok"
+    }))
+    .unwrap();
+    assert!(
+        matches!(&e, Event::TaskCompleted { by, fields, .. } if by.signing_limit == Some(fachwerk_shared::Money(500_000)) && fields.is_empty())
+    );
+    let w = sachbearbeitung();
+    let (s, _) = begin(&w, json!({}), "2026-05-13");
+    let (s, _) = go(&w, &s, &e, "2026-05-14");
+    assert!(ended(&s, "ende"));
+    let t: Event =
+        serde_json::from_value(json!({"kind": "timerDue", "timer": "x@1/frist"})).unwrap();
+    assert_eq!(
+        t,
+        Event::TimerDue {
+            timer: "x@1/frist".into()
+        }
+    );
+    let v: Event = serde_json::from_value(
+        json!({"kind": "coSigned", "task": "mz#2@1", "by": {"person": "B"}, "approve": false}),
+    )
+    .unwrap();
+    assert!(matches!(v, Event::CoSigned { approve: false, .. }));
+    assert!(
+        serde_json::from_value::<Event>(json!({"kind": "taskCompleted", "task": "sb@1"})).is_err()
+    );
+}

@@ -159,7 +159,7 @@ fn fire(s: &State, id: &str, now: Date, cause: &mut Cause) -> Result<Entry, Refu
     })
 }
 
-fn open<'s>(s: &'s State, id: &str) -> Result<&'s Task, Refusal> {
+pub(super) fn open<'s>(s: &'s State, id: &str) -> Result<&'s Task, Refusal> {
     s.task(id).ok_or_else(|| {
         refusal(
             RefusalCode::TaskNotOpen,
@@ -212,7 +212,7 @@ fn exit_fits(t: &Task, exit: &str, now: Date) -> Result<(), Refusal> {
 }
 
 /// Role, fixed persons, Vier-Augen / distinctFrom / initiator, personal signing limit.
-fn person_rules(w: &Workflow, t: &Task, by: &Actor) -> Result<(), Refusal> {
+pub(super) fn person_rules(w: &Workflow, t: &Task, by: &Actor) -> Result<(), Refusal> {
     let p = by.person.trim();
     let label = &t.label;
     if p.is_empty() || p == UNASSIGNED {

@@ -145,3 +145,20 @@ pub fn step(
     let effects = effects::diff(w, state, &derived, &cause);
     Ok((derived.state, effects))
 }
+
+/// Whether `by` may take the open task `task` (claim): the same role and person rules as a
+/// completion, without changing anything. A completion checks them again.
+pub fn may_take(w: &Workflow, state: &State, task: &str, by: &Actor) -> Result<(), Refusal> {
+    check::fits_workflow(w, state)?;
+    if !matches!(state.status, Status::Running) {
+        return Err(refusal(
+            RefusalCode::CaseClosed,
+            format!(
+                "Der Fall {} ist abgeschlossen oder blockiert",
+                state.case_id
+            ),
+            format!("The case {} has ended or is blocked", state.case_id),
+        ));
+    }
+    check::person_rules(w, check::open(state, task)?, by)
+}

@@ -224,6 +224,13 @@ pub fn drive(w: &Workflow, input: &CaseInput, cosign_events: bool) -> Option<Dri
         };
         match step(w, &state, &event, date) {
             Ok((s, e)) => {
+                // History is never rewritten: the route only grows, the log only appends.
+                assert!(
+                    s.route.starts_with(&state.route) && s.log.starts_with(&state.log),
+                    "{event:?} on {date} rewrote the route: {:?} → {:?}",
+                    state.route_blocks(),
+                    s.route_blocks()
+                );
                 state = s;
                 effects.extend(e);
             }
