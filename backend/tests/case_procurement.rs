@@ -180,6 +180,17 @@ async fn work_off(o: &Office, case_id: &str) -> Vec<Refusal> {
                 revision,
                 "a refusal changed the case"
             );
+            // Claiming is refused by the same rule.
+            let claim = o
+                .env
+                .post(
+                    &format!("/api/tasks/{id}/claim"),
+                    Some(o.token(who)),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(claim.status, StatusCode::FORBIDDEN, "{}", claim.text);
+            assert_eq!(claim.json()["code"], problem["code"]);
             refusals.push((
                 task["block"].as_str().unwrap().to_string(),
                 who.to_string(),

@@ -112,6 +112,13 @@ pub fn complete(
     Ok(Step { state, effects })
 }
 
+/// Whether `by` may take (claim) task `task`: the role and person rules of a completion,
+/// without changing anything.
+pub fn may_take(w: &Workflow, state: &str, task: &str, by: &Actor) -> Result<(), CaseError> {
+    let state = parse_state(state)?;
+    core::may_take(w, &state, task, by).map_err(refused)
+}
+
 /// Fires timer `timer` of the case.
 pub fn fire(w: &Workflow, state: &str, timer: &str, today: Date) -> Result<Step, CaseError> {
     let state = parse_state(state)?;

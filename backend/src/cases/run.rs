@@ -26,13 +26,16 @@ const TIMER_BATCH: i64 = 500;
 /// Longest list answered at once (the first page, by due date).
 const LIST_LIMIT: i64 = 100;
 
+/// Parsed workflows of versions in operation by (key, version).
+type ParsedVersions = HashMap<(String, String), Arc<Workflow>>;
+
 /// The case runtime: the database and the settings. Cheap to clone.
 #[derive(Clone)]
 pub struct CaseRuntime {
     db: Database,
     config: RuntimeConfig,
     /// Versions in operation never change: each is parsed once.
-    workflows: Arc<Mutex<HashMap<(String, String), Arc<Workflow>>>>,
+    workflows: Arc<Mutex<ParsedVersions>>,
 }
 
 /// A case started (or found again by its idempotency key).
@@ -310,6 +313,21 @@ impl CaseRuntime {
         let task = self.open_task(id).await?;
         if !self.holds_role(&person, &task.task).await? {
             return Err(Self::not_in_role(&task.task));
+        }
+        if claim {
+            // The person rules refuse a claim already (a completion checks them again).
+            let stored = self
+                .db
+                .case(&task.task.case_id)
+                .await?
+                .ok_or_else(|| CaseError::NotFound("Diesen Vorgang gibt es nicht.".into()))?;
+            let w = self
+                .workflow(&stored.summary.workflow, &stored.summary.version)
+                .await?;
+            let represented = self.db.represented_by(&person.id).await?;
+            let actor = engine::actor(&person, &represented, &w.key);
+            let (state, engine_task) = (stored.state, task.engine_task.clone());
+            cpu(move || engine::may_take(&w, &state, &engine_task, &actor)).await??;
         }
         let audit = NewAudit {
             kind: if claim { "claimed" } else { "released" },
