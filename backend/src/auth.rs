@@ -169,6 +169,8 @@ pub enum Via {
     Session(String),
     /// API token; the value is its id (logging out revokes it).
     Bearer(String),
+    /// `fachwerk case …` on the server's machine, acting as the named account.
+    CommandLine,
 }
 
 /// The authenticated user of a request. Extracting it answers 401 without valid credentials

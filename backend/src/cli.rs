@@ -25,58 +25,77 @@ struct Cli {
     command: Command,
 }
 
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "FACHWERK_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Data directory (created on first start).
+    #[arg(long, env = "FACHWERK_DATA", default_value = "data")]
+    data: PathBuf,
+    /// Database: postgres://… or sqlite:PATH (default: fachwerk.sqlite3 in the data
+    /// directory).
+    #[arg(long, env = "FACHWERK_DATABASE")]
+    database: Option<String>,
+    /// Built frontend to serve (Trunk's dist/).
+    #[arg(long, env = "FACHWERK_DIST", default_value = "dist")]
+    dist: PathBuf,
+    /// Built handbook to serve under /hilfe/ (mdBook's docs/book, `cargo xtask docs`).
+    #[arg(long, env = "FACHWERK_DOCS", default_value = "docs/book")]
+    docs: PathBuf,
+    /// Mirror the catalogue to this git remote (URL or path) after each publish.
+    #[arg(long, env = "FACHWERK_REMOTE")]
+    remote: Option<String>,
+    /// Mark cookies `Secure` (default unless listening on loopback only).
+    #[arg(long, conflicts_with = "no_secure_cookies")]
+    secure_cookies: bool,
+    /// Send cookies without `Secure` even when not on loopback (plain http in a closed
+    /// network; not recommended).
+    #[arg(long)]
+    no_secure_cookies: bool,
+    /// An origin besides the server's own `Host` that may send changes (repeatable), for
+    /// a proxy that rewrites `Host`, e.g. https://fachwerk.example.de.
+    #[arg(long = "allowed-origin", value_name = "ORIGIN")]
+    allowed_origins: Vec<String>,
+    /// A reverse proxy whose `X-Forwarded-For` names the client (repeatable).
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// A folder below which local template sources may lie (repeatable; without it only
+    /// the server's own catalogue).
+    #[arg(long = "source-root", value_name = "DIR")]
+    source_roots: Vec<PathBuf>,
+    /// A host that may serve template sources although it resolves to an internal
+    /// address (repeatable), e.g. git.intern.example.de.
+    #[arg(long = "source-allow-host", value_name = "HOST")]
+    source_allow_hosts: Vec<String>,
+    /// Lifetime of new API tokens in days (and the longest a user may ask for).
+    #[arg(long, env = "FACHWERK_TOKEN_LIFETIME_DAYS", default_value_t = crate::auth::DEFAULT_TOKEN_LIFETIME_DAYS, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    token_lifetime_days: u32,
+    /// Public URL of the catalogue repository (publiccode.yml `url`); defaults to an
+    /// http(s) remote.
+    #[arg(long, env = "FACHWERK_CATALOG_URL")]
+    catalog_url: Option<String>,
+    /// Pattern of the Aktenzeichen of new cases: {key}, {year}, {seq} or {seq:N} (the
+    /// running number, N digits).
+    #[arg(long, env = "FACHWERK_AKTENZEICHEN", default_value = crate::cases::intake::DEFAULT_AKTENZEICHEN, value_parser = crate::cases::AktenzeichenPattern::parse)]
+    aktenzeichen: crate::cases::AktenzeichenPattern,
+    /// The date the case engine takes as today, YYYY-MM-DD (for tests and training
+    /// systems only: deadlines and timers follow it).
+    #[arg(long, env = "FACHWERK_TODAY", value_parser = parse_date)]
+    today: Option<fachwerk_shared::values::Date>,
+    /// The Land whose public holidays count for deadlines of new cases (BW, BY, …, NW).
+    #[arg(long, env = "FACHWERK_LAND", default_value = "NW", value_parser = parse_land)]
+    land: fachwerk_shared::Land,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Start the HTTP server (designer + API).
-    Serve {
-        /// Address to listen on.
-        #[arg(long, env = "FACHWERK_ADDR", default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        /// Data directory (created on first start).
-        #[arg(long, env = "FACHWERK_DATA", default_value = "data")]
-        data: PathBuf,
-        /// Database: postgres://… or sqlite:PATH (default: fachwerk.sqlite3 in the data
-        /// directory).
-        #[arg(long, env = "FACHWERK_DATABASE")]
-        database: Option<String>,
-        /// Built frontend to serve (Trunk's dist/).
-        #[arg(long, env = "FACHWERK_DIST", default_value = "dist")]
-        dist: PathBuf,
-        /// Built handbook to serve under /hilfe/ (mdBook's docs/book, `cargo xtask docs`).
-        #[arg(long, env = "FACHWERK_DOCS", default_value = "docs/book")]
-        docs: PathBuf,
-        /// Mirror the catalogue to this git remote (URL or path) after each publish.
-        #[arg(long, env = "FACHWERK_REMOTE")]
-        remote: Option<String>,
-        /// Mark cookies `Secure` (default unless listening on loopback only).
-        #[arg(long, conflicts_with = "no_secure_cookies")]
-        secure_cookies: bool,
-        /// Send cookies without `Secure` even when not on loopback (plain http in a closed
-        /// network; not recommended).
-        #[arg(long)]
-        no_secure_cookies: bool,
-        /// An origin besides the server's own `Host` that may send changes (repeatable), for
-        /// a proxy that rewrites `Host`, e.g. https://fachwerk.example.de.
-        #[arg(long = "allowed-origin", value_name = "ORIGIN")]
-        allowed_origins: Vec<String>,
-        /// A reverse proxy whose `X-Forwarded-For` names the client (repeatable).
-        #[arg(long = "trusted-proxy", value_name = "IP")]
-        trusted_proxies: Vec<std::net::IpAddr>,
-        /// A folder below which local template sources may lie (repeatable; without it only
-        /// the server's own catalogue).
-        #[arg(long = "source-root", value_name = "DIR")]
-        source_roots: Vec<PathBuf>,
-        /// A host that may serve template sources although it resolves to an internal
-        /// address (repeatable), e.g. git.intern.example.de.
-        #[arg(long = "source-allow-host", value_name = "HOST")]
-        source_allow_hosts: Vec<String>,
-        /// Lifetime of new API tokens in days (and the longest a user may ask for).
-        #[arg(long, env = "FACHWERK_TOKEN_LIFETIME_DAYS", default_value_t = crate::auth::DEFAULT_TOKEN_LIFETIME_DAYS, value_parser = clap::value_parser!(u32).range(1..=3650))]
-        token_lifetime_days: u32,
-        /// Public URL of the catalogue repository (publiccode.yml `url`); defaults to an
-        /// http(s) remote.
-        #[arg(long, env = "FACHWERK_CATALOG_URL")]
-        catalog_url: Option<String>,
+    Serve(Box<ServeArgs>),
+    /// Process cases: start, list, show, complete (on the server's database).
+    Case {
+        #[command(subcommand)]
+        command: crate::case_cli::CaseCommand,
     },
     /// Manage local accounts.
     User {
@@ -210,25 +229,39 @@ enum UserCommand {
     },
 }
 
+fn parse_date(text: &str) -> Result<fachwerk_shared::values::Date, String> {
+    fachwerk_shared::values::Date::parse(text.trim())
+        .ok_or_else(|| format!("„{text}“ ist kein Datum der Form JJJJ-MM-TT"))
+}
+
+pub(crate) fn parse_land(text: &str) -> Result<fachwerk_shared::Land, String> {
+    serde_json::from_value(serde_json::Value::String(text.trim().to_uppercase()))
+        .map_err(|_| format!("„{text}“ ist kein Länderkürzel (BW, BY, BE, …, NW, …, TH)"))
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve {
-            addr,
-            data,
-            database,
-            dist,
-            docs,
-            remote,
-            secure_cookies,
-            no_secure_cookies,
-            allowed_origins,
-            trusted_proxies,
-            source_roots,
-            source_allow_hosts,
-            token_lifetime_days,
-            catalog_url,
-        } => {
+        Command::Serve(args) => {
+            let ServeArgs {
+                addr,
+                data,
+                database,
+                dist,
+                docs,
+                remote,
+                secure_cookies,
+                no_secure_cookies,
+                allowed_origins,
+                trusted_proxies,
+                source_roots,
+                source_allow_hosts,
+                token_lifetime_days,
+                catalog_url,
+                aktenzeichen,
+                today,
+                land,
+            } = *args;
             let mut config = Config::new(data);
             config.database = database;
             if let Some(url) = catalog_url.or_else(|| {
@@ -249,6 +282,11 @@ pub fn main() -> ExitCode {
             config.source_roots = source_roots;
             config.source_allow_hosts = source_allow_hosts;
             config.token_lifetime_days = token_lifetime_days;
+            config.runtime = crate::cases::RuntimeConfig {
+                aktenzeichen,
+                today,
+                land,
+            };
             serve(addr, config, dist, docs)
         }
         Command::User {
@@ -267,6 +305,7 @@ pub fn main() -> ExitCode {
             &data,
             database.as_deref(),
         ),
+        Command::Case { command } => crate::case_cli::main(command),
         Command::Backup {
             dir,
             data,
@@ -398,11 +437,13 @@ async fn run_server(addr: SocketAddr, config: Config) -> anyhow::Result<()> {
         "Fachwerk läuft auf http://{local}/  (Daten: {})",
         state.config.data_dir.display()
     );
+    let timers = tokio::spawn(state.cases.clone().timer_worker());
     let app = crate::api::app(state);
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
     crate::server::serve(listener, app, crate::server::HEADER_READ_TIMEOUT, shutdown).await?;
+    timers.abort();
     Ok(())
 }
 

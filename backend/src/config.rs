@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::auth::{Sessions, Tokens};
+use crate::cases::{CaseRuntime, RuntimeConfig};
 use crate::db::{import_json_files, Database, Target};
 use crate::drafts::DraftStore;
 use crate::fsutil;
@@ -57,6 +58,8 @@ pub struct Config {
     pub source_allow_hosts: Vec<String>,
     /// Lifetime of new API tokens (and the longest one a user may ask for).
     pub token_lifetime_days: u32,
+    /// Case processing: the Aktenzeichen pattern and the test clock.
+    pub runtime: RuntimeConfig,
 }
 
 impl Config {
@@ -79,6 +82,7 @@ impl Config {
             source_roots: Vec::new(),
             source_allow_hosts: Vec::new(),
             token_lifetime_days: crate::auth::DEFAULT_TOKEN_LIFETIME_DAYS,
+            runtime: RuntimeConfig::default(),
         }
     }
 }
@@ -96,6 +100,7 @@ pub struct AppState {
     pub publications: Arc<PublicationStore>,
     pub pusher: Pusher,
     pub security: Arc<Security>,
+    pub cases: CaseRuntime,
 }
 
 impl AppState {
@@ -167,6 +172,7 @@ impl AppState {
             sessions: Sessions::new(db.clone()),
             drafts: DraftStore::new(db.clone()),
             publications: Arc::new(PublicationStore::new(db.clone())),
+            cases: CaseRuntime::new(db.clone(), config.runtime.clone()),
             db,
             security: Arc::new(Security::new(&config)),
             config: Arc::new(config),

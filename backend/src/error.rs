@@ -53,6 +53,15 @@ pub enum AppError {
     /// `If-Match` is required but missing.
     #[error("{0}")]
     PreconditionRequired(String),
+    /// A case-processing refusal: its own status, a stable code, German and English text.
+    #[error("{detail}")]
+    Rule {
+        status: StatusCode,
+        code: String,
+        detail: String,
+        detail_en: String,
+        path: Option<String>,
+    },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -133,9 +142,59 @@ impl From<crate::users::UserError> for AppError {
     }
 }
 
+impl From<crate::cases::CaseError> for AppError {
+    fn from(e: crate::cases::CaseError) -> Self {
+        use crate::cases::{CaseError as C, RefusalKind};
+        let rule = |status, code: &str, detail: String, detail_en: String, path| AppError::Rule {
+            status,
+            code: code.to_string(),
+            detail,
+            detail_en,
+            path,
+        };
+        match e {
+            C::NotFound(m) => AppError::NotFound(m),
+            C::NoPerson => rule(
+                StatusCode::FORBIDDEN,
+                "NO_PERSON",
+                e.to_string(),
+                "Your account belongs to no person of the organisation.".into(),
+                None,
+            ),
+            C::Denied(d) => d.into(),
+            C::Forbidden(m) => AppError::Forbidden(m),
+            C::BadValue { path, de, en } => rule(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "BAD_VALUE",
+                de,
+                en,
+                Some(path),
+            ),
+            C::Refused { code, de, en, kind } => {
+                let status = match kind {
+                    RefusalKind::Person => StatusCode::FORBIDDEN,
+                    RefusalKind::State => StatusCode::CONFLICT,
+                    RefusalKind::Request => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                rule(status, &code, de, en, None)
+            }
+            C::Stale { current } => rule(
+                StatusCode::CONFLICT,
+                "STALE_REVISION",
+                e.to_string(),
+                format!("The case changed meanwhile (now revision {current}); please reload."),
+                None,
+            ),
+            C::IfMatchMissing => AppError::PreconditionRequired(e.to_string()),
+            C::Storage(e) => AppError::Internal(e),
+        }
+    }
+}
+
 impl AppError {
     fn status(&self) -> StatusCode {
         match self {
+            AppError::Rule { status, .. } => *status,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -156,6 +215,7 @@ impl AppError {
 
     fn title(&self) -> &'static str {
         match self {
+            AppError::Rule { .. } => "Nicht zulässig",
             AppError::BadRequest { .. } => "Ungültige Anfrage",
             AppError::Invalid { .. } => "Ablauf ungültig",
             AppError::NotFound(_) => "Nicht gefunden",
@@ -176,6 +236,7 @@ impl AppError {
 
     fn slug(&self) -> &'static str {
         match self {
+            AppError::Rule { .. } => "case-rule",
             AppError::BadRequest { .. } => "bad-request",
             AppError::Invalid { .. } => "invalid-workflow",
             AppError::NotFound(_) => "not-found",
@@ -232,10 +293,16 @@ impl IntoResponse for AppError {
             _ => None,
         };
         let event = self.security_event();
-        let (path, findings) = match self {
-            AppError::BadRequest { path, .. } => (path, None),
-            AppError::Invalid { findings } => (None, Some(findings)),
-            _ => (None, None),
+        let (path, findings, detail_en, code) = match self {
+            AppError::BadRequest { path, .. } => (path, None, None, None),
+            AppError::Invalid { findings } => (None, Some(findings), None, None),
+            AppError::Rule {
+                path,
+                detail_en,
+                code,
+                ..
+            } => (path, None, Some(detail_en), Some(code)),
+            _ => (None, None, None, None),
         };
         let body = ProblemDetails {
             kind,
@@ -244,6 +311,8 @@ impl IntoResponse for AppError {
             detail,
             path,
             findings,
+            detail_en,
+            code,
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
         let reason = body.detail;

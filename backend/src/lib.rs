@@ -12,6 +12,8 @@
 
 pub mod api;
 pub mod auth;
+pub mod case_cli;
+pub mod cases;
 pub mod cli;
 pub mod config;
 pub mod db;

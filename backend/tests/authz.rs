@@ -30,6 +30,14 @@ enum Fixture {
     ImportedDraft,
     /// An API token of the editor.
     Token,
+    /// `matrix` 1.0.0 in operation and the editor a person holding its role `R-SB`.
+    Clerk,
+    /// `Clerk`, and a case the editor started (its first task open).
+    Case,
+    /// `Case` with the task claimed by the editor.
+    ClaimedTask,
+    /// A person of the organisation.
+    Person,
 }
 
 #[derive(Clone, Copy)]
@@ -356,7 +364,125 @@ fn table() -> Vec<Row> {
             P::Json(r#"{"choices":[]}"#),
             [401, 200, 403, 403, 403],
         ),
+        row(
+            post.clone(),
+            "/api/workflows/{key}/versions/{version}/activate",
+            F::None,
+            P::Empty,
+            [401, 403, 200, 200, 403],
+        ),
+        row(
+            get.clone(),
+            "/api/runtime/workflows",
+            F::None,
+            P::Empty,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            get.clone(),
+            "/api/runtime/workflows/{key}/case-schema",
+            F::Clerk,
+            P::Empty,
+            [200, 200, 200, 200, 200],
+        ),
+        row(
+            get.clone(),
+            "/api/persons",
+            F::None,
+            P::Empty,
+            [401, 403, 403, 200, 403],
+        ),
+        row(
+            post.clone(),
+            "/api/persons",
+            F::None,
+            P::Json(r#"{"name":"Neue Person"}"#),
+            [401, 403, 403, 201, 403],
+        ),
+        row(
+            put.clone(),
+            "/api/persons/{id}",
+            F::Person,
+            P::Json(r#"{"name":"Umbenannt"}"#),
+            [401, 403, 403, 200, 403],
+        ),
+        // Only persons of the organisation start cases and work on tasks.
+        row(
+            post.clone(),
+            "/api/cases",
+            F::Clerk,
+            P::Json(r#"{"workflow":"matrix","fields":{"antragsteller":"A. Muster"}}"#),
+            [401, 201, 403, 403, 403],
+        ),
+        row(
+            get.clone(),
+            "/api/cases",
+            F::None,
+            P::Empty,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            get.clone(),
+            "/api/cases/{id}",
+            F::Case,
+            P::Empty,
+            [401, 200, 200, 200, 403],
+        ),
+        row(
+            get.clone(),
+            "/api/tasks",
+            F::Clerk,
+            P::Empty,
+            [401, 200, 403, 403, 403],
+        ),
+        row(
+            post.clone(),
+            "/api/tasks/{id}/claim",
+            F::Case,
+            P::Empty,
+            [401, 200, 403, 403, 403],
+        ),
+        row(
+            post.clone(),
+            "/api/tasks/{id}/release",
+            F::ClaimedTask,
+            P::Empty,
+            [401, 200, 403, 403, 403],
+        ),
+        row(
+            post.clone(),
+            "/api/tasks/{id}/complete",
+            F::Case,
+            P::Json(r#"{"exit":"ok"}"#),
+            [401, 200, 403, 403, 403],
+        ),
     ]
+}
+
+/// `matrix` 1.0.0 in operation, and the editor `erika` a person holding its role `R-SB`.
+async fn clerk(env: &Env, u: &Users) {
+    let r = env
+        .post(
+            "/api/workflows/matrix/versions/1.0.0/activate",
+            Some(&u.admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let erika = env.state.users.get("erika").await.unwrap().unwrap();
+    if env
+        .state
+        .db
+        .person_of_account(&erika.id)
+        .await
+        .unwrap()
+        .is_none()
+    {
+        let body = json!({ "name": "Erika Muster", "account": "erika",
+                           "roles": [{ "workflow": "matrix", "role": "R-SB" }] });
+        let r = env.post("/api/persons", Some(&u.admin), body).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -373,7 +499,7 @@ struct Made {
     name: String,
 }
 
-async fn make(env: &Env, u: &Users, fixture: Fixture) -> Made {
+async fn make(env: &Env, u: &Users, fixture: Fixture, path: &str) -> Made {
     let mut m = Made::default();
     match fixture {
         Fixture::None => {}
@@ -432,6 +558,45 @@ async fn make(env: &Env, u: &Users, fixture: Fixture) -> Made {
                 .0
                 .id;
         }
+        Fixture::Clerk => clerk(env, u).await,
+        Fixture::Case | Fixture::ClaimedTask => {
+            clerk(env, u).await;
+            let body = json!({ "workflow": "matrix", "fields": { "antragsteller": "A. Muster" } });
+            let r = env.post("/api/cases", Some(&u.editor), body).await;
+            assert_eq!(r.status, 201, "{}", r.text);
+            let case = r.json()["id"].as_str().unwrap().to_string();
+            let view = env
+                .get(&format!("/api/cases/{case}"), Some(&u.admin))
+                .await
+                .json();
+            let task = view["tasks"][0]["id"].as_str().unwrap().to_string();
+            if matches!(fixture, Fixture::ClaimedTask) {
+                let r = env
+                    .post(
+                        &format!("/api/tasks/{task}/claim"),
+                        Some(&u.editor),
+                        json!({}),
+                    )
+                    .await;
+                assert_eq!(r.status, 200, "{}", r.text);
+            }
+            m.id = if path.starts_with("/api/cases/") {
+                case
+            } else {
+                task
+            };
+        }
+        Fixture::Person => {
+            let r = env
+                .post(
+                    "/api/persons",
+                    Some(&u.admin),
+                    json!({ "name": unique("person") }),
+                )
+                .await;
+            assert_eq!(r.status, 201, "{}", r.text);
+            m.id = r.json()["id"].as_str().unwrap().to_string();
+        }
         Fixture::User => {
             m.name = unique("konto");
             env.state
@@ -482,7 +647,7 @@ async fn every_route_for_every_kind_of_caller() {
                         .await,
                 ),
             };
-            let m = make(&env, &u, r.fixture).await;
+            let m = make(&env, &u, r.fixture, r.path).await;
             let uri = r
                 .path
                 .replace("{id}", &m.id)
@@ -511,7 +676,10 @@ async fn every_route_for_every_kind_of_caller() {
             if body.is_some() {
                 req = req.header(header::CONTENT_TYPE, "application/json");
             }
-            if r.method == Method::PUT || r.path.ends_with("/merge-upstream") {
+            if r.method == Method::PUT
+                || r.path.ends_with("/merge-upstream")
+                || r.path.ends_with("/complete")
+            {
                 req = req.header(header::IF_MATCH, "\"1\"");
             }
             let res = common::send(

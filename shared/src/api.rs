@@ -10,9 +10,11 @@ use crate::diff::{Bump, WorkflowDiff};
 use crate::{Finding, Severity, Workflow};
 
 mod accounts;
+mod cases;
 mod sources;
 
 pub use accounts::*;
+pub use cases::*;
 pub use sources::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -88,6 +90,12 @@ pub struct ProblemDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
     pub findings: Option<Vec<Finding>>,
+    /// English explanation, where the server words one (case processing refusals).
+    #[serde(default, rename = "detailEn", skip_serializing_if = "Option::is_none")]
+    pub detail_en: Option<String>,
+    /// Stable code of the rule that refused the request (e.g. `VIER_AUGEN_SAME_PERSON`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// `GET /api/health`.

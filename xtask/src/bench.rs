@@ -10,8 +10,10 @@
 //!    node's default stack bpmn-js-differ runs out of stack already at 2k, so it is run once
 //!    more at 2k with `node --stack-size=7000` to get a figure at all.
 //! 3. The backend benches (`bench_backend.rs`): publishing with approvals at 1,000 workflows,
-//!    and draft saves/reads on SQLite, PostgreSQL and the predecessor's JSON files; then, if
-//!    present, the browser timings `e2e/tests/browser_bench.rs`.
+//!    and draft saves/reads on SQLite, PostgreSQL and the predecessor's JSON files;
+//!    `backend/benches/cases.rs` (case lists at 10,000 cases / 50,000 tasks on SQLite and
+//!    PostgreSQL, 20 clerks completing on PostgreSQL); then, if present, the browser timings
+//!    `e2e/tests/browser_bench.rs`.
 //! 4. The summary table: our median, the peer's median, the ratio; the backend's figures.
 
 use std::path::{Path, PathBuf};
@@ -92,6 +94,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         return Ok(());
     }
     problems.extend(bench_backend::run(root, &target, &backend_out));
+
+    eprintln!("xtask: ── backend case processing bench (SQLite and PostgreSQL)");
+    tools::ensure_postgres()?;
+    if let Err(e) = sh(cargo().args(["bench", "-p", "fachwerk-backend", "--bench", "cases"])) {
+        problems.push(format!("backend case bench: {e:#}"));
+    }
 
     if root.join("e2e/tests/browser_bench.rs").exists() {
         eprintln!("xtask: ── browser timings");

@@ -20,6 +20,7 @@ use crate::security::events::ClientIp;
 use crate::security::limits::cpu;
 
 mod caller;
+mod cases;
 mod drafts;
 mod json;
 pub mod openapi;
@@ -74,6 +75,17 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sources::import_template))
         .routes(routes!(sources::draft_upstream))
         .routes(routes!(sources::merge_upstream))
+        .routes(routes!(cases::activate_version))
+        .routes(routes!(cases::list_runtime_workflows))
+        .routes(routes!(cases::case_schema))
+        .routes(routes!(cases::list_persons, cases::create_person))
+        .routes(routes!(cases::update_person))
+        .routes(routes!(cases::start_case, cases::list_cases))
+        .routes(routes!(cases::get_case))
+        .routes(routes!(cases::list_tasks))
+        .routes(routes!(cases::claim_task))
+        .routes(routes!(cases::release_task))
+        .routes(routes!(cases::complete_task))
         .fallback(api_not_found);
     OpenApiRouter::with_openapi(openapi::base()).nest("/api", api)
 }

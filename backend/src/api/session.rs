@@ -96,6 +96,7 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Res
         Via::Bearer(id) => {
             state.tokens.revoke(id).await?;
         }
+        Via::CommandLine => {}
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
     for c in clear_cookies(state.config.secure_cookies) {

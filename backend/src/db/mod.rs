@@ -26,15 +26,21 @@ use sqlx::{Postgres, Row, Sqlite, Transaction};
 mod accounts;
 mod auth;
 pub mod backup;
+mod cases;
 mod drafts;
 mod import;
+mod organisation;
 mod publications;
 mod sources;
 
 pub use accounts::{Account, NewAccount};
 pub use auth::{ApiToken, SessionRecord};
+pub use cases::{
+    Applied, CaseChange, CaseInsert, NewAudit, NewCase, NewTask, StoredCase, StoredTask,
+};
 pub use drafts::{Draft, DraftUpdate};
 pub use import::{import_json_files, ImportReport};
+pub use organisation::{PersonRejected, PersonSave, StoredRuntimeWorkflow};
 pub use publications::Transition;
 pub use sources::{FetchOutcome, SourceRemoval};
 
@@ -45,8 +51,10 @@ pub const SQLITE_FILE: &str = "fachwerk.sqlite3";
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The migrations, in order. Each file is compiled in; a test checks that none is left out.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "state", include_str!("../../migrations/0001_state.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "state", include_str!("../../migrations/0001_state.sql")),
+    (10, "cases", include_str!("../../migrations/0010_cases.sql")),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
