@@ -185,6 +185,76 @@ impl Database {
         tx.commit().await
     }
 
+    /// Stores a request made by `requester_id` unless a pending request for the same draft
+    /// revision exists; returns the stored request and whether it is new. The draft row is
+    /// locked first (a row lock in PostgreSQL; SQLite has one writer anyway), so two racing
+    /// submissions of one draft file one request.
+    pub async fn insert_request_once(
+        &self,
+        p: &Publication,
+        requester_id: &str,
+    ) -> Result<(Publication, bool), DbError> {
+        let revision = i64::try_from(p.draft_revision)
+            .map_err(|e| DbError::corrupt("request draft revision", e))?;
+        let mut tx = self.begin().await?;
+        let open = with_tx!(&mut tx, conn => {
+            sqlx::query("UPDATE drafts SET revision = revision WHERE id = $1")
+                .bind(&p.draft_id)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(concat!(select_request!(), " WHERE p.draft_id = $1 \
+                 AND p.draft_revision = $2 AND p.status = 'pending' ORDER BY p.created_at, p.id"))
+                .bind(&p.draft_id)
+                .bind(revision)
+                .fetch_optional(&mut *conn)
+                .await?
+                .map(|r| request_from(&r))
+                .transpose()?
+        });
+        let stored = match open {
+            Some(existing) => (existing, false),
+            None => {
+                insert_request(&mut tx, p, requester_id, None).await?;
+                (p.clone(), true)
+            }
+        };
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// The pending request for revision `revision` of draft `draft_id`, if any.
+    pub async fn open_request_for(
+        &self,
+        draft_id: &str,
+        revision: u64,
+    ) -> Result<Option<Publication>, DbError> {
+        let revision =
+            i64::try_from(revision).map_err(|e| DbError::corrupt("request draft revision", e))?;
+        with_pool!(self, pool => sqlx::query(concat!(select_request!(), " WHERE p.draft_id = $1 \
+             AND p.draft_revision = $2 AND p.status = 'pending' ORDER BY p.created_at, p.id"))
+            .bind(draft_id)
+            .bind(revision)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| request_from(&r))
+            .transpose())
+    }
+
+    /// Whether a request made from draft `draft_id` was published under `key` (the key is
+    /// then this draft's own).
+    pub async fn draft_published_as(&self, draft_id: &str, key: &str) -> Result<bool, DbError> {
+        let n = with_pool!(self, pool => sqlx::query(
+            "SELECT COUNT(*) AS n FROM publication_requests \
+             WHERE draft_id = $1 AND workflow_key = $2 AND status = 'published'",
+        )
+        .bind(draft_id)
+        .bind(key)
+        .fetch_one(pool)
+        .await?
+        .int("n")?);
+        Ok(n > 0)
+    }
+
     /// A request and the id of the account that made it.
     pub async fn request_with_requester(
         &self,
