@@ -4,9 +4,21 @@
 
 mod common;
 
-use axum::http::{Method, StatusCode};
-use common::{workflow, Env};
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::{workflow, Env, Resp};
 use serde_json::{json, Value};
+
+/// Saves `body` over draft `id` whatever its revision (`If-Match: *`).
+async fn save(env: &Env, token: &str, id: &str, body: String) -> Resp {
+    let req = Request::put(format!("/api/drafts/{id}"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::IF_MATCH, "*")
+        .body(Body::from(body))
+        .unwrap();
+    common::send(&env.app, req).await
+}
 
 #[tokio::test]
 async fn a_double_submit_files_one_request() {
@@ -30,14 +42,7 @@ async fn a_double_submit_files_one_request() {
     assert_eq!(mine.len(), 1, "{queue}");
 
     // A new revision of the draft is a new request.
-    let r = env
-        .call(
-            Method::PUT,
-            &format!("/api/drafts/{draft}"),
-            Some(&u.editor),
-            Some(workflow("doppelklick", "y")),
-        )
-        .await;
+    let r = save(&env, &u.editor, &draft, workflow("doppelklick", "y")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let third = env.request(&u.editor, &draft, "Neue Fassung").await;
     assert_eq!(third.status, StatusCode::CREATED, "{}", third.text);
@@ -71,14 +76,7 @@ async fn the_key_of_another_workflow_in_the_catalogue_is_refused() {
 
     // A draft with a free key may not be renamed to the taken one …
     let draft = env.draft(&u.editor, &named("beschaffung-2", "Beschaffung")).await;
-    let r = env
-        .call(
-            Method::PUT,
-            &format!("/api/drafts/{draft}"),
-            Some(&u.editor),
-            Some(named("beschaffung", "Beschaffung")),
-        )
-        .await;
+    let r = save(&env, &u.editor, &draft, named("beschaffung", "Beschaffung")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     // … and is published under its own key.
     let r = env.request(&u.editor, &draft, "").await;
@@ -122,14 +120,7 @@ async fn the_key_of_another_workflow_in_the_catalogue_is_refused() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let r = env
-        .call(
-            Method::PUT,
-            &format!("/api/drafts/{own}"),
-            Some(&u.editor),
-            Some(named("eigener-ablauf", "Eigener Ablauf, umbenannt")),
-        )
-        .await;
+    let r = save(&env, &u.editor, &own, named("eigener-ablauf", "Eigener Ablauf, umbenannt")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let r = env.request(&u.editor, &own, "Umbenannt").await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
