@@ -154,6 +154,11 @@ pub const MSG_DELETED: T = T("Auswahl gelöscht.", "Selection deleted.");
 pub const MSG_ARRANGED: T = T("Ablauf angeordnet.", "Workflow arranged.");
 pub const MSG_CONNECTED: T = T("Verbunden.", "Connected.");
 
+/// A count with the noun in singular or plural: "1 Element", "2 Elemente".
+pub fn count_noun(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// "2 Fehler, 1 Warnung" / "2 errors, 1 warning".
 pub fn counts(lang: Lang, FindingCounts { errors, warnings }: FindingCounts) -> String {
     match lang {
@@ -374,6 +379,13 @@ pub const N_SELECTED: T = T("Bausteine ausgewählt", "blocks selected");
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_use_the_singular_for_one() {
+        assert_eq!(count_noun(1, "Element", "Elemente"), "1 Element");
+        assert_eq!(count_noun(0, "Element", "Elemente"), "0 Elemente");
+        assert_eq!(count_noun(2, "step", "steps"), "2 steps");
+    }
+
     use super::*;
 
     #[test]

@@ -186,9 +186,10 @@ impl Database {
     }
 
     /// Stores a request made by `requester_id` unless a pending request for the same draft
-    /// revision exists; returns the stored request and whether it is new. The draft row is
-    /// locked first (a row lock in PostgreSQL; SQLite has one writer anyway), so two racing
-    /// submissions of one draft file one request.
+    /// revision exists; returns the stored request and whether it is new. Submissions of one
+    /// draft take turns (a transaction-scoped advisory lock on the draft id in PostgreSQL;
+    /// SQLite transactions start with `BEGIN IMMEDIATE`, one writer at a time), so two racing
+    /// submissions file one request.
     pub async fn insert_request_once(
         &self,
         p: &Publication,
@@ -197,11 +198,13 @@ impl Database {
         let revision = i64::try_from(p.draft_revision)
             .map_err(|e| DbError::corrupt("request draft revision", e))?;
         let mut tx = self.begin().await?;
-        let open = with_tx!(&mut tx, conn => {
-            sqlx::query("UPDATE drafts SET revision = revision WHERE id = $1")
+        if let Tx::Postgres(t) = &mut tx {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext('publication-request:' || $1))")
                 .bind(&p.draft_id)
-                .execute(&mut *conn)
+                .execute(&mut **t)
                 .await?;
+        }
+        let open = with_tx!(&mut tx, conn => {
             sqlx::query(concat!(select_request!(), " WHERE p.draft_id = $1 \
                  AND p.draft_revision = $2 AND p.status = 'pending' ORDER BY p.created_at, p.id"))
                 .bind(&p.draft_id)

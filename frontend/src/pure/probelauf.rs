@@ -170,13 +170,13 @@ pub fn case_input(w: &Workflow, f: &SimForm) -> Result<CaseInput, (String, Strin
 pub fn outcome_text(t: &Trace, lang: Lang) -> String {
     match (&t.outcome, lang) {
         (Outcome::Ended { block, .. }, Lang::De) => format!(
-            "Probelauf beendet nach {} Schritten bei „{}“.",
-            t.steps.len(),
+            "Probelauf beendet nach {} bei „{}“.",
+            crate::i18n::count_noun(t.steps.len(), "Schritt", "Schritten"),
             label_of(t, block)
         ),
         (Outcome::Ended { block, .. }, Lang::En) => format!(
-            "Test run ended after {} steps at “{}”.",
-            t.steps.len(),
+            "Test run ended after {} at “{}”.",
+            crate::i18n::count_noun(t.steps.len(), "step", "steps"),
             label_of(t, block)
         ),
         (Outcome::Refused { message_de, .. }, Lang::De) => {

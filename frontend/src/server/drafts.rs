@@ -130,7 +130,6 @@ pub fn drafts_screen(ed: Editor, srv: Srv) -> impl IntoView {
 enum Outcome {
     Findings(Vec<fachwerk_shared::Finding>),
     Failed(String),
-    Submitted(String),
 }
 
 #[component]
@@ -159,14 +158,19 @@ pub fn SubmitDialog() -> impl IntoView {
         match r {
             Ok(p) => {
                 let text = format!(
-                    "{} {} ({}).",
+                    "{}: {}.",
                     tx::SUBMITTED.get(lang),
-                    p.suggested_version,
-                    tx::bump_text(p.bump, lang)
+                    tx::release_text(
+                        p.base_version.as_deref(),
+                        &p.suggested_version,
+                        p.bump,
+                        lang
+                    )
                 );
-                srv.ok(text.clone());
+                // Done: the message line says so, the dialog closes.
+                srv.ok(text);
                 note.set(String::new());
-                outcome.set(Some(Outcome::Submitted(text)));
+                close();
             }
             Err(e) if e.status == 422 && !e.findings.is_empty() => {
                 outcome.set(Some(Outcome::Findings(e.findings)));
@@ -174,15 +178,20 @@ pub fn SubmitDialog() -> impl IntoView {
             Err(e) => outcome.set(Some(Outcome::Failed(e.message(lang)))),
         }
     });
+    // Sending: the button is disabled and further clicks (a double click) do nothing; the
+    // server also answers a repeated request with the open one.
+    let sending = request.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if sending.get_untracked() {
+            return;
+        }
         outcome.set(None);
         request.dispatch_local(());
     };
     let result = move || {
         let lang = ed.lang.get();
         outcome.get().map(|o| match o {
-            Outcome::Submitted(text) => view! { <p id="submit-result" class="srv-ok" role="status">{text}</p> }.into_any(),
             Outcome::Failed(text) => view! { <p id="submit-error" class="srv-error" role="alert">{text}</p> }.into_any(),
             Outcome::Findings(fs) => {
                 let items = fs
@@ -222,7 +231,7 @@ pub fn SubmitDialog() -> impl IntoView {
                             </div>
                             {result}
                             <div class="srv-actions">
-                                <button type="submit" id="submit-confirm" class="primary" aria-busy=move || srv.busy.get().to_string()>{t(tx::SUBMIT_CONFIRM)}</button>
+                                <button type="submit" id="submit-confirm" class="primary" disabled=move || sending.get() aria-busy=move || sending.get().to_string()>{t(tx::SUBMIT_CONFIRM)}</button>
                                 <button type="button" id="submit-close" on:click=move |_| close()>{t(tx::CLOSE)}</button>
                             </div>
                         </form>

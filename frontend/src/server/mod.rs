@@ -129,7 +129,7 @@ pub fn provide() {
     let srv = Srv::new();
     provide_context(srv);
     leptos::task::spawn_local(async move {
-        if let Ok(me) = api::whoami().await {
+        if let Ok(Some(me)) = api::whoami().await {
             srv.me.set(Some(me));
         }
     });
