@@ -177,11 +177,8 @@ async fn the_favicon_is_the_designers_icon_not_the_app() {
     let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
     std::fs::write(dir.path().join("dist/favicon.svg"), svg).unwrap();
     for path in ["/favicon.ico", "/favicon.svg"] {
-        let (status, ctype, body) = send(
-            app.clone(),
-            Request::get(path).body(Body::empty()).unwrap(),
-        )
-        .await;
+        let (status, ctype, body) =
+            send(app.clone(), Request::get(path).body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert_eq!(ctype, "image/svg+xml", "{path}");
         assert_eq!(body, svg, "{path}");

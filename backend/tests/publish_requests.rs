@@ -75,7 +75,9 @@ async fn the_key_of_another_workflow_in_the_catalogue_is_refused() {
     assert!(detail.contains("another key"), "{detail}");
 
     // A draft with a free key may not be renamed to the taken one …
-    let draft = env.draft(&u.editor, &named("beschaffung-2", "Beschaffung")).await;
+    let draft = env
+        .draft(&u.editor, &named("beschaffung-2", "Beschaffung"))
+        .await;
     let r = save(&env, &u.editor, &draft, named("beschaffung", "Beschaffung")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     // … and is published under its own key.
@@ -107,7 +109,9 @@ async fn the_key_of_another_workflow_in_the_catalogue_is_refused() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
 
     // A workflow published from a draft keeps its key in that draft, whatever its name.
-    let own = env.draft(&u.editor, &named("eigener-ablauf", "Eigener Ablauf")).await;
+    let own = env
+        .draft(&u.editor, &named("eigener-ablauf", "Eigener Ablauf"))
+        .await;
     let id = env.request(&u.editor, &own, "").await.json()["id"]
         .as_str()
         .unwrap()
@@ -120,7 +124,13 @@ async fn the_key_of_another_workflow_in_the_catalogue_is_refused() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let r = save(&env, &u.editor, &own, named("eigener-ablauf", "Eigener Ablauf, umbenannt")).await;
+    let r = save(
+        &env,
+        &u.editor,
+        &own,
+        named("eigener-ablauf", "Eigener Ablauf, umbenannt"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let r = env.request(&u.editor, &own, "Umbenannt").await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);

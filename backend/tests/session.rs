@@ -359,6 +359,9 @@ async fn not_being_logged_in_is_an_answer_not_an_error() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let templates = r.json();
     let list = templates.as_array().unwrap();
-    assert!(list.iter().any(|t| t["key"] == "beschaffung"), "{templates}");
+    assert!(
+        list.iter().any(|t| t["key"] == "beschaffung"),
+        "{templates}"
+    );
     assert!(list.iter().all(|t| t["source"]["url"] == ""), "{templates}");
 }

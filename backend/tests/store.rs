@@ -425,7 +425,11 @@ async fn racing_submissions_of_one_draft_revision_file_one_request(db: &Database
         .map(|i| {
             let (db, erika) = (Arc::clone(&shared), erika.clone());
             tokio::spawn(async move {
-                let p = request(&format!("aaaaaaaa-0000-0000-0000-00000000000{i}"), "d1", "urlaub");
+                let p = request(
+                    &format!("aaaaaaaa-0000-0000-0000-00000000000{i}"),
+                    "d1",
+                    "urlaub",
+                );
                 db.insert_request_once(&p, &erika).await.unwrap()
             })
         })

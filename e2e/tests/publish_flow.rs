@@ -194,7 +194,10 @@ async fn editor_submits_reviewer_approves_tag_exists() -> anyhow::Result<()> {
     s.wait_text_in("#pub-title", "urlaubsantrag", 10).await?;
     // "Freigeben" is disabled on the own request, and the hint says why.
     let approve = d.find(By::Id("btn-approve")).await?;
-    assert!(!approve.is_enabled().await?, "approve enabled on the own request");
+    assert!(
+        !approve.is_enabled().await?,
+        "approve enabled on the own request"
+    );
     assert_eq!(
         approve.attr("aria-describedby").await?.as_deref(),
         Some("pub-own-hint")

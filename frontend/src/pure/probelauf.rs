@@ -172,12 +172,12 @@ pub fn outcome_text(t: &Trace, lang: Lang) -> String {
         (Outcome::Ended { block, .. }, Lang::De) => format!(
             "Probelauf beendet nach {} bei „{}“.",
             crate::i18n::count_noun(t.steps.len(), "Schritt", "Schritten"),
-            label_of(t, block)
+            label_of(t, block, Lang::De)
         ),
         (Outcome::Ended { block, .. }, Lang::En) => format!(
             "Test run ended after {} at “{}”.",
             crate::i18n::count_noun(t.steps.len(), "step", "steps"),
-            label_of(t, block)
+            label_of(t, block, Lang::En)
         ),
         (Outcome::Refused { message_de, .. }, Lang::De) => {
             format!("Probelauf abgebrochen – verweigert: {message_de}")
@@ -194,12 +194,14 @@ pub fn outcome_text(t: &Trace, lang: Lang) -> String {
     }
 }
 
-fn label_of(t: &Trace, id: &BlockId) -> String {
-    t.steps
-        .iter()
-        .rev()
-        .find(|s| &s.block == id)
-        .map_or_else(|| id.0.clone(), |s| s.label.clone())
+fn label_of(t: &Trace, id: &BlockId, lang: Lang) -> String {
+    t.steps.iter().rev().find(|s| &s.block == id).map_or_else(
+        || id.0.clone(),
+        |s| match lang {
+            Lang::De => s.label.clone(),
+            Lang::En => s.label_en.clone(),
+        },
+    )
 }
 
 #[cfg(test)]

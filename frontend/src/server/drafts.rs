@@ -1,5 +1,7 @@
 //! "Meine Entwürfe" and the dialog that submits the open workflow for approval.
 
+use fachwerk_shared::validate::key::{key_from_name, unique_key};
+use fachwerk_shared::Op;
 use leptos::prelude::*;
 
 use super::text as tx;
@@ -12,6 +14,32 @@ use crate::i18n::{Lang, T};
 pub fn short_date(s: &str) -> String {
     let s = s.replace('T', " ");
     s.chars().take(16).collect()
+}
+
+/// The key of a new, blank workflow (`app::blank`): a workflow that still has it gets its key
+/// from its name on the first save.
+const NEW_KEY: &str = "neuer-ablauf";
+
+/// On the first save of a workflow that still has the blank key, derives the key from the
+/// name ("Beschaffung" → `beschaffung`, or `beschaffung-2` when the catalogue has that key).
+/// One undoable step; Einstellungen can change the key until it is published.
+pub async fn derive_key_on_first_save(srv: Srv, ed: Editor, force_new: bool) {
+    let (key, name) = ed.wf.with_untracked(|w| (w.key.clone(), w.name.clone()));
+    let saved_before = !force_new
+        && srv
+            .draft
+            .with_untracked(|d| d.as_ref().is_some_and(|d| d.key == key));
+    if saved_before || key != NEW_KEY {
+        return;
+    }
+    // The catalogue is public; if it cannot be read, the server still refuses a taken key.
+    let catalogue = api::list_workflows().await.unwrap_or_default();
+    let derived = unique_key(&key_from_name(&name), |k| {
+        catalogue.iter().any(|w| w.key == k)
+    });
+    if derived != key {
+        ed.apply(Op::SetKey { key: derived });
+    }
 }
 
 /// Opens a draft into the editor.

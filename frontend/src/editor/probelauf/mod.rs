@@ -101,7 +101,7 @@ pub fn run(ed: Editor, advance: bool) {
         };
         match lang {
             Lang::De => format!("Schritt {pos} von {n}: {} – {expl}", s.label),
-            Lang::En => format!("Step {pos} of {n}: {} – {expl}", s.label),
+            Lang::En => format!("Step {pos} of {n}: {} – {expl}", s.label_en),
         }
     };
     if let Some(cur) = trace.steps.get(pos.saturating_sub(1)) {
