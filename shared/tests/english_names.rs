@@ -46,11 +46,21 @@ fn unnamed_blocks_have_english_names_in_english_texts() {
     let findings = validate(&w);
     let open = findings
         .iter()
-        .find(|f| f.element.block.as_ref() == Some(&task) && f.element.port.as_deref() == Some("reject"))
+        .find(|f| {
+            f.element.block.as_ref() == Some(&task) && f.element.port.as_deref() == Some("reject")
+        })
         .unwrap_or_else(|| panic!("no finding about the open exit: {findings:#?}"));
-    assert!(open.message_de.contains("Sachbearbeitung"), "{}", open.message_de);
+    assert!(
+        open.message_de.contains("Sachbearbeitung"),
+        "{}",
+        open.message_de
+    );
     assert!(open.message_en.contains("Case work"), "{}", open.message_en);
-    assert!(!open.message_en.contains("Sachbearbeitung"), "{}", open.message_en);
+    assert!(
+        !open.message_en.contains("Sachbearbeitung"),
+        "{}",
+        open.message_en
+    );
 
     // Probelauf: each step carries both names.
     let input: CaseInput = serde_json::from_value(json!({
@@ -59,7 +69,10 @@ fn unnamed_blocks_have_english_names_in_english_texts() {
     .unwrap();
     let trace = simulate_scripted(&w, &input);
     let step = trace.steps.iter().find(|s| s.block == task).unwrap();
-    assert_eq!((step.label.as_str(), step.label_en.as_str()), ("Sachbearbeitung", "Case work"));
+    assert_eq!(
+        (step.label.as_str(), step.label_en.as_str()),
+        ("Sachbearbeitung", "Case work")
+    );
     assert_eq!(step.block_type_en, "Case work");
     let end = trace.steps.last().unwrap();
     assert_eq!((end.label.as_str(), end.label_en.as_str()), ("Ende", "End"));
@@ -70,8 +83,19 @@ fn unnamed_blocks_have_english_names_in_english_texts() {
     // Diff: the added step and its connections.
     let d = diff(&unnamed(false), &w);
     let english: Vec<&str> = d.changes.iter().map(|c| c.message_en.as_str()).collect();
-    assert!(english.iter().any(|m| m.contains("“Case work”")), "{english:#?}");
-    assert!(english.iter().all(|m| !m.contains("Sachbearbeitung") && !m.contains("Antragseingang")), "{english:#?}");
+    assert!(
+        english.iter().any(|m| m.contains("“Case work”")),
+        "{english:#?}"
+    );
+    assert!(
+        english
+            .iter()
+            .all(|m| !m.contains("Sachbearbeitung") && !m.contains("Antragseingang")),
+        "{english:#?}"
+    );
     let german: Vec<&str> = d.changes.iter().map(|c| c.message_de.as_str()).collect();
-    assert!(german.iter().any(|m| m.contains("„Sachbearbeitung“")), "{german:#?}");
+    assert!(
+        german.iter().any(|m| m.contains("„Sachbearbeitung“")),
+        "{german:#?}"
+    );
 }

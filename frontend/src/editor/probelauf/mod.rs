@@ -230,7 +230,7 @@ fn panel(ed: Editor) -> impl IntoView {
                 .filter(|b| !matches!(b.kind, BlockKind::Ende(_)))
                 .filter_map(|b| {
                     let ports = decision_ports(&b.kind);
-                    (!ports.is_empty()).then(|| (b.id.0.clone(), w.block_label(&b.id), ports))
+                    (!ports.is_empty()).then(|| (b.id.0.clone(), b.id.clone(), ports))
                 })
                 .collect::<Vec<_>>()
         })
