@@ -294,7 +294,14 @@ async fn drafts_save_conditionally(db: &Database) {
         DraftUpdate::Stale { current: 2 }
     ));
 
-    // Ten saves from revision 2 at once: exactly one wins.
+    // Saving what the draft holds changes nothing: same revision.
+    let DraftUpdate::Saved(same) = db.update_draft(&d.id, 2, w.clone()).await.unwrap() else {
+        panic!("an unchanged save is refused")
+    };
+    assert_eq!(same.revision, 2);
+
+    // Ten saves of a change from revision 2 at once: exactly one wins.
+    w.name = "Urlaub, dritte Fassung".into();
     let db2 = Arc::new(db.clone());
     let tasks: Vec<_> = (0..10)
         .map(|_| {
