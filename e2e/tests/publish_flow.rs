@@ -141,8 +141,7 @@ async fn editor_submits_reviewer_approves_tag_exists() -> anyhow::Result<()> {
     assert!(d.find_all(By::Id("submit-dialog")).await?.is_empty());
     let version = result
         .split_whitespace()
-        .filter(|w| w.starts_with(|c: char| c.is_ascii_digit()))
-        .last()
+        .rfind(|w| w.starts_with(|c: char| c.is_ascii_digit()))
         .unwrap_or_default()
         .trim_end_matches('.')
         .to_string();
