@@ -162,9 +162,7 @@ impl Database {
             .transpose())
     }
 
-    /// Saves `workflow` as the next revision if the draft is still at `expected`. Saving the
-    /// very workflow the draft holds changes nothing (same revision), so "save, then submit"
-    /// twice submits one revision.
+    /// Saves `workflow` as the next revision if the draft is still at `expected`.
     pub async fn update_draft(
         &self,
         id: &str,
@@ -186,8 +184,7 @@ impl Database {
             let saved = sqlx::query(
                 "UPDATE drafts SET revision = revision + 1, updated_at = $1, workflow_key = $2, \
                  lineage_source = $3, lineage_key = $4, lineage_version = $5, \
-                 lineage_commit = $6, workflow = $7 WHERE id = $8 AND revision = $9 \
-                 AND workflow <> $7",
+                 lineage_commit = $6, workflow = $7 WHERE id = $8 AND revision = $9",
             )
             .bind(fsutil::now_rfc3339())
             .bind(&d.key)
@@ -214,9 +211,6 @@ impl Database {
         Ok(match current {
             None => DraftUpdate::NotFound,
             Some(draft) if saved => DraftUpdate::Saved(Box::new(draft)),
-            Some(draft) if draft.revision == expected && draft.workflow == workflow => {
-                DraftUpdate::Saved(Box::new(draft))
-            }
             Some(draft) => DraftUpdate::Stale {
                 current: draft.revision,
             },

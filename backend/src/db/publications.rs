@@ -185,8 +185,9 @@ impl Database {
         tx.commit().await
     }
 
-    /// Stores a request made by `requester_id` unless a pending request for the same draft
-    /// revision exists; returns the stored request and whether it is new. Submissions of one
+    /// Stores a request made by `requester_id` unless a pending request of the same draft is
+    /// for the same revision or the same workflow (saved again, unchanged, before submitting
+    /// again); returns the stored request and whether it is new. Submissions of one
     /// draft take turns (a transaction-scoped advisory lock on the draft id in PostgreSQL;
     /// SQLite transactions start with `BEGIN IMMEDIATE`, one writer at a time), so two racing
     /// submissions file one request.
@@ -195,8 +196,6 @@ impl Database {
         p: &Publication,
         requester_id: &str,
     ) -> Result<(Publication, bool), DbError> {
-        let revision = i64::try_from(p.draft_revision)
-            .map_err(|e| DbError::corrupt("request draft revision", e))?;
         let mut tx = self.begin().await?;
         if let Tx::Postgres(t) = &mut tx {
             sqlx::query("SELECT pg_advisory_xact_lock(hashtext('publication-request:' || $1))")
@@ -204,16 +203,19 @@ impl Database {
                 .execute(&mut **t)
                 .await?;
         }
-        let open = with_tx!(&mut tx, conn => {
+        let pending: Vec<Publication> = with_tx!(&mut tx, conn => {
             sqlx::query(concat!(select_request!(), " WHERE p.draft_id = $1 \
-                 AND p.draft_revision = $2 AND p.status = 'pending' ORDER BY p.created_at, p.id"))
+                 AND p.status = 'pending' ORDER BY p.created_at, p.id"))
                 .bind(&p.draft_id)
-                .bind(revision)
-                .fetch_optional(&mut *conn)
+                .fetch_all(&mut *conn)
                 .await?
-                .map(|r| request_from(&r))
-                .transpose()?
+                .iter()
+                .map(request_from)
+                .collect::<Result<_, _>>()?
         });
+        let open = pending
+            .into_iter()
+            .find(|o| o.draft_revision == p.draft_revision || o.workflow == p.workflow);
         let stored = match open {
             Some(existing) => (existing, false),
             None => {
