@@ -96,7 +96,7 @@ impl From<PublicationError> for AppError {
                 path: Some("comment".into()),
             },
             P::Invalid(findings) => AppError::Invalid { findings },
-            P::Unchanged(_) => AppError::Unprocessable(e.to_string()),
+            P::Unchanged(_) | P::KeyTaken(_) => AppError::Unprocessable(e.to_string()),
             P::Draft(e) => e.into(),
             P::Storage(e) => AppError::Internal(e),
         }

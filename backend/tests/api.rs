@@ -169,3 +169,24 @@ async fn assets_go_out_precompressed_to_browsers_that_accept_gzip() {
     let body = res.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(&body[..], b"\0asm-raw");
 }
+
+#[tokio::test]
+async fn the_favicon_is_the_designers_icon_not_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = test_app(&dir);
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+    std::fs::write(dir.path().join("dist/favicon.svg"), svg).unwrap();
+    for path in ["/favicon.ico", "/favicon.svg"] {
+        let (status, ctype, body) =
+            send(app.clone(), Request::get(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(ctype, "image/svg+xml", "{path}");
+        assert_eq!(body, svg, "{path}");
+    }
+    // The icon the frontend links is the one Trunk copies into the build.
+    let index = include_str!("../../frontend/index.html");
+    assert!(index.contains(r#"<link data-trunk rel="copy-file" href="favicon.svg" />"#));
+    assert!(index.contains(r#"<link rel="icon" href="/favicon.svg" type="image/svg+xml" />"#));
+    let icon = include_str!("../../frontend/favicon.svg");
+    assert!(icon.starts_with("<svg"));
+}

@@ -327,3 +327,41 @@ fn stored_state(data: &std::path::Path) -> String {
     bytes.extend(std::fs::read(wal).unwrap_or_default());
     String::from_utf8_lossy(&bytes).into_owned()
 }
+
+#[tokio::test]
+async fn not_being_logged_in_is_an_answer_not_an_error() {
+    let env = Env::new();
+    let u = env.users().await;
+    // A page load while logged out: 200, no console error.
+    let r = env.get("/api/session", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json(), json!({ "loggedIn": false }));
+    // Logged in: the account beside `loggedIn`.
+    let r = env.get("/api/session", Some(&u.editor)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["loggedIn"], true);
+    assert_eq!(r.json()["username"], "erika");
+    assert_eq!(r.json()["role"], "editor");
+    // Credentials that are wrong stay an error.
+    assert_eq!(
+        env.get("/api/session", Some("fw_unbekannt")).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = send(
+        &env.app,
+        with_cookies(Method::GET, "/api/session", "abgelaufen", "x", None, None),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+
+    // The templates are browsable without login, without the sources' addresses.
+    let r = env.get("/api/templates", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let templates = r.json();
+    let list = templates.as_array().unwrap();
+    assert!(
+        list.iter().any(|t| t["key"] == "beschaffung"),
+        "{templates}"
+    );
+    assert!(list.iter().all(|t| t["source"]["url"] == ""), "{templates}");
+}

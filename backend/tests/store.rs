@@ -416,6 +416,71 @@ async fn request_transitions_are_conditional(db: &Database) {
     assert_eq!(all[2].status, Status::Pending);
 }
 
+async fn racing_submissions_of_one_draft_revision_file_one_request(db: &Database) {
+    let erika = account(db, "erika", Role::Editor).await;
+    let rudi = account(db, "rudi", Role::Reviewer).await;
+    let shared = Arc::new(db.clone());
+    // A double click (and eight more): ten submissions of revision 1 of draft d1 at once.
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let (db, erika) = (Arc::clone(&shared), erika.clone());
+            tokio::spawn(async move {
+                let p = request(
+                    &format!("aaaaaaaa-0000-0000-0000-00000000000{i}"),
+                    "d1",
+                    "urlaub",
+                );
+                db.insert_request_once(&p, &erika).await.unwrap()
+            })
+        })
+        .collect();
+    let mut ids = std::collections::BTreeSet::new();
+    let mut new = 0;
+    for t in tasks {
+        let (p, created) = t.await.unwrap();
+        ids.insert(p.id);
+        new += usize::from(created);
+    }
+    assert_eq!((ids.len(), new), (1, 1), "one request, filed once: {ids:?}");
+    assert_eq!(db.all_requests().await.unwrap().len(), 1);
+    let first = ids.into_iter().next().unwrap();
+    assert_eq!(
+        db.open_request_for("d1", 1).await.unwrap().map(|p| p.id),
+        Some(first.clone())
+    );
+    assert!(db.open_request_for("d1", 2).await.unwrap().is_none());
+
+    // A later revision with the same content (saved again before submitting again) is the
+    // same request; a changed one is another request.
+    let mut same = request("dddddddd-0000-0000-0000-000000000000", "d1", "urlaub");
+    same.draft_revision = 2;
+    let (stored, created) = db.insert_request_once(&same, &erika).await.unwrap();
+    assert!(!created);
+    assert_eq!(stored.id, first);
+    let mut next = request("bbbbbbbb-0000-0000-0000-000000000000", "d1", "urlaub");
+    next.draft_revision = 3;
+    next.workflow.description = "geändert".into();
+    let (stored, created) = db.insert_request_once(&next, &erika).await.unwrap();
+    assert!(created);
+    assert_eq!(stored.id, next.id);
+
+    // Once decided, the same revision may be submitted again.
+    db.reject_request(&first, &rudi, "Bitte ergänzen")
+        .await
+        .unwrap();
+    let again = request("cccccccc-0000-0000-0000-000000000000", "d1", "urlaub");
+    let (stored, created) = db.insert_request_once(&again, &erika).await.unwrap();
+    assert!(created);
+    assert_eq!(stored.id, again.id);
+    assert!(!db.draft_published_as("d1", "urlaub").await.unwrap());
+    db.mark_published(&again.id, &rudi, &published("urlaub", "1.0.0"))
+        .await
+        .unwrap();
+    assert!(db.draft_published_as("d1", "urlaub").await.unwrap());
+    assert!(!db.draft_published_as("d1", "reise").await.unwrap());
+    assert!(!db.draft_published_as("d2", "urlaub").await.unwrap());
+}
+
 async fn reconcile_records_what_the_catalogue_has(db: &Database) {
     let erika = account(db, "erika", Role::Editor).await;
     let p = request("55555555-5555-5555-5555-555555555555", "d1", "urlaub");
@@ -454,5 +519,6 @@ both_drivers!(
     sessions_and_tokens,
     drafts_save_conditionally,
     request_transitions_are_conditional,
+    racing_submissions_of_one_draft_revision_file_one_request,
     reconcile_records_what_the_catalogue_has,
 );

@@ -213,6 +213,14 @@ impl Session {
         Ok(())
     }
 
+    /// Opens a file over the open workflow: the designer asks before replacing it; confirms
+    /// "Ersetzen".
+    pub async fn replace_with_file(&self, path: &std::path::Path) -> Result<()> {
+        self.choose_file(path).await?;
+        self.wait_for("#import-replace").await?.click().await?;
+        Ok(())
+    }
+
     /// Opens a workflow file and waits until the canvas shows `blocks` blocks.
     pub async fn open_workflow_file(&self, path: &std::path::Path, blocks: usize) -> Result<()> {
         self.choose_file(path).await?;

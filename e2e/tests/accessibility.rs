@@ -93,10 +93,13 @@ async fn designer_has_no_axe_violations() -> anyhow::Result<()> {
     all.extend(violations(&s, &axe, "Einstellungen").await?);
     d.action_chain().send_keys(Key::Escape).perform().await?;
 
-    // The import notes dialog.
+    // The question before an import replaces the open workflow, then the import notes.
     let foreign = workspace().join("shared/tests/fixtures/bpmn/camunda7-urlaubsantrag.bpmn");
     s.choose_file(&foreign).await?;
-    s.wait_for("#import-dialog").await?;
+    s.wait_for("#import-replace").await?;
+    all.extend(violations(&s, &axe, "Import ersetzen?").await?);
+    s.click_css("#import-replace").await?;
+    s.wait_for("#import-notes").await?;
     all.extend(violations(&s, &axe, "Import").await?);
 
     assert!(all.is_empty(), "axe violations:\n{}", all.join("\n"));

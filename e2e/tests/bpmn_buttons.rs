@@ -63,8 +63,9 @@ async fn bpmn_export_and_import_buttons() -> anyhow::Result<()> {
     assert!(back_notes.is_empty(), "{back_notes:?}");
 
     eprintln!("export checked after {:.1} s", t0.elapsed().as_secs_f64());
-    // Import a foreign BPMN file: the notes dialog names element, type and line in German.
-    s.choose_file(&foreign_path).await?;
+    // Import a foreign BPMN file over the open one (asked first): the notes dialog names
+    // element, type and line in German.
+    s.replace_with_file(&foreign_path).await?;
     s.wait_for("#import-dialog").await?;
     s.wait_blocks(foreign.blocks.len()).await?;
     let title = d.find(By::Id("import-title")).await?.text().await?;

@@ -134,20 +134,21 @@ async fn editor_submits_reviewer_approves_tag_exists() -> anyhow::Result<()> {
         .send_keys("Name präzisiert")
         .await?;
     s.click_css("#submit-confirm").await?;
+    // On success the dialog closes and the message line names the version.
     let result = s
-        .wait_text_in("#submit-result", "Vorgeschlagene Version", 10)
+        .wait_text_in("#srv-message", "Vorgeschlagene Version", 10)
         .await?;
+    assert!(d.find_all(By::Id("submit-dialog")).await?.is_empty());
     let version = result
-        .split("Vorgeschlagene Version")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
+        .split_whitespace()
+        .rfind(|w| w.starts_with(|c: char| c.is_ascii_digit()))
         .unwrap_or_default()
+        .trim_end_matches('.')
         .to_string();
     assert!(
         version.starts_with("1.0.") || version.starts_with("1.1."),
         "{result}"
     );
-    s.click_css("#submit-close").await?;
 
     // My drafts lists both drafts.
     s.click_css("#btn-my-drafts").await?;
@@ -190,14 +191,22 @@ async fn editor_submits_reviewer_approves_tag_exists() -> anyhow::Result<()> {
     s.click_css("#inbox-list li[data-key='urlaubsantrag'] .pub-open")
         .await?;
     s.wait_text_in("#pub-title", "urlaubsantrag", 10).await?;
-    s.click_css("#btn-approve").await?;
-    let refusal = s
-        .wait_text_in("#pub-message", "Freigabe verweigert", 10)
+    // "Freigeben" is disabled on the own request, and the hint says why.
+    let approve = d.find(By::Id("btn-approve")).await?;
+    assert!(
+        !approve.is_enabled().await?,
+        "approve enabled on the own request"
+    );
+    assert_eq!(
+        approve.attr("aria-describedby").await?.as_deref(),
+        Some("pub-own-hint")
+    );
+    s.wait_text_in("#pub-own-hint", "Vier-Augen-Prinzip", 10)
         .await?;
     s.screenshot("publish_flow_refused").await?;
     assert!(
         !catalog_tags(&s.data_dir())?.contains(&format!("urlaubsantrag/v{version}")),
-        "published despite the refusal: {refusal}"
+        "published by its requester"
     );
     s.click_css("#srv-close").await?;
     s.click_css("#btn-logout").await?;
@@ -265,9 +274,7 @@ async fn editor_submits_reviewer_approves_tag_exists() -> anyhow::Result<()> {
         .await?;
     s.wait_text_in("#pub-own-hint", "Vier-Augen-Prinzip", 10)
         .await?;
-    s.click_css("#btn-approve").await?;
-    s.wait_text_in("#pub-message", "Vier-Augen-Prinzip", 10)
-        .await?;
+    assert!(!d.find(By::Id("btn-approve")).await?.is_enabled().await?);
     s.screenshot("publish_flow_four_eyes").await?;
     assert!(!catalog_tags(&s.data_dir())?
         .iter()

@@ -154,6 +154,46 @@ pub const MSG_DELETED: T = T("Auswahl gelöscht.", "Selection deleted.");
 pub const MSG_ARRANGED: T = T("Ablauf angeordnet.", "Workflow arranged.");
 pub const MSG_CONNECTED: T = T("Verbunden.", "Connected.");
 
+/// A block's name in `lang`: its own label, or its type's name in that language.
+pub fn block_label(
+    w: &fachwerk_shared::Workflow,
+    id: &fachwerk_shared::BlockId,
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::De => w.block_label(id),
+        Lang::En => w.block_label_en(id),
+    }
+}
+
+/// An exit's name in `lang` as the catalogue words it ("abgelehnt", not `reject`); a band's or
+/// rule's label for a router.
+pub fn port_label(
+    w: &fachwerk_shared::Workflow,
+    id: &fachwerk_shared::BlockId,
+    port: &str,
+    lang: Lang,
+) -> String {
+    let (de, en) = w
+        .block(id)
+        .and_then(|b| {
+            fachwerk_shared::catalog::ports(&b.kind)
+                .into_iter()
+                .find(|p| p.name == port)
+        })
+        .map(|p| (p.label_de, p.label_en))
+        .unwrap_or_else(|| fachwerk_shared::catalog::port_label(port));
+    match lang {
+        Lang::De => de,
+        Lang::En => en,
+    }
+}
+
+/// A count with the noun in singular or plural: "1 Element", "2 Elemente".
+pub fn count_noun(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// "2 Fehler, 1 Warnung" / "2 errors, 1 warning".
 pub fn counts(lang: Lang, FindingCounts { errors, warnings }: FindingCounts) -> String {
     match lang {
@@ -374,6 +414,13 @@ pub const N_SELECTED: T = T("Bausteine ausgewählt", "blocks selected");
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_use_the_singular_for_one() {
+        assert_eq!(count_noun(1, "Element", "Elemente"), "1 Element");
+        assert_eq!(count_noun(0, "Element", "Elemente"), "0 Elemente");
+        assert_eq!(count_noun(2, "step", "steps"), "2 steps");
+    }
+
     use super::*;
 
     #[test]

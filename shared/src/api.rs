@@ -163,6 +163,17 @@ pub struct SessionInfo {
     pub must_change_password: bool,
 }
 
+/// `GET /api/session`: whether the request is logged in, and as whom (the fields of
+/// [`SessionInfo`] beside `loggedIn`). Not being logged in is an answer, not an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionState {
+    pub logged_in: bool,
+    #[serde(flatten)]
+    pub session: Option<SessionInfo>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]

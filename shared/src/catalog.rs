@@ -263,6 +263,16 @@ impl Workflow {
             None => id.0.clone(),
         }
     }
+
+    /// [`Workflow::block_label`] for English texts: a block without a name of its own is
+    /// called by its type's English name.
+    pub fn block_label_en(&self, id: &BlockId) -> String {
+        match self.block(id) {
+            Some(b) if !b.label.trim().is_empty() => b.label.clone(),
+            Some(b) => info(b.block_type()).name_en.to_string(),
+            None => id.0.clone(),
+        }
+    }
 }
 
 /// A named exit of a block.

@@ -37,7 +37,7 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 /// `identified` is told the user name as soon as it is known (for the security log).
-async fn authenticate(
+pub(super) async fn authenticate(
     method: &Method,
     path: &str,
     headers: &HeaderMap,
@@ -117,6 +117,12 @@ fn must_change_first(user: &Account, method: &Method, path: &str) -> Result<(), 
         ));
     }
     Ok(())
+}
+
+/// Whether the request carries credentials at all (a bearer token or a session cookie),
+/// valid or not.
+pub(super) fn has_credentials(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::AUTHORIZATION) || cookie(headers, SESSION_COOKIE).is_some()
 }
 
 /// Whether the request carries valid credentials (without the CSRF rule).

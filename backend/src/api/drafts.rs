@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::config::AppState;
 use crate::drafts::{Draft, DraftError};
 use crate::error::AppError;
-use crate::publications::latest_published;
+use crate::publications::{check_key_is_own, latest_published};
 use crate::repo::valid_key;
 use crate::security::limits::cpu;
 use axum::body::Bytes;
@@ -77,6 +77,7 @@ pub async fn list_drafts(
 }
 
 /// Creates a draft from the body (a workflow) or from a published workflow (`?from=<key>`).
+/// A key the catalogue has for another workflow is refused (422).
 #[utoipa::path(
     post,
     path = "/drafts",
@@ -90,6 +91,7 @@ pub async fn list_drafts(
         (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "The catalogue has the key for another workflow", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_draft(
@@ -124,6 +126,14 @@ pub async fn create_draft(
         }
         None => (parse_off_thread(body).await?, None),
     };
+    check_key_is_own(
+        &state.repo,
+        &state.publications,
+        &workflow,
+        None,
+        based_on.as_ref(),
+    )
+    .await?;
     let draft = state.drafts.create(&caller, workflow, based_on).await?;
     draft_response(draft, StatusCode::CREATED).await
 }
@@ -176,7 +186,8 @@ pub(super) fn if_match(headers: &HeaderMap, purpose: &str) -> Result<Option<u64>
     })
 }
 
-/// Saves a draft; requires `If-Match` with the current revision (412 if it moved on, 428 if missing).
+/// Saves a draft; requires `If-Match` with the current revision (412 if it moved on, 428 if
+/// missing). A new key that the catalogue has for another workflow is refused (422).
 #[utoipa::path(
     put,
     path = "/drafts/{id}",
@@ -191,6 +202,7 @@ pub(super) fn if_match(headers: &HeaderMap, purpose: &str) -> Result<Option<u64>
         (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 412, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "The catalogue has the new key for another workflow", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 428, body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -204,6 +216,16 @@ pub async fn update_draft(
     let current = state.drafts.owned(&id, &caller).await?;
     let expected = if_match(&headers, "Speichern")?.unwrap_or(current.revision);
     let workflow = parse_off_thread(body).await?;
+    if workflow.key != current.workflow.key {
+        check_key_is_own(
+            &state.repo,
+            &state.publications,
+            &workflow,
+            Some(&current.id),
+            current.based_on.as_ref(),
+        )
+        .await?;
+    }
     let saved = state.drafts.update(&id, expected, workflow).await?;
     draft_response(saved, StatusCode::OK).await
 }

@@ -13,7 +13,9 @@ use crate::config::AppState;
 use crate::error::AppError;
 use crate::publications;
 
-/// Requests publication of one of the caller's drafts. Validation errors → 422 with findings.
+/// Requests publication of one of the caller's drafts. Validation errors → 422 with findings;
+/// a key the catalogue has for another workflow → 422. An open request for the same draft
+/// revision is answered (200) instead of filing a second one.
 #[utoipa::path(
     post,
     path = "/publications",
@@ -22,10 +24,11 @@ use crate::publications;
     request_body = CreatePublication,
     responses(
         (status = 201, body = Publication),
+        (status = 200, description = "The open request for this draft revision (not filed twice)", body = Publication),
         (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "The workflow has errors (findings) or nothing changed", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "The workflow has errors (findings), nothing changed, or the key belongs to another workflow", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_publication(
@@ -33,7 +36,7 @@ pub async fn create_publication(
     caller: Caller,
     JsonBody(req): JsonBody<CreatePublication>,
 ) -> Result<(StatusCode, Json<Publication>), AppError> {
-    let p = publications::request(
+    let (p, new) = publications::request(
         &state.drafts,
         &state.publications,
         &state.repo,
@@ -42,7 +45,12 @@ pub async fn create_publication(
         &req.note,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(p)))
+    let status = if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(p)))
 }
 
 /// Requests visible to the caller: reviewers see all pending ones, editors their own.

@@ -2,13 +2,13 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Json;
-use fachwerk_shared::api::{LoginRequest, ProblemDetails, PushStatus, SessionInfo};
+use fachwerk_shared::api::{LoginRequest, ProblemDetails, PushStatus, SessionInfo, SessionState};
 
-use super::caller::{clear_cookies, session_cookies};
+use super::caller::{authenticate, clear_cookies, has_credentials, session_cookies};
 use super::JsonBody;
 use crate::auth::{Caller, Via};
 use crate::config::AppState;
@@ -65,21 +65,40 @@ pub async fn login(
     Ok(res)
 }
 
-/// The logged-in user.
+/// Whether the request is logged in, and as whom. Without any credentials (no session
+/// cookie, no `Authorization`) the answer is 200 with `loggedIn: false`, so a page load while
+/// logged out is no error; credentials that are wrong or expired are still refused (401).
 #[utoipa::path(
     get,
     path = "/session",
     tag = "Anmeldung",
-    security(("session" = []), ("bearer" = [])),
-    responses((status = 200, body = SessionInfo), (status = 401, body = ProblemDetails, content_type = "application/problem+json"))
+    security((), ("session" = []), ("bearer" = [])),
+    responses((status = 200, body = SessionState), (status = 401, body = ProblemDetails, content_type = "application/problem+json"))
 )]
-pub async fn whoami(caller: Caller) -> Json<SessionInfo> {
-    Json(SessionInfo {
-        username: caller.name,
-        role: caller.role,
-        csrf_token: caller.csrf,
-        must_change_password: caller.must_change_password,
+pub async fn whoami(
+    State(state): State<AppState>,
+    Extension(audit): Extension<AuditUser>,
+    headers: HeaderMap,
+) -> Result<Json<SessionState>, AppError> {
+    if !has_credentials(&headers) {
+        return Ok(Json(SessionState {
+            logged_in: false,
+            session: None,
+        }));
+    }
+    let caller = authenticate(&Method::GET, "/api/session", &headers, &state, |name| {
+        audit.set(name)
     })
+    .await?;
+    Ok(Json(SessionState {
+        logged_in: true,
+        session: Some(SessionInfo {
+            username: caller.name,
+            role: caller.role,
+            csrf_token: caller.csrf,
+            must_change_password: caller.must_change_password,
+        }),
+    }))
 }
 
 /// Logs out: ends the cookie session, or revokes the API token the request was sent with.

@@ -12,6 +12,9 @@ use tower_http::services::{ServeDir, ServeFile};
 /// Where the handbook is mounted; its links are relative, so pages must be read below it.
 const HANDBOOK: &str = "/hilfe";
 
+/// The designer's icon in the built frontend (copied there by Trunk).
+const FAVICON: &str = "favicon.svg";
+
 /// Serves a request that no API route took.
 pub async fn serve(docs: Option<PathBuf>, dist: Option<PathBuf>, req: Request<Body>) -> Response {
     let path = req.uri().path().to_string();
@@ -24,6 +27,11 @@ pub async fn serve(docs: Option<PathBuf>, dist: Option<PathBuf>, req: Request<Bo
         }
     }
     match &dist {
+        // Browsers ask for `/favicon.ico` whatever the page links; the designer's icon is SVG.
+        Some(dist) if path == "/favicon.ico" => ServeFile::new(dist.join(FAVICON))
+            .oneshot(req)
+            .await
+            .into_response(),
         // SPA: unknown paths get index.html so client-side routes survive a reload.
         // Trunk's post-build hook writes `.gz` beside each asset (see Trunk.toml).
         Some(dist) => ServeDir::new(dist)

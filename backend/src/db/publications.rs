@@ -185,6 +185,81 @@ impl Database {
         tx.commit().await
     }
 
+    /// Stores a request made by `requester_id` unless a pending request of the same draft is
+    /// for the same revision or the same workflow (saved again, unchanged, before submitting
+    /// again); returns the stored request and whether it is new. Submissions of one
+    /// draft take turns (a transaction-scoped advisory lock on the draft id in PostgreSQL;
+    /// SQLite transactions start with `BEGIN IMMEDIATE`, one writer at a time), so two racing
+    /// submissions file one request.
+    pub async fn insert_request_once(
+        &self,
+        p: &Publication,
+        requester_id: &str,
+    ) -> Result<(Publication, bool), DbError> {
+        let mut tx = self.begin().await?;
+        if let Tx::Postgres(t) = &mut tx {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext('publication-request:' || $1))")
+                .bind(&p.draft_id)
+                .execute(&mut **t)
+                .await?;
+        }
+        let pending: Vec<Publication> = with_tx!(&mut tx, conn => {
+            sqlx::query(concat!(select_request!(), " WHERE p.draft_id = $1 \
+                 AND p.status = 'pending' ORDER BY p.created_at, p.id"))
+                .bind(&p.draft_id)
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(request_from)
+                .collect::<Result<_, _>>()?
+        });
+        let open = pending
+            .into_iter()
+            .find(|o| o.draft_revision == p.draft_revision || o.workflow == p.workflow);
+        let stored = match open {
+            Some(existing) => (existing, false),
+            None => {
+                insert_request(&mut tx, p, requester_id, None).await?;
+                (p.clone(), true)
+            }
+        };
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// The pending request for revision `revision` of draft `draft_id`, if any.
+    pub async fn open_request_for(
+        &self,
+        draft_id: &str,
+        revision: u64,
+    ) -> Result<Option<Publication>, DbError> {
+        let revision =
+            i64::try_from(revision).map_err(|e| DbError::corrupt("request draft revision", e))?;
+        with_pool!(self, pool => sqlx::query(concat!(select_request!(), " WHERE p.draft_id = $1 \
+             AND p.draft_revision = $2 AND p.status = 'pending' ORDER BY p.created_at, p.id"))
+            .bind(draft_id)
+            .bind(revision)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| request_from(&r))
+            .transpose())
+    }
+
+    /// Whether a request made from draft `draft_id` was published under `key` (the key is
+    /// then this draft's own).
+    pub async fn draft_published_as(&self, draft_id: &str, key: &str) -> Result<bool, DbError> {
+        let n = with_pool!(self, pool => sqlx::query(
+            "SELECT COUNT(*) AS n FROM publication_requests \
+             WHERE draft_id = $1 AND workflow_key = $2 AND status = 'published'",
+        )
+        .bind(draft_id)
+        .bind(key)
+        .fetch_one(pool)
+        .await?
+        .int("n")?);
+        Ok(n > 0)
+    }
+
     /// A request and the id of the account that made it.
     pub async fn request_with_requester(
         &self,

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::auth::{Caller, Denied};
 use crate::db::Transition;
-use crate::drafts::{DraftError, DraftStore};
+use crate::drafts::{BasedOn, DraftError, DraftStore};
 use crate::fsutil::{self, blocking};
 use crate::repo::push::Pusher;
 use crate::repo::{Publish, Repo, RepoError};
@@ -54,6 +54,9 @@ pub enum PublicationError {
     Outdated(String),
     #[error("{0}")]
     Conflict(String),
+    /// The catalogue has the key for another workflow.
+    #[error("Den Schlüssel „{0}“ hat im Katalog schon ein anderer Ablauf. Bitte in den Einstellungen einen anderen Schlüssel wählen. (The catalogue already has a different workflow with the key “{0}”; please choose another key in the settings.)")]
+    KeyTaken(String),
     #[error(transparent)]
     Denied(#[from] Denied),
     #[error(transparent)]
@@ -75,7 +78,47 @@ pub async fn latest_published(repo: &Arc<Repo>, key: &str) -> anyhow::Result<Opt
     }
 }
 
-/// `POST /api/publications`: validate, diff, suggest a version, store the request.
+/// Refuses `w.key` when the catalogue has it for another workflow. The key is this
+/// workflow's own when the draft was made from that catalogue entry (`based_on`), when a
+/// request from this very draft was published under it, when `w` carries a version the
+/// catalogue published under the key (opened from the history or an export), or when `w` has
+/// the catalogue entry's name (the next version of it, sent by an API client). A new workflow
+/// "Beschaffung" is thus refused the key of the template "Beschaffung von Liefer- und
+/// Dienstleistungen".
+pub async fn check_key_is_own(
+    repo: &Arc<Repo>,
+    store: &PublicationStore,
+    w: &Workflow,
+    draft_id: Option<&str>,
+    based_on: Option<&BasedOn>,
+) -> Result<(), PublicationError> {
+    if based_on.is_some_and(|b| b.key == w.key) || !crate::repo::valid_key(&w.key) {
+        return Ok(());
+    }
+    let git = Arc::clone(repo);
+    let (key, version, name) = (w.key.clone(), w.version.clone(), w.name.clone());
+    let taken = blocking(move || {
+        let Some(text) = git.latest(&key)? else {
+            return Ok(false);
+        };
+        let same_name = parse_workflow(&text).is_ok_and(|published| published.name == name);
+        Ok(!same_name && git.version(&key, &version)?.is_none())
+    })
+    .await?;
+    if !taken {
+        return Ok(());
+    }
+    if let Some(id) = draft_id {
+        if store.draft_published_as(id, &w.key).await? {
+            return Ok(());
+        }
+    }
+    Err(PublicationError::KeyTaken(w.key.clone()))
+}
+
+/// `POST /api/publications`: validate, diff, suggest a version, store the request. A pending
+/// request for the same draft revision is returned instead of filing a second one (`false`:
+/// not new), so a double click files one request.
 pub async fn request(
     drafts: &DraftStore,
     store: &PublicationStore,
@@ -83,11 +126,22 @@ pub async fn request(
     caller: &Caller,
     draft_id: &str,
     note: &str,
-) -> Result<Publication, PublicationError> {
+) -> Result<(Publication, bool), PublicationError> {
     let draft = drafts.owned(draft_id, caller).await.map_err(|e| match e {
         DraftError::NotYours => PublicationError::NotYourDraft,
         other => other.into(),
     })?;
+    if let Some(open) = store.open_request_for(&draft.id, draft.revision).await? {
+        return Ok((open, false));
+    }
+    check_key_is_own(
+        repo,
+        store,
+        &draft.workflow,
+        Some(&draft.id),
+        draft.based_on.as_ref(),
+    )
+    .await?;
     let mut w = draft.workflow.clone();
     // Validation includes the key rule (E_KEY_FORMAT) the repository relies on; it is CPU
     // work, so it runs in the pool.
@@ -152,9 +206,11 @@ pub async fn request(
         comment: None,
         published: None,
     };
-    store.insert(&p, caller).await?;
-    tracing::info!(id = %p.id, key = %p.key, version = %p.suggested_version, requester = %p.requester, "publication requested");
-    Ok(p)
+    let (p, new) = store.insert_once(&p, caller).await?;
+    if new {
+        tracing::info!(id = %p.id, key = %p.key, version = %p.suggested_version, requester = %p.requester, "publication requested");
+    }
+    Ok((p, new))
 }
 
 /// `POST /api/publications/{id}/approve`: publish with the suggested version.

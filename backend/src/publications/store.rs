@@ -35,14 +35,39 @@ impl PublicationStore {
         self.db.request_with_requester(id).await.map_err(storage)
     }
 
-    /// Stores a new request of `requester`.
-    pub async fn insert(
+    /// Stores a new request of `requester`, unless a pending request for the same draft
+    /// revision exists: then that one is returned (`false`: not new).
+    pub async fn insert_once(
         &self,
         p: &Publication,
         requester: &Caller,
-    ) -> Result<(), PublicationError> {
+    ) -> Result<(Publication, bool), PublicationError> {
         self.db
-            .insert_request(p, &requester.id)
+            .insert_request_once(p, &requester.id)
+            .await
+            .map_err(storage)
+    }
+
+    /// The pending request for this draft revision, if any.
+    pub async fn open_request_for(
+        &self,
+        draft_id: &str,
+        revision: u64,
+    ) -> Result<Option<Publication>, PublicationError> {
+        self.db
+            .open_request_for(draft_id, revision)
+            .await
+            .map_err(storage)
+    }
+
+    /// Whether a request made from this draft was published under `key`.
+    pub async fn draft_published_as(
+        &self,
+        draft_id: &str,
+        key: &str,
+    ) -> Result<bool, PublicationError> {
+        self.db
+            .draft_published_as(draft_id, key)
             .await
             .map_err(storage)
     }

@@ -1,6 +1,6 @@
 //! Logging in and out (`/api/session`).
 
-use fachwerk_shared::api::{LoginRequest, PasswordChange, SessionInfo};
+use fachwerk_shared::api::{LoginRequest, PasswordChange, SessionInfo, SessionState};
 use gloo_net::http::Method;
 
 use super::client::{body, get, post, send, set_csrf_token, ApiError};
@@ -30,8 +30,10 @@ pub async fn change_password(current: &str, new: &str) -> Result<SessionInfo, Ap
         .map(remember)
 }
 
-pub async fn whoami() -> Result<SessionInfo, ApiError> {
-    get("/api/session").await.map(remember)
+/// The logged-in account, `None` when not logged in (an answer, not an error).
+pub async fn whoami() -> Result<Option<SessionInfo>, ApiError> {
+    let state: SessionState = get("/api/session").await?;
+    Ok(state.session.filter(|_| state.logged_in).map(remember))
 }
 
 pub async fn logout() -> Result<(), ApiError> {

@@ -13,13 +13,52 @@ use crate::i18n::{self, Lang};
 use crate::pure::svg_export;
 use crate::storage;
 
-/// What the last import did: its notes, or why it failed.
+/// What the last import did: its notes, or why it failed; or an import waiting for the
+/// user's yes because it would replace the open work.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportReport {
     pub file: String,
     pub notes: Vec<ImportNote>,
     /// (German, English) reason when the file could not be imported.
     pub error: Option<(String, String)>,
+    /// The imported workflow, not yet applied: the dialog asks before replacing the open one.
+    pub pending: Option<Box<Workflow>>,
+}
+
+/// Whether the open workflow holds work that an import would replace (a blank workflow does
+/// not; Undo would bring it back either way, but asking first is what "Neu" does too).
+fn has_work(w: &Workflow) -> bool {
+    !w.blocks.is_empty() || !w.fields.is_empty() || !w.roles.is_empty()
+}
+
+/// Puts an imported workflow into the editor and reports its notes.
+fn apply_import(ed: Editor, file: String, w: Workflow, notes: Vec<ImportNote>) {
+    let lang = ed.lang.get_untracked();
+    ed.replace(w);
+    commands::fit(ed);
+    if notes.is_empty() {
+        ed.import_report.set(None);
+        ed.say(i18n::MSG_OPENED);
+        focus_later("btn-open");
+    } else {
+        ed.announce.set(match lang {
+            Lang::De => format!(
+                "Ablauf importiert, {} zum Import.",
+                i18n::count_noun(notes.len(), "Hinweis", "Hinweise")
+            ),
+            Lang::En => format!(
+                "Workflow imported, {}.",
+                i18n::count_noun(notes.len(), "import note", "import notes")
+            ),
+        });
+        ed.import_report.set(Some(ImportReport {
+            file,
+            notes,
+            error: None,
+            pending: None,
+        }));
+        focus_later("import-close");
+    }
 }
 
 /// BPMN if the text looks like XML, else canonical JSON.
@@ -81,26 +120,16 @@ pub fn open_file(ed: Editor, ev: leptos::ev::Event) {
         };
         let lang = ed.lang.get_untracked();
         match result {
-            Ok((w, notes)) => {
-                ed.replace(w);
-                commands::fit(ed);
-                if notes.is_empty() {
-                    ed.say(i18n::MSG_OPENED);
-                } else {
-                    ed.announce.set(match lang {
-                        Lang::De => {
-                            format!("Ablauf importiert, {} Hinweise zum Import.", notes.len())
-                        }
-                        Lang::En => format!("Workflow imported, {} import notes.", notes.len()),
-                    });
-                    ed.import_report.set(Some(ImportReport {
-                        file: name,
-                        notes,
-                        error: None,
-                    }));
-                    focus_later("import-close");
-                }
+            Ok((w, notes)) if ed.wf.with_untracked(has_work) => {
+                ed.import_report.set(Some(ImportReport {
+                    file: name,
+                    notes,
+                    error: None,
+                    pending: Some(Box::new(w)),
+                }));
+                focus_later("import-cancel");
             }
+            Ok((w, notes)) => apply_import(ed, name, w, notes),
             Err((de, en)) => {
                 ed.announce.set(match lang {
                     Lang::De => format!("Import fehlgeschlagen: {de}"),
@@ -110,6 +139,7 @@ pub fn open_file(ed: Editor, ev: leptos::ev::Event) {
                     file: name,
                     notes: Vec::new(),
                     error: Some((de, en)),
+                    pending: None,
                 }));
                 focus_later("import-close");
             }
@@ -163,7 +193,53 @@ pub fn ImportDialog() -> impl IntoView {
     move || ed.import_report.get().map(|r| dialog(ed, r))
 }
 
-fn dialog(ed: Editor, r: ImportReport) -> impl IntoView {
+/// Asks before an import replaces the open workflow.
+fn confirm_dialog(ed: Editor, file: String, notes: Vec<ImportNote>, w: Workflow) -> AnyView {
+    let de = move || ed.lang.get() == Lang::De;
+    let open_name = ed.wf.with_untracked(|w| w.name.clone());
+    let new_name = w.name.clone();
+    let text = {
+        let file = file.clone();
+        move || {
+            if de() {
+                format!("„{file}“ („{new_name}“) ersetzt den geöffneten Ablauf „{open_name}“. Nicht gespeicherte Änderungen bringt danach nur „Rückgängig“ zurück.")
+            } else {
+                format!("“{file}” (“{new_name}”) replaces the open workflow “{open_name}”. Unsaved changes can then only be brought back with “Undo”.")
+            }
+        }
+    };
+    let imported = StoredValue::new((file, notes, w));
+    let replace = move |_| {
+        let (file, notes, w) = imported.get_value();
+        apply_import(ed, file, w, notes);
+    };
+    view! {
+        <div class="dialog-backdrop">
+            <div id="import-dialog" class="dialog small" role="alertdialog" aria-modal="true" aria-labelledby="import-title" aria-describedby="import-body" on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    close(ed);
+                }
+            }>
+                <h2 id="import-title">{move || if de() { "Geöffneten Ablauf ersetzen?" } else { "Replace the open workflow?" }}</h2>
+                <p id="import-body">{text}</p>
+                <div class="actions">
+                    <button type="button" id="import-replace" class="primary" on:click=replace>
+                        {move || if de() { "Ersetzen" } else { "Replace" }}
+                    </button>
+                    <button type="button" id="import-cancel" on:click=move |_| close(ed)>
+                        {move || ed.t(i18n::CANCEL)}
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+fn dialog(ed: Editor, r: ImportReport) -> AnyView {
+    if let Some(w) = r.pending {
+        return confirm_dialog(ed, r.file, r.notes, *w);
+    }
     let lang = ed.lang;
     let de = move || lang.get() == Lang::De;
     let file = r.file.clone();
@@ -259,9 +335,11 @@ fn dialog(ed: Editor, r: ImportReport) -> impl IntoView {
                 <p class="help">
                     {move || {
                         if de() {
-                            format!("„{file}“ wurde importiert. {n} Elemente konnten nicht genau übernommen werden:")
+                            let what = i18n::count_noun(n, "Element konnte", "Elemente konnten");
+                            format!("„{file}“ wurde importiert. {what} nicht genau übernommen werden:")
                         } else {
-                            format!("“{file}” was imported. {n} elements could not be taken over exactly:")
+                            let what = i18n::count_noun(n, "element", "elements");
+                            format!("“{file}” was imported. {what} could not be taken over exactly:")
                         }
                     }}
                 </p>
@@ -287,4 +365,5 @@ fn dialog(ed: Editor, r: ImportReport) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }

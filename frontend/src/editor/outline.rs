@@ -16,7 +16,8 @@ use crate::pure::geometry::ports_of;
 struct Exit {
     de: String,
     en: String,
-    target: Option<(BlockId, String)>,
+    /// The connected block with its German and English label.
+    target: Option<(BlockId, String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -46,14 +47,16 @@ fn rows(w: &Workflow) -> Vec<Row> {
         }
     }
     // Labels once, not per edge: block_label searches the block list.
-    let labels: Vec<String> = w
+    // A block without a name of its own is called by its type, in either language.
+    let labels: Vec<(String, String)> = w
         .blocks
         .iter()
         .map(|b| {
+            let info = catalog::info(b.block_type());
             if b.label.trim().is_empty() {
-                catalog::info(b.block_type()).name_de.to_string()
+                (info.name_de.to_string(), info.name_en.to_string())
             } else {
-                b.label.clone()
+                (b.label.clone(), b.label.clone())
             }
         })
         .collect();
@@ -97,10 +100,11 @@ fn rows(w: &Workflow) -> Vec<Row> {
                         .map(|&k| &w.edges[k])
                         .find(|e| e.port == p.name)
                         .map(|e| {
-                            let label = index
-                                .get(&e.to)
-                                .map_or_else(|| e.to.0.clone(), |&j| labels[j].clone());
-                            (e.to.clone(), label)
+                            let (de, en) = index.get(&e.to).map_or_else(
+                                || (e.to.0.clone(), e.to.0.clone()),
+                                |&j| labels[j].clone(),
+                            );
+                            (e.to.clone(), de, en)
                         });
                     Exit {
                         de: p.label_de,
@@ -151,10 +155,10 @@ pub fn Outline() -> impl IntoView {
                             .map(|x| {
                                 let name = move || if lang.get() == Lang::De { x.de.clone() } else { x.en.clone() };
                                 let target = match x.target.clone() {
-                                    Some((tid, tlabel)) => {
+                                    Some((tid, de, en)) => {
                                         view! {
                                             <button type="button" class="link" on:click=move |_| go(tid.clone())>
-                                                {tlabel}
+                                                {move || if lang.get() == Lang::De { de.clone() } else { en.clone() }}
                                             </button>
                                         }
                                             .into_any()

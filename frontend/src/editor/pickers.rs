@@ -178,14 +178,8 @@ pub fn field_picker(
                 w.fields
                     .iter()
                     .filter(|f| types.is_empty() || types.contains(&f.field_type))
-                    .map(|f| {
-                        let text = if f.label.is_empty() {
-                            f.name.clone()
-                        } else {
-                            format!("{} ({})", f.label, f.name)
-                        };
-                        (f.name.clone(), text)
-                    }),
+                    // Clerk words: the label; the technical name only when there is none.
+                    .map(|f| (f.name.clone(), f.caption().to_string())),
             );
             if let Some(c) = current.filter(|c| !c.is_empty() && w.field(c).is_none()) {
                 v.push((c.clone(), format!("{c} ({})", i18n::F_UNDECLARED.get(lang))));

@@ -31,21 +31,28 @@ fn sev_word(s: Severity, lang: Lang) -> &'static str {
     }
 }
 
-/// Where a finding points, in words ("Rechnung prüfen › Ausgang ok").
+/// Where a finding points, in words ("Rechnung prüfen › Ausgang „abgelehnt“").
 fn element_text(w: &Workflow, e: &Element, lang: Lang) -> String {
     let mut parts = Vec::new();
     if let Some(b) = &e.block {
-        parts.push(w.block_label(b));
+        parts.push(i18n::block_label(w, b, lang));
     }
     if let Some(p) = &e.port {
-        parts.push(format!("{} {p}", i18n::EXIT.get(lang)));
+        let name = match &e.block {
+            Some(b) => i18n::port_label(w, b, p, lang),
+            None => p.clone(),
+        };
+        parts.push(match lang {
+            Lang::De => format!("{} „{name}“", i18n::EXIT.get(lang)),
+            Lang::En => format!("{} “{name}”", i18n::EXIT.get(lang)),
+        });
     }
     if let Some(id) = &e.edge {
         if let Some(edge) = w.edge(id) {
             parts.push(format!(
                 "{} → {}",
-                w.block_label(&edge.from),
-                w.block_label(&edge.to)
+                i18n::block_label(w, &edge.from, lang),
+                i18n::block_label(w, &edge.to, lang)
             ));
         }
     }
@@ -53,7 +60,13 @@ fn element_text(w: &Workflow, e: &Element, lang: Lang) -> String {
         parts.push(w.role(r).map_or_else(|| r.0.clone(), |r| r.name.clone()));
     }
     if let Some(f) = &e.field {
-        parts.push(f.clone());
+        // The field's label ("Betrag netto"), not its technical name.
+        parts.push(
+            w.field(f)
+                .map(|d| d.label.trim())
+                .filter(|l| !l.is_empty())
+                .map_or_else(|| f.clone(), str::to_string),
+        );
     }
     parts.join(" › ")
 }

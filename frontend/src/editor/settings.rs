@@ -1,12 +1,13 @@
 //! Workflow settings dialog: name, description, roles and case fields.
 
-use fachwerk_shared::{Field, FieldType, Money, Op, Role, RoleId};
+use fachwerk_shared::validate::key::is_valid_key;
+use fachwerk_shared::{Field, FieldType, Money, Op, Role, RoleId, Workflow};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::widgets::{checkbox, money_field, select, text_area, text_field};
 use super::{use_editor, Editor};
-use crate::i18n::{self, T};
+use crate::i18n::{self, Lang, T};
 
 const FIELD_TYPES: [(FieldType, &str); 6] = [
     (FieldType::Money, "money"),
@@ -77,6 +78,7 @@ fn dialog(ed: Editor) -> impl IntoView {
                     <label for="wf-name">{move || ed.t(i18n::WF_NAME)}</label>
                     <input id="wf-name" type="text" prop:value=name on:change=set_name />
                 </div>
+                {key_field(ed)}
                 {text_area(i18n::WF_DESCRIPTION, description, set_description)}
                 <RolesEditor />
                 <FieldsEditor />
@@ -86,6 +88,87 @@ fn dialog(ed: Editor) -> impl IntoView {
                     </button>
                 </div>
             </div>
+        </div>
+    }
+}
+
+/// The workflow key (file names, the catalogue folder, Aktenzeichen): editable until the
+/// workflow is published, then fixed. A key the catalogue has for another workflow is
+/// refused here already (the server refuses it too).
+fn key_field(ed: Editor) -> impl IntoView {
+    let srv = crate::server::use_srv();
+    let catalogue = LocalResource::new(crate::api::list_workflows);
+    let (opened_key, version) = ed.wf.with_untracked(|w| (w.key.clone(), w.version.clone()));
+    // Saved on the server as this key, or opened from a published version.
+    let ours = srv
+        .draft
+        .with_untracked(|d| d.as_ref().is_some_and(|d| d.key == opened_key))
+        || version != Workflow::new("x", "x").version;
+    let in_catalogue = move |key: &str| {
+        catalogue
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|c| c.iter().any(|w| w.key == key))
+    };
+    let fixed = {
+        let opened_key = opened_key.clone();
+        Memo::new(move |_| ours && in_catalogue(&opened_key))
+    };
+    let error = RwSignal::new(None::<String>);
+    let key = move || ed.wf.with(|w| w.key.clone());
+    let set_key = move |ev| {
+        let new = event_target_value(&ev).trim().to_string();
+        let lang = ed.lang.get_untracked();
+        let old = ed.wf.with_untracked(|w| w.key.clone());
+        if new == old {
+            error.set(None);
+            return;
+        }
+        if !is_valid_key(&new) {
+            error.set(Some(
+                T(
+                    "Erlaubt sind 1 bis 64 Kleinbuchstaben (a–z), Ziffern und „-“, nicht am Anfang oder Ende; zum Beispiel „reisekosten-antrag“.",
+                    "Use 1 to 64 lowercase letters (a–z), digits and “-”, not at the start or end; for example “reisekosten-antrag”.",
+                )
+                .get(lang)
+                .to_string(),
+            ));
+            return;
+        }
+        if in_catalogue(&new) {
+            error.set(Some(match lang {
+                Lang::De => format!("Den Schlüssel „{new}“ hat im Katalog schon ein anderer Ablauf. Bitte einen anderen wählen."),
+                Lang::En => format!("The catalogue already has a different workflow with the key “{new}”. Please choose another one."),
+            }));
+            return;
+        }
+        error.set(None);
+        if ed.apply(Op::SetKey { key: new.clone() }) {
+            // The open draft keeps its id: the next save stores the new key in it.
+            if let Some(d) = srv.draft.get_untracked().filter(|d| d.key == old) {
+                srv.set_draft(Some(crate::server::DraftRef { key: new, ..d }));
+            }
+        }
+    };
+    view! {
+        <div class="field">
+            <label for="wf-key">{move || ed.t(T("Schlüssel", "Key"))}</label>
+            <input id="wf-key" type="text" spellcheck="false" autocomplete="off" prop:value=key readonly=move || fixed.get()
+                aria-invalid=move || error.with(Option::is_some).to_string() aria-describedby="wf-key-hint wf-key-error" on:change=set_key />
+            <p id="wf-key-hint" class="hint">
+                {move || if fixed.get() {
+                    ed.t(T(
+                        "Veröffentlicht: Der Schlüssel bleibt fest, Dateien, Katalog und Aktenzeichen verwenden ihn.",
+                        "Published: the key stays fixed; files, the catalogue and file numbers use it.",
+                    ))
+                } else {
+                    ed.t(T(
+                        "Für Dateinamen, den Katalog und Aktenzeichen. Beim ersten Speichern aus dem Namen gebildet; änderbar bis zur Veröffentlichung.",
+                        "For file names, the catalogue and file numbers. Made from the name on first save; can be changed until published.",
+                    ))
+                }}
+            </p>
+            <p id="wf-key-error" class="param-finding error" role="alert">{move || error.get()}</p>
         </div>
     }
 }

@@ -170,14 +170,14 @@ pub fn case_input(w: &Workflow, f: &SimForm) -> Result<CaseInput, (String, Strin
 pub fn outcome_text(t: &Trace, lang: Lang) -> String {
     match (&t.outcome, lang) {
         (Outcome::Ended { block, .. }, Lang::De) => format!(
-            "Probelauf beendet nach {} Schritten bei „{}“.",
-            t.steps.len(),
-            label_of(t, block)
+            "Probelauf beendet nach {} bei „{}“.",
+            crate::i18n::count_noun(t.steps.len(), "Schritt", "Schritten"),
+            label_of(t, block, Lang::De)
         ),
         (Outcome::Ended { block, .. }, Lang::En) => format!(
-            "Test run ended after {} steps at “{}”.",
-            t.steps.len(),
-            label_of(t, block)
+            "Test run ended after {} at “{}”.",
+            crate::i18n::count_noun(t.steps.len(), "step", "steps"),
+            label_of(t, block, Lang::En)
         ),
         (Outcome::Refused { message_de, .. }, Lang::De) => {
             format!("Probelauf abgebrochen – verweigert: {message_de}")
@@ -194,12 +194,14 @@ pub fn outcome_text(t: &Trace, lang: Lang) -> String {
     }
 }
 
-fn label_of(t: &Trace, id: &BlockId) -> String {
-    t.steps
-        .iter()
-        .rev()
-        .find(|s| &s.block == id)
-        .map_or_else(|| id.0.clone(), |s| s.label.clone())
+fn label_of(t: &Trace, id: &BlockId, lang: Lang) -> String {
+    t.steps.iter().rev().find(|s| &s.block == id).map_or_else(
+        || id.0.clone(),
+        |s| match lang {
+            Lang::De => s.label.clone(),
+            Lang::En => s.label_en.clone(),
+        },
+    )
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! "Meine Entwürfe" and the dialog that submits the open workflow for approval.
 
+use fachwerk_shared::validate::key::{key_from_name, unique_key};
+use fachwerk_shared::Op;
 use leptos::prelude::*;
 
 use super::text as tx;
@@ -12,6 +14,32 @@ use crate::i18n::{Lang, T};
 pub fn short_date(s: &str) -> String {
     let s = s.replace('T', " ");
     s.chars().take(16).collect()
+}
+
+/// The key of a new, blank workflow (`app::blank`): a workflow that still has it gets its key
+/// from its name on the first save.
+const NEW_KEY: &str = "neuer-ablauf";
+
+/// On the first save of a workflow that still has the blank key, derives the key from the
+/// name ("Beschaffung" → `beschaffung`, or `beschaffung-2` when the catalogue has that key).
+/// One undoable step; Einstellungen can change the key until it is published.
+pub async fn derive_key_on_first_save(srv: Srv, ed: Editor, force_new: bool) {
+    let (key, name) = ed.wf.with_untracked(|w| (w.key.clone(), w.name.clone()));
+    let saved_before = !force_new
+        && srv
+            .draft
+            .with_untracked(|d| d.as_ref().is_some_and(|d| d.key == key));
+    if saved_before || key != NEW_KEY {
+        return;
+    }
+    // The catalogue is public; if it cannot be read, the server still refuses a taken key.
+    let catalogue = api::list_workflows().await.unwrap_or_default();
+    let derived = unique_key(&key_from_name(&name), |k| {
+        catalogue.iter().any(|w| w.key == k)
+    });
+    if derived != key {
+        ed.apply(Op::SetKey { key: derived });
+    }
 }
 
 /// Opens a draft into the editor.
@@ -130,7 +158,6 @@ pub fn drafts_screen(ed: Editor, srv: Srv) -> impl IntoView {
 enum Outcome {
     Findings(Vec<fachwerk_shared::Finding>),
     Failed(String),
-    Submitted(String),
 }
 
 #[component]
@@ -159,14 +186,19 @@ pub fn SubmitDialog() -> impl IntoView {
         match r {
             Ok(p) => {
                 let text = format!(
-                    "{} {} ({}).",
+                    "{}: {}.",
                     tx::SUBMITTED.get(lang),
-                    p.suggested_version,
-                    tx::bump_text(p.bump, lang)
+                    tx::release_text(
+                        p.base_version.as_deref(),
+                        &p.suggested_version,
+                        p.bump,
+                        lang
+                    )
                 );
-                srv.ok(text.clone());
+                // Done: the message line says so, the dialog closes.
+                srv.ok(text);
                 note.set(String::new());
-                outcome.set(Some(Outcome::Submitted(text)));
+                close();
             }
             Err(e) if e.status == 422 && !e.findings.is_empty() => {
                 outcome.set(Some(Outcome::Findings(e.findings)));
@@ -174,15 +206,20 @@ pub fn SubmitDialog() -> impl IntoView {
             Err(e) => outcome.set(Some(Outcome::Failed(e.message(lang)))),
         }
     });
+    // Sending: the button is disabled and further clicks (a double click) do nothing; the
+    // server also answers a repeated request with the open one.
+    let sending = request.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if sending.get_untracked() {
+            return;
+        }
         outcome.set(None);
         request.dispatch_local(());
     };
     let result = move || {
         let lang = ed.lang.get();
         outcome.get().map(|o| match o {
-            Outcome::Submitted(text) => view! { <p id="submit-result" class="srv-ok" role="status">{text}</p> }.into_any(),
             Outcome::Failed(text) => view! { <p id="submit-error" class="srv-error" role="alert">{text}</p> }.into_any(),
             Outcome::Findings(fs) => {
                 let items = fs
@@ -222,7 +259,7 @@ pub fn SubmitDialog() -> impl IntoView {
                             </div>
                             {result}
                             <div class="srv-actions">
-                                <button type="submit" id="submit-confirm" class="primary" aria-busy=move || srv.busy.get().to_string()>{t(tx::SUBMIT_CONFIRM)}</button>
+                                <button type="submit" id="submit-confirm" class="primary" disabled=move || sending.get() aria-busy=move || sending.get().to_string()>{t(tx::SUBMIT_CONFIRM)}</button>
                                 <button type="button" id="submit-close" on:click=move |_| close()>{t(tx::CLOSE)}</button>
                             </div>
                         </form>

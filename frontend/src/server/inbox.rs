@@ -217,13 +217,7 @@ fn detail_view(
         .me
         .with_untracked(|m| m.as_ref().is_some_and(|m| m.username == p.requester));
     let status = p.status;
-    let version_line = format!(
-        "{} → {} ({})",
-        base.clone()
-            .unwrap_or_else(|| tx::FIRST_VERSION.get(lang).into()),
-        p.suggested_version,
-        tx::bump_text(p.bump, lang)
-    );
+    let version_line = tx::release_text(base.as_deref(), &p.suggested_version, p.bump, lang);
     view! {
         <article id="pub-detail" class="srv-detail" data-id=id.clone() data-status=api::wire_name(&p.status)>
             <h3 id="pub-title" tabindex="-1">{format!("{} ({})", p.name, p.key)}</h3>
@@ -241,7 +235,8 @@ fn detail_view(
             </Show>
             <Show when=move || pending>
                 <div class="srv-decide">
-                    <button type="button" id="btn-approve" class="primary" on:click=approve>{t(tx::APPROVE)}</button>
+                    // Four eyes: one's own request cannot be approved; the hint above says why.
+                    <button type="button" id="btn-approve" class="primary" disabled=own aria-describedby=own.then_some("pub-own-hint") on:click=approve>{t(tx::APPROVE)}</button>
                     <div class="field">
                         <label for="reject-comment">{t(tx::REJECT_COMMENT)}</label>
                         <textarea id="reject-comment" rows="2" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>

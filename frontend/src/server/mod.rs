@@ -129,7 +129,7 @@ pub fn provide() {
     let srv = Srv::new();
     provide_context(srv);
     leptos::task::spawn_local(async move {
-        if let Ok(me) = api::whoami().await {
+        if let Ok(Some(me)) = api::whoami().await {
             srv.me.set(Some(me));
         }
     });
@@ -163,6 +163,7 @@ pub async fn save_draft(srv: Srv, ed: Editor, force_new: bool) -> Option<DraftRe
         srv.fail(tx::NOT_LOGGED_IN.get(lang).into());
         return None;
     }
+    drafts::derive_key_on_first_save(srv, ed, force_new).await;
     let w = ed.wf.get_untracked();
     let target = srv
         .draft
@@ -244,6 +245,8 @@ pub fn AccountBar() -> impl IntoView {
             <Show
                 when=logged_in
                 fallback=move || view! {
+                    // Anyone may browse the templates (read only).
+                    <button type="button" id="btn-templates" on:click=move |_| srv.open(ed, Screen::Templates)>{t(tx::TEMPLATES)}</button>
                     <button type="button" id="btn-login" on:click=move |_| {
                         srv.login_open.set(true);
                         focus_later("login-user");

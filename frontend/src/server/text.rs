@@ -101,7 +101,7 @@ pub const OWN_REQUEST: T = T(
 pub const CHANGES: T = T("Änderungen", "Changes");
 pub const NO_CHANGES: T = T("Keine inhaltlichen Änderungen.", "No content changes.");
 pub const SUGGESTED: T = T("Vorgeschlagene Version", "Suggested version");
-pub const FIRST_VERSION: T = T("Erste Fassung", "First version");
+pub const FIRST_VERSION: T = T("Erstfassung", "First version");
 pub const SHOW_DIFF: T = T("Im Vergleich ansehen", "Show in comparison");
 
 pub const WORKFLOW: T = T("Ablauf", "Workflow");
@@ -151,6 +151,21 @@ pub fn bump_text(b: fachwerk_shared::diff::Bump, lang: crate::i18n::Lang) -> &'s
         (Bump::Patch, _) => "patch version (fix)",
         (Bump::Minor, _) => "minor version (extension)",
         (Bump::Major, _) => "major version (incompatible change)",
+    }
+}
+
+/// The version a request would publish, as people read it: "Erstfassung 1.0.0" for a first
+/// version (no semver verdict: there is nothing to be compatible with), otherwise
+/// "1.0.0 → 1.1.0 (Minor-Version (Erweiterung))".
+pub fn release_text(
+    base: Option<&str>,
+    version: &str,
+    bump: fachwerk_shared::diff::Bump,
+    lang: crate::i18n::Lang,
+) -> String {
+    match base {
+        None => format!("{} {version}", FIRST_VERSION.get(lang)),
+        Some(base) => format!("{base} → {version} ({})", bump_text(bump, lang)),
     }
 }
 

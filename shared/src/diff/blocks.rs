@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::names::label_of;
+use super::names::{label_en_of, label_of};
 use super::{params, Change, ChangeKind, Differ, Impact};
 use crate::catalog;
 use crate::model::{Block, BlockId, BlockKind};
@@ -17,7 +17,7 @@ impl Differ<'_> {
         new_ids.extend(self.new.blocks.iter().map(|b| &b.id));
         for b in &self.old.blocks {
             if !new_ids.contains(&b.id) {
-                let name = label_of(b);
+                let (name, name_en) = (label_of(b), label_en_of(b));
                 self.changes.push(
                     Change::new(
                         ChangeKind::BlockRemoved,
@@ -27,7 +27,7 @@ impl Differ<'_> {
                             catalog::info(b.block_type()).name_de
                         ),
                         format!(
-                            "Step “{name}” ({}) removed",
+                            "Step “{name_en}” ({}) removed",
                             catalog::info(b.block_type()).name_en
                         ),
                     )
@@ -38,7 +38,7 @@ impl Differ<'_> {
         }
         for (i, b) in self.new.blocks.iter().enumerate() {
             let Some(o) = old.get(&b.id) else {
-                let name = label_of(b);
+                let (name, name_en) = (label_of(b), label_en_of(b));
                 self.changes.push(
                     Change::new(
                         ChangeKind::BlockAdded,
@@ -48,7 +48,7 @@ impl Differ<'_> {
                             catalog::info(b.block_type()).name_de
                         ),
                         format!(
-                            "Step “{name}” ({}) added",
+                            "Step “{name_en}” ({}) added",
                             catalog::info(b.block_type()).name_en
                         ),
                     )
@@ -67,7 +67,7 @@ impl Differ<'_> {
                         ChangeKind::BlockLabelChanged,
                         Impact::Fix,
                         format!("Schritt „{}“ umbenannt in „{}“", label_of(o), label_of(b)),
-                        format!("Step “{}” renamed to “{}”", label_of(o), label_of(b)),
+                        format!("Step “{}” renamed to “{}”", label_en_of(o), label_en_of(b)),
                     )
                     .block(&b.id)
                     .values(
@@ -94,7 +94,7 @@ impl Differ<'_> {
                             ),
                             format!(
                                 "Step “{}” is now {} instead of {}",
-                                label_of(b),
+                                label_en_of(b),
                                 catalog::info(b.block_type()).name_en,
                                 catalog::info(o.block_type()).name_en
                             ),

@@ -25,9 +25,9 @@ impl Differ<'_> {
                     ),
                     format!(
                         "Connection from “{}” ({}) to “{}” removed",
-                        self.names.old_block(&e.from),
+                        self.names.old_block_en(&e.from),
                         self.names.old_blocks.port(&e.from, &e.port).1,
-                        self.names.old_block(&e.to)
+                        self.names.old_block_en(&e.to)
                     ),
                 );
                 c.edge = Some(e.id.clone());
@@ -50,9 +50,9 @@ impl Differ<'_> {
                         ),
                         format!(
                             "New connection from “{}” ({}) to “{}”",
-                            self.names.block(&e.from),
+                            self.names.block_en(&e.from),
                             self.names.new_blocks.port(&e.from, &e.port).1,
-                            self.names.block(&e.to)
+                            self.names.block_en(&e.to)
                         ),
                     );
                     c.edge = Some(e.id.clone());
@@ -77,8 +77,8 @@ impl Differ<'_> {
                         ),
                         format!(
                             "Connection to “{}” now starts at “{}” ({})",
-                            self.names.block(&e.to),
-                            self.names.block(&e.from),
+                            self.names.block_en(&e.to),
+                            self.names.block_en(&e.from),
                             self.names.new_blocks.port(&e.from, &e.port).1
                         ),
                     );
@@ -105,10 +105,10 @@ impl Differ<'_> {
                         ),
                         format!(
                             "“{}” ({}) now leads to “{}” instead of “{}”",
-                            self.names.block(&e.from),
+                            self.names.block_en(&e.from),
                             self.names.new_blocks.port(&e.from, &e.port).1,
-                            self.names.block(&e.to),
-                            self.names.old_block(&o.to)
+                            self.names.block_en(&e.to),
+                            self.names.old_block_en(&o.to)
                         ),
                     )
                     .values(

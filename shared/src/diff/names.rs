@@ -50,6 +50,15 @@ pub(super) fn label_of(b: &Block) -> String {
     }
 }
 
+/// [`label_of`] for English sentences: the type's English name when the block has none.
+pub(super) fn label_en_of(b: &Block) -> String {
+    if b.label.trim().is_empty() {
+        catalog::info(b.block_type()).name_en.to_string()
+    } else {
+        b.label.clone()
+    }
+}
+
 /// A field's label, or its name when it has none.
 pub(super) fn field_label(f: &crate::model::Field) -> String {
     if f.label.trim().is_empty() {
@@ -97,6 +106,30 @@ impl<'a> Names<'a> {
             .or_else(|| self.new_blocks.find(id))
         {
             Some(b) => label_of(b),
+            None => id.0.clone(),
+        }
+    }
+
+    /// [`Names::block`] for English sentences.
+    pub(super) fn block_en(&self, id: &BlockId) -> String {
+        match self
+            .new_blocks
+            .find(id)
+            .or_else(|| self.old_blocks.find(id))
+        {
+            Some(b) => label_en_of(b),
+            None => id.0.clone(),
+        }
+    }
+
+    /// [`Names::old_block`] for English sentences.
+    pub(super) fn old_block_en(&self, id: &BlockId) -> String {
+        match self
+            .old_blocks
+            .find(id)
+            .or_else(|| self.new_blocks.find(id))
+        {
+            Some(b) => label_en_of(b),
             None => id.0.clone(),
         }
     }

@@ -193,6 +193,17 @@ pub struct Field {
     pub required: bool,
 }
 
+impl Field {
+    /// What people read: the label ("Betrag netto"), or the name when there is none.
+    pub fn caption(&self) -> &str {
+        if self.label.trim().is_empty() {
+            &self.name
+        } else {
+            &self.label
+        }
+    }
+}
+
 /// A role (Funktion) that tasks are assigned to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -192,18 +192,18 @@ impl<'a, D: Decisions> Run<'a, D> {
                     ),
                     format!(
                         "The exit {pen:?} of {:?} is not connected to any block",
-                        w.block_label(&exit.from)
+                        w.block_label_en(&exit.from)
                     ),
                 );
             };
-            let target = w.block_label(&edge.to);
+            let (target, target_en) = (w.block_label(&edge.to), w.block_label_en(&edge.to));
             if let Some(s) = self.steps.get_mut(exit.step) {
                 s.decision
                     .explanation_de
                     .push_str(&format!(" → „{target}“"));
                 s.decision
                     .explanation_en
-                    .push_str(&format!(" → {target:?}"));
+                    .push_str(&format!(" → {target_en:?}"));
             }
             cur = edge.to.clone();
         }
@@ -253,7 +253,9 @@ impl<'a, D: Decisions> Run<'a, D> {
         Step {
             block: b.id.clone(),
             label: self.w.block_label(&b.id),
+            label_en: self.w.block_label_en(&b.id),
             block_type: catalog::info(b.block_type()).name_de.to_string(),
+            block_type_en: catalog::info(b.block_type()).name_en.to_string(),
             visit,
             person: None,
             role: None,

@@ -138,8 +138,8 @@ impl CaseInput {
                     if f.required {
                         return Err(err(
                             path,
-                            format!("Pflichtfeld „{}“ fehlt", f.name),
-                            format!("Required field {:?} is missing", f.name),
+                            format!("Pflichtfeld „{}“ fehlt", f.caption()),
+                            format!("Required field {:?} is missing", f.caption()),
                         ));
                     }
                     Value::Null

@@ -142,8 +142,15 @@ impl Trace {
 pub struct Step {
     pub block: BlockId,
     pub label: String,
+    /// The label for English texts: the type's English name when the block has no name.
+    /// In-memory only (the designer's English view); the JSON trace stays as it was.
+    #[serde(skip)]
+    pub label_en: String,
     /// German name of the block type ("Vier-Augen-Prüfung").
     pub block_type: String,
+    /// English name of the block type; in-memory only like `label_en`.
+    #[serde(skip)]
+    pub block_type_en: String,
     /// 1 for the first visit of the block, 2 for the second …
     pub visit: u32,
     /// The person acting (or notified, for an escalation).

@@ -34,6 +34,7 @@ fn start_and_end(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         );
     }
     let first = starts.first().map(|&s| ctx.label(s)).unwrap_or_default();
+    let first_en = starts.first().map(|&s| ctx.label_en(s)).unwrap_or_default();
     for &s in starts.iter().skip(1) {
         out.push(
             Finding::new(
@@ -46,8 +47,8 @@ fn start_and_end(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 ),
                 format!(
                     "{} is another start besides {}; a workflow has exactly one.",
-                    en(&ctx.label(s)),
-                    en(&first)
+                    en(&ctx.label_en(s)),
+                    en(&first_en)
                 ),
             )
             .hint(
@@ -120,7 +121,7 @@ fn edges(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     "E_INCOMING_TO_START",
                     Element::block(ctx.id(to)).with_edge(&edge.id),
                     format!("Die Verbindung {} führt zurück in den Start {}; der Start hat keine Eingänge.", de(edge.id.as_str()), de(&ctx.label(to))),
-                    format!("The connection {} leads back into the start {}; the start has no inputs.", en(edge.id.as_str()), en(&ctx.label(to))),
+                    format!("The connection {} leads back into the start {}; the start has no inputs.", en(edge.id.as_str()), en(&ctx.label_en(to))),
                 )
                 .hint("Führen Sie die Verbindung auf den ersten Arbeitsschritt statt auf den Start.", "Point the connection at the first work step instead of the start."),
             ),
@@ -136,7 +137,7 @@ fn edges(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     format!(
                         "The connection {} leads into the escalation {}; an escalation is only triggered by the task it watches.",
                         en(edge.id.as_str()),
-                        en(&ctx.label(to))
+                        en(&ctx.label_en(to))
                     ),
                 )
                 .hint("Löschen Sie die Verbindung; legen Sie die Aufgabe unter „überwacht“ fest.", "Delete the connection; set the task under “attached to”."),
@@ -149,7 +150,7 @@ fn edges(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     "E_OUTGOING_FROM_END",
                     Element::block(ctx.id(from)).with_edge(&edge.id),
                     format!("Nach dem Ende {} geht es mit der Verbindung {} weiter; ein Ende hat keine Ausgänge.", de(&ctx.label(from)), de(edge.id.as_str())),
-                    format!("The connection {} continues after the end {}; an end has no exits.", en(edge.id.as_str()), en(&ctx.label(from))),
+                    format!("The connection {} continues after the end {}; an end has no exits.", en(edge.id.as_str()), en(&ctx.label_en(from))),
                 )
                 .hint("Löschen Sie die Verbindung oder ersetzen Sie das Ende durch einen Arbeitsschritt.", "Delete the connection or replace the end with a work step."),
             );
@@ -177,7 +178,7 @@ fn unreachable(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 "E_UNREACHABLE",
                 Element::block(ctx.id(i)),
                 format!("{} ist vom Start aus nicht erreichbar.", de(&ctx.label(i))),
-                format!("{} cannot be reached from the start.", en(&ctx.label(i))),
+                format!("{} cannot be reached from the start.", en(&ctx.label_en(i))),
             )
             .hint(
                 "Verbinden Sie einen vorherigen Schritt mit diesem Baustein oder löschen Sie ihn.",
@@ -231,7 +232,7 @@ fn ports(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<bool> {
                             ),
                             format!(
                                 "{} provides the notice for download, but nothing says what happens if it is not downloaded.",
-                                en(&ctx.label(i))
+                                en(&ctx.label_en(i))
                             ),
                         )
                         .hint(
@@ -255,7 +256,7 @@ fn ports(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<bool> {
                             ),
                             format!(
                                 "{} has no path for cases that match no rule.",
-                                en(&ctx.label(i))
+                                en(&ctx.label_en(i))
                             ),
                         )
                         .hint(
@@ -296,7 +297,7 @@ fn ports(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<bool> {
                             format!(
                                 "The exit {} of {} is not connected.",
                                 en(&pl_en),
-                                en(&ctx.label(i))
+                                en(&ctx.label_en(i))
                             ),
                         )
                         .hint(
@@ -338,7 +339,7 @@ fn unknown_port(ctx: &Ctx<'_>, i: usize, ports: Ports<'_>, edge: &crate::model::
         format!(
             "The connection {} leaves {} through the exit {}, which does not exist.",
             en(edge.id.as_str()),
-            en(&ctx.label(i)),
+            en(&ctx.label_en(i)),
             en(&edge.port)
         ),
     )
@@ -350,12 +351,12 @@ fn unknown_port(ctx: &Ctx<'_>, i: usize, ports: Ports<'_>, edge: &crate::model::
 
 fn multiple_edges(ctx: &Ctx<'_>, i: usize, port: &str) -> Finding {
     let (pl_de, pl_en) = ctx.port_label(i, port);
-    let targets: Vec<String> = ctx
+    let targets: Vec<(String, String)> = ctx
         .edges_on_port(i, port)
         .filter_map(|e| ctx.w.edges.get(e))
         .map(|e| match ctx.block_index(&e.to) {
-            Some(t) => ctx.label(t),
-            None => e.to.0.clone(),
+            Some(t) => (ctx.label(t), ctx.label_en(t)),
+            None => (e.to.0.clone(), e.to.0.clone()),
         })
         .collect();
     let k = targets.len();
@@ -366,13 +367,13 @@ fn multiple_edges(ctx: &Ctx<'_>, i: usize, port: &str) -> Finding {
             "Der Ausgang {} von {} hat {k} Verbindungen ({}); ein Ausgang führt zu genau einem Schritt.",
             de(&pl_de),
             de(&ctx.label(i)),
-            targets.iter().map(|t| de(t)).collect::<Vec<_>>().join(", ")
+            targets.iter().map(|t| de(&t.0)).collect::<Vec<_>>().join(", ")
         ),
         format!(
             "The exit {} of {} has {k} connections ({}); an exit leads to exactly one step.",
             en(&pl_en),
-            en(&ctx.label(i)),
-            targets.iter().map(|t| en(t)).collect::<Vec<_>>().join(", ")
+            en(&ctx.label_en(i)),
+            targets.iter().map(|t| en(&t.1)).collect::<Vec<_>>().join(", ")
         ),
     )
     .hint(
@@ -415,7 +416,7 @@ fn rueckfrage_timeout(
             "E_RUECKFRAGE_NO_TIMEOUT",
             el,
             format!("Die Rückfrage {} {what_de}.", de(&ctx.label(i))),
-            format!("The query {} {what_en}.", en(&ctx.label(i))),
+            format!("The query {} {what_en}.", en(&ctx.label_en(i))),
         )
         .hint(
             "Setzen Sie eine Antwortfrist (z. B. „P14D“) und verbinden Sie „Frist abgelaufen“ (z. B. Entscheidung nach Aktenlage).",
@@ -459,7 +460,7 @@ fn payment_timeout(
             "E_PAYMENT_NO_TIMEOUT",
             el,
             format!("Die Zahlung {} {what_de}.", de(&ctx.label(i))),
-            format!("The payment {} {what_en}.", en(&ctx.label(i))),
+            format!("The payment {} {what_en}.", en(&ctx.label_en(i))),
         )
         .hint(
             "Setzen Sie eine Zahlungsfrist (z. B. „P14D“) und verbinden Sie „nicht bezahlt“ (z. B. Mahnung).",
@@ -500,7 +501,7 @@ fn dead_ends(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 ),
                 format!(
                     "Nothing follows {}; the case never reaches an end.",
-                    en(&ctx.label(i))
+                    en(&ctx.label_en(i))
                 ),
             )
             .hint(
@@ -568,7 +569,11 @@ fn cycles(ctx: &Ctx<'_>, out: &mut Vec<Finding>, unwired: &[bool]) {
         if !live[c] || spoiled[c] || !(size[c] > 1 || self_loop[c]) {
             continue;
         }
-        let names: Vec<String> = members[c].iter().take(5).map(|&i| ctx.label(i)).collect();
+        let names: Vec<(String, String)> = members[c]
+            .iter()
+            .take(5)
+            .map(|&i| (ctx.label(i), ctx.label_en(i)))
+            .collect();
         let more = if size[c] > 5 { ", …" } else { "" };
         out.push(
             Finding::new(
@@ -576,11 +581,11 @@ fn cycles(ctx: &Ctx<'_>, out: &mut Vec<Finding>, unwired: &[bool]) {
                 Element::block(ctx.id(rep[c])),
                 format!(
                     "Die Schleife über {}{more} hat keinen Ausgang; ein Fall darin erreicht nie ein Ende.",
-                    names.iter().map(|n| de(n)).collect::<Vec<_>>().join(", ")
+                    names.iter().map(|n| de(&n.0)).collect::<Vec<_>>().join(", ")
                 ),
                 format!(
                     "The loop through {}{more} has no way out; a case in it never reaches an end.",
-                    names.iter().map(|n| en(n)).collect::<Vec<_>>().join(", ")
+                    names.iter().map(|n| en(&n.1)).collect::<Vec<_>>().join(", ")
                 ),
             )
             .hint(

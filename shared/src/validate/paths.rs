@@ -74,8 +74,8 @@ fn dominance(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                             ),
                             format!(
                                 "{} does not lie on every path before {}; who did it may then be unknown and cannot be excluded.",
-                                en(&ctx.label(ri)),
-                                en(&ctx.label(i))
+                                en(&ctx.label_en(ri)),
+                                en(&ctx.label_en(i))
                             ),
                         )
                         .hint(
@@ -115,8 +115,8 @@ fn dominance(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                             ),
                             format!(
                                 "In {}, {who_en} co-signs although it already did {}; co-signing one's own draft is no control.",
-                                en(&ctx.label(i)),
-                                en(&ctx.label(a))
+                                en(&ctx.label_en(i)),
+                                en(&ctx.label_en(a))
                             ),
                         )
                         .hint("Beteiligen Sie eine andere Stelle.", "Involve another unit."),
@@ -141,7 +141,7 @@ fn dominance(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                         ),
                         format!(
                             "Not every path to {} passes a final sign-off or four-eyes check, and the notice is not signed with a qualified signature.",
-                            en(&ctx.label(i))
+                            en(&ctx.label_en(i))
                         ),
                     )
                     .hint(
@@ -184,7 +184,7 @@ fn unprepared_signoff(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     "W_SCHLUSSZEICHNUNG_UNPREPARED",
                     Element::block(ctx.id(i)),
                     format!("{} ist ohne vorherige Sachbearbeitung erreichbar; gezeichnet würde ein ungeprüfter Vorgang.", de(&ctx.label(i))),
-                    format!("{} can be reached without any case work before it; an unprepared case would be signed.", en(&ctx.label(i))),
+                    format!("{} can be reached without any case work before it; an unprepared case would be signed.", en(&ctx.label_en(i))),
                 )
                 .hint("Setzen Sie eine Sachbearbeitung vor die Schlusszeichnung.", "Put a case-work step before the final sign-off."),
             );
@@ -217,7 +217,7 @@ fn rueckfrage_loops(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 ),
                 format!(
                     "After the reply, {} can be asked again any number of times.",
-                    en(&ctx.label(i))
+                    en(&ctx.label_en(i))
                 ),
             )
             .hint(
@@ -311,8 +311,8 @@ fn filing_last(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 ),
                 format!(
                     "After {}, the path to the end still produces documents (e.g. {}) that never reach the e-file.",
-                    en(&ctx.label(i)),
-                    en(&ctx.label(a))
+                    en(&ctx.label_en(i)),
+                    en(&ctx.label_en(a))
                 ),
             )
             .hint(

@@ -69,7 +69,7 @@ impl Subject<'_> {
             }
             Subject::Amount { src } => (
                 format!("Der Betrag {} von {}", de(src), de(&ctx.label(i))),
-                format!("The amount {} of {}", en(src), en(&ctx.label(i))),
+                format!("The amount {} of {}", en(src), en(&ctx.label_en(i))),
             ),
         }
     }
@@ -215,7 +215,7 @@ fn wrong_type(ctx: &Ctx<'_>, i: usize, subject: Subject<'_>, e: &Expr, t: ExprTy
             ),
             format!(
                 "In {}, {} is of type {t_en}, expected {want_en}.",
-                en(&ctx.label(i)),
+                en(&ctx.label_en(i)),
                 en(name)
             ),
         )
@@ -256,7 +256,7 @@ fn router(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &KomplexitaetParam
                 ),
                 format!(
                     "{} has no rules; every case takes the “otherwise” path.",
-                    en(&ctx.label(i))
+                    en(&ctx.label_en(i))
                 ),
             )
             .hint(
@@ -283,7 +283,7 @@ fn router(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &KomplexitaetParam
                     format!(
                         "The rule {} of {} has no condition.",
                         en(&rule_name(rule)),
-                        en(&ctx.label(i))
+                        en(&ctx.label_en(i))
                     ),
                 )
                 .hint("Beispiel: dauerTage > 30", "Example: dauerTage > 30"),
@@ -319,7 +319,7 @@ fn router(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &KomplexitaetParam
                     format!(
                         "The rule {} of {} is always true; the rules after it and “otherwise” are never reached.",
                         en(&rule_name(rule)),
-                        en(&ctx.label(i))
+                        en(&ctx.label_en(i))
                     ),
                 )
                 .hint("Machen Sie die Regel zur letzten oder geben Sie ihr eine echte Bedingung.", "Make it the last rule or give it a real condition."),
@@ -391,7 +391,7 @@ fn amount(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, src: &str) {
                 "E_AMOUNT_INVALID",
                 Element::param(id, "amount"),
                 format!("Für {} ist kein Betrag angegeben.", de(&ctx.label(i))),
-                format!("{} has no amount.", en(&ctx.label(i))),
+                format!("{} has no amount.", en(&ctx.label_en(i))),
             )
             .hint(
                 "Zum Beispiel „50.00“ oder ein Betragsfeld wie „gebuehr“.",
@@ -448,7 +448,7 @@ fn amount(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, src: &str) {
                 "E_AMOUNT_INVALID",
                 Element::param(id, "amount"),
                 format!("Der Betrag von {}: {d}", de(&ctx.label(i))),
-                format!("The amount of {}: {e}", en(&ctx.label(i))),
+                format!("The amount of {}: {e}", en(&ctx.label_en(i))),
             )
             .hint(
                 "Geben Sie einen positiven Betrag in Euro mit höchstens zwei Nachkommastellen an.",

@@ -42,7 +42,7 @@ fn bands(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &WertgrenzenParams)
                 ),
                 format!(
                     "{} uses the currency {}; only EUR is supported.",
-                    en(&ctx.label(i)),
+                    en(&ctx.label_en(i)),
                     en(&p.currency)
                 ),
             )
@@ -59,7 +59,7 @@ fn bands(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &WertgrenzenParams)
                     "E_THRESHOLD_NO_BANDS",
                     Element::param(id, "bands"),
                     format!("{} hat keine Wertgrenzen.", de(&ctx.label(i))),
-                    format!("{} has no value bands.", en(&ctx.label(i))),
+                    format!("{} has no value bands.", en(&ctx.label_en(i))),
                 )
                 .hint(
                     "Legen Sie Wertgrenzen an, z. B. „bis 1.000 €“ und „über 1.000 €“.",
@@ -78,7 +78,7 @@ fn bands(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &WertgrenzenParams)
                 ),
                 format!(
                     "{} has only one band, so it does not branch.",
-                    en(&ctx.label(i))
+                    en(&ctx.label_en(i))
                 ),
             )
             .hint(
@@ -117,7 +117,7 @@ fn bands(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &WertgrenzenParams)
                     ),
                     format!(
                         "In {}, the band {} has the negative bound {}.",
-                        en(&ctx.label(i)),
+                        en(&ctx.label_en(i)),
                         en(&name(k).1),
                         money_en(value)
                     ),
@@ -141,7 +141,7 @@ fn bands(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &WertgrenzenParams)
                     ),
                     format!(
                         "In {}, the band {} is empty: its upper bound {} is not above its lower bound {}.",
-                        en(&ctx.label(i)),
+                        en(&ctx.label_en(i)),
                         en(&name(k).1),
                         money_en(u),
                         money_en(b.lower)
@@ -174,7 +174,7 @@ fn bands(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &WertgrenzenParams)
                     ),
                     format!(
                         "In {}, {} (from {}) comes after {} (from {}); bands must be sorted ascending.",
-                        en(&ctx.label(i)),
+                        en(&ctx.label_en(i)),
                         en(&name(k).1),
                         money_en(b.lower),
                         en(&name(k - 1).1),
@@ -204,7 +204,7 @@ fn bands(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &WertgrenzenParams)
                 ),
                 format!(
                     "In {}, the first band only starts at {}: amounts from €0 to {} lead to no exit.",
-                    en(&ctx.label(i)),
+                    en(&ctx.label_en(i)),
                     money_en(first_lower),
                     money_en(first_lower)
                 ),
@@ -242,7 +242,7 @@ fn bands(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &WertgrenzenParams)
                         money_en(lower),
                         money_en(c),
                         money_en(lower),
-                        en(&ctx.label(i))
+                        en(&ctx.label_en(i))
                     ),
                 )
                 .hint(
@@ -268,7 +268,7 @@ fn bands(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &WertgrenzenParams)
                 "E_THRESHOLD_GAP",
                 Element::param(id, format!("bands[{cover_k}].upper")),
                 format!("In {} führen Beträge über {} zu keinem Ausgang.", de(&ctx.label(i)), money_de(c)),
-                format!("In {}, amounts over {} lead to no exit.", en(&ctx.label(i)), money_en(c)),
+                format!("In {}, amounts over {} lead to no exit.", en(&ctx.label_en(i)), money_en(c)),
             )
             .hint(
                 format!("Lassen Sie die Obergrenze von {} leer (ohne Grenze) oder fügen Sie eine Wertgrenze „über {}“ hinzu.", de(&name(cover_k).0), money_de(c)),
@@ -423,9 +423,9 @@ fn signing_limits(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 ),
                 format!(
                     "{} lies behind the band {} of {} ({reach_en}), but the role {} may only sign up to {}.",
-                    en(&ctx.label(i)),
+                    en(&ctx.label_en(i)),
                     en(&b_en),
-                    en(&ctx.label(w)),
+                    en(&ctx.label_en(w)),
                     en(&role.name),
                     money_en(limit)
                 ),

@@ -199,6 +199,10 @@ fn duplicate_param_ids(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             ctx.block_index(&b.id)
                 .map_or_else(|| b.id.0.clone(), |i| ctx.label(i))
         };
+        let label_en = || {
+            ctx.block_index(&b.id)
+                .map_or_else(|| b.id.0.clone(), |i| ctx.label_en(i))
+        };
         match &b.kind {
             BlockKind::Wertgrenzen(p) => {
                 for (k, id, n) in repeats(p.bands.iter().map(|x| x.id.as_str())) {
@@ -211,7 +215,7 @@ fn duplicate_param_ids(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                                 de(&label()),
                                 de(id)
                             ),
-                            format!("In {}, {n} bands have the id {}.", en(&label()), en(id)),
+                            format!("In {}, {n} bands have the id {}.", en(&label_en()), en(id)),
                         )
                         .hint(hint.0, hint.1),
                     );
@@ -238,7 +242,7 @@ fn duplicate_param_ids(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                             ),
                             format!(
                                 "In {}, a rule is called {} like the otherwise exit.",
-                                en(&label()),
+                                en(&label_en()),
                                 en(id)
                             ),
                             format!("rules[{k}].id"),
@@ -250,7 +254,7 @@ fn duplicate_param_ids(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                                 de(&label()),
                                 de(id)
                             ),
-                            format!("In {}, {n} rules have the id {}.", en(&label()), en(id)),
+                            format!("In {}, {n} rules have the id {}.", en(&label_en()), en(id)),
                             format!("rules[{k}].id"),
                         )
                     };
@@ -278,7 +282,7 @@ fn duplicate_param_ids(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                             ),
                             format!(
                                 "In {}, the outcome {} is listed {n} times.",
-                                en(&label()),
+                                en(&label_en()),
                                 en(id)
                             ),
                         )

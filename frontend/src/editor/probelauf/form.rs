@@ -1,6 +1,6 @@
 //! The Probelauf form: case values, persons per role, and the decision and person per step.
 
-use fachwerk_shared::{FieldType, RoleId};
+use fachwerk_shared::{BlockId, FieldType, RoleId};
 use leptos::prelude::*;
 
 use super::{edit_form, text, FieldRow};
@@ -104,8 +104,13 @@ pub(super) fn role_input(ed: Editor, (rid, rname): (RoleId, String)) -> impl Int
 
 pub(super) fn decider_row(
     ed: Editor,
-    (bid, label, ports): (String, String, Vec<String>),
+    (bid, block, ports): (String, BlockId, Vec<String>),
 ) -> impl IntoView {
+    // The block and its exits as clerks read them ("Vier-Augen-Prüfung": "abgelehnt").
+    let label = {
+        let block = block.clone();
+        move || ed.wf.with(|w| i18n::block_label(w, &block, ed.lang.get()))
+    };
     let sim = ed.sim;
     let t = move |de: &'static str, en: &'static str| text(ed, de, en);
     let cid = format!("sim-choice-{bid}");
@@ -135,7 +140,9 @@ pub(super) fn decider_row(
                     .into_iter()
                     .map(|p| {
                         let p2 = p.clone();
-                        view! { <option value=p.clone() selected=move || choice.get() == p2>{p.clone()}</option> }
+                        let (block, port) = (block.clone(), p.clone());
+                        let text = move || ed.wf.with(|w| i18n::port_label(w, &block, &port, ed.lang.get()));
+                        view! { <option value=p.clone() selected=move || choice.get() == p2>{text}</option> }
                     })
                     .collect_view()}
             </select>

@@ -101,7 +101,7 @@ pub fn run(ed: Editor, advance: bool) {
         };
         match lang {
             Lang::De => format!("Schritt {pos} von {n}: {} – {expl}", s.label),
-            Lang::En => format!("Step {pos} of {n}: {} – {expl}", s.label),
+            Lang::En => format!("Step {pos} of {n}: {} – {expl}", s.label_en),
         }
     };
     if let Some(cur) = trace.steps.get(pos.saturating_sub(1)) {
@@ -230,7 +230,7 @@ fn panel(ed: Editor) -> impl IntoView {
                 .filter(|b| !matches!(b.kind, BlockKind::Ende(_)))
                 .filter_map(|b| {
                     let ports = decision_ports(&b.kind);
-                    (!ports.is_empty()).then(|| (b.id.0.clone(), w.block_label(&b.id), ports))
+                    (!ports.is_empty()).then(|| (b.id.0.clone(), b.id.clone(), ports))
                 })
                 .collect::<Vec<_>>()
         })

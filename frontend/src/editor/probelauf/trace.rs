@@ -39,8 +39,8 @@ pub(super) fn steps(ed: Editor) -> impl IntoView {
                         let current = i + 1 == p;
                         view! {
                             <li class="sim-step" class:current=current data-block-id=s.block.0.clone() data-port=s.decision.port.clone().unwrap_or_default()>
-                                <span class="sim-step-title">{format!("{}. {}", i + 1, s.label)}</span>
-                                <span class="sim-step-meta">{format!("{} · {dates}{}", s.block_type, if who.is_empty() { String::new() } else { format!(" · {who}") })}</span>
+                                <span class="sim-step-title">{format!("{}. {}", i + 1, if lang == Lang::De { &s.label } else { &s.label_en })}</span>
+                                <span class="sim-step-meta">{format!("{} · {dates}{}", if lang == Lang::De { &s.block_type } else { &s.block_type_en }, if who.is_empty() { String::new() } else { format!(" · {who}") })}</span>
                                 <span class="sim-step-why">{expl}</span>
                             </li>
                         }

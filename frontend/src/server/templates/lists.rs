@@ -124,9 +124,11 @@ pub(super) fn templates_view(tpl: Tpl) -> impl IntoView {
                         <td>{tv.licence.clone()}</td>
                         <td>{check}</td>
                         <td class="srv-row-actions">
-                            <button type="button" class="tpl-import" aria-label=label disabled=!valid on:click=move |_| tpl.start_import(tv2.clone())>
-                                {tx::TPL_IMPORT.get(lang)}
-                            </button>
+                            {tpl.can_edit.then(|| view! {
+                                <button type="button" class="tpl-import" aria-label=label disabled=!valid on:click=move |_| tpl.start_import(tv2.clone())>
+                                    {tx::TPL_IMPORT.get(lang)}
+                                </button>
+                            })}
                         </td>
                     </tr>
                 }

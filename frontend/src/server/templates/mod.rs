@@ -79,6 +79,8 @@ fn canonical_amount(v: &str) -> String {
 struct Tpl {
     ed: Editor,
     srv: Srv,
+    /// Logged in with the editor role: may take templates over and merge updates.
+    can_edit: bool,
     templates: LocalResource<Result<Vec<TemplateView>, ApiError>>,
     sources: LocalResource<Vec<SourceRecord>>,
     imported: LocalResource<Vec<Imported>>,
@@ -114,11 +116,28 @@ impl Tpl {
     }
 }
 
-pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
+pub fn templates_screen(ed: Editor, srv: Srv) -> AnyView {
     let t = move |s: T| tr(ed.lang, s);
+    // Anyone may browse the templates; sources and taking a template over need an editor.
+    let can_edit = srv
+        .me
+        .with_untracked(|m| m.as_ref().is_some_and(|m| m.role.can_edit()));
+    let logged_in = srv.me.with_untracked(Option::is_some);
     let templates = LocalResource::new(api::list_templates);
-    let sources = LocalResource::new(|| async { api::list_sources().await.unwrap_or_default() });
-    let imported = LocalResource::new(imported_drafts);
+    let sources = LocalResource::new(move || async move {
+        if logged_in {
+            api::list_sources().await.unwrap_or_default()
+        } else {
+            Vec::new()
+        }
+    });
+    let imported = LocalResource::new(move || async move {
+        if can_edit {
+            imported_drafts().await
+        } else {
+            Vec::new()
+        }
+    });
     let status = RwSignal::new(None::<(bool, String)>);
     Effect::new(move || {
         if let Some(Err(e)) = templates.get() {
@@ -278,6 +297,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let tpl = Tpl {
         ed,
         srv,
+        can_edit,
         templates,
         sources,
         imported,
@@ -328,6 +348,31 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
         }
     };
 
+    if !can_edit {
+        // Read only: the templates, and why they cannot be taken over.
+        let why = if logged_in {
+            T(
+                "Nur lesen: Vorlagen übernehmen können Personen mit der Rolle Bearbeitung.",
+                "Read only: people with the editor role can take templates over.",
+            )
+        } else {
+            T(
+                "Nur lesen: Zum Übernehmen einer Vorlage bitte anmelden.",
+                "Read only: please log in to take a template over.",
+            )
+        };
+        return view! {
+            <div id="tpl-screen" class="tpl-screen" data-read-only="true">
+                {status_line}
+                <p id="tpl-read-only" class="srv-hint">{t(why)}</p>
+                <section class="tpl-section" aria-labelledby="tpl-list-title">
+                    <h3 id="tpl-list-title">{t(tx::TPL_LIST)}</h3>
+                    {lists::templates_view(tpl)}
+                </section>
+            </div>
+        }
+        .into_any();
+    }
     view! {
         <div id="tpl-screen" class="tpl-screen">
             {status_line}
@@ -348,4 +393,5 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> impl IntoView {
             </section>
         </div>
     }
+    .into_any()
 }

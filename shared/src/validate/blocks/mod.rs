@@ -129,6 +129,10 @@ impl BlockCheck<'_, '_> {
         self.ctx.label(self.i)
     }
 
+    fn label_en(&self) -> String {
+        self.ctx.label_en(self.i)
+    }
+
     fn push(&mut self, f: Finding) {
         self.out.push(f);
     }
@@ -146,7 +150,7 @@ impl BlockCheck<'_, '_> {
                                 "E_TIMER_START_NO_TIMER",
                                 Element::param(self.id(), "timer"),
                                 format!("{} startet zeitgesteuert, aber es ist kein Zeitpunkt oder Intervall angegeben.", de(&self.label())),
-                                format!("{} starts on a timer, but no time or interval is set.", en(&self.label())),
+                                format!("{} starts on a timer, but no time or interval is set.", en(&self.label_en())),
                             )
                             .hint("Zum Beispiel „R/P1M“ (monatlich) oder „2026-01-01“.", "For example “R/P1M” (monthly) or “2026-01-01”."),
                         ),
@@ -157,7 +161,7 @@ impl BlockCheck<'_, '_> {
                                         "E_TIMER_INVALID",
                                         Element::param(self.id(), "timer"),
                                         format!("Der Zeitgeber {} von {} ist ungültig: {why_de}.", de(t), de(&self.label())),
-                                        format!("The timer {} of {} is invalid: {why_en}.", en(t), en(&self.label())),
+                                        format!("The timer {} of {} is invalid: {why_en}.", en(t), en(&self.label_en())),
                                     )
                                     .hint(
                                         "Erlaubt sind ein Datum („2026-01-01“), eine Dauer („P1D“) oder ein Zyklus („R/P1M“).",
@@ -187,7 +191,7 @@ impl BlockCheck<'_, '_> {
                             ),
                             format!(
                                 "{} has no outcome and therefore no exit.",
-                                en(&self.label())
+                                en(&self.label_en())
                             ),
                         )
                         .hint(
@@ -222,7 +226,7 @@ impl BlockCheck<'_, '_> {
                             "E_MITZEICHNUNG_NO_PARTICIPANTS",
                             Element::param(self.id(), "participants"),
                             format!("{} hat keine Beteiligten.", de(&self.label())),
-                            format!("{} has no participants.", en(&self.label())),
+                            format!("{} has no participants.", en(&self.label_en())),
                         )
                         .hint(
                             "Fügen Sie die mitzeichnenden Stellen hinzu (z. B. Kämmerei).",
@@ -242,7 +246,7 @@ impl BlockCheck<'_, '_> {
                                 ),
                                 format!(
                                     "{} requires {n} approvals but has {total} participants.",
-                                    en(&self.label())
+                                    en(&self.label_en())
                                 ),
                             )
                             .hint(
@@ -274,7 +278,7 @@ impl BlockCheck<'_, '_> {
                                 ),
                                 format!(
                                     "In {}, participant {who_en} has no assignee.",
-                                    en(&self.label())
+                                    en(&self.label_en())
                                 ),
                             )
                             .hint("Wählen Sie eine Rolle.", "Choose a role."),
@@ -298,7 +302,7 @@ impl BlockCheck<'_, '_> {
                                 ),
                                 format!(
                                     "In {}, {who_en} co-signs twice (participants {} and {}).",
-                                    en(&self.label()),
+                                    en(&self.label_en()),
                                     first + 1,
                                     k + 1
                                 ),
@@ -372,7 +376,7 @@ impl BlockCheck<'_, '_> {
                                     "In {} kommt die Erinnerung ({rm_text}) nicht vor dem Fristende ({dl_text}).",
                                     de(&self.label())
                                 ),
-                                format!("In {}, the reminder ({rm_en}) does not come before the deadline ({dl_en}).", en(&self.label())),
+                                format!("In {}, the reminder ({rm_en}) does not come before the deadline ({dl_en}).", en(&self.label_en())),
                             )
                             .hint("Wählen Sie eine kürzere Erinnerungszeit.", "Choose a shorter reminder time."),
                         );
@@ -417,7 +421,7 @@ impl BlockCheck<'_, '_> {
                             "E_FRIST_SPEC",
                             Element::param(self.id(), param),
                             format!("{} {msg_de}.", de(&self.label())),
-                            format!("{} {msg_en}.", en(&self.label())),
+                            format!("{} {msg_en}.", en(&self.label_en())),
                         )
                         .hint(
                             "Geben Sie genau eines an: eine Dauer (Warten) oder ein Datumsfeld (Wiedervorlage am).",
@@ -446,7 +450,7 @@ impl BlockCheck<'_, '_> {
                             "E_ESKALATION_NOT_ON_TASK",
                             Element::param(self.id(), "attachedTo"),
                             format!("{} überwacht keine Aufgabe.", de(&self.label())),
-                            format!("{} does not watch any task.", en(&self.label())),
+                            format!("{} does not watch any task.", en(&self.label_en())),
                         )
                         .hint(
                             "Hängen Sie die Eskalation an eine Aufgabe (z. B. Sachbearbeitung).",
@@ -476,8 +480,8 @@ impl BlockCheck<'_, '_> {
                                     ),
                                     format!(
                                         "{} is attached to {} ({t_en}); an escalation can only watch tasks done by people.",
-                                        en(&self.label()),
-                                        en(&self.ctx.label(h))
+                                        en(&self.label_en()),
+                                        en(&self.ctx.label_en(h))
                                     ),
                                 )
                                 .hint(
@@ -499,7 +503,7 @@ impl BlockCheck<'_, '_> {
                             ),
                             format!(
                                 "{} does not say after how long it escalates.",
-                                en(&self.label())
+                                en(&self.label_en())
                             ),
                         )
                         .hint(
@@ -529,7 +533,7 @@ impl BlockCheck<'_, '_> {
                             "E_FIKTION_TAGE_INVALID",
                             Element::param(self.id(), "fiktionTage"),
                             format!("In {} gilt der Bescheid nach 0 Tagen als bekannt gegeben.", de(&self.label())),
-                            format!("In {}, the notice counts as delivered after 0 days.", en(&self.label())),
+                            format!("In {}, the notice counts as delivered after 0 days.", en(&self.label_en())),
                         )
                         .hint("Üblich ist der dritte Tag (§ 41 Abs. 2 VwVfG), in manchen Ländern der vierte.", "Usually the third day (§ 41(2) VwVfG), in some Länder the fourth."),
                     );
@@ -542,7 +546,7 @@ impl BlockCheck<'_, '_> {
                             "E_PAYMENT_NO_METHOD",
                             Element::param(self.id(), "methods"),
                             format!("{} bietet keine Zahlungsart an.", de(&self.label())),
-                            format!("{} offers no payment method.", en(&self.label())),
+                            format!("{} offers no payment method.", en(&self.label_en())),
                         )
                         .hint(
                             "Wählen Sie mindestens eine Zahlungsart (z. B. Überweisung).",
@@ -570,7 +574,7 @@ impl BlockCheck<'_, '_> {
                             "E_VERAKTUNG_NO_TARGET",
                             Element::param(self.id(), "target"),
                             format!("Für {} ist kein Ziel-DMS angegeben.", de(&self.label())),
-                            format!("{} has no target DMS.", en(&self.label())),
+                            format!("{} has no target DMS.", en(&self.label_en())),
                         )
                         .hint(
                             "Wählen Sie das DMS, in dem die E-Akte liegt.",
@@ -586,7 +590,7 @@ impl BlockCheck<'_, '_> {
                             format!("Für {} fehlt das Aktenplan-Kennzeichen.", de(&self.label())),
                             format!(
                                 "{} has no file plan code (Aktenplan-Kennzeichen).",
-                                en(&self.label())
+                                en(&self.label_en())
                             ),
                         )
                         .hint("Zum Beispiel „32.10.01“.", "For example “32.10.01”."),
@@ -598,7 +602,7 @@ impl BlockCheck<'_, '_> {
                             "E_ZDA_WITHOUT_GESAMTPROTOKOLL",
                             Element::param(self.id(), "include"),
                             format!("{} verfügt „zu den Akten“, übergibt aber kein Gesamtprotokoll.", de(&self.label())),
-                            format!("{} sends the zdA disposal without the complete protocol.", en(&self.label())),
+                            format!("{} sends the zdA disposal without the complete protocol.", en(&self.label_en())),
                         )
                         .hint(
                             "Nehmen Sie „Protokoll“ in den Umfang auf (xdomea 0623 ist immer mit der zdA-Verfügung zu übermitteln).",
@@ -642,7 +646,7 @@ impl BlockCheck<'_, '_> {
                             "W_DECISION_AS_NOTIFICATION",
                             Element::param(self.id(), "templateKind"),
                             format!("{} schickt eine Entscheidung als einfache Nachricht an die antragstellende Person.", de(&self.label())),
-                            format!("{} sends a decision to the applicant as a plain notification.", en(&self.label())),
+                            format!("{} sends a decision to the applicant as a plain notification.", en(&self.label_en())),
                         )
                         .hint(
                             "Verwenden Sie den Baustein „Bescheid“: ein Verwaltungsakt braucht die Regeln der Bekanntgabe (§ 41 VwVfG).",

@@ -24,7 +24,7 @@ impl BlockCheck<'_, '_> {
                 "E_ASSIGNEE_MISSING",
                 Element::param(self.id(), path),
                 format!("{}: {what_de}.", de(&self.label())),
-                format!("{}: {what_en}.", en(&self.label())),
+                format!("{}: {what_en}.", en(&self.label_en())),
             )
             .hint("Wählen Sie eine Rolle.", "Choose a role."),
         );
@@ -57,7 +57,7 @@ impl BlockCheck<'_, '_> {
                             ),
                             format!(
                                 "{}: the assignment {} is empty.",
-                                en(&self.label()),
+                                en(&self.label_en()),
                                 en(path)
                             ),
                         )
@@ -102,7 +102,7 @@ impl BlockCheck<'_, '_> {
                 ),
                 format!(
                     "{} refers to the role {}, which is not declared.",
-                    en(&self.label()),
+                    en(&self.label_en()),
                     en(role)
                 ),
             )
@@ -143,7 +143,7 @@ impl BlockCheck<'_, '_> {
                 ),
                 format!(
                     "{} refers to the block {}, which does not exist.",
-                    en(&self.label()),
+                    en(&self.label_en()),
                     en(target)
                 ),
             )
@@ -161,7 +161,7 @@ impl BlockCheck<'_, '_> {
                     "E_TEMPLATE_MISSING",
                     Element::param(self.id(), "template"),
                     format!("Für {} ist keine Vorlage gewählt.", de(&self.label())),
-                    format!("{} has no template.", en(&self.label())),
+                    format!("{} has no template.", en(&self.label_en())),
                 )
                 .hint("Wählen Sie eine Vorlage aus.", "Choose a template."),
             );
@@ -186,7 +186,7 @@ impl BlockCheck<'_, '_> {
                         format!("In {} ist die Dauer {} null.", de(&self.label()), de(&d.0)),
                         format!(
                             "In {}, the duration {} is zero.",
-                            en(&self.label()),
+                            en(&self.label_en()),
                             en(&d.0)
                         ),
                     )
@@ -205,7 +205,7 @@ impl BlockCheck<'_, '_> {
                         format!("In {} ist die Dauer ungültig: {why}.", de(&self.label())),
                         format!(
                             "In {}, the duration {} is not a valid ISO 8601 duration.",
-                            en(&self.label()),
+                            en(&self.label_en()),
                             en(&d.0)
                         ),
                     )
@@ -252,7 +252,7 @@ impl BlockCheck<'_, '_> {
                 } else if let Some(r) = in_ref {
                     (
                         format!("die zweite Prüfung ist fest {} zugewiesen, die schon {} bearbeitet", de(second), de(&self.ctx.label(r))),
-                        format!("the second check is fixed to {}, who already performs {}", en(second), en(&self.ctx.label(r))),
+                        format!("the second check is fixed to {}, who already performs {}", en(second), en(&self.ctx.label_en(r))),
                     )
                 } else {
                     return;
@@ -270,7 +270,7 @@ impl BlockCheck<'_, '_> {
                 ),
                 format!(
                     "{} can never be done by two different persons: {why_en}.",
-                    en(&self.label())
+                    en(&self.label_en())
                 ),
             )
             .hint(
@@ -306,7 +306,7 @@ pub(in crate::validate) fn field_ref(
                 ),
                 format!(
                     "In {}, no field is chosen ({path}); expected {want_en}.",
-                    en(&ctx.label(i))
+                    en(&ctx.label_en(i))
                 ),
             )
             .hint("Wählen Sie eine Fallvariable aus.", "Choose a case field."),
@@ -339,7 +339,7 @@ pub(in crate::validate) fn field_ref(
                 ),
                 format!(
                     "In {}, {} is of type {}, expected {want_en}.",
-                    en(&ctx.label(i)),
+                    en(&ctx.label_en(i)),
                     en(name),
                     field_type_en(field_type)
                 ),

@@ -148,9 +148,9 @@ pub(super) fn escalation_order(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 ),
                 format!(
                     "{} (after {mine_en}) never fires: {} takes the task {} away earlier (after {other_en}).",
-                    en(&ctx.label(i)),
-                    en(&ctx.label(e1)),
-                    en(&ctx.label(h))
+                    en(&ctx.label_en(i)),
+                    en(&ctx.label_en(e1)),
+                    en(&ctx.label_en(h))
                 ),
             )
             .hint("Wählen Sie eine kürzere Zeit oder entfernen Sie die Eskalation.", "Choose a shorter time or remove the escalation."),

@@ -255,6 +255,15 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// [`Ctx::label`] for English messages: the type's English name when the block has none.
+    pub fn label_en(&self, i: usize) -> String {
+        match self.blocks.get(i) {
+            Some(b) if !b.label.trim().is_empty() => b.label.clone(),
+            Some(b) => catalog::info(b.block_type()).name_en.to_string(),
+            None => String::new(),
+        }
+    }
+
     /// Edges (indices into `w.edges`) leaving block `i`, in document order.
     pub fn out_edges(&self, i: usize) -> &[usize] {
         self.out_edges.get(i)
