@@ -91,6 +91,7 @@ async fn seed(db: &Database) -> Vec<String> {
                         role: (!assigned).then(|| format!("R-{}", (i + t) % ROLES)),
                         assignee: assigned.then(|| persons[i % PERSONS].clone()),
                         exits: vec!["ok".into()],
+                        excluded: Vec::new(),
                         due: Some(format!("2026-03-{:02}", 1 + (i + t) % 28)),
                     });
                 }

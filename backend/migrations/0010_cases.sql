@@ -82,6 +82,9 @@ CREATE TABLE tasks (
     role_id TEXT,
     assignee TEXT,
     exits TEXT NOT NULL,
+    -- Persons a person rule keeps from this task (Vier-Augen, initiator …), each id between
+    -- spaces (" p1 p2 "), so that "my roles' tasks" can leave them out with one LIKE.
+    excluded TEXT NOT NULL DEFAULT '',
     claimed_by TEXT REFERENCES persons (id),
     due TEXT,
     status TEXT NOT NULL CHECK (status IN ('open', 'done', 'cancelled')),

@@ -185,6 +185,7 @@ impl Step {
                             None => task.persons.first().cloned(),
                         },
                         exits: task.exits.clone(),
+                        excluded: task.excluded.iter().map(|r| r.person.clone()).collect(),
                         due: task.due.map(|d| d.to_string()),
                     });
                     continue;

@@ -22,6 +22,8 @@ pub struct NewTask {
     /// Without a role: the one person the task is assigned to.
     pub assignee: Option<String>,
     pub exits: Vec<String>,
+    /// Persons a person rule keeps from the task; left out of their "my roles' tasks".
+    pub excluded: Vec<String>,
     /// `YYYY-MM-DD`.
     pub due: Option<String>,
 }
@@ -196,6 +198,15 @@ fn stored_role(t: &NewTask) -> Option<&str> {
     }
 }
 
+/// The `excluded` column: each person id between spaces (ids never contain spaces or `%`).
+fn excluded_text(persons: &[String]) -> String {
+    if persons.is_empty() {
+        String::new()
+    } else {
+        format!(" {} ", persons.join(" "))
+    }
+}
+
 /// Writes the task rows, timers and audit entries of `change` (the case row is written by
 /// the caller, first).
 async fn write_effects(
@@ -224,12 +235,13 @@ async fn write_effects(
             // A task id the engine hands out again (a loop back) opens the row again.
             let exits = serde_json::to_string(&t.exits).map_err(|e| DbError::corrupt("task exits", e))?;
             sqlx::query("INSERT INTO tasks (id, case_id, engine_task, block_id, label, \
-                 workflow_key, role_id, assignee, exits, claimed_by, due, status, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $10, $11, NULL, $8, 'open', $9) \
-                 ON CONFLICT (case_id, engine_task) DO UPDATE SET status = 'open', \
+                 workflow_key, role_id, assignee, exits, excluded, claimed_by, due, status, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $10, $11, $12, NULL, $8, 'open', $9) \
+                 ON CONFLICT (case_id, engine_task) DO UPDATE SET status = 'open', excluded = $12, \
                  claimed_by = NULL, due = $8, created_at = $9, finished_at = NULL, finished_by = NULL")
                 .bind(new_id()).bind(case_id).bind(&t.engine_task).bind(&t.block).bind(&t.label)
                 .bind(workflow_key).bind(stored_role(t)).bind(t.due.as_deref().unwrap_or(NO_DUE)).bind(now).bind(&t.assignee).bind(exits)
+                .bind(excluded_text(&t.excluded))
                 .execute(&mut *conn).await?;
         }
         for timer in &change.cancelled_timers {
@@ -393,8 +405,9 @@ impl Database {
              SELECT p.id FROM persons p WHERE p.deputy_id = $1 AND p.absent)";
         let tasks_sql = format!(
             "SELECT {TASK_COLUMNS} {TASK_FROM} WHERE t.workflow_key = $1 AND t.role_id = $2 \
-             AND t.status = 'open' ORDER BY t.due, t.created_at LIMIT $3"
+             AND t.status = 'open' AND t.excluded NOT LIKE $4 ORDER BY t.due, t.created_at LIMIT $3"
         );
+        let me = format!("% {person_id} %");
         let mut tasks = with_pool!(self, pool => {
             let mut roles: Vec<(String, String)> = sqlx::query(roles_sql).bind(person_id)
                 .fetch_all(pool).await?.iter()
@@ -406,7 +419,7 @@ impl Database {
             roles.extend(keys.into_iter().map(|k| (k, ANY_ROLE.to_string())));
             let mut tasks = Vec::new();
             for (key, role) in &roles {
-                for row in sqlx::query(&tasks_sql).bind(key).bind(role).bind(limit)
+                for row in sqlx::query(&tasks_sql).bind(key).bind(role).bind(limit).bind(&me)
                     .fetch_all(pool).await? {
                     tasks.push(task_from(&row)?.task);
                 }
