@@ -453,6 +453,22 @@ fn bpmnjs_collaboration_maps_receive_task_escalation_and_notes_the_rest() {
     insta::assert_snapshot!("bpmnjs_gewerbe", snapshot_text(&w, &notes));
 }
 
+#[test]
+fn foreign_shapes_get_the_fachwerk_size_centred_where_they_were() {
+    // bpmn.io draws events as 36 px circles and tasks as 100 × 80 boxes: names would be cut.
+    for name in ["bpmnjs-gewerbe.bpmn", "camunda7-urlaubsantrag.bpmn"] {
+        let (w, _) = import_foreign(name);
+        assert!(!w.layout.blocks.is_empty(), "{name}");
+        for (id, r) in &w.layout.blocks {
+            assert_eq!(
+                (r.w, r.h),
+                (Rect::DEFAULT_W, Rect::DEFAULT_H),
+                "{name}: {id}"
+            );
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hostile input
 

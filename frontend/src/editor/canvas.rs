@@ -12,6 +12,8 @@ use crate::i18n::{self, Lang};
 use crate::pure::geometry::{
     block_rect, edge_path, port_offset, port_text, ports_of, visual_height, GRID,
 };
+use crate::pure::icons::block_icon;
+use crate::pure::text_fit::fit_text;
 
 #[component]
 pub fn Canvas() -> impl IntoView {
@@ -127,7 +129,7 @@ fn BlockView(id: BlockId) -> impl IntoView {
                     .with(|c| c.get(&b.id).cloned().unwrap_or_default());
                 Some(BlockContent {
                     tag: b.block_type().tag(),
-                    icon: info.icon,
+                    icon: block_icon(b.block_type()),
                     label: w.block_label(&b.id),
                     has_label: !b.label.trim().is_empty(),
                     type_de: info.name_de,
@@ -295,9 +297,28 @@ fn BlockView(id: BlockId) -> impl IntoView {
         s.push_str(status());
         s
     };
-    // Text is clipped by nested <svg> viewports rather than shortened. Each text ends in a
-    // space so the words stay apart where checkers join the text nodes.
-    let text_width = move || num(|c| c.width - 40).max(20);
+    // Names too long for the block end in "…"; the full name is the block's tooltip (<title>)
+    // and its accessible name. Each text ends in a space so the words stay apart where
+    // checkers join the text nodes.
+    let text_width = move || f64::from(num(|c| c.width - 40).max(20));
+    let shown_label = move || words.with(|w| fit_text(&w.0, text_width(), 13.0).0 + " ");
+    let shown_type = move || {
+        words.with(|w| {
+            if w.1.is_empty() {
+                String::new()
+            } else {
+                fit_text(&w.1, text_width() + 22.0, 11.0).0 + " "
+            }
+        })
+    };
+    let full_name = move || {
+        words.with(|w| {
+            [w.0.as_str(), w.1.as_str()]
+                .join(" · ")
+                .trim_end_matches(" · ")
+                .to_string()
+        })
+    };
 
     view! {
         <g
@@ -320,17 +341,10 @@ fn BlockView(id: BlockId) -> impl IntoView {
         >
             <rect class="block-body" x="0" y="0" rx="6" width=move || num(|c| c.width) height=move || num(|c| c.height)></rect>
             <circle class="in-port" cx="0" cy=move || num(|c| c.height / 2) r="5" pointer-events="none"></circle>
-            <text class="block-icon" x="10" y="24" pointer-events="none" aria-hidden="true">{move || c(|c| c.icon.to_string())}</text>
-            <svg class="clip" x="32" y="6" width=text_width height="24" overflow="hidden" aria-hidden="true">
-                <text class="block-label" x="0" y="18" pointer-events="none">
-                    {move || words.with(|w| format!("{} ", w.0))}
-                </text>
-            </svg>
-            <svg class="clip" x="10" y="30" width=move || text_width() + 22 height="20" overflow="hidden" aria-hidden="true">
-                <text class="block-type" x="0" y="14" pointer-events="none">
-                    {move || words.with(|w| if w.1.is_empty() { String::new() } else { format!("{} ", w.1) })}
-                </text>
-            </svg>
+            <title>{full_name}</title>
+            <path class="block-icon" transform="translate(10 10)" d=move || c(|c| c.icon.to_string()) pointer-events="none" aria-hidden="true"></path>
+            <text class="block-label" x="32" y="24" pointer-events="none" aria-hidden="true">{shown_label}</text>
+            <text class="block-type" x="10" y="44" pointer-events="none" aria-hidden="true">{shown_type}</text>
             {ports}
             {marker}
         </g>
@@ -418,7 +432,9 @@ fn EdgeView(id: EdgeId) -> impl IntoView {
                 .map_or_else(|| "M 0 0".to_string(), |p| p.0.clone())
         })
     };
-    let mid = move || path.with(|p| p.as_ref().map(|p| p.1).unwrap_or_default());
+    // The label sits at the exit, where the exit's own label was before it was connected: clear
+    // of the source block and apart from the labels of other edges into the same target.
+    let label_at = move || geom.with(|g| g.as_ref().map(|g| g.start).unwrap_or_default());
     let selected = Memo::new({
         let id = id.clone();
         move |_| ed.sel_edge.with(|s| s.as_ref() == Some(&id))
@@ -455,7 +471,7 @@ fn EdgeView(id: EdgeId) -> impl IntoView {
         >
             <path class="edge-hit" d=d></path>
             <path class="edge-line" d=d marker-end="url(#arrow)"></path>
-            <text class="edge-label" x=move || mid().0 y=move || mid().1 - 6 text-anchor="middle" pointer-events="none">
+            <text class="edge-label" x=move || label_at().0 + 10 y=move || label_at().1 - 5 pointer-events="none">
                 {label}
             </text>
         </g>

@@ -10,7 +10,7 @@ use super::interact::single_or_batch;
 use super::Editor;
 use crate::i18n::{self, Lang};
 use crate::pure::geometry::{
-    block_rect, bounds, ports_of, snap, type_name, visual_height, Viewport, GRID,
+    block_rect, bounds, ports_of, snap, type_name, visual_height, Viewport, GRID, LABEL_ROOM,
 };
 use crate::storage;
 
@@ -319,12 +319,37 @@ pub fn fit(ed: Editor) {
         ed.view.set(Viewport::default());
         return;
     };
-    let (x0, y0, x1, y1) = (f64::from(x0), f64::from(y0), f64::from(x1), f64::from(y1));
-    ed.view.set(Viewport::fitting(
+    let (x0, y0, x1, y1) = (
+        f64::from(x0),
+        f64::from(y0),
+        f64::from(x1) + LABEL_ROOM,
+        f64::from(y1),
+    );
+    ed.view.set(Viewport::fitting_within(
         (x0, y0, x1, y1),
         ed.canvas_size.get_untracked(),
+        overlay_insets(),
         (MIN_ZOOM, 1.5),
     ));
+}
+
+/// Screen pixels the canvas overlays take: the zoom tools at the top, the minimap at the right.
+fn overlay_insets() -> (f64, f64, f64, f64) {
+    let size = |id: &str| {
+        document()
+            .query_selector(id)
+            .ok()
+            .flatten()
+            .map(|e| {
+                let r = e.get_bounding_client_rect();
+                (r.width(), r.height())
+            })
+            .unwrap_or((0.0, 0.0))
+    };
+    let (_, tools_h) = size(".canvas-tools");
+    let (map_w, _) = size(".minimap-wrap");
+    let (_, help_h) = size("#canvas-help");
+    (0.0, tools_h + 8.0, map_w + 8.0, help_h + 4.0)
 }
 
 /// Pans so that the block is in the middle of the canvas.
@@ -370,11 +395,22 @@ pub fn ensure_visible(ed: Editor, id: &BlockId) {
 /// "Anordnen": one undo step moving every block to its computed place.
 pub fn arrange(ed: Editor) {
     let moves = ed.wf.with_untracked(crate::pure::layout::arrange);
+    // Old bend points would drag edges through the previous places: they go too.
     let ops: Vec<Op> = ed.wf.with_untracked(|w| {
+        let bends = w
+            .layout
+            .edges
+            .iter()
+            .filter(|(_, points)| !points.is_empty())
+            .map(|(id, _)| Op::SetWaypoints {
+                id: id.clone(),
+                points: Vec::new(),
+            });
         moves
             .into_iter()
             .filter(|(id, r)| w.layout.blocks.get(id) != Some(r))
             .map(|(id, to)| Op::MoveBlock { id, to })
+            .chain(bends)
             .collect()
     });
     if !ops.is_empty() {

@@ -63,6 +63,28 @@ impl Viewport {
     }
 }
 
+/// Room the exit labels take right of a block (canvas pixels), so "Einpassen" keeps them in view.
+pub const LABEL_ROOM: f64 = 90.0;
+
+impl Viewport {
+    /// Like [`Viewport::fitting`], but the box goes into the screen minus `insets` (left, top,
+    /// right, bottom screen pixels taken by overlays such as the minimap).
+    pub fn fitting_within(
+        bbox: (f64, f64, f64, f64),
+        (vw, vh): (f64, f64),
+        (left, top, right, bottom): (f64, f64, f64, f64),
+        range: (f64, f64),
+    ) -> Viewport {
+        let inner = ((vw - left - right).max(1.0), (vh - top - bottom).max(1.0));
+        let v = Viewport::fitting(bbox, inner, range);
+        Viewport {
+            x: v.x + left,
+            y: v.y + top,
+            zoom: v.zoom,
+        }
+    }
+}
+
 /// A block's rectangle; blocks without a stored position get a stable fallback slot.
 pub fn block_rect(w: &Workflow, index: usize, id: &BlockId) -> Rect {
     match w.layout.blocks.get(id) {
@@ -221,5 +243,18 @@ mod tests {
         assert_eq!(block_at(&w, 5.0, 10.0), Some(BlockId("a".into())));
         assert_eq!(block_at(&w, 5.0, 1000.0), None);
         assert_eq!(bounds(&w), Some((0, 0, 200, 64)));
+    }
+
+    #[test]
+    fn fitting_within_keeps_the_box_out_of_the_insets() {
+        let bbox = (0.0, 0.0, 1000.0, 400.0);
+        let v =
+            Viewport::fitting_within(bbox, (1000.0, 600.0), (0.0, 0.0, 200.0, 0.0), (0.02, 1.5));
+        // The right edge of the box (plus margin) ends left of the 200 px inset.
+        let right = 1000.0 * v.zoom + v.x;
+        assert!(right <= 800.0 + 0.01, "right edge at {right}");
+        assert!(v.x >= 0.0);
+        let plain = Viewport::fitting(bbox, (1000.0, 600.0), (0.02, 1.5));
+        assert!(v.zoom < plain.zoom);
     }
 }

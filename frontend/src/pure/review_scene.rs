@@ -133,7 +133,7 @@ fn shape(w: &Workflow, i: usize, marks: &Marks, lang: Lang) -> Option<Shape> {
         y: r.y,
         w: r.w,
         h,
-        icon: info.icon,
+        icon: crate::pure::icons::block_icon(info.block_type),
         label: if has_label {
             w.block_label(&b.id)
         } else {
@@ -202,6 +202,14 @@ fn lines(w: &Workflow, marks: &Marks, lang: Lang, only: Option<&HashSet<EdgeId>>
             })
         })
         .collect()
+}
+
+/// The old side of a first version ("Erstfassung"): the same workflow with nothing in it, so
+/// the comparison lists every block, role and field as added.
+pub fn first_version_base(new: &Workflow) -> Workflow {
+    let mut base = Workflow::new(new.key.clone(), new.name.clone());
+    base.description = new.description.clone();
+    base
 }
 
 /// The scene of `new` compared with `old` (`None`: `new` alone, read-only); `content_only`
@@ -478,5 +486,25 @@ mod tests {
         assert!(!s.compared);
         assert!(s.panes[0].shapes.iter().all(|b| b.class == "rv-same"));
         assert_eq!(s.panes[0].shapes.len(), w.blocks.len());
+    }
+
+    #[test]
+    fn a_first_version_shows_every_block_as_added() {
+        let w = template();
+        let s = scene(
+            Some(&super::first_version_base(&w)),
+            Some(&w),
+            false,
+            false,
+            Lang::De,
+        );
+        assert!(s.compared);
+        assert_eq!(s.panes[0].shapes.len(), w.blocks.len());
+        assert!(
+            s.panes[0].shapes.iter().all(|b| b.class == "rv-added"),
+            "every block is new in a first version"
+        );
+        let added = s.items.iter().filter(|i| i.kind == "BlockAdded").count();
+        assert_eq!(added, w.blocks.len());
     }
 }
