@@ -13,7 +13,7 @@ use crate::pure::geometry::{
     block_rect, edge_path, port_offset, port_text, ports_of, visual_height, GRID,
 };
 use crate::pure::icons::block_icon;
-use crate::pure::text_fit::fit_text;
+use crate::pure::text_fit::{fit_lines, fit_text};
 
 #[component]
 pub fn Canvas() -> impl IntoView {
@@ -301,7 +301,21 @@ fn BlockView(id: BlockId) -> impl IntoView {
     // and its accessible name. Each text ends in a space so the words stay apart where
     // checkers join the text nodes.
     let text_width = move || f64::from(num(|c| c.width - 40).max(20));
-    let shown_label = move || words.with(|w| fit_text(&w.0, text_width(), 13.0).0 + " ");
+    // Without a type line (no own name) the name may take two lines.
+    let shown_label = move || {
+        words.with(|w| {
+            let lines = if w.1.is_empty() { 2 } else { 1 };
+            fit_lines(&w.0, text_width(), 13.0, lines)
+                .0
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let dy = if i == 0 { "0" } else { "17" };
+                    view! { <tspan x="32" dy=dy>{l + " "}</tspan> }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
     let shown_type = move || {
         words.with(|w| {
             if w.1.is_empty() {

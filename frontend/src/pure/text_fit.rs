@@ -40,9 +40,73 @@ pub fn fit_text(text: &str, max_px: f64, font_px: f64) -> (String, bool) {
     (out, true)
 }
 
+/// `text` in at most `max_lines` lines of `max_px`, broken after spaces, hyphens and slashes
+/// ("Wertgrenzen-" / "Weiche"); what does not fit ends in "…" (true when anything was cut).
+pub fn fit_lines(text: &str, max_px: f64, font_px: f64, max_lines: usize) -> (Vec<String>, bool) {
+    let mut pieces: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars() {
+        cur.push(c);
+        if matches!(c, ' ' | '-' | '/') {
+            pieces.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        pieces.push(cur);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut rest = pieces.into_iter().peekable();
+    while let Some(piece) = rest.next() {
+        let joined = format!("{line}{piece}");
+        if line.is_empty() || text_width(joined.trim_end(), font_px) <= max_px {
+            line = joined;
+            continue;
+        }
+        if lines.len() + 1 == max_lines {
+            // The last line takes the rest and is shortened.
+            let tail: String = std::iter::once(piece).chain(rest).collect();
+            line.push_str(&tail);
+            break;
+        }
+        lines.push(std::mem::take(&mut line));
+        line = piece;
+    }
+    lines.push(line);
+    let mut cut = false;
+    let lines = lines
+        .into_iter()
+        .map(|l| {
+            let (s, c) = fit_text(l.trim_end(), max_px, font_px);
+            cut |= c;
+            s
+        })
+        .collect();
+    (lines, cut)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_lines_keep_a_compound_name_whole() {
+        let (lines, cut) = fit_lines("Wertgrenzen-Weiche", 120.0, 13.0, 2);
+        assert_eq!(lines, vec!["Wertgrenzen-", "Weiche"]);
+        assert!(!cut);
+        assert_eq!(fit_lines("Ende", 120.0, 13.0, 2), (vec!["Ende".to_string()], false));
+    }
+
+    #[test]
+    fn the_last_line_takes_the_rest_with_an_ellipsis() {
+        let (lines, cut) = fit_lines("Prüfung der Unterlagen durch die Fachabteilung", 120.0, 13.0, 2);
+        assert_eq!(lines.len(), 2);
+        assert!(cut);
+        assert!(lines[1].ends_with('…'), "{lines:?}");
+        assert!(lines.iter().all(|l| text_width(l, 13.0) <= 120.0), "{lines:?}");
+        let (one, _) = fit_lines("Prüfung der Unterlagen", 60.0, 13.0, 1);
+        assert_eq!(one.len(), 1);
+    }
 
     #[test]
     fn short_names_stay_whole() {

@@ -23,7 +23,7 @@ use crate::i18n::T;
 use crate::pure::geometry::Viewport;
 use crate::pure::review_scene::{first_version_base, scene};
 use crate::pure::route::Route;
-use pane::{fit, pane_size, pane_view, zoom_by};
+use pane::{fit, fit_first, pane_size, pane_view, zoom_by};
 
 /// What the review screen opens with when its URL names no request or versions (the version
 /// history's "Ansehen").
@@ -105,7 +105,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     selected.set(None);
                     old.set(a);
                     new.set(b);
-                    request_animation_frame(move || sc.with_untracked(|s| fit(vp, s)));
+                    request_animation_frame(move || sc.with_untracked(|s| fit_first(vp, s)));
                 }
                 (Err(e), _) | (_, Err(e)) => error.set(Some(e.message(lang))),
             }
@@ -332,7 +332,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
             <label class="rv-toggle">
                 <input type="checkbox" id="rv-side-by-side" prop:checked=move || side.get() on:change=move |ev| {
                     side.set(event_target_checked(&ev));
-                    request_animation_frame(move || sc.with_untracked(|s| fit(vp, s)));
+                    request_animation_frame(move || sc.with_untracked(|s| fit_first(vp, s)));
                 } />
                 {t(tx::SIDE_BY_SIDE)}
             </label>

@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use crate::editor::Editor;
 use crate::i18n::Lang;
 use crate::pure::geometry::Viewport;
-use crate::pure::review_scene::{bounds, Pane, Scene};
+use crate::pure::review_scene::{bounds, changed_bounds, Pane, Scene};
 use crate::pure::text_fit::fit_text;
 
 /// Size of the (newer) review canvas in screen pixels.
@@ -26,6 +26,15 @@ pub(super) fn fit(vp: RwSignal<Viewport>, s: &Scene) {
     vp.set(bounds(s).map_or_else(Viewport::default, |b| {
         Viewport::fitting(b, pane_size(), (0.1, 1.5))
     }));
+}
+
+/// The first view: side by side, each pane shows the changed region (the shared viewport keeps
+/// both in step); otherwise the whole drawing.
+pub(super) fn fit_first(vp: RwSignal<Viewport>, s: &Scene) {
+    match changed_bounds(s).filter(|_| s.panes.len() == 2) {
+        Some(b) => vp.set(Viewport::fitting(b, pane_size(), (0.1, 1.0))),
+        None => fit(vp, s),
+    }
 }
 
 pub(super) fn zoom_by(vp: RwSignal<Viewport>, factor: f64, at: (f64, f64)) {
