@@ -557,12 +557,14 @@ impl Session {
     /// The header's layout: (height, spread of the tops of its visible controls, controls
     /// that stick out of the window). One row: a small spread and nothing sticking out.
     pub async fn header_layout(&self) -> Result<(f64, f64, Vec<String>)> {
-        let v = self
-            .js(HEADER_LAYOUT_JS)
-            .await?;
+        let v = self.js(HEADER_LAYOUT_JS).await?;
         let outside = v["outside"]
             .as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
         Ok((
             v["height"].as_f64().unwrap_or(0.0),
@@ -576,7 +578,11 @@ impl Session {
     pub async fn labels_cut_without_ellipsis(&self) -> Result<Vec<String>> {
         let v = self.js(CUT_LABELS_JS).await?;
         Ok(v.as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default())
     }
 

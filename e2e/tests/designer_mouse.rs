@@ -241,7 +241,11 @@ async fn build_procurement_with_the_mouse() -> anyhow::Result<()> {
     assert!(bands[2]["upper"].is_null(), "{bands}");
     assert_eq!(model["edges"].as_array().map(|e| e.len()), Some(5));
     s.screenshot("designer-mouse-done").await?;
-    let presses = s.js("return window.__presses;").await?.as_i64().unwrap_or(0);
+    let presses = s
+        .js("return window.__presses;")
+        .await?
+        .as_i64()
+        .unwrap_or(0);
     eprintln!(
         "procurement at 1366×768: {} clicks + {drags} drags",
         presses - drags
@@ -249,8 +253,14 @@ async fn build_procurement_with_the_mouse() -> anyhow::Result<()> {
 
     // At 1366×768 the header is one row and no name is cut without an ellipsis.
     let (height, spread, outside) = s.header_layout().await?;
-    assert!(spread < 6.0 && height < 56.0, "header: {height} px high, tops spread {spread} px");
-    assert!(outside.is_empty(), "controls outside the header: {outside:?}");
+    assert!(
+        spread < 6.0 && height < 56.0,
+        "header: {height} px high, tops spread {spread} px"
+    );
+    assert!(
+        outside.is_empty(),
+        "controls outside the header: {outside:?}"
+    );
     let cut = s.labels_cut_without_ellipsis().await?;
     assert!(cut.is_empty(), "names cut without an ellipsis: {cut:?}");
     // A name without a type line below may take two lines, so this one is whole.

@@ -54,7 +54,10 @@ async fn the_header_is_one_row_at_1366_and_its_menus_work_by_keyboard() -> anyho
         .screenshot(&fachwerk_e2e::out_dir().join("header-1366.png"))
         .await?;
     let (height, spread, outside) = s.header_layout().await?;
-    assert!(spread < 6.0 && height < 56.0, "logged out: {height} px, spread {spread}");
+    assert!(
+        spread < 6.0 && height < 56.0,
+        "logged out: {height} px, spread {spread}"
+    );
     assert!(outside.is_empty(), "logged out, outside: {outside:?}");
 
     s.ui_login(EDITOR.0, EDITOR.1).await?;
@@ -62,7 +65,10 @@ async fn the_header_is_one_row_at_1366_and_its_menus_work_by_keyboard() -> anyho
         .screenshot(&fachwerk_e2e::out_dir().join("header-1366-logged-in.png"))
         .await?;
     let (height, spread, outside) = s.header_layout().await?;
-    assert!(spread < 6.0 && height < 56.0, "logged in: {height} px, spread {spread}");
+    assert!(
+        spread < 6.0 && height < 56.0,
+        "logged in: {height} px, spread {spread}"
+    );
     assert!(outside.is_empty(), "logged in, outside: {outside:?}");
     let canvas = s
         .js("const r = document.getElementById('canvas').getBoundingClientRect(); return [r.width, r.height];")
@@ -88,31 +94,46 @@ async fn the_header_is_one_row_at_1366_and_its_menus_work_by_keyboard() -> anyho
     press(&s, Key::Down).await?;
     wait_focus(&s, "btn-new").await?;
     assert_eq!(
-        d.find(By::Id("menu-file")).await?.attr("aria-expanded").await?,
+        d.find(By::Id("menu-file"))
+            .await?
+            .attr("aria-expanded")
+            .await?,
         Some("true".into())
     );
     press(&s, Key::Down).await?;
     wait_focus(&s, "btn-open").await?;
     press(&s, Key::Escape).await?;
     wait_focus(&s, "menu-file").await?;
-    assert!(!d.find(By::Id("menu-file-list")).await?.is_displayed().await?);
+    assert!(
+        !d.find(By::Id("menu-file-list"))
+            .await?
+            .is_displayed()
+            .await?
+    );
     // Bearbeiten shows the shortcuts; a command runs from the menu (Duplizieren: one block more).
     s.click_css("#menu-edit").await?;
-    let undo = d.find(By::Css("#menu-undo .menu-keys")).await?.text().await?;
+    let undo = d
+        .find(By::Css("#menu-undo .menu-keys"))
+        .await?
+        .text()
+        .await?;
     assert_eq!(undo, "Strg+Z");
     press(&s, Key::Escape).await?;
     let blocks = s.block_count().await?;
     s.click_css("#btn-duplicate").await?;
     s.wait_blocks(blocks + 1).await?;
     // Arrow keys inside a menu never move the selected block.
-    let model = s.js("return localStorage.getItem('fachwerk.autosave');").await?;
+    let model = s
+        .js("return localStorage.getItem('fachwerk.autosave');")
+        .await?;
     d.find(By::Id("menu-view")).await?.focus().await?;
     press(&s, Key::Down).await?;
     wait_focus(&s, "btn-layout").await?;
     press(&s, Key::Down).await?;
     press(&s, Key::Escape).await?;
     assert_eq!(
-        s.js("return localStorage.getItem('fachwerk.autosave');").await?,
+        s.js("return localStorage.getItem('fachwerk.autosave');")
+            .await?,
         model,
         "keys in the menu changed the workflow"
     );
@@ -167,20 +188,35 @@ async fn a_reviewer_opens_a_first_version_from_its_url() -> anyhow::Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(added, blocks, "every block of a first version is listed as added");
-    let old = s.js("return document.getElementById('review-old').value;").await?;
+    assert_eq!(
+        added, blocks,
+        "every block of a first version is listed as added"
+    );
+    let old = s
+        .js("return document.getElementById('review-old').value;")
+        .await?;
     assert_eq!(old, "first", "the old side is the Erstfassung");
     let shapes = d.find_all(By::Css(".rv-panes g.rv-block")).await?;
-    assert_eq!(shapes.len(), blocks, "the snapshot is drawn, not the reviewer's editor");
+    assert_eq!(
+        shapes.len(),
+        blocks,
+        "the snapshot is drawn, not the reviewer's editor"
+    );
     for g in &shapes {
         assert!(
-            g.class_name().await?.unwrap_or_default().contains("rv-added"),
+            g.class_name()
+                .await?
+                .unwrap_or_default()
+                .contains("rv-added"),
             "a block not marked as added"
         );
     }
     // The reviewer's screen has no editor tools and no editor problem count.
     for id in ["menu-file", "btn-undo", "problem-count", "btn-validate"] {
-        assert!(d.find_all(By::Id(id)).await?.is_empty(), "#{id} on the review screen");
+        assert!(
+            d.find_all(By::Id(id)).await?.is_empty(),
+            "#{id} on the review screen"
+        );
     }
     assert!(!d.find(By::Id("workspace")).await?.is_displayed().await?);
     s.screenshot("review-first-version").await?;
@@ -195,7 +231,8 @@ async fn a_reviewer_opens_a_first_version_from_its_url() -> anyhow::Result<()> {
     s.wait_text_in("#pub-title", "beschaffung-neu", 10).await?;
     assert_eq!(d.current_url().await?.path(), format!("/freigaben/{id}"));
     d.back().await?;
-    s.wait_text_in("#srv-screen-title", "vergleichen", 10).await?;
+    s.wait_text_in("#srv-screen-title", "vergleichen", 10)
+        .await?;
     s.click_css("#btn-to-editor").await?;
     s.wait_for("#menu-file").await?;
     assert_eq!(d.current_url().await?.path(), "/");

@@ -411,7 +411,14 @@ pub fn changed_bounds(s: &Scene) -> Option<(f64, f64, f64, f64)> {
     let first = changed.first()?;
     let (x0, y0, x1, y1) = changed.iter().fold(
         (first.x, first.y, first.x + first.w, first.y + first.h),
-        |(x0, y0, x1, y1), b| (x0.min(b.x), y0.min(b.y), x1.max(b.x + b.w), y1.max(b.y + b.h)),
+        |(x0, y0, x1, y1), b| {
+            (
+                x0.min(b.x),
+                y0.min(b.y),
+                x1.max(b.x + b.w),
+                y1.max(b.y + b.h),
+            )
+        },
     );
     Some((f64::from(x0), f64::from(y0), f64::from(x1), f64::from(y1)))
 }
@@ -534,9 +541,14 @@ mod tests {
         let s = scene(Some(&old), Some(&new), true, true, Lang::De);
         let changed = super::changed_bounds(&s).expect("a change");
         let all = super::bounds(&s).expect("blocks");
-        assert!(changed.2 - changed.0 < all.2 - all.0, "{changed:?} vs {all:?}");
+        assert!(
+            changed.2 - changed.0 < all.2 - all.0,
+            "{changed:?} vs {all:?}"
+        );
         let r = new.layout.blocks[&first];
         assert_eq!(changed.0, f64::from(r.x));
-        assert!(super::changed_bounds(&scene(Some(&old), Some(&old), true, true, Lang::De)).is_none());
+        assert!(
+            super::changed_bounds(&scene(Some(&old), Some(&old), true, true, Lang::De)).is_none()
+        );
     }
 }

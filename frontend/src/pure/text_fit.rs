@@ -94,16 +94,27 @@ mod tests {
         let (lines, cut) = fit_lines("Wertgrenzen-Weiche", 120.0, 13.0, 2);
         assert_eq!(lines, vec!["Wertgrenzen-", "Weiche"]);
         assert!(!cut);
-        assert_eq!(fit_lines("Ende", 120.0, 13.0, 2), (vec!["Ende".to_string()], false));
+        assert_eq!(
+            fit_lines("Ende", 120.0, 13.0, 2),
+            (vec!["Ende".to_string()], false)
+        );
     }
 
     #[test]
     fn the_last_line_takes_the_rest_with_an_ellipsis() {
-        let (lines, cut) = fit_lines("Prüfung der Unterlagen durch die Fachabteilung", 120.0, 13.0, 2);
+        let (lines, cut) = fit_lines(
+            "Prüfung der Unterlagen durch die Fachabteilung",
+            120.0,
+            13.0,
+            2,
+        );
         assert_eq!(lines.len(), 2);
         assert!(cut);
         assert!(lines[1].ends_with('…'), "{lines:?}");
-        assert!(lines.iter().all(|l| text_width(l, 13.0) <= 120.0), "{lines:?}");
+        assert!(
+            lines.iter().all(|l| text_width(l, 13.0) <= 120.0),
+            "{lines:?}"
+        );
         let (one, _) = fit_lines("Prüfung der Unterlagen", 60.0, 13.0, 1);
         assert_eq!(one.len(), 1);
     }
