@@ -194,7 +194,11 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
         let k = key.get();
         // A workflow that is not published yet: only the editor's state can be shown.
         if !k.is_empty() && !list.iter().any(|(key, _)| *key == k) {
-            list.push((k.clone(), ed.wf.with_untracked(|w| w.name.clone())));
+            // A request's own name, else the editor's.
+            let name = given
+                .with_value(|g| g.as_ref().filter(|g| g.key == k).map(|g| g.name.clone()))
+                .unwrap_or_else(|| ed.wf.with_untracked(|w| w.name.clone()));
+            list.push((k.clone(), name));
         }
         list.into_iter()
             .map(|(key, name)| {
