@@ -63,8 +63,8 @@ impl Viewport {
     }
 }
 
-/// Room the exit labels take right of a block (canvas pixels), so "Einpassen" keeps them in view.
-pub const LABEL_ROOM: f64 = 90.0;
+/// Room the label of an exit takes right of its block (canvas pixels).
+pub const LABEL_ROOM: i32 = 80;
 
 impl Viewport {
     /// Like [`Viewport::fitting`], but the box goes into the screen minus `insets` (left, top,
@@ -131,6 +131,22 @@ pub fn bounds(w: &Workflow) -> Option<(i32, i32, i32, i32)> {
         let (x0, y0, x1, y1) = acc.unwrap_or((r.x, r.y, r.x + r.w, r.y + h));
         Some((x0.min(r.x), y0.min(r.y), x1.max(r.x + r.w), y1.max(r.y + h)))
     })
+}
+
+/// Like [`bounds`], with room for the labels of exits right of their blocks ("Einpassen"
+/// keeps them in view); connected exits are labelled on their edge, which ends at its target.
+pub fn bounds_with_labels(w: &Workflow) -> Option<(i32, i32, i32, i32)> {
+    let (x0, y0, mut x1, y1) = bounds(w)?;
+    for (i, b) in w.blocks.iter().enumerate() {
+        let open = ports_of(b)
+            .iter()
+            .any(|p| !w.outgoing(&b.id).any(|e| e.port == p.name));
+        if open {
+            let r = block_rect(w, i, &b.id);
+            x1 = x1.max(r.x + r.w + LABEL_ROOM);
+        }
+    }
+    Some((x0, y0, x1, y1))
 }
 
 /// SVG path of an edge: through its waypoints, else a horizontal S-curve. Also returns the
@@ -256,5 +272,25 @@ mod tests {
         assert!(v.x >= 0.0);
         let plain = Viewport::fitting(bbox, (1000.0, 600.0), (0.02, 1.5));
         assert!(v.zoom < plain.zoom);
+    }
+
+    #[test]
+    fn open_exits_widen_the_fitted_box_for_their_labels() {
+        let mut w = Workflow::new("k", "n");
+        w.blocks.push(Block::new(
+            BlockId("a".into()),
+            "",
+            fachwerk_shared::BlockType::Sachbearbeitung.default_kind(),
+        ));
+        w.layout.blocks.insert(BlockId("a".into()), Rect::at(0, 0));
+        let plain = bounds(&w).expect("a block");
+        let with = bounds_with_labels(&w).expect("a block");
+        assert_eq!(with.2, plain.2 + LABEL_ROOM, "the open exit's label");
+        w.blocks[0] = Block::new(
+            BlockId("a".into()),
+            "",
+            fachwerk_shared::BlockType::Ende.default_kind(),
+        );
+        assert_eq!(bounds_with_labels(&w), bounds(&w), "an Ende has no exits");
     }
 }
