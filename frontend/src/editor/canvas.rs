@@ -325,14 +325,6 @@ fn BlockView(id: BlockId) -> impl IntoView {
             }
         })
     };
-    let full_name = move || {
-        words.with(|w| {
-            [w.0.as_str(), w.1.as_str()]
-                .join(" · ")
-                .trim_end_matches(" · ")
-                .to_string()
-        })
-    };
 
     view! {
         <g
@@ -355,7 +347,8 @@ fn BlockView(id: BlockId) -> impl IntoView {
         >
             <rect class="block-body" x="0" y="0" rx="6" width=move || num(|c| c.width) height=move || num(|c| c.height)></rect>
             <circle class="in-port" cx="0" cy=move || num(|c| c.height / 2) r="5" pointer-events="none"></circle>
-            <title>{full_name}</title>
+            // The tooltip says the accessible name, so the two never disagree (WCAG 2.5.3).
+            <title>{aria_label}</title>
             <path class="block-icon" transform="translate(10 10)" d=move || c(|c| c.icon.to_string()) pointer-events="none" aria-hidden="true"></path>
             <text class="block-label" x="32" y="24" pointer-events="none" aria-hidden="true">{shown_label}</text>
             <text class="block-type" x="10" y="44" pointer-events="none" aria-hidden="true">{shown_type}</text>
