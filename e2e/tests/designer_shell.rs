@@ -138,6 +138,60 @@ async fn the_header_is_one_row_at_1366_and_its_menus_work_by_keyboard() -> anyho
         "keys in the menu changed the workflow"
     );
     s.screenshot("designer-shell-header").await?;
+
+    // Ctrl+K connects the focused block, not the one selected before (the copy).
+    let first = s
+        .js("const g = document.querySelector('#canvas g.block:not(.selected)'); g.focus(); return g.getAttribute('data-block-id');")
+        .await?;
+    let first = first.as_str().unwrap_or_default().to_string();
+    assert!(!first.is_empty(), "an unselected block to focus");
+    d.action_chain()
+        .key_down(Key::Control)
+        .send_keys("k")
+        .key_up(Key::Control)
+        .perform()
+        .await?;
+    s.wait_for("#connect-dialog").await?;
+    let selected = s
+        .js("return [...document.querySelectorAll('#canvas g.block.selected')].map(g => g.getAttribute('data-block-id'));")
+        .await?;
+    assert_eq!(
+        selected,
+        serde_json::json!([first]),
+        "Ctrl+K took the focused block"
+    );
+    press(&s, Key::Escape).await?;
+
+    // A server message sits over the status bar, not the canvas, and can be dismissed.
+    s.click_css("#btn-save-draft").await?;
+    s.wait_text_in("#srv-message", "Entwurf gespeichert", 10)
+        .await?;
+    let (msg_top, canvas_bottom) = {
+        let v = s
+            .js("return [document.getElementById('srv-message').getBoundingClientRect().top, document.getElementById('canvas').getBoundingClientRect().bottom];")
+            .await?;
+        (
+            v[0].as_f64().unwrap_or(0.0),
+            v[1].as_f64().unwrap_or(f64::MAX),
+        )
+    };
+    assert!(
+        msg_top >= canvas_bottom - 1.0,
+        "message at {msg_top} over the canvas (ends {canvas_bottom})"
+    );
+    s.click_css("#srv-message-close").await?;
+    for _ in 0..50 {
+        if d.find(By::Id("srv-message"))
+            .await?
+            .text()
+            .await?
+            .is_empty()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(d.find(By::Id("srv-message")).await?.text().await?, "");
     assert_eq!(s.page_errors().await?, Vec::<String>::new());
     s.close().await
 }
