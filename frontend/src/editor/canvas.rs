@@ -284,15 +284,6 @@ fn BlockView(id: BlockId) -> impl IntoView {
     // The name is given explicitly (the drawn words are hidden from assistive technology:
     // text in nested <svg> clips is not read reliably); it says the visible words in their
     // order, so speech input can use what is seen (WCAG 2.5.3), then the state.
-    let full_name = move || {
-        words.with(|w| {
-            if w.1.is_empty() {
-                w.0.clone()
-            } else {
-                format!("{} {}", w.0, w.1)
-            }
-        })
-    };
     let aria_label = move || {
         // The visible words in document order, then the state.
         let (label, type_line, free) = words.get();
@@ -356,10 +347,10 @@ fn BlockView(id: BlockId) -> impl IntoView {
         >
             <rect class="block-body" x="0" y="0" rx="6" width=move || num(|c| c.width) height=move || num(|c| c.height)></rect>
             <circle class="in-port" cx="0" cy=move || num(|c| c.height / 2) r="5" pointer-events="none"></circle>
-            // The tooltip gives the full name; the shortened words are drawn in a nested <svg>,
-            // which checkers do not read as the block's content, so the visible text is the
-            // tooltip plus the exit labels: the accessible name in its order (WCAG 2.5.3).
-            <title>{full_name}</title>
+            // The shortened words are drawn in a nested <svg>, which checkers do not read as the
+            // block's content; the full name is the accessible name (and shown by the inspector
+            // and the outline). A <title> tooltip would add its text to the block's content and
+            // break WCAG 2.5.3's label-in-name check (axe, e2e accessibility).
             <path class="block-icon" transform="translate(10 10)" d=move || c(|c| c.icon.to_string()) pointer-events="none" aria-hidden="true"></path>
             <svg class="block-words" x="0" y="0" width=move || num(|c| c.width) height=move || num(|c| c.height) overflow="visible" aria-hidden="true">
                 <text class="block-label" x="32" y="24" pointer-events="none">{shown_label}</text>
