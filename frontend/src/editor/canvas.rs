@@ -285,13 +285,26 @@ fn BlockView(id: BlockId) -> impl IntoView {
     // text in nested <svg> clips is not read reliably); it says the visible words in their
     // order, so speech input can use what is seen (WCAG 2.5.3), then the state.
     let aria_label = move || {
-        // The visible words in document order, then the state.
+        // The visible words in document order (shortened as drawn), the full name when it was
+        // shortened, then the state.
         let (label, type_line, free) = words.get();
-        let mut s = label;
-        for w in std::iter::once(type_line).chain(free) {
+        let room = f64::from(num(|c| c.width - 40).max(20));
+        let lines = if type_line.is_empty() { 2 } else { 1 };
+        let (shown, cut) = fit_lines(&label, room, 13.0, lines);
+        let (shown_type, type_cut) = fit_text(&type_line, room + 22.0, 11.0);
+        let mut s = shown.join(" ");
+        for w in std::iter::once(shown_type).chain(free) {
             if !w.is_empty() {
                 s.push(' ');
                 s.push_str(&w);
+            }
+        }
+        if cut || type_cut {
+            s.push_str(", ");
+            s.push_str(&label);
+            if !type_line.is_empty() {
+                s.push(' ');
+                s.push_str(&type_line);
             }
         }
         s.push_str(status());
