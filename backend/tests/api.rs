@@ -129,13 +129,24 @@ async fn unknown_api_path_is_404_problem_and_pages_fall_back_to_the_app() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(ctype, "application/problem+json");
-    let (status, _, body) = send(
-        test_app(&dir),
-        Request::get("/entwuerfe/123").body(Body::empty()).unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("<title>Fachwerk</title>"));
+    // Every screen of the designer has a URL (issue 14); a reload or a link serves the app.
+    for path in [
+        "/entwuerfe/123",
+        "/entwurf/3f2a",
+        "/freigaben",
+        "/freigaben/p-1/vergleich",
+        "/vergleich/beschaffung/1.0.0/1.1.0",
+        "/versionen/urlaubsantrag",
+        "/vorlagen",
+    ] {
+        let (status, _, body) = send(
+            test_app(&dir),
+            Request::get(path).body(Body::empty()).unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(body.contains("<title>Fachwerk</title>"), "{path}");
+    }
 }
 
 #[tokio::test]

@@ -30,6 +30,15 @@ async fn editor_requests_reviewer_approves_and_the_repository_shows_it() {
     assert_eq!(req["status"], "pending");
     assert_eq!(req["suggestedVersion"], "1.0.0");
     assert!(req["baseVersion"].is_null());
+    // A first version under review has no history yet: an empty list, no error (the review
+    // screen shows it as "Erstfassung"); a malformed key is still not found.
+    let none = env.get("/api/workflows/testablauf/versions", None).await;
+    assert_eq!(none.status, StatusCode::OK, "{}", none.text);
+    assert_eq!(none.json(), json!([]));
+    let bad = env
+        .get("/api/workflows/Kein%20Schl%C3%BCssel/versions", None)
+        .await;
+    assert_eq!(bad.status, StatusCode::NOT_FOUND, "{}", bad.text);
     let id = req["id"].as_str().unwrap();
     let r = env
         .post(

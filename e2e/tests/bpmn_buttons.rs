@@ -39,7 +39,8 @@ async fn bpmn_export_and_import_buttons() -> anyhow::Result<()> {
         .await?;
     eprintln!("template open after {:.1} s", t0.elapsed().as_secs_f64());
     s.capture_downloads().await?;
-    d.find(By::Id("btn-export-bpmn")).await?.click().await?;
+    // Datei → BPMN 2.0 exportieren (click_css opens the menu first).
+    s.click_css("#btn-export-bpmn").await?;
     let mut downloads = Vec::new();
     for _ in 0..50 {
         downloads = s.downloads().await?;

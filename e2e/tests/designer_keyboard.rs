@@ -174,8 +174,18 @@ async fn build_small_workflow_with_keyboard_only() -> anyhow::Result<()> {
     assert_eq!(edges, want, "edges built with Ctrl+K");
     assert_eq!(m["blocks"].as_array().map(|a| a.len()), Some(3));
 
+    // After connecting, focus stays on the canvas, on the block just connected (issue 14).
+    let mut on_block = false;
+    for _ in 0..50 {
+        on_block =
+            focused_matches(&s, &format!("#canvas g.block[data-block-id='{start}']")).await?;
+        if on_block {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(on_block, "focus stays on the connected block");
     // Arrow keys move the selected block (the Antragseingang) by one grid step; Ctrl+Z undoes.
-    tab_until(&s, "#btn-connect", false).await?;
     let x0 = m["layout"]["blocks"][&start]["x"].as_i64().unwrap_or(0);
     key(&s, Key::Right).await?;
     let mut x1 = x0;
@@ -202,6 +212,7 @@ async fn build_small_workflow_with_keyboard_only() -> anyhow::Result<()> {
     assert_eq!(x1, x0, "Ctrl+Z undoes the nudge");
 
     // Focus is visible: the focused toolbar button has an outline.
+    tab_until(&s, "#btn-connect", true).await?;
     let outline = s
         .js("const a = document.activeElement; return getComputedStyle(a).outlineStyle + ' ' + getComputedStyle(a).outlineWidth;")
         .await?;
@@ -218,6 +229,29 @@ async fn build_small_workflow_with_keyboard_only() -> anyhow::Result<()> {
         d.find_all(By::Css("#canvas g.edge")).await?.len(),
         2,
         "both edges drawn"
+    );
+
+    // Enter in the block search inserts the best match, also when several blocks match.
+    tab_until(&s, "#palette-search", true).await?;
+    ctrl(&s, "a").await?;
+    keys(&s, "zeichnung").await?;
+    let shown = d
+        .find_all(By::Css("#palette li:not([hidden]) button.palette-item"))
+        .await?
+        .len();
+    assert!(shown >= 2, "the search shows {shown} blocks");
+    key(&s, Key::Enter).await?;
+    let mut inserted = String::new();
+    for _ in 0..100 {
+        inserted = block_id(&model(&s).await?, "mitzeichnung");
+        if !inserted.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        !inserted.is_empty(),
+        "Enter in the search inserted the Mitzeichnung"
     );
     assert_eq!(s.page_errors().await?, Vec::<String>::new());
     s.close().await

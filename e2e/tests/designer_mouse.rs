@@ -126,19 +126,27 @@ async fn wait_errors(s: &Session, n: usize) -> anyhow::Result<()> {
 #[tokio::test]
 async fn build_procurement_with_the_mouse() -> anyhow::Result<()> {
     let s = Session::start().await?;
+    // The common office laptop (issue 14).
+    s.window_size(1366, 768).await?;
     s.open("/").await?;
     let d = &s.driver;
+    // Every press of the mouse button, to count the clicks and drags it takes.
+    s.js("window.__presses = 0; document.addEventListener('pointerdown', () => window.__presses++, true); return 0;")
+        .await?;
+    let mut drags = 0;
 
     // Blocks from the palette.
     let start = drop_block(&s, "start", -280, -200).await?;
     let sb = drop_block(&s, "sachbearbeitung", -60, -200).await?;
     let router = drop_block(&s, "wertgrenzen", 170, -200).await?;
     let end = drop_block(&s, "ende", 170, 60).await?;
+    drags += 4;
     assert_eq!(s.block_count().await?, 4);
 
     // Connections from ports.
     drag_connect(&s, &start, "next", &sb).await?;
     drag_connect(&s, &sb, "ok", &router).await?;
+    drags += 2;
 
     // The page reports what is missing.
     let errors = s.error_count().await?;
@@ -212,6 +220,7 @@ async fn build_procurement_with_the_mouse() -> anyhow::Result<()> {
     assert_eq!(ports.len(), 3, "three band exits: {ports:?}");
     for p in &ports {
         drag_connect(&s, &router, p, &end).await?;
+        drags += 1;
     }
 
     let codes = problem_codes(&s).await?;
@@ -232,6 +241,36 @@ async fn build_procurement_with_the_mouse() -> anyhow::Result<()> {
     assert!(bands[2]["upper"].is_null(), "{bands}");
     assert_eq!(model["edges"].as_array().map(|e| e.len()), Some(5));
     s.screenshot("designer-mouse-done").await?;
+    let presses = s
+        .js("return window.__presses;")
+        .await?
+        .as_i64()
+        .unwrap_or(0);
+    eprintln!(
+        "procurement at 1366×768: {} clicks + {drags} drags",
+        presses - drags
+    );
+
+    // At 1366×768 the header is one row and no name is cut without an ellipsis.
+    let (height, spread, outside) = s.header_layout().await?;
+    assert!(
+        spread < 6.0 && height < 56.0,
+        "header: {height} px high, tops spread {spread} px"
+    );
+    assert!(
+        outside.is_empty(),
+        "controls outside the header: {outside:?}"
+    );
+    let cut = s.labels_cut_without_ellipsis().await?;
+    assert!(cut.is_empty(), "names cut without an ellipsis: {cut:?}");
+    // A name without a type line below may take two lines, so this one is whole.
+    let long = s
+        .js(&format!(
+            "return document.querySelector(\"#canvas g.block[data-block-id='{router}'] text.block-label\").textContent;"
+        ))
+        .await?;
+    let long = long.as_str().unwrap_or_default().replace(' ', "");
+    assert_eq!(long, "Wertgrenzen-Weiche", "the name on two lines");
     assert_eq!(s.page_errors().await?, Vec::<String>::new());
     s.close().await
 }

@@ -83,7 +83,7 @@ async fn a_visitor_browses_the_templates_and_the_page_logs_no_error() -> anyhow:
     }
 
     // "Vorlagen" without login: the list, read only.
-    s.click_css("#btn-templates").await?;
+    s.click_css("#btn-templates-public").await?;
     s.wait_text_in("#tpl-read-only", "bitte anmelden", 10)
         .await?;
     s.wait_text_in("#tpl-table", "Beschaffung", 10).await?;

@@ -38,7 +38,13 @@ async fn editor_submits_reviewer_approves_tag_exists() -> anyhow::Result<()> {
     d.find(By::Id("login-cancel")).await?.click().await?;
 
     s.ui_login(EDITOR.0, EDITOR.1).await?;
-    let who = d.find(By::Id("whoami")).await?.text().await?;
+    // The header shows the name; the role is in the accessible name and tooltip.
+    let who = d
+        .find(By::Id("whoami"))
+        .await?
+        .attr("title")
+        .await?
+        .unwrap_or_default();
     assert!(who.contains("Bearbeitung"), "header: {who:?}");
 
     // The blank workflow saves as a draft but cannot be submitted: German findings.

@@ -3,21 +3,22 @@
 
 use fachwerk_shared::api::FindingCounts;
 use fachwerk_shared::{parse_workflow, to_canonical_json, Workflow};
+use leptos_router::components::Router;
 
 use crate::editor::exchange::{self, ImportDialog};
-use crate::editor::probelauf::{self, ProbelaufPanel};
+use crate::editor::probelauf::ProbelaufPanel;
 use leptos::ev;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::editor::canvas::Canvas;
-use crate::editor::connect::{open_connect, ConnectDialog};
+use crate::editor::connect::ConnectDialog;
 use crate::editor::inspector::Inspector;
 use crate::editor::minimap::Minimap;
 use crate::editor::outline::Outline;
 use crate::editor::palette::Palette;
-use crate::editor::problems::{self, ProblemCount, Problems, ServerFindings};
+use crate::editor::problems::{ProblemCount, Problems, ServerFindings};
 use crate::editor::settings::{open_settings, SettingsDialog};
+use crate::editor::toolbar::{blank, Toolbar};
 use crate::editor::{canvas_client_rect, commands, interact, Drag, Editor};
 use crate::i18n::{self, Lang, T};
 use crate::pure::geometry::type_name;
@@ -25,10 +26,6 @@ use crate::storage;
 
 /// Documents with more blocks are autosaved after a pause instead of after every edit.
 const AUTOSAVE_DEBOUNCE_ABOVE: usize = 300;
-
-fn blank() -> Workflow {
-    Workflow::new("neuer-ablauf", "Neuer Ablauf")
-}
 
 /// The autosaved workflow, if any. A copy that no longer parses is kept aside, not dropped.
 fn restore() -> (Workflow, bool) {
@@ -52,12 +49,23 @@ fn update_canvas_size(ed: Editor) {
     }
 }
 
+/// The app inside the router, which keeps every screen's URL.
 #[component]
 pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <Shell />
+        </Router>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
     let (initial, restored) = restore();
     let ed = Editor::new(initial);
     provide_context(ed);
     crate::server::provide();
+    crate::server::sync_routes(ed, crate::server::use_srv());
     if storage::get(storage::LANG_KEY).as_deref() == Some("en") {
         ed.lang.set(Lang::En);
     }
@@ -125,12 +133,6 @@ pub fn App() -> impl IntoView {
     let _ = window_event_listener(ev::resize, move |_| update_canvas_size(ed));
     request_animation_frame(move || update_canvas_size(ed));
 
-    let can_undo = move || ed.history.with(|h| h.can_undo());
-    let can_redo = move || ed.history.with(|h| h.can_redo());
-    let running = move || {
-        ed.server
-            .with(|s| matches!(s, crate::api::ServerState::Running))
-    };
     let validation_live = move || {
         let counts = ed.findings.with(|f| FindingCounts::of(f));
         format!(
@@ -140,6 +142,8 @@ pub fn App() -> impl IntoView {
         )
     };
     let t = move |s: T| move || ed.t(s);
+    let srv = crate::server::use_srv();
+    let on_editor = move || srv.screen.get() == crate::server::Screen::Editor;
 
     view! {
         <button type="button" class="skip-link" on:click=move |_| crate::editor::settings::focus_later("palette-search")>
@@ -147,60 +151,25 @@ pub fn App() -> impl IntoView {
         </button>
         <header id="topbar">
             <h1>{t(i18n::APP_TITLE)}</h1>
-            <button type="button" id="wf-title" class="wf-title" title=t(i18n::SETTINGS) on:click=move |_| open_settings(ed)>
-                {move || ed.wf.with(|w| w.name.clone())}
-            </button>
-            <div class="toolbar" role="toolbar" aria-label=t(i18n::TOOLBAR)>
-                <button type="button" id="btn-new" on:click=move |_| {
-                    ed.replace(blank());
-                    ed.view.set(Default::default());
-                    ed.say(i18n::MSG_NEW);
-                }>{t(i18n::NEW)}</button>
-                <button type="button" id="btn-open" on:click=move |_| {
-                    if let Some(el) = document().get_element_by_id("file-open").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-                        el.click();
-                    }
-                }>{t(i18n::OPEN)}</button>
-                <button type="button" id="btn-export-json" on:click=move |_| exchange::export_json(ed)>{t(i18n::EXPORT_JSON)}</button>
-                <button type="button" id="btn-export-bpmn" on:click=move |_| exchange::export_bpmn(ed)>{t(i18n::EXPORT_BPMN)}</button>
-                <button type="button" id="btn-export-svg" on:click=move |_| exchange::export_svg(ed)>{t(i18n::EXPORT_SVG)}</button>
-                <span class="sep" aria-hidden="true"></span>
-                <button type="button" id="btn-undo" disabled=move || !can_undo() aria-keyshortcuts="Control+Z" on:click=move |_| ed.undo()>
-                    {t(i18n::UNDO)}
+            <Show
+                when=on_editor
+                fallback=move || view! {
+                    <button type="button" id="btn-to-editor" on:click=move |_| srv.close()>{t(i18n::TO_EDITOR)}</button>
+                    <span class="toolbar-spacer"></span>
+                }
+            >
+                <button type="button" id="wf-title" class="wf-title" title=t(i18n::SETTINGS) on:click=move |_| open_settings(ed)>
+                    {move || ed.wf.with(|w| w.name.clone())}
                 </button>
-                <button type="button" id="btn-redo" disabled=move || !can_redo() aria-keyshortcuts="Control+Y" on:click=move |_| ed.redo()>
-                    {t(i18n::REDO)}
-                </button>
-                <button type="button" id="btn-connect" aria-keyshortcuts="Control+K" on:click=move |_| open_connect(ed)>
-                    {t(i18n::CONNECT)}
-                </button>
-                <button type="button" id="btn-copy" aria-keyshortcuts="Control+C" on:click=move |_| {
-                    commands::copy(ed);
-                }>{t(i18n::COPY)}</button>
-                <button type="button" id="btn-paste" aria-keyshortcuts="Control+V" on:click=move |_| commands::paste(ed)>{t(i18n::PASTE)}</button>
-                <button type="button" id="btn-duplicate" aria-keyshortcuts="Control+D" on:click=move |_| commands::duplicate(ed)>
-                    {t(i18n::DUPLICATE)}
-                </button>
-                <button type="button" id="btn-delete" aria-keyshortcuts="Delete" on:click=move |_| {
-                    commands::delete_selection(ed);
-                }>{t(i18n::DELETE)}</button>
-                <button type="button" id="btn-layout" on:click=move |_| commands::arrange(ed)>{t(i18n::LAYOUT)}</button>
-                <span class="sep" aria-hidden="true"></span>
-                <button type="button" id="btn-validate" class="primary" aria-busy=move || running().to_string() on:click=move |_| problems::run_server_check(ed)>
-                    {t(i18n::VALIDATE)}
-                </button>
-                <button type="button" id="btn-probelauf" aria-controls="sidebar" aria-expanded=move || ed.sim.open.get().to_string() on:click=move |_| probelauf::toggle(ed)>
-                    {t(i18n::PROBELAUF)}
-                </button>
-                <button type="button" id="btn-settings" on:click=move |_| open_settings(ed)>{t(i18n::SETTINGS)}</button>
-            </div>
-            <ProblemCount />
+                <Toolbar />
+                <ProblemCount />
+            </Show>
             <crate::server::AccountBar />
             <button type="button" id="btn-lang" lang=move || if ed.lang.get() == Lang::De { "en" } else { "de" } aria-label=t(i18n::LANG_SWITCH_LABEL) on:click=move |_| {
                 ed.lang.update(|l| *l = if *l == Lang::De { Lang::En } else { Lang::De });
             }>{t(i18n::LANG_SWITCH)}</button>
         </header>
-        <main id="workspace">
+        <main id="workspace" hidden=move || !on_editor()>
             <Palette />
             <div id="canvas-wrap">
                 <Canvas />
@@ -248,12 +217,11 @@ fn PaletteGhost() -> impl IntoView {
                 moved: true,
                 ..
             } => {
-                let info = fachwerk_shared::catalog::info(*block_type);
                 let style = format!("left:{}px;top:{}px", cur.0 + 10.0, cur.1 + 10.0);
                 let name = type_name(*block_type, ed.lang.get_untracked());
                 Some(view! {
                     <div class="palette-ghost" style=style aria-hidden="true">
-                        {info.icon}
+                        <crate::editor::menu::Icon d=crate::pure::icons::block_icon(*block_type) />
                         " "
                         {name}
                     </div>

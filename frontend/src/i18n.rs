@@ -73,8 +73,8 @@ pub const PALETTE_EMPTY: T = T(
 // Canvas.
 pub const CANVAS_LABEL: T = T("Ablauf-Zeichenfläche", "Workflow canvas");
 pub const CANVAS_HELP: T = T(
-    "Ziehen: verschieben · Hintergrund ziehen oder Leertaste+Ziehen: Ansicht verschieben · Umschalt+Ziehen: Auswahlrahmen · Mausrad: Zoom",
-    "Drag: move · Drag background or Space+drag: pan · Shift+drag: select area · Wheel: zoom",
+    "Ziehen: verschieben · Hintergrund oder Leertaste+Ziehen: Ansicht verschieben · Umschalt+Ziehen: Auswahlrahmen · Mausrad: Zoom · Tastatur: Tab wählt Bausteine, Enter markiert, Pfeile verschieben, Strg+K verbindet, Entf löscht",
+    "Drag: move · Background or Space+drag: pan · Shift+drag: select area · Wheel: zoom · Keyboard: Tab to a block, Enter selects, arrows move, Ctrl+K connects, Del deletes",
 );
 pub const MINIMAP: T = T("Übersichtskarte", "Minimap");
 pub const NOT_CONNECTED: T = T("nicht verbunden", "not connected");
@@ -411,6 +411,22 @@ pub const BLOCK_FINDINGS: T = T("Probleme dieses Bausteins", "Problems of this b
 /// Link text into the handbook (a finding's or a block's page under /hilfe/).
 pub const LEARN_MORE: T = T("Mehr erfahren", "Learn more");
 pub const N_SELECTED: T = T("Bausteine ausgewählt", "blocks selected");
+
+// Header menus and shortcuts as shown (issue 14).
+pub const CONNECT_SHORT: T = T("Verbinden", "Connect");
+pub const MENU_FILE: T = T("Datei", "File");
+pub const MENU_EDIT: T = T("Bearbeiten", "Edit");
+pub const MENU_VIEW: T = T("Ansicht", "View");
+pub const MENU_ACCOUNT: T = T("Konto", "Account");
+pub const KEYS_UNDO: T = T("Strg+Z", "Ctrl+Z");
+pub const KEYS_REDO: T = T("Strg+Y", "Ctrl+Y");
+pub const KEYS_CONNECT: T = T("Strg+K", "Ctrl+K");
+pub const KEYS_COPY: T = T("Strg+C", "Ctrl+C");
+pub const KEYS_PASTE: T = T("Strg+V", "Ctrl+V");
+pub const KEYS_DUPLICATE: T = T("Strg+D", "Ctrl+D");
+pub const KEYS_DELETE: T = T("Entf", "Del");
+pub const DISMISS: T = T("Meldung schließen", "Dismiss message");
+pub const TO_EDITOR: T = T("Zum Editor", "To the editor");
 
 #[cfg(test)]
 mod tests {

@@ -332,13 +332,14 @@ fn camunda7_file_maps_tasks_lanes_timer_and_parallel_cosigning() {
             "{unmapped} not named in a note"
         );
     }
+    // The 100 × 80 task (at 330, 270) gets the Fachwerk size around the same centre.
     assert_eq!(
         w.layout.blocks[&BlockId::new("Activity_0pruef")],
         Rect {
-            x: 330,
-            y: 270,
-            w: 100,
-            h: 80
+            x: 300,
+            y: 278,
+            w: 160,
+            h: 64
         }
     );
     insta::assert_snapshot!("camunda7_urlaubsantrag", snapshot_text(&w, &notes));
@@ -451,6 +452,22 @@ fn bpmnjs_collaboration_maps_receive_task_escalation_and_notes_the_rest() {
         );
     }
     insta::assert_snapshot!("bpmnjs_gewerbe", snapshot_text(&w, &notes));
+}
+
+#[test]
+fn foreign_shapes_get_the_fachwerk_size_centred_where_they_were() {
+    // bpmn.io draws events as 36 px circles and tasks as 100 × 80 boxes: names would be cut.
+    for name in ["bpmnjs-gewerbe.bpmn", "camunda7-urlaubsantrag.bpmn"] {
+        let (w, _) = import_foreign(name);
+        assert!(!w.layout.blocks.is_empty(), "{name}");
+        for (id, r) in &w.layout.blocks {
+            assert_eq!(
+                (r.w, r.h),
+                (Rect::DEFAULT_W, Rect::DEFAULT_H),
+                "{name}: {id}"
+            );
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -89,7 +89,8 @@ pub async fn latest_workflow(
     Ok(json_text(text, version.as_deref()))
 }
 
-/// The version history of a workflow, oldest first.
+/// The version history of a workflow, oldest first; empty for a key never published (a first
+/// version under review has no history yet, which is no error).
 #[utoipa::path(
     get,
     path = "/workflows/{key}/versions",
@@ -97,7 +98,7 @@ pub async fn latest_workflow(
     params(("key" = String, Path, description = "Workflow key")),
     responses(
         (status = 200, body = Vec<VersionInfo>),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "Not a workflow key", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_versions(
@@ -110,9 +111,6 @@ pub async fn list_versions(
     let repo = state.repo.clone();
     let k = key.clone();
     let versions = blocking(move || repo.versions(&k).map_err(anyhow::Error::from)).await?;
-    if versions.is_empty() {
-        return Err(not_found(&key));
-    }
     Ok(Json(versions))
 }
 

@@ -10,7 +10,7 @@ use super::interact::single_or_batch;
 use super::Editor;
 use crate::i18n::{self, Lang};
 use crate::pure::geometry::{
-    block_rect, bounds, ports_of, snap, type_name, visual_height, Viewport, GRID,
+    block_rect, bounds_with_labels, ports_of, snap, type_name, visual_height, Viewport, GRID,
 };
 use crate::storage;
 
@@ -315,16 +315,45 @@ pub fn zoom_center(ed: Editor, factor: f64) {
 
 /// "Einpassen": zoom and pan so that every block is visible.
 pub fn fit(ed: Editor) {
-    let Some((x0, y0, x1, y1)) = ed.wf.with_untracked(bounds) else {
+    let Some((x0, y0, x1, y1)) = ed.wf.with_untracked(bounds_with_labels) else {
         ed.view.set(Viewport::default());
         return;
     };
     let (x0, y0, x1, y1) = (f64::from(x0), f64::from(y0), f64::from(x1), f64::from(y1));
-    ed.view.set(Viewport::fitting(
-        (x0, y0, x1, y1),
-        ed.canvas_size.get_untracked(),
-        (MIN_ZOOM, 1.5),
-    ));
+    let size = ed.canvas_size.get_untracked();
+    // Keep clear of the overlays either beside the drawing or above and below it, whichever
+    // leaves the larger zoom (a wide workflow goes between top and bottom).
+    let best = overlay_insets()
+        .into_iter()
+        .map(|insets| Viewport::fitting_within((x0, y0, x1, y1), size, insets, (MIN_ZOOM, 1.5)))
+        .max_by(|a, b| a.zoom.total_cmp(&b.zoom))
+        .unwrap_or_default();
+    ed.view.set(best);
+}
+
+/// Two ways to keep clear of the canvas overlays (zoom tools top right, minimap bottom right,
+/// help line at the bottom): a strip on the right, or strips at the top and the bottom.
+fn overlay_insets() -> [(f64, f64, f64, f64); 2] {
+    let rect = |sel: &str| {
+        document()
+            .query_selector(sel)
+            .ok()
+            .flatten()
+            .map(|e| e.get_bounding_client_rect())
+    };
+    let Some(canvas) = rect("#canvas") else {
+        return [(0.0, 0.0, 0.0, 0.0); 2];
+    };
+    // How far each overlay reaches into the canvas from the canvas's edge.
+    let from_right = |sel: &str| rect(sel).map_or(0.0, |r| canvas.right() - r.left());
+    let from_top = |sel: &str| rect(sel).map_or(0.0, |r| r.bottom() - canvas.top());
+    let from_bottom = |sel: &str| rect(sel).map_or(0.0, |r| canvas.bottom() - r.top());
+    let right = from_right(".minimap-wrap").max(from_right(".canvas-tools"));
+    let bottom = from_bottom(".minimap-wrap").max(from_bottom("#canvas-help"));
+    [
+        (0.0, 0.0, right + 8.0, from_bottom("#canvas-help") + 4.0),
+        (0.0, from_top(".canvas-tools") + 8.0, 0.0, bottom + 8.0),
+    ]
 }
 
 /// Pans so that the block is in the middle of the canvas.
@@ -370,11 +399,22 @@ pub fn ensure_visible(ed: Editor, id: &BlockId) {
 /// "Anordnen": one undo step moving every block to its computed place.
 pub fn arrange(ed: Editor) {
     let moves = ed.wf.with_untracked(crate::pure::layout::arrange);
+    // Old bend points would drag edges through the previous places: they go too.
     let ops: Vec<Op> = ed.wf.with_untracked(|w| {
+        let bends = w
+            .layout
+            .edges
+            .iter()
+            .filter(|(_, points)| !points.is_empty())
+            .map(|(id, _)| Op::SetWaypoints {
+                id: id.clone(),
+                points: Vec::new(),
+            });
         moves
             .into_iter()
             .filter(|(id, r)| w.layout.blocks.get(id) != Some(r))
             .map(|(id, to)| Op::MoveBlock { id, to })
+            .chain(bends)
             .collect()
     });
     if !ops.is_empty() {

@@ -3,6 +3,8 @@
 use fachwerk_shared::BlockId;
 use leptos::prelude::*;
 
+use wasm_bindgen::JsCast;
+
 use super::settings::focus_later;
 use super::{commands, use_editor, Editor};
 use crate::i18n::{self, Lang};
@@ -13,9 +15,22 @@ pub fn open_connect(ed: Editor) {
     focus_later("connect-port");
 }
 
+/// Closes the dialog; focus returns to the canvas, on the block that was being connected.
 pub fn close(ed: Editor) {
     ed.connect_open.set(false);
-    focus_later("btn-connect");
+    let source = ed.selection.with_untracked(|s| s.iter().next().cloned());
+    request_animation_frame(move || {
+        let block = source.and_then(|id| {
+            document()
+                .query_selector(&format!("#canvas g.block[data-block-id=\"{}\"]", id.0))
+                .ok()
+                .flatten()
+        });
+        let target = block.or_else(|| document().get_element_by_id("canvas"));
+        if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
 }
 
 #[component]

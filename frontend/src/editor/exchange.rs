@@ -39,7 +39,7 @@ fn apply_import(ed: Editor, file: String, w: Workflow, notes: Vec<ImportNote>) {
     if notes.is_empty() {
         ed.import_report.set(None);
         ed.say(i18n::MSG_OPENED);
-        focus_later("btn-open");
+        focus_later("menu-file");
     } else {
         ed.announce.set(match lang {
             Lang::De => format!(
@@ -183,7 +183,7 @@ pub fn export_svg(ed: Editor) {
 
 pub fn close(ed: Editor) {
     ed.import_report.set(None);
-    focus_later("btn-open");
+    focus_later("menu-file");
 }
 
 /// The dialog with the import notes or the import error.

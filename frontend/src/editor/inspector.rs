@@ -170,7 +170,7 @@ fn block_form(ed: Editor, id: BlockId, t: BlockType) -> AnyView {
     view! {
         <div class="block-form" data-block-id=id.0.clone() data-block-type=t.tag()>
             <p class="type-line">
-                <span class="palette-icon" aria-hidden="true">{info.icon}</span>
+                <span class="palette-icon" aria-hidden="true"><super::menu::Icon d=crate::pure::icons::block_icon(t) /></span>
                 <strong>{move || type_name(t, lang.get())}</strong>
                 " "
                 <code title=move || ed.t(i18n::BLOCK_ID)>{id.0.clone()}</code>

@@ -411,6 +411,12 @@ pub fn key_down(ed: Editor, ev: KeyboardEvent) {
             true
         }
         (true, "k" | "K") => {
+            // The focused block is the one to connect, whatever was selected before.
+            if let Some(id) =
+                closest(&target, "g.block").and_then(|b| b.get_attribute("data-block-id"))
+            {
+                ed.select_only(BlockId(id));
+            }
             super::connect::open_connect(ed);
             true
         }

@@ -10,6 +10,7 @@ pub mod connect;
 pub mod exchange;
 pub mod inspector;
 pub mod interact;
+pub mod menu;
 pub mod minimap;
 pub mod outline;
 pub mod overview;
@@ -20,6 +21,7 @@ pub mod probelauf;
 pub mod problems;
 pub mod settings;
 pub mod tables;
+pub mod toolbar;
 pub mod widgets;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

@@ -2,24 +2,14 @@
 //! (Enter/Space/click) to insert at a free spot.
 
 use fachwerk_shared::catalog::{self, BlockInfo, PaletteGroup};
+use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
+use super::menu::Icon;
 use super::{commands, interact, use_editor};
 use crate::i18n::{self, Lang};
-
-fn matches(info: &BlockInfo, query: &str) -> bool {
-    let q = query.trim().to_lowercase();
-    q.is_empty()
-        || [
-            info.name_de,
-            info.name_en,
-            info.help_de,
-            info.help_en,
-            info.block_type.tag(),
-        ]
-        .iter()
-        .any(|s| s.to_lowercase().contains(&q))
-}
+use crate::pure::icons::block_icon;
+use crate::pure::palette_search::{best_match, matches};
 
 #[component]
 pub fn Palette() -> impl IntoView {
@@ -53,7 +43,7 @@ pub fn Palette() -> impl IntoView {
                                     }
                                 }
                             >
-                                <span class="palette-icon" aria-hidden="true">{info.icon}</span>
+                                <span class="palette-icon" aria-hidden="true"><Icon d=block_icon(t) /></span>
                                 <span class="palette-text">
                                     <span class="palette-name">
                                         {move || if lang.get() == Lang::De { info.name_de } else { info.name_en }}
@@ -87,6 +77,15 @@ pub fn Palette() -> impl IntoView {
                 aria-label=move || ed.t(i18n::PALETTE_SEARCH)
                 prop:value=move || query.get()
                 on:input=move |ev| query.set(event_target_value(&ev))
+                on:keydown=move |ev: KeyboardEvent| {
+                    // Enter inserts the best match, also when several blocks match.
+                    if ev.key() == "Enter" {
+                        ev.prevent_default();
+                        if let Some(t) = best_match(&query.get_untracked(), lang.get_untracked()) {
+                            commands::insert_block(ed, t, None);
+                        }
+                    }
+                }
             />
             <p class="hint">{move || ed.t(i18n::PALETTE_HINT)}</p>
             <p class="hint" hidden=move || !none_visible()>{move || ed.t(i18n::PALETTE_EMPTY)}</p>

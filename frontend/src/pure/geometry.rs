@@ -63,6 +63,28 @@ impl Viewport {
     }
 }
 
+/// Room the label of an exit takes right of its block (canvas pixels).
+pub const LABEL_ROOM: i32 = 80;
+
+impl Viewport {
+    /// Like [`Viewport::fitting`], but the box goes into the screen minus `insets` (left, top,
+    /// right, bottom screen pixels taken by overlays such as the minimap).
+    pub fn fitting_within(
+        bbox: (f64, f64, f64, f64),
+        (vw, vh): (f64, f64),
+        (left, top, right, bottom): (f64, f64, f64, f64),
+        range: (f64, f64),
+    ) -> Viewport {
+        let inner = ((vw - left - right).max(1.0), (vh - top - bottom).max(1.0));
+        let v = Viewport::fitting(bbox, inner, range);
+        Viewport {
+            x: v.x + left,
+            y: v.y + top,
+            zoom: v.zoom,
+        }
+    }
+}
+
 /// A block's rectangle; blocks without a stored position get a stable fallback slot.
 pub fn block_rect(w: &Workflow, index: usize, id: &BlockId) -> Rect {
     match w.layout.blocks.get(id) {
@@ -109,6 +131,22 @@ pub fn bounds(w: &Workflow) -> Option<(i32, i32, i32, i32)> {
         let (x0, y0, x1, y1) = acc.unwrap_or((r.x, r.y, r.x + r.w, r.y + h));
         Some((x0.min(r.x), y0.min(r.y), x1.max(r.x + r.w), y1.max(r.y + h)))
     })
+}
+
+/// Like [`bounds`], with room for the labels of exits right of their blocks ("Einpassen"
+/// keeps them in view); connected exits are labelled on their edge, which ends at its target.
+pub fn bounds_with_labels(w: &Workflow) -> Option<(i32, i32, i32, i32)> {
+    let (x0, y0, mut x1, y1) = bounds(w)?;
+    for (i, b) in w.blocks.iter().enumerate() {
+        let open = ports_of(b)
+            .iter()
+            .any(|p| !w.outgoing(&b.id).any(|e| e.port == p.name));
+        if open {
+            let r = block_rect(w, i, &b.id);
+            x1 = x1.max(r.x + r.w + LABEL_ROOM);
+        }
+    }
+    Some((x0, y0, x1, y1))
 }
 
 /// SVG path of an edge: through its waypoints, else a horizontal S-curve. Also returns the
@@ -221,5 +259,38 @@ mod tests {
         assert_eq!(block_at(&w, 5.0, 10.0), Some(BlockId("a".into())));
         assert_eq!(block_at(&w, 5.0, 1000.0), None);
         assert_eq!(bounds(&w), Some((0, 0, 200, 64)));
+    }
+
+    #[test]
+    fn fitting_within_keeps_the_box_out_of_the_insets() {
+        let bbox = (0.0, 0.0, 1000.0, 400.0);
+        let v =
+            Viewport::fitting_within(bbox, (1000.0, 600.0), (0.0, 0.0, 200.0, 0.0), (0.02, 1.5));
+        // The right edge of the box (plus margin) ends left of the 200 px inset.
+        let right = 1000.0 * v.zoom + v.x;
+        assert!(right <= 800.0 + 0.01, "right edge at {right}");
+        assert!(v.x >= 0.0);
+        let plain = Viewport::fitting(bbox, (1000.0, 600.0), (0.02, 1.5));
+        assert!(v.zoom < plain.zoom);
+    }
+
+    #[test]
+    fn open_exits_widen_the_fitted_box_for_their_labels() {
+        let mut w = Workflow::new("k", "n");
+        w.blocks.push(Block::new(
+            BlockId("a".into()),
+            "",
+            fachwerk_shared::BlockType::Sachbearbeitung.default_kind(),
+        ));
+        w.layout.blocks.insert(BlockId("a".into()), Rect::at(0, 0));
+        let plain = bounds(&w).expect("a block");
+        let with = bounds_with_labels(&w).expect("a block");
+        assert_eq!(with.2, plain.2 + LABEL_ROOM, "the open exit's label");
+        w.blocks[0] = Block::new(
+            BlockId("a".into()),
+            "",
+            fachwerk_shared::BlockType::Ende.default_kind(),
+        );
+        assert_eq!(bounds_with_labels(&w), bounds(&w), "an Ende has no exits");
     }
 }

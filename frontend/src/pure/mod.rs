@@ -4,8 +4,12 @@
 pub mod geometry;
 pub mod help;
 pub mod history;
+pub mod icons;
 pub mod layout;
+pub mod palette_search;
 pub mod params;
 pub mod probelauf;
 pub mod review_scene;
+pub mod route;
 pub mod svg_export;
+pub mod text_fit;

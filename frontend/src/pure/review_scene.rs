@@ -133,7 +133,7 @@ fn shape(w: &Workflow, i: usize, marks: &Marks, lang: Lang) -> Option<Shape> {
         y: r.y,
         w: r.w,
         h,
-        icon: info.icon,
+        icon: crate::pure::icons::block_icon(info.block_type),
         label: if has_label {
             w.block_label(&b.id)
         } else {
@@ -202,6 +202,14 @@ fn lines(w: &Workflow, marks: &Marks, lang: Lang, only: Option<&HashSet<EdgeId>>
             })
         })
         .collect()
+}
+
+/// The old side of a first version ("Erstfassung"): the same workflow with nothing in it, so
+/// the comparison lists every block, role and field as added.
+pub fn first_version_base(new: &Workflow) -> Workflow {
+    let mut base = Workflow::new(new.key.clone(), new.name.clone());
+    base.description = new.description.clone();
+    base
 }
 
 /// The scene of `new` compared with `old` (`None`: `new` alone, read-only); `content_only`
@@ -391,6 +399,30 @@ pub fn bounds(s: &Scene) -> Option<(f64, f64, f64, f64)> {
         .map(|(a, b, c, d)| (f64::from(a), f64::from(b), f64::from(c), f64::from(d)))
 }
 
+/// The box around what changed (blocks not drawn plain), for the first view side by side: at
+/// 1366 px the whole of two drawings is too small to read; `None` when nothing changed.
+pub fn changed_bounds(s: &Scene) -> Option<(f64, f64, f64, f64)> {
+    let changed: Vec<&Shape> = s
+        .panes
+        .iter()
+        .flat_map(|p| p.shapes.iter())
+        .filter(|b| b.class != "rv-same")
+        .collect();
+    let first = changed.first()?;
+    let (x0, y0, x1, y1) = changed.iter().fold(
+        (first.x, first.y, first.x + first.w, first.y + first.h),
+        |(x0, y0, x1, y1), b| {
+            (
+                x0.min(b.x),
+                y0.min(b.y),
+                x1.max(b.x + b.w),
+                y1.max(b.y + b.h),
+            )
+        },
+    );
+    Some((f64::from(x0), f64::from(y0), f64::from(x1), f64::from(y1)))
+}
+
 #[cfg(test)]
 mod tests {
     use fachwerk_shared::{parse_workflow, BlockId, Rect, Workflow};
@@ -478,5 +510,45 @@ mod tests {
         assert!(!s.compared);
         assert!(s.panes[0].shapes.iter().all(|b| b.class == "rv-same"));
         assert_eq!(s.panes[0].shapes.len(), w.blocks.len());
+    }
+
+    #[test]
+    fn a_first_version_shows_every_block_as_added() {
+        let w = template();
+        let s = scene(
+            Some(&super::first_version_base(&w)),
+            Some(&w),
+            false,
+            false,
+            Lang::De,
+        );
+        assert!(s.compared);
+        assert_eq!(s.panes[0].shapes.len(), w.blocks.len());
+        assert!(
+            s.panes[0].shapes.iter().all(|b| b.class == "rv-added"),
+            "every block is new in a first version"
+        );
+        let added = s.items.iter().filter(|i| i.kind == "BlockAdded").count();
+        assert_eq!(added, w.blocks.len());
+    }
+
+    #[test]
+    fn the_changed_region_is_smaller_than_the_whole() {
+        let old = template();
+        let mut new = old.clone();
+        let first = new.blocks[0].id.clone();
+        new.blocks[0].label = "Neu benannt".into();
+        let s = scene(Some(&old), Some(&new), true, true, Lang::De);
+        let changed = super::changed_bounds(&s).expect("a change");
+        let all = super::bounds(&s).expect("blocks");
+        assert!(
+            changed.2 - changed.0 < all.2 - all.0,
+            "{changed:?} vs {all:?}"
+        );
+        let r = new.layout.blocks[&first];
+        assert_eq!(changed.0, f64::from(r.x));
+        assert!(
+            super::changed_bounds(&scene(Some(&old), Some(&old), true, true, Lang::De)).is_none()
+        );
     }
 }

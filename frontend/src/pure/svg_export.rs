@@ -79,8 +79,11 @@ pub fn export(w: &Workflow, lang: Lang) -> String {
             r.w
         ));
         s.push_str(&format!(
-            "<text x=\"10\" y=\"24\" font-size=\"14\" fill=\"#0f172a\">{} {}</text>\n",
-            info.icon,
+            "<path transform=\"translate(10 10)\" d=\"{}\" fill=\"none\" stroke=\"#1e3a5f\" stroke-width=\"1.6\" stroke-linejoin=\"round\" stroke-linecap=\"round\"/>\n",
+            crate::pure::icons::block_icon(b.block_type())
+        ));
+        s.push_str(&format!(
+            "<text x=\"32\" y=\"24\" font-size=\"14\" fill=\"#0f172a\">{}</text>\n",
             esc(&w.block_label(&b.id))
         ));
         s.push_str(&format!(

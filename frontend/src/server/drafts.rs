@@ -170,7 +170,7 @@ pub fn SubmitDialog() -> impl IntoView {
     let close = move || {
         srv.submit_open.set(false);
         outcome.set(None);
-        focus_later("btn-submit");
+        focus_later("btn-account");
     };
     let request = Action::new_local(move |_: &()| async move {
         let lang = ed.lang.get_untracked();

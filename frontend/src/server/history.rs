@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::drafts::short_date;
-use super::review::{ReviewRequest, Side};
+use super::review::ReviewRequest;
 use super::text as tx;
 use super::{tr, Screen, Srv};
 use crate::api;
@@ -61,7 +61,7 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
         srv.review.set(Some(ReviewRequest {
             key: key.get_untracked().unwrap_or_default(),
             old: None,
-            new: Side::Version(v),
+            new: v,
         }));
         srv.open(ed, Screen::Review);
     };

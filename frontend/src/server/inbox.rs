@@ -5,12 +5,12 @@ use fachwerk_shared::api::{Publication, Status};
 use leptos::prelude::*;
 
 use super::drafts::short_date;
-use super::review::{ReviewRequest, Side};
 use super::text as tx;
-use super::{tr, Screen, Srv};
+use super::{tr, Srv};
 use crate::api;
 use crate::editor::Editor;
 use crate::i18n::{Lang, T};
+use crate::pure::route::Route;
 
 pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let publications = LocalResource::new(api::list_publications);
@@ -34,10 +34,17 @@ pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
             }
         }
     });
-    let show = move |id: String| {
-        note.set(None);
-        load_detail.dispatch_local(id);
-    };
+    // The URL names the open request (`/freigaben/{id}`), so a link opens it and Back closes it.
+    Effect::new(move |_| match srv.route.get() {
+        Route::Request(id) => {
+            if !open.with_untracked(|o| o.as_ref().is_some_and(|o| o.id == id)) {
+                note.set(None);
+                load_detail.dispatch_local(id);
+            }
+        }
+        _ => open.set(None),
+    });
+    let show = move |id: String| srv.go(Route::Request(id));
     let items = move || {
         let lang = ed.lang.get();
         // A failed load shows the empty list; the error is in the message bar.
@@ -202,14 +209,11 @@ fn detail_view(
         decide.dispatch_local(Decision::Reject(c.trim().to_string()));
     };
     let review = {
-        let (key, base, new) = (p.key.clone(), base.clone(), p.workflow.clone());
+        let id = p.id.clone();
         move |_| {
-            srv.review.set(Some(ReviewRequest {
-                key: key.clone(),
-                old: base.clone().map(Side::Version),
-                new: Side::Workflow(Box::new(new.clone())),
-            }));
-            srv.open(ed, Screen::Review);
+            ed.clear_selection();
+            srv.go(Route::RequestReview(id.clone()));
+            super::focus_later("srv-screen-title");
         }
     };
     let pending = p.status == Status::Pending;

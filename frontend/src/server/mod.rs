@@ -9,6 +9,7 @@ mod drafts;
 mod history;
 mod inbox;
 mod review;
+mod routes;
 mod templates;
 mod text;
 
@@ -20,11 +21,16 @@ use fachwerk_shared::api::SessionInfo;
 use crate::api;
 use crate::editor::{use_editor, Editor};
 use crate::i18n::{Lang, T};
+use crate::pure::route::Route;
 use text as tx;
+
+pub use routes::sync as sync_routes;
 
 pub use review::ReviewRequest;
 
 const DRAFT_KEY: &str = "fachwerk.server.draft";
+/// How long a success message stays.
+const MESSAGE_MS: u64 = 8000;
 
 /// The server draft the open workflow was loaded from or saved to.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,7 +57,11 @@ pub enum Screen {
 #[derive(Clone, Copy)]
 pub struct Srv {
     pub me: RwSignal<Option<SessionInfo>>,
-    pub screen: RwSignal<Screen>,
+    /// Where the browser is (set from the router's location only).
+    pub route: RwSignal<Route>,
+    /// The screen the route shows.
+    pub screen: Memo<Screen>,
+    navigate: StoredValue<Option<routes::Navigate>>,
     pub draft: RwSignal<Option<DraftRef>>,
     /// (is_error, text) of the last action.
     pub msg: RwSignal<Option<(bool, String)>>,
@@ -76,9 +86,12 @@ impl Srv {
                 key: it.next()?.to_string(),
             })
         });
+        let route = RwSignal::new(Route::Editor);
         Srv {
             me: RwSignal::new(None),
-            screen: RwSignal::new(Screen::Editor),
+            route,
+            screen: Memo::new(move |_| route.with(Screen::of)),
+            navigate: StoredValue::new(None),
             draft: RwSignal::new(draft),
             msg: RwSignal::new(None),
             login_open: RwSignal::new(false),
@@ -102,8 +115,22 @@ impl Srv {
         self.draft.set(d);
     }
 
+    /// Shows a success message; it goes away by itself after a few seconds (errors stay until
+    /// dismissed or replaced), so nothing lingers over the work.
     pub fn ok(self, text: String) {
-        self.msg.set(Some((false, text)));
+        self.msg.set(Some((false, text.clone())));
+        set_timeout(
+            move || {
+                if self
+                    .msg
+                    .try_with_untracked(|m| m.as_ref().is_some_and(|m| !m.0 && m.1 == text))
+                    .unwrap_or(false)
+                {
+                    self.msg.set(None);
+                }
+            },
+            std::time::Duration::from_millis(MESSAGE_MS),
+        );
     }
 
     pub fn fail(self, text: String) {
@@ -113,12 +140,20 @@ impl Srv {
     pub fn open(self, ed: Editor, screen: Screen) {
         ed.clear_selection();
         self.msg.set(None);
-        self.screen.set(screen);
+        self.go(match screen {
+            Screen::Editor => self.editor_route(),
+            Screen::Drafts => Route::Drafts,
+            Screen::Inbox => Route::Inbox,
+            Screen::History => Route::History(None),
+            Screen::Review => Route::Review,
+            Screen::Templates => Route::Templates,
+        });
         focus_later("srv-screen-title");
     }
 
+    /// Back to the editor.
     pub fn close(self) {
-        self.screen.set(Screen::Editor);
+        self.go(self.editor_route());
         focus_later("wf-title");
     }
 }
@@ -204,9 +239,10 @@ pub async fn save_draft(srv: Srv, ed: Editor, force_new: bool) -> Option<DraftRe
     }
 }
 
-/// Account bar in the header: login state and the server commands.
+/// Account bar in the header: login state, saving, and the server's screens in one menu.
 #[component]
 pub fn AccountBar() -> impl IntoView {
+    use crate::editor::menu::{Icon, Item, Menu};
     let ed = use_editor();
     let srv = use_srv();
     let t = move |s: T| tr(ed.lang, s);
@@ -215,18 +251,15 @@ pub fn AccountBar() -> impl IntoView {
         srv.me
             .with(|m| m.as_ref().is_some_and(|m| m.role.can_edit()))
     };
-    let who = move || {
+    let name = move || {
+        srv.me
+            .with(|m| m.as_ref().map(|m| m.username.clone()).unwrap_or_default())
+    };
+    // The role is part of the accessible name and the tooltip; the header shows the name only.
+    let role = move || {
         srv.me.with(|m| {
             m.as_ref()
-                .map(|m| {
-                    let l = ed.lang.get();
-                    format!(
-                        "{} {} ({})",
-                        tx::LOGGED_IN_AS.get(l),
-                        m.username,
-                        tx::role_text(m.role, l)
-                    )
-                })
+                .map(|m| format!(" ({})", tx::role_text(m.role, ed.lang.get())))
                 .unwrap_or_default()
         })
     };
@@ -236,42 +269,60 @@ pub fn AccountBar() -> impl IntoView {
         // The open draft belongs to this account; the next one saves a new draft.
         srv.set_draft(None);
         srv.conflict.set(false);
-        srv.screen.set(Screen::Editor);
+        srv.go(Route::Editor);
         srv.ok(tx::LOGGED_OUT.get(ed.lang.get_untracked()).into());
     });
     let save = Action::new_local(move |_: &()| save_draft(srv, ed, false));
+    let on_editor = move || srv.screen.get() == Screen::Editor;
+    let items = vec![
+        Item::new("btn-submit", tx::SUBMIT, move || {
+            srv.submit_open.set(true);
+            focus_later("submit-note");
+        })
+        .visible(move || can_edit() && on_editor()),
+        Item::new("btn-my-drafts", tx::MY_DRAFTS, move || {
+            srv.open(ed, Screen::Drafts)
+        })
+        .visible(can_edit),
+        Item::new("btn-templates", tx::TEMPLATES, move || {
+            srv.open(ed, Screen::Templates)
+        })
+        .visible(can_edit),
+        Item::new("btn-inbox", tx::INBOX, move || srv.open(ed, Screen::Inbox)),
+        Item::new("btn-history", tx::HISTORY, move || {
+            srv.open(ed, Screen::History)
+        }),
+        Item::new("btn-review", tx::REVIEW, move || {
+            srv.review.set(None);
+            srv.open(ed, Screen::Review);
+        }),
+        Item::new("btn-logout", tx::LOGOUT, move || {
+            logout.dispatch_local(());
+        }),
+    ];
     view! {
         <nav class="srv-bar" aria-label=t(tx::ACCOUNT)>
-            <Show
-                when=logged_in
-                fallback=move || view! {
-                    // Anyone may browse the templates (read only).
-                    <button type="button" id="btn-templates" on:click=move |_| srv.open(ed, Screen::Templates)>{t(tx::TEMPLATES)}</button>
-                    <button type="button" id="btn-login" on:click=move |_| {
-                        srv.login_open.set(true);
-                        focus_later("login-user");
-                    }>{t(tx::LOGIN)}</button>
-                }
-            >
-                <span id="whoami" class="srv-who">{who}</span>
-                <Show when=can_edit>
-                    <button type="button" id="btn-save-draft" aria-busy=move || srv.busy.get().to_string() on:click=move |_| { save.dispatch_local(()); }>{t(tx::SAVE_DRAFT)}</button>
-                    <button type="button" id="btn-submit" on:click=move |_| {
-                        srv.submit_open.set(true);
-                        focus_later("submit-note");
-                    }>{t(tx::SUBMIT)}</button>
-                    <button type="button" id="btn-my-drafts" on:click=move |_| srv.open(ed, Screen::Drafts)>{t(tx::MY_DRAFTS)}</button>
-                    <button type="button" id="btn-templates" on:click=move |_| srv.open(ed, Screen::Templates)>{t(tx::TEMPLATES)}</button>
-                </Show>
-                <button type="button" id="btn-inbox" on:click=move |_| srv.open(ed, Screen::Inbox)>
-                    {t(tx::INBOX)}
+            <Show when=move || logged_in() && can_edit() && on_editor()>
+                <button type="button" id="btn-save-draft" class="icon-only" aria-label=t(tx::SAVE_DRAFT) title=t(tx::SAVE_DRAFT) aria-busy=move || srv.busy.get().to_string() on:click=move |_| { save.dispatch_local(()); }>
+                    <Icon d=crate::pure::icons::ICON_SAVE />
                 </button>
-                <button type="button" id="btn-history" on:click=move |_| srv.open(ed, Screen::History)>{t(tx::HISTORY)}</button>
-                <button type="button" id="btn-review" on:click=move |_| {
-                    srv.review.set(None);
-                    srv.open(ed, Screen::Review);
-                }>{t(tx::REVIEW)}</button>
-                <button type="button" id="btn-logout" on:click=move |_| { logout.dispatch_local(()); }>{t(tx::LOGOUT)}</button>
+            </Show>
+            <div class="srv-account" hidden=move || !logged_in()>
+                <Menu id="btn-account" label=crate::i18n::MENU_ACCOUNT items=items>
+                    <span id="whoami" class="srv-who" title=move || format!("{} {}{}", t(tx::LOGGED_IN_AS)(), name(), role())>
+                        <span class="sr-only">{t(tx::LOGGED_IN_AS)}" "</span>
+                        {name}
+                        <span class="sr-only">{role}</span>
+                    </span>
+                </Menu>
+            </div>
+            <Show when=move || !logged_in()>
+                // Anyone may browse the templates (read only).
+                <button type="button" id="btn-templates-public" on:click=move |_| srv.open(ed, Screen::Templates)>{t(tx::TEMPLATES)}</button>
+                <button type="button" id="btn-login" on:click=move |_| {
+                    srv.login_open.set(true);
+                    focus_later("login-user");
+                }>{t(tx::LOGIN)}</button>
             </Show>
         </nav>
     }
@@ -325,6 +376,11 @@ pub fn Screens() -> impl IntoView {
             <p id="srv-message" role="status" aria-live="polite" class:srv-error=move || srv.msg.with(|m| m.as_ref().is_some_and(|m| m.0))>
                 {move || srv.msg.with(|m| m.as_ref().map(|m| m.1.clone()).unwrap_or_default())}
             </p>
+            <Show when=move || srv.msg.with(Option::is_some)>
+                <button type="button" id="srv-message-close" class="icon-only" aria-label=t(crate::i18n::DISMISS) title=t(crate::i18n::DISMISS) on:click=move |_| srv.msg.set(None)>
+                    <crate::editor::menu::Icon d=crate::pure::icons::ICON_CLOSE />
+                </button>
+            </Show>
             <Show when=move || srv.conflict.get()>
                 <button type="button" id="btn-save-as-new" on:click=move |_| { save_as_new.dispatch_local(()); }>{t(tx::SAVE_AS_NEW)}</button>
             </Show>
@@ -380,7 +436,7 @@ fn LoginDialog() -> impl IntoView {
                     error.set(None);
                     password.set(String::new());
                     srv.msg.set(None);
-                    focus_later("btn-logout");
+                    focus_later("btn-account");
                 }
                 Err(e) if e.status == 401 => error.set(Some(tx::BAD_LOGIN.get(lang).into())),
                 Err(e) => error.set(Some(e.message(lang))),

@@ -103,6 +103,11 @@ pub const NO_CHANGES: T = T("Keine inhaltlichen Änderungen.", "No content chang
 pub const SUGGESTED: T = T("Vorgeschlagene Version", "Suggested version");
 pub const FIRST_VERSION: T = T("Erstfassung", "First version");
 pub const SHOW_DIFF: T = T("Im Vergleich ansehen", "Show in comparison");
+pub const REQUEST_SNAPSHOT: T = T("Eingereichter Stand", "Submitted state");
+pub const FIRST_VERSION_EMPTY: T = T(
+    "Erstfassung (noch nichts veröffentlicht)",
+    "First version (nothing published yet)",
+);
 
 pub const WORKFLOW: T = T("Ablauf", "Workflow");
 pub const VERSION: T = T("Version", "Version");

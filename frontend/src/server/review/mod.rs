@@ -21,29 +21,25 @@ use crate::api;
 use crate::editor::Editor;
 use crate::i18n::T;
 use crate::pure::geometry::Viewport;
-use crate::pure::review_scene::scene;
-use pane::{fit, pane_size, pane_view, zoom_by};
+use crate::pure::review_scene::{first_version_base, scene};
+use crate::pure::route::Route;
+use pane::{fit, fit_first, pane_size, pane_view, zoom_by};
 
-/// One side of a comparison.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Side {
-    /// A published version.
-    Version(String),
-    /// A given workflow (e.g. the snapshot of a publication request).
-    Workflow(Box<Workflow>),
-}
-
-/// What the review screen opens with.
+/// What the review screen opens with when its URL names no request or versions (the version
+/// history's "Ansehen").
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewRequest {
     pub key: String,
     /// `None`: show `new` alone, read-only.
-    pub old: Option<Side>,
-    pub new: Side,
+    pub old: Option<String>,
+    /// A published version.
+    pub new: String,
 }
 
 const SEL_EDITOR: &str = "editor";
 const SEL_GIVEN: &str = "given";
+/// The old side of a first version: nothing was published, so every block is new.
+const SEL_FIRST: &str = "first";
 
 async fn load(
     key: &str,
@@ -55,6 +51,8 @@ async fn load(
         "" => Ok(None),
         SEL_EDITOR => Ok(Some(ed.wf.get_untracked())),
         SEL_GIVEN => Ok(given),
+        // Derived from the new side by `compare`.
+        SEL_FIRST => Ok(None),
         v => api::get_version(key, v).await.map(Some),
     }
 }
@@ -99,10 +97,15 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
             let g = given.get_value();
             match (load(&k, &o, g.clone(), ed).await, load(&k, &n, g, ed).await) {
                 (Ok(a), Ok(b)) => {
+                    let a = if o == SEL_FIRST {
+                        b.as_ref().map(first_version_base)
+                    } else {
+                        a
+                    };
                     selected.set(None);
                     old.set(a);
                     new.set(b);
-                    request_animation_frame(move || sc.with_untracked(|s| fit(vp, s)));
+                    request_animation_frame(move || sc.with_untracked(|s| fit_first(vp, s)));
                 }
                 (Err(e), _) | (_, Err(e)) => error.set(Some(e.message(lang))),
             }
@@ -133,12 +136,15 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
                             compare.dispatch_local(());
                         }
                     }
-                    Err(_) => {
-                        // Not published yet: only the editor's state can be shown.
-                        old_sel.set(String::new());
-                        new_sel.set(SEL_EDITOR.into());
+                    Err(e) => {
+                        // A request's snapshot is shown even when the list fails.
+                        let (o, n) = preset.clone().unwrap_or((String::new(), SEL_EDITOR.into()));
+                        old_sel.set(o);
+                        new_sel.set(n);
                         if preset.is_some() {
                             compare.dispatch_local(());
+                        } else {
+                            error.set(Some(e.message(ed.lang.get_untracked())));
                         }
                     }
                 }
@@ -152,21 +158,30 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
         }
     };
 
-    let request = srv.review.get_untracked();
-    match request {
-        Some(r) => {
-            let sel = |s: &Side| match s {
-                Side::Version(v) => v.clone(),
-                Side::Workflow(w) => {
-                    given.set_value(Some((**w).clone()));
-                    SEL_GIVEN.to_string()
+    // A publication request is shown from its snapshot: against the version it was based on,
+    // or alone as the first version ("Erstfassung", every block added).
+    let open_request = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            match api::get_publication(&id).await {
+                Ok(p) => {
+                    given.set_value(Some(p.workflow));
+                    let old = p.base_version.unwrap_or_else(|| SEL_FIRST.to_string());
+                    load_versions(p.key, Some((old, SEL_GIVEN.to_string())));
                 }
-            };
-            let o = r.old.as_ref().map(sel).unwrap_or_default();
-            let n = sel(&r.new);
-            load_versions(r.key, Some((o, n)));
+                Err(e) => error.set(Some(e.message(ed.lang.get_untracked()))),
+            }
         }
-        None => load_versions(ed.wf.with_untracked(|w| w.key.clone()), None),
+    });
+    match srv.route.get_untracked() {
+        Route::RequestReview(id) => {
+            open_request.dispatch_local(id);
+        }
+        Route::Compare { key, old, new } => load_versions(key, Some((old, new))),
+        _ => match srv.review.get_untracked() {
+            Some(r) => load_versions(r.key, Some((r.old.unwrap_or_default(), r.new))),
+            None => load_versions(ed.wf.with_untracked(|w| w.key.clone()), None),
+        },
     }
 
     let key_options = move || {
@@ -179,7 +194,11 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
         let k = key.get();
         // A workflow that is not published yet: only the editor's state can be shown.
         if !k.is_empty() && !list.iter().any(|(key, _)| *key == k) {
-            list.push((k.clone(), ed.wf.with_untracked(|w| w.name.clone())));
+            // A request's own name, else the editor's.
+            let name = given
+                .with_value(|g| g.as_ref().filter(|g| g.key == k).map(|g| g.name.clone()))
+                .unwrap_or_else(|| ed.wf.with_untracked(|w| w.name.clone()));
+            list.push((k.clone(), name));
         }
         list.into_iter()
             .map(|(key, name)| {
@@ -202,7 +221,8 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
             }
             out.push(view! { <option value=SEL_EDITOR selected=cur == SEL_EDITOR>{tx::EDITOR_STATE.get(lang)}</option> }.into_any());
             if given.with_value(Option::is_some) {
-                out.push(view! { <option value=SEL_GIVEN selected=cur == SEL_GIVEN>{tx::SHOW_DIFF.get(lang)}</option> }.into_any());
+                out.push(view! { <option value=SEL_GIVEN selected=cur == SEL_GIVEN>{tx::REQUEST_SNAPSHOT.get(lang)}</option> }.into_any());
+                out.push(view! { <option value=SEL_FIRST selected=cur == SEL_FIRST>{tx::FIRST_VERSION_EMPTY.get(lang)}</option> }.into_any());
             }
             out
         }
@@ -316,7 +336,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
             <label class="rv-toggle">
                 <input type="checkbox" id="rv-side-by-side" prop:checked=move || side.get() on:change=move |ev| {
                     side.set(event_target_checked(&ev));
-                    request_animation_frame(move || sc.with_untracked(|s| fit(vp, s)));
+                    request_animation_frame(move || sc.with_untracked(|s| fit_first(vp, s)));
                 } />
                 {t(tx::SIDE_BY_SIDE)}
             </label>

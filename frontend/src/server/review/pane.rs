@@ -7,7 +7,8 @@ use wasm_bindgen::JsCast;
 use crate::editor::Editor;
 use crate::i18n::Lang;
 use crate::pure::geometry::Viewport;
-use crate::pure::review_scene::{bounds, Pane, Scene};
+use crate::pure::review_scene::{bounds, changed_bounds, Pane, Scene};
+use crate::pure::text_fit::fit_text;
 
 /// Size of the (newer) review canvas in screen pixels.
 pub(super) fn pane_size() -> (f64, f64) {
@@ -25,6 +26,15 @@ pub(super) fn fit(vp: RwSignal<Viewport>, s: &Scene) {
     vp.set(bounds(s).map_or_else(Viewport::default, |b| {
         Viewport::fitting(b, pane_size(), (0.1, 1.5))
     }));
+}
+
+/// The first view: side by side, each pane shows the changed region (the shared viewport keeps
+/// both in step); otherwise the whole drawing.
+pub(super) fn fit_first(vp: RwSignal<Viewport>, s: &Scene) {
+    match changed_bounds(s).filter(|_| s.panes.len() == 2) {
+        Some(b) => vp.set(Viewport::fitting(b, pane_size(), (0.1, 1.0))),
+        None => fit(vp, s),
+    }
 }
 
 pub(super) fn zoom_by(vp: RwSignal<Viewport>, factor: f64, at: (f64, f64)) {
@@ -116,13 +126,10 @@ pub(super) fn pane_view(
                     }
                 >
                     <rect class="block-body" x="0" y="0" rx="6" width=b.w height=b.h></rect>
-                    <text class="block-icon" x="10" y="24" pointer-events="none" aria-hidden="true">{b.icon}</text>
-                    <svg class="clip" x="32" y="6" width=tw height="24" overflow="hidden">
-                        <text class="block-label" x="0" y="18" pointer-events="none">{b.label.clone()}</text>
-                    </svg>
-                    <svg class="clip" x="10" y="30" width=tw + 22 height="20" overflow="hidden">
-                        <text class="block-type" x="0" y="14" pointer-events="none">{b.type_line.clone()}</text>
-                    </svg>
+                    <title>{b.label.clone()}</title>
+                    <path class="block-icon" transform="translate(10 10)" d=b.icon pointer-events="none" aria-hidden="true"></path>
+                    <text class="block-label" x="32" y="24" pointer-events="none">{fit_text(&b.label, f64::from(tw), 13.0).0}</text>
+                    <text class="block-type" x="10" y="44" pointer-events="none">{fit_text(&b.type_line, f64::from(tw + 22), 11.0).0}</text>
                     {ports}
                     {badge}
                     <text class="status-text" x="0" y="0" opacity="0" pointer-events="none">{status}</text>

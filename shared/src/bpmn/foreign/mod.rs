@@ -493,13 +493,15 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
         .filter_map(|b| drafts.get_mut(*b).and_then(Option::take))
     {
         if let Some(b) = d.bounds {
+            // Other tools draw events as 36 px circles and tasks as 100 × 80 boxes; blocks get
+            // the Fachwerk size (so names fit), centred where the foreign shape was.
             w.layout.blocks.insert(
                 BlockId::new(d.id.clone()),
                 Rect {
-                    x: b.x,
-                    y: b.y,
-                    w: b.w,
-                    h: b.h,
+                    x: b.x + b.w / 2 - Rect::DEFAULT_W / 2,
+                    y: b.y + b.h / 2 - Rect::DEFAULT_H / 2,
+                    w: Rect::DEFAULT_W,
+                    h: Rect::DEFAULT_H,
                 },
             );
         }

@@ -1,0 +1,180 @@
+//! The designer's screens as URLs (issue 14): every screen has its own path, so a link in a
+//! notification opens the right thing and the browser's Back button works. The router
+//! (`leptos_router`) keeps the location; this module only reads and writes paths.
+
+/// A screen of the designer and what it shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Route {
+    /// The editor with the workflow kept in the browser.
+    #[default]
+    Editor,
+    /// The editor with a server draft.
+    Draft(String),
+    /// "Meine Entwürfe".
+    Drafts,
+    /// "Freigaben": the open publication requests.
+    Inbox,
+    /// One publication request.
+    Request(String),
+    /// The review of a publication request: its snapshot against the last published version,
+    /// or alone as "Erstfassung".
+    RequestReview(String),
+    /// Two published versions of a workflow compared.
+    Compare {
+        key: String,
+        old: String,
+        new: String,
+    },
+    /// The comparison screen with nothing chosen yet.
+    Review,
+    /// The version history, optionally of one workflow.
+    History(Option<String>),
+    /// "Vorlagen".
+    Templates,
+}
+
+/// Characters a path segment keeps as they are (RFC 3986 unreserved).
+fn unreserved(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~')
+}
+
+fn encode(segment: &str) -> String {
+    let mut out = String::new();
+    for c in segment.chars() {
+        if unreserved(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+fn decode(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = segment.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok().filter(|s| !s.is_empty())
+}
+
+impl Route {
+    /// The route of a path; `None` for a path that names no screen.
+    pub fn parse(path: &str) -> Option<Route> {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let seg = |i: usize| parts.get(i).and_then(|s| decode(s));
+        Some(match parts.as_slice() {
+            [] => Route::Editor,
+            ["entwurf", _] => Route::Draft(seg(1)?),
+            ["entwuerfe"] => Route::Drafts,
+            ["freigaben"] => Route::Inbox,
+            ["freigaben", _] => Route::Request(seg(1)?),
+            ["freigaben", _, "vergleich"] => Route::RequestReview(seg(1)?),
+            ["vergleich"] => Route::Review,
+            ["vergleich", _, _, _] => Route::Compare {
+                key: seg(1)?,
+                old: seg(2)?,
+                new: seg(3)?,
+            },
+            ["versionen"] => Route::History(None),
+            ["versionen", _] => Route::History(Some(seg(1)?)),
+            ["vorlagen"] => Route::Templates,
+            _ => return None,
+        })
+    }
+
+    /// The path of the route (its segments percent-encoded).
+    pub fn path(&self) -> String {
+        match self {
+            Route::Editor => "/".into(),
+            Route::Draft(id) => format!("/entwurf/{}", encode(id)),
+            Route::Drafts => "/entwuerfe".into(),
+            Route::Inbox => "/freigaben".into(),
+            Route::Request(id) => format!("/freigaben/{}", encode(id)),
+            Route::RequestReview(id) => format!("/freigaben/{}/vergleich", encode(id)),
+            Route::Review => "/vergleich".into(),
+            Route::Compare { key, old, new } => {
+                format!("/vergleich/{}/{}/{}", encode(key), encode(old), encode(new))
+            }
+            Route::History(None) => "/versionen".into(),
+            Route::History(Some(key)) => format!("/versionen/{}", encode(key)),
+            Route::Templates => "/vorlagen".into(),
+        }
+    }
+
+    /// True for the editor's screens, which show the editor's tools.
+    pub fn is_editor(&self) -> bool {
+        matches!(self, Route::Editor | Route::Draft(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_survives_its_path() {
+        let all = [
+            Route::Editor,
+            Route::Draft("3f2a-ü".into()),
+            Route::Drafts,
+            Route::Inbox,
+            Route::Request("p 1/2".into()),
+            Route::RequestReview("p1".into()),
+            Route::Review,
+            Route::Compare {
+                key: "beschaffung".into(),
+                old: "1.0.0".into(),
+                new: "1.1.0".into(),
+            },
+            Route::History(None),
+            Route::History(Some("urlaubsantrag".into())),
+            Route::Templates,
+        ];
+        for r in all {
+            assert_eq!(Route::parse(&r.path()), Some(r.clone()), "{}", r.path());
+        }
+    }
+
+    #[test]
+    fn paths_are_readable_and_encoded() {
+        assert_eq!(
+            Route::Request("p 1/2".into()).path(),
+            "/freigaben/p%201%2F2"
+        );
+        assert_eq!(
+            Route::parse("/freigaben/abc?x=1#top"),
+            Some(Route::Request("abc".into()))
+        );
+        assert_eq!(Route::parse("/vorlagen/"), Some(Route::Templates));
+    }
+
+    #[test]
+    fn unknown_paths_name_no_screen() {
+        assert_eq!(Route::parse("/api/session"), None);
+        assert_eq!(Route::parse("/freigaben/a/b"), None);
+        assert_eq!(Route::parse("/entwurf/%zz"), None);
+        assert_eq!(Route::parse("/vergleich/a/b"), None);
+    }
+
+    #[test]
+    fn only_the_editor_screens_show_the_editor_tools() {
+        assert!(Route::Editor.is_editor());
+        assert!(Route::Draft("d".into()).is_editor());
+        assert!(!Route::Request("p".into()).is_editor());
+        assert!(!Route::Templates.is_editor());
+    }
+}
