@@ -57,6 +57,7 @@ pub const COPY: T = T("Kopieren", "Copy");
 pub const PASTE: T = T("Einfügen", "Paste");
 pub const DELETE: T = T("Löschen", "Delete");
 pub const TOOLBAR: T = T("Werkzeugleiste", "Toolbar");
+pub const TEMPLATES_BROWSE: T = T("Vorlagen ansehen …", "Browse templates …");
 
 // Palette.
 pub const PALETTE: T = T("Bausteine", "Blocks");

@@ -12,6 +12,7 @@ use super::settings::open_settings;
 use super::{commands, exchange, probelauf, problems, use_editor};
 use crate::i18n::{self, T};
 use crate::pure::icons;
+use crate::server::{use_srv, Screen};
 
 pub fn blank() -> Workflow {
     Workflow::new("neuer-ablauf", "Neuer Ablauf")
@@ -29,6 +30,7 @@ fn open_file_chooser() {
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let ed = use_editor();
+    let srv = use_srv();
     let t = move |s: T| move || ed.t(s);
     let can_undo = move || ed.history.with(|h| h.can_undo());
     let can_redo = move || ed.history.with(|h| h.can_redo());
@@ -53,6 +55,11 @@ pub fn Toolbar() -> impl IntoView {
         Item::new("btn-export-svg", i18n::EXPORT_SVG, move || {
             exchange::export_svg(ed)
         }),
+        // Anyone may browse the templates read only; logged in, the account menu has them.
+        Item::new("btn-templates-public", i18n::TEMPLATES_BROWSE, move || {
+            srv.open(ed, Screen::Templates)
+        })
+        .visible(move || srv.me.with(Option::is_none)),
     ];
     let edit = vec![
         Item::new("menu-undo", i18n::UNDO, move || ed.undo())

@@ -317,8 +317,6 @@ pub fn AccountBar() -> impl IntoView {
                 </Menu>
             </div>
             <Show when=move || !logged_in()>
-                // Anyone may browse the templates (read only).
-                <button type="button" id="btn-templates-public" on:click=move |_| srv.open(ed, Screen::Templates)>{t(tx::TEMPLATES)}</button>
                 <button type="button" id="btn-login" on:click=move |_| {
                     srv.login_open.set(true);
                     focus_later("login-user");
