@@ -36,6 +36,8 @@ struct Office {
     admin: String,
     /// account name → bearer token
     tokens: BTreeMap<&'static str, String>,
+    /// account name → the person's stable id
+    persons: BTreeMap<&'static str, String>,
 }
 
 async fn office(database: Option<String>) -> Office {
@@ -62,6 +64,7 @@ async fn office(database: Option<String>) -> Office {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["active"], true);
     let mut tokens = BTreeMap::new();
+    let mut persons = BTreeMap::new();
     for (name, roles) in CLERKS {
         tokens.insert(*name, env.token(name, Role::Editor).await);
         let roles: Vec<Value> = roles
@@ -76,11 +79,13 @@ async fn office(database: Option<String>) -> Office {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        persons.insert(*name, r.json()["id"].as_str().unwrap().to_string());
     }
     Office {
         env,
         admin: u.admin,
         tokens,
+        persons,
     }
 }
 
@@ -174,6 +179,10 @@ async fn work_off(o: &Office, case_id: &str) -> Vec<Refusal> {
                 .contains(&problem["code"].as_str().unwrap_or_default());
             assert_eq!(listed, !kept_out, "{who} and {id}: {}", r.text);
             assert!(problem["detailEn"].as_str().is_some_and(|d| !d.is_empty()));
+            // The refusal names the clerk, not their internal id.
+            let detail = problem["detail"].as_str().unwrap();
+            assert!(detail.contains(&format!("{who} (Person)")), "{detail}");
+            assert!(!detail.contains(&o.persons[who]), "{detail}");
             let after = o.case(case_id).await;
             assert_eq!(
                 after["revision"].as_u64().unwrap(),

@@ -98,6 +98,20 @@ impl CaseError {
             kind,
         }
     }
+
+    /// A refusal names the acting person by id (the engine knows no names); the clerk reads
+    /// their name instead.
+    pub fn naming(self, person_id: &str, name: &str) -> CaseError {
+        match self {
+            CaseError::Refused { code, de, en, kind } => CaseError::Refused {
+                code,
+                de: de.replace(person_id, name),
+                en: en.replace(person_id, name),
+                kind,
+            },
+            other => other,
+        }
+    }
 }
 
 /// Settings of the runtime (from `fachwerk serve`).

@@ -327,7 +327,9 @@ impl CaseRuntime {
             let represented = self.db.represented_by(&person.id).await?;
             let actor = engine::actor(&person, &represented, &w.key);
             let (state, engine_task) = (stored.state, task.engine_task.clone());
-            cpu(move || engine::may_take(&w, &state, &engine_task, &actor)).await??;
+            cpu(move || engine::may_take(&w, &state, &engine_task, &actor))
+                .await?
+                .map_err(|e| e.naming(&person.id, &person.name))?;
         }
         let audit = NewAudit {
             kind: if claim { "claimed" } else { "released" },
@@ -433,7 +435,8 @@ impl CaseRuntime {
         );
         let step =
             cpu(move || engine::complete(&w, &state, &engine_task, actor, &req_owned, today))
-                .await??;
+                .await?
+                .map_err(|e| e.naming(&person.id, &person.name))?;
         let mut change = step.into_change(Some(&person.id))?;
         change.audit.insert(
             0,
