@@ -167,14 +167,19 @@ pub fn ensure_chromium() -> Result<()> {
 }
 
 /// What the native test suite needs besides Rust: Python's `xmlschema`, which validates the
-/// xdomea messages against the official XSD (shared/tests/simulate_xdomea.rs fails without it).
+/// xdomea messages against the official XSD (shared/tests/simulate_xdomea.rs fails without it),
+/// and poppler-utils and qpdf for the Bescheid PDF (backend/tests/outputs_bescheid.rs).
 pub fn ensure_test_tools() -> Result<()> {
     // Debian's interpreter, the one the test uses (a pyenv python3 on PATH would not see it).
     let present = Command::new("/usr/bin/python3")
         .args(["-c", "import xmlschema"])
         .output()
         .is_ok_and(|o| o.status.success());
-    ensure_apt(present, &["python3-xmlschema"])
+    ensure_apt(present, &["python3-xmlschema"])?;
+    // poppler's pdftotext and qpdf check the rendered Bescheid (backend/tests/outputs_bescheid.rs).
+    let on_path = |tool: &str| Command::new(tool).arg("--version").output().is_ok();
+    ensure_apt(on_path("pdftotext"), &["poppler-utils"])?;
+    ensure_apt(on_path("qpdf"), &["qpdf"])
 }
 
 /// PostgreSQL for the storage tests (backend/tests/db_support starts a throwaway cluster from
