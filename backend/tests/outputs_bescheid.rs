@@ -100,7 +100,7 @@ fn bescheid_pdf_text_and_bekanntgabe_match_the_probelauf() {
     assert_qpdf_check(&doc.bytes);
 
     let text = flat(&pdf_text(&doc.bytes));
-    println!("{text}");
+    println!("{} ({} bytes)\n{text}", doc.file_name, doc.bytes.len());
     for expected in [
         "Stadt Musterstadt – Straßenverkehrsamt",
         "Jürgen Weiß",

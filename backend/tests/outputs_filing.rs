@@ -124,6 +124,15 @@ fn container_holds_valid_messages_and_every_referenced_document() {
         assert_eq!(c.file_name, m.file_name.replace(".xml", ".zip"));
         assert_eq!(c.sha256, sha256_hex(&c.bytes));
         let entries = unzip(&c.bytes);
+        println!(
+            "{} ({} bytes): {:?}",
+            c.file_name,
+            c.bytes.len(),
+            entries
+                .iter()
+                .map(|(n, b)| format!("{n} ({} bytes)", b.len()))
+                .collect::<Vec<_>>()
+        );
         let xml = entries.get(&m.file_name).unwrap_or_else(|| {
             panic!(
                 "{} lacks {}: {:?}",
@@ -163,6 +172,11 @@ fn container_holds_valid_messages_and_every_referenced_document() {
             ));
             assert!(text.contains("<xdomea:DateinameOriginal>C:\\Pläne\\Lageplan &lt;Müller &amp; Söhne&gt;.PNG</xdomea:DateinameOriginal>"), "{text}");
             assert!(refs.iter().any(|r| r.ends_with("_passwd.txt")), "{refs:?}");
+            assert!(
+                refs.iter()
+                    .any(|r| r.ends_with("_Bescheid_sondernutzung-2026-000042.pdf")),
+                "{refs:?}"
+            );
             assert!(
                 refs.iter()
                     .any(|r| r.ends_with("_Lageplan_Mueller_Soehne.png")),

@@ -219,6 +219,10 @@ pub fn render_bescheid(i: &BescheidInput<'_>) -> Result<Document, OutputError> {
     };
     let doc_id = sha256_hex(format!("{}\u{ff}{}\u{ff}{}", i.case_id, reference, i.date).as_bytes());
     let bytes = layout::render(&letter, REGULAR, BOLD, i.date, &doc_id)?;
-    let name = super::safe_file_name(&format!("Bescheid_{reference}.pdf"));
+    // A case id has slashes ("sondernutzung/2026/000042"): part of the name, not a path.
+    let name = super::safe_file_name(&format!(
+        "Bescheid_{}.pdf",
+        reference.replace(['/', '\\'], "-")
+    ));
     Ok(Document::new(name, "application/pdf", bytes))
 }

@@ -3,7 +3,8 @@
 //! A Kassenzeichen is 17 digits: 16 derived from SHA-256 of case id and task id (stable: the
 //! same case and task always get the same one; unique in practice, and the payment store's
 //! unique index refuses the astronomically rare clash) and a Luhn check digit, so a mistyped
-//! digit or two swapped neighbours in a bank transfer are recognised.
+//! digit and nearly every swap of two neighbours (all but 09/90) in a bank transfer are
+//! recognised.
 
 use fachwerk_shared::values::Date;
 use fachwerk_shared::Money;
