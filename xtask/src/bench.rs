@@ -12,7 +12,8 @@
 //! 3. The backend benches (`bench_backend.rs`): publishing with approvals at 1,000 workflows,
 //!    and draft saves/reads on SQLite, PostgreSQL and the predecessor's JSON files;
 //!    `backend/benches/cases.rs` (case lists at 10,000 cases / 50,000 tasks on SQLite and
-//!    PostgreSQL, 20 clerks completing on PostgreSQL); then, if present, the browser timings
+//!    PostgreSQL, 20 clerks completing on PostgreSQL); `backend/benches/outputs.rs` (Bescheid
+//!    PDF and Veraktung container); then, if present, the browser timings
 //!    `e2e/tests/browser_bench.rs`.
 //! 4. The summary table: our median, the peer's median, the ratio; the backend's figures.
 
@@ -99,6 +100,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     tools::ensure_postgres()?;
     if let Err(e) = sh(cargo().args(["bench", "-p", "fachwerk-backend", "--bench", "cases"])) {
         problems.push(format!("backend case bench: {e:#}"));
+    }
+    eprintln!("xtask: ── renderers bench (Bescheid PDF, Veraktung container)");
+    if let Err(e) = sh(cargo().args(["bench", "-p", "fachwerk-backend", "--bench", "outputs"])) {
+        problems.push(format!("renderers bench: {e:#}"));
     }
 
     if root.join("e2e/tests/browser_bench.rs").exists() {
