@@ -68,6 +68,7 @@ fn bescheid<'a>(w: &'a Workflow, paragraphs: usize) -> BescheidInput<'a> {
         rechtsbehelfsbelehrung: None,
         verwaltungsgericht: None,
         signer: Some("Erika Mustermann".into()),
+        payment: None,
     }
 }
 

@@ -12,12 +12,13 @@ use std::path::Path;
 use common::outputs::{assert_qpdf_check, pdf_text};
 use fachwerk_backend::outputs::{
     date_de, kassenzeichen, kassenzeichen_is_valid, render_bescheid, Addressee, Authority,
-    BescheidInput, OutputError,
+    BescheidInput, OutputError, PaymentRequest,
 };
 use fachwerk_shared::model::{BescheidChannel, BlockKind, Land, Workflow};
 use fachwerk_shared::parse_workflow;
 use fachwerk_shared::simulate::{simulate_scripted, CaseInput, Trace};
 use fachwerk_shared::values::Date;
+use fachwerk_shared::Money;
 use serde_json::json;
 
 fn workflow() -> Workflow {
@@ -70,6 +71,7 @@ fn input<'a>(w: &'a Workflow, date: Date, channel: BescheidChannel) -> BescheidI
         rechtsbehelfsbelehrung: None,
         verwaltungsgericht: None,
         signer: Some("Erika Mustermann".into()),
+        payment: None,
     }
 }
 
@@ -197,6 +199,25 @@ fn other_channels_and_default_texts() {
         text.contains("ohne Unterschrift gültig (§ 37 Abs. 5 VwVfG)"),
         "{text}"
     );
+    // A fee due with the Bescheid (Zahlung MIT_BESCHEID): its own section.
+    let k = kassenzeichen("sondernutzung/2026/000042", "gebuehr@1");
+    let mut with_fee = input(&w, d, BescheidChannel::Brief);
+    with_fee.payment = Some(PaymentRequest {
+        amount: Money(8_400),
+        kassenzeichen: k.clone(),
+        due: Date::new(2026, 6, 3),
+        purpose: "Sondernutzungsgebühr".into(),
+        account: None,
+    });
+    let text = flat(&pdf_text(&render_bescheid(&with_fee).unwrap().bytes));
+    let grouped = k
+        .as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains(&format!("Zahlung Bitte zahlen Sie 84,00 € für: Sondernutzungsgebühr. Kassenzeichen: {grouped} Zahlen Sie bitte bis zum 03.06.2026.")), "{text}");
+    assert!(!text.contains("English"), "{text}");
     let mut own = input(&w, d, BescheidChannel::FoermlicheZustellung);
     own.rechtsbehelfsbelehrung = Some("Eigene Belehrung: Widerspruch bis {{beginn}}.".into());
     let text = flat(&pdf_text(&render_bescheid(&own).unwrap().bytes));

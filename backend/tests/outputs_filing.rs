@@ -63,6 +63,7 @@ fn documents(w: &Workflow) -> Vec<StoredDocument> {
         rechtsbehelfsbelehrung: None,
         verwaltungsgericht: None,
         signer: None,
+        payment: None,
     })
     .unwrap();
     vec![

@@ -14,7 +14,10 @@ use fachwerk_shared::simulate::calendar;
 use fachwerk_shared::values::Date;
 use fachwerk_shared::Money;
 
-use super::{date_de, euro_de, sha256_hex, Addressee, Authority, Document, OutputError};
+use super::kasse::payment_text_de;
+use super::{
+    date_de, euro_de, sha256_hex, Addressee, Authority, Document, OutputError, PaymentRequest,
+};
 
 mod layout;
 
@@ -50,6 +53,9 @@ pub struct BescheidInput<'a> {
     pub verwaltungsgericht: Option<String>,
     /// Who signs ("Im Auftrag / Name"); none → the § 37 Abs. 5 VwVfG note.
     pub signer: Option<String>,
+    /// A fee due with the Bescheid (Zahlung with timing MIT_BESCHEID): printed as its own
+    /// section with amount, Kassenzeichen and due date.
+    pub payment: Option<PaymentRequest>,
 }
 
 /// The Rechtsbehelfsbelehrung when the block has none: Widerspruch at the authority
@@ -213,6 +219,7 @@ pub fn render_bescheid(i: &BescheidInput<'_>) -> Result<Document, OutputError> {
         info,
         heading: format!("Bescheid – {}", i.title.trim()),
         body,
+        payment: i.payment.as_ref().map(payment_text_de),
         bekanntgabe: bekanntgabe_text(i),
         belehrung,
         signature,

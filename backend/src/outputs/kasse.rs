@@ -84,6 +84,15 @@ pub struct PaymentRequest {
     pub account: Option<String>,
 }
 
+/// The German part of [`payment_text`] (the Bescheid's Zahlung section).
+pub(super) fn payment_text_de(p: &PaymentRequest) -> String {
+    let all = payment_text(p);
+    match all.split_once("\n--- English ---\n") {
+        Some((de, _)) => de.trim_end().to_string(),
+        None => all,
+    }
+}
+
 /// The Zahlungsaufforderung: German first, English below.
 pub fn payment_text(p: &PaymentRequest) -> String {
     let k = grouped(&p.kassenzeichen);

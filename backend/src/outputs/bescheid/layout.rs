@@ -31,6 +31,8 @@ pub(super) struct Letter<'a> {
     pub info: Vec<(String, String)>,
     pub heading: String,
     pub body: String,
+    /// The Zahlung section, if a fee is due with the Bescheid.
+    pub payment: Option<String>,
     pub bekanntgabe: String,
     pub belehrung: String,
     pub signature: Vec<String>,
@@ -188,6 +190,11 @@ fn layout(l: &Letter<'_>, regular: &Measure<'_>, bold: &Measure<'_>) -> Vec<Vec<
     p.gap(10.0);
     p.paragraph(11.0, Face::Regular, &l.body);
     p.gap(10.0);
+    if let Some(pay) = &l.payment {
+        p.paragraph(11.0, Face::Bold, "Zahlung");
+        p.paragraph(11.0, Face::Regular, pay);
+        p.gap(10.0);
+    }
     p.paragraph(11.0, Face::Bold, "Bekanntgabe");
     p.paragraph(11.0, Face::Regular, &l.bekanntgabe);
     p.gap(10.0);
