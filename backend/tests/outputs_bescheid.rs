@@ -218,6 +218,12 @@ fn other_channels_and_default_texts() {
         .join(" ");
     assert!(text.contains(&format!("Zahlung Bitte zahlen Sie 84,00 € für: Sondernutzungsgebühr. Kassenzeichen: {grouped} Zahlen Sie bitte bis zum 03.06.2026.")), "{text}");
     assert!(!text.contains("English"), "{text}");
+    // Characters the font lacks (CJK, emoji) and control characters do not stop the PDF/A.
+    let mut foreign = input(&w, d, BescheidChannel::Brief);
+    foreign.applicant.name = "Li 李 Wei 😀\u{7}".into();
+    let doc = render_bescheid(&foreign).unwrap();
+    assert_qpdf_check(&doc.bytes);
+    assert!(flat(&pdf_text(&doc.bytes)).contains("Li ? Wei ?"));
     let mut own = input(&w, d, BescheidChannel::FoermlicheZustellung);
     own.rechtsbehelfsbelehrung = Some("Eigene Belehrung: Widerspruch bis {{beginn}}.".into());
     let text = flat(&pdf_text(&render_bescheid(&own).unwrap().bytes));

@@ -69,6 +69,24 @@ impl<'f> Measure<'f> {
         Ok(Measure { font, upem })
     }
 
+    /// `text` with every character the font has no glyph for (and every control character)
+    /// replaced by "?": PDF/A forbids showing the .notdef glyph, and a name in a script the
+    /// font lacks must not stop the Bescheid.
+    fn printable(&self, text: &str) -> String {
+        let charmap = self.font.charmap();
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    ' '
+                } else if charmap.map(c).is_some_and(|g| g.to_u32() != 0) {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect()
+    }
+
     fn width(&self, text: &str, size: f32) -> f32 {
         let charmap = self.font.charmap();
         let metrics = self
@@ -96,6 +114,12 @@ struct Pages<'m> {
 
 impl Pages<'_> {
     fn line(&mut self, x: f32, size: f32, face: Face, text: &str) {
+        let m = if face == Face::Bold {
+            self.bold
+        } else {
+            self.regular
+        };
+        let text = m.printable(text);
         let lead = size * 1.35;
         if self.y + lead > BOTTOM {
             self.pages.push(Vec::new());
@@ -108,7 +132,7 @@ impl Pages<'_> {
                 y: self.y,
                 size,
                 face,
-                text: text.to_string(),
+                text,
             });
         }
     }
