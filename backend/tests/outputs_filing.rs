@@ -10,8 +10,8 @@ use std::path::Path;
 
 use common::outputs::{assert_valid_xdomea, referenced_files, unzip};
 use fachwerk_backend::outputs::{
-    filing_container, render_bescheid, sha256_hex, Addressee, Authority, BescheidInput,
-    FilingInput, StoredDocument,
+    filing_container, render_bescheid, safe_file_name, sha256_hex, Addressee, Authority,
+    BescheidInput, FilingInput, StoredDocument,
 };
 use fachwerk_shared::model::{BescheidChannel, Land, Workflow};
 use fachwerk_shared::parse_workflow;
@@ -245,4 +245,21 @@ fn no_messages_is_refused() {
     })
     .unwrap_err();
     assert!(e.to_string().contains("keine Nachricht"), "{e}");
+}
+
+proptest::proptest! {
+    /// Whatever name an upload claims, the name in the container is one plain file name.
+    #[test]
+    fn any_stored_name_becomes_one_plain_file_name(name in "\\PC{0,120}", sep in "[/\\\\.]{0,6}") {
+        for n in [name.clone(), format!("{sep}{name}{sep}"), format!("..{sep}{name}")] {
+            let safe = safe_file_name(&n);
+            proptest::prop_assert!(!safe.is_empty() && safe.len() <= 80, "{n:?} → {safe:?}");
+            proptest::prop_assert!(!safe.starts_with('.') && !safe.contains(".."), "{n:?} → {safe:?}");
+            proptest::prop_assert!(safe.chars().filter(|c| *c == '.').count() <= 1, "{n:?} → {safe:?}");
+            proptest::prop_assert!(
+                safe.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')),
+                "{n:?} → {safe:?}"
+            );
+        }
+    }
 }
