@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::outputs::{assert_qpdf_check, pdf_text};
+use common::outputs::{assert_qpdf_check, pdf_fonts, pdf_text};
 use fachwerk_backend::outputs::{
     date_de, kassenzeichen, kassenzeichen_is_valid, render_bescheid, Addressee, Authority,
     BescheidInput, OutputError, PaymentRequest,
@@ -100,6 +100,16 @@ fn bescheid_pdf_text_and_bekanntgabe_match_the_probelauf() {
     assert_eq!(doc.file_name, "Bescheid_SNE-2026-000042.pdf");
     assert!(doc.bytes.starts_with(b"%PDF-1."));
     assert_qpdf_check(&doc.bytes);
+    // Archivable: identified as PDF/A-2b, every font embedded as subset with a Unicode map.
+    let raw = String::from_utf8_lossy(&doc.bytes);
+    assert!(raw.contains("<pdfaid:part>2</pdfaid:part>"));
+    assert!(raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+    let fonts = pdf_fonts(&doc.bytes);
+    assert_eq!(fonts.len(), 2, "{fonts:?}");
+    for (name, embedded, subset, unicode) in fonts.iter().cloned() {
+        assert!(name.contains("LiberationSans"), "{fonts:?}");
+        assert!(embedded && subset && unicode, "{fonts:?}");
+    }
 
     let text = flat(&pdf_text(&doc.bytes));
     println!("{} ({} bytes)\n{text}", doc.file_name, doc.bytes.len());

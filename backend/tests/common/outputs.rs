@@ -142,6 +142,35 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 text")
 }
 
+/// The fonts of a PDF, by poppler's `pdffonts`: (name, embedded, subset, has ToUnicode).
+pub fn pdf_fonts(pdf: &[u8]) -> Vec<(String, bool, bool, bool)> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path().join("doc.pdf");
+    std::fs::write(&p, pdf).expect("write pdf");
+    let out = tool("pdffonts", "poppler-utils")
+        .arg(&p)
+        .output()
+        .expect("run pdffonts");
+    assert!(out.status.success(), "pdffonts failed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(2)
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            // name … emb sub uni objectID generation
+            let n = cols.len();
+            (n >= 6).then(|| {
+                (
+                    cols[0].to_string(),
+                    cols[n - 5] == "yes",
+                    cols[n - 4] == "yes",
+                    cols[n - 3] == "yes",
+                )
+            })
+        })
+        .collect()
+}
+
 /// `qpdf --check` passes (exit 0, no warnings).
 pub fn assert_qpdf_check(pdf: &[u8]) {
     let dir = tempfile::tempdir().expect("temp dir");
