@@ -9,7 +9,7 @@ use anyhow::Context;
 use crate::auth::{Sessions, Tokens};
 use crate::cases::{CaseRuntime, RuntimeConfig};
 use crate::db::{import_json_files, Database, Target};
-use crate::delivery::{DeliveryConfig, Deliveries};
+use crate::delivery::{Deliveries, DeliveryConfig};
 use crate::drafts::DraftStore;
 use crate::fsutil;
 use crate::publications::PublicationStore;

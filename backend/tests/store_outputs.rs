@@ -10,7 +10,7 @@ mod db_support;
 use db_support::account;
 use fachwerk_backend::db::{
     token_hash, Answered, Applied, CaseChange, Database, LinkPurpose, NewAudit, NewCase,
-    NewDelivery, NewDocument, SentOutput,
+    NewDelivery, NewDocument, Paid, SentOutput,
 };
 use fachwerk_backend::users::Role;
 use fachwerk_shared::api::{
@@ -119,16 +119,29 @@ async fn two_workers_never_claim_one_row(db: &Database) {
     assert_eq!(a.len() + b.len(), 6, "{a:?} {b:?}");
     assert_eq!(ids.len(), 6);
     // Leased: nobody claims them again while the lease runs …
-    assert!(db.claim_deliveries(now + 59, 60, 100).await.unwrap().is_empty());
+    assert!(db
+        .claim_deliveries(now + 59, 60, 100)
+        .await
+        .unwrap()
+        .is_empty());
     // … a crashed worker's rows come back when it ran out, and the old holder's report is void.
     let again = db.claim_deliveries(now + 61, 60, 100).await.unwrap();
     assert_eq!(again.len(), 6);
     let old = a.first().or(b.first()).unwrap();
-    assert!(!db.delivery_sent(&old.id, old.revision, &sent("mailSent")).await.unwrap());
+    assert!(!db
+        .delivery_sent(&old.id, old.revision, &sent("mailSent"))
+        .await
+        .unwrap());
     let new = again.iter().find(|c| c.id == old.id).unwrap();
-    assert!(db.delivery_sent(&new.id, new.revision, &sent("mailSent")).await.unwrap());
+    assert!(db
+        .delivery_sent(&new.id, new.revision, &sent("mailSent"))
+        .await
+        .unwrap());
     // Reported twice (a double report after a hiccup): written once.
-    assert!(!db.delivery_sent(&new.id, new.revision, &sent("mailSent")).await.unwrap());
+    assert!(!db
+        .delivery_sent(&new.id, new.revision, &sent("mailSent"))
+        .await
+        .unwrap());
     let row = db.delivery(&new.id).await.unwrap().unwrap();
     assert_eq!(row.status, DeliveryStatus::Sent);
     assert_eq!(row.attempts, 1);
@@ -146,7 +159,12 @@ async fn failed_rows_are_retried_and_shown(db: &Database) {
     let now = fachwerk_backend::fsutil::unix_now();
     let c = db.claim_deliveries(now, 60, 10).await.unwrap().remove(0);
     assert!(db
-        .delivery_failed(&c.id, c.revision, "SMTP: connection refused", Some(now + 30))
+        .delivery_failed(
+            &c.id,
+            c.revision,
+            "SMTP: connection refused",
+            Some(now + 30)
+        )
         .await
         .unwrap());
     let row = db.delivery(&c.id).await.unwrap().unwrap();
@@ -154,8 +172,16 @@ async fn failed_rows_are_retried_and_shown(db: &Database) {
     assert_eq!(row.attempts, 1);
     assert_eq!(row.last_error.as_deref(), Some("SMTP: connection refused"));
     // Not before its backoff is over.
-    assert!(db.claim_deliveries(now + 29, 60, 10).await.unwrap().is_empty());
-    let c = db.claim_deliveries(now + 30, 60, 10).await.unwrap().remove(0);
+    assert!(db
+        .claim_deliveries(now + 29, 60, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let c = db
+        .claim_deliveries(now + 30, 60, 10)
+        .await
+        .unwrap()
+        .remove(0);
     assert_eq!(c.attempts, 1);
     assert!(db
         .delivery_failed(&c.id, c.revision, "SMTP: connection refused", None)
@@ -167,7 +193,11 @@ async fn failed_rows_are_retried_and_shown(db: &Database) {
         .unwrap();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].attempts, 2);
-    assert!(db.claim_deliveries(now + 3600, 60, 10).await.unwrap().is_empty());
+    assert!(db
+        .claim_deliveries(now + 3600, 60, 10)
+        .await
+        .unwrap()
+        .is_empty());
     // Retry (twice, a double click): pending once more, due now.
     let retried = db.retry_delivery(&c.id).await.unwrap().unwrap();
     assert_eq!(retried.status, DeliveryStatus::Pending);
@@ -202,7 +232,10 @@ async fn a_query_link_answers_once(db: &Database) {
     assert_eq!(link.purpose, LinkPurpose::Query);
     assert_eq!(link.task.as_deref(), Some("t1"));
     assert!(link.used_at.is_none());
-    assert!(db.link(token).await.unwrap().is_none(), "stored by hash only");
+    assert!(
+        db.link(token).await.unwrap().is_none(),
+        "stored by hash only"
+    );
     // Every byte value survives the round trip through the database.
     let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
     let docs = vec![NewDocument {
@@ -261,22 +294,40 @@ async fn a_stale_answer_stores_nothing(db: &Database) {
     assert_eq!(stale, Answered::Stale);
     assert!(db.documents(&case).await.unwrap().is_empty());
     // The link is still usable.
-    assert!(db.link(&token_hash("t5")).await.unwrap().unwrap().used_at.is_none());
+    assert!(db
+        .link(&token_hash("t5"))
+        .await
+        .unwrap()
+        .unwrap()
+        .used_at
+        .is_none());
 }
 
 async fn a_payment_is_recorded_once(db: &Database) {
     let case = a_case(db, "6").await;
-    let p = db.insert_payment(&case, "z1", "50.00", "KZ-0001").await.unwrap();
-    let again = db.insert_payment(&case, "z1", "50.00", "KZ-0001").await.unwrap();
+    let p = db
+        .insert_payment(&case, "z1", "50.00", "KZ-0001")
+        .await
+        .unwrap();
+    let again = db
+        .insert_payment(&case, "z1", "50.00", "KZ-0001")
+        .await
+        .unwrap();
     assert_eq!(p, again);
     assert_eq!(
         db.payment_by_kassenzeichen("KZ-0001").await.unwrap(),
         Some(p.clone())
     );
     let change = change_with(vec![]);
+    let paid = Paid {
+        case_id: &case,
+        task: "z1",
+        paid_by: "Kasse",
+        source: PaymentSource::Callback,
+    };
     let (a, b) = tokio::join!(
-        db.pay(&case, "z1", "Kasse", PaymentSource::Callback, 1, KEY, &change),
-        db.pay(&case, "z1", "Kasse", PaymentSource::Callback, 1, KEY, &change)
+        db.pay(&paid, 1, KEY, &change),
+        db.pay(&paid, 1, KEY, &change)
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(
@@ -290,7 +341,10 @@ async fn a_payment_is_recorded_once(db: &Database) {
     assert_eq!(db.payments(&case).await.unwrap().len(), 1);
     // Another case cannot take the Kassenzeichen.
     let other = a_case(db, "7").await;
-    assert!(db.insert_payment(&other, "z1", "50.00", "KZ-0001").await.is_err());
+    assert!(db
+        .insert_payment(&other, "z1", "50.00", "KZ-0001")
+        .await
+        .is_err());
 }
 
 both_drivers!(

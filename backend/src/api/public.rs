@@ -52,8 +52,11 @@ fn multipart_error(e: MultipartError) -> AppError {
         AppError::Rule {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             code: "UPLOAD_TOO_LARGE".into(),
-            detail: "Die Dateien sind zusammen zu groß (je Datei höchstens 10 MB, höchstens 5 Dateien).".into(),
-            detail_en: "The files are too large together (at most 10 MB per file, at most 5 files).".into(),
+            detail:
+                "Die Dateien sind zusammen zu groß (je Datei höchstens 10 MB, höchstens 5 Dateien)."
+                    .into(),
+            detail_en:
+                "The files are too large together (at most 10 MB per file, at most 5 files).".into(),
             path: Some("file".into()),
         }
     } else {

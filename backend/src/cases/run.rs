@@ -62,7 +62,11 @@ impl CaseRuntime {
     }
 
     /// The workflow of a version in operation (parsed once per process).
-    pub(super) async fn workflow(&self, key: &str, version: &str) -> Result<Arc<Workflow>, CaseError> {
+    pub(super) async fn workflow(
+        &self,
+        key: &str,
+        version: &str,
+    ) -> Result<Arc<Workflow>, CaseError> {
         let id = (key.to_string(), version.to_string());
         if let Some(w) = self.cached(&id) {
             return Ok(w);

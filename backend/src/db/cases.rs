@@ -7,8 +7,8 @@
 
 use fachwerk_shared::api::{AuditEntry, CaseStatus, CaseSummary, Task, TaskStatus};
 
-use super::{enum_from, enum_text, is_unique_violation, json_from, new_id, with_pool, with_tx};
 use super::outputs::NewDelivery;
+use super::{enum_from, enum_text, is_unique_violation, json_from, new_id, with_pool, with_tx};
 use super::{Database, DbError, Fields, Tx};
 use crate::fsutil;
 

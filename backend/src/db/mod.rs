@@ -41,11 +41,11 @@ pub use cases::{
 };
 pub use drafts::{Draft, DraftUpdate};
 pub use import::{import_json_files, ImportReport};
+pub use organisation::{PersonRejected, PersonSave, StoredRuntimeWorkflow};
 pub use outputs::{
-    token_hash, Answered, ClaimedDelivery, LinkPurpose, NewDelivery, NewDocument, SentOutput,
+    token_hash, Answered, ClaimedDelivery, LinkPurpose, NewDelivery, NewDocument, Paid, SentOutput,
     StoredLink,
 };
-pub use organisation::{PersonRejected, PersonSave, StoredRuntimeWorkflow};
 pub use publications::Transition;
 pub use sources::{FetchOutcome, SourceRemoval};
 
@@ -59,7 +59,11 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "state", include_str!("../../migrations/0001_state.sql")),
     (10, "cases", include_str!("../../migrations/0010_cases.sql")),
-    (11, "outputs", include_str!("../../migrations/0011_outputs.sql")),
+    (
+        11,
+        "outputs",
+        include_str!("../../migrations/0011_outputs.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

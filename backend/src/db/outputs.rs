@@ -97,6 +97,16 @@ pub enum Answered {
     Stale,
 }
 
+/// A payment to record: request (case, task), by whom, through which way.
+#[derive(Debug, Clone, Copy)]
+pub struct Paid<'a> {
+    pub case_id: &'a str,
+    pub task: &'a str,
+    /// The clerk's name, or the API token's name of the callback.
+    pub paid_by: &'a str,
+    pub source: PaymentSource,
+}
+
 /// The hash under which a link token is stored.
 pub fn token_hash(token: &str) -> String {
     fsutil::sha256_hex(token)
@@ -174,7 +184,7 @@ pub(super) async fn write_deliveries(
              payload, status, attempts, next_attempt, revision, created_at) \
              VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, 1, $7)")
             .bind(new_id()).bind(case_id).bind(&kind).bind(&d.label).bind(&payload)
-            .bind(due).bind(now).execute(&mut *conn).await?);
+            .bind(due).bind(now).execute(&mut *conn).await.map(drop)?);
     }
     Ok(())
 }
@@ -239,7 +249,7 @@ impl Database {
         };
         // The case row first: it serializes the audit numbering with changes of the case.
         with_tx!(&mut tx, conn => sqlx::query("UPDATE cases SET updated_at = $2 WHERE id = $1")
-            .bind(&case_id).bind(&now).execute(&mut *conn).await?);
+            .bind(&case_id).bind(&now).execute(&mut *conn).await.map(drop)?);
         append_audit(&mut tx, &case_id, std::slice::from_ref(&sent.audit), &now).await?;
         tx.commit().await?;
         Ok(true)
@@ -254,7 +264,11 @@ impl Database {
         error: &str,
         retry_at: Option<i64>,
     ) -> Result<bool, DbError> {
-        let status = if retry_at.is_some() { "pending" } else { "failed" };
+        let status = if retry_at.is_some() {
+            "pending"
+        } else {
+            "failed"
+        };
         let n = with_pool!(self, pool => sqlx::query(
             "UPDATE deliveries SET status = $3, attempts = attempts + 1, last_error = $4, \
              next_attempt = COALESCE($5, next_attempt), lease_until = NULL, \
@@ -270,7 +284,7 @@ impl Database {
         with_pool!(self, pool => sqlx::query(
             "UPDATE deliveries SET status = 'pending', next_attempt = $2, lease_until = NULL, \
              revision = revision + 1 WHERE id = $1 AND status = 'failed'")
-            .bind(id).bind(fsutil::unix_now()).execute(pool).await?);
+            .bind(id).bind(fsutil::unix_now()).execute(pool).await.map(drop)?);
         self.delivery(id).await
     }
 
@@ -314,7 +328,7 @@ impl Database {
         with_pool!(self, pool => sqlx::query("INSERT INTO case_links (token_hash, case_id, task, \
              purpose, detail, expires_at, used_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)")
             .bind(token_hash).bind(case_id).bind(task).bind(purpose.as_str())
-            .bind(detail.to_string()).bind(expires_at).bind(&now).execute(pool).await?);
+            .bind(detail.to_string()).bind(expires_at).bind(&now).execute(pool).await.map(drop)?);
         Ok(())
     }
 
@@ -426,7 +440,7 @@ impl Database {
         let inserted = with_pool!(self, pool => sqlx::query("INSERT INTO payment_requests \
              (case_id, task, amount, kassenzeichen, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(case_id).bind(task).bind(amount).bind(kassenzeichen).bind(&now)
-            .execute(pool).await);
+            .execute(pool).await.map(drop));
         match inserted {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {}
@@ -453,7 +467,8 @@ impl Database {
         &self,
         kassenzeichen: &str,
     ) -> Result<Option<PaymentRequest>, DbError> {
-        let sql = format!("SELECT {PAYMENT_COLUMNS} FROM payment_requests WHERE kassenzeichen = $1");
+        let sql =
+            format!("SELECT {PAYMENT_COLUMNS} FROM payment_requests WHERE kassenzeichen = $1");
         with_pool!(self, pool => sqlx::query(&sql).bind(kassenzeichen)
             .fetch_optional(pool).await?.map(|r| payment_from(&r)).transpose())
     }
@@ -471,14 +486,17 @@ impl Database {
     /// paid before → `TaskNotOpen` (nothing written).
     pub async fn pay(
         &self,
-        case_id: &str,
-        task: &str,
-        paid_by: &str,
-        source: PaymentSource,
+        paid: &Paid<'_>,
         expected: u64,
         workflow_key: &str,
         change: &CaseChange,
     ) -> Result<Applied, DbError> {
+        let Paid {
+            case_id,
+            task,
+            paid_by,
+            source,
+        } = *paid;
         let now = fsutil::now_rfc3339();
         let source = enum_text(&source)?;
         let expected_i = i64::try_from(expected).map_err(|e| DbError::corrupt("revision", e))?;
@@ -520,7 +538,7 @@ async fn insert_document(
     with_tx!(tx, conn => sqlx::query("INSERT INTO case_documents (id, case_id, name, media_type, \
          size, sha256, source, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(&id).bind(case_id).bind(&d.name).bind(&d.media_type).bind(size).bind(&sha)
-        .bind(&source).bind(&d.data).bind(now).execute(&mut *conn).await?);
+        .bind(&source).bind(&d.data).bind(now).execute(&mut *conn).await.map(drop)?);
     Ok(id)
 }
 

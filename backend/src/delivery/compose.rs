@@ -89,9 +89,18 @@ pub fn message(i: &Input<'_>) -> Composed {
     };
     let name = &i.workflow.name;
     let (what_de, what_en) = match message {
-        MessageKind::Rueckfrage => ("Rückfrage zu Ihrem Antrag", "A question about your application"),
-        MessageKind::Erinnerung => ("Erinnerung: Rückfrage zu Ihrem Antrag", "Reminder: a question about your application"),
-        MessageKind::Bescheid => ("Bescheid zu Ihrem Antrag", "The decision on your application"),
+        MessageKind::Rueckfrage => (
+            "Rückfrage zu Ihrem Antrag",
+            "A question about your application",
+        ),
+        MessageKind::Erinnerung => (
+            "Erinnerung: Rückfrage zu Ihrem Antrag",
+            "Reminder: a question about your application",
+        ),
+        MessageKind::Bescheid => (
+            "Bescheid zu Ihrem Antrag",
+            "The decision on your application",
+        ),
         MessageKind::Zahlungsaufforderung => ("Zahlungsaufforderung", "Request for payment"),
         _ => ("Nachricht zu Ihrem Antrag", "News about your application"),
     };
@@ -100,10 +109,7 @@ pub fn message(i: &Input<'_>) -> Composed {
         "Guten Tag,\n\n{what_de} „{name}“ (Aktenzeichen {}).\n",
         i.aktenzeichen
     );
-    let mut en = format!(
-        "{what_en} \"{name}\" (file number {}).\n",
-        i.aktenzeichen
-    );
+    let mut en = format!("{what_en} \"{name}\" (file number {}).\n", i.aktenzeichen);
     if matches!(message, MessageKind::Rueckfrage | MessageKind::Erinnerung) {
         let q = question(i.workflow, i.effect, i.fields);
         de.push_str(&format!("\n{}\n", q.text));
@@ -116,7 +122,10 @@ pub fn message(i: &Input<'_>) -> Composed {
             ));
         }
         if let Some(d) = i.deadline {
-            de.push_str(&format!("\nBitte antworten Sie bis zum {}.\n", german_date(d)));
+            de.push_str(&format!(
+                "\nBitte antworten Sie bis zum {}.\n",
+                german_date(d)
+            ));
             en.push_str(&format!("Please answer by {d}.\n"));
         }
     }

@@ -58,7 +58,9 @@ fn smtp_address(url: &str) -> Result<(String, u16), MailError> {
         None => (rest, 25),
     };
     if host.is_empty() || host.contains(['@', '/']) {
-        return Err(MailError::Url(format!("„{url}“: kein Rechnername (no host)")));
+        return Err(MailError::Url(format!(
+            "„{url}“: kein Rechnername (no host)"
+        )));
     }
     Ok((host.trim_matches(['[', ']']).to_string(), port))
 }
@@ -124,7 +126,13 @@ impl MailTransport {
 }
 
 /// A plain-text mail. `id` makes the Message-ID, so a receiver can tell a repeated mail.
-pub fn build(from: &str, to: &str, subject: &str, text: &str, id: &str) -> Result<Message, MailError> {
+pub fn build(
+    from: &str,
+    to: &str,
+    subject: &str,
+    text: &str,
+    id: &str,
+) -> Result<Message, MailError> {
     let from: Mailbox = from
         .parse()
         .map_err(|e| MailError::Address(format!("Absender „{from}“: {e}")))?;

@@ -250,15 +250,16 @@ impl Deliveries {
         let effect: Effect = serde_json::from_value(row.payload["effect"].clone())
             .map_err(|e| DeliveryError::Permanent(format!("Ausgang unlesbar: {e}")))?;
         let Effect::SendMessage { message, to, .. } = &effect else {
-            return Err(DeliveryError::Permanent("Ausgang ist keine Nachricht.".into()));
+            return Err(DeliveryError::Permanent(
+                "Ausgang ist keine Nachricht.".into(),
+            ));
         };
         let task = row.payload["task"].as_str().map(str::to_string);
         let deadline = row.payload["deadline"].as_str().map(str::to_string);
-        let stored = self
-            .db
-            .case(&row.case_id)
-            .await?
-            .ok_or_else(|| DeliveryError::Permanent("Den Vorgang gibt es nicht mehr.".into()))?;
+        let stored =
+            self.db.case(&row.case_id).await?.ok_or_else(|| {
+                DeliveryError::Permanent("Den Vorgang gibt es nicht mehr.".into())
+            })?;
         let state: State = serde_json::from_str(&stored.state)
             .map_err(|e| DeliveryError::Permanent(format!("Vorgang unlesbar: {e}")))?;
         let fields = state.current_fields();

@@ -2,9 +2,7 @@
 //! link, the case's status through any of its links. Uploads are checked by content against
 //! an allow-list; their names are display names only, never paths.
 
-use fachwerk_shared::api::{
-    DocumentSource, PublicQuery, PublicStatus, QueryReceipt, UploadLimits,
-};
+use fachwerk_shared::api::{DocumentSource, PublicQuery, PublicStatus, QueryReceipt, UploadLimits};
 
 use crate::cases::{AnswerOutcome, CaseError, CaseRuntime, QueryAnswer};
 use crate::db::{token_hash, Database, LinkPurpose, NewDocument, StoredLink};
@@ -37,7 +35,9 @@ pub fn limits() -> UploadLimits {
 /// Why a public request was refused. Every variant stored nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum PublicError {
-    #[error("Diesen Link gibt es nicht. Bitte prüfen Sie, ob Sie ihn vollständig übernommen haben.")]
+    #[error(
+        "Diesen Link gibt es nicht. Bitte prüfen Sie, ob Sie ihn vollständig übernommen haben."
+    )]
     Unknown,
     #[error("Diese Rückfrage wurde bereits beantwortet; der Link gilt nur für eine Antwort.")]
     Used,
@@ -144,11 +144,7 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 /// characters, at most 120 characters; `datei-N` when nothing is left.
 pub fn clean_name(name: &str, index: usize) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = last
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(120)
-        .collect();
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(120).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim().to_string();
     if cleaned.is_empty() {
         format!("datei-{}", index + 1)
@@ -196,7 +192,11 @@ pub async fn query(
         question: text("question").unwrap_or_default(),
         requested_documents: link.detail["documents"]
             .as_array()
-            .map(|a| a.iter().filter_map(|d| d.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| d.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default(),
         deadline: text("deadline"),
         limits: limits(),
@@ -328,10 +328,15 @@ mod tests {
             Err(PublicError::TooLarge { index: 1, .. })
         ));
         let e = check("ok", &[file("rechnung.pdf", b"MZ\x90\x00")]).err();
-        assert!(matches!(e, Some(PublicError::Type { index: 0, .. })), "{e:?}");
+        assert!(
+            matches!(e, Some(PublicError::Type { index: 0, .. })),
+            "{e:?}"
+        );
         let many: Vec<_> = (0..6).map(|i| file(&format!("{i}.txt"), b"x")).collect();
         assert!(matches!(check("ok", &many), Err(PublicError::TooManyFiles)));
-        let ok = check("ok", &[file("../x.pdf", b"%PDF-1.4")]).ok().unwrap_or_default();
+        let ok = check("ok", &[file("../x.pdf", b"%PDF-1.4")])
+            .ok()
+            .unwrap_or_default();
         assert_eq!(ok[0].name, "x.pdf");
         assert_eq!(ok[0].media_type, PDF);
     }
