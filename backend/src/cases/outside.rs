@@ -43,6 +43,15 @@ fn parse(state: &str) -> Result<State, CaseError> {
 }
 
 impl CaseRuntime {
+    /// Now as RFC 3339 on the runtime's clock: the test clock's day (`--today`, at noon UTC)
+    /// or the system time. Link expiries follow it, like deadlines do.
+    pub fn clock_now(&self) -> String {
+        match self.config.today {
+            Some(day) => format!("{day}T12:00:00Z"),
+            None => crate::fsutil::now_rfc3339(),
+        }
+    }
+
     /// The workflow of a version in operation (parsed once per process).
     pub async fn workflow_of(&self, key: &str, version: &str) -> Result<Arc<Workflow>, CaseError> {
         self.workflow(key, version).await

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use lettre::message::header::ContentType;
-use lettre::message::Mailbox;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::DeliveryConfig;
@@ -139,13 +139,16 @@ pub fn build(
     let to: Mailbox = to.parse().map_err(|e| {
         MailError::Address(format!("Die E-Mail-Adresse „{to}“ ist nicht gültig: {e}"))
     })?;
+    // Quoted-printable: mostly readable German text, safe on every relay (lines of 76).
+    let body = Body::new_with_encoding(text.to_string(), ContentTransferEncoding::QuotedPrintable)
+        .map_err(|_| MailError::Address("Der Text der Nachricht ist nicht kodierbar.".into()))?;
     Message::builder()
         .from(from)
         .to(to)
         .subject(subject)
         .message_id(Some(format!("<{id}@fachwerk>")))
         .header(ContentType::TEXT_PLAIN)
-        .body(text.to_string())
+        .body(body)
         .map_err(|e| MailError::Address(e.to_string()))
 }
 

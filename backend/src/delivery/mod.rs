@@ -170,6 +170,15 @@ pub struct Deliveries {
     transport: Arc<MailTransport>,
 }
 
+/// Status links live a year past the mail (RFC 3339 text in, the same a year on out; only
+/// compared as text, so 29 February needs no care).
+fn a_year_later(rfc3339: &str) -> String {
+    match rfc3339.get(..4).and_then(|y| y.parse::<u32>().ok()) {
+        Some(year) => format!("{:04}{}", year + 1, &rfc3339[4..]),
+        None => rfc3339.to_string(),
+    }
+}
+
 /// A new link token and its page address.
 fn new_link(base: &str, page: &str) -> Result<(String, String), DeliveryError> {
     let token = fsutil::secret_token().map_err(|e| DeliveryError::Transient(e.to_string()))?;
@@ -283,7 +292,7 @@ impl Deliveries {
         let base = self.config.public_url.trim_end_matches('/');
         // Links: only their hashes are stored; the tokens leave in this mail.
         let (status_token, status_url) = new_link(base, "status")?;
-        let far = fsutil::rfc3339(fsutil::unix_now() + 400 * 86_400);
+        let far = a_year_later(&self.cases.clock_now());
         self.db
             .insert_link(
                 &crate::db::token_hash(&status_token),
@@ -357,9 +366,16 @@ impl Deliveries {
             .await?;
         if recorded && *message == MessageKind::Rueckfrage {
             if let Some(task) = task {
-                self.cases
-                    .outside_event(&row.case_id, &Event::QuerySent { task }, "querySent")
-                    .await?;
+                // The mail left and is recorded; a refusal here (the case moved on) changes
+                // nothing about that.
+                let sent = Event::QuerySent { task };
+                if let Err(e) = self
+                    .cases
+                    .outside_event(&row.case_id, &sent, "querySent")
+                    .await
+                {
+                    tracing::warn!(case = %row.case_id, error = %e, "query sent, not recorded in the case");
+                }
             }
         }
         Ok(recorded)

@@ -154,7 +154,11 @@ pub fn clean_name(name: &str, index: usize) -> String {
 }
 
 /// The link of `token` if it exists and has not expired.
-async fn live_link(db: &Database, token: &str) -> Result<(String, StoredLink), PublicError> {
+async fn live_link(
+    db: &Database,
+    cases: &CaseRuntime,
+    token: &str,
+) -> Result<(String, StoredLink), PublicError> {
     // Tokens are 64 hex digits; anything else cannot be one (and is not looked up).
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(PublicError::Unknown);
@@ -165,7 +169,7 @@ async fn live_link(db: &Database, token: &str) -> Result<(String, StoredLink), P
         .await
         .map_err(CaseError::from)?
         .ok_or(PublicError::Unknown)?;
-    if link.expires_at < fsutil::now_rfc3339() {
+    if link.expires_at < cases.clock_now() {
         return Err(PublicError::Expired);
     }
     Ok((hash, link))
@@ -177,7 +181,7 @@ pub async fn query(
     cases: &CaseRuntime,
     token: &str,
 ) -> Result<PublicQuery, PublicError> {
-    let (_, link) = live_link(db, token).await?;
+    let (_, link) = live_link(db, cases, token).await?;
     if link.purpose != LinkPurpose::Query {
         return Err(PublicError::Unknown);
     }
@@ -241,7 +245,7 @@ pub async fn answer(
     answer: &str,
     files: &[Upload],
 ) -> Result<QueryReceipt, PublicError> {
-    let (hash, link) = live_link(db, token).await?;
+    let (hash, link) = live_link(db, cases, token).await?;
     if link.purpose != LinkPurpose::Query {
         return Err(PublicError::Unknown);
     }
@@ -286,7 +290,7 @@ pub async fn status(
     cases: &CaseRuntime,
     token: &str,
 ) -> Result<PublicStatus, PublicError> {
-    let (_, link) = live_link(db, token).await?;
+    let (_, link) = live_link(db, cases, token).await?;
     Ok(cases.public_status(&link.case_id).await?)
 }
 
