@@ -74,17 +74,17 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Debian's aiosmtpd as an SMTP sink writing every mail to an mbox file.
+/// Debian's aiosmtpd as an SMTP sink writing every mail into a Maildir.
 struct Sink {
     child: Child,
 }
 
 impl Sink {
-    fn start(port: u16, mbox: &Path) -> Sink {
+    fn start(port: u16, maildir: &Path) -> Sink {
         let child = Command::new("/usr/bin/python3")
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(mbox)
+            .arg(maildir)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -148,15 +148,21 @@ fn unquote(raw: &[u8]) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The mails the sink received (the mbox, quoted-printable decoded), waiting up to 10 s for
-/// `n` of them.
-fn mails(mbox: &Path, n: usize) -> String {
+/// The mails the sink received (Maildir `new/`, in the order received, quoted-printable
+/// decoded and joined), waiting up to 10 s for `n` of them.
+fn mails(maildir: &Path, n: usize) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let text = unquote(&std::fs::read(mbox).unwrap_or_default());
-        if text.matches("\nSubject: ").count() + usize::from(text.starts_with("Subject: ")) >= n
-            || Instant::now() > deadline
-        {
+        let mut files: Vec<_> = std::fs::read_dir(maildir.join("new"))
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        if files.len() >= n || Instant::now() > deadline {
+            let mut text = String::new();
+            for f in files {
+                text.push_str(&unquote(&std::fs::read(f).unwrap()));
+                text.push_str("\n\n");
+            }
             return text;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -287,7 +293,7 @@ async fn rueckfrage_over_the_return_channel() {
 
     // The sink comes up: the next round delivers it, once.
     let dir = tempfile::tempdir().unwrap();
-    let mbox = dir.path().join("mbox");
+    let mbox = dir.path().join("maildir");
     let _sink = Sink::start(port, &mbox);
     assert_eq!(deliveries.run_once(10).await.unwrap(), 1);
     assert_eq!(deliveries.run_once(10).await.unwrap(), 0, "sent once");
