@@ -1,7 +1,7 @@
 //! The applicant's routes: no account, the link's token is the only key. Rate-limited per
 //! address like the login; the answer route has its own body limit (the files).
 
-use axum::extract::multipart::MultipartError;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
@@ -113,9 +113,13 @@ pub async fn answer_query(
     State(state): State<AppState>,
     Extension(client): Extension<ClientIp>,
     Path(token): Path<String>,
-    mut form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<QueryReceipt>), AppError> {
     state.security.public_links.hit(client.0)?;
+    let mut form = form.map_err(|e| AppError::BadRequest {
+        detail: format!("Erwartet wird ein Formular (multipart/form-data): {e}"),
+        path: None,
+    })?;
     let mut answer = String::new();
     let mut files: Vec<Upload> = Vec::new();
     while let Some(mut field) = form.next_field().await.map_err(multipart_error)? {
