@@ -93,6 +93,9 @@ struct ServeArgs {
     /// Sender address of outgoing mail.
     #[arg(long, env = "FACHWERK_MAIL_FROM", default_value = "fachwerk@localhost")]
     mail_from: String,
+    /// The authority that sends the mails (their signature), e.g. "Stadt Musterstadt".
+    #[arg(long, env = "FACHWERK_AUTHORITY", default_value = "Ihre Verwaltung")]
+    authority: String,
     /// Public address of this server, the base of the links in mails to applicants
     /// (answer a Rückfrage, see the status), e.g. https://fachwerk.example.de.
     #[arg(long, env = "FACHWERK_PUBLIC_URL")]
@@ -274,6 +277,7 @@ pub fn main() -> ExitCode {
                 land,
                 smtp_url,
                 mail_from,
+                authority,
                 public_url,
             } = *args;
             let mut config = Config::new(data);
@@ -303,6 +307,7 @@ pub fn main() -> ExitCode {
             };
             config.delivery.smtp_url = smtp_url;
             config.delivery.mail_from = mail_from;
+            config.delivery.authority = authority;
             config.delivery.public_url = public_url
                 .unwrap_or_else(|| format!("http://{addr}"))
                 .trim_end_matches('/')

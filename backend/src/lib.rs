@@ -22,6 +22,7 @@ pub mod drafts;
 pub mod error;
 pub mod fsutil;
 pub mod maintenance;
+pub mod outputs;
 pub mod publications;
 pub mod repo;
 pub mod security;

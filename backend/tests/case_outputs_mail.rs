@@ -39,7 +39,7 @@ fn workflow() -> String {
         "blocks": [
             { "id": "b1", "type": "start", "label": "Antrag eingegangen", "params": { "trigger": "ONLINE_ANTRAG" } },
             { "id": "b2", "type": "rueckfrage", "label": "Nachweis anfordern",
-              "params": { "channel": "EMAIL", "template": "Bitte reichen Sie das Angebot für {gegenstand} nach.", "replyDeadline": "P10D" } },
+              "params": { "channel": "EMAIL", "template": "Bitte reichen Sie das Angebot für {{gegenstand}} nach.", "replyDeadline": "P10D" } },
             { "id": "b3", "type": "sachbearbeitung", "label": "Antwort prüfen",
               "params": { "assignee": { "kind": "role", "ref": "R-SB" }, "instructions": "Antwort prüfen", "outcomes": ["ok"] } },
             { "id": "b4", "type": "ende", "label": "Erledigt", "params": { "result": "ERLEDIGT" } },

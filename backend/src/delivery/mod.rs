@@ -33,6 +33,8 @@ pub struct DeliveryConfig {
     pub smtp_url: Option<String>,
     /// `--mail-from`.
     pub mail_from: String,
+    /// `--authority`: who sends (the signature of the mails).
+    pub authority: String,
     /// `--public-url`: the base of the links in mails (no trailing slash).
     pub public_url: String,
     /// `<data>/outbox/mail` (set when the server opens its data directory).
@@ -53,6 +55,7 @@ impl Default for DeliveryConfig {
         DeliveryConfig {
             smtp_url: None,
             mail_from: "fachwerk@localhost".into(),
+            authority: "Ihre Verwaltung".into(),
             public_url: "http://localhost:8080".into(),
             mail_dir: PathBuf::from("outbox/mail"),
             interval: Duration::from_secs(5),
@@ -311,7 +314,8 @@ impl Deliveries {
                 Some(d) => format!("{d}T23:59:59Z"),
                 None => far.clone(),
             };
-            let question = compose::question(&w, &effect, &fields);
+            let question = compose::question(&w, &effect, &fields)
+                .map_err(|e| DeliveryError::Permanent(e.to_string()))?;
             self.db
                 .insert_link(
                     &crate::db::token_hash(&token),
@@ -325,28 +329,24 @@ impl Deliveries {
                 .await?;
             answer_url = Some(url);
         }
-        let composed = compose::message(&compose::Input {
+        let (subject, text) = compose::message(&compose::Input {
             workflow: &w,
+            authority: &self.config.authority,
             aktenzeichen: &stored.summary.aktenzeichen,
             effect: &effect,
             fields: &fields,
             status_url: &status_url,
             answer_url: answer_url.as_deref(),
             deadline: deadline.as_deref(),
-        });
-        let mail = mail::build(
-            &self.config.mail_from,
-            &address,
-            &composed.subject,
-            &composed.text,
-            &row.id,
-        )?;
+        })
+        .map_err(|e| DeliveryError::Permanent(e.to_string()))?;
+        let mail = mail::build(&self.config.mail_from, &address, &subject, &text, &row.id)?;
         let left = self.transport.send(&row.id, &mail).await?;
         let audit = NewAudit {
             kind: "mailSent",
             detail: json!({
                 "delivery": row.id, "message": message, "to": address,
-                "subject": composed.subject, "sha256": left.sha256, "size": left.size,
+                "subject": subject, "sha256": left.sha256, "size": left.size,
                 "transport": left.transport,
             }),
             account_id: None,

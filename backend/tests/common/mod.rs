@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 pub mod client;
+pub mod outputs;
 
 pub const ADMIN_PASSWORD: &str = "admin-passwort-123";
 pub const PASSWORD: &str = "passwort-fuer-tests";

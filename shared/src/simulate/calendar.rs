@@ -364,6 +364,13 @@ pub fn deadline(start: Date, p: &DurationParts, calendar: Calendar, land: Land) 
     shifted(end_of(start, p, calendar, land), land)
 }
 
+/// The day a Bescheid posted or e-mailed on `sent` counts as notified (Bekanntgabefiktion,
+/// § 41 Abs. 2 VwVfG): the `fiktion_tage`-th day after, moved to the next working day when it
+/// is none (§ 31 Abs. 3 VwVfG). The Probelauf and the rendered Bescheid use this one function.
+pub fn bekanntgabe_fiktion(sent: Date, fiktion_tage: u32, land: Land) -> Deadline {
+    shifted(add_days(sent, i64::from(fiktion_tage)), land)
+}
+
 /// A date that must be a working day: moved forward to the next one if needed (§ 31 Abs. 3 VwVfG).
 pub fn shifted(nominal: Date, land: Land) -> Deadline {
     match why_not_working(nominal, land) {

@@ -280,7 +280,7 @@ impl<D: Decisions> Run<'_, D> {
                         "fiktionTage is 0",
                     ));
                 }
-                let dl = calendar::shifted(add_days(sent, i64::from(p.fiktion_tage)), land);
+                let dl = calendar::bekanntgabe_fiktion(sent, p.fiktion_tage, land);
                 s.due = Some(dl.date);
                 s.completed = dl.date;
                 let (how_de, how_en) = match p.channel {

@@ -441,3 +441,121 @@ pub(super) fn messages(f: &Filing<'_>) -> Vec<XdomeaMessage> {
     }
     out
 }
+
+/// A real document of a running case, filed with its bytes: they travel in the container
+/// (`backend/src/outputs/filing.rs`) under `file_name`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiledDocument {
+    /// Stable within the case (the stored document's id); seeds the Dokument's UUID.
+    pub key: String,
+    pub betreff: String,
+    /// "Bescheid", "Antrag", "Anlage" …
+    pub typ: String,
+    pub date: Date,
+    /// Received from the applicant (Posteingang) rather than sent (Postausgang).
+    pub incoming: bool,
+    /// The name inside the container; the caller makes it safe and unique.
+    pub file_name: String,
+    /// The name it was uploaded or stored under (only ever written as escaped text).
+    pub original_name: Option<String>,
+    /// Code of the external list `urn:xoev-de:xdomea:codeliste:dateiformat` and the format
+    /// version ("2b" for PDF/A-2b).
+    pub format_code: String,
+    pub format_version: String,
+    /// Carries an embedded signature or seal.
+    pub signed: bool,
+}
+
+const PROBELAUF_HINWEIS: &str = "Probelauf (Simulation): keine echte Übermittlung";
+const REAL_HINWEIS: &str = "Übermittlung aus einem laufenden Fall";
+/// Depth of `Vorgang/Dokument` in a 0605 message (root, SchriftgutobjektZumAblegen,
+/// Schriftgutobjekt, Vorgang).
+const DOKUMENT_DEPTH: usize = 4;
+
+/// The form of a message the engine produced for a running case (`Effect::WriteFiling`) that
+/// leaves the server: the Probelauf's hint and extension names become those of a real case,
+/// and in a 0605 the Probelauf's document placeholders are replaced by `docs`, each naming its
+/// file in the container. Messages without Dokumente (0623, 0624) keep their body.
+pub fn for_case(m: &XdomeaMessage, docs: &[FiledDocument]) -> XdomeaMessage {
+    let mut xml = m
+        .xml
+        .replace(
+            &format!("<xdomea:Hinweis>{PROBELAUF_HINWEIS}</xdomea:Hinweis>"),
+            &format!("<xdomea:Hinweis>{REAL_HINWEIS}</xdomea:Hinweis>"),
+        )
+        .replace(
+            "<xdomea:Erstellerkennung>fachwerk-probelauf</xdomea:Erstellerkennung>",
+            "<xdomea:Erstellerkennung>fachwerk</xdomea:Erstellerkennung>",
+        )
+        .replace(
+            "<xdomea:Kennung>urn:fachwerk:probelauf</xdomea:Kennung>",
+            "<xdomea:Kennung>urn:fachwerk:fall</xdomea:Kennung>",
+        )
+        .replace(
+            "<xdomea:Name>Fachwerk-Probelauf</xdomea:Name>",
+            "<xdomea:Name>Fachwerk-Fall</xdomea:Name>",
+        );
+    let pad = "  ".repeat(DOKUMENT_DEPTH);
+    let open = format!("{pad}<xdomea:Dokument>\n");
+    let close = format!("{pad}</xdomea:Dokument>\n");
+    let ext = format!("{pad}<xdomea:AnwendungsspezifischeErweiterung>\n");
+    if m.code == "0605" && xml.contains(&ext) {
+        while let Some(start) = xml.find(&open) {
+            let Some(len) = xml[start..].find(&close) else {
+                break;
+            };
+            xml.replace_range(start..start + len + close.len(), "");
+        }
+        let mut x = Xml::fragment("xdomea", DOKUMENT_DEPTH);
+        for d in docs {
+            filed_dokument(&mut x, &m.file_name, d);
+        }
+        if let Some(at) = xml.find(&ext) {
+            xml.insert_str(at, &x.fragment_text());
+        }
+    }
+    XdomeaMessage { xml, ..m.clone() }
+}
+
+fn filed_dokument(x: &mut Xml, message: &str, d: &FiledDocument) {
+    x.open("Dokument", &[]);
+    x.open("Identifikation", &[]);
+    x.leaf("ID", &uuid(&[message, "dokument", &d.key]));
+    x.close();
+    x.open("AllgemeineMetadaten", &[]);
+    x.leaf("Betreff", &d.betreff);
+    x.close();
+    x.leaf(
+        if d.incoming {
+            "Posteingangsdatum"
+        } else {
+            "Postausgangsdatum"
+        },
+        &d.date.to_string(),
+    );
+    x.leaf("Typ", &d.typ);
+    x.open("Version", &[]);
+    x.leaf("Nummer", "1");
+    x.open("Format", &[]);
+    x.code(
+        "Name",
+        LIST_DATEIFORMAT,
+        DATEIFORMAT_LIST_VERSION,
+        &d.format_code,
+    );
+    x.leaf("Version", &d.format_version);
+    x.open("Primaerdokument", &[]);
+    x.leaf("Dateiname", &d.file_name);
+    if let Some(o) = d.original_name.as_deref().filter(|o| !o.trim().is_empty()) {
+        x.leaf("DateinameOriginal", o);
+    }
+    if d.signed {
+        x.open("SignaturSiegel", &[]);
+        x.leaf("SignaturSiegelEingebettet", "true");
+        x.close();
+    }
+    x.close();
+    x.close();
+    x.close();
+    x.close();
+}

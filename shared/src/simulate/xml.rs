@@ -97,6 +97,21 @@ impl Xml {
             .push_str(&format!("<code>{}</code></{q}>\n", escape(code)));
     }
 
+    /// A writer for elements that go `depth` levels deep into a document written by
+    /// [`Xml::new`] (no declaration; [`Xml::fragment_text`] returns the text).
+    pub fn fragment(prefix: &'static str, depth: usize) -> Xml {
+        Xml {
+            out: String::new(),
+            prefix,
+            stack: vec![String::new(); depth],
+        }
+    }
+
+    /// The elements written into a [`Xml::fragment`] (those still open stay open).
+    pub fn fragment_text(self) -> String {
+        self.out
+    }
+
     pub fn finish(mut self) -> String {
         while !self.stack.is_empty() {
             self.close();
