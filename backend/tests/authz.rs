@@ -46,6 +46,9 @@ enum Fixture {
     Delivery,
     /// `Case` with a stored document (`{id}` the case, `{doc}` the document).
     Document,
+    /// `Case` with a payment request for its first task (`{task}`); the task is no Zahlung,
+    /// so paying it is refused by the engine after the role check.
+    Payment,
     /// `Case` with an applicant's one-time link (`{token}`; its task is no Rückfrage, so an
     /// answer finds the query closed).
     Link,
@@ -498,6 +501,23 @@ fn table() -> Vec<Row> {
             P::Empty,
             [401, 200, 200, 200, 403],
         ),
+        // Only persons holding the task's role get past the role check (the fixture's task is
+        // no Zahlung, so the engine then refuses the payment: 422).
+        row(
+            post.clone(),
+            "/api/cases/{id}/payments/{task}/paid",
+            F::Payment,
+            P::Empty,
+            [401, 422, 403, 403, 403],
+        ),
+        // A payment provider reports with an API token (any account); unknown Kassenzeichen.
+        row(
+            post.clone(),
+            "/api/payments/callback",
+            F::None,
+            P::Json(r#"{"kassenzeichen":"00000000000000000"}"#),
+            [401, 404, 404, 404, 404],
+        ),
         // The applicant's links: no account, the token is the key.
         row(
             get.clone(),
@@ -624,6 +644,22 @@ async fn make(env: &Env, u: &Users, fixture: Fixture, path: &str) -> Made {
                 .id;
         }
         Fixture::Clerk => clerk(env, u).await,
+        Fixture::Payment => {
+            clerk(env, u).await;
+            let body = json!({ "workflow": "matrix", "fields": { "antragsteller": "A. Muster" } });
+            let r = env.post("/api/cases", Some(&u.editor), body).await;
+            assert_eq!(r.status, 201, "{}", r.text);
+            let case = r.json()["id"].as_str().unwrap().to_string();
+            let db = &env.state.db;
+            let stored = db.case(&case).await.unwrap().unwrap();
+            let state: serde_json::Value = serde_json::from_str(&stored.state).unwrap();
+            let task = state["tasks"][0]["id"].as_str().unwrap().to_string();
+            db.insert_payment(&case, &task, "10.00", &unique("KZ-"))
+                .await
+                .unwrap();
+            m.id = case;
+            m.doc = task;
+        }
         Fixture::Delivery | Fixture::Document | Fixture::Link => {
             clerk(env, u).await;
             let body = json!({ "workflow": "matrix", "fields": { "antragsteller": "A. Muster" } });
@@ -770,7 +806,8 @@ async fn every_route_for_every_kind_of_caller() {
                 .replace("{version}", "1.0.0")
                 .replace("{name}", &m.name)
                 .replace("{token}", &m.name)
-                .replace("{doc}", &m.doc);
+                .replace("{doc}", &m.doc)
+                .replace("{task}", &m.doc);
             let body = match r.payload {
                 Payload::Empty => None,
                 Payload::Workflow => Some(workflow(&unique("neu-"), "x")),

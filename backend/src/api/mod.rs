@@ -92,6 +92,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(outputs::retry_delivery))
         .routes(routes!(outputs::case_outputs))
         .routes(routes!(outputs::case_document))
+        .routes(routes!(outputs::mark_paid))
+        .routes(routes!(outputs::payment_callback))
         .merge(public::routes())
         .fallback(api_not_found);
     OpenApiRouter::with_openapi(openapi::base()).nest("/api", api)

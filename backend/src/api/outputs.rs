@@ -5,7 +5,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use fachwerk_shared::api::{CaseOutputs, Delivery, DeliveryQuery, ProblemDetails};
+use fachwerk_shared::api::{
+    CaseOutputs, Delivery, DeliveryQuery, PaymentCallback, PaymentRequest, ProblemDetails,
+};
+
+use super::JsonBody;
 
 use crate::auth::Caller;
 use crate::cases::CaseError;
@@ -173,4 +177,52 @@ pub async fn case_document(
         bytes,
     )
         .into_response())
+}
+
+/// A clerk holding the Zahlung task's role marks its payment request paid; the case goes on.
+/// Paid before: the request as it is (a second click changes nothing).
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/payments/{task}/paid",
+    tag = "Ausgänge",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path), ("task" = String, Path, description = "The engine's task id of the Zahlung")),
+    responses(
+        (status = 200, body = PaymentRequest),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn mark_paid(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, task)): Path<(String, String)>,
+) -> Result<Json<PaymentRequest>, AppError> {
+    Ok(Json(state.cases.mark_paid(&caller, &id, &task).await?))
+}
+
+/// The payment provider reports a payment (API token): found by Kassenzeichen, idempotent; a
+/// given amount must equal the requested one.
+#[utoipa::path(
+    post,
+    path = "/payments/callback",
+    tag = "Ausgänge",
+    security(("bearer" = [])),
+    request_body = PaymentCallback,
+    responses(
+        (status = 200, body = PaymentRequest),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn payment_callback(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody<PaymentCallback>,
+) -> Result<Json<PaymentRequest>, AppError> {
+    Ok(Json(state.cases.payment_callback(&caller, &body).await?))
 }

@@ -162,6 +162,177 @@ impl CaseRuntime {
         Err(CaseError::Stale { current: 0 })
     }
 
+    /// The amount and (if the block names a field) the Kassenzeichen a Zahlung block asks
+    /// of case `case_id`.
+    pub async fn payment_terms(
+        &self,
+        case_id: &str,
+        block: &str,
+    ) -> Result<(fachwerk_shared::values::Money, Option<String>), CaseError> {
+        let stored = self
+            .db
+            .case(case_id)
+            .await?
+            .ok_or_else(|| CaseError::NotFound("Diesen Vorgang gibt es nicht.".into()))?;
+        let w = self
+            .workflow(&stored.summary.workflow, &stored.summary.version)
+            .await?;
+        let (state, block, today) = (stored.state, block.to_string(), self.today());
+        cpu(move || engine::payment_terms(&w, &state, &block, today)).await?
+    }
+
+    /// Records the payment of request (case, task) and lets the case go on (`PaymentReceived`),
+    /// in one transaction. Paid before → `Ok(false)`, nothing changed (a second click, a
+    /// repeated callback).
+    pub async fn pay(
+        &self,
+        case_id: &str,
+        task: &str,
+        paid_by: &str,
+        source: fachwerk_shared::api::PaymentSource,
+    ) -> Result<bool, CaseError> {
+        for _ in 0..STALE_RETRIES {
+            let stored = self
+                .db
+                .case(case_id)
+                .await?
+                .ok_or_else(|| CaseError::NotFound("Diesen Vorgang gibt es nicht.".into()))?;
+            let w = self
+                .workflow(&stored.summary.workflow, &stored.summary.version)
+                .await?;
+            let event = Event::PaymentReceived {
+                task: task.to_string(),
+            };
+            let (state, today) = (stored.state.clone(), self.today());
+            let step = cpu(move || engine::event(&w, &state, &event, today)).await??;
+            let mut change = step.into_change(None)?;
+            change.audit.insert(
+                0,
+                NewAudit {
+                    kind: "paymentReceived",
+                    detail: json!({ "task": task, "paidBy": paid_by, "source": source }),
+                    account_id: None,
+                    person_id: None,
+                },
+            );
+            let paid = crate::db::Paid {
+                case_id,
+                task,
+                paid_by,
+                source,
+            };
+            match self
+                .db
+                .pay(
+                    &paid,
+                    stored.summary.revision,
+                    &stored.summary.workflow,
+                    &change,
+                )
+                .await?
+            {
+                crate::db::Applied::Done(_) => return Ok(true),
+                crate::db::Applied::Stale(_) => continue,
+                _ => return Ok(false),
+            }
+        }
+        Err(CaseError::Stale { current: 0 })
+    }
+
+    /// A clerk marks the payment request of Zahlung task `task` paid: the clerk must hold the
+    /// task's role. Paid before → the request as it is (nothing changes twice).
+    pub async fn mark_paid(
+        &self,
+        caller: &crate::auth::Caller,
+        case_id: &str,
+        task: &str,
+    ) -> Result<fachwerk_shared::api::PaymentRequest, CaseError> {
+        let person = self.person(caller).await?;
+        let not_found = || {
+            CaseError::NotFound("Eine Zahlungsaufforderung dieser Aufgabe gibt es nicht.".into())
+        };
+        let request = self
+            .db
+            .payment(case_id, task)
+            .await?
+            .ok_or_else(not_found)?;
+        let row = self
+            .db
+            .task_of_case(case_id, task)
+            .await?
+            .ok_or_else(not_found)?;
+        if !self.holds_role(&person, &row.task).await? {
+            return Err(Self::not_in_role(&row.task));
+        }
+        if request.paid_at.is_none() {
+            self.pay(
+                case_id,
+                task,
+                &person.name,
+                fachwerk_shared::api::PaymentSource::Clerk,
+            )
+            .await?;
+        }
+        self.db.payment(case_id, task).await?.ok_or_else(not_found)
+    }
+
+    /// The payment provider reports a payment by Kassenzeichen (idempotent: reported again →
+    /// the request as it is). A given amount must equal the requested one.
+    pub async fn payment_callback(
+        &self,
+        caller: &crate::auth::Caller,
+        body: &fachwerk_shared::api::PaymentCallback,
+    ) -> Result<fachwerk_shared::api::PaymentRequest, CaseError> {
+        if !matches!(caller.via, crate::auth::Via::Bearer(_)) {
+            return Err(CaseError::Forbidden(
+                "Zahlungseingänge meldet ein Programm mit API-Schlüssel, nicht eine Anmeldung im Browser."
+                    .into(),
+            ));
+        }
+        let kz = body.kassenzeichen.trim();
+        let request = self.db.payment_by_kassenzeichen(kz).await?.ok_or_else(|| {
+            CaseError::NotFound(format!("Das Kassenzeichen „{kz}“ gibt es nicht."))
+        })?;
+        if let Some(amount) = &body.amount {
+            let given = fachwerk_shared::values::Money::parse(amount).map_err(|e| {
+                CaseError::bad(
+                    "amount",
+                    format!("„{amount}“ ist kein Eurobetrag: {e}"),
+                    format!("{amount:?} is not a euro amount: {e}"),
+                )
+            })?;
+            if given.to_canonical() != request.amount {
+                return Err(CaseError::bad(
+                    "amount",
+                    format!(
+                        "Gezahlt wurden {}, verlangt sind {} (Kassenzeichen {kz}).",
+                        given.to_canonical(),
+                        request.amount
+                    ),
+                    format!(
+                        "{} was paid, {} is requested (Kassenzeichen {kz}).",
+                        given.to_canonical(),
+                        request.amount
+                    ),
+                ));
+            }
+        }
+        if request.paid_at.is_none() {
+            self.pay(
+                &request.case_id,
+                &request.task,
+                &caller.name,
+                fachwerk_shared::api::PaymentSource::Callback,
+            )
+            .await?;
+        }
+        Ok(self
+            .db
+            .payment(&request.case_id, &request.task)
+            .await?
+            .unwrap_or(request))
+    }
+
     /// The case if the caller may see it (participants of its workflow, reviewers, admins).
     pub async fn visible_case(
         &self,

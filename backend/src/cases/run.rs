@@ -87,7 +87,7 @@ impl CaseRuntime {
     }
 
     /// The person of the caller's account.
-    async fn person(&self, caller: &Caller) -> Result<Person, CaseError> {
+    pub(super) async fn person(&self, caller: &Caller) -> Result<Person, CaseError> {
         self.db
             .person_of_account(&caller.id)
             .await?
@@ -259,7 +259,7 @@ impl CaseRuntime {
 
     /// Whether `person` holds the task's role, themselves or for an absent person they stand
     /// in for.
-    async fn holds_role(&self, person: &Person, task: &Task) -> Result<bool, CaseError> {
+    pub(super) async fn holds_role(&self, person: &Person, task: &Task) -> Result<bool, CaseError> {
         let role = match (&task.role, &task.assignee) {
             (Some(role), _) => Some(role),
             (None, Some(assignee)) => return Ok(*assignee == person.id),
@@ -277,7 +277,7 @@ impl CaseRuntime {
         Ok(self.db.represented_by(&person.id).await?.iter().any(holds))
     }
 
-    fn not_in_role(task: &Task) -> CaseError {
+    pub(super) fn not_in_role(task: &Task) -> CaseError {
         CaseError::refused(
             RefusalKind::Person,
             "NOT_IN_ROLE",

@@ -401,6 +401,19 @@ impl Database {
             .map(|r| task_from(&r)).transpose())
     }
 
+    /// The task row of the engine's task `engine_task` in case `case_id`.
+    pub async fn task_of_case(
+        &self,
+        case_id: &str,
+        engine_task: &str,
+    ) -> Result<Option<StoredTask>, DbError> {
+        let sql = format!(
+            "SELECT {TASK_COLUMNS} {TASK_FROM} WHERE t.case_id = $1 AND t.engine_task = $2"
+        );
+        with_pool!(self, pool => sqlx::query(&sql).bind(case_id).bind(engine_task)
+            .fetch_optional(pool).await?.map(|r| task_from(&r)).transpose())
+    }
+
     /// Open tasks claimed by `person_id` or assigned to them, by due date.
     pub async fn my_tasks(&self, person_id: &str, limit: i64) -> Result<Vec<Task>, DbError> {
         let sql = format!(

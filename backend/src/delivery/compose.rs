@@ -8,7 +8,9 @@ use fachwerk_shared::model::BlockKind;
 use fachwerk_shared::values::Date;
 use fachwerk_shared::Workflow;
 
-use crate::outputs::{compose_message, fill_placeholders, Authority, MessageInput, OutputError};
+use crate::outputs::{
+    compose_message, fill_placeholders, Authority, MessageInput, OutputError, PaymentRequest,
+};
 
 /// What a Rückfrage asks: its text (the block's template with `{{feld}}` filled in, else the
 /// block's label) and the documents it asks for (the block's label).
@@ -55,6 +57,8 @@ pub struct Input<'a> {
     pub answer_url: Option<&'a str>,
     /// `YYYY-MM-DD`.
     pub deadline: Option<&'a str>,
+    /// A Zahlungsaufforderung's request.
+    pub payment: Option<PaymentRequest>,
 }
 
 /// Subject and text of the mail.
@@ -86,7 +90,7 @@ pub fn message(i: &Input<'_>) -> Result<(String, String), OutputError> {
         answer_link: i.answer_url.map(str::to_string),
         due: i.deadline.and_then(Date::parse),
         bekanntgabe: None,
-        payment: None,
+        payment: i.payment.clone(),
         attachments: Vec::new(),
     })?;
     Ok((composed.subject, composed.text))

@@ -105,16 +105,21 @@ pub fn outbox_row(state: &State, effect: &Effect) -> Option<NewDelivery> {
     if !matches!(to, Recipient::Applicant | Recipient::External(_)) {
         return None;
     }
-    // The Rückfrage's task (its link answers it) and the reply deadline.
-    let task = state
-        .tasks
-        .iter()
-        .find(|t| t.block == *block && t.visit == *visit && t.kind == TaskKind::Query);
+    // The task the message belongs to (a Rückfrage's link answers it, a Zahlung's payment
+    // request is recorded for it) and its period (reply, payment).
+    let task = state.tasks.iter().find(|t| {
+        t.block == *block
+            && t.visit == *visit
+            && matches!(t.kind, TaskKind::Query | TaskKind::Payment)
+    });
     let deadline = task.and_then(|t| {
         state
             .timers
             .iter()
-            .find(|x| x.kind == TimerKind::Antwortfrist && x.task.as_deref() == Some(&t.id))
+            .find(|x| {
+                matches!(x.kind, TimerKind::Antwortfrist | TimerKind::Zahlungsfrist)
+                    && x.task.as_deref() == Some(&t.id)
+            })
             .map(|x| x.due.to_string())
     });
     let to_whom = match to {
@@ -258,6 +263,46 @@ impl Deliveries {
         }
     }
 
+    /// The payment request of a Zahlung's task: recorded once (the same again on a retry),
+    /// amount from the block's expression, Kassenzeichen from its field or generated.
+    async fn payment_request(
+        &self,
+        stored: &crate::db::StoredCase,
+        effect: &Effect,
+        task: &str,
+        due: Option<&str>,
+    ) -> Result<crate::outputs::PaymentRequest, DeliveryError> {
+        let Effect::SendMessage { block, .. } = effect else {
+            return Err(DeliveryError::Permanent(
+                "Ausgang ist keine Nachricht.".into(),
+            ));
+        };
+        let (amount, kassenzeichen) = self
+            .cases
+            .payment_terms(&stored.summary.id, block.as_str())
+            .await
+            .map_err(|e| DeliveryError::Permanent(e.to_string()))?;
+        let kassenzeichen = kassenzeichen
+            .unwrap_or_else(|| crate::outputs::kassenzeichen(&stored.summary.id, task));
+        let recorded = self
+            .db
+            .insert_payment(
+                &stored.summary.id,
+                task,
+                &amount.to_canonical(),
+                &kassenzeichen,
+            )
+            .await?;
+        Ok(crate::outputs::PaymentRequest {
+            amount: fachwerk_shared::values::Money::parse(&recorded.amount)
+                .map_err(|e| DeliveryError::Permanent(format!("Betrag: {e}")))?,
+            kassenzeichen: recorded.kassenzeichen,
+            due: due.and_then(fachwerk_shared::values::Date::parse),
+            purpose: format!("Aktenzeichen {}", stored.summary.aktenzeichen),
+            account: None,
+        })
+    }
+
     async fn deliver_mail(&self, row: &ClaimedDelivery) -> Result<bool, DeliveryError> {
         let effect: Effect = serde_json::from_value(row.payload["effect"].clone())
             .map_err(|e| DeliveryError::Permanent(format!("Ausgang unlesbar: {e}")))?;
@@ -329,6 +374,18 @@ impl Deliveries {
                 .await?;
             answer_url = Some(url);
         }
+        let payment = match (message, &task) {
+            (MessageKind::Zahlungsaufforderung, Some(task)) => Some(
+                self.payment_request(&stored, &effect, task, deadline.as_deref())
+                    .await?,
+            ),
+            (MessageKind::Zahlungsaufforderung, None) => {
+                return Err(DeliveryError::Permanent(
+                    "Die Zahlung ist nicht mehr offen.".into(),
+                ))
+            }
+            _ => None,
+        };
         let (subject, text) = compose::message(&compose::Input {
             workflow: &w,
             authority: &self.config.authority,
@@ -338,6 +395,7 @@ impl Deliveries {
             status_url: &status_url,
             answer_url: answer_url.as_deref(),
             deadline: deadline.as_deref(),
+            payment,
         })
         .map_err(|e| DeliveryError::Permanent(e.to_string()))?;
         let mail = mail::build(&self.config.mail_from, &address, &subject, &text, &row.id)?;
