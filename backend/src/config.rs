@@ -175,6 +175,7 @@ impl AppState {
         let cases = CaseRuntime::new(db.clone(), config.runtime.clone());
         let mut delivery = config.delivery.clone();
         delivery.mail_dir = dir.join("outbox").join("mail");
+        delivery.eakte_dir = dir.join("eakte-outbox");
         let deliveries = Deliveries::new(db.clone(), cases.clone(), delivery)?;
         Ok(AppState {
             deliveries,

@@ -52,6 +52,11 @@ impl CaseRuntime {
         }
     }
 
+    /// Today on the runtime's clock.
+    pub fn clock_today(&self) -> fachwerk_shared::values::Date {
+        self.today()
+    }
+
     /// The workflow of a version in operation (parsed once per process).
     pub async fn workflow_of(&self, key: &str, version: &str) -> Result<Arc<Workflow>, CaseError> {
         self.workflow(key, version).await

@@ -39,6 +39,8 @@ pub struct DeliveryConfig {
     pub public_url: String,
     /// `<data>/outbox/mail` (set when the server opens its data directory).
     pub mail_dir: PathBuf,
+    /// `<data>/eakte-outbox`: the xdomea containers for the E-Akte (set like `mail_dir`).
+    pub eakte_dir: PathBuf,
     /// How often the worker looks for due rows.
     pub interval: Duration,
     /// Wait before the second attempt; doubles per attempt up to `max_backoff`.
@@ -58,6 +60,7 @@ impl Default for DeliveryConfig {
             authority: "Ihre Verwaltung".into(),
             public_url: "http://localhost:8080".into(),
             mail_dir: PathBuf::from("outbox/mail"),
+            eakte_dir: PathBuf::from("eakte-outbox"),
             interval: Duration::from_secs(5),
             backoff: Duration::from_secs(30),
             max_backoff: Duration::from_secs(3600),
@@ -92,6 +95,13 @@ fn label(message: MessageKind) -> &'static str {
 /// external address. Messages to persons of the organisation reach them as tasks in the
 /// Arbeitskorb and stay in the audit only. `state` is the case after the step.
 pub fn outbox_row(state: &State, effect: &Effect) -> Option<NewDelivery> {
+    if let Effect::WriteFiling { .. } = effect {
+        return Some(NewDelivery {
+            kind: DeliveryKind::Filing,
+            label: "Veraktung (xdomea) an die E-Akte".into(),
+            payload: json!({ "effect": effect }),
+        });
+    }
     let Effect::SendMessage {
         block,
         visit,
@@ -257,10 +267,108 @@ impl Deliveries {
     async fn deliver(&self, row: &ClaimedDelivery) -> Result<bool, DeliveryError> {
         match row.kind {
             DeliveryKind::Mail => self.deliver_mail(row).await,
-            other => Err(DeliveryError::Permanent(format!(
-                "Ausgänge der Art {other:?} liefert dieser Server nicht aus."
-            ))),
+            DeliveryKind::Filing => self.deliver_filing(row).await,
+            DeliveryKind::Document => Err(DeliveryError::Permanent(
+                "Dokumente stellt dieser Server nicht einzeln zu.".into(),
+            )),
         }
+    }
+
+    /// The xdomea containers of a Veraktung (the case's documents with the 0605), written to
+    /// the E-Akte outbox directory, each complete or not at all (written aside, then renamed).
+    async fn deliver_filing(&self, row: &ClaimedDelivery) -> Result<bool, DeliveryError> {
+        let effect: Effect = serde_json::from_value(row.payload["effect"].clone())
+            .map_err(|e| DeliveryError::Permanent(format!("Ausgang unlesbar: {e}")))?;
+        let Effect::WriteFiling { messages } = effect else {
+            return Err(DeliveryError::Permanent(
+                "Ausgang ist keine Veraktung.".into(),
+            ));
+        };
+        let stored =
+            self.db.case(&row.case_id).await?.ok_or_else(|| {
+                DeliveryError::Permanent("Den Vorgang gibt es nicht mehr.".into())
+            })?;
+        let w = self
+            .cases
+            .workflow_of(&stored.summary.workflow, &stored.summary.version)
+            .await?;
+        let mut documents = Vec::new();
+        for d in self.db.documents(&row.case_id).await? {
+            let Some((_, bytes)) = self.db.document(&row.case_id, &d.id).await? else {
+                continue;
+            };
+            let upload = d.source == fachwerk_shared::api::DocumentSource::Upload;
+            documents.push(crate::outputs::StoredDocument {
+                date: d
+                    .created_at
+                    .get(..10)
+                    .and_then(fachwerk_shared::values::Date::parse)
+                    .unwrap_or_else(|| self.cases.clock_today()),
+                betreff: d.name.clone(),
+                typ: if upload { "Anlage" } else { "Bescheid" }.into(),
+                incoming: upload,
+                pdfa: !upload && d.media_type == "application/pdf",
+                signed: false,
+                id: d.id,
+                name: d.name,
+                media_type: d.media_type,
+                bytes,
+            });
+        }
+        let date = self.cases.clock_today();
+        let containers = tokio::task::spawn_blocking(move || {
+            crate::outputs::filing_container(&crate::outputs::FilingInput {
+                workflow: &w,
+                messages,
+                documents,
+                date,
+            })
+        })
+        .await
+        .map_err(|e| DeliveryError::Transient(e.to_string()))?
+        .map_err(|e| DeliveryError::Permanent(e.to_string()))?;
+        let dir = self.config.eakte_dir.clone();
+        let files: Vec<_> = containers
+            .iter()
+            .map(|c| json!({ "file": c.file_name, "sha256": c.sha256, "size": c.bytes.len() }))
+            .collect();
+        let (first_sha, total) = (
+            containers
+                .first()
+                .map(|c| c.sha256.clone())
+                .unwrap_or_default(),
+            containers.iter().map(|c| c.bytes.len() as u64).sum::<u64>(),
+        );
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            fsutil::ensure_dir(&dir)?;
+            for c in &containers {
+                // The renderer's names are safe file names; never a path from input.
+                let name = crate::outputs::safe_file_name(&c.file_name);
+                fsutil::write_atomic(&dir.join(name), &c.bytes)?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| DeliveryError::Transient(e.to_string()))?
+        .map_err(|e| DeliveryError::Transient(format!("E-Akte-Ausgang: {e}")))?;
+        let audit = NewAudit {
+            kind: "filingWritten",
+            detail: json!({ "delivery": row.id, "files": files }),
+            account_id: None,
+            person_id: None,
+        };
+        Ok(self
+            .db
+            .delivery_sent(
+                &row.id,
+                row.revision,
+                &SentOutput {
+                    sha256: first_sha,
+                    size: total,
+                    audit,
+                },
+            )
+            .await?)
     }
 
     /// The payment request of a Zahlung's task: recorded once (the same again on a retry),
