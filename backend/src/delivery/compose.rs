@@ -59,6 +59,8 @@ pub struct Input<'a> {
     pub deadline: Option<&'a str>,
     /// A Zahlungsaufforderung's request.
     pub payment: Option<PaymentRequest>,
+    /// A Bescheid's Bekanntgabe date.
+    pub bekanntgabe: Option<Date>,
 }
 
 /// Subject and text of the mail.
@@ -89,7 +91,7 @@ pub fn message(i: &Input<'_>) -> Result<(String, String), OutputError> {
         status_link: i.status_url.to_string(),
         answer_link: i.answer_url.map(str::to_string),
         due: i.deadline.and_then(Date::parse),
-        bekanntgabe: None,
+        bekanntgabe: i.bekanntgabe,
         payment: i.payment.clone(),
         attachments: Vec::new(),
     })?;

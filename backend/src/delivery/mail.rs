@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use lettre::message::header::{ContentTransferEncoding, ContentType};
-use lettre::message::{Body, Mailbox};
+use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::DeliveryConfig;
@@ -125,12 +125,13 @@ impl MailTransport {
     }
 }
 
-/// A plain-text mail. `id` makes the Message-ID, so a receiver can tell a repeated mail.
+/// A plain-text mail (`(subject, text)`) with `attachments` (the Bescheid PDF). `id` makes the
+/// Message-ID, so a receiver can tell a repeated mail.
 pub fn build(
     from: &str,
     to: &str,
-    subject: &str,
-    text: &str,
+    (subject, text): (&str, &str),
+    attachments: &[crate::outputs::Document],
     id: &str,
 ) -> Result<Message, MailError> {
     let from: Mailbox = from
@@ -142,14 +143,28 @@ pub fn build(
     // Quoted-printable: mostly readable German text, safe on every relay (lines of 76).
     let body = Body::new_with_encoding(text.to_string(), ContentTransferEncoding::QuotedPrintable)
         .map_err(|_| MailError::Address("Der Text der Nachricht ist nicht kodierbar.".into()))?;
-    Message::builder()
+    let builder = Message::builder()
         .from(from)
         .to(to)
         .subject(subject)
-        .message_id(Some(format!("<{id}@fachwerk>")))
-        .header(ContentType::TEXT_PLAIN)
-        .body(body)
-        .map_err(|e| MailError::Address(e.to_string()))
+        .message_id(Some(format!("<{id}@fachwerk>")));
+    let built = if attachments.is_empty() {
+        builder.header(ContentType::TEXT_PLAIN).body(body)
+    } else {
+        let mut parts = MultiPart::mixed().singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(body),
+        );
+        for a in attachments {
+            let media = ContentType::parse(&a.media_type)
+                .map_err(|e| MailError::Address(format!("{}: {e}", a.media_type)))?;
+            parts =
+                parts.singlepart(Attachment::new(a.file_name.clone()).body(a.bytes.clone(), media));
+        }
+        builder.multipart(parts)
+    };
+    built.map_err(|e| MailError::Address(e.to_string()))
 }
 
 #[cfg(test)]

@@ -371,6 +371,103 @@ impl Deliveries {
             .await?)
     }
 
+    /// The Bescheid of the block as PDF (rendered off the async workers), stored with the case
+    /// once (the renderer is deterministic: a retry renders the same bytes), and its
+    /// Bekanntgabe date as the Probelauf computes it.
+    async fn bescheid(
+        &self,
+        stored: &crate::db::StoredCase,
+        state: &State,
+        w: &Arc<fachwerk_shared::Workflow>,
+        effect: &Effect,
+    ) -> Result<(crate::outputs::Document, fachwerk_shared::values::Date), DeliveryError> {
+        use fachwerk_shared::model::BlockKind;
+        let Effect::SendMessage { block, .. } = effect else {
+            return Err(DeliveryError::Permanent(
+                "Ausgang ist keine Nachricht.".into(),
+            ));
+        };
+        let b = w
+            .block(block)
+            .ok_or_else(|| DeliveryError::Permanent(format!("Baustein „{block}“ fehlt.")))?;
+        let BlockKind::Bescheid(p) = &b.kind else {
+            return Err(DeliveryError::Permanent(format!(
+                "„{}“ ist kein Bescheid-Baustein.",
+                b.label
+            )));
+        };
+        let fields = state.current_fields();
+        let applicant = ["antragsteller", "name"]
+            .iter()
+            .find_map(|f| fields.get(*f).and_then(|v| v.as_str()))
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "Antragstellende Person".into());
+        // The block's template is its text when it reads like one (an id has no spaces).
+        let body = if p.template.trim().contains(char::is_whitespace) {
+            p.template.clone()
+        } else {
+            format!(
+                "Über Ihren Antrag „{}“ ist entschieden. Die Entscheidung teilt Ihnen dieser Bescheid mit.",
+                w.name
+            )
+        };
+        let today = self.cases.clock_today();
+        let (channel, fiktion_tage, land) = (p.channel, p.fiktion_tage, state.land);
+        let bekanntgabe =
+            fachwerk_shared::simulate::calendar::bekanntgabe_fiktion(today, fiktion_tage, land)
+                .date;
+        let (w, title) = (Arc::clone(w), b.label.clone());
+        let (case_id, aktenzeichen) = (
+            stored.summary.id.clone(),
+            stored.summary.aktenzeichen.clone(),
+        );
+        let authority = self.config.authority.clone();
+        let pdf = tokio::task::spawn_blocking(move || {
+            crate::outputs::render_bescheid(&crate::outputs::BescheidInput {
+                authority: crate::outputs::Authority {
+                    name: authority,
+                    ..crate::outputs::Authority::default()
+                },
+                workflow: &w,
+                case_id,
+                aktenzeichen: Some(aktenzeichen),
+                applicant: crate::outputs::Addressee {
+                    name: applicant,
+                    address: Vec::new(),
+                },
+                date: today,
+                land,
+                channel,
+                fiktion_tage,
+                title,
+                body,
+                fields,
+                rechtsbehelfsbelehrung: None,
+                verwaltungsgericht: None,
+                signer: None,
+            })
+        })
+        .await
+        .map_err(|e| DeliveryError::Transient(e.to_string()))?
+        .map_err(|e| DeliveryError::Permanent(e.to_string()))?;
+        let known = self.db.documents(&stored.summary.id).await?;
+        if !known.iter().any(|d| d.sha256 == pdf.sha256) {
+            self.db
+                .insert_document(
+                    &stored.summary.id,
+                    &crate::db::NewDocument {
+                        name: pdf.file_name.clone(),
+                        media_type: pdf.media_type.clone(),
+                        source: fachwerk_shared::api::DocumentSource::Rendered,
+                        data: pdf.bytes.clone(),
+                    },
+                )
+                .await?;
+        }
+        Ok((pdf, bekanntgabe))
+    }
+
     /// The payment request of a Zahlung's task: recorded once (the same again on a retry),
     /// amount from the block's expression, Kassenzeichen from its field or generated.
     async fn payment_request(
@@ -494,6 +591,13 @@ impl Deliveries {
             }
             _ => None,
         };
+        let (attachments, bekanntgabe) = match message {
+            MessageKind::Bescheid => {
+                let (pdf, day) = self.bescheid(&stored, &state, &w, &effect).await?;
+                (vec![pdf], Some(day))
+            }
+            _ => (Vec::new(), None),
+        };
         let (subject, text) = compose::message(&compose::Input {
             workflow: &w,
             authority: &self.config.authority,
@@ -504,15 +608,25 @@ impl Deliveries {
             answer_url: answer_url.as_deref(),
             deadline: deadline.as_deref(),
             payment,
+            bekanntgabe,
         })
         .map_err(|e| DeliveryError::Permanent(e.to_string()))?;
-        let mail = mail::build(&self.config.mail_from, &address, &subject, &text, &row.id)?;
+        let mail = mail::build(
+            &self.config.mail_from,
+            &address,
+            (&subject, &text),
+            &attachments,
+            &row.id,
+        )?;
         let left = self.transport.send(&row.id, &mail).await?;
         let audit = NewAudit {
             kind: "mailSent",
             detail: json!({
                 "delivery": row.id, "message": message, "to": address,
                 "subject": subject, "sha256": left.sha256, "size": left.size,
+                "attachments": attachments.iter().map(|a| json!({
+                    "file": a.file_name, "sha256": a.sha256, "size": a.bytes.len() })).collect::<Vec<_>>(),
+                "bekanntgabe": bekanntgabe.map(|d| d.to_string()),
                 "transport": left.transport,
             }),
             account_id: None,
@@ -530,6 +644,18 @@ impl Deliveries {
                 },
             )
             .await?;
+        if recorded && *message == MessageKind::Bescheid {
+            if let Some(task) = task.clone() {
+                let delivered = Event::NoticeDelivered { task };
+                if let Err(e) = self
+                    .cases
+                    .outside_event(&row.case_id, &delivered, "noticeDelivered")
+                    .await
+                {
+                    tracing::warn!(case = %row.case_id, error = %e, "notice sent, not recorded in the case");
+                }
+            }
+        }
         if recorded && *message == MessageKind::Rueckfrage {
             if let Some(task) = task {
                 // The mail left and is recorded; a refusal here (the case moved on) changes
