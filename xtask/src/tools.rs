@@ -168,14 +168,18 @@ pub fn ensure_chromium() -> Result<()> {
 
 /// What the native test suite needs besides Rust: Python's `xmlschema`, which validates the
 /// xdomea messages against the official XSD (shared/tests/simulate_xdomea.rs fails without it),
-/// and poppler-utils and qpdf for the Bescheid PDF (backend/tests/outputs_bescheid.rs).
+/// and `aiosmtpd`, the SMTP sink of the mail tests (backend/tests/case_outputs_mail.rs), and
+/// poppler-utils and qpdf for the Bescheid PDF (backend/tests/outputs_bescheid.rs).
 pub fn ensure_test_tools() -> Result<()> {
     // Debian's interpreter, the one the test uses (a pyenv python3 on PATH would not see it).
-    let present = Command::new("/usr/bin/python3")
-        .args(["-c", "import xmlschema"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    ensure_apt(present, &["python3-xmlschema"])?;
+    let python = |module: &str| {
+        Command::new("/usr/bin/python3")
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    ensure_apt(python("xmlschema"), &["python3-xmlschema"])?;
+    ensure_apt(python("aiosmtpd"), &["python3-aiosmtpd"])?;
     // poppler's pdftotext and qpdf check the rendered Bescheid (backend/tests/outputs_bescheid.rs).
     let on_path = |tool: &str| Command::new(tool).arg("--version").output().is_ok();
     ensure_apt(on_path("pdftotext"), &["poppler-utils"])?;

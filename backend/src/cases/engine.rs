@@ -119,6 +119,80 @@ pub fn may_take(w: &Workflow, state: &str, task: &str, by: &Actor) -> Result<(),
     core::may_take(w, &state, task, by).map_err(refused)
 }
 
+/// Applies an event of the outside world (query sent or answered, payment received, notice
+/// delivered) to the case.
+pub fn event(w: &Workflow, state: &str, event: &Event, today: Date) -> Result<Step, CaseError> {
+    let state = parse_state(state)?;
+    let (state, effects) = core::step(w, &state, event, today).map_err(refused)?;
+    Ok(Step { state, effects })
+}
+
+/// What a Zahlung block asks of this case: the amount (its expression over the case fields,
+/// rounded to cents) and the Kassenzeichen from the block's field, if it names one.
+pub fn payment_terms(
+    w: &Workflow,
+    state: &str,
+    block: &str,
+    today: Date,
+) -> Result<(Money, Option<String>), CaseError> {
+    use fachwerk_shared::expr::{self, EvalContext, Value};
+    use fachwerk_shared::model::BlockKind;
+    let state = parse_state(state)?;
+    let Some(BlockKind::Zahlung(p)) = w
+        .blocks
+        .iter()
+        .find(|b| b.id.as_str() == block)
+        .map(|b| &b.kind)
+    else {
+        return Err(CaseError::bad(
+            "block",
+            format!("„{block}“ ist kein Zahlungs-Baustein."),
+            format!("{block:?} is no Zahlung block."),
+        ));
+    };
+    let input = CaseInput {
+        start_date: state.started.to_string(),
+        fields: state.current_fields(),
+        ..CaseInput::default()
+    };
+    let case = input
+        .check(w)
+        .map_err(|e| CaseError::bad(e.path, e.message_de, e.message_en))?;
+    let bad = |de: String, en: String| CaseError::bad("amount", de, en);
+    let e = expr::parse(&p.amount).map_err(|e| {
+        bad(
+            format!("Betrag: {}", e.message_de),
+            format!("amount: {}", e.message_en),
+        )
+    })?;
+    let amount = match expr::eval(&e, &EvalContext::on(today, &|f| case.lookup(f))) {
+        Ok(Value::Number(n)) => Money(
+            i64::try_from((n.units() + n.units().signum() * 5_000) / 10_000).unwrap_or(i64::MAX),
+        ),
+        Ok(other) => {
+            return Err(bad(
+                format!(
+                    "Der Betrag „{}“ ist in diesem Fall keine Zahl ({other}).",
+                    p.amount
+                ),
+                format!(
+                    "The amount {:?} is no number in this case ({other}).",
+                    p.amount
+                ),
+            ))
+        }
+        Err(e) => return Err(bad(e.message_de(), e.to_string())),
+    };
+    let kassenzeichen = p
+        .kassenzeichen_field
+        .as_ref()
+        .and_then(|f| match case.value(f) {
+            Value::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+            _ => None,
+        });
+    Ok((amount, kassenzeichen))
+}
+
 /// Fires timer `timer` of the case.
 pub fn fire(w: &Workflow, state: &str, timer: &str, today: Date) -> Result<Step, CaseError> {
     let state = parse_state(state)?;
@@ -210,7 +284,11 @@ impl Step {
                 Effect::CaseEnded { .. } => "ended",
                 Effect::CaseBlocked { .. } => "blocked",
             };
-            // Outputs wait for the outputs issue: the audit trail records what is due.
+            // Written with the change, in its transaction: no output is lost or doubled.
+            if let Some(delivery) = crate::delivery::outbox_row(&self.state, &effect) {
+                change.deliveries.push(delivery);
+            }
+            // The audit trail records what is due; the outbox row (if any) delivers it.
             let detail = serde_json::to_value(&effect)
                 .map_err(|e| CaseError::Storage(anyhow::anyhow!("effect: {e}")))?;
             change.audit.push(NewAudit {
