@@ -122,7 +122,22 @@ pub(crate) fn task_form(
     CamundaForm {
         id,
         element_id: element_id.to_string(),
-        json: serde_json::to_string_pretty(&form).unwrap_or_default() + "\n",
+        json: serde_json::to_string_pretty(&sorted(form)).unwrap_or_default() + "\n",
+    }
+}
+
+/// The value with every object's keys in sorted order, whether or not serde_json keeps
+/// insertion order (its `preserve_order` feature differs between the server and the wasm build,
+/// and both must write the same bytes).
+fn sorted(v: Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
     }
 }
 
