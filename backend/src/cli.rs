@@ -160,6 +160,11 @@ enum Command {
         /// The engine the BPMN is meant for; export notes go to standard error.
         #[arg(long, value_enum, default_value_t = EngineArg::Plain)]
         engine: EngineArg,
+        /// Camunda 8: the folder the generated forms of the user tasks are written to
+        /// (`<form id>.form`, deploy them with the BPMN). Without it the forms' file names are
+        /// listed on standard error.
+        #[arg(long)]
+        forms_dir: Option<PathBuf>,
     },
     /// Import a BPMN 2.0 file: prints the workflow as canonical JSON to standard output and
     /// the import notes to standard error (or everything as JSON with --format json).
@@ -339,7 +344,12 @@ pub fn main() -> ExitCode {
         Command::Restore { dir, data } => maintenance::restore(&dir, &data),
         Command::Validate { files, format } => validate_files(&files, format),
         Command::Diff { repo, args, format } => diff_command(repo.as_deref(), &args, format),
-        Command::Export { file, to, engine } => export_command(&file, to, engine),
+        Command::Export {
+            file,
+            to,
+            engine,
+            forms_dir,
+        } => export_command(&file, to, engine, forms_dir.as_deref()),
         Command::Import { file, format } => tools::import_bpmn(&file, format),
         Command::Simulate {
             file,
@@ -388,29 +398,59 @@ fn diff_command(repo: Option<&std::path::Path>, args: &[String], format: Format)
     tools::diff_workflows(&old, &new, format)
 }
 
-fn export_command(file: &std::path::Path, to: ExportFormat, engine: EngineArg) -> ExitCode {
-    use fachwerk_shared::bpmn::{to_bpmn_for, Engine};
-    match tools::read_workflow(file) {
-        Ok(w) => {
-            match to {
-                ExportFormat::Bpmn => {
-                    let engine = match engine {
-                        EngineArg::Plain => Engine::Plain,
-                        EngineArg::Camunda7 => Engine::Camunda7,
-                        EngineArg::Camunda8 => Engine::Camunda8,
-                    };
-                    let (xml, notes) = to_bpmn_for(&w, engine);
-                    print!("{xml}");
-                    for n in notes {
-                        eprintln!("{}: {} / {}", n.block_id, n.message_de, n.message_en);
+fn export_command(
+    file: &std::path::Path,
+    to: ExportFormat,
+    engine: EngineArg,
+    forms_dir: Option<&std::path::Path>,
+) -> ExitCode {
+    use fachwerk_shared::bpmn::{to_bpmn_export, Engine};
+    let w = match tools::read_workflow(file) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    match to {
+        ExportFormat::Bpmn => {
+            let engine = match engine {
+                EngineArg::Plain => Engine::Plain,
+                EngineArg::Camunda7 => Engine::Camunda7,
+                EngineArg::Camunda8 => Engine::Camunda8,
+            };
+            let export = to_bpmn_export(&w, engine);
+            if let Some(dir) = forms_dir {
+                if let Err(e) = std::fs::create_dir_all(dir) {
+                    eprintln!(
+                        "Ordner {} nicht anlegbar / cannot create: {e}",
+                        dir.display()
+                    );
+                    return ExitCode::from(2);
+                }
+                for form in &export.forms {
+                    let path = dir.join(form.file_name());
+                    if let Err(e) = std::fs::write(&path, &form.json) {
+                        eprintln!("{} nicht schreibbar / cannot write: {e}", path.display());
+                        return ExitCode::from(2);
                     }
                 }
-                ExportFormat::Json => print!("{}", fachwerk_shared::to_canonical_json(&w)),
+            } else if !export.forms.is_empty() {
+                eprintln!(
+                    "Formulare (mit --forms-dir schreiben) / forms (write them with --forms-dir): {}",
+                    export
+                        .forms
+                        .iter()
+                        .map(|f| f.file_name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
             }
-            ExitCode::SUCCESS
+            print!("{}", export.xml);
+            for n in export.notes {
+                eprintln!("{}: {} / {}", n.block_id, n.message_de, n.message_en);
+            }
         }
-        Err(code) => code,
+        ExportFormat::Json => print!("{}", fachwerk_shared::to_canonical_json(&w)),
     }
+    ExitCode::SUCCESS
 }
 
 fn serve(addr: SocketAddr, mut config: Config, dist: PathBuf, docs: PathBuf) -> ExitCode {

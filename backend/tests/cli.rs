@@ -149,6 +149,46 @@ fn bpmn_export_for_an_engine_writes_notes_to_stderr_and_imports_back() {
 }
 
 #[test]
+fn camunda8_export_writes_the_forms_of_its_user_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = templates()
+        .into_iter()
+        .find(|p| p.ends_with("beschaffung.json"))
+        .unwrap();
+    let forms = dir.path().join("formulare");
+    let (code, bpmn, err) = fachwerk(&[
+        "export",
+        t.to_str().unwrap(),
+        "--engine",
+        "camunda8",
+        "--forms-dir",
+        forms.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut written: Vec<String> = std::fs::read_dir(&forms)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert!(!written.is_empty());
+    for name in &written {
+        let id = name.strip_suffix(".form").unwrap();
+        assert!(
+            bpmn.contains(&format!("formId=\"{id}\"")),
+            "{id} not linked"
+        );
+        let form: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(forms.join(name)).unwrap()).unwrap();
+        assert_eq!(form["id"], id);
+    }
+    assert_eq!(written.len(), bpmn.matches("<zeebe:formDefinition").count());
+    // Without the folder the file names are listed, so nothing is silently left out.
+    let (code, _, err) = fachwerk(&["export", t.to_str().unwrap(), "--engine", "camunda8"]);
+    assert_eq!(code, 0);
+    assert!(err.contains(&written[0]), "{err}");
+}
+
+#[test]
 fn simulate_prints_the_route_and_exits_by_outcome() {
     let t = templates()
         .into_iter()

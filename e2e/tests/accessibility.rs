@@ -1,6 +1,7 @@
 //! Issue #5: axe-core (4.14, from NODE_PATH) finds no violations in the designer with the
 //! procurement template open — neither in the plain designer nor with the Probelauf panel, a
-//! selected block's inspector, the settings dialog or the import-notes dialog open. No rule is
+//! selected block's inspector, the settings dialog, the engine export or the import-notes dialog
+//! open. No rule is
 //! disabled.
 
 use std::path::PathBuf;
@@ -91,6 +92,14 @@ async fn designer_has_no_axe_violations() -> anyhow::Result<()> {
     d.find(By::Id("btn-settings")).await?.click().await?;
     s.wait_for("#settings-dialog").await?;
     all.extend(violations(&s, &axe, "Einstellungen").await?);
+    d.action_chain().send_keys(Key::Escape).perform().await?;
+
+    // The export for a process engine, with its notes (Camunda 8: plus the forms).
+    s.click_css("#btn-export-engine").await?;
+    s.wait_for("#engine-export-dialog").await?;
+    s.click_css("#engine-camunda8").await?;
+    s.wait_for("#engine-export-forms").await?;
+    all.extend(violations(&s, &axe, "Export für Prozess-Engine").await?);
     d.action_chain().send_keys(Key::Escape).perform().await?;
 
     // The question before an import replaces the open workflow, then the import notes.

@@ -201,6 +201,7 @@ fn Shell() -> impl IntoView {
         <SettingsDialog />
         <ConnectDialog />
         <ImportDialog />
+        <crate::editor::engine_export::EngineExportDialog />
         <input type="file" id="file-open" class="hidden-input" accept=".json,.bpmn,.xml,application/json,application/xml,text/xml" tabindex="-1" aria-hidden="true" on:change=move |ev| exchange::open_file(ed, ev) />
     }
 }

@@ -38,6 +38,14 @@ pub const APP_TITLE: T = T("Fachwerk", "Fachwerk");
 pub const NEW: T = T("Neu", "New");
 pub const OPEN: T = T("Öffnen / Importieren", "Open / Import");
 pub const EXPORT_BPMN: T = T("BPMN 2.0 exportieren", "Export BPMN 2.0");
+pub const EXPORT_ENGINE: T = T(
+    "Für Prozess-Engine exportieren …",
+    "Export for a process engine …",
+);
+pub const EXPORT_ENGINE_TITLE: T = T(
+    "Für eine Prozess-Engine exportieren",
+    "Export for a process engine",
+);
 pub const PROBELAUF: T = T("Probelauf", "Test run");
 pub const EXPORT_JSON: T = T("JSON exportieren", "Export JSON");
 pub const EXPORT_SVG: T = T("SVG exportieren", "Export SVG");

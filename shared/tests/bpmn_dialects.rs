@@ -307,3 +307,90 @@ fn juel_decides_like_feel_on_1000_random_cases_per_condition() {
     assert!(compared > 100_000, "{compared}");
     assert!(refused < conditions.len());
 }
+
+/// Fachwerk's own executable exports come back as the workflow they were made from: the
+/// engine attributes sit beside Fachwerk's extension, which the import reads first.
+#[test]
+fn executable_exports_round_trip() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/bpmn/alle-bausteine.json"
+    );
+    let mut all = templates();
+    all.push(parse_workflow(&std::fs::read_to_string(fixture).unwrap()).unwrap());
+    for w in all {
+        for engine in [Engine::Camunda7, Engine::Camunda8] {
+            let (xml, _) = to_bpmn_for(&w, engine);
+            let (back, notes) = fachwerk_shared::bpmn::from_bpmn(&xml)
+                .unwrap_or_else(|e| panic!("{} {engine:?}: import failed: {e}", w.key));
+            assert!(notes.is_empty(), "{} {engine:?}: notes {notes:#?}", w.key);
+            assert_eq!(
+                fachwerk_shared::to_canonical_json(&back),
+                fachwerk_shared::to_canonical_json(&w),
+                "{} {engine:?}",
+                w.key
+            );
+        }
+    }
+}
+
+/// Camunda 8: every user task links to a generated form; each form has one keyed input per
+/// declared case field (typed) plus the outcome its gateways test, and every linked form id
+/// is among the generated forms.
+#[test]
+fn camunda8_user_tasks_link_generated_forms() {
+    for w in templates() {
+        let e = fachwerk_shared::bpmn::to_bpmn_export(&w, Engine::Camunda8);
+        let user_tasks = e.xml.matches("<bpmn:userTask ").count();
+        assert!(user_tasks > 0, "{}", w.key);
+        assert_eq!(
+            e.forms.len(),
+            user_tasks,
+            "{}: one form per user task",
+            w.key
+        );
+        for form in &e.forms {
+            assert!(
+                e.xml
+                    .contains(&format!("<zeebe:formDefinition formId=\"{}\"", form.id)),
+                "{}: {} not linked",
+                w.key,
+                form.id
+            );
+            let json: serde_json::Value = serde_json::from_str(&form.json).unwrap();
+            assert_eq!(json["id"], form.id.as_str());
+            assert_eq!(json["executionPlatform"], "Camunda Cloud");
+            let components = json["components"].as_array().unwrap();
+            for f in &w.fields {
+                let c = components
+                    .iter()
+                    .find(|c| c["key"] == f.name.as_str())
+                    .unwrap_or_else(|| panic!("{}: {} lacks {}", w.key, form.id, f.name));
+                let expected = match f.field_type {
+                    fachwerk_shared::FieldType::Money | fachwerk_shared::FieldType::Int => "number",
+                    fachwerk_shared::FieldType::Date => "datetime",
+                    fachwerk_shared::FieldType::Bool => "checkbox",
+                    fachwerk_shared::FieldType::Enum => "select",
+                    fachwerk_shared::FieldType::Text => "textfield",
+                };
+                assert_eq!(c["type"], expected, "{}: {}", w.key, f.name);
+                assert_eq!(
+                    c["validate"]["required"].as_bool().unwrap_or(false),
+                    f.required,
+                    "{}: {}",
+                    w.key,
+                    f.name
+                );
+            }
+            let keyed = components.iter().filter(|c| c.get("key").is_some()).count();
+            let outcome = usize::from(components.iter().any(|c| c["key"] == "outcome"));
+            assert_eq!(keyed, w.fields.len() + outcome, "{}: {}", w.key, form.id);
+        }
+        // The other dialects generate no forms.
+        for engine in [Engine::Plain, Engine::Camunda7] {
+            assert!(fachwerk_shared::bpmn::to_bpmn_export(&w, engine)
+                .forms
+                .is_empty());
+        }
+    }
+}

@@ -136,6 +136,7 @@ pub const NODE_PEERS: &[&str] = &[
     "bpmnlint-plugin-camunda-compat@2.61.0",
     "camunda-bpmn-moddle@8.0.1",
     "zeebe-bpmn-moddle@2.0.0",
+    "@bpmn-io/form-js@1.23.0",
 ];
 
 /// Installs `NODE_PEERS` into `.tools/node` once (a stamp file remembers the exact list).

@@ -94,6 +94,7 @@ fn full_rebuild(path: &Path, meta: &CatalogMeta, commit: &str, p: &Publish<'_>) 
         workflow_changelog: read_text(&git, &parent, &format!("{dir}/CHANGELOG.md")).unwrap(),
         catalogue_changelog: read_text(&git, &parent, "CHANGELOG.md").unwrap(),
         entries: scan_entries(&git, &parent),
+        form_files: super::tree::file_names(&git, &parent, &format!("{dir}/forms")).unwrap(),
     };
     let date = fsutil::date(commit.committer().when().seconds());
     let planned = plan::plan(meta, p, &state, &date).unwrap();

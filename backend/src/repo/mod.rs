@@ -464,6 +464,7 @@ impl Repo {
             workflow_changelog: read_text(git, tree, &format!("{dir}/CHANGELOG.md"))?,
             catalogue_changelog: read_text(git, tree, "CHANGELOG.md")?,
             entries: self.index.entries(git, Some(tree))?,
+            form_files: tree::file_names(git, tree, &format!("{dir}/forms"))?,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! write, the commit message and the tag. No git here; [`super::Repo::publish`] reads the
 //! [`CatalogueState`] and applies the [`PublishPlan`].
 
+use fachwerk_shared::bpmn::{to_bpmn_export, to_bpmn_for, Engine};
 use fachwerk_shared::{to_canonical_json, Workflow};
 
 use super::render::{self, CatalogMeta, Entry};
@@ -37,6 +38,8 @@ pub struct CatalogueState {
     pub catalogue_changelog: Option<String>,
     /// Every published workflow.
     pub entries: Vec<Entry>,
+    /// File names in the workflow's `forms/` folder (the Camunda Forms of the last version).
+    pub form_files: Vec<String>,
 }
 
 /// One commit and one annotated tag (with the commit's message), ready to be written.
@@ -144,9 +147,26 @@ fn files(
         description: w.description.clone(),
     });
     catalogue.sort_by(|a, b| a.key.cmp(&b.key));
-    vec![
+    let camunda8 = to_bpmn_export(w, Engine::Camunda8);
+    let mut files = vec![
         (format!("{dir}/workflow.json"), Some(to_canonical_json(w))),
         (format!("{dir}/workflow.bpmn"), bpmn_for(w)),
+        (
+            format!("{dir}/workflow.camunda7.bpmn"),
+            Some(to_bpmn_for(w, Engine::Camunda7).0),
+        ),
+        (format!("{dir}/workflow.camunda8.bpmn"), Some(camunda8.xml)),
+    ];
+    // Forms of tasks that no longer exist go, so the folder deploys as it is.
+    for stale in &state.form_files {
+        if !camunda8.forms.iter().any(|f| &f.file_name() == stale) {
+            files.push((format!("{dir}/forms/{stale}"), None));
+        }
+    }
+    for form in camunda8.forms {
+        files.push((format!("{dir}/forms/{}", form.file_name()), Some(form.json)));
+    }
+    files.extend([
         (format!("{dir}/README.md"), Some(readme)),
         (format!("{dir}/CHANGELOG.md"), Some(workflow_changelog)),
         ("CHANGELOG.md".to_string(), Some(catalogue_changelog)),
@@ -158,7 +178,8 @@ fn files(
             "publiccode.yml".to_string(),
             Some(render::publiccode(meta, &catalogue, date)),
         ),
-    ]
+    ]);
+    files
 }
 
 /// Subject, note paragraph, change list and the trailers `Repo::published_requests` reads.
@@ -237,6 +258,46 @@ mod tests {
     }
 
     #[test]
+    fn executable_variants_and_their_forms_replace_stale_forms() {
+        let w = workflow("sondernutzung", "1.1.0");
+        let state = CatalogueState {
+            current_version: Some("1.0.0".into()),
+            form_files: vec!["fachwerk-sondernutzung-Weg.form".into()],
+            ..CatalogueState::default()
+        };
+        let plan = plan(
+            &CatalogMeta::default(),
+            &request(&w, Some("1.0.0"), &[]),
+            &state,
+            "2026-12-03",
+        )
+        .unwrap();
+        let export = to_bpmn_export(&w, Engine::Camunda8);
+        assert!(!export.forms.is_empty());
+        assert_eq!(
+            file(&plan, "workflows/sondernutzung/workflow.camunda8.bpmn"),
+            export.xml
+        );
+        assert!(
+            file(&plan, "workflows/sondernutzung/workflow.camunda7.bpmn")
+                .contains("camunda:historyTimeToLive")
+        );
+        for form in &export.forms {
+            assert_eq!(
+                file(
+                    &plan,
+                    &format!("workflows/sondernutzung/forms/{}", form.file_name())
+                ),
+                form.json
+            );
+        }
+        assert!(plan.files.contains(&(
+            "workflows/sondernutzung/forms/fachwerk-sondernutzung-Weg.form".into(),
+            None
+        )));
+    }
+
+    #[test]
     fn a_new_workflow_gets_its_files_a_tag_and_a_message_with_trailers() {
         let w = workflow("sondernutzung", "1.0.0");
         let changes = vec!["Erste veröffentlichte Fassung.".to_string()];
@@ -261,12 +322,19 @@ mod tests {
             (plan.requester.as_str(), plan.approver.as_str()),
             ("erika", "rudi")
         );
-        let paths: Vec<&str> = plan.files.iter().map(|(p, _)| p.as_str()).collect();
+        let paths: Vec<&str> = plan
+            .files
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .filter(|p| !p.contains("/forms/"))
+            .collect();
         assert_eq!(
             paths,
             [
                 "workflows/sondernutzung/workflow.json",
                 "workflows/sondernutzung/workflow.bpmn",
+                "workflows/sondernutzung/workflow.camunda7.bpmn",
+                "workflows/sondernutzung/workflow.camunda8.bpmn",
                 "workflows/sondernutzung/README.md",
                 "workflows/sondernutzung/CHANGELOG.md",
                 "CHANGELOG.md",

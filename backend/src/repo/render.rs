@@ -139,7 +139,9 @@ pub fn catalogue_readme(meta: &CatalogMeta, entries: &[Entry]) -> String {
     let mut s = format!("# {}\n\n", meta.name);
     s.push_str(
         "Veröffentlichte Verwaltungsabläufe, erstellt mit Fachwerk. Jeder Ablauf liegt in `workflows/<schlüssel>/` als \
-         `workflow.json` (kanonisches JSON), `workflow.bpmn` (BPMN 2.0) und `README.md` (Beschreibung); Versionen sind \
+         `workflow.json` (kanonisches JSON), `workflow.bpmn` (BPMN 2.0), `workflow.camunda7.bpmn` und \
+         `workflow.camunda8.bpmn` (ausführbar in Operaton/Camunda 7 bzw. Camunda 8, dazu die Formulare in `forms/`) \
+         und `README.md` (Beschreibung); Versionen sind \
          als Tags `<schlüssel>/v<version>` markiert.\n\n",
     );
     if entries.is_empty() {

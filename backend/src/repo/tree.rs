@@ -39,6 +39,26 @@ pub(super) fn read_text(
     Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
 }
 
+/// Names of the files in the folder `path` (empty if there is none).
+pub(super) fn file_names(
+    git: &Repository,
+    tree: &Tree<'_>,
+    path: &str,
+) -> Result<Vec<String>, git2::Error> {
+    let entry = match tree.get_path(Path::new(path)) {
+        Ok(e) if e.kind() == Some(ObjectType::Tree) => e,
+        Ok(_) => return Ok(Vec::new()),
+        Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    Ok(git
+        .find_tree(entry.id())?
+        .iter()
+        .filter(|e| e.kind() == Some(ObjectType::Blob))
+        .filter_map(|e| e.name().ok().map(str::to_string))
+        .collect())
+}
+
 fn subtree<'r>(
     git: &'r Repository,
     tree: Option<&Tree<'_>>,

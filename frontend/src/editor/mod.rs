@@ -7,6 +7,7 @@ mod macros;
 pub mod canvas;
 pub mod commands;
 pub mod connect;
+pub mod engine_export;
 pub mod exchange;
 pub mod inspector;
 pub mod interact;
@@ -139,6 +140,8 @@ pub struct Editor {
     pub connect_open: RwSignal<bool>,
     /// The result of the last file import (notes or error), shown in a dialog.
     pub import_report: RwSignal<Option<exchange::ImportReport>>,
+    /// The engine chosen in the open "Für eine Prozess-Engine exportieren" dialog.
+    pub engine_export: RwSignal<Option<fachwerk_shared::bpmn::Engine>>,
     /// Probelauf: form, trace, canvas highlights, saved cases.
     pub sim: probelauf::Sim,
     pub server: RwSignal<ServerState>,
@@ -225,6 +228,7 @@ impl Editor {
             settings_open: RwSignal::new(false),
             connect_open: RwSignal::new(false),
             import_report: RwSignal::new(None),
+            engine_export: RwSignal::new(None),
             sim: probelauf::Sim::new(wf),
             server: RwSignal::new(ServerState::NotRun),
             findings,

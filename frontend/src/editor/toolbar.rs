@@ -52,6 +52,9 @@ pub fn Toolbar() -> impl IntoView {
         Item::new("btn-export-bpmn", i18n::EXPORT_BPMN, move || {
             exchange::export_bpmn(ed)
         }),
+        Item::new("btn-export-engine", i18n::EXPORT_ENGINE, move || {
+            super::engine_export::open(ed)
+        }),
         Item::new("btn-export-svg", i18n::EXPORT_SVG, move || {
             exchange::export_svg(ed)
         }),

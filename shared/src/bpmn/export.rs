@@ -13,7 +13,7 @@ use quick_xml::name::QName;
 use quick_xml::Writer;
 use serde::{Deserialize, Serialize};
 
-use super::dialect::{Dialect, Engine, ExportNote, Ext, Formal};
+use super::dialect::{CamundaForm, Dialect, Engine, ExportNote, Ext, Formal};
 use super::geometry::Bounds;
 use super::plan::{self, EventDef, Node, NodeKind, Readable, Timer};
 use super::{escape_id, json_for_xml, xml_safe, BPMNDI_NS, BPMN_NS, DC_NS, DI_NS, FW_NS, XSI_NS};
@@ -346,6 +346,21 @@ pub fn to_bpmn(w: &Workflow) -> String {
 /// Exports a workflow as BPMN 2.0 XML for an engine, with a note for everything the engine
 /// cannot express (see [`super::dialect`]).
 pub fn to_bpmn_for(w: &Workflow, engine: Engine) -> (String, Vec<ExportNote>) {
+    let e = to_bpmn_export(w, engine);
+    (e.xml, e.notes)
+}
+
+/// An export for an engine: the BPMN, the notes, and (Camunda 8) the forms of its user tasks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BpmnExport {
+    pub xml: String,
+    pub notes: Vec<ExportNote>,
+    /// Camunda Forms to deploy with the BPMN (Camunda 8 only; empty otherwise).
+    pub forms: Vec<CamundaForm>,
+}
+
+/// [`to_bpmn_for`] with the generated forms.
+pub fn to_bpmn_export(w: &Workflow, engine: Engine) -> BpmnExport {
     let p = plan::build(w);
     let mut d = Dialect::new(engine, w, &p);
     let mut out = Out {
@@ -556,5 +571,10 @@ pub fn to_bpmn_for(w: &Workflow, engine: Engine) -> (String, Vec<ExportNote>) {
     out.end("bpmn:definitions");
     let mut bytes = out.w.into_inner();
     bytes.push(b'\n');
-    (String::from_utf8(bytes).unwrap_or_default(), d.into_notes())
+    let (notes, forms) = d.finish();
+    BpmnExport {
+        xml: String::from_utf8(bytes).unwrap_or_default(),
+        notes,
+        forms,
+    }
 }

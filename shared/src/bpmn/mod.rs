@@ -62,8 +62,8 @@ mod plan;
 mod read;
 mod xml;
 
-pub use dialect::{Engine, ExportNote};
-pub use export::{to_bpmn, to_bpmn_for};
+pub use dialect::{CamundaForm, Engine, ExportNote};
+pub use export::{to_bpmn, to_bpmn_export, to_bpmn_for, BpmnExport};
 pub use import::from_bpmn;
 
 /// BPMN 2.0 model namespace.

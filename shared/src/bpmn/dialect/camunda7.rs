@@ -1,7 +1,7 @@
 //! Camunda 7 / Operaton: `camunda:` attributes, JUEL conditions, generated task forms,
 //! external tasks.
 
-use super::{candidates, common_notes, topic, Dialect, Ext, Formal};
+use super::{candidates, common_notes, outcomes, topic, Dialect, Ext, Formal};
 use crate::bpmn::plan::{Node, NodeKind};
 use crate::bpmn::FEEL_LANGUAGE;
 use crate::expr::{parse, to_juel};
@@ -70,22 +70,6 @@ pub(super) fn node_attrs(d: &mut Dialect, n: &Node) -> Vec<(&'static str, String
         ],
         _ => Vec::new(),
     }
-}
-
-/// `outcome` values the gateways of the task's block test (`outcome = "ok"`).
-fn outcomes(d: &Dialect, n: &Node) -> Vec<String> {
-    let mut v: Vec<String> =
-        d.p.flows
-            .iter()
-            .filter(|f| d.block_of(&f.source) == Some(n.block))
-            .filter_map(|f| f.condition.as_deref())
-            .filter_map(|c| c.strip_prefix("outcome = \""))
-            .filter_map(|c| c.strip_suffix('"'))
-            .map(str::to_string)
-            .collect();
-    v.sort();
-    v.dedup();
-    v
 }
 
 fn form_field(f: &Field) -> Ext {

@@ -1,7 +1,7 @@
 //! Camunda 8 / Zeebe: `zeebe:` extension elements, FEEL with the leading `=`, job types,
 //! message subscriptions.
 
-use super::{candidates, common_notes, topic, Dialect, Ext};
+use super::{candidates, common_notes, forms, outcomes, topic, Dialect, Ext};
 use crate::bpmn::plan::{EventDef, Node, NodeKind};
 use crate::expr::SYSTEM_FIELD_AKTENZEICHEN;
 
@@ -35,6 +35,20 @@ pub(super) fn node_ext(d: &mut Dialect, n: &Node) -> Vec<Ext> {
             }
             if !a.is_empty() {
                 v.push(Ext::new("zeebe:assignmentDefinition", a));
+            }
+            let outcomes = outcomes(d, n);
+            if !d.w.fields.is_empty() || !outcomes.is_empty() {
+                let label =
+                    d.w.blocks
+                        .get(n.block)
+                        .map(|b| b.label.clone())
+                        .unwrap_or_default();
+                let form = forms::task_form(d.w, &n.id, &label, &outcomes);
+                v.push(Ext::new(
+                    "zeebe:formDefinition",
+                    vec![("formId", form.id.clone())],
+                ));
+                d.add_form(form);
             }
         }
         NodeKind::ServiceTask | NodeKind::SendTask => {

@@ -13,6 +13,9 @@
 
 mod camunda7;
 mod camunda8;
+mod forms;
+
+pub use forms::CamundaForm;
 
 use serde::Serialize;
 
@@ -83,6 +86,7 @@ pub(crate) struct Dialect<'a> {
     pub w: &'a Workflow,
     pub p: &'a Plan,
     notes: Vec<ExportNote>,
+    forms: Vec<CamundaForm>,
 }
 
 impl<'a> Dialect<'a> {
@@ -92,11 +96,18 @@ impl<'a> Dialect<'a> {
             w,
             p,
             notes: Vec::new(),
+            forms: Vec::new(),
         }
     }
 
-    pub fn into_notes(self) -> Vec<ExportNote> {
-        self.notes
+    /// The notes and the generated forms.
+    pub fn finish(self) -> (Vec<ExportNote>, Vec<CamundaForm>) {
+        (self.notes, self.forms)
+    }
+
+    /// Records the generated form of a user task.
+    pub fn add_form(&mut self, form: CamundaForm) {
+        self.forms.push(form);
     }
 
     /// Adds a note once per block, element and text.
@@ -233,6 +244,22 @@ pub(crate) fn candidates(n: &Node) -> (Vec<String>, Vec<String>) {
     let users = n.owners.iter().filter_map(|o| inner(o, "user")).collect();
     groups.dedup();
     (groups, users)
+}
+
+/// `outcome` values the gateways of the task's block test (`outcome = "ok"`).
+pub(crate) fn outcomes(d: &Dialect, n: &Node) -> Vec<String> {
+    let mut v: Vec<String> =
+        d.p.flows
+            .iter()
+            .filter(|f| d.block_of(&f.source) == Some(n.block))
+            .filter_map(|f| f.condition.as_deref())
+            .filter_map(|c| c.strip_prefix("outcome = \""))
+            .filter_map(|c| c.strip_suffix('"'))
+            .map(str::to_string)
+            .collect();
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// Notes every engine shares: what neither engine enforces.
