@@ -86,6 +86,20 @@ struct ServeArgs {
     /// The Land whose public holidays count for deadlines of new cases (BW, BY, …, NW).
     #[arg(long, env = "FACHWERK_LAND", default_value = "NW", value_parser = parse_land)]
     land: fachwerk_shared::Land,
+    /// Bearer token with which other hosts than loopback may read /metrics (without it only
+    /// loopback may).
+    #[arg(long, env = "FACHWERK_METRICS_TOKEN")]
+    metrics_token: Option<String>,
+    /// Log lines as plain text or as one JSON object per line (for log collectors).
+    #[arg(long, env = "FACHWERK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+/// `--log-format` of `fachwerk serve`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -261,6 +275,8 @@ pub fn main() -> ExitCode {
                 aktenzeichen,
                 today,
                 land,
+                metrics_token,
+                log_format,
             } = *args;
             let mut config = Config::new(data);
             config.database = database;
@@ -287,7 +303,8 @@ pub fn main() -> ExitCode {
                 today,
                 land,
             };
-            serve(addr, config, dist, docs)
+            config.metrics_token = metrics_token.filter(|t| !t.trim().is_empty());
+            serve(addr, config, dist, docs, log_format)
         }
         Command::User {
             command:
@@ -388,13 +405,21 @@ fn export_command(file: &std::path::Path, to: ExportFormat, engine: EngineArg) -
     }
 }
 
-fn serve(addr: SocketAddr, mut config: Config, dist: PathBuf, docs: PathBuf) -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info")),
-        )
-        .init();
+fn serve(
+    addr: SocketAddr,
+    mut config: Config,
+    dist: PathBuf,
+    docs: PathBuf,
+    log_format: LogFormat,
+) -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match log_format {
+        LogFormat::Text => logs.init(),
+        // One JSON object per line, the span fields (request id, route) flattened into it.
+        LogFormat::Json => logs.json().flatten_event(true).with_current_span(true).init(),
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

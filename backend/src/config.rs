@@ -11,6 +11,7 @@ use crate::cases::{CaseRuntime, RuntimeConfig};
 use crate::db::{import_json_files, Database, Target};
 use crate::drafts::DraftStore;
 use crate::fsutil;
+use crate::metrics::Metrics;
 use crate::publications::PublicationStore;
 use crate::repo::push::Pusher;
 use crate::repo::{CatalogMeta, Repo};
@@ -60,6 +61,8 @@ pub struct Config {
     pub token_lifetime_days: u32,
     /// Case processing: the Aktenzeichen pattern and the test clock.
     pub runtime: RuntimeConfig,
+    /// Bearer token that may read `/metrics` from other hosts than loopback.
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -83,6 +86,7 @@ impl Config {
             source_allow_hosts: Vec::new(),
             token_lifetime_days: crate::auth::DEFAULT_TOKEN_LIFETIME_DAYS,
             runtime: RuntimeConfig::default(),
+            metrics_token: None,
         }
     }
 }
@@ -101,6 +105,8 @@ pub struct AppState {
     pub pusher: Pusher,
     pub security: Arc<Security>,
     pub cases: CaseRuntime,
+    /// Prometheus metrics of this process (`/metrics`).
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -178,6 +184,7 @@ impl AppState {
             config: Arc::new(config),
             repo,
             pusher,
+            metrics: Arc::new(Metrics::new()),
         })
     }
 

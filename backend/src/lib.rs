@@ -21,6 +21,7 @@ pub mod drafts;
 pub mod error;
 pub mod fsutil;
 pub mod maintenance;
+pub mod metrics;
 pub mod publications;
 pub mod repo;
 pub mod security;

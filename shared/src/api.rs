@@ -11,10 +11,12 @@ use crate::{Finding, Severity, Workflow};
 
 mod accounts;
 mod cases;
+mod operations;
 mod sources;
 
 pub use accounts::*;
 pub use cases::*;
+pub use operations::*;
 pub use sources::*;
 
 // ---------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ mod cases;
 mod drafts;
 mod json;
 pub mod openapi;
+mod operations;
 mod password;
 mod publications;
 mod session;
@@ -41,6 +42,7 @@ pub use workflow_body::WorkflowBody;
 pub fn routes() -> OpenApiRouter<AppState> {
     let api = OpenApiRouter::new()
         .routes(routes!(health))
+        .routes(routes!(operations::ready))
         .routes(routes!(openapi_json))
         .routes(routes!(validate_workflow))
         .routes(routes!(workflows::list_workflows))
@@ -94,6 +96,7 @@ pub fn app(state: AppState) -> Router {
     let (api, _) = routes().split_for_parts();
     let request_id = HeaderName::from_static("x-request-id");
     let mut router = api
+        .route("/metrics", axum::routing::get(operations::metrics))
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
@@ -108,6 +111,10 @@ pub fn app(state: AppState) -> Router {
         });
     }
     router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::track,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::security::guard,

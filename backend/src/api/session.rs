@@ -43,6 +43,7 @@ pub async fn login(
     let verified = state.users.verify(&req.username, &req.password).await?;
     let Some(user) = verified else {
         let name = &req.username;
+        state.metrics.login_failed();
         let wait = state.security.login.failed(name, client.0);
         if !wait.is_zero() {
             tracing::warn!(target: "security", event = "login_backoff", user = %name, client = %client, wait_secs = wait.as_secs(), "login back-off started");

@@ -29,6 +29,7 @@ pub mod backup;
 mod cases;
 mod drafts;
 mod import;
+mod operations;
 mod organisation;
 mod publications;
 mod sources;
