@@ -418,7 +418,11 @@ fn serve(
     match log_format {
         LogFormat::Text => logs.init(),
         // One JSON object per line, the span fields (request id, route) flattened into it.
-        LogFormat::Json => logs.json().flatten_event(true).with_current_span(true).init(),
+        LogFormat::Json => logs
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init(),
     }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

@@ -182,7 +182,9 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     let start = Instant::now();
     let method = req.method().as_str().to_string();
     let route = route_label(
-        req.extensions().get::<MatchedPath>().map(MatchedPath::as_str),
+        req.extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str),
         req.uri().path(),
     );
     let res = next.run(req).await;
@@ -197,9 +199,9 @@ fn route_label(matched: Option<&str>, path: &str) -> String {
     match matched {
         // A nested router's catch-all (the API's 404 fallback) is no route of its own.
         Some(m) if !m.contains("__private__") && !m.contains("{*") => m.to_string(),
-        _ if path == "/api" || path.starts_with("/api/") || path == "/metrics" => {
-            UNMATCHED.to_string()
-        }
+        // Served by the fallback (outside the API router), so no matched path.
+        _ if path == crate::api::METRICS_PATH => path.to_string(),
+        _ if path == "/api" || path.starts_with("/api/") => UNMATCHED.to_string(),
         _ => STATIC.to_string(),
     }
 }
@@ -219,6 +221,7 @@ mod tests {
             route_label(Some("/api/{*__private__axum_nest_tail_param}"), "/api/x"),
             UNMATCHED
         );
+        assert_eq!(route_label(None, "/metrics"), "/metrics");
         assert_eq!(route_label(None, "/pkg/fachwerk-abc.wasm"), STATIC);
         assert_eq!(route_label(None, "/hilfe/index.html"), STATIC);
     }

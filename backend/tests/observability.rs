@@ -39,7 +39,7 @@ struct Family {
     help: bool,
 }
 
-/// `name{labels}` → value.
+/// `name{label=value,…}` (labels sorted by name, values unescaped) → value.
 type Samples = BTreeMap<String, f64>;
 
 fn is_name(s: &str) -> bool {
@@ -51,7 +51,10 @@ fn is_name(s: &str) -> bool {
 }
 
 /// Parses `{a="x",b="y"}` (after the name); returns the labels and the rest of the line.
-fn labels(s: &str) -> Result<(Vec<(String, String)>, &str), String> {
+/// Label name and unescaped value, in the order written.
+type Labels = Vec<(String, String)>;
+
+fn labels(s: &str) -> Result<(Labels, &str), String> {
     let Some(mut rest) = s.strip_prefix('{') else {
         return Ok((Vec::new(), s));
     };
@@ -96,7 +99,11 @@ fn parse_openmetrics(text: &str) -> Result<Samples, String> {
     let mut families: BTreeMap<String, Family> = BTreeMap::new();
     let mut current: Option<String> = None;
     let mut samples = Samples::new();
-    let lines: Vec<&str> = text.strip_suffix('\n').ok_or("no final newline")?.split('\n').collect();
+    let lines: Vec<&str> = text
+        .strip_suffix('\n')
+        .ok_or("no final newline")?
+        .split('\n')
+        .collect();
     if lines.last() != Some(&"# EOF") {
         return Err("the last line is not # EOF".into());
     }
@@ -119,8 +126,16 @@ fn parse_openmetrics(text: &str) -> Result<Samples, String> {
             let f = families.get_mut(name).unwrap();
             match kw {
                 "TYPE" => {
-                    let known = ["counter", "gauge", "histogram", "summary", "info", "stateset",
-                                 "gaugehistogram", "unknown"];
+                    let known = [
+                        "counter",
+                        "gauge",
+                        "histogram",
+                        "summary",
+                        "info",
+                        "stateset",
+                        "gaugehistogram",
+                        "unknown",
+                    ];
                     if !known.contains(&rest) || !f.kind.is_empty() {
                         return Err(fail("bad or repeated TYPE".into()));
                     }
@@ -132,33 +147,52 @@ fn parse_openmetrics(text: &str) -> Result<Samples, String> {
             }
             continue;
         }
-        let name_end = line.find(['{', ' ']).ok_or_else(|| fail("no value".into()))?;
+        let name_end = line
+            .find(['{', ' '])
+            .ok_or_else(|| fail("no value".into()))?;
         let name = &line[..name_end];
-        let (labels, rest) = labels(&line[name_end..]).map_err(fail)?;
-        let value = rest.strip_prefix(' ').ok_or_else(|| fail("no space before value".into()))?;
+        let (mut labels, rest) = labels(&line[name_end..]).map_err(fail)?;
+        let value = rest
+            .strip_prefix(' ')
+            .ok_or_else(|| fail("no space before value".into()))?;
         let value = value.split(' ').next().unwrap_or("");
         let value: f64 = match value {
             "+Inf" => f64::INFINITY,
             "-Inf" => f64::NEG_INFINITY,
             v => v.parse().map_err(|_| fail(format!("bad value {v:?}")))?,
         };
-        let family = current.clone().ok_or_else(|| fail("sample before any family".into()))?;
+        let family = current
+            .clone()
+            .ok_or_else(|| fail("sample before any family".into()))?;
         let kind = families[&family].kind.clone();
         let suffixes: &[&str] = match kind.as_str() {
             "counter" => &["_total", "_created"],
             "gauge" | "unknown" => &[""],
             "histogram" => &["_bucket", "_sum", "_count", "_created"],
-            _ => &["", "_bucket", "_sum", "_count", "_created", "_total", "_info"],
+            _ => &[
+                "", "_bucket", "_sum", "_count", "_created", "_total", "_info",
+            ],
         };
         if !suffixes.iter().any(|s| name == format!("{family}{s}")) {
-            return Err(fail(format!("sample does not belong to the {kind} {family}")));
+            return Err(fail(format!(
+                "sample does not belong to the {kind} {family}"
+            )));
         }
-        if kind == "histogram" && name.ends_with("_bucket") && !labels.iter().any(|(k, _)| k == "le") {
+        if kind == "histogram"
+            && name.ends_with("_bucket")
+            && !labels.iter().any(|(k, _)| k == "le")
+        {
             return Err(fail("bucket without le".into()));
         }
+        // The key lists the labels by name, whatever order the writer chose.
+        labels.sort();
         let key = format!(
             "{name}{{{}}}",
-            labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+            labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
         );
         if samples.insert(key, value).is_some() {
             return Err(fail("duplicate sample".into()));
@@ -210,7 +244,10 @@ async fn ready_names_the_failed_check() {
     assert_eq!(body["status"], "not ready");
     assert_eq!(body["checks"][0], json!({ "name": "database", "ok": true }));
     assert_eq!(body["checks"][1]["ok"], false);
-    assert!(!body["checks"][1]["reason"].as_str().unwrap().is_empty(), "{body}");
+    assert!(
+        !body["checks"][1]["reason"].as_str().unwrap().is_empty(),
+        "{body}"
+    );
     // Liveness is not readiness: the process still answers /api/health.
     assert_eq!(env.get("/api/health", None).await.status, StatusCode::OK);
     std::fs::rename(&moved, env.catalog()).unwrap();
@@ -222,7 +259,13 @@ async fn ready_names_the_failed_check() {
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text);
     let body = r.json();
     assert_eq!(body["checks"][0]["ok"], false);
-    assert!(body["checks"][0]["reason"].as_str().unwrap().contains("database"), "{body}");
+    assert!(
+        body["checks"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("database"),
+        "{body}"
+    );
     assert_eq!(body["checks"][1], json!({ "name": "catalog", "ok": true }));
 }
 
@@ -233,23 +276,40 @@ async fn metrics_parse_and_count_the_requests_made() {
     for _ in 0..3 {
         assert_eq!(env.get("/api/health", None).await.status, StatusCode::OK);
     }
-    env.publish(&users.editor, &users.reviewer, &workflow("metrik", "Messwerte"), "erste")
-        .await;
+    env.publish(
+        &users.editor,
+        &users.reviewer,
+        &workflow("metrik", "Messwerte"),
+        "erste",
+    )
+    .await;
     // Two addresses, one route.
     for key in ["metrik", "gibt-es-nicht"] {
         env.get(&format!("/api/workflows/{key}"), None).await;
     }
-    assert_eq!(env.get("/api/kein/weg", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        env.get("/api/kein/weg", None).await.status,
+        StatusCode::NOT_FOUND
+    );
     let r = env
-        .post("/api/session", None, json!({ "username": "erika", "password": "falsch" }))
+        .post(
+            "/api/session",
+            None,
+            json!({ "username": "erika", "password": "falsch" }),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
 
     let r = get_from(&env, "/metrics", "127.0.0.1:50000", None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert!(r.header("content-type").starts_with("application/openmetrics-text"));
+    assert!(r
+        .header("content-type")
+        .starts_with("application/openmetrics-text"));
     let m = parse_openmetrics(&r.text).unwrap_or_else(|e| panic!("{e}\n{}", r.text));
-    let count = |key: &str| *m.get(key).unwrap_or_else(|| panic!("no {key} in\n{}", r.text));
+    let count = |key: &str| {
+        *m.get(key)
+            .unwrap_or_else(|| panic!("no {key} in\n{}", r.text))
+    };
     assert_eq!(
         count("fachwerk_http_requests_total{method=GET,route=/api/health,status=200}"),
         3.0
@@ -259,15 +319,32 @@ async fn metrics_parse_and_count_the_requests_made() {
         3.0
     );
     assert_eq!(
-        count("fachwerk_http_request_duration_seconds_bucket{method=GET,route=/api/health,le=+Inf}"),
+        count(
+            "fachwerk_http_request_duration_seconds_bucket{le=+Inf,method=GET,route=/api/health}"
+        ),
         3.0
     );
-    assert_eq!(count("fachwerk_http_requests_total{method=GET,route=/api/workflows/{key},status=200}"), 1.0);
-    assert_eq!(count("fachwerk_http_requests_total{method=GET,route=/api/workflows/{key},status=404}"), 1.0);
-    assert_eq!(count("fachwerk_http_requests_total{method=GET,route=unmatched,status=404}"), 1.0);
-    assert_eq!(count("fachwerk_http_requests_total{method=POST,route=/api/drafts,status=201}"), 1.0);
+    assert_eq!(
+        count("fachwerk_http_requests_total{method=GET,route=/api/workflows/{key},status=200}"),
+        1.0
+    );
+    assert_eq!(
+        count("fachwerk_http_requests_total{method=GET,route=/api/workflows/{key},status=404}"),
+        1.0
+    );
+    assert_eq!(
+        count("fachwerk_http_requests_total{method=GET,route=unmatched,status=404}"),
+        1.0
+    );
+    assert_eq!(
+        count("fachwerk_http_requests_total{method=POST,route=/api/drafts,status=201}"),
+        1.0
+    );
     assert_eq!(count("fachwerk_http_requests_total{method=POST,route=/api/publications/{id}/approve,status=200}"), 1.0);
-    assert_eq!(count("fachwerk_http_requests_total{method=POST,route=/api/session,status=401}"), 1.0);
+    assert_eq!(
+        count("fachwerk_http_requests_total{method=POST,route=/api/session,status=401}"),
+        1.0
+    );
     assert_eq!(count("fachwerk_publications_total{}"), 1.0);
     assert_eq!(count("fachwerk_login_failures_total{}"), 1.0);
     assert_eq!(count("fachwerk_open_cases{}"), 0.0);
@@ -284,22 +361,38 @@ async fn metrics_parse_and_count_the_requests_made() {
     // The scrape itself is counted by the next one.
     let r = get_from(&env, "/metrics", "[::1]:50000", None).await;
     let m = parse_openmetrics(&r.text).unwrap();
-    assert_eq!(m["fachwerk_http_requests_total{method=GET,route=/metrics,status=200}"], 1.0);
+    assert_eq!(
+        m["fachwerk_http_requests_total{method=GET,route=/metrics,status=200}"],
+        1.0
+    );
 }
 
 #[tokio::test]
 async fn metrics_are_for_loopback_or_the_token_holder() {
     let env = Env::with(|c| c.metrics_token = Some("mess-schluessel-1".into()));
     let remote = "192.0.2.7:40000";
-    assert_eq!(get_from(&env, "/metrics", remote, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get_from(&env, "/metrics", remote, None).await.status,
+        StatusCode::FORBIDDEN
+    );
     let wrong = get_from(&env, "/metrics", remote, Some("mess-schluessel-2")).await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
-    assert!(wrong.json()["detail"].as_str().unwrap().contains("--metrics-token"), "{}", wrong.text);
+    assert!(
+        wrong.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("--metrics-token"),
+        "{}",
+        wrong.text
+    );
     let r = get_from(&env, "/metrics", remote, Some("mess-schluessel-1")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     parse_openmetrics(&r.text).unwrap();
     // No socket address at all (not from the server loop): refused, never assumed local.
-    assert_eq!(env.get("/metrics", None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        env.get("/metrics", None).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // Without a configured token only loopback reads them.
     let env = Env::new();
@@ -318,12 +411,19 @@ async fn a_served_instance_logs_json_and_shows_metrics_over_loopback() {
         &[("RUST_LOG", "info")],
     );
     server_support::wait_ready(addr).await;
-    let r = server_support::http(addr, "GET", "/api/ready", &[], None).await.unwrap();
+    let r = server_support::http(addr, "GET", "/api/ready", &[], None)
+        .await
+        .unwrap();
     assert_eq!(r.status, 200, "{}", r.body);
-    let r = server_support::http(addr, "GET", "/metrics", &[], None).await.unwrap();
+    let r = server_support::http(addr, "GET", "/metrics", &[], None)
+        .await
+        .unwrap();
     assert_eq!(r.status, 200, "{}", r.body);
     let m = parse_openmetrics(&r.body).unwrap();
-    assert_eq!(m["fachwerk_http_requests_total{method=GET,route=/api/ready,status=200}"], 1.0);
+    assert_eq!(
+        m["fachwerk_http_requests_total{method=GET,route=/api/ready,status=200}"],
+        1.0
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 

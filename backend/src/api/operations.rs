@@ -2,9 +2,9 @@
 //! (`/metrics`, outside the API and its OpenAPI document).
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Json;
 use fachwerk_shared::api::{Readiness, ReadinessCheck};
 
 use crate::config::AppState;
@@ -42,15 +42,26 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Readiness
     (status, Json(readiness))
 }
 
+/// Where the metrics are served (outside `/api`, where scrapers look by default).
+pub const METRICS_PATH: &str = "/metrics";
+
 /// `GET /metrics`: the Prometheus metrics of this process. Readable from loopback (a
 /// Prometheus or agent on the same host), and from anywhere with
 /// `Authorization: Bearer <--metrics-token>`.
 pub async fn metrics(
-    State(state): State<AppState>,
-    Extension(client): Extension<ClientIp>,
-    headers: HeaderMap,
+    state: &AppState,
+    client: ClientIp,
+    method: &Method,
+    headers: &HeaderMap,
 ) -> Result<Response, AppError> {
-    if !may_read_metrics(&state, client, &headers) {
+    if !matches!(*method, Method::GET | Method::HEAD) {
+        return Ok((
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response());
+    }
+    if !may_read_metrics(state, client, headers) {
         return Err(AppError::Forbidden(
             "Die Messwerte sind nur vom Server selbst (Loopback) oder mit dem Messwerte-Schlüssel (--metrics-token) abrufbar. / Metrics are readable from loopback or with the metrics token only."
                 .into(),

@@ -19,6 +19,8 @@ impl Database {
     /// date are stored with one far in the future, so they never count.
     pub async fn overdue_task_count(&self, today: &str) -> Result<i64, DbError> {
         let sql = "SELECT COUNT(*) FROM tasks WHERE status = 'open' AND due < $1";
-        Ok(with_pool!(self, pool => sqlx::query_scalar::<_, i64>(sql).bind(today).fetch_one(pool).await?))
+        Ok(
+            with_pool!(self, pool => sqlx::query_scalar::<_, i64>(sql).bind(today).fetch_one(pool).await?),
+        )
     }
 }
