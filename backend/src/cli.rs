@@ -37,9 +37,10 @@ struct ServeArgs {
     /// directory).
     #[arg(long, env = "FACHWERK_DATABASE")]
     database: Option<String>,
-    /// Built frontend to serve (Trunk's dist/).
-    #[arg(long, env = "FACHWERK_DIST", default_value = "dist")]
-    dist: PathBuf,
+    /// Built frontend to serve (Trunk's dist/), for development. Default: the frontend built
+    /// into the binary (`cargo xtask dist`), else dist/ if it exists.
+    #[arg(long, env = "FACHWERK_DIST")]
+    dist: Option<PathBuf>,
     /// Built handbook to serve under /hilfe/ (mdBook's docs/book, `cargo xtask docs`).
     #[arg(long, env = "FACHWERK_DOCS", default_value = "docs/book")]
     docs: PathBuf,
@@ -408,7 +409,7 @@ fn export_command(file: &std::path::Path, to: ExportFormat, engine: EngineArg) -
 fn serve(
     addr: SocketAddr,
     mut config: Config,
-    dist: PathBuf,
+    dist: Option<PathBuf>,
     docs: PathBuf,
     log_format: LogFormat,
 ) -> ExitCode {
@@ -431,13 +432,19 @@ fn serve(
             return ExitCode::from(2);
         }
     };
-    if dist.join("index.html").is_file() {
-        config.dist_dir = Some(dist);
-    } else {
-        eprintln!(
-            "fachwerk: no built frontend at {}/index.html – serving the API only (build it with `cargo xtask run`)",
-            dist.display()
-        );
+    match (dist, crate::frontend::built_in()) {
+        (None, Some(built_in)) => config.embedded_dist = Some(built_in),
+        (dist, _) => {
+            let dist = dist.unwrap_or_else(|| PathBuf::from("dist"));
+            if dist.join("index.html").is_file() {
+                config.dist_dir = Some(dist);
+            } else {
+                eprintln!(
+                    "fachwerk: no built frontend at {}/index.html and none built in – serving the API only (build it with `cargo xtask run`, or the one-file server with `cargo xtask dist`)",
+                    dist.display()
+                );
+            }
+        }
     }
     if docs.join("index.html").is_file() {
         config.docs_dir = Some(docs);

@@ -32,8 +32,10 @@ pub struct Config {
     /// `--database`: a PostgreSQL URL or `sqlite:PATH`; `None`: `fachwerk.sqlite3` in the data
     /// directory.
     pub database: Option<String>,
-    /// Built frontend (Trunk's `dist/`); `None` serves only the API.
+    /// Built frontend (Trunk's `dist/`); `None`: the embedded one, if any.
     pub dist_dir: Option<PathBuf>,
+    /// The frontend compiled into the binary (or a test's); served when `dist_dir` is `None`.
+    pub embedded_dist: Option<crate::frontend::EmbeddedDist>,
     /// Built handbook (mdBook's `docs/book`), served under `/hilfe/`; `None`: no handbook.
     pub docs_dir: Option<PathBuf>,
     /// Largest accepted request body.
@@ -73,6 +75,7 @@ impl Config {
             data_dir: data_dir.into(),
             database: None,
             dist_dir: None,
+            embedded_dist: None,
             docs_dir: None,
             body_limit: Config::DEFAULT_BODY_LIMIT,
             remote: None,

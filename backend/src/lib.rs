@@ -19,6 +19,7 @@ pub mod config;
 pub mod db;
 pub mod drafts;
 pub mod error;
+pub mod frontend;
 pub mod fsutil;
 pub mod maintenance;
 pub mod metrics;

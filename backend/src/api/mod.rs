@@ -147,7 +147,7 @@ async fn outside_api(
             .into_response();
     }
     let (docs, dist) = (state.config.docs_dir.clone(), state.config.dist_dir.clone());
-    static_files::serve(docs, dist, req).await
+    static_files::serve(docs, dist, state.config.embedded_dist, req).await
 }
 
 async fn api_not_found() -> AppError {

@@ -37,7 +37,10 @@ pub struct Security {
 
 impl Security {
     pub fn new(config: &Config) -> Security {
-        let csp = headers::content_security_policy(config.dist_dir.as_deref());
+        let csp = match (&config.dist_dir, config.embedded_dist) {
+            (None, Some(embedded)) => headers::content_security_policy_for(&embedded.index_html()),
+            (dir, _) => headers::content_security_policy(dir.as_deref()),
+        };
         Security {
             login: throttle::LoginThrottle::default(),
             anonymous_validation: throttle::RateLimit::per_minute(ANONYMOUS_VALIDATIONS_PER_MINUTE),
