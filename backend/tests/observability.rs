@@ -299,6 +299,16 @@ async fn metrics_parse_and_count_the_requests_made() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
+    // Refused by the guard before any handler (foreign Origin): counted all the same.
+    let foreign = Request::builder()
+        .method(Method::POST)
+        .uri("/api/drafts")
+        .header(header::ORIGIN, "https://fremd.example")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {}", users.editor))
+        .body(Body::from("{}"))
+        .unwrap();
+    assert_eq!(send(&env.app, foreign).await.status, StatusCode::FORBIDDEN);
 
     let r = get_from(&env, "/metrics", "127.0.0.1:50000", None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -345,18 +355,22 @@ async fn metrics_parse_and_count_the_requests_made() {
         count("fachwerk_http_requests_total{method=POST,route=/api/session,status=401}"),
         1.0
     );
+    assert_eq!(
+        count("fachwerk_http_requests_total{method=POST,route=/api/drafts,status=403}"),
+        1.0
+    );
     assert_eq!(count("fachwerk_publications_total{}"), 1.0);
     assert_eq!(count("fachwerk_login_failures_total{}"), 1.0);
     assert_eq!(count("fachwerk_open_cases{}"), 0.0);
     assert_eq!(count("fachwerk_overdue_tasks{}"), 0.0);
     assert_eq!(count("fachwerk_database_up{}"), 1.0);
-    // Only the requests of this test: 3 + draft + request + approval + 2 + 1 + login.
+    // Only the requests of this test: 3 + draft + request + approval + 2 + 1 + login + foreign.
     let total: f64 = m
         .iter()
         .filter(|(k, _)| k.starts_with("fachwerk_http_requests_total{"))
         .map(|(_, v)| v)
         .sum();
-    assert_eq!(total, 10.0, "{}", r.text);
+    assert_eq!(total, 11.0, "{}", r.text);
 
     // The scrape itself is counted by the next one.
     let r = get_from(&env, "/metrics", "[::1]:50000", None).await;

@@ -108,11 +108,12 @@ pub fn app(state: AppState) -> Router {
         .fallback(outside_api)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::metrics::track,
+            crate::security::guard,
         ))
+        // Outermost: requests the guard refuses are counted too.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::security::guard,
+            crate::metrics::track,
         ))
         .with_state(state)
 }
