@@ -1,6 +1,6 @@
 //! The queries behind `/api/ready` and the gauges of `/metrics` on both drivers: the ping,
 //! the number of open cases and of overdue tasks (due before today, tasks without a due date
-//! never count).
+//! never count); and the login failures several server processes share (counted atomically).
 #![allow(clippy::unwrap_used)]
 
 #[macro_use]
@@ -86,7 +86,39 @@ async fn ping_fails_on_a_closed_database(db: &Database) {
     assert!(db.ping().await.is_err());
 }
 
+const HOUR_MS: i64 = 3_600_000;
+
+async fn login_failures_count_atomically(db: &Database) {
+    let (scope, now) = ("account:erika", 1_000_000_000);
+    let mut racing = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let db = db.clone();
+        racing.spawn(async move { db.count_login_failure(scope, now, HOUR_MS).await.unwrap() });
+    }
+    let mut counts = racing.join_all().await;
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=20).collect::<Vec<i64>>());
+    let other = "client:10.0.0.1";
+    assert_eq!(db.login_blocked_until([scope, other]).await.unwrap(), 0);
+    db.block_login(scope, now + 5000).await.unwrap();
+    db.block_login(scope, now + 1000).await.unwrap(); // never shortens
+    assert_eq!(
+        db.login_blocked_until([other, scope]).await.unwrap(),
+        now + 5000
+    );
+    // An hour after the last failure the count starts over.
+    assert_eq!(
+        db.count_login_failure(scope, now + HOUR_MS, HOUR_MS)
+            .await
+            .unwrap(),
+        1
+    );
+    db.clear_login_failures(scope).await.unwrap();
+    assert_eq!(db.login_blocked_until([scope, other]).await.unwrap(), 0);
+}
+
 both_drivers!(
     gauges_count_open_cases_and_overdue_tasks,
     ping_fails_on_a_closed_database,
+    login_failures_count_atomically,
 );

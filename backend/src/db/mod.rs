@@ -33,6 +33,7 @@ mod operations;
 mod organisation;
 mod publications;
 mod sources;
+mod throttle;
 
 pub use accounts::{Account, NewAccount};
 pub use auth::{ApiToken, SessionRecord};
@@ -55,6 +56,11 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "state", include_str!("../../migrations/0001_state.sql")),
     (10, "cases", include_str!("../../migrations/0010_cases.sql")),
+    (
+        12,
+        "operations",
+        include_str!("../../migrations/0012_operations.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

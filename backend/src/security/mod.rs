@@ -36,13 +36,13 @@ pub struct Security {
 }
 
 impl Security {
-    pub fn new(config: &Config) -> Security {
+    pub fn new(config: &Config, db: crate::db::Database) -> Security {
         let csp = match (&config.dist_dir, config.embedded_dist) {
             (None, Some(embedded)) => headers::content_security_policy_for(&embedded.index_html()),
             (dir, _) => headers::content_security_policy(dir.as_deref()),
         };
         Security {
-            login: throttle::LoginThrottle::default(),
+            login: throttle::LoginThrottle::new(db),
             anonymous_validation: throttle::RateLimit::per_minute(ANONYMOUS_VALIDATIONS_PER_MINUTE),
             sources: sources::SourcePolicy::new(config),
             csp: HeaderValue::from_str(&csp)
