@@ -10,3 +10,12 @@ CREATE TABLE login_failures (
     blocked_until_ms BIGINT NOT NULL
 );
 CREATE INDEX login_failures_last ON login_failures (last_failure_ms);
+
+-- Fixed-window rate limits per client address (anonymous validation: `validate:<ip>`), shared
+-- by all processes: the window's start (milliseconds since the epoch) and its hits so far.
+CREATE TABLE rate_limits (
+    scope TEXT PRIMARY KEY,
+    window_start_ms BIGINT NOT NULL,
+    hits BIGINT NOT NULL
+);
+CREATE INDEX rate_limits_window ON rate_limits (window_start_ms);

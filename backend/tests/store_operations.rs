@@ -117,7 +117,38 @@ async fn login_failures_count_atomically(db: &Database) {
     assert_eq!(db.login_blocked_until([scope, other]).await.unwrap(), 0);
 }
 
+async fn rate_windows_count_atomically_and_start_over(db: &Database) {
+    let (scope, now, minute) = ("validate:10.0.0.1", 1_000_000_000, 60_000);
+    let mut racing = tokio::task::JoinSet::new();
+    for n in 0..20 {
+        let db = db.clone();
+        racing.spawn(async move { db.count_rate_hit(scope, now + n, minute).await.unwrap() });
+    }
+    let mut hits: Vec<i64> = racing
+        .join_all()
+        .await
+        .into_iter()
+        .map(|(h, _)| h)
+        .collect();
+    hits.sort_unstable();
+    assert_eq!(hits, (1..=20).collect::<Vec<i64>>());
+    // The window keeps its start until it has run out, then starts over.
+    assert_eq!(
+        db.count_rate_hit(scope, now + 59_999, minute)
+            .await
+            .unwrap()
+            .0,
+        21
+    );
+    let (hits, start) = db
+        .count_rate_hit(scope, now + 70_000, minute)
+        .await
+        .unwrap();
+    assert_eq!((hits, start), (1, now + 70_000));
+}
+
 both_drivers!(
+    rate_windows_count_atomically_and_start_over,
     gauges_count_open_cases_and_overdue_tasks,
     ping_fails_on_a_closed_database,
     login_failures_count_atomically,

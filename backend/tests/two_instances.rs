@@ -1,6 +1,7 @@
 //! Two `fachwerk serve` processes on one PostgreSQL database and one catalogue share what a
 //! load balancer spreads over them: a session cookie from A is valid on B, a logout on B ends
-//! it on A, and the login back-off started by failures on A refuses the account on B.
+//! it on A, the login back-off started by failures on A refuses the account on B, and the
+//! anonymous validation allowance of an address is one for both.
 //! (Publishing across two processes: `multi_process.rs`.)
 #![allow(clippy::unwrap_used)]
 
@@ -21,7 +22,7 @@ async fn login(addr: std::net::SocketAddr, password: &str) -> Reply {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sessions_and_login_back_off_hold_across_instances() {
+async fn sessions_back_off_and_rate_limit_hold_across_instances() {
     let url = db_support::postgres_url().await;
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
@@ -83,6 +84,34 @@ async fn sessions_and_login_back_off_hold_across_instances() {
         .map(|(_, v)| v.parse().unwrap())
         .unwrap();
     assert!((1..=16).contains(&retry), "retry-after {retry}");
+
+    // Anonymous validation: 30 a minute per address, whichever instance answers.
+    let workflow = common::workflow("zaehlung", "Zählung");
+    for n in 0..30 {
+        let server = [a, b][n % 2];
+        let r = http(
+            server,
+            "POST",
+            "/api/workflows/validate",
+            &[],
+            Some(workflow.clone()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 200, "validation {n}: {}", r.body);
+    }
+    for server in [a, b] {
+        let r = http(
+            server,
+            "POST",
+            "/api/workflows/validate",
+            &[],
+            Some(workflow.clone()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 429, "the allowance is not shared: {}", r.body);
+    }
 
     first.kill().unwrap();
     second.kill().unwrap();

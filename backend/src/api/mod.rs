@@ -174,7 +174,7 @@ async fn validate_workflow(
 ) -> Result<Json<ValidationReport>, AppError> {
     // Anonymous callers share a per-address allowance; logged-in ones only the CPU pool.
     if !caller::is_authenticated(&headers, &state).await {
-        state.security.anonymous_validation.hit(client.0)?;
+        state.security.anonymous_validation.hit(client.0).await?;
     }
     let body = body.map_err(workflow_body::bytes_rejection)?;
     let workflow = workflow_body::parse_off_thread(body).await?;

@@ -52,4 +52,28 @@ impl Database {
         with_pool!(self, pool => sqlx::query(sql).bind(scope).execute(pool).await.map(drop)?);
         Ok(())
     }
+
+    /// Counts one hit of `scope` in its fixed window of `window_ms` (a window that has run out
+    /// starts over at `now_ms`), atomically; returns the hits and the window's start. Windows
+    /// long past are removed on the way.
+    pub async fn count_rate_hit(
+        &self,
+        scope: &str,
+        now_ms: i64,
+        window_ms: i64,
+    ) -> Result<(i64, i64), DbError> {
+        let upsert = "INSERT INTO rate_limits (scope, window_start_ms, hits) VALUES ($1, $2, 1) \
+                      ON CONFLICT (scope) DO UPDATE SET \
+                        hits = CASE WHEN $2 - rate_limits.window_start_ms >= $3 THEN 1 \
+                                    ELSE rate_limits.hits + 1 END, \
+                        window_start_ms = CASE WHEN $2 - rate_limits.window_start_ms >= $3 THEN $2 \
+                                               ELSE rate_limits.window_start_ms END \
+                      RETURNING hits, window_start_ms";
+        let sweep = "DELETE FROM rate_limits WHERE window_start_ms < $1";
+        with_pool!(self, pool => {
+            sqlx::query(sweep).bind(now_ms - 2 * window_ms).execute(pool).await?;
+            Ok(sqlx::query_as::<_, (i64, i64)>(upsert)
+                .bind(scope).bind(now_ms).bind(window_ms).fetch_one(pool).await?)
+        })
+    }
 }

@@ -25,7 +25,8 @@ use events::{AuditUser, ClientIp, Refusal};
 /// Anonymous validations allowed per client address and minute.
 pub const ANONYMOUS_VALIDATIONS_PER_MINUTE: u32 = 30;
 
-/// Per-process security state.
+/// Security state: the throttles (counted in the database, shared by all processes on it)
+/// and the policies from the configuration.
 pub struct Security {
     pub login: throttle::LoginThrottle,
     pub anonymous_validation: throttle::RateLimit,
@@ -42,8 +43,11 @@ impl Security {
             (dir, _) => headers::content_security_policy(dir.as_deref()),
         };
         Security {
-            login: throttle::LoginThrottle::new(db),
-            anonymous_validation: throttle::RateLimit::per_minute(ANONYMOUS_VALIDATIONS_PER_MINUTE),
+            login: throttle::LoginThrottle::new(db.clone()),
+            anonymous_validation: throttle::RateLimit::per_minute(
+                db,
+                ANONYMOUS_VALIDATIONS_PER_MINUTE,
+            ),
             sources: sources::SourcePolicy::new(config),
             csp: HeaderValue::from_str(&csp)
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),

@@ -1,4 +1,4 @@
-//! Login back-off and the rate limit of anonymous validation.
+//! Login back-off and the rate limit of anonymous validation, both counted in the database.
 //!
 //! Failed logins are counted per account and per client address. After a few free attempts
 //! every further failure doubles the wait (1 s, 2 s, 4 s … at most 15 minutes); while it runs,
@@ -6,10 +6,8 @@
 //! count; counts are forgotten an hour after the last failure. The counts live in the database
 //! (`login_failures`), so several server processes share them.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::db::Database;
 use crate::error::AppError;
@@ -20,8 +18,6 @@ const CLIENT_FREE_FAILURES: u32 = 10;
 const FIRST_WAIT: Duration = Duration::from_secs(1);
 const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
 const FORGET_AFTER: Duration = Duration::from_secs(3600);
-/// Bounds memory under a flood of invented user names.
-const MAX_ENTRIES: usize = 50_000;
 
 /// The wait after the `count`-th failure when `free` failures cost nothing.
 fn wait_after(count: u32, free: u32) -> Duration {
@@ -153,39 +149,38 @@ fn too_many_logins(wait: Duration) -> AppError {
 }
 
 /// A fixed-window limit per client address (anonymous validation).
+/// Counted in the database (`rate_limits`), so the allowance holds across server processes;
+/// when the database does not answer, the request goes through.
 pub struct RateLimit {
+    db: Database,
     per_minute: u32,
-    windows: Mutex<HashMap<Option<IpAddr>, (Instant, u32)>>,
 }
 
 impl RateLimit {
-    pub fn per_minute(per_minute: u32) -> RateLimit {
-        RateLimit {
-            per_minute,
-            windows: Mutex::new(HashMap::new()),
-        }
+    pub fn per_minute(db: Database, per_minute: u32) -> RateLimit {
+        RateLimit { db, per_minute }
     }
 
     /// Counts a request of `client`; 429 once the minute's allowance is used up.
-    pub fn hit(&self, client: Option<IpAddr>) -> Result<(), AppError> {
-        let now = Instant::now();
+    pub async fn hit(&self, client: Option<IpAddr>) -> Result<(), AppError> {
         let minute = Duration::from_secs(60);
-        let Ok(mut map) = self.windows.lock() else {
-            return Ok(());
+        let now = now_ms();
+        let scope = match client {
+            Some(ip) => format!("validate:{ip}"),
+            None => "validate:-".into(),
         };
-        if map.len() >= MAX_ENTRIES {
-            map.retain(|_, (start, _)| now.duration_since(*start) < minute);
-        }
-        let (start, count) = map.entry(client).or_insert((now, 0));
-        if now.duration_since(*start) >= minute {
-            *start = now;
-            *count = 0;
-        }
-        *count += 1;
-        if *count <= self.per_minute {
+        let (hits, start) = match self.db.count_rate_hit(&scope, now, millis(minute)).await {
+            Ok(counted) => counted,
+            Err(e) => {
+                tracing::warn!(error = %e, "rate limit: the database did not answer");
+                return Ok(());
+            }
+        };
+        if hits <= i64::from(self.per_minute) {
             return Ok(());
         }
-        let wait = minute.saturating_sub(now.duration_since(*start));
+        let left = (start + millis(minute) - now).max(1);
+        let wait = Duration::from_millis(left.unsigned_abs());
         Err(AppError::TooManyRequests {
             detail: format!(
                 "Zu viele Prüfungen ohne Anmeldung von dieser Adresse. Bitte {} erneut versuchen oder anmelden.",
