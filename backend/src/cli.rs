@@ -37,9 +37,10 @@ struct ServeArgs {
     /// directory).
     #[arg(long, env = "FACHWERK_DATABASE")]
     database: Option<String>,
-    /// Built frontend to serve (Trunk's dist/).
-    #[arg(long, env = "FACHWERK_DIST", default_value = "dist")]
-    dist: PathBuf,
+    /// Built frontend to serve (Trunk's dist/), for development. Default: the frontend built
+    /// into the binary (`cargo xtask dist`), else dist/ if it exists.
+    #[arg(long, env = "FACHWERK_DIST")]
+    dist: Option<PathBuf>,
     /// Built handbook to serve under /hilfe/ (mdBook's docs/book, `cargo xtask docs`).
     #[arg(long, env = "FACHWERK_DOCS", default_value = "docs/book")]
     docs: PathBuf,
@@ -100,6 +101,20 @@ struct ServeArgs {
     /// (answer a Rückfrage, see the status), e.g. https://fachwerk.example.de.
     #[arg(long, env = "FACHWERK_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Bearer token with which other hosts than loopback may read /metrics (without it only
+    /// loopback may).
+    #[arg(long, env = "FACHWERK_METRICS_TOKEN")]
+    metrics_token: Option<String>,
+    /// Log lines as plain text or as one JSON object per line (for log collectors).
+    #[arg(long, env = "FACHWERK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+/// `--log-format` of `fachwerk serve`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -284,6 +299,8 @@ pub fn main() -> ExitCode {
                 mail_from,
                 authority,
                 public_url,
+                metrics_token,
+                log_format,
             } = *args;
             let mut config = Config::new(data);
             config.database = database;
@@ -317,7 +334,8 @@ pub fn main() -> ExitCode {
                 .unwrap_or_else(|| format!("http://{addr}"))
                 .trim_end_matches('/')
                 .to_string();
-            serve(addr, config, dist, docs)
+            config.metrics_token = metrics_token.filter(|t| !t.trim().is_empty());
+            serve(addr, config, dist, docs, log_format)
         }
         Command::User {
             command:
@@ -453,13 +471,25 @@ fn export_command(
     ExitCode::SUCCESS
 }
 
-fn serve(addr: SocketAddr, mut config: Config, dist: PathBuf, docs: PathBuf) -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info")),
-        )
-        .init();
+fn serve(
+    addr: SocketAddr,
+    mut config: Config,
+    dist: Option<PathBuf>,
+    docs: PathBuf,
+    log_format: LogFormat,
+) -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match log_format {
+        LogFormat::Text => logs.init(),
+        // One JSON object per line, the span fields (request id, route) flattened into it.
+        LogFormat::Json => logs
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init(),
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -467,13 +497,19 @@ fn serve(addr: SocketAddr, mut config: Config, dist: PathBuf, docs: PathBuf) -> 
             return ExitCode::from(2);
         }
     };
-    if dist.join("index.html").is_file() {
-        config.dist_dir = Some(dist);
-    } else {
-        eprintln!(
-            "fachwerk: no built frontend at {}/index.html – serving the API only (build it with `cargo xtask run`)",
-            dist.display()
-        );
+    match (dist, crate::frontend::built_in()) {
+        (None, Some(built_in)) => config.embedded_dist = Some(built_in),
+        (dist, _) => {
+            let dist = dist.unwrap_or_else(|| PathBuf::from("dist"));
+            if dist.join("index.html").is_file() {
+                config.dist_dir = Some(dist);
+            } else {
+                eprintln!(
+                    "fachwerk: no built frontend at {}/index.html and none built in – serving the API only (build it with `cargo xtask run`, or the one-file server with `cargo xtask dist`)",
+                    dist.display()
+                );
+            }
+        }
     }
     if docs.join("index.html").is_file() {
         config.docs_dir = Some(docs);

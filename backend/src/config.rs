@@ -12,6 +12,7 @@ use crate::db::{import_json_files, Database, Target};
 use crate::delivery::{Deliveries, DeliveryConfig};
 use crate::drafts::DraftStore;
 use crate::fsutil;
+use crate::metrics::Metrics;
 use crate::publications::PublicationStore;
 use crate::repo::push::Pusher;
 use crate::repo::{CatalogMeta, Repo};
@@ -32,8 +33,10 @@ pub struct Config {
     /// `--database`: a PostgreSQL URL or `sqlite:PATH`; `None`: `fachwerk.sqlite3` in the data
     /// directory.
     pub database: Option<String>,
-    /// Built frontend (Trunk's `dist/`); `None` serves only the API.
+    /// Built frontend (Trunk's `dist/`); `None`: the embedded one, if any.
     pub dist_dir: Option<PathBuf>,
+    /// The frontend compiled into the binary (or a test's); served when `dist_dir` is `None`.
+    pub embedded_dist: Option<crate::frontend::EmbeddedDist>,
     /// Built handbook (mdBook's `docs/book`), served under `/hilfe/`; `None`: no handbook.
     pub docs_dir: Option<PathBuf>,
     /// Largest accepted request body.
@@ -63,6 +66,8 @@ pub struct Config {
     pub runtime: RuntimeConfig,
     /// Outputs: mail transport, sender, the base of the applicant's links, retries.
     pub delivery: DeliveryConfig,
+    /// Bearer token that may read `/metrics` from other hosts than loopback.
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -73,6 +78,7 @@ impl Config {
             data_dir: data_dir.into(),
             database: None,
             dist_dir: None,
+            embedded_dist: None,
             docs_dir: None,
             body_limit: Config::DEFAULT_BODY_LIMIT,
             remote: None,
@@ -87,6 +93,7 @@ impl Config {
             token_lifetime_days: crate::auth::DEFAULT_TOKEN_LIFETIME_DAYS,
             runtime: RuntimeConfig::default(),
             delivery: DeliveryConfig::default(),
+            metrics_token: None,
         }
     }
 }
@@ -107,6 +114,8 @@ pub struct AppState {
     pub cases: CaseRuntime,
     /// The delivery worker (started by `serve`) and the mail transport.
     pub deliveries: Deliveries,
+    /// Prometheus metrics of this process (`/metrics`).
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -185,11 +194,12 @@ impl AppState {
             drafts: DraftStore::new(db.clone()),
             publications: Arc::new(PublicationStore::new(db.clone())),
             cases,
+            security: Arc::new(Security::new(&config, db.clone())),
             db,
-            security: Arc::new(Security::new(&config)),
             config: Arc::new(config),
             repo,
             pusher,
+            metrics: Arc::new(Metrics::new()),
         })
     }
 

@@ -112,6 +112,13 @@ fn table() -> Vec<Row> {
         ),
         row(
             get.clone(),
+            "/api/ready",
+            F::None,
+            P::Empty,
+            [200, 200, 200, 200, 200],
+        ),
+        row(
+            get.clone(),
             "/api/openapi.json",
             F::None,
             P::Empty,

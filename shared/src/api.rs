@@ -12,11 +12,13 @@ use crate::{Finding, Severity, Workflow};
 mod accounts;
 mod cases;
 mod outputs;
+mod operations;
 mod sources;
 
 pub use accounts::*;
 pub use cases::*;
 pub use outputs::*;
+pub use operations::*;
 pub use sources::*;
 
 // ---------------------------------------------------------------------------------------------

@@ -27,7 +27,9 @@ commands:
                                           peers again; --summary-only: the last table;
                                           --backend-only: the server's benches (publishing,
                                           storage vs. the JSON-file predecessor)
-  dist                                    build the frontend (release) and the handbook only
+  dist                                    build the frontend (release), the handbook, and the
+                                          release server with the frontend built in
+                                          (target/release/fachwerk, feature embed-frontend)
   docs  [--check]                         generate the handbook's reference pages, build it
                                           with mdBook into docs/book, check its links;
                                           --check: fail on stale pages instead of writing";
@@ -39,9 +41,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("docs") => docs::run(&root(), &args[1..]),
-        Some("dist") => tools::ensure_frontend_tools(&root())
-            .and_then(|()| build_frontend(&root()))
-            .and_then(|()| docs::build_book(&root())),
+        Some("dist") => dist(&root()),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -87,6 +87,29 @@ fn flag_value(args: &[String], name: &str) -> Option<String> {
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .cloned()
+}
+
+/// The deliverable: the frontend and the handbook, then the release server with the
+/// frontend compiled in (one file to deploy).
+fn dist(root: &Path) -> Result<()> {
+    tools::ensure_frontend_tools(root)?;
+    build_frontend(root)?;
+    docs::build_book(root)?;
+    sh(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "fachwerk-backend",
+        "--bin",
+        "fachwerk",
+        "--features",
+        "embed-frontend",
+    ]))?;
+    eprintln!(
+        "xtask: one-file server with the designer built in: {}",
+        root.join("target/release/fachwerk").display()
+    );
+    Ok(())
 }
 
 fn build_frontend(root: &Path) -> Result<()> {

@@ -25,6 +25,7 @@ mod drafts;
 mod json;
 pub mod openapi;
 mod outputs;
+mod operations;
 mod password;
 mod public;
 mod publications;
@@ -37,12 +38,14 @@ mod workflow_body;
 mod workflows;
 
 pub use json::JsonBody;
+pub use operations::METRICS_PATH;
 pub use workflow_body::WorkflowBody;
 
 /// The API routes (under `/api`) together with their OpenAPI description.
 pub fn routes() -> OpenApiRouter<AppState> {
     let api = OpenApiRouter::new()
         .routes(routes!(health))
+        .routes(routes!(operations::ready))
         .routes(routes!(openapi_json))
         .routes(routes!(validate_workflow))
         .routes(routes!(workflows::list_workflows))
@@ -102,7 +105,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub fn app(state: AppState) -> Router {
     let (api, _) = routes().split_for_parts();
     let request_id = HeaderName::from_static("x-request-id");
-    let mut router = api
+    let router = api
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
@@ -110,16 +113,16 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
-    let (docs, dist) = (state.config.docs_dir.clone(), state.config.dist_dir.clone());
-    if docs.is_some() || dist.is_some() {
-        router = router.fallback(move |req: Request<Body>| {
-            static_files::serve(docs.clone(), dist.clone(), req)
-        });
-    }
     router
+        .fallback(outside_api)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::security::guard,
+        ))
+        // Outermost: requests the guard refuses are counted too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::track,
         ))
         .with_state(state)
 }
@@ -137,6 +140,24 @@ async fn health() -> Json<Health> {
 #[utoipa::path(get, path = "/openapi.json", tag = "System", responses((status = 200, description = "OpenAPI 3.1 document")))]
 async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
     Json(openapi::document())
+}
+
+/// Everything outside `/api`: the metrics, the handbook and the designer. Not API routes, so
+/// not in the OpenAPI document.
+async fn outside_api(
+    State(state): State<AppState>,
+    Extension(client): Extension<ClientIp>,
+    req: Request<Body>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if req.uri().path() == operations::METRICS_PATH {
+        let (parts, _) = req.into_parts();
+        return operations::metrics(&state, client, &parts.method, &parts.headers)
+            .await
+            .into_response();
+    }
+    let (docs, dist) = (state.config.docs_dir.clone(), state.config.dist_dir.clone());
+    static_files::serve(docs, dist, state.config.embedded_dist, req).await
 }
 
 async fn api_not_found() -> AppError {
@@ -162,7 +183,7 @@ async fn validate_workflow(
 ) -> Result<Json<ValidationReport>, AppError> {
     // Anonymous callers share a per-address allowance; logged-in ones only the CPU pool.
     if !caller::is_authenticated(&headers, &state).await {
-        state.security.anonymous_validation.hit(client.0)?;
+        state.security.anonymous_validation.hit(client.0).await?;
     }
     let body = body.map_err(workflow_body::bytes_rejection)?;
     let workflow = workflow_body::parse_off_thread(body).await?;

@@ -36,7 +36,7 @@ pub async fn change_password(
     JsonBody(req): JsonBody<PasswordChange>,
 ) -> Result<Response, AppError> {
     // Guessing the current password here is throttled like a login.
-    state.security.login.check(&caller.name, client.0)?;
+    state.security.login.check(&caller.name, client.0).await?;
     if req.new_password == req.current_password {
         return Err(AppError::BadRequest {
             detail: "Das neue Passwort muss sich vom bisherigen unterscheiden.".into(),
@@ -49,7 +49,7 @@ pub async fn change_password(
         .verify(&caller.name, &req.current_password)
         .await?;
     let Some(account) = verified else {
-        state.security.login.failed(&caller.name, client.0);
+        state.security.login.failed(&caller.name, client.0).await;
         return Err(AppError::Forbidden(
             "Das bisherige Passwort stimmt nicht.".into(),
         ));
@@ -58,7 +58,7 @@ pub async fn change_password(
         .users
         .set_password(&caller.name, Some(&req.new_password), false)
         .await?;
-    state.security.login.succeeded(&caller.name);
+    state.security.login.succeeded(&caller.name).await;
     state.sessions.remove_all_of(&account.id).await?;
     let route = "PUT /api/session/password";
     events::log(

@@ -86,7 +86,7 @@ pub async fn get_query(
     Extension(client): Extension<ClientIp>,
     Path(token): Path<String>,
 ) -> Result<Json<PublicQuery>, AppError> {
-    state.security.public_links.hit(client.0)?;
+    state.security.public_links.hit(client.0).await?;
     Ok(Json(public::query(&state.db, &state.cases, &token).await?))
 }
 
@@ -115,7 +115,7 @@ pub async fn answer_query(
     Path(token): Path<String>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<QueryReceipt>), AppError> {
-    state.security.public_links.hit(client.0)?;
+    state.security.public_links.hit(client.0).await?;
     let mut form = form.map_err(|e| AppError::BadRequest {
         detail: format!("Erwartet wird ein Formular (multipart/form-data): {e}"),
         path: None,
@@ -170,6 +170,6 @@ pub async fn get_status(
     Extension(client): Extension<ClientIp>,
     Path(token): Path<String>,
 ) -> Result<Json<PublicStatus>, AppError> {
-    state.security.public_links.hit(client.0)?;
+    state.security.public_links.hit(client.0).await?;
     Ok(Json(public::status(&state.db, &state.cases, &token).await?))
 }

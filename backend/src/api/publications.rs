@@ -139,6 +139,7 @@ pub async fn approve_publication(
         &id,
     )
     .await?;
+    state.metrics.published();
     Ok(Json(p))
 }
 

@@ -38,18 +38,19 @@ pub async fn login(
     origin::require_json(&headers)?;
     let JsonBody(req) = JsonBody::<LoginRequest>::from_bytes(&body)?;
     audit.set(&req.username);
-    state.security.login.check(&req.username, client.0)?;
+    state.security.login.check(&req.username, client.0).await?;
     // Verifying runs in the bounded CPU pool (inside the user store).
     let verified = state.users.verify(&req.username, &req.password).await?;
     let Some(user) = verified else {
         let name = &req.username;
-        let wait = state.security.login.failed(name, client.0);
+        state.metrics.login_failed();
+        let wait = state.security.login.failed(name, client.0).await;
         if !wait.is_zero() {
             tracing::warn!(target: "security", event = "login_backoff", user = %name, client = %client, wait_secs = wait.as_secs(), "login back-off started");
         }
         return Err(AppError::BadCredentials);
     };
-    state.security.login.succeeded(&req.username);
+    state.security.login.succeeded(&req.username).await;
     let session = state.sessions.create(&user).await?;
     tracing::info!(user = %user.name, "logged in");
     let mut res = Json(SessionInfo {

@@ -9,6 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::frontend::EmbeddedDist;
+
 /// Where the handbook is mounted; its links are relative, so pages must be read below it.
 const HANDBOOK: &str = "/hilfe";
 
@@ -16,7 +18,12 @@ const HANDBOOK: &str = "/hilfe";
 const FAVICON: &str = "favicon.svg";
 
 /// Serves a request that no API route took.
-pub async fn serve(docs: Option<PathBuf>, dist: Option<PathBuf>, req: Request<Body>) -> Response {
+pub async fn serve(
+    docs: Option<PathBuf>,
+    dist: Option<PathBuf>,
+    embedded: Option<EmbeddedDist>,
+    req: Request<Body>,
+) -> Response {
     let path = req.uri().path().to_string();
     if let Some(docs) = &docs {
         if path == HANDBOOK {
@@ -40,7 +47,10 @@ pub async fn serve(docs: Option<PathBuf>, dist: Option<PathBuf>, req: Request<Bo
             .oneshot(req)
             .await
             .into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
+        None => match embedded {
+            Some(embedded) => embedded.serve(&req),
+            None => StatusCode::NOT_FOUND.into_response(),
+        },
     }
 }
 

@@ -29,10 +29,12 @@ pub mod backup;
 mod cases;
 mod drafts;
 mod import;
+mod operations;
 mod organisation;
 mod outputs;
 mod publications;
 mod sources;
+mod throttle;
 
 pub use accounts::{Account, NewAccount};
 pub use auth::{ApiToken, SessionRecord};
@@ -63,6 +65,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "outputs",
         include_str!("../../migrations/0011_outputs.sql"),
+    ),
+    (
+        12,
+        "operations",
+        include_str!("../../migrations/0012_operations.sql"),
     ),
 ];
 

@@ -13,7 +13,12 @@ pub fn content_security_policy(dist: Option<&Path>) -> String {
     let index = dist
         .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok())
         .unwrap_or_default();
-    let hashes: String = inline_scripts(&index)
+    content_security_policy_for(&index)
+}
+
+/// The designer's policy for this entry page (its inline scripts allowed by hash).
+pub fn content_security_policy_for(index: &str) -> String {
+    let hashes: String = inline_scripts(index)
         .iter()
         .map(|s| {
             let digest = Sha256::digest(s.as_bytes());

@@ -28,7 +28,8 @@ pub const ANONYMOUS_VALIDATIONS_PER_MINUTE: u32 = 30;
 /// Requests of one address per minute to the applicant's public link routes.
 pub const PUBLIC_LINK_REQUESTS_PER_MINUTE: u32 = 30;
 
-/// Per-process security state.
+/// Security state: the throttles (counted in the database, shared by all processes on it)
+/// and the policies from the configuration.
 pub struct Security {
     pub login: throttle::LoginThrottle,
     pub anonymous_validation: throttle::RateLimit,
@@ -41,12 +42,23 @@ pub struct Security {
 }
 
 impl Security {
-    pub fn new(config: &Config) -> Security {
-        let csp = headers::content_security_policy(config.dist_dir.as_deref());
+    pub fn new(config: &Config, db: crate::db::Database) -> Security {
+        let csp = match (&config.dist_dir, config.embedded_dist) {
+            (None, Some(embedded)) => headers::content_security_policy_for(&embedded.index_html()),
+            (dir, _) => headers::content_security_policy(dir.as_deref()),
+        };
         Security {
-            login: throttle::LoginThrottle::default(),
-            anonymous_validation: throttle::RateLimit::per_minute(ANONYMOUS_VALIDATIONS_PER_MINUTE),
-            public_links: throttle::RateLimit::per_minute(PUBLIC_LINK_REQUESTS_PER_MINUTE),
+            login: throttle::LoginThrottle::new(db.clone()),
+            anonymous_validation: throttle::RateLimit::per_minute(
+                db.clone(),
+                "validate",
+                ANONYMOUS_VALIDATIONS_PER_MINUTE,
+            ),
+            public_links: throttle::RateLimit::per_minute(
+                db,
+                "public",
+                PUBLIC_LINK_REQUESTS_PER_MINUTE,
+            ),
             sources: sources::SourcePolicy::new(config),
             csp: HeaderValue::from_str(&csp)
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),

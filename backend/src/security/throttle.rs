@@ -1,16 +1,15 @@
-//! Login back-off and the rate limit of anonymous validation.
+//! Login back-off and the rate limit of anonymous validation, both counted in the database.
 //!
 //! Failed logins are counted per account and per client address. After a few free attempts
 //! every further failure doubles the wait (1 s, 2 s, 4 s … at most 15 minutes); while it runs,
 //! attempts are answered 429 without checking the password. A success clears the account's
-//! count; counts are forgotten an hour after the last failure.
+//! count; counts are forgotten an hour after the last failure. The counts live in the database
+//! (`login_failures`), so several server processes share them.
 
-use std::collections::HashMap;
-use std::hash::Hash;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::db::Database;
 use crate::error::AppError;
 
 const ACCOUNT_FREE_FAILURES: u32 = 3;
@@ -19,71 +18,6 @@ const CLIENT_FREE_FAILURES: u32 = 10;
 const FIRST_WAIT: Duration = Duration::from_secs(1);
 const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
 const FORGET_AFTER: Duration = Duration::from_secs(3600);
-/// Bounds memory under a flood of invented user names.
-const MAX_ENTRIES: usize = 50_000;
-
-#[derive(Debug, Clone, Copy)]
-struct Failures {
-    count: u32,
-    last: Instant,
-    blocked_until: Instant,
-}
-
-struct Counter<K> {
-    free: u32,
-    map: Mutex<HashMap<K, Failures>>,
-}
-
-impl<K: Hash + Eq + Clone> Counter<K> {
-    fn new(free: u32) -> Self {
-        Counter {
-            free,
-            map: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn remaining(&self, key: &K, now: Instant) -> Duration {
-        self.map
-            .lock()
-            .ok()
-            .and_then(|m| {
-                m.get(key)
-                    .map(|f| f.blocked_until.saturating_duration_since(now))
-            })
-            .unwrap_or_default()
-    }
-
-    fn fail(&self, key: &K, now: Instant) -> Duration {
-        let Ok(mut map) = self.map.lock() else {
-            return Duration::ZERO;
-        };
-        if map.len() >= MAX_ENTRIES {
-            map.retain(|_, f| now.duration_since(f.last) < FORGET_AFTER);
-            if map.len() >= MAX_ENTRIES {
-                return Duration::ZERO;
-            }
-        }
-        let f = map.entry(key.clone()).or_insert(Failures {
-            count: 0,
-            last: now,
-            blocked_until: now,
-        });
-        if now.duration_since(f.last) >= FORGET_AFTER {
-            f.count = 0;
-        }
-        f.count += 1;
-        f.last = now;
-        let wait = wait_after(f.count, self.free);
-        f.blocked_until = now + wait;
-        wait
-    }
-
-    fn clear(&self, key: &K) {
-        if let Ok(mut map) = self.map.lock() {
-            map.remove(key);
-        }
-    }
-}
 
 /// The wait after the `count`-th failure when `free` failures cost nothing.
 fn wait_after(count: u32, free: u32) -> Duration {
@@ -94,46 +28,96 @@ fn wait_after(count: u32, free: u32) -> Duration {
     (FIRST_WAIT * 2u32.pow(doublings)).min(LONGEST_WAIT)
 }
 
-/// Failed logins per account and per client address.
+/// Failed logins per account and per client address, counted in the database so that every
+/// server process on it sees the same back-off. When the database does not answer, the
+/// throttle lets the attempt through (the login itself then fails on the database).
 pub struct LoginThrottle {
-    accounts: Counter<String>,
-    clients: Counter<Option<IpAddr>>,
+    db: Database,
 }
 
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        LoginThrottle {
-            accounts: Counter::new(ACCOUNT_FREE_FAILURES),
-            clients: Counter::new(CLIENT_FREE_FAILURES),
-        }
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+fn account_scope(account: &str) -> String {
+    format!("account:{account}")
+}
+
+fn client_scope(client: Option<IpAddr>) -> String {
+    match client {
+        Some(ip) => format!("client:{ip}"),
+        None => "client:-".into(),
     }
 }
 
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
 impl LoginThrottle {
+    pub fn new(db: Database) -> LoginThrottle {
+        LoginThrottle { db }
+    }
+
     /// Refuses (429) while a back-off for the account or the client runs.
-    pub fn check(&self, account: &str, client: Option<IpAddr>) -> Result<(), AppError> {
-        let now = Instant::now();
-        let wait = self
-            .accounts
-            .remaining(&account.to_string(), now)
-            .max(self.clients.remaining(&client, now));
-        if wait.is_zero() {
+    pub async fn check(&self, account: &str, client: Option<IpAddr>) -> Result<(), AppError> {
+        let scopes = [account_scope(account), client_scope(client)];
+        let until = match self
+            .db
+            .login_blocked_until([scopes[0].as_str(), scopes[1].as_str()])
+            .await
+        {
+            Ok(until) => until,
+            Err(e) => {
+                tracing::warn!(error = %e, "login throttle: the database did not answer");
+                return Ok(());
+            }
+        };
+        let wait = until.saturating_sub(now_ms());
+        if wait <= 0 {
             Ok(())
         } else {
-            Err(too_many_logins(wait))
+            Err(too_many_logins(Duration::from_millis(wait.unsigned_abs())))
         }
     }
 
     /// Records a failure; returns the wait it starts (zero for the free attempts).
-    pub fn failed(&self, account: &str, client: Option<IpAddr>) -> Duration {
-        let now = Instant::now();
-        self.accounts
-            .fail(&account.to_string(), now)
-            .max(self.clients.fail(&client, now))
+    pub async fn failed(&self, account: &str, client: Option<IpAddr>) -> Duration {
+        let now = now_ms();
+        let mut longest = Duration::ZERO;
+        for (scope, free) in [
+            (account_scope(account), ACCOUNT_FREE_FAILURES),
+            (client_scope(client), CLIENT_FREE_FAILURES),
+        ] {
+            let counted = self
+                .db
+                .count_login_failure(&scope, now, millis(FORGET_AFTER))
+                .await;
+            let wait = match counted {
+                Ok(count) => wait_after(u32::try_from(count).unwrap_or(u32::MAX), free),
+                Err(e) => {
+                    tracing::warn!(error = %e, "login throttle: cannot count a failure");
+                    continue;
+                }
+            };
+            if !wait.is_zero() {
+                if let Err(e) = self.db.block_login(&scope, now + millis(wait)).await {
+                    tracing::warn!(error = %e, "login throttle: cannot start a back-off");
+                }
+            }
+            longest = longest.max(wait);
+        }
+        longest
     }
 
-    pub fn succeeded(&self, account: &str) {
-        self.accounts.clear(&account.to_string());
+    /// A successful login clears the account's failures (not the client's).
+    pub async fn succeeded(&self, account: &str) {
+        if let Err(e) = self.db.clear_login_failures(&account_scope(account)).await {
+            tracing::warn!(error = %e, "login throttle: cannot clear the failures");
+        }
     }
 }
 
@@ -165,39 +149,44 @@ fn too_many_logins(wait: Duration) -> AppError {
 }
 
 /// A fixed-window limit per client address (anonymous validation).
+/// Counted in the database (`rate_limits`), so the allowance holds across server processes;
+/// when the database does not answer, the request goes through.
 pub struct RateLimit {
+    db: Database,
+    /// What is limited (`validate`, `public`); each kind counts on its own.
+    kind: &'static str,
     per_minute: u32,
-    windows: Mutex<HashMap<Option<IpAddr>, (Instant, u32)>>,
 }
 
 impl RateLimit {
-    pub fn per_minute(per_minute: u32) -> RateLimit {
+    pub fn per_minute(db: Database, kind: &'static str, per_minute: u32) -> RateLimit {
         RateLimit {
+            db,
+            kind,
             per_minute,
-            windows: Mutex::new(HashMap::new()),
         }
     }
 
     /// Counts a request of `client`; 429 once the minute's allowance is used up.
-    pub fn hit(&self, client: Option<IpAddr>) -> Result<(), AppError> {
-        let now = Instant::now();
+    pub async fn hit(&self, client: Option<IpAddr>) -> Result<(), AppError> {
         let minute = Duration::from_secs(60);
-        let Ok(mut map) = self.windows.lock() else {
-            return Ok(());
+        let now = now_ms();
+        let scope = match client {
+            Some(ip) => format!("{}:{ip}", self.kind),
+            None => format!("{}:-", self.kind),
         };
-        if map.len() >= MAX_ENTRIES {
-            map.retain(|_, (start, _)| now.duration_since(*start) < minute);
-        }
-        let (start, count) = map.entry(client).or_insert((now, 0));
-        if now.duration_since(*start) >= minute {
-            *start = now;
-            *count = 0;
-        }
-        *count += 1;
-        if *count <= self.per_minute {
+        let (hits, start) = match self.db.count_rate_hit(&scope, now, millis(minute)).await {
+            Ok(counted) => counted,
+            Err(e) => {
+                tracing::warn!(error = %e, "rate limit: the database did not answer");
+                return Ok(());
+            }
+        };
+        if hits <= i64::from(self.per_minute) {
             return Ok(());
         }
-        let wait = minute.saturating_sub(now.duration_since(*start));
+        let left = (start + millis(minute) - now).max(1);
+        let wait = Duration::from_millis(left.unsigned_abs());
         Err(AppError::TooManyRequests {
             detail: format!(
                 "Zu viele Prüfungen ohne Anmeldung von dieser Adresse. Bitte {} erneut versuchen oder anmelden.",
@@ -210,6 +199,7 @@ impl RateLimit {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -227,17 +217,26 @@ mod tests {
         assert_eq!(wait_de(Duration::from_secs(900)), "in 15 Minuten");
     }
 
-    #[test]
-    fn a_success_clears_the_account_but_not_the_client() {
-        let t = LoginThrottle::default();
+    #[tokio::test]
+    async fn a_success_clears_the_account_but_not_the_client() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = crate::db::Target::Sqlite(dir.path().join("t.sqlite3"));
+        let t = LoginThrottle::new(Database::open(&target).await.unwrap());
         let ip = Some(IpAddr::from([10, 0, 0, 1]));
         for _ in 0..ACCOUNT_FREE_FAILURES {
-            assert!(t.failed("erika", ip).is_zero());
+            assert!(t.failed("erika", ip).await.is_zero());
         }
-        assert!(!t.failed("erika", ip).is_zero());
-        assert!(t.check("erika", ip).is_err());
-        assert!(t.check("otto", ip).is_ok());
-        t.succeeded("erika");
-        assert!(t.check("erika", ip).is_ok());
+        assert!(!t.failed("erika", ip).await.is_zero());
+        assert!(t.check("erika", ip).await.is_err());
+        assert!(t.check("otto", ip).await.is_ok());
+        t.succeeded("erika").await;
+        assert!(t.check("erika", ip).await.is_ok());
+        // A second throttle on the same database (another process) sees the client's count.
+        let other = LoginThrottle::new(t.db.clone());
+        for _ in 0..(CLIENT_FREE_FAILURES - ACCOUNT_FREE_FAILURES - 1) {
+            other.failed("otto", ip).await;
+        }
+        assert!(!other.failed("otto2", ip).await.is_zero());
+        assert!(t.check("niemand", ip).await.is_err());
     }
 }

@@ -1,0 +1,116 @@
+//! The designer compiled into the binary (cargo feature `embed-frontend`, used by
+//! `cargo xtask dist`), so one file is all an operator deploys. Normal builds and tests do not
+//! need a built `dist/`: without the feature there is no built-in frontend and `--dist` serves
+//! one from disk as before.
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// Files compiled into the binary: a lookup by path relative to the `dist/` root (what
+/// `rust_embed::RustEmbed::get` offers).
+#[derive(Clone, Copy)]
+pub struct EmbeddedDist {
+    pub get: fn(&str) -> Option<rust_embed::EmbeddedFile>,
+}
+
+impl std::fmt::Debug for EmbeddedDist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EmbeddedDist")
+    }
+}
+
+#[cfg(feature = "embed-frontend")]
+#[derive(rust_embed::RustEmbed)]
+#[folder = "../dist"]
+struct BuiltIn;
+
+/// The frontend this binary was built with, if any.
+pub fn built_in() -> Option<EmbeddedDist> {
+    #[cfg(feature = "embed-frontend")]
+    {
+        Some(EmbeddedDist { get: BuiltIn::get })
+    }
+    #[cfg(not(feature = "embed-frontend"))]
+    {
+        None
+    }
+}
+
+/// The SPA's entry page.
+const INDEX: &str = "index.html";
+
+impl EmbeddedDist {
+    /// The entry page's text (its inline scripts go into the Content-Security-Policy).
+    pub fn index_html(&self) -> String {
+        (self.get)(INDEX)
+            .map(|f| String::from_utf8_lossy(&f.data).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Serves `req` like `ServeDir` serves `dist/`: the file at the path (its `.gz` twin when
+    /// the client accepts gzip), `favicon.svg` for `/favicon.ico`, and `index.html` for every
+    /// other path so client-side routes survive a reload. ETags from the content hash.
+    pub fn serve(&self, req: &Request<Body>) -> Response {
+        let path = req.uri().path().trim_start_matches('/');
+        let path = match path {
+            "" => INDEX,
+            "favicon.ico" => "favicon.svg",
+            p => p,
+        };
+        let (path, file) = match (self.get)(path) {
+            Some(file) => (path, file),
+            None => match (self.get)(INDEX) {
+                Some(file) => (INDEX, file),
+                None => return StatusCode::NOT_FOUND.into_response(),
+            },
+        };
+        let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()));
+        let mime = file.metadata.mimetype().to_string();
+        let mut headers = HeaderMap::new();
+        if let Ok(v) = HeaderValue::from_str(&mime) {
+            headers.insert(header::CONTENT_TYPE, v);
+        }
+        if let Ok(v) = HeaderValue::from_str(&etag) {
+            headers.insert(header::ETAG, v);
+        }
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        let unchanged = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+        if unchanged {
+            return (StatusCode::NOT_MODIFIED, headers).into_response();
+        }
+        let gzip = accepts_gzip(req.headers())
+            .then(|| (self.get)(&format!("{path}.gz")))
+            .flatten();
+        let body = match gzip {
+            Some(gz) => {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                gz.data
+            }
+            None => file.data,
+        };
+        (StatusCode::OK, headers, body.into_owned()).into_response()
+    }
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+            name.eq_ignore_ascii_case("gzip") && !refused
+        })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
