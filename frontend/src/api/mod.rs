@@ -4,6 +4,7 @@
 
 mod client;
 mod drafts;
+mod organisation;
 mod publications;
 mod session;
 mod sources;
@@ -12,6 +13,7 @@ mod workflows;
 
 pub use client::ApiError;
 pub use drafts::*;
+pub use organisation::*;
 pub use publications::*;
 pub use session::*;
 pub use sources::*;

@@ -31,6 +31,10 @@ pub enum Route {
     History(Option<String>),
     /// "Vorlagen".
     Templates,
+    /// The organisation: persons, roles, signing limits, deputies (administrators).
+    Organisation,
+    /// "Vorgang anlegen": a case started by hand.
+    NewCase,
 }
 
 /// Characters a path segment keeps as they are (RFC 3986 unreserved).
@@ -92,6 +96,8 @@ impl Route {
             ["versionen"] => Route::History(None),
             ["versionen", _] => Route::History(Some(seg(1)?)),
             ["vorlagen"] => Route::Templates,
+            ["organisation"] => Route::Organisation,
+            ["vorgang", "neu"] => Route::NewCase,
             _ => return None,
         })
     }
@@ -112,6 +118,8 @@ impl Route {
             Route::History(None) => "/versionen".into(),
             Route::History(Some(key)) => format!("/versionen/{}", encode(key)),
             Route::Templates => "/vorlagen".into(),
+            Route::Organisation => "/organisation".into(),
+            Route::NewCase => "/vorgang/neu".into(),
         }
     }
 
@@ -143,6 +151,8 @@ mod tests {
             Route::History(None),
             Route::History(Some("urlaubsantrag".into())),
             Route::Templates,
+            Route::Organisation,
+            Route::NewCase,
         ];
         for r in all {
             assert_eq!(Route::parse(&r.path()), Some(r.clone()), "{}", r.path());
