@@ -13,6 +13,8 @@ use thirtyfour::ChromiumLikeCapabilities;
 
 pub use thirtyfour;
 
+pub mod axe;
+
 /// Password of the bootstrap admin in every test server.
 pub const ADMIN_PASSWORD: &str = "e2e-Admin-Passwort-1";
 

@@ -41,6 +41,11 @@ impl ApiError {
         }
     }
 
+    /// A browser API that failed before anything was sent.
+    pub(super) fn js(e: impl std::fmt::Debug) -> ApiError {
+        ApiError::network(format!("{e:?}"))
+    }
+
     /// An answer that is not what the contract says.
     pub(super) fn unexpected(status: u16, detail: String) -> ApiError {
         ApiError {

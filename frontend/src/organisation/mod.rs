@@ -5,6 +5,7 @@
 //! "Vorgang anlegen" (`new_case`).
 
 mod new_case;
+mod outputs;
 pub mod text;
 
 use std::collections::BTreeSet;
@@ -22,6 +23,7 @@ use fachwerk_shared::values::Money;
 use text as tx;
 
 pub use new_case::new_case_screen;
+pub use outputs::CaseOutputs;
 
 /// A workflow in operation with the roles its active version declares.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +46,12 @@ pub async fn active_workflows() -> Result<Vec<ActiveWorkflow>, api::ApiError> {
         out.push(ActiveWorkflow {
             key: r.key,
             version: r.version,
-            name: r.name,
+            // The document's name: the runtime list may carry none.
+            name: if w.name.trim().is_empty() {
+                r.name
+            } else {
+                w.name
+            },
             roles: w.roles,
             fields: w.fields,
         });
@@ -237,7 +244,7 @@ fn persons_view(ed: Editor, srv: Srv) -> impl IntoView {
             form.busy.set(false);
             match result {
                 Ok(p) => {
-                    srv.ok(format!("{} {}", tx::SAVED.get(lang), p.name));
+                    srv.ok(format!("{}: {}", tx::SAVED.get(lang), p.name));
                     form.load(None, lang);
                     persons.refetch();
                     focus_later("org-persons-title");
