@@ -2,6 +2,7 @@
 //! `fachwerk_shared::api`, the contract the server is written against; every call goes through
 //! the one HTTP client in `client` and fails with its one error type, `ApiError`.
 
+mod cases;
 mod client;
 mod drafts;
 mod publications;
@@ -10,6 +11,7 @@ mod sources;
 mod validation;
 mod workflows;
 
+pub use cases::*;
 pub use client::ApiError;
 pub use drafts::*;
 pub use publications::*;

@@ -31,6 +31,10 @@ pub enum Route {
     History(Option<String>),
     /// "Vorlagen".
     Templates,
+    /// "Arbeitskorb": the clerk's tasks.
+    Korb,
+    /// One case ("Vorgang") with its data, history and open tasks.
+    Case(String),
 }
 
 /// Characters a path segment keeps as they are (RFC 3986 unreserved).
@@ -92,6 +96,8 @@ impl Route {
             ["versionen"] => Route::History(None),
             ["versionen", _] => Route::History(Some(seg(1)?)),
             ["vorlagen"] => Route::Templates,
+            ["arbeitskorb"] => Route::Korb,
+            ["vorgang", _] => Route::Case(seg(1)?),
             _ => return None,
         })
     }
@@ -112,6 +118,8 @@ impl Route {
             Route::History(None) => "/versionen".into(),
             Route::History(Some(key)) => format!("/versionen/{}", encode(key)),
             Route::Templates => "/vorlagen".into(),
+            Route::Korb => "/arbeitskorb".into(),
+            Route::Case(id) => format!("/vorgang/{}", encode(id)),
         }
     }
 
@@ -143,6 +151,8 @@ mod tests {
             Route::History(None),
             Route::History(Some("urlaubsantrag".into())),
             Route::Templates,
+            Route::Korb,
+            Route::Case("c-1".into()),
         ];
         for r in all {
             assert_eq!(Route::parse(&r.path()), Some(r.clone()), "{}", r.path());
