@@ -4,6 +4,7 @@
 //! Rust and build on every target, so their tests run natively. The UI modules use leptos and
 //! web-sys, which are dependencies for `wasm32` only; they build for the browser alone.
 
+pub mod cases;
 pub mod i18n;
 pub mod pure;
 

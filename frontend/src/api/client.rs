@@ -30,6 +30,10 @@ pub struct ApiError {
     pub title: String,
     pub detail: String,
     pub findings: Vec<Finding>,
+    /// English detail, where the server words one (case processing refusals).
+    pub detail_en: Option<String>,
+    /// Stable code of the rule that refused (e.g. `SAME_AS_FIRST_CHECK`).
+    pub code: Option<String>,
 }
 
 impl ApiError {
@@ -64,11 +68,23 @@ impl ApiError {
                 title: p.title,
                 detail: p.detail,
                 findings: p.findings.unwrap_or_default(),
+                detail_en: p.detail_en,
+                code: p.code,
             },
             Err(_) if body.trim_start().starts_with('<') => {
                 ApiError::unexpected(status, String::new())
             }
             Err(_) => ApiError::unexpected(status, body.chars().take(200).collect()),
+        }
+    }
+
+    /// The server's own explanation in `lang` (German when it words no English one), or the
+    /// whole sentence of `message` when it gave none.
+    pub fn detail_in(&self, lang: Lang) -> String {
+        match (lang, &self.detail_en) {
+            (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
+            _ if !self.detail.is_empty() && self.status != 0 => self.detail.clone(),
+            _ => self.message(lang),
         }
     }
 

@@ -3,6 +3,7 @@
 //! the one HTTP client in `client` and fails with its one error type, `ApiError`.
 
 mod applicant;
+mod cases;
 mod client;
 mod drafts;
 mod organisation;
@@ -14,6 +15,7 @@ mod validation;
 mod workflows;
 
 pub use applicant::*;
+pub use cases::*;
 pub use client::ApiError;
 pub use drafts::*;
 pub use organisation::*;

@@ -1,14 +1,12 @@
 //! "Vorgang anlegen" (`/vorgang/neu`): a case by hand for an application on paper or by
 //! phone. Choose a workflow in operation, fill its case fields (the typed form of
-//! `crate::case_fields`), start; then the case opens (`/vorgang/{id}`). One start per form: the
+//! `crate::case_fields`), start; then the case opens (`/vorgang/{id}`, `crate::cases`). One start per form: the
 //! request carries an Idempotency-Key, so a double click or a retry gives the same case.
 
 use std::collections::BTreeMap;
 
 use fachwerk_shared::api::StartCase;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 use super::text as tx;
 use super::{active_workflows, ActiveWorkflow};
@@ -16,6 +14,7 @@ use crate::api;
 use crate::case_fields::{CaseFields, CaseForm};
 use crate::editor::Editor;
 use crate::i18n::T;
+use crate::pure::route::Route;
 use crate::server::{focus_later, tr, Srv};
 
 const PREFIX: &str = "newcase";
@@ -38,7 +37,6 @@ pub fn new_case_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let key = StoredValue::new(new_key());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let navigate = use_navigate();
     let choose = move |k: String| {
         chosen.set(k.clone());
         error.set(None);
@@ -56,7 +54,6 @@ pub fn new_case_screen(ed: Editor, srv: Srv) -> impl IntoView {
     };
     let start = Action::new_local(move |req: &StartCase| {
         let req = req.clone();
-        let navigate = navigate.clone();
         async move {
             let lang = ed.lang.get_untracked();
             let result = api::start_case(&req, &key.get_value()).await;
@@ -67,7 +64,7 @@ pub fn new_case_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     key.set_value(new_key());
                     form.set(None);
                     chosen.set(String::new());
-                    navigate(&format!("/vorgang/{}", case.id), NavigateOptions::default());
+                    srv.go(Route::Case(case.id));
                 }
                 Err(e) => {
                     error.set(Some(e.message(lang)));

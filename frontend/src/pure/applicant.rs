@@ -1,5 +1,6 @@
 //! The applicant's pages (issue 20), reached from a link in a message, without an account:
-//! `/antwort/{token}` answers a Rückfrage once, `/status/{token}` shows how far the case is.
+//! `/antwort/{token}` (also `/rueckfrage/{token}`) answers a Rückfrage once, `/status/{token}`
+//! shows how far the case is.
 //! They are mounted without the designer; this module reads their paths and checks files
 //! before they are sent (the server decides; this only spares a useless upload).
 
@@ -25,7 +26,8 @@ impl ApplicantPage {
             .then(|| t.to_string())
         };
         match parts.as_slice() {
-            ["antwort", t] => token(t).map(ApplicantPage::Answer),
+            // `/rueckfrage/…` is the outputs' first spelling of the same link.
+            ["antwort" | "rueckfrage", t] => token(t).map(ApplicantPage::Answer),
             ["status", t] => token(t).map(ApplicantPage::Status),
             _ => None,
         }
@@ -131,6 +133,10 @@ mod tests {
         assert_eq!(
             ApplicantPage::parse("/antwort/aB3-x_9"),
             Some(ApplicantPage::Answer("aB3-x_9".into()))
+        );
+        assert_eq!(
+            ApplicantPage::parse("/rueckfrage/aB3"),
+            Some(ApplicantPage::Answer("aB3".into()))
         );
         assert_eq!(
             ApplicantPage::parse("/status/tok?lang=en"),

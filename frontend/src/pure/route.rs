@@ -35,6 +35,10 @@ pub enum Route {
     Organisation,
     /// "Vorgang anlegen": a case started by hand.
     NewCase,
+    /// "Arbeitskorb": the clerk's tasks.
+    Korb,
+    /// One case ("Vorgang") with its data, history and open tasks.
+    Case(String),
 }
 
 /// Characters a path segment keeps as they are (RFC 3986 unreserved).
@@ -98,6 +102,8 @@ impl Route {
             ["vorlagen"] => Route::Templates,
             ["organisation"] => Route::Organisation,
             ["vorgang", "neu"] => Route::NewCase,
+            ["arbeitskorb"] => Route::Korb,
+            ["vorgang", _] => Route::Case(seg(1)?),
             _ => return None,
         })
     }
@@ -120,6 +126,8 @@ impl Route {
             Route::Templates => "/vorlagen".into(),
             Route::Organisation => "/organisation".into(),
             Route::NewCase => "/vorgang/neu".into(),
+            Route::Korb => "/arbeitskorb".into(),
+            Route::Case(id) => format!("/vorgang/{}", encode(id)),
         }
     }
 
@@ -153,6 +161,8 @@ mod tests {
             Route::Templates,
             Route::Organisation,
             Route::NewCase,
+            Route::Korb,
+            Route::Case("c-1".into()),
         ];
         for r in all {
             assert_eq!(Route::parse(&r.path()), Some(r.clone()), "{}", r.path());

@@ -26,6 +26,8 @@ use text as tx;
 
 pub use routes::sync as sync_routes;
 
+/// The review's read-only drawing, also the Vorgang screen's (`crate::cases`).
+pub(crate) use review::pane as review_pane;
 pub use review::ReviewRequest;
 
 const DRAFT_KEY: &str = "fachwerk.server.draft";
@@ -53,6 +55,10 @@ pub enum Screen {
     Templates,
     Organisation,
     NewCase,
+    /// The Arbeitskorb (`crate::cases`).
+    Korb,
+    /// One case (`crate::cases`).
+    Case,
 }
 
 /// State of the server features; `Copy`, shared through context.
@@ -151,6 +157,7 @@ impl Srv {
             Screen::Templates => Route::Templates,
             Screen::Organisation => Route::Organisation,
             Screen::NewCase => Route::NewCase,
+            Screen::Korb | Screen::Case => Route::Korb,
         });
         focus_later("srv-screen-title");
     }
@@ -320,6 +327,7 @@ pub fn AccountBar() -> impl IntoView {
     ];
     view! {
         <nav class="srv-bar" aria-label=t(tx::ACCOUNT)>
+            <crate::cases::KorbButton />
             <Show when=move || logged_in() && can_edit() && on_editor()>
                 <button type="button" id="btn-save-draft" class="icon-only" aria-label=t(tx::SAVE_DRAFT) title=t(tx::SAVE_DRAFT) aria-busy=move || srv.busy.get().to_string() on:click=move |_| { save.dispatch_local(()); }>
                     <Icon d=crate::pure::icons::ICON_SAVE />
@@ -379,6 +387,14 @@ pub fn Screens() -> impl IntoView {
             Screen::NewCase => (
                 crate::organisation::text::NEW_CASE,
                 crate::organisation::new_case_screen(ed, srv).into_any(),
+            ),
+            Screen::Korb => (
+                crate::cases::KORB_TITLE,
+                crate::cases::korb_screen(ed, srv).into_any(),
+            ),
+            Screen::Case => (
+                crate::cases::CASE_TITLE,
+                crate::cases::case_screen(ed, srv).into_any(),
             ),
         };
         Some(view! {

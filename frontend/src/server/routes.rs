@@ -29,6 +29,8 @@ impl Screen {
             Route::Templates => Screen::Templates,
             Route::Organisation => Screen::Organisation,
             Route::NewCase => Screen::NewCase,
+            Route::Korb => Screen::Korb,
+            Route::Case(_) => Screen::Case,
         }
     }
 }
