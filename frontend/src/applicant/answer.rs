@@ -22,9 +22,13 @@ fn refusal(e: &ApiError, lang: Lang) -> String {
         415 => tx::WRONG_TYPE,
         _ => tx::FAILED,
     };
-    // The server's German detail names the file or field; in English our own sentence.
-    match (e.status, lang) {
-        (413 | 415 | 422, Lang::De) if !e.detail.is_empty() => e.detail.clone(),
+    // The server's detail names the file or field (in English when it sent one).
+    let detailed = matches!(e.status, 413 | 415 | 422) && !e.detail.is_empty();
+    match lang {
+        Lang::De if detailed => e.detail.clone(),
+        Lang::En if detailed && e.detail_en.as_deref().is_some_and(|d| !d.is_empty()) => {
+            e.detail_in(lang)
+        }
         _ => own.get(lang).to_string(),
     }
 }
