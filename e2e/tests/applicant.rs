@@ -142,13 +142,19 @@ async fn an_applicant_answers_a_rueckfrage_on_the_phone_once_and_sees_the_status
         .await?;
     let (id, az) = (
         case["id"].as_str().unwrap_or_default().to_string(),
-        case["aktenzeichen"].as_str().unwrap_or_default().to_string(),
+        case["aktenzeichen"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
     );
     // The clerk asks the Rückfrage.
     let view = admin
         .json("GET", &format!("/api/cases/{id}"), None, 200)
         .await?;
-    let task = view["tasks"][0]["id"].as_str().unwrap_or_default().to_string();
+    let task = view["tasks"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let claimed = admin
         .json("POST", &format!("/api/tasks/{task}/claim"), Some("{}"), 200)
         .await?;
