@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use fachwerk_shared::api::AuditEntry;
 use fachwerk_shared::engine::{self, State};
 use fachwerk_shared::simulate::Trace;
-use fachwerk_shared::{BlockId, FieldType, Money, Workflow};
+use fachwerk_shared::{BlockId, BlockKind, FieldType, Money, Workflow};
 
 use super::korb::date_text;
 use crate::i18n::Lang;
@@ -60,13 +60,28 @@ pub fn case_pane(w: &Workflow, m: &SimMarks, lang: Lang) -> Pane {
     pane
 }
 
-/// The button label of `exit` at `block`: the block's port label ("Freigeben"); a
-/// Mitzeichnung vote "Mitzeichnen" / "Widersprechen"; otherwise the exit's name.
+/// The button label of `exit` at `block`, as a clerk acts: a check's or signature's `ok`
+/// "Freigeben" and `reject` "Zurückweisen", a task's `ok` "Erledigt"; other exits by their port
+/// label ("Rückfrage", "bis 1.000 €"); a Mitzeichnung vote "Mitzeichnen" / "Widersprechen";
+/// an unknown exit by its name.
 pub fn exit_label(w: &Workflow, block: &str, exit: &str, lang: Lang) -> String {
     let de = lang == Lang::De;
     if let Some(b) = w.blocks.iter().find(|b| b.id.0 == block) {
+        let decides = matches!(
+            b.kind,
+            BlockKind::VierAugen(_) | BlockKind::Schlusszeichnung(_) | BlockKind::Mitzeichnung(_)
+        );
+        let act = match (exit, decides, de) {
+            ("ok", true, true) => Some("Freigeben"),
+            ("ok", true, false) => Some("Approve"),
+            ("ok", false, true) => Some("Erledigt"),
+            ("ok", false, false) => Some("Done"),
+            ("reject", _, true) => Some("Zurückweisen"),
+            ("reject", _, false) => Some("Reject"),
+            _ => None,
+        };
         if let Some(p) = ports_of(b).iter().find(|p| p.name == exit) {
-            return port_text(p, lang);
+            return act.map_or_else(|| port_text(p, lang), str::to_string);
         }
     }
     match (exit, de) {

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use fachwerk_shared::api::{AuditEntry, CaseStatus, CaseView, CompleteTask, Task};
-use fachwerk_shared::engine::{State, TaskKind};
+use fachwerk_shared::engine::{State, TaskKind, TimerKind};
 use fachwerk_shared::simulate::{RefusedCode, Trace};
 use fachwerk_shared::{FieldType, Workflow};
 use leptos::prelude::*;
@@ -94,17 +94,16 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let sending = RwSignal::new(false);
     let vp = RwSignal::new(Viewport::default());
     let selected = RwSignal::new(None::<String>);
-    let fetch = move |id: String| {
+    // Loads the case; `focus` is where the keyboard focus goes once it is shown (the view is
+    // drawn anew, so the element that had it is gone).
+    let fetch = move |id: String, focus: Option<&'static str>| {
         leptos::task::spawn_local(async move {
             let lang = ed.lang.get_untracked();
             let r = load(&id).await.map_err(|e| e.detail_in(lang));
-            let first = data.with_untracked(Option::is_none);
             case.set(r.as_ref().ok().map(|l| l.case.clone()));
             data.set(Some(r));
-            // A newly opened case takes the focus to its title (not after a reload, which
-            // keeps the person where they were).
-            if first {
-                focus_later("case-title");
+            if let Some(f) = focus {
+                focus_later(f);
             }
         });
     };
@@ -118,17 +117,18 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
             if let Some(id) = id.clone() {
                 data.set(None);
                 refusal.set(None);
-                fetch(id);
+                fetch(id, Some("case-title"));
             }
         }
         id
     });
-    let reload = Callback::new(move |()| {
+    let korb = super::use_korb();
+    let refresh = move |focus: Option<&'static str>| {
         if let Some(id) = current_id() {
-            fetch(id);
+            fetch(id, focus);
         }
-        leptos::task::spawn_local(super::list::reload(super::use_korb()));
-    });
+        leptos::task::spawn_local(super::list::reload(korb));
+    };
     // Fit the drawing once a case is shown.
     Effect::new(move |_| {
         let panes = data.with(|d| {
@@ -184,12 +184,11 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
                             Lang::En => format!("Completed “{}”: {label}.", task.label),
                         });
                     }
-                    reload.run(());
+                    refresh(Some("case-title"));
                 }
                 Err(e) => {
                     refusal.set(Some(e.detail_in(lang)));
-                    focus_later("case-refusal");
-                    reload.run(());
+                    refresh(Some("case-refusal"));
                 }
             }
         }
@@ -221,7 +220,8 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
         </div>
         {body}
         // SLOT(i20-org): documents and output actions (Rückfrage, Bescheid, Zahlung) mount here
-        // with `case` and `reload` (see /work/coord/s3/ui-notes.md).
+        // with `case` and a reload (`Callback::new(move |()| refresh(None))`), see
+        // /work/coord/s3/ui-notes.md.
         <section id="case-outputs" class="case-section" aria-labelledby="case-outputs-title" data-revision=move || case.with(|c| c.as_ref().map(|c| c.summary.revision))>
             <h3 id="case-outputs-title">{t(OUTPUTS)}</h3>
         </section>
@@ -482,6 +482,17 @@ fn task_view(
             .collect()
     };
     if let Some(et) = &engine_task {
+        // The Eskalation watching the task, while pending.
+        for timer in l.state.iter().flat_map(|s| s.timers.iter()).filter(|x| {
+            x.kind == TimerKind::Eskalation && x.task.as_deref() == Some(et.id.as_str())
+        }) {
+            let when = date_text(&timer.due.to_string(), lang);
+            hints.push(if de {
+                format!("Eskalation am {when}, wenn die Aufgabe bis dahin offen ist.")
+            } else {
+                format!("Escalation on {when} if the task is still open then.")
+            });
+        }
         match et.kind {
             TaskKind::SecondCheck => {
                 for r in et
