@@ -13,10 +13,9 @@
 
 use std::time::{Duration, Instant};
 
-use fachwerk_e2e::thirtyfour::prelude::*;
-use fachwerk_e2e::{workspace, Api, Session, ADMIN_PASSWORD};
+use fachwerk_e2e::{Api, Session, ADMIN_PASSWORD};
 use fachwerk_shared::values::Date;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const PASSWORD: &str = "Sachbearbeitung-Passwort-1";
 const TASKS: usize = 5000;
@@ -62,7 +61,7 @@ async fn office(s: &Session) -> anyhow::Result<Api> {
             .json("POST", "/api/persons", Some(&body.to_string()), 201)
             .await?;
     }
-    Ok(s.api_login("bea", PASSWORD).await?)
+    s.api_login("bea", PASSWORD).await
 }
 
 #[tokio::test]

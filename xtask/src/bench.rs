@@ -103,7 +103,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
 
     if root.join("e2e/tests/browser_bench.rs").exists() {
         eprintln!("xtask: ── browser timings");
-        let browser = (|| {
+        let browser = (|| -> Result<()> {
             tools::ensure_frontend_tools(root)?;
             build_frontend(root)?;
             tools::ensure_chromium()?;

@@ -224,12 +224,29 @@ mod tests {
             .expect("the Vier-Augen block");
         let ports = ports_of(four_eyes);
         assert!(!ports.is_empty());
-        for p in ports {
-            assert_eq!(
-                exit_label(&w, "preis-pruefen", &p.name, Lang::De),
-                p.label_de
-            );
-        }
+        let names: Vec<&str> = ports.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["ok", "reject"]);
+        assert_eq!(exit_label(&w, "preis-pruefen", "ok", Lang::De), "Freigeben");
+        assert_eq!(
+            exit_label(&w, "preis-pruefen", "reject", Lang::De),
+            "Zurückweisen"
+        );
+        assert_eq!(exit_label(&w, "bedarf-pruefen", "ok", Lang::De), "Erledigt");
+        assert_eq!(exit_label(&w, "bedarf-pruefen", "ok", Lang::En), "Done");
+        // Other exits keep the block's port label (a Wertgrenze band).
+        let band = ports_of(
+            w.blocks
+                .iter()
+                .find(|b| b.id.0 == "wertgrenze")
+                .expect("band"),
+        )
+        .into_iter()
+        .find(|p| p.name == "direktauftrag")
+        .expect("its band");
+        assert_eq!(
+            exit_label(&w, "wertgrenze", "direktauftrag", Lang::De),
+            band.label_de
+        );
         assert_eq!(exit_label(&w, "x", "approve", Lang::De), "Mitzeichnen");
         assert_eq!(exit_label(&w, "x", "veto", Lang::En), "Veto");
     }
