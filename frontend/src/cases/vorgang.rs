@@ -33,6 +33,7 @@ const STEPS: T = T("Schritte", "Steps");
 const HISTORY: T = T("Verlauf", "History");
 const OUTPUTS: T = T("Dokumente und Ausgänge", "Documents and outputs");
 const TO_KORB: T = T("Zum Arbeitskorb", "To the work basket");
+const RELOAD: T = T("Aktualisieren", "Refresh");
 const CLAIM: T = T("Übernehmen", "Claim");
 const RELEASE: T = T("Zurückgeben", "Release");
 const SENDING: T = T("Wird gesendet …", "Sending …");
@@ -129,6 +130,8 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
         }
         leptos::task::spawn_local(super::list::reload(korb));
     };
+    // Fetches the case again ("Aktualisieren", and the output actions after they acted).
+    let reload = Callback::new(move |()| refresh(None));
     // Fit the drawing once a case is shown.
     Effect::new(move |_| {
         let panes = data.with(|d| {
@@ -216,12 +219,12 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
     view! {
         <div class="case-top">
             <button type="button" id="btn-to-korb" on:click=move |_| srv.go(Route::Korb)>{t(TO_KORB)}</button>
+            <button type="button" id="btn-case-reload" on:click=move |_| reload.run(())>{t(RELOAD)}</button>
             <span class="srv-muted" aria-live="polite">{move || sending.get().then(|| SENDING.get(ed.lang.get()))}</span>
         </div>
         {body}
         // SLOT(i20-org): documents and output actions (Rückfrage, Bescheid, Zahlung) mount here
-        // with `case` and a reload (`Callback::new(move |()| refresh(None))`), see
-        // /work/coord/s3/ui-notes.md.
+        // with `case` and `reload` (see /work/coord/s3/ui-notes.md).
         <section id="case-outputs" class="case-section" aria-labelledby="case-outputs-title" data-revision=move || case.with(|c| c.as_ref().map(|c| c.summary.revision))>
             <h3 id="case-outputs-title">{t(OUTPUTS)}</h3>
         </section>
