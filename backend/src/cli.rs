@@ -86,6 +86,17 @@ struct ServeArgs {
     /// The Land whose public holidays count for deadlines of new cases (BW, BY, …, NW).
     #[arg(long, env = "FACHWERK_LAND", default_value = "NW", value_parser = parse_land)]
     land: fachwerk_shared::Land,
+    /// Mail server for outgoing mail, smtp://host:port (plain SMTP to a relay); without it
+    /// mails are written as .eml files to <data>/outbox/mail/.
+    #[arg(long, env = "FACHWERK_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender address of outgoing mail.
+    #[arg(long, env = "FACHWERK_MAIL_FROM", default_value = "fachwerk@localhost")]
+    mail_from: String,
+    /// Public address of this server, the base of the links in mails to applicants
+    /// (answer a Rückfrage, see the status), e.g. https://fachwerk.example.de.
+    #[arg(long, env = "FACHWERK_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -261,6 +272,9 @@ pub fn main() -> ExitCode {
                 aktenzeichen,
                 today,
                 land,
+                smtp_url,
+                mail_from,
+                public_url,
             } = *args;
             let mut config = Config::new(data);
             config.database = database;
@@ -287,6 +301,12 @@ pub fn main() -> ExitCode {
                 today,
                 land,
             };
+            config.delivery.smtp_url = smtp_url;
+            config.delivery.mail_from = mail_from;
+            config.delivery.public_url = public_url
+                .unwrap_or_else(|| format!("http://{addr}"))
+                .trim_end_matches('/')
+                .to_string();
             serve(addr, config, dist, docs)
         }
         Command::User {
@@ -438,12 +458,14 @@ async fn run_server(addr: SocketAddr, config: Config) -> anyhow::Result<()> {
         state.config.data_dir.display()
     );
     let timers = tokio::spawn(state.cases.clone().timer_worker());
+    let deliveries = tokio::spawn(state.deliveries.clone().worker());
     let app = crate::api::app(state);
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
     crate::server::serve(listener, app, crate::server::HEADER_READ_TIMEOUT, shutdown).await?;
     timers.abort();
+    deliveries.abort();
     Ok(())
 }
 

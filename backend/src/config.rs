@@ -9,6 +9,7 @@ use anyhow::Context;
 use crate::auth::{Sessions, Tokens};
 use crate::cases::{CaseRuntime, RuntimeConfig};
 use crate::db::{import_json_files, Database, Target};
+use crate::delivery::{Deliveries, DeliveryConfig};
 use crate::drafts::DraftStore;
 use crate::fsutil;
 use crate::publications::PublicationStore;
@@ -60,6 +61,8 @@ pub struct Config {
     pub token_lifetime_days: u32,
     /// Case processing: the Aktenzeichen pattern and the test clock.
     pub runtime: RuntimeConfig,
+    /// Outputs: mail transport, sender, the base of the applicant's links, retries.
+    pub delivery: DeliveryConfig,
 }
 
 impl Config {
@@ -83,6 +86,7 @@ impl Config {
             source_allow_hosts: Vec::new(),
             token_lifetime_days: crate::auth::DEFAULT_TOKEN_LIFETIME_DAYS,
             runtime: RuntimeConfig::default(),
+            delivery: DeliveryConfig::default(),
         }
     }
 }
@@ -101,6 +105,8 @@ pub struct AppState {
     pub pusher: Pusher,
     pub security: Arc<Security>,
     pub cases: CaseRuntime,
+    /// The delivery worker (started by `serve`) and the mail transport.
+    pub deliveries: Deliveries,
 }
 
 impl AppState {
@@ -166,13 +172,18 @@ impl AppState {
             Some(remote) => Pusher::start(repo.path().to_path_buf(), remote.clone()),
             None => Pusher::disabled(),
         };
+        let cases = CaseRuntime::new(db.clone(), config.runtime.clone());
+        let mut delivery = config.delivery.clone();
+        delivery.mail_dir = dir.join("outbox").join("mail");
+        let deliveries = Deliveries::new(db.clone(), cases.clone(), delivery)?;
         Ok(AppState {
+            deliveries,
             users: UserStore::new(db.clone(), config.hash_cost),
             tokens: Tokens::new(db.clone(), config.token_lifetime_days),
             sessions: Sessions::new(db.clone()),
             drafts: DraftStore::new(db.clone()),
             publications: Arc::new(PublicationStore::new(db.clone())),
-            cases: CaseRuntime::new(db.clone(), config.runtime.clone()),
+            cases,
             db,
             security: Arc::new(Security::new(&config)),
             config: Arc::new(config),

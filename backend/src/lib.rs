@@ -17,6 +17,7 @@ pub mod cases;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod delivery;
 pub mod drafts;
 pub mod error;
 pub mod fsutil;

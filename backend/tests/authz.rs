@@ -11,6 +11,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::body::Body;
 use axum::http::{header, Method, Request};
 use common::{workflow, workflow_with_notice, Env, Users};
+use fachwerk_backend::db::{
+    token_hash, Applied, CaseChange, LinkPurpose, NewDelivery, NewDocument,
+};
+use fachwerk_shared::api::{CaseStatus, DeliveryKind, DocumentSource};
 use serde_json::json;
 
 #[derive(Clone, Copy, Debug)]
@@ -38,6 +42,13 @@ enum Fixture {
     ClaimedTask,
     /// A person of the organisation.
     Person,
+    /// `Case` with an outbox row (the path's `{id}`).
+    Delivery,
+    /// `Case` with a stored document (`{id}` the case, `{doc}` the document).
+    Document,
+    /// `Case` with an applicant's one-time link (`{token}`; its task is no Rückfrage, so an
+    /// answer finds the query closed).
+    Link,
 }
 
 #[derive(Clone, Copy)]
@@ -53,6 +64,8 @@ enum Payload {
     NewSource,
     /// A login with a wrong password, each for another account (no back-off kicks in).
     WrongLogin,
+    /// An applicant's answer (multipart: `answer`).
+    Answer,
 }
 
 struct Row {
@@ -456,6 +469,57 @@ fn table() -> Vec<Row> {
             P::Json(r#"{"exit":"ok"}"#),
             [401, 200, 403, 403, 403],
         ),
+        // Outputs: participants of the workflow, reviewers and admins see and retry them.
+        row(
+            get.clone(),
+            "/api/deliveries",
+            F::None,
+            P::Empty,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            post.clone(),
+            "/api/deliveries/{id}/retry",
+            F::Delivery,
+            P::Empty,
+            [401, 200, 200, 200, 403],
+        ),
+        row(
+            get.clone(),
+            "/api/cases/{id}/outputs",
+            F::Case,
+            P::Empty,
+            [401, 200, 200, 200, 403],
+        ),
+        row(
+            get.clone(),
+            "/api/cases/{id}/documents/{doc}",
+            F::Document,
+            P::Empty,
+            [401, 200, 200, 200, 403],
+        ),
+        // The applicant's links: no account, the token is the key.
+        row(
+            get.clone(),
+            "/api/public/queries/{token}",
+            F::Link,
+            P::Empty,
+            [200, 200, 200, 200, 200],
+        ),
+        row(
+            post.clone(),
+            "/api/public/queries/{token}",
+            F::Link,
+            P::Answer,
+            [410, 410, 410, 410, 410],
+        ),
+        row(
+            get.clone(),
+            "/api/public/status/{token}",
+            F::Link,
+            P::Empty,
+            [200, 200, 200, 200, 200],
+        ),
     ]
 }
 
@@ -497,6 +561,7 @@ struct Made {
     id: String,
     draft: String,
     name: String,
+    doc: String,
 }
 
 async fn make(env: &Env, u: &Users, fixture: Fixture, path: &str) -> Made {
@@ -559,6 +624,56 @@ async fn make(env: &Env, u: &Users, fixture: Fixture, path: &str) -> Made {
                 .id;
         }
         Fixture::Clerk => clerk(env, u).await,
+        Fixture::Delivery | Fixture::Document | Fixture::Link => {
+            clerk(env, u).await;
+            let body = json!({ "workflow": "matrix", "fields": { "antragsteller": "A. Muster" } });
+            let r = env.post("/api/cases", Some(&u.editor), body).await;
+            assert_eq!(r.status, 201, "{}", r.text);
+            let case = r.json()["id"].as_str().unwrap().to_string();
+            let db = &env.state.db;
+            match fixture {
+                Fixture::Delivery => {
+                    let stored = db.case(&case).await.unwrap().unwrap();
+                    let mut change = CaseChange::new(stored.state, CaseStatus::Open);
+                    change.deliveries.push(NewDelivery {
+                        kind: DeliveryKind::Mail,
+                        label: "Benachrichtigung".into(),
+                        payload: json!({}),
+                    });
+                    let applied = db
+                        .apply_case_change(&case, "matrix", stored.summary.revision, &change)
+                        .await
+                        .unwrap();
+                    assert!(matches!(applied, Applied::Done(_)));
+                    m.id = db.deliveries(None, Some(&case), 1).await.unwrap()[0]
+                        .id
+                        .clone();
+                }
+                Fixture::Document => {
+                    let doc = NewDocument {
+                        name: "a.txt".into(),
+                        media_type: "text/plain".into(),
+                        source: DocumentSource::Upload,
+                        data: b"Antwort".to_vec(),
+                    };
+                    m.doc = db.insert_document(&case, &doc).await.unwrap();
+                    m.id = case;
+                }
+                _ => {
+                    m.name = format!("{:0>64}", unique(""));
+                    db.insert_link(
+                        &token_hash(&m.name),
+                        &case,
+                        Some("t1"),
+                        LinkPurpose::Query,
+                        &json!({ "question": "?" }),
+                        "2999-01-01T00:00:00Z",
+                    )
+                    .await
+                    .unwrap();
+                }
+            }
+        }
         Fixture::Case | Fixture::ClaimedTask => {
             clerk(env, u).await;
             let body = json!({ "workflow": "matrix", "fields": { "antragsteller": "A. Muster" } });
@@ -653,7 +768,9 @@ async fn every_route_for_every_kind_of_caller() {
                 .replace("{id}", &m.id)
                 .replace("{key}", "matrix")
                 .replace("{version}", "1.0.0")
-                .replace("{name}", &m.name);
+                .replace("{name}", &m.name)
+                .replace("{token}", &m.name)
+                .replace("{doc}", &m.doc);
             let body = match r.payload {
                 Payload::Empty => None,
                 Payload::Workflow => Some(workflow(&unique("neu-"), "x")),
@@ -668,12 +785,18 @@ async fn every_route_for_every_kind_of_caller() {
                 Payload::NewSource => {
                     Some(json!({ "url": format!("/nichtda/{}", unique("neu-")) }).to_string())
                 }
+                Payload::Answer => Some(
+                    "--x\r\nContent-Disposition: form-data; name=\"answer\"\r\n\r\nAnbei.\r\n--x--\r\n"
+                        .to_string(),
+                ),
             };
             let mut req = Request::builder().method(r.method.clone()).uri(&uri);
             if let Some(t) = &token {
                 req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
             }
-            if body.is_some() {
+            if matches!(r.payload, Payload::Answer) {
+                req = req.header(header::CONTENT_TYPE, "multipart/form-data; boundary=x");
+            } else if body.is_some() {
                 req = req.header(header::CONTENT_TYPE, "application/json");
             }
             if r.method == Method::PUT

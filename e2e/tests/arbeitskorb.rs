@@ -238,9 +238,14 @@ async fn clerks_work_a_procurement_case_in_the_arbeitskorb() -> anyhow::Result<(
         .await?
         .unwrap_or_default();
     assert_eq!(money, "12.400 €");
-    assert!(text(&s, "label[for='case-field-betragNetto']")
-        .await?
-        .contains("Pflichtfeld"));
+    let required = s
+        .js("const e = document.getElementById('case-field-betragNetto'); return [e.required, e.readOnly];")
+        .await?;
+    assert_eq!(
+        required,
+        json!([true, true]),
+        "a required field, read-only here"
+    );
     // The drawing: the case waits at "Bedarf prüfen", which glows.
     s.wait_for("#rv-canvas-new g.block.sim-current[data-block-id='bedarf-pruefen']")
         .await?;

@@ -11,10 +11,12 @@ use crate::{Finding, Severity, Workflow};
 
 mod accounts;
 mod cases;
+mod outputs;
 mod sources;
 
 pub use accounts::*;
 pub use cases::*;
+pub use outputs::*;
 pub use sources::*;
 
 // ---------------------------------------------------------------------------------------------

@@ -167,14 +167,18 @@ pub fn ensure_chromium() -> Result<()> {
 }
 
 /// What the native test suite needs besides Rust: Python's `xmlschema`, which validates the
-/// xdomea messages against the official XSD (shared/tests/simulate_xdomea.rs fails without it).
+/// xdomea messages against the official XSD (shared/tests/simulate_xdomea.rs fails without it),
+/// and `aiosmtpd`, the SMTP sink of the mail tests (backend/tests/case_outputs_mail.rs).
 pub fn ensure_test_tools() -> Result<()> {
     // Debian's interpreter, the one the test uses (a pyenv python3 on PATH would not see it).
-    let present = Command::new("/usr/bin/python3")
-        .args(["-c", "import xmlschema"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    ensure_apt(present, &["python3-xmlschema"])
+    let python = |module: &str| {
+        Command::new("/usr/bin/python3")
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    ensure_apt(python("xmlschema"), &["python3-xmlschema"])?;
+    ensure_apt(python("aiosmtpd"), &["python3-aiosmtpd"])
 }
 
 /// PostgreSQL for the storage tests (backend/tests/db_support starts a throwaway cluster from

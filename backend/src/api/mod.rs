@@ -24,7 +24,9 @@ mod cases;
 mod drafts;
 mod json;
 pub mod openapi;
+mod outputs;
 mod password;
+mod public;
 mod publications;
 mod session;
 mod sources;
@@ -86,6 +88,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::claim_task))
         .routes(routes!(cases::release_task))
         .routes(routes!(cases::complete_task))
+        .routes(routes!(outputs::list_deliveries))
+        .routes(routes!(outputs::retry_delivery))
+        .routes(routes!(outputs::case_outputs))
+        .routes(routes!(outputs::case_document))
+        .merge(public::routes())
         .fallback(api_not_found);
     OpenApiRouter::with_openapi(openapi::base()).nest("/api", api)
 }

@@ -119,6 +119,14 @@ pub fn may_take(w: &Workflow, state: &str, task: &str, by: &Actor) -> Result<(),
     core::may_take(w, &state, task, by).map_err(refused)
 }
 
+/// Applies an event of the outside world (query sent or answered, payment received, notice
+/// delivered) to the case.
+pub fn event(w: &Workflow, state: &str, event: &Event, today: Date) -> Result<Step, CaseError> {
+    let state = parse_state(state)?;
+    let (state, effects) = core::step(w, &state, event, today).map_err(refused)?;
+    Ok(Step { state, effects })
+}
+
 /// Fires timer `timer` of the case.
 pub fn fire(w: &Workflow, state: &str, timer: &str, today: Date) -> Result<Step, CaseError> {
     let state = parse_state(state)?;
@@ -210,7 +218,11 @@ impl Step {
                 Effect::CaseEnded { .. } => "ended",
                 Effect::CaseBlocked { .. } => "blocked",
             };
-            // Outputs wait for the outputs issue: the audit trail records what is due.
+            // Written with the change, in its transaction: no output is lost or doubled.
+            if let Some(delivery) = crate::delivery::outbox_row(&self.state, &effect) {
+                change.deliveries.push(delivery);
+            }
+            // The audit trail records what is due; the outbox row (if any) delivers it.
             let detail = serde_json::to_value(&effect)
                 .map_err(|e| CaseError::Storage(anyhow::anyhow!("effect: {e}")))?;
             change.audit.push(NewAudit {

@@ -15,9 +15,11 @@ use crate::repo::Repo;
 
 mod engine;
 pub mod intake;
+mod outside;
 mod run;
 
 pub use intake::{case_body_schema, AktenzeichenPattern};
+pub use outside::{AnswerOutcome, QueryAnswer};
 pub use run::{CaseRuntime, Completion, Started};
 
 /// Why a case request was not carried out. Every variant leaves the state unchanged.

@@ -34,8 +34,8 @@ type ParsedVersions = HashMap<(String, String), Arc<Workflow>>;
 /// The case runtime: the database and the settings. Cheap to clone.
 #[derive(Clone)]
 pub struct CaseRuntime {
-    db: Database,
-    config: RuntimeConfig,
+    pub(super) db: Database,
+    pub(super) config: RuntimeConfig,
     /// Versions in operation never change: each is parsed once.
     workflows: Arc<Mutex<ParsedVersions>>,
 }
@@ -64,7 +64,11 @@ impl CaseRuntime {
     }
 
     /// The workflow of a version in operation (parsed once per process).
-    async fn workflow(&self, key: &str, version: &str) -> Result<Arc<Workflow>, CaseError> {
+    pub(super) async fn workflow(
+        &self,
+        key: &str,
+        version: &str,
+    ) -> Result<Arc<Workflow>, CaseError> {
         let id = (key.to_string(), version.to_string());
         if let Some(w) = self.cached(&id) {
             return Ok(w);
@@ -80,7 +84,7 @@ impl CaseRuntime {
         self.workflows.lock().ok()?.get(id).cloned()
     }
 
-    fn today(&self) -> fachwerk_shared::values::Date {
+    pub(super) fn today(&self) -> fachwerk_shared::values::Date {
         super::intake::today(self.config.today)
     }
 
@@ -180,7 +184,7 @@ impl CaseRuntime {
 
     /// Whether the caller may see cases of workflow `key`: administrators and reviewers, and
     /// persons holding one of its roles (or standing in for someone who does).
-    async fn may_see(&self, caller: &Caller, key: &str) -> Result<bool, CaseError> {
+    pub(crate) async fn may_see(&self, caller: &Caller, key: &str) -> Result<bool, CaseError> {
         if caller.role.can_review() {
             return Ok(true);
         }

@@ -7,6 +7,7 @@
 
 use fachwerk_shared::api::{AuditEntry, CaseStatus, CaseSummary, Task, TaskStatus};
 
+use super::outputs::NewDelivery;
 use super::{enum_from, enum_text, is_unique_violation, json_from, new_id, with_pool, with_tx};
 use super::{Database, DbError, Fields, Tx};
 use crate::fsutil;
@@ -53,6 +54,8 @@ pub struct CaseChange {
     pub timers: Option<Vec<(String, String)>>,
     pub cancelled_timers: Vec<String>,
     pub audit: Vec<NewAudit>,
+    /// Outputs to deliver (outbox rows), written in the same transaction as the change.
+    pub deliveries: Vec<NewDelivery>,
 }
 
 impl CaseChange {
@@ -67,6 +70,7 @@ impl CaseChange {
             timers: None,
             cancelled_timers: Vec::new(),
             audit: Vec::new(),
+            deliveries: Vec::new(),
         }
     }
 
@@ -209,7 +213,7 @@ fn excluded_text(persons: &[String]) -> String {
 
 /// Writes the task rows, timers and audit entries of `change` (the case row is written by
 /// the caller, first).
-async fn write_effects(
+pub(super) async fn write_effects(
     tx: &mut Tx,
     case_id: &str,
     workflow_key: &str,
@@ -264,17 +268,32 @@ async fn write_effects(
                     .bind(case_id).bind(timer).bind(due).execute(&mut *conn).await?;
             }
         }
-        if !change.audit.is_empty() {
-            let last: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS last FROM case_events WHERE case_id = $1")
-                .bind(case_id).fetch_one(&mut *conn).await?.int("last")?;
-            for (i, a) in change.audit.iter().enumerate() {
-                let seq = last + 1 + i64::try_from(i).unwrap_or(0);
-                sqlx::query("INSERT INTO case_events (case_id, seq, at, actor_account, \
-                     actor_person, kind, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                    .bind(case_id).bind(seq).bind(now).bind(&a.account_id).bind(&a.person_id)
-                    .bind(a.kind).bind(a.detail.to_string())
-                    .execute(&mut *conn).await?;
-            }
+    });
+    append_audit(tx, case_id, &change.audit, now).await?;
+    super::outputs::write_deliveries(tx, case_id, &change.deliveries, now).await
+}
+
+/// Appends numbered audit entries to a case (inside a transaction that wrote the case row
+/// first, which serializes writers of the case).
+pub(super) async fn append_audit(
+    tx: &mut Tx,
+    case_id: &str,
+    audit: &[NewAudit],
+    now: &str,
+) -> Result<(), DbError> {
+    if audit.is_empty() {
+        return Ok(());
+    }
+    with_tx!(tx, conn => {
+        let last: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS last FROM case_events WHERE case_id = $1")
+            .bind(case_id).fetch_one(&mut *conn).await?.int("last")?;
+        for (i, a) in audit.iter().enumerate() {
+            let seq = last + 1 + i64::try_from(i).unwrap_or(0);
+            sqlx::query("INSERT INTO case_events (case_id, seq, at, actor_account, \
+                 actor_person, kind, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(case_id).bind(seq).bind(now).bind(&a.account_id).bind(&a.person_id)
+                .bind(a.kind).bind(a.detail.to_string())
+                .execute(&mut *conn).await?;
         }
     });
     Ok(())

@@ -30,6 +30,7 @@ mod cases;
 mod drafts;
 mod import;
 mod organisation;
+mod outputs;
 mod publications;
 mod sources;
 
@@ -41,6 +42,10 @@ pub use cases::{
 pub use drafts::{Draft, DraftUpdate};
 pub use import::{import_json_files, ImportReport};
 pub use organisation::{PersonRejected, PersonSave, StoredRuntimeWorkflow};
+pub use outputs::{
+    token_hash, Answered, ClaimedDelivery, LinkPurpose, NewDelivery, NewDocument, Paid, SentOutput,
+    StoredLink,
+};
 pub use publications::Transition;
 pub use sources::{FetchOutcome, SourceRemoval};
 
@@ -54,6 +59,11 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "state", include_str!("../../migrations/0001_state.sql")),
     (10, "cases", include_str!("../../migrations/0010_cases.sql")),
+    (
+        11,
+        "outputs",
+        include_str!("../../migrations/0011_outputs.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -360,6 +370,7 @@ pub(crate) trait Fields {
     fn int(&self, column: &str) -> Result<i64, sqlx::Error>;
     fn opt_int(&self, column: &str) -> Result<Option<i64>, sqlx::Error>;
     fn flag(&self, column: &str) -> Result<bool, sqlx::Error>;
+    fn bytes(&self, column: &str) -> Result<Vec<u8>, sqlx::Error>;
 }
 
 macro_rules! impl_fields {
@@ -378,6 +389,9 @@ macro_rules! impl_fields {
                 self.try_get(column)
             }
             fn flag(&self, column: &str) -> Result<bool, sqlx::Error> {
+                self.try_get(column)
+            }
+            fn bytes(&self, column: &str) -> Result<Vec<u8>, sqlx::Error> {
                 self.try_get(column)
             }
         }

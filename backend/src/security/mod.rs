@@ -25,10 +25,15 @@ use events::{AuditUser, ClientIp, Refusal};
 /// Anonymous validations allowed per client address and minute.
 pub const ANONYMOUS_VALIDATIONS_PER_MINUTE: u32 = 30;
 
+/// Requests of one address per minute to the applicant's public link routes.
+pub const PUBLIC_LINK_REQUESTS_PER_MINUTE: u32 = 30;
+
 /// Per-process security state.
 pub struct Security {
     pub login: throttle::LoginThrottle,
     pub anonymous_validation: throttle::RateLimit,
+    /// The applicant's link routes (`/api/public/…`), per address.
+    pub public_links: throttle::RateLimit,
     /// Which template sources may be read.
     pub sources: sources::SourcePolicy,
     csp: HeaderValue,
@@ -41,6 +46,7 @@ impl Security {
         Security {
             login: throttle::LoginThrottle::default(),
             anonymous_validation: throttle::RateLimit::per_minute(ANONYMOUS_VALIDATIONS_PER_MINUTE),
+            public_links: throttle::RateLimit::per_minute(PUBLIC_LINK_REQUESTS_PER_MINUTE),
             sources: sources::SourcePolicy::new(config),
             csp: HeaderValue::from_str(&csp)
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),

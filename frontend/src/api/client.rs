@@ -45,6 +45,11 @@ impl ApiError {
         }
     }
 
+    /// A browser API that failed before anything was sent.
+    pub(super) fn js(e: impl std::fmt::Debug) -> ApiError {
+        ApiError::network(format!("{e:?}"))
+    }
+
     /// An answer that is not what the contract says.
     pub(super) fn unexpected(status: u16, detail: String) -> ApiError {
         ApiError {
@@ -121,9 +126,23 @@ pub(super) async fn send(
     body: Option<String>,
     if_match: Option<u64>,
 ) -> Result<Answer, ApiError> {
+    send_with(method, url, body, if_match, &[]).await
+}
+
+/// `send` with further headers (e.g. `Idempotency-Key`).
+pub(super) async fn send_with(
+    method: Method,
+    url: &str,
+    body: Option<String>,
+    if_match: Option<u64>,
+    headers: &[(&str, &str)],
+) -> Result<Answer, ApiError> {
     let mut b = RequestBuilder::new(url)
         .method(method.clone())
         .header("Accept", "application/json, application/problem+json");
+    for (name, value) in headers {
+        b = b.header(name, value);
+    }
     if method != Method::GET {
         if let Some(t) = CSRF.with(|c| c.borrow().clone()) {
             b = b.header("X-CSRF-Token", &t);
@@ -139,6 +158,11 @@ pub(super) async fn send(
             .map_err(ApiError::network)?,
         None => b.build().map_err(ApiError::network)?,
     };
+    answer(request).await
+}
+
+/// Sends a built request and reads its answer.
+pub(super) async fn answer(request: gloo_net::http::Request) -> Result<Answer, ApiError> {
     let response = request.send().await.map_err(ApiError::network)?;
     let status = response.status();
     let text = response.text().await.map_err(ApiError::network)?;

@@ -8,12 +8,13 @@ use std::collections::HashSet;
 use fachwerk_shared::api::{AuditEntry, CaseStatus, CaseView, CompleteTask, Task};
 use fachwerk_shared::engine::{State, TaskKind, TimerKind};
 use fachwerk_shared::simulate::{RefusedCode, Trace};
-use fachwerk_shared::{FieldType, Workflow};
+use fachwerk_shared::Workflow;
 use leptos::prelude::*;
 
 use super::korb::{date_text, due_in, due_text};
-use super::scene::{audit_text, case_pane, case_trace, exit_label, field_rows};
+use super::scene::{audit_text, case_pane, case_trace, exit_label};
 use crate::api;
+use crate::case_fields::{CaseFields, CaseForm};
 use crate::editor::Editor;
 use crate::i18n::{Lang, T};
 use crate::pure::geometry::Viewport;
@@ -27,7 +28,6 @@ const LOADING: T = T("Lädt …", "Loading …");
 const TASKS: T = T("Offene Aufgaben", "Open tasks");
 const NO_TASKS: T = T("Keine offenen Aufgaben.", "No open tasks.");
 const DATA: T = T("Falldaten", "Case data");
-const REQUIRED: T = T("Pflichtfeld", "required");
 const PATH: T = T("Weg des Vorgangs", "The case's path");
 const STEPS: T = T("Schritte", "Steps");
 const HISTORY: T = T("Verlauf", "History");
@@ -227,6 +227,7 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
         // with `case` and `reload` (see /work/coord/s3/ui-notes.md).
         <section id="case-outputs" class="case-section" aria-labelledby="case-outputs-title" data-revision=move || case.with(|c| c.as_ref().map(|c| c.summary.revision))>
             <h3 id="case-outputs-title">{t(OUTPUTS)}</h3>
+            <crate::organisation::CaseOutputs case=case reload=reload />
         </section>
     }
 }
@@ -282,31 +283,14 @@ fn case_view(
                 .as_ref()
                 .map(|s| s.fields.clone())
                 .unwrap_or_default();
-            let rows = field_rows(w, &values, lang)
-                .into_iter()
-                .map(|r| {
-                    let id = format!("case-field-{}", r.name);
-                    let kind = match r.kind {
-                        FieldType::Money => "money",
-                        FieldType::Date => "date",
-                        FieldType::Int => "int",
-                        FieldType::Bool => "bool",
-                        FieldType::Enum => "enum",
-                        FieldType::Text => "text",
-                    };
-                    let mark = r.required.then(|| view! {
-                        <span class="req-mark" aria-hidden="true">" *"</span>
-                        <span class="sr-only">{format!(" ({})", REQUIRED.get(lang))}</span>
-                    });
-                    view! {
-                        <div class="field case-field" data-kind=kind>
-                            <label for=id.clone()>{r.label.clone()}{mark}</label>
-                            <input id=id type="text" readonly value=r.text.clone() class:case-money=kind == "money" />
-                        </div>
-                    }
-                })
-                .collect::<Vec<_>>();
-            view! { <form id="case-data" class="case-form" on:submit=|ev| ev.prevent_default()>{rows}</form> }.into_any()
+            // The organisation helper's typed form (`crate::case_fields`), read-only.
+            let form = CaseForm::new(w.fields.clone(), &values, lang);
+            view! {
+                <form id="case-data" class="case-form" on:submit=|ev| ev.prevent_default()>
+                    <CaseFields form=form lang=ed.lang id_prefix="case-field" readonly=true />
+                </form>
+            }
+            .into_any()
         }
         None => view! { <p class="srv-error">{NOT_LOADED.get(lang)}</p> }.into_any(),
     };

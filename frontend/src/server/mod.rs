@@ -53,6 +53,8 @@ pub enum Screen {
     History,
     Review,
     Templates,
+    Organisation,
+    NewCase,
     /// The Arbeitskorb (`crate::cases`).
     Korb,
     /// One case (`crate::cases`).
@@ -153,6 +155,8 @@ impl Srv {
             Screen::History => Route::History(None),
             Screen::Review => Route::Review,
             Screen::Templates => Route::Templates,
+            Screen::Organisation => Route::Organisation,
+            Screen::NewCase => Route::NewCase,
             Screen::Korb | Screen::Case => Route::Korb,
         });
         focus_later("srv-screen-title");
@@ -303,6 +307,20 @@ pub fn AccountBar() -> impl IntoView {
             srv.review.set(None);
             srv.open(ed, Screen::Review);
         }),
+        Item::new(
+            "btn-new-case",
+            crate::organisation::text::NEW_CASE,
+            move || srv.open(ed, Screen::NewCase),
+        ),
+        Item::new(
+            "btn-organisation",
+            crate::organisation::text::ORGANISATION,
+            move || srv.open(ed, Screen::Organisation),
+        )
+        .visible(move || {
+            srv.me
+                .with(|m| m.as_ref().is_some_and(|m| m.role.is_admin()))
+        }),
         Item::new("btn-logout", tx::LOGOUT, move || {
             logout.dispatch_local(());
         }),
@@ -361,6 +379,14 @@ pub fn Screens() -> impl IntoView {
             Screen::Templates => (
                 tx::TPL_TITLE,
                 templates::templates_screen(ed, srv).into_any(),
+            ),
+            Screen::Organisation => (
+                crate::organisation::text::ORGANISATION,
+                crate::organisation::organisation_screen(ed, srv).into_any(),
+            ),
+            Screen::NewCase => (
+                crate::organisation::text::NEW_CASE,
+                crate::organisation::new_case_screen(ed, srv).into_any(),
             ),
             Screen::Korb => (
                 crate::cases::KORB_TITLE,
