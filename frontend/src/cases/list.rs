@@ -37,16 +37,13 @@ const NO_MATCH: T = T(
 const LOADING: T = T("Lädt …", "Loading …");
 const NO_DUE: T = T("ohne Frist", "no deadline");
 const CLAIMED: T = T("Übernommen:", "Claimed:");
-const ESCALATION: T = T(
-    "Eskalation: die Frist ist überschritten",
-    "Escalation: the deadline has passed",
-);
 const NOT_A_PERSON: T = T(
     "Ihr Konto gehört zu keiner Person der Organisation; ein Arbeitskorb braucht eine. Die Verwaltung ordnet das Konto unter „Organisation“ zu.",
     "Your account belongs to no person of the organisation; a work basket needs one. An administrator links the account under “Organisation”.",
 );
 const DESIGNER: T = T("Zum Designer", "To the designer");
 const TABS: T = T("Aufgabenlisten", "Task lists");
+const OWN_TASKS: T = T(" eigene Aufgaben", " own tasks");
 
 /// The Arbeitskorb's data, shared by the screen and the count in the header.
 #[derive(Clone, Copy)]
@@ -58,6 +55,8 @@ pub struct Korb {
     pub tab: RwSignal<Tab>,
     pub query: RwSignal<String>,
     pub workflow: RwSignal<String>,
+    /// A reload is under way.
+    pub loading: RwSignal<bool>,
     /// The start screen was chosen once on this page load.
     started: StoredValue<bool>,
 }
@@ -76,6 +75,7 @@ pub fn provide(srv: Srv) {
         tab: RwSignal::new(Tab::Mine),
         query: RwSignal::new(String::new()),
         workflow: RwSignal::new(String::new()),
+        loading: RwSignal::new(false),
         started: StoredValue::new(false),
     };
     provide_context(k);
@@ -115,6 +115,12 @@ fn start_rule(k: Korb, srv: Srv) {
 /// Loads the three lists (a failed load leaves the lists empty and says why in the message
 /// line).
 pub async fn reload(k: Korb) {
+    k.loading.set(true);
+    load(k).await;
+    k.loading.set(false);
+}
+
+async fn load(k: Korb) {
     let mine = api::list_tasks("mine", LOAD_LIMIT).await;
     match mine {
         Err(e) if e.status == 403 && e.code.as_deref() == Some("NO_PERSON") => {
@@ -164,7 +170,7 @@ pub fn KorbButton() -> impl IntoView {
     };
     view! {
         <Show when=move || k.person.get() == Some(true)>
-            <button type="button" id="btn-korb" aria-label=label title=label
+            <button type="button" id="btn-korb" title=label
                 aria-current=move || (srv.route.get() == Route::Korb).then_some("page")
                 on:click=move |_| {
                     ed.clear_selection();
@@ -172,7 +178,9 @@ pub fn KorbButton() -> impl IntoView {
                     focus_later("srv-screen-title");
                 }>
                 {t(super::KORB_TITLE)}
-                <span class="korb-count" aria-hidden="true">{count}</span>
+                " "
+                <span class="korb-count">{count}</span>
+                <span class="sr-only">{t(OWN_TASKS)}</span>
             </button>
         </Show>
     }
@@ -313,7 +321,6 @@ pub fn korb_screen(ed: Editor, srv: Srv) -> impl IntoView {
                 <div class="korb-meta">
                     <span class="korb-workflow">{task.workflow.clone()}</span>
                     <span class="korb-due" class:srv-error=overdue>{format!("{due_line}{due_date}")}</span>
-                    {overdue.then(|| view! { <span class="korb-escalation srv-error">{ESCALATION.get(lang)}</span> })}
                     {claimed}
                 </div>
                 <div class="srv-row-actions">
@@ -423,7 +430,7 @@ pub fn korb_screen(ed: Editor, srv: Srv) -> impl IntoView {
             </div>
             <p id="korb-summary" class="srv-muted" role="status" aria-live="polite">{summary}</p>
         </div>
-        <div id="korb-panel" role="tabpanel" aria-labelledby=move || k.tab.get().id()>
+        <div id="korb-panel" role="tabpanel" aria-labelledby=move || k.tab.get().id() aria-busy=move || k.loading.get().to_string()>
             <div id="korb-scroll" class="korb-scroll" on:scroll=on_scroll>
                 <ul id="korb-list" class="korb-list" style=list_style>{rows}</ul>
             </div>

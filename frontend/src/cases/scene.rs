@@ -1,16 +1,13 @@
 //! The Vorgang screen's pure parts: the workflow drawing with the case's path (the Probelauf's
 //! marks on the review's read-only drawing, so designers and clerks see the same picture), the
-//! exits of a task with their German labels, the case data as typed rows and the history in
-//! plain German. No leptos, no browser API: unit tests run natively.
-
-use std::collections::BTreeMap;
+//! exits of a task with their German labels and the history in plain German. No leptos, no
+//! browser API: unit tests run natively.
 
 use fachwerk_shared::api::AuditEntry;
 use fachwerk_shared::engine::{self, State};
 use fachwerk_shared::simulate::Trace;
-use fachwerk_shared::{BlockId, FieldType, Money, Workflow};
+use fachwerk_shared::{BlockId, BlockKind, Workflow};
 
-use super::korb::date_text;
 use crate::i18n::Lang;
 use crate::pure::geometry::{port_text, ports_of};
 use crate::pure::probelauf::{marks, SimMarks};
@@ -60,13 +57,28 @@ pub fn case_pane(w: &Workflow, m: &SimMarks, lang: Lang) -> Pane {
     pane
 }
 
-/// The button label of `exit` at `block`: the block's port label ("Freigeben"); a
-/// Mitzeichnung vote "Mitzeichnen" / "Widersprechen"; otherwise the exit's name.
+/// The button label of `exit` at `block`, as a clerk acts: a check's or signature's `ok`
+/// "Freigeben" and `reject` "Zurückweisen", a task's `ok` "Erledigt"; other exits by their port
+/// label ("Rückfrage", "bis 1.000 €"); a Mitzeichnung vote "Mitzeichnen" / "Widersprechen";
+/// an unknown exit by its name.
 pub fn exit_label(w: &Workflow, block: &str, exit: &str, lang: Lang) -> String {
     let de = lang == Lang::De;
     if let Some(b) = w.blocks.iter().find(|b| b.id.0 == block) {
+        let decides = matches!(
+            b.kind,
+            BlockKind::VierAugen(_) | BlockKind::Schlusszeichnung(_) | BlockKind::Mitzeichnung(_)
+        );
+        let act = match (exit, decides, de) {
+            ("ok", true, true) => Some("Freigeben"),
+            ("ok", true, false) => Some("Approve"),
+            ("ok", false, true) => Some("Erledigt"),
+            ("ok", false, false) => Some("Done"),
+            ("reject", _, true) => Some("Zurückweisen"),
+            ("reject", _, false) => Some("Reject"),
+            _ => None,
+        };
         if let Some(p) = ports_of(b).iter().find(|p| p.name == exit) {
-            return port_text(p, lang);
+            return act.map_or_else(|| port_text(p, lang), str::to_string);
         }
     }
     match (exit, de) {
@@ -76,60 +88,6 @@ pub fn exit_label(w: &Workflow, block: &str, exit: &str, lang: Lang) -> String {
         ("veto", false) => "Veto".into(),
         _ => exit.to_string(),
     }
-}
-
-/// One case field as the form shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldRow {
-    pub name: String,
-    pub label: String,
-    pub kind: FieldType,
-    pub required: bool,
-    /// The value as people read it ("12.400 €", "03.12.2026", "Ja"); empty if not set.
-    pub text: String,
-}
-
-/// The declared case fields with the case's values, in the declared order.
-pub fn field_rows(
-    w: &Workflow,
-    values: &BTreeMap<String, serde_json::Value>,
-    lang: Lang,
-) -> Vec<FieldRow> {
-    let de = lang == Lang::De;
-    w.fields
-        .iter()
-        .map(|f| {
-            let v = values.get(&f.name);
-            let raw = match v {
-                Some(serde_json::Value::String(s)) => s.clone(),
-                Some(serde_json::Value::Null) | None => String::new(),
-                Some(other) => other.to_string(),
-            };
-            let text = match (f.field_type, v) {
-                (_, None | Some(serde_json::Value::Null)) => String::new(),
-                (FieldType::Money, _) => match Money::parse(&raw) {
-                    Ok(m) if de => m.to_german(),
-                    Ok(m) => m.to_english(),
-                    Err(_) => raw,
-                },
-                (FieldType::Date, _) => date_text(&raw, lang),
-                (FieldType::Bool, Some(serde_json::Value::Bool(b))) => match (b, de) {
-                    (true, true) => "Ja".into(),
-                    (false, true) => "Nein".into(),
-                    (true, false) => "Yes".into(),
-                    (false, false) => "No".into(),
-                },
-                _ => raw,
-            };
-            FieldRow {
-                name: f.name.clone(),
-                label: f.caption().to_string(),
-                kind: f.field_type,
-                required: f.required,
-                text,
-            }
-        })
-        .collect()
 }
 
 /// One history entry in plain German (or English): who did what, naming the step by its
@@ -185,6 +143,8 @@ pub fn audit_text(e: &AuditEntry, w: Option<&Workflow>, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
     use fachwerk_shared::engine::CaseStart;
     use fachwerk_shared::parse_workflow;
     use fachwerk_shared::simulate::Land;
@@ -209,42 +169,31 @@ mod tests {
             .expect("the Vier-Augen block");
         let ports = ports_of(four_eyes);
         assert!(!ports.is_empty());
-        for p in ports {
-            assert_eq!(
-                exit_label(&w, "preis-pruefen", &p.name, Lang::De),
-                p.label_de
-            );
-        }
+        let names: Vec<&str> = ports.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["ok", "reject"]);
+        assert_eq!(exit_label(&w, "preis-pruefen", "ok", Lang::De), "Freigeben");
+        assert_eq!(
+            exit_label(&w, "preis-pruefen", "reject", Lang::De),
+            "Zurückweisen"
+        );
+        assert_eq!(exit_label(&w, "bedarf-pruefen", "ok", Lang::De), "Erledigt");
+        assert_eq!(exit_label(&w, "bedarf-pruefen", "ok", Lang::En), "Done");
+        // Other exits keep the block's port label (a Wertgrenze band).
+        let band = ports_of(
+            w.blocks
+                .iter()
+                .find(|b| b.id.0 == "wertgrenze")
+                .expect("band"),
+        )
+        .into_iter()
+        .find(|p| p.name == "direktauftrag")
+        .expect("its band");
+        assert_eq!(
+            exit_label(&w, "wertgrenze", "direktauftrag", Lang::De),
+            band.label_de
+        );
         assert_eq!(exit_label(&w, "x", "approve", Lang::De), "Mitzeichnen");
         assert_eq!(exit_label(&w, "x", "veto", Lang::En), "Veto");
-    }
-
-    #[test]
-    fn case_fields_read_german() {
-        let w = procurement();
-        let money = w
-            .fields
-            .iter()
-            .find(|f| f.field_type == FieldType::Money)
-            .expect("a money field");
-        let values = BTreeMap::from([(money.name.clone(), serde_json::json!("12400.00"))]);
-        let rows = field_rows(&w, &values, Lang::De);
-        assert_eq!(rows.len(), w.fields.len());
-        let row = rows.iter().find(|r| r.name == money.name).expect("its row");
-        assert_eq!(row.text, "12.400 €");
-        assert_eq!(row.label, money.caption());
-        let en = field_rows(&w, &values, Lang::En);
-        assert_eq!(
-            en.iter()
-                .find(|r| r.name == money.name)
-                .expect("its row")
-                .text,
-            "€12,400"
-        );
-        assert!(rows
-            .iter()
-            .filter(|r| r.name != money.name)
-            .all(|r| r.text.is_empty()));
     }
 
     #[test]

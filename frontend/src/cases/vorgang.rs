@@ -6,14 +6,15 @@
 use std::collections::HashSet;
 
 use fachwerk_shared::api::{AuditEntry, CaseStatus, CaseView, CompleteTask, Task};
-use fachwerk_shared::engine::{State, TaskKind};
+use fachwerk_shared::engine::{State, TaskKind, TimerKind};
 use fachwerk_shared::simulate::{RefusedCode, Trace};
-use fachwerk_shared::{FieldType, Workflow};
+use fachwerk_shared::Workflow;
 use leptos::prelude::*;
 
 use super::korb::{date_text, due_in, due_text};
-use super::scene::{audit_text, case_pane, case_trace, exit_label, field_rows};
+use super::scene::{audit_text, case_pane, case_trace, exit_label};
 use crate::api;
+use crate::case_fields::{CaseFields, CaseForm};
 use crate::editor::Editor;
 use crate::i18n::{Lang, T};
 use crate::pure::geometry::Viewport;
@@ -27,12 +28,12 @@ const LOADING: T = T("Lädt …", "Loading …");
 const TASKS: T = T("Offene Aufgaben", "Open tasks");
 const NO_TASKS: T = T("Keine offenen Aufgaben.", "No open tasks.");
 const DATA: T = T("Falldaten", "Case data");
-const REQUIRED: T = T("Pflichtfeld", "required");
 const PATH: T = T("Weg des Vorgangs", "The case's path");
 const STEPS: T = T("Schritte", "Steps");
 const HISTORY: T = T("Verlauf", "History");
 const OUTPUTS: T = T("Dokumente und Ausgänge", "Documents and outputs");
 const TO_KORB: T = T("Zum Arbeitskorb", "To the work basket");
+const RELOAD: T = T("Aktualisieren", "Refresh");
 const CLAIM: T = T("Übernehmen", "Claim");
 const RELEASE: T = T("Zurückgeben", "Release");
 const SENDING: T = T("Wird gesendet …", "Sending …");
@@ -94,17 +95,16 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let sending = RwSignal::new(false);
     let vp = RwSignal::new(Viewport::default());
     let selected = RwSignal::new(None::<String>);
-    let fetch = move |id: String| {
+    // Loads the case; `focus` is where the keyboard focus goes once it is shown (the view is
+    // drawn anew, so the element that had it is gone).
+    let fetch = move |id: String, focus: Option<&'static str>| {
         leptos::task::spawn_local(async move {
             let lang = ed.lang.get_untracked();
             let r = load(&id).await.map_err(|e| e.detail_in(lang));
-            let first = data.with_untracked(Option::is_none);
             case.set(r.as_ref().ok().map(|l| l.case.clone()));
             data.set(Some(r));
-            // A newly opened case takes the focus to its title (not after a reload, which
-            // keeps the person where they were).
-            if first {
-                focus_later("case-title");
+            if let Some(f) = focus {
+                focus_later(f);
             }
         });
     };
@@ -118,17 +118,20 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
             if let Some(id) = id.clone() {
                 data.set(None);
                 refusal.set(None);
-                fetch(id);
+                fetch(id, Some("case-title"));
             }
         }
         id
     });
-    let reload = Callback::new(move |()| {
+    let korb = super::use_korb();
+    let refresh = move |focus: Option<&'static str>| {
         if let Some(id) = current_id() {
-            fetch(id);
+            fetch(id, focus);
         }
-        leptos::task::spawn_local(super::list::reload(super::use_korb()));
-    });
+        leptos::task::spawn_local(super::list::reload(korb));
+    };
+    // Fetches the case again ("Aktualisieren", and the output actions after they acted).
+    let reload = Callback::new(move |()| refresh(None));
     // Fit the drawing once a case is shown.
     Effect::new(move |_| {
         let panes = data.with(|d| {
@@ -184,12 +187,11 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
                             Lang::En => format!("Completed “{}”: {label}.", task.label),
                         });
                     }
-                    reload.run(());
+                    refresh(Some("case-title"));
                 }
                 Err(e) => {
                     refusal.set(Some(e.detail_in(lang)));
-                    focus_later("case-refusal");
-                    reload.run(());
+                    refresh(Some("case-refusal"));
                 }
             }
         }
@@ -217,6 +219,7 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
     view! {
         <div class="case-top">
             <button type="button" id="btn-to-korb" on:click=move |_| srv.go(Route::Korb)>{t(TO_KORB)}</button>
+            <button type="button" id="btn-case-reload" on:click=move |_| reload.run(())>{t(RELOAD)}</button>
             <span class="srv-muted" aria-live="polite">{move || sending.get().then(|| SENDING.get(ed.lang.get()))}</span>
         </div>
         {body}
@@ -280,31 +283,14 @@ fn case_view(
                 .as_ref()
                 .map(|s| s.fields.clone())
                 .unwrap_or_default();
-            let rows = field_rows(w, &values, lang)
-                .into_iter()
-                .map(|r| {
-                    let id = format!("case-field-{}", r.name);
-                    let kind = match r.kind {
-                        FieldType::Money => "money",
-                        FieldType::Date => "date",
-                        FieldType::Int => "int",
-                        FieldType::Bool => "bool",
-                        FieldType::Enum => "enum",
-                        FieldType::Text => "text",
-                    };
-                    let mark = r.required.then(|| view! {
-                        <span class="req-mark" aria-hidden="true">" *"</span>
-                        <span class="sr-only">{format!(" ({})", REQUIRED.get(lang))}</span>
-                    });
-                    view! {
-                        <div class="field case-field" data-kind=kind>
-                            <label for=id.clone()>{r.label.clone()}{mark}</label>
-                            <input id=id type="text" readonly value=r.text.clone() class:case-money=kind == "money" />
-                        </div>
-                    }
-                })
-                .collect::<Vec<_>>();
-            view! { <form id="case-data" class="case-form" on:submit=|ev| ev.prevent_default()>{rows}</form> }.into_any()
+            // The organisation helper's typed form (`crate::case_fields`), read-only.
+            let form = CaseForm::new(w.fields.clone(), &values, lang);
+            view! {
+                <form id="case-data" class="case-form" on:submit=|ev| ev.prevent_default()>
+                    <CaseFields form=form lang=ed.lang id_prefix="case-field" readonly=true />
+                </form>
+            }
+            .into_any()
         }
         None => view! { <p class="srv-error">{NOT_LOADED.get(lang)}</p> }.into_any(),
     };
@@ -483,6 +469,17 @@ fn task_view(
             .collect()
     };
     if let Some(et) = &engine_task {
+        // The Eskalation watching the task, while pending.
+        for timer in l.state.iter().flat_map(|s| s.timers.iter()).filter(|x| {
+            x.kind == TimerKind::Eskalation && x.task.as_deref() == Some(et.id.as_str())
+        }) {
+            let when = date_text(&timer.due.to_string(), lang);
+            hints.push(if de {
+                format!("Eskalation am {when}, wenn die Aufgabe bis dahin offen ist.")
+            } else {
+                format!("Escalation on {when} if the task is still open then.")
+            });
+        }
         match et.kind {
             TaskKind::SecondCheck => {
                 for r in et
