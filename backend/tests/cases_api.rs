@@ -347,6 +347,42 @@ async fn claims_and_deputies() {
         .await
         .json();
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed:#}");
+    // "Vertretung" (scope=deputy) lists only what Paul has as Vera's deputy; Viktor, who
+    // holds the role himself and stands in for nobody, has nothing there.
+    let deputy = o
+        .env
+        .get("/api/tasks?scope=deputy", Some(&paul))
+        .await
+        .json();
+    assert_eq!(deputy.as_array().unwrap().len(), 1, "{deputy:#}");
+    assert_eq!(deputy[0]["id"], task["id"]);
+    let r = o.env.get("/api/tasks?scope=deputy", Some(&viktor)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.json().as_array().unwrap().is_empty(), "{}", r.text);
+    assert_eq!(
+        o.env
+            .get("/api/tasks?scope=roles", Some(&viktor))
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // `limit` bounds the list: 1 to 5000, anything else names the parameter.
+    let r = o
+        .env
+        .get("/api/tasks?scope=roles&limit=5000", Some(&paul))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    for bad in ["0", "5001"] {
+        let r = o
+            .env
+            .get(&format!("/api/tasks?scope=roles&limit={bad}"), Some(&paul))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        assert_eq!(r.json()["path"], "limit", "{}", r.text);
+    }
     // Field values set at completion are typed like the intake's.
     let r = o
         .complete_with(&task, json!({ "arbeitstage": "vier" }))

@@ -13,6 +13,8 @@ use thirtyfour::ChromiumLikeCapabilities;
 
 pub use thirtyfour;
 
+pub mod axe;
+
 /// Password of the bootstrap admin in every test server.
 pub const ADMIN_PASSWORD: &str = "e2e-Admin-Passwort-1";
 
@@ -68,9 +70,15 @@ impl Session {
         adjust(&mut config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr: SocketAddr = listener.local_addr()?;
-        let app = fachwerk_backend::app(AppState::open(config)?);
+        let state = AppState::open(config)?;
+        // As `serve` does: the delivery worker sends what cases put into the outbox (without
+        // SMTP, mails land as .eml files in the data directory's mail outbox).
+        let deliveries = state.deliveries.clone();
+        let app = fachwerk_backend::app(state);
         let server = tokio::spawn(async move {
+            let worker = tokio::spawn(deliveries.worker());
             let _ = axum::serve(listener, app).await;
+            worker.abort();
         });
 
         let port = free_port()?;

@@ -4,49 +4,12 @@
 //! open. No rule is
 //! disabled.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
+use fachwerk_e2e::axe::{source as axe_source, violations};
 use fachwerk_e2e::thirtyfour::prelude::*;
 use fachwerk_e2e::{workspace, Session};
 use fachwerk_shared::parse_workflow;
-
-fn axe_source() -> anyhow::Result<String> {
-    let base = std::env::var_os("NODE_PATH")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join(".tools/node/node_modules"));
-    let path = base.join("axe-core/axe.min.js");
-    std::fs::read_to_string(&path)
-        .map_err(|e| anyhow::anyhow!("{}: {e} (npm i axe-core@4.14.1)", path.display()))
-}
-
-/// Runs axe on the whole document; returns "rule: target" lines of every violation.
-async fn violations(s: &Session, axe: &str, label: &str) -> anyhow::Result<Vec<String>> {
-    // The page's Content-Security-Policy forbids inline script elements, so axe is not added
-    // as one: WebDriver evaluates the source itself, which the policy does not govern.
-    s.driver
-        .execute(
-            format!("if (!window.axe) {{ {axe}\n; window.axe = window.axe || axe; }} return !!window.axe;"),
-            Vec::new(),
-        )
-        .await?;
-    let ret = s
-        .driver
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations.map(v =>
-               v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\n/g, ' ')).join(' | ')
-             )), e => done(['axe failed: ' + e]));",
-            Vec::new(),
-        )
-        .await?;
-    let list: Vec<String> = serde_json::from_value(ret.json().clone())?;
-    eprintln!("axe [{label}]: {} violations", list.len());
-    for v in &list {
-        eprintln!("  {v}");
-    }
-    Ok(list.into_iter().map(|v| format!("[{label}] {v}")).collect())
-}
 
 #[tokio::test]
 async fn designer_has_no_axe_violations() -> anyhow::Result<()> {

@@ -65,6 +65,7 @@ fn Shell() -> impl IntoView {
     let ed = Editor::new(initial);
     provide_context(ed);
     crate::server::provide();
+    crate::cases::provide(crate::server::use_srv());
     crate::server::sync_routes(ed, crate::server::use_srv());
     if storage::get(storage::LANG_KEY).as_deref() == Some("en") {
         ed.lang.set(Lang::En);

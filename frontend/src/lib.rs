@@ -4,6 +4,7 @@
 //! Rust and build on every target, so their tests run natively. The UI modules use leptos and
 //! web-sys, which are dependencies for `wasm32` only; they build for the browser alone.
 
+pub mod cases;
 pub mod i18n;
 pub mod pure;
 
@@ -12,15 +13,32 @@ mod api;
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
+mod applicant;
+#[cfg(target_arch = "wasm32")]
+mod case_fields;
+#[cfg(target_arch = "wasm32")]
 mod editor;
+#[cfg(target_arch = "wasm32")]
+mod organisation;
 #[cfg(target_arch = "wasm32")]
 mod server;
 #[cfg(target_arch = "wasm32")]
 mod storage;
 
-/// Mounts the app into the page's body.
+/// Mounts the app into the page's body: the applicant's page for an applicant's link (without
+/// the designer and its state), else the designer.
 #[cfg(target_arch = "wasm32")]
 pub fn mount() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    match applicant::page() {
+        Some(page) => {
+            if let Some(body) = leptos::prelude::document().body() {
+                body.set_class_name("applicant-body");
+            }
+            leptos::mount::mount_to_body(move || {
+                leptos::view! { <applicant::ApplicantApp page=page /> }
+            });
+        }
+        None => leptos::mount::mount_to_body(app::App),
+    }
 }

@@ -14,7 +14,7 @@
 //!    `backend/benches/cases.rs` (case lists at 10,000 cases / 50,000 tasks on SQLite and
 //!    PostgreSQL, 20 clerks completing on PostgreSQL); `backend/benches/outputs.rs` (Bescheid
 //!    PDF and Veraktung container); then, if present, the browser timings
-//!    `e2e/tests/browser_bench.rs`.
+//!    `e2e/tests/browser_bench.rs` and the Arbeitskorb with 5,000 tasks `e2e/tests/korb_bench.rs`.
 //! 4. The summary table: our median, the peer's median, the ratio; the backend's figures.
 
 use std::path::{Path, PathBuf};
@@ -108,26 +108,30 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
 
     if root.join("e2e/tests/browser_bench.rs").exists() {
         eprintln!("xtask: ── browser timings");
-        let browser = (|| {
+        let browser = (|| -> Result<()> {
             tools::ensure_frontend_tools(root)?;
             build_frontend(root)?;
             tools::ensure_chromium()?;
-            sh(e2e_env(
-                cargo().args([
-                    "test",
-                    "-p",
-                    "fachwerk-e2e",
-                    "--release",
-                    "--test",
-                    "browser_bench",
-                    "--",
-                    "--ignored",
-                    "--nocapture",
-                    "--test-threads",
-                    "1",
-                ]),
-                root,
-            ))
+            // The designer and bpmn-js, then the Arbeitskorb with 5,000 tasks.
+            for test in ["browser_bench", "korb_bench"] {
+                sh(e2e_env(
+                    cargo().args([
+                        "test",
+                        "-p",
+                        "fachwerk-e2e",
+                        "--release",
+                        "--test",
+                        test,
+                        "--",
+                        "--ignored",
+                        "--nocapture",
+                        "--test-threads",
+                        "1",
+                    ]),
+                    root,
+                ))?;
+            }
+            Ok(())
         })();
         if let Err(e) = browser {
             problems.push(format!("browser bench: {e:#}"));

@@ -296,7 +296,12 @@ pub async fn list_tasks(
     caller: Caller,
     Query(q): Query<TaskQuery>,
 ) -> Result<Json<Vec<Task>>, AppError> {
-    Ok(Json(state.cases.tasks(&caller, q.scope.as_deref()).await?))
+    Ok(Json(
+        state
+            .cases
+            .tasks(&caller, q.scope.as_deref(), q.limit)
+            .await?,
+    ))
 }
 
 /// Claims an open task of the caller's roles (409 if someone else has it).

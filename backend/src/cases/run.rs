@@ -25,6 +25,8 @@ const TIMER_BATCH: i64 = 500;
 
 /// Longest list answered at once (the first page, by due date).
 const LIST_LIMIT: i64 = 100;
+/// The most tasks one `GET /api/tasks` returns (`limit`): a whole Arbeitskorb.
+const MAX_LIST_LIMIT: u32 = 5000;
 
 /// Parsed workflows of versions in operation by (key, version).
 type ParsedVersions = HashMap<(String, String), Arc<Workflow>>;
@@ -244,15 +246,28 @@ impl CaseRuntime {
         &self,
         caller: &Caller,
         scope: Option<&str>,
+        limit: Option<u32>,
     ) -> Result<Vec<Task>, CaseError> {
         let person = self.person(caller).await?;
+        let limit = match limit {
+            None => LIST_LIMIT,
+            Some(n @ 1..=MAX_LIST_LIMIT) => i64::from(n),
+            Some(n) => {
+                return Err(CaseError::bad(
+                    "limit",
+                    format!("„{n}“ ist keine erlaubte Anzahl (1 bis {MAX_LIST_LIMIT})."),
+                    format!("{n} is not an allowed number (1 to {MAX_LIST_LIMIT})."),
+                ))
+            }
+        };
         match scope.unwrap_or("mine") {
-            "mine" => Ok(self.db.my_tasks(&person.id, LIST_LIMIT).await?),
-            "roles" => Ok(self.db.role_tasks(&person.id, LIST_LIMIT).await?),
+            "mine" => Ok(self.db.my_tasks(&person.id, limit).await?),
+            "roles" => Ok(self.db.role_tasks(&person.id, limit).await?),
+            "deputy" => Ok(self.db.deputy_tasks(&person.id, limit).await?),
             other => Err(CaseError::bad(
                 "scope",
-                format!("„{other}“ ist keine Auswahl (möglich: mine, roles)."),
-                format!("{other:?} is not a scope (possible: mine, roles)."),
+                format!("„{other}“ ist keine Auswahl (möglich: mine, roles, deputy)."),
+                format!("{other:?} is not a scope (possible: mine, roles, deputy)."),
             )),
         }
     }

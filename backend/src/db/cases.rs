@@ -435,6 +435,26 @@ impl Database {
         let roles_sql = "SELECT DISTINCT r.workflow_key, r.role_id FROM person_roles r \
              WHERE r.person_id = $1 OR r.person_id IN (\
              SELECT p.id FROM persons p WHERE p.deputy_id = $1 AND p.absent)";
+        self.tasks_of_roles(person_id, roles_sql, limit).await
+    }
+
+    /// Open tasks of the roles the absent persons `person_id` stands in for hold (the
+    /// Arbeitskorb's "Vertretung"), the first `limit` by due date.
+    pub async fn deputy_tasks(&self, person_id: &str, limit: i64) -> Result<Vec<Task>, DbError> {
+        let roles_sql = "SELECT DISTINCT r.workflow_key, r.role_id FROM person_roles r \
+             WHERE r.person_id IN (\
+             SELECT p.id FROM persons p WHERE p.deputy_id = $1 AND p.absent)";
+        self.tasks_of_roles(person_id, roles_sql, limit).await
+    }
+
+    /// Open tasks of the roles `roles_sql` selects for `person_id` ($1), leaving out tasks a
+    /// person rule keeps the person from.
+    async fn tasks_of_roles(
+        &self,
+        person_id: &str,
+        roles_sql: &str,
+        limit: i64,
+    ) -> Result<Vec<Task>, DbError> {
         let tasks_sql = format!(
             "SELECT {TASK_COLUMNS} {TASK_FROM} WHERE t.workflow_key = $1 AND t.role_id = $2 \
              AND t.status = 'open' AND t.excluded NOT LIKE $4 ORDER BY t.due, t.created_at LIMIT $3"

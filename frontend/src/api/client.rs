@@ -30,6 +30,10 @@ pub struct ApiError {
     pub title: String,
     pub detail: String,
     pub findings: Vec<Finding>,
+    /// English detail, where the server words one (case processing refusals).
+    pub detail_en: Option<String>,
+    /// Stable code of the rule that refused (e.g. `SAME_AS_FIRST_CHECK`).
+    pub code: Option<String>,
 }
 
 impl ApiError {
@@ -39,6 +43,11 @@ impl ApiError {
             detail: e.to_string(),
             ..Default::default()
         }
+    }
+
+    /// A browser API that failed before anything was sent.
+    pub(super) fn js(e: impl std::fmt::Debug) -> ApiError {
+        ApiError::network(format!("{e:?}"))
     }
 
     /// An answer that is not what the contract says.
@@ -59,11 +68,23 @@ impl ApiError {
                 title: p.title,
                 detail: p.detail,
                 findings: p.findings.unwrap_or_default(),
+                detail_en: p.detail_en,
+                code: p.code,
             },
             Err(_) if body.trim_start().starts_with('<') => {
                 ApiError::unexpected(status, String::new())
             }
             Err(_) => ApiError::unexpected(status, body.chars().take(200).collect()),
+        }
+    }
+
+    /// The server's own explanation in `lang` (German when it words no English one), or the
+    /// whole sentence of `message` when it gave none.
+    pub fn detail_in(&self, lang: Lang) -> String {
+        match (lang, &self.detail_en) {
+            (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
+            _ if !self.detail.is_empty() && self.status != 0 => self.detail.clone(),
+            _ => self.message(lang),
         }
     }
 
@@ -105,9 +126,23 @@ pub(super) async fn send(
     body: Option<String>,
     if_match: Option<u64>,
 ) -> Result<Answer, ApiError> {
+    send_with(method, url, body, if_match, &[]).await
+}
+
+/// `send` with further headers (e.g. `Idempotency-Key`).
+pub(super) async fn send_with(
+    method: Method,
+    url: &str,
+    body: Option<String>,
+    if_match: Option<u64>,
+    headers: &[(&str, &str)],
+) -> Result<Answer, ApiError> {
     let mut b = RequestBuilder::new(url)
         .method(method.clone())
         .header("Accept", "application/json, application/problem+json");
+    for (name, value) in headers {
+        b = b.header(name, value);
+    }
     if method != Method::GET {
         if let Some(t) = CSRF.with(|c| c.borrow().clone()) {
             b = b.header("X-CSRF-Token", &t);
@@ -123,6 +158,11 @@ pub(super) async fn send(
             .map_err(ApiError::network)?,
         None => b.build().map_err(ApiError::network)?,
     };
+    answer(request).await
+}
+
+/// Sends a built request and reads its answer.
+pub(super) async fn answer(request: gloo_net::http::Request) -> Result<Answer, ApiError> {
     let response = request.send().await.map_err(ApiError::network)?;
     let status = response.status();
     let text = response.text().await.map_err(ApiError::network)?;

@@ -2,16 +2,24 @@
 //! `fachwerk_shared::api`, the contract the server is written against; every call goes through
 //! the one HTTP client in `client` and fails with its one error type, `ApiError`.
 
+mod applicant;
+mod cases;
 mod client;
 mod drafts;
+mod organisation;
+mod outputs;
 mod publications;
 mod session;
 mod sources;
 mod validation;
 mod workflows;
 
+pub use applicant::*;
+pub use cases::*;
 pub use client::ApiError;
 pub use drafts::*;
+pub use organisation::*;
+pub use outputs::*;
 pub use publications::*;
 pub use session::*;
 pub use sources::*;

@@ -1,6 +1,8 @@
 //! The designer's pure core: no leptos, no browser API, so it compiles natively and its unit
 //! tests run in `cargo test -p fachwerk-frontend --lib` (and `cargo xtask test`).
 
+pub mod applicant;
+pub mod case_values;
 pub mod geometry;
 pub mod help;
 pub mod history;

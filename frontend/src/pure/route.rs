@@ -31,6 +31,14 @@ pub enum Route {
     History(Option<String>),
     /// "Vorlagen".
     Templates,
+    /// The organisation: persons, roles, signing limits, deputies (administrators).
+    Organisation,
+    /// "Vorgang anlegen": a case started by hand.
+    NewCase,
+    /// "Arbeitskorb": the clerk's tasks.
+    Korb,
+    /// One case ("Vorgang") with its data, history and open tasks.
+    Case(String),
 }
 
 /// Characters a path segment keeps as they are (RFC 3986 unreserved).
@@ -92,6 +100,10 @@ impl Route {
             ["versionen"] => Route::History(None),
             ["versionen", _] => Route::History(Some(seg(1)?)),
             ["vorlagen"] => Route::Templates,
+            ["organisation"] => Route::Organisation,
+            ["vorgang", "neu"] => Route::NewCase,
+            ["arbeitskorb"] => Route::Korb,
+            ["vorgang", _] => Route::Case(seg(1)?),
             _ => return None,
         })
     }
@@ -112,6 +124,10 @@ impl Route {
             Route::History(None) => "/versionen".into(),
             Route::History(Some(key)) => format!("/versionen/{}", encode(key)),
             Route::Templates => "/vorlagen".into(),
+            Route::Organisation => "/organisation".into(),
+            Route::NewCase => "/vorgang/neu".into(),
+            Route::Korb => "/arbeitskorb".into(),
+            Route::Case(id) => format!("/vorgang/{}", encode(id)),
         }
     }
 
@@ -143,6 +159,10 @@ mod tests {
             Route::History(None),
             Route::History(Some("urlaubsantrag".into())),
             Route::Templates,
+            Route::Organisation,
+            Route::NewCase,
+            Route::Korb,
+            Route::Case("c-1".into()),
         ];
         for r in all {
             assert_eq!(Route::parse(&r.path()), Some(r.clone()), "{}", r.path());

@@ -26,6 +26,8 @@ use text as tx;
 
 pub use routes::sync as sync_routes;
 
+/// The review's read-only drawing, also the Vorgang screen's (`crate::cases`).
+pub(crate) use review::pane as review_pane;
 pub use review::ReviewRequest;
 
 const DRAFT_KEY: &str = "fachwerk.server.draft";
@@ -51,6 +53,12 @@ pub enum Screen {
     History,
     Review,
     Templates,
+    Organisation,
+    NewCase,
+    /// The Arbeitskorb (`crate::cases`).
+    Korb,
+    /// One case (`crate::cases`).
+    Case,
 }
 
 /// State of the server features; `Copy`, shared through context.
@@ -147,6 +155,9 @@ impl Srv {
             Screen::History => Route::History(None),
             Screen::Review => Route::Review,
             Screen::Templates => Route::Templates,
+            Screen::Organisation => Route::Organisation,
+            Screen::NewCase => Route::NewCase,
+            Screen::Korb | Screen::Case => Route::Korb,
         });
         focus_later("srv-screen-title");
     }
@@ -296,12 +307,27 @@ pub fn AccountBar() -> impl IntoView {
             srv.review.set(None);
             srv.open(ed, Screen::Review);
         }),
+        Item::new(
+            "btn-new-case",
+            crate::organisation::text::NEW_CASE,
+            move || srv.open(ed, Screen::NewCase),
+        ),
+        Item::new(
+            "btn-organisation",
+            crate::organisation::text::ORGANISATION,
+            move || srv.open(ed, Screen::Organisation),
+        )
+        .visible(move || {
+            srv.me
+                .with(|m| m.as_ref().is_some_and(|m| m.role.is_admin()))
+        }),
         Item::new("btn-logout", tx::LOGOUT, move || {
             logout.dispatch_local(());
         }),
     ];
     view! {
         <nav class="srv-bar" aria-label=t(tx::ACCOUNT)>
+            <crate::cases::KorbButton />
             <Show when=move || logged_in() && can_edit() && on_editor()>
                 <button type="button" id="btn-save-draft" class="icon-only" aria-label=t(tx::SAVE_DRAFT) title=t(tx::SAVE_DRAFT) aria-busy=move || srv.busy.get().to_string() on:click=move |_| { save.dispatch_local(()); }>
                     <Icon d=crate::pure::icons::ICON_SAVE />
@@ -353,6 +379,22 @@ pub fn Screens() -> impl IntoView {
             Screen::Templates => (
                 tx::TPL_TITLE,
                 templates::templates_screen(ed, srv).into_any(),
+            ),
+            Screen::Organisation => (
+                crate::organisation::text::ORGANISATION,
+                crate::organisation::organisation_screen(ed, srv).into_any(),
+            ),
+            Screen::NewCase => (
+                crate::organisation::text::NEW_CASE,
+                crate::organisation::new_case_screen(ed, srv).into_any(),
+            ),
+            Screen::Korb => (
+                crate::cases::KORB_TITLE,
+                crate::cases::korb_screen(ed, srv).into_any(),
+            ),
+            Screen::Case => (
+                crate::cases::CASE_TITLE,
+                crate::cases::case_screen(ed, srv).into_any(),
             ),
         };
         Some(view! {

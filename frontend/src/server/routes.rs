@@ -27,6 +27,10 @@ impl Screen {
             Route::RequestReview(_) | Route::Review | Route::Compare { .. } => Screen::Review,
             Route::History(_) => Screen::History,
             Route::Templates => Screen::Templates,
+            Route::Organisation => Screen::Organisation,
+            Route::NewCase => Screen::NewCase,
+            Route::Korb => Screen::Korb,
+            Route::Case(_) => Screen::Case,
         }
     }
 }

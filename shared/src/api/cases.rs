@@ -136,9 +136,13 @@ pub struct Task {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct TaskQuery {
-    /// `mine` (claimed by me, the default) or `roles` (open tasks of my roles and of the
-    /// absent persons I stand in for).
+    /// `mine` (claimed by me, the default), `roles` (open tasks of my roles and of the
+    /// absent persons I stand in for) or `deputy` (only those of the absent persons I stand in
+    /// for: the Arbeitskorb's "Vertretung").
     pub scope: Option<String>,
+    /// How many tasks at most, first by due date (default 100, at most 5000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
 }
 
 /// State of a case.

@@ -8,7 +8,7 @@
 //! designer, but it is a separate read-only SVG: the editor's canvas is bound to the editor's
 //! own state.
 
-mod pane;
+pub(crate) mod pane;
 
 use fachwerk_shared::api::VersionInfo;
 use fachwerk_shared::Workflow;

@@ -22,7 +22,7 @@ pub(super) fn pane_size() -> (f64, f64) {
 }
 
 /// "Einpassen" for the review: every shape of every pane in view.
-pub(super) fn fit(vp: RwSignal<Viewport>, s: &Scene) {
+pub(crate) fn fit(vp: RwSignal<Viewport>, s: &Scene) {
     vp.set(bounds(s).map_or_else(Viewport::default, |b| {
         Viewport::fitting(b, pane_size(), (0.1, 1.5))
     }));
@@ -45,7 +45,7 @@ pub(super) fn zoom_by(vp: RwSignal<Viewport>, factor: f64, at: (f64, f64)) {
 type Pan = Option<((f64, f64), Viewport, bool)>;
 
 /// One read-only drawing of the review, panned and zoomed with the shared viewport.
-pub(super) fn pane_view(
+pub(crate) fn pane_view(
     ed: Editor,
     p: Pane,
     vp: RwSignal<Viewport>,

@@ -1,0 +1,265 @@
+//! Issue 20, the applicant's side: a clerk asks a Rückfrage, the mail (an .eml in the server's
+//! mail outbox) carries the one-time link; on a 360 × 740 phone the applicant reads what is
+//! asked and the deadline, answers with a PDF, gets the Aktenzeichen back; the answer and the
+//! file reach the case, the link refuses a second use, and the status page shows the steps in
+//! plain words without any clerk's name. No designer on these pages; axe-core finds nothing.
+//! Screenshots `applicant-*.png`.
+
+use std::time::Duration;
+
+use fachwerk_e2e::axe::{source as axe_source, violations};
+use fachwerk_e2e::thirtyfour::prelude::*;
+use fachwerk_e2e::{out_dir, workspace, Api, Session, ADMIN_PASSWORD};
+use serde_json::{json, Value};
+
+const EDITOR: (&str, &str) = ("erika", "Erika-Passwort-1");
+const REVIEWER: (&str, &str) = ("rita", "Rita-Passwort-1");
+const CLERK_NAME: &str = "Gerd Gewerbeamt";
+const ANSWER: &str = "Der Nachweis der Haftpflichtversicherung liegt bei.";
+
+/// A small workflow from the Gewerbeanmeldung's blocks: the application is checked, the check
+/// may ask a Rückfrage, the answer goes back to the check.
+fn workflow() -> anyhow::Result<Value> {
+    let text = std::fs::read_to_string(workspace().join("workflows/gewerbeanmeldung.json"))?;
+    let g: Value = serde_json::from_str(&text)?;
+    let block = |id: &str| -> Value {
+        g["blocks"]
+            .as_array()
+            .and_then(|b| b.iter().find(|b| b["id"] == id))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut start = block("start");
+    start["label"] = json!("Antrag eingegangen");
+    let mut check = block("anzeige-pruefen");
+    check["label"] = json!("Antrag prüfen");
+    let mut query = block("nachfrage");
+    query["label"] = json!("Versicherungsnachweis");
+    query["params"]["template"] =
+        json!("Bitte senden Sie uns den Nachweis Ihrer Betriebshaftpflicht, {{name}}.");
+    let mut end = block("ende");
+    end["label"] = json!("Erledigt");
+    Ok(json!({
+        "schemaVersion": g["schemaVersion"],
+        "key": "nachweis",
+        "name": "Gewerbe: Nachweis",
+        "version": "1.0.0",
+        "nextId": 10,
+        "fields": [
+            { "name": "name", "label": "Name", "type": "text", "required": true },
+            { "name": "email", "label": "E-Mail", "type": "text", "required": true }
+        ],
+        "roles": [g["roles"][0]],
+        "blocks": [start, check, query, end],
+        "edges": [
+            { "id": "e1", "from": "start", "port": "next", "to": "anzeige-pruefen" },
+            { "id": "e2", "from": "anzeige-pruefen", "port": "ok", "to": "ende" },
+            { "id": "e3", "from": "anzeige-pruefen", "port": "rueckfrage", "to": "nachfrage" },
+            { "id": "e4", "from": "nachfrage", "port": "reply", "to": "anzeige-pruefen" },
+            { "id": "e5", "from": "nachfrage", "port": "timeout", "to": "anzeige-pruefen" }
+        ]
+    }))
+}
+
+/// The one-time link of the first mail in the outbox: (answer path, status path).
+async fn links_from_mail(s: &Session) -> anyhow::Result<(String, String)> {
+    let dir = s.data_dir().join("outbox/mail");
+    for _ in 0..300 {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                let raw = std::fs::read_to_string(e.path())?;
+                // Quoted-printable: soft line breaks and '=' escaped.
+                let text = raw
+                    .replace("=\r\n", "")
+                    .replace("=\n", "")
+                    .replace("=3D", "=");
+                let find = |page: &str| -> Option<String> {
+                    let at = text.find(&format!("/{page}/"))?;
+                    let token: String = text[at + page.len() + 2..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                        .collect();
+                    (!token.is_empty()).then(|| format!("/{page}/{token}"))
+                };
+                let answer = find("antwort").or_else(|| find("rueckfrage"));
+                if let (Some(a), Some(st)) = (answer, find("status")) {
+                    return Ok((a, st));
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("no Rückfrage mail in {}", dir.display())
+}
+
+async fn page_text(s: &Session) -> anyhow::Result<String> {
+    Ok(s.js("return document.body.innerText;")
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_string())
+}
+
+/// The page fits the phone: nothing wider than the viewport.
+async fn fits_width(s: &Session) -> anyhow::Result<()> {
+    let w = s
+        .js("return [document.documentElement.scrollWidth, window.innerWidth];")
+        .await?;
+    assert!(w[0].as_f64() <= w[1].as_f64(), "wider than the phone: {w}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_applicant_answers_a_rueckfrage_on_the_phone_once_and_sees_the_status(
+) -> anyhow::Result<()> {
+    let axe = axe_source()?;
+    let s = Session::start_with(|c| c.delivery.interval = Duration::from_millis(200)).await?;
+    let admin = s.api_login("admin", ADMIN_PASSWORD).await?;
+    s.create_user(&admin, EDITOR.0, "editor", EDITOR.1).await?;
+    s.create_user(&admin, REVIEWER.0, "reviewer", REVIEWER.1)
+        .await?;
+    let editor = s.api_login(EDITOR.0, EDITOR.1).await?;
+    let reviewer = s.api_login(REVIEWER.0, REVIEWER.1).await?;
+    let version = Api::publish_as(&editor, &reviewer, &workflow()?, "Erstfassung").await?;
+    reviewer
+        .json(
+            "POST",
+            &format!("/api/workflows/nachweis/versions/{version}/activate"),
+            Some("{}"),
+            200,
+        )
+        .await?;
+    let role = workflow()?["roles"][0]["id"].clone();
+    let clerk = json!({ "name": CLERK_NAME, "account": "admin",
+        "roles": [{ "workflow": "nachweis", "role": role }] });
+    admin
+        .json("POST", "/api/persons", Some(&clerk.to_string()), 201)
+        .await?;
+    let start = json!({ "workflow": "nachweis",
+        "fields": { "name": "Anna Antrag", "email": "anna@example.org" } });
+    let case = admin
+        .json("POST", "/api/cases", Some(&start.to_string()), 201)
+        .await?;
+    let (id, az) = (
+        case["id"].as_str().unwrap_or_default().to_string(),
+        case["aktenzeichen"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    );
+    // The clerk asks the Rückfrage.
+    let view = admin
+        .json("GET", &format!("/api/cases/{id}"), None, 200)
+        .await?;
+    let task = view["tasks"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let claimed = admin
+        .json("POST", &format!("/api/tasks/{task}/claim"), Some("{}"), 200)
+        .await?;
+    let revision = claimed["caseRevision"].as_u64().unwrap_or_default();
+    let (status, text) = admin
+        .call_with(
+            "POST",
+            &format!("/api/tasks/{task}/complete"),
+            Some(r#"{"exit":"rueckfrage"}"#),
+            &[("If-Match", format!("\"{revision}\""))],
+        )
+        .await?;
+    assert_eq!(status, 200, "{text}");
+    let (answer_path, status_path) = links_from_mail(&s).await?;
+
+    // The phone.
+    s.window_size(360, 740).await?;
+    s.driver.goto(format!("{}{answer_path}", s.base)).await?;
+    let question = s
+        .wait_text_in("#query-question", "Betriebshaftpflicht", 20)
+        .await?;
+    assert!(question.contains("Anna Antrag"), "{question}");
+    s.wait_text_in("#applicant-az", &az, 5).await?;
+    s.wait_text_in("#query-deadline", "Bitte antworten Sie bis zum", 5)
+        .await?;
+    let designer = s
+        .js("return document.querySelectorAll('#topbar, .palette-item, #canvas').length;")
+        .await?;
+    assert_eq!(designer, 0, "the applicant page shows no designer");
+    fits_width(&s).await?;
+    let mut found = violations(&s, &axe, "Rückfrage").await?;
+    s.screenshot("applicant-query").await?;
+
+    // Sending without an answer names the field; nothing leaves.
+    s.click_css("#answer-send").await?;
+    s.wait_text_in("#answer-text-error", "Ihre Antwort", 5)
+        .await?;
+    s.driver
+        .find(By::Id("answer-text"))
+        .await?
+        .send_keys(ANSWER)
+        .await?;
+    let pdf = out_dir().join("versicherung.pdf");
+    std::fs::write(
+        &pdf,
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    )?;
+    s.driver
+        .find(By::Id("answer-files"))
+        .await?
+        .send_keys(pdf.display().to_string())
+        .await?;
+    // A double click sends once.
+    s.js("const b = document.getElementById('answer-send'); b.click(); b.click(); return true;")
+        .await?;
+    s.wait_text_in("#receipt-az", &az, 20).await?;
+    s.wait_text_in("#receipt-files", "versicherung.pdf", 5)
+        .await?;
+    fits_width(&s).await?;
+    found.extend(violations(&s, &axe, "Bestätigung").await?);
+    s.screenshot("applicant-receipt").await?;
+
+    // The answer and the file reach the case; the check is open again.
+    let outputs = admin
+        .json("GET", &format!("/api/cases/{id}/outputs"), None, 200)
+        .await?;
+    let docs = outputs["documents"].as_array().cloned().unwrap_or_default();
+    assert_eq!(docs.len(), 1, "{outputs}");
+    assert_eq!(docs[0]["name"], "versicherung.pdf");
+    assert_eq!(docs[0]["mediaType"], "application/pdf");
+    let view = admin
+        .json("GET", &format!("/api/cases/{id}"), None, 200)
+        .await?;
+    assert!(view.to_string().contains(ANSWER), "{view}");
+    let open: Vec<&Value> = view["tasks"]
+        .as_array()
+        .map(|t| t.iter().filter(|t| t["status"] == "open").collect())
+        .unwrap_or_default();
+    assert_eq!(open.len(), 1, "{view}");
+    assert_eq!(open[0]["block"], "anzeige-pruefen");
+
+    // The link works once.
+    s.driver.goto(format!("{}{answer_path}", s.base)).await?;
+    s.wait_text_in("#applicant-refused", "bereits beantwortet", 20)
+        .await?;
+    s.screenshot("applicant-used").await?;
+
+    // The status page: steps in plain words, no clerk's name.
+    s.driver.goto(format!("{}{status_path}", s.base)).await?;
+    s.wait_text_in("#status-steps", "Antrag eingegangen", 20)
+        .await?;
+    s.wait_text_in("#status-current", "Antrag prüfen", 5)
+        .await?;
+    let text = page_text(&s).await?;
+    assert!(text.contains(&az), "{text}");
+    for name in [CLERK_NAME, "admin"] {
+        assert!(!text.contains(name), "the status page names {name}: {text}");
+    }
+    fits_width(&s).await?;
+    found.extend(violations(&s, &axe, "Status").await?);
+    s.screenshot("applicant-status").await?;
+    s.click_css("#applicant-lang").await?;
+    s.wait_text_in("h1", "Where your application stands", 5)
+        .await?;
+    found.extend(violations(&s, &axe, "Status (English)").await?);
+    assert!(found.is_empty(), "axe violations:\n{}", found.join("\n"));
+    s.close().await
+}
