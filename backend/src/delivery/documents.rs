@@ -186,6 +186,10 @@ impl Deliveries {
                 rechtsbehelfsbelehrung: None,
                 verwaltungsgericht: None,
                 signer: None,
+                // A fee due with the Bescheid gets its own Zahlungsaufforderung when the case
+                // reaches the Zahlung block (after the Bescheid in the templates); its
+                // Kassenzeichen does not exist yet here.
+                payment: None,
             })
         })
         .await
