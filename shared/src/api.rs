@@ -11,14 +11,14 @@ use crate::{Finding, Severity, Workflow};
 
 mod accounts;
 mod cases;
-mod outputs;
 mod operations;
+mod outputs;
 mod sources;
 
 pub use accounts::*;
 pub use cases::*;
-pub use outputs::*;
 pub use operations::*;
+pub use outputs::*;
 pub use sources::*;
 
 // ---------------------------------------------------------------------------------------------
