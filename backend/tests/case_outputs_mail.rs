@@ -14,9 +14,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use common::{send, Env, Resp};
+use axum::http::StatusCode;
+use common::outputs::answer;
+use common::Env;
 use fachwerk_backend::cases::{CaseRuntime, RuntimeConfig};
 use fachwerk_backend::users::Role;
 use fachwerk_shared::values::Date;
@@ -146,37 +146,6 @@ fn link(text: &str, page: &str, from: usize) -> String {
         .chars()
         .take_while(char::is_ascii_hexdigit)
         .collect()
-}
-
-fn multipart(answer: &str, files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "----fachwerk-test-boundary";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"answer\"\r\n\r\n{answer}\r\n"
-        )
-        .as_bytes(),
-    );
-    for (name, bytes) in files {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn answer(env: &Env, token: &str, text: &str, files: &[(&str, &[u8])]) -> Resp {
-    let (content_type, body) = multipart(text, files);
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(format!("/api/public/queries/{token}"))
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .unwrap();
-    send(&env.app, req).await
 }
 
 struct Office {

@@ -9,6 +9,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use axum::body::Body;
+use axum::http::{header, Method, Request};
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -222,4 +225,42 @@ pub fn unquote(raw: &[u8]) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A `multipart/form-data` body as the applicant's page sends it: the answer and files.
+pub fn multipart(answer: &str, files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----fachwerk-test-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"answer\"\r\n\r\n{answer}\r\n"
+        )
+        .as_bytes(),
+    );
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Answers the Rückfrage of `token` on the public route, as the applicant's page does.
+pub async fn answer(
+    env: &super::Env,
+    token: &str,
+    text: &str,
+    files: &[(&str, &[u8])],
+) -> super::Resp {
+    let (content_type, body) = multipart(text, files);
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/public/queries/{token}"))
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    super::send(&env.app, req).await
 }
