@@ -422,11 +422,7 @@ fn export_command(
     engine: EngineArg,
     forms_dir: Option<&std::path::Path>,
 ) -> ExitCode {
-    use fachwerk_shared::bpmn::{to_bpmn_export, Engine};
-    let w = match tools::read_workflow(file) {
-        Ok(w) => w,
-        Err(code) => return code,
-    };
+    use fachwerk_shared::bpmn::Engine;
     match to {
         ExportFormat::Bpmn => {
             let engine = match engine {
@@ -434,41 +430,10 @@ fn export_command(
                 EngineArg::Camunda7 => Engine::Camunda7,
                 EngineArg::Camunda8 => Engine::Camunda8,
             };
-            let export = to_bpmn_export(&w, engine);
-            if let Some(dir) = forms_dir {
-                if let Err(e) = std::fs::create_dir_all(dir) {
-                    eprintln!(
-                        "Ordner {} nicht anlegbar / cannot create: {e}",
-                        dir.display()
-                    );
-                    return ExitCode::from(2);
-                }
-                for form in &export.forms {
-                    let path = dir.join(form.file_name());
-                    if let Err(e) = std::fs::write(&path, &form.json) {
-                        eprintln!("{} nicht schreibbar / cannot write: {e}", path.display());
-                        return ExitCode::from(2);
-                    }
-                }
-            } else if !export.forms.is_empty() {
-                eprintln!(
-                    "Formulare (mit --forms-dir schreiben) / forms (write them with --forms-dir): {}",
-                    export
-                        .forms
-                        .iter()
-                        .map(|f| f.file_name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-            }
-            print!("{}", export.xml);
-            for n in export.notes {
-                eprintln!("{}: {} / {}", n.block_id, n.message_de, n.message_en);
-            }
+            tools::export_bpmn(file, engine, forms_dir)
         }
-        ExportFormat::Json => print!("{}", fachwerk_shared::to_canonical_json(&w)),
+        ExportFormat::Json => tools::export_json(file),
     }
-    ExitCode::SUCCESS
 }
 
 fn serve(

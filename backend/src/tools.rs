@@ -207,3 +207,56 @@ pub fn run_saved_cases(file: &Path, format: Format) -> ExitCode {
         ExitCode::from(1)
     }
 }
+
+/// `fachwerk export --to bpmn`: the BPMN on standard output, the export notes on standard
+/// error; Camunda 8's forms into `forms_dir` (without it their names are listed, so nothing is
+/// left out silently).
+pub fn export_bpmn(
+    file: &Path,
+    engine: fachwerk_shared::bpmn::Engine,
+    forms_dir: Option<&Path>,
+) -> ExitCode {
+    let w = match read_workflow(file) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    let export = fachwerk_shared::bpmn::to_bpmn_export(&w, engine);
+    if let Some(dir) = forms_dir {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!(
+                "Ordner {} nicht anlegbar / cannot create: {e}",
+                dir.display()
+            );
+            return ExitCode::from(2);
+        }
+        for form in &export.forms {
+            let path = dir.join(form.file_name());
+            if let Err(e) = std::fs::write(&path, &form.json) {
+                eprintln!("{} nicht schreibbar / cannot write: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    } else if !export.forms.is_empty() {
+        let names: Vec<String> = export.forms.iter().map(|f| f.file_name()).collect();
+        eprintln!(
+            "Formulare (mit --forms-dir schreiben) / forms (write them with --forms-dir): {}",
+            names.join(", ")
+        );
+    }
+    print!("{}", export.xml);
+    for n in export.notes {
+        eprintln!("{}: {} / {}", n.block_id, n.message_de, n.message_en);
+    }
+    ExitCode::SUCCESS
+}
+
+/// `fachwerk export --to json`: the canonical JSON on standard output.
+pub fn export_json(file: &Path) -> ExitCode {
+    match read_workflow(file) {
+        Ok(w) => {
+            print!("{}", fachwerk_shared::to_canonical_json(&w));
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
