@@ -46,13 +46,7 @@ fn fee_workflow() -> String {
             "b5": { "x": 480, "y": 120, "w": 160, "h": 64 }
         } }
     });
-    let parsed = fachwerk_shared::parse_workflow(&w.to_string()).unwrap();
-    let errors: Vec<_> = fachwerk_shared::validate(&parsed)
-        .into_iter()
-        .filter(|f| f.is_error())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    serde_json::to_string(&parsed).unwrap()
+    common::valid_workflow(&w)
 }
 
 /// Without a mail server the Zahlungsaufforderung is an `.eml` file in the mail outbox; the
@@ -200,13 +194,7 @@ fn notice_workflow() -> String {
             "b3": { "x": 480, "y": 0, "w": 160, "h": 64 }, "b4": { "x": 720, "y": 0, "w": 160, "h": 64 }
         } }
     });
-    let parsed = fachwerk_shared::parse_workflow(&w.to_string()).unwrap();
-    let errors: Vec<_> = fachwerk_shared::validate(&parsed)
-        .into_iter()
-        .filter(|f| f.is_error())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    serde_json::to_string(&parsed).unwrap()
+    common::valid_workflow(&w)
 }
 
 /// The Bescheid leaves as a PDF attached to the mail, is stored with the case, its text names

@@ -42,13 +42,7 @@ fn workflow() -> String {
             "b3": { "x": 480, "y": 0, "w": 160, "h": 64 }, "b4": { "x": 240, "y": 120, "w": 160, "h": 64 }
         } }
     });
-    let parsed = fachwerk_shared::parse_workflow(&w.to_string()).unwrap();
-    let errors: Vec<_> = fachwerk_shared::validate(&parsed)
-        .into_iter()
-        .filter(|f| f.is_error())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    serde_json::to_string(&parsed).unwrap()
+    common::valid_workflow(&w)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -57,13 +57,7 @@ fn workflow() -> String {
             "b5": { "x": 480, "y": 120, "w": 160, "h": 64 }
         } }
     });
-    let parsed = fachwerk_shared::parse_workflow(&w.to_string()).unwrap();
-    let errors: Vec<_> = fachwerk_shared::validate(&parsed)
-        .into_iter()
-        .filter(|f| f.is_error())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    serde_json::to_string(&parsed).unwrap()
+    common::valid_workflow(&w)
 }
 
 fn free_port() -> u16 {

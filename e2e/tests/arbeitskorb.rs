@@ -6,11 +6,11 @@
 //! events). axe-core finds no violation on Arbeitskorb and Vorgang at 1366×768; screenshots
 //! `target/e2e/arbeitskorb-*.png`.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
+use fachwerk_e2e::axe::{self, violations};
 use fachwerk_e2e::thirtyfour::prelude::*;
-use fachwerk_e2e::{workspace, Api, Session, ADMIN_PASSWORD};
+use fachwerk_e2e::{Api, Session, ADMIN_PASSWORD};
 use fachwerk_shared::values::Date;
 use serde_json::{json, Value};
 
@@ -22,41 +22,6 @@ const CLERKS: &[(&str, &[&str])] = &[
     ("fritz", &["R-FBL"]),
     ("berta", &["R-BM"]),
 ];
-
-fn axe_source() -> anyhow::Result<String> {
-    let base = std::env::var_os("NODE_PATH")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join(".tools/node/node_modules"));
-    let path = base.join("axe-core/axe.min.js");
-    std::fs::read_to_string(&path)
-        .map_err(|e| anyhow::anyhow!("{}: {e} (npm i axe-core@4.14.1)", path.display()))
-}
-
-/// axe-core on the whole document: "rule: targets" of every violation.
-async fn violations(s: &Session, axe: &str, label: &str) -> anyhow::Result<Vec<String>> {
-    s.driver
-        .execute(
-            format!("if (!window.axe) {{ {axe}\n; window.axe = window.axe || axe; }} return !!window.axe;"),
-            Vec::new(),
-        )
-        .await?;
-    let ret = s
-        .driver
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations.map(v =>
-               v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\n/g, ' ')).join(' | ')
-             )), e => done(['axe failed: ' + e]));",
-            Vec::new(),
-        )
-        .await?;
-    let list: Vec<String> = serde_json::from_value(ret.json().clone())?;
-    eprintln!("axe [{label}]: {} violations", list.len());
-    for v in &list {
-        eprintln!("  {v}");
-    }
-    Ok(list.into_iter().map(|v| format!("[{label}] {v}")).collect())
-}
 
 /// The text of the first element matching `css` (`textContent`, hidden or not).
 async fn text(s: &Session, css: &str) -> anyhow::Result<String> {
@@ -137,7 +102,7 @@ async fn logout(s: &Session) -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn clerks_work_a_procurement_case_in_the_arbeitskorb() -> anyhow::Result<()> {
-    let axe = axe_source()?;
+    let axe = axe::source()?;
     let s = Session::start_with(|c| c.runtime.today = Date::parse("2026-03-02")).await?;
     s.driver
         .set_script_timeout(Duration::from_secs(120))

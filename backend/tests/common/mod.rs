@@ -187,6 +187,18 @@ pub async fn send(app: &axum::Router, req: Request<Body>) -> Resp {
 }
 
 /// A small valid workflow: start → check → end.
+/// A workflow written as JSON by a test, parsed and checked free of validation errors; the
+/// JSON to activate.
+pub fn valid_workflow(w: &Value) -> String {
+    let parsed = fachwerk_shared::parse_workflow(&w.to_string()).unwrap();
+    let errors: Vec<_> = fachwerk_shared::validate(&parsed)
+        .into_iter()
+        .filter(|f| f.is_error())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    serde_json::to_string(&parsed).unwrap()
+}
+
 pub fn workflow(key: &str, description: &str) -> String {
     let w = json!({
         "schemaVersion": 1,
