@@ -75,6 +75,11 @@ impl From<DbError> for CaseError {
 }
 
 impl CaseError {
+    /// The case does not exist.
+    pub(crate) fn no_case() -> Self {
+        CaseError::NotFound("Diesen Vorgang gibt es nicht.".into())
+    }
+
     pub(crate) fn bad(
         path: impl Into<String>,
         de: impl Into<String>,

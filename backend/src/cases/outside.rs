@@ -9,7 +9,7 @@ use fachwerk_shared::Workflow;
 use serde_json::json;
 
 use super::{engine, CaseError, CaseRuntime};
-use crate::db::{Answered, NewAudit, NewDocument};
+use crate::db::{Answered, CaseChange, NewAudit, NewDocument, StoredCase};
 use crate::security::limits::cpu;
 
 /// How often a step is tried again when the case changed in between.
@@ -62,6 +62,31 @@ impl CaseRuntime {
         self.workflow(key, version).await
     }
 
+    /// The rows an event of the outside world changes, its audit entry (`kind`, `detail`)
+    /// first; the engine's refusal is returned unchanged.
+    async fn outside_change(
+        &self,
+        w: Arc<Workflow>,
+        stored: &StoredCase,
+        event: Event,
+        kind: &'static str,
+        detail: serde_json::Value,
+    ) -> Result<CaseChange, CaseError> {
+        let (state, today) = (stored.state.clone(), self.today());
+        let step = cpu(move || engine::event(&w, &state, &event, today)).await??;
+        let mut change = step.into_change(None)?;
+        change.audit.insert(
+            0,
+            NewAudit {
+                kind,
+                detail,
+                account_id: None,
+                person_id: None,
+            },
+        );
+        Ok(change)
+    }
+
     /// Applies an event of the outside world (query sent, payment received …) to a case,
     /// with an audit entry of `kind`; tried again when the case changed in between. A refusal
     /// of the engine is returned unchanged.
@@ -72,27 +97,11 @@ impl CaseRuntime {
         kind: &'static str,
     ) -> Result<(), CaseError> {
         for _ in 0..STALE_RETRIES {
-            let stored = self
-                .db
-                .case(case_id)
-                .await?
-                .ok_or_else(|| CaseError::NotFound("Diesen Vorgang gibt es nicht.".into()))?;
-            let w = self
-                .workflow(&stored.summary.workflow, &stored.summary.version)
+            let (stored, w) = self.stored_with_workflow(case_id).await?;
+            let detail = serde_json::to_value(event).map_err(|e| CaseError::Storage(e.into()))?;
+            let change = self
+                .outside_change(w, &stored, event.clone(), kind, detail)
                 .await?;
-            let (state, ev, today) = (stored.state.clone(), event.clone(), self.today());
-            let step = cpu(move || engine::event(&w, &state, &ev, today)).await??;
-            let mut change = step.into_change(None)?;
-            change.audit.insert(
-                0,
-                NewAudit {
-                    kind,
-                    detail: serde_json::to_value(event)
-                        .map_err(|e| CaseError::Storage(e.into()))?,
-                    account_id: None,
-                    person_id: None,
-                },
-            );
             let applied = self
                 .db
                 .apply_case_change(
@@ -105,7 +114,7 @@ impl CaseRuntime {
             match applied {
                 crate::db::Applied::Done(_) => return Ok(()),
                 crate::db::Applied::Stale(_) => continue,
-                _ => return Err(CaseError::NotFound("Diesen Vorgang gibt es nicht.".into())),
+                _ => return Err(CaseError::no_case()),
             }
         }
         Err(CaseError::Stale { current: 0 })
@@ -116,38 +125,24 @@ impl CaseRuntime {
     /// transaction, or nothing.
     pub async fn answer_query(&self, a: &QueryAnswer) -> Result<AnswerOutcome, CaseError> {
         for _ in 0..STALE_RETRIES {
-            let stored = self
-                .db
-                .case(&a.case_id)
-                .await?
-                .ok_or_else(|| CaseError::NotFound("Diesen Vorgang gibt es nicht.".into()))?;
-            let w = self
-                .workflow(&stored.summary.workflow, &stored.summary.version)
-                .await?;
+            let (stored, w) = self.stored_with_workflow(&a.case_id).await?;
             let event = Event::QueryAnswered {
                 task: a.task.clone(),
             };
-            let (state, today) = (stored.state.clone(), self.today());
-            let step = match cpu(move || engine::event(&w, &state, &event, today)).await? {
-                Ok(step) => step,
-                Err(CaseError::Refused { .. }) => return Ok(AnswerOutcome::Closed),
-                Err(e) => return Err(e),
-            };
-            let mut change = step.into_change(None)?;
             let files: Vec<_> = a
                 .documents
                 .iter()
                 .map(|d| json!({ "name": d.name, "mediaType": d.media_type, "size": d.data.len() }))
                 .collect();
-            change.audit.insert(
-                0,
-                NewAudit {
-                    kind: "queryAnswered",
-                    detail: json!({ "task": a.task, "answer": a.text, "files": files }),
-                    account_id: None,
-                    person_id: None,
-                },
-            );
+            let detail = json!({ "task": a.task, "answer": a.text, "files": files });
+            let change = match self
+                .outside_change(w, &stored, event, "queryAnswered", detail)
+                .await
+            {
+                Ok(change) => change,
+                Err(CaseError::Refused { .. }) => return Ok(AnswerOutcome::Closed),
+                Err(e) => return Err(e),
+            };
             match self
                 .db
                 .answer_query(
@@ -174,14 +169,7 @@ impl CaseRuntime {
         case_id: &str,
         block: &str,
     ) -> Result<(fachwerk_shared::values::Money, Option<String>), CaseError> {
-        let stored = self
-            .db
-            .case(case_id)
-            .await?
-            .ok_or_else(|| CaseError::NotFound("Diesen Vorgang gibt es nicht.".into()))?;
-        let w = self
-            .workflow(&stored.summary.workflow, &stored.summary.version)
-            .await?;
+        let (stored, w) = self.stored_with_workflow(case_id).await?;
         let (state, block, today) = (stored.state, block.to_string(), self.today());
         cpu(move || engine::payment_terms(&w, &state, &block, today)).await?
     }
@@ -197,29 +185,14 @@ impl CaseRuntime {
         source: fachwerk_shared::api::PaymentSource,
     ) -> Result<bool, CaseError> {
         for _ in 0..STALE_RETRIES {
-            let stored = self
-                .db
-                .case(case_id)
-                .await?
-                .ok_or_else(|| CaseError::NotFound("Diesen Vorgang gibt es nicht.".into()))?;
-            let w = self
-                .workflow(&stored.summary.workflow, &stored.summary.version)
-                .await?;
+            let (stored, w) = self.stored_with_workflow(case_id).await?;
             let event = Event::PaymentReceived {
                 task: task.to_string(),
             };
-            let (state, today) = (stored.state.clone(), self.today());
-            let step = cpu(move || engine::event(&w, &state, &event, today)).await??;
-            let mut change = step.into_change(None)?;
-            change.audit.insert(
-                0,
-                NewAudit {
-                    kind: "paymentReceived",
-                    detail: json!({ "task": task, "paidBy": paid_by, "source": source }),
-                    account_id: None,
-                    person_id: None,
-                },
-            );
+            let detail = json!({ "task": task, "paidBy": paid_by, "source": source });
+            let change = self
+                .outside_change(w, &stored, event, "paymentReceived", detail)
+                .await?;
             let paid = crate::db::Paid {
                 case_id,
                 task,
@@ -344,30 +317,13 @@ impl CaseRuntime {
         caller: &crate::auth::Caller,
         id: &str,
     ) -> Result<fachwerk_shared::api::CaseSummary, CaseError> {
-        let stored = self
-            .db
-            .case(id)
-            .await?
-            .ok_or_else(|| CaseError::NotFound("Diesen Vorgang gibt es nicht.".into()))?;
-        if !self.may_see(caller, &stored.summary.workflow).await? {
-            return Err(CaseError::Forbidden(
-                "Diesen Vorgang dürfen nur Beteiligte seines Ablaufs sehen.".into(),
-            ));
-        }
-        Ok(stored.summary)
+        Ok(self.visible_stored(caller, id).await?.summary)
     }
 
     /// The case as the applicant sees it: the steps done and the current one by their block
     /// labels, no persons, no roles.
     pub async fn public_status(&self, case_id: &str) -> Result<PublicStatus, CaseError> {
-        let stored = self
-            .db
-            .case(case_id)
-            .await?
-            .ok_or_else(|| CaseError::NotFound("Diesen Vorgang gibt es nicht.".into()))?;
-        let w = self
-            .workflow(&stored.summary.workflow, &stored.summary.version)
-            .await?;
+        let (stored, w) = self.stored_with_workflow(case_id).await?;
         let state = parse(&stored.state)?;
         let label = |block: &str| {
             w.blocks

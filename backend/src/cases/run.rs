@@ -16,7 +16,7 @@ use fachwerk_shared::Workflow;
 
 use super::{active_workflow, runtime_workflow, CaseError, RefusalKind, RuntimeConfig};
 use crate::auth::Caller;
-use crate::db::{Applied, CaseInsert, Database, NewAudit, NewCase};
+use crate::db::{Applied, CaseInsert, Database, NewAudit, NewCase, StoredCase};
 use crate::security::limits::cpu;
 
 /// How often the timer worker looks for due timers, and how many it fires per round.
@@ -174,12 +174,40 @@ impl CaseRuntime {
     }
 
     async fn summary(&self, id: &str) -> Result<CaseSummary, CaseError> {
-        Ok(self
-            .db
-            .case(id)
-            .await?
-            .ok_or_else(|| CaseError::NotFound("Diesen Vorgang gibt es nicht.".into()))?
-            .summary)
+        Ok(self.stored(id).await?.summary)
+    }
+
+    /// The stored case (404 if there is none).
+    pub(super) async fn stored(&self, id: &str) -> Result<StoredCase, CaseError> {
+        self.db.case(id).await?.ok_or_else(CaseError::no_case)
+    }
+
+    /// The stored case and its workflow version.
+    pub(super) async fn stored_with_workflow(
+        &self,
+        id: &str,
+    ) -> Result<(StoredCase, Arc<Workflow>), CaseError> {
+        let stored = self.stored(id).await?;
+        let w = self
+            .workflow(&stored.summary.workflow, &stored.summary.version)
+            .await?;
+        Ok((stored, w))
+    }
+
+    /// The stored case if the caller may see it (participants of its workflow, reviewers,
+    /// admins).
+    pub(super) async fn visible_stored(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<StoredCase, CaseError> {
+        let stored = self.stored(id).await?;
+        if !self.may_see(caller, &stored.summary.workflow).await? {
+            return Err(CaseError::Forbidden(
+                "Diesen Vorgang dürfen nur Beteiligte seines Ablaufs sehen.".into(),
+            ));
+        }
+        Ok(stored)
     }
 
     /// Whether the caller may see cases of workflow `key`: administrators and reviewers, and
@@ -203,13 +231,7 @@ impl CaseRuntime {
     }
 
     pub async fn view(&self, caller: &Caller, id: &str) -> Result<CaseView, CaseError> {
-        let not_found = || CaseError::NotFound("Diesen Vorgang gibt es nicht.".into());
-        let stored = self.db.case(id).await?.ok_or_else(not_found)?;
-        if !self.may_see(caller, &stored.summary.workflow).await? {
-            return Err(CaseError::Forbidden(
-                "Diesen Vorgang dürfen nur Beteiligte seines Ablaufs sehen.".into(),
-            ));
-        }
+        let stored = self.visible_stored(caller, id).await?;
         let state: serde_json::Value = serde_json::from_str(&stored.state)
             .map_err(|e| CaseError::Storage(anyhow::anyhow!("case state: {e}")))?;
         Ok(CaseView {
@@ -335,14 +357,7 @@ impl CaseRuntime {
         }
         if claim {
             // The person rules refuse a claim already (a completion checks them again).
-            let stored = self
-                .db
-                .case(&task.task.case_id)
-                .await?
-                .ok_or_else(|| CaseError::NotFound("Diesen Vorgang gibt es nicht.".into()))?;
-            let w = self
-                .workflow(&stored.summary.workflow, &stored.summary.version)
-                .await?;
+            let (stored, w) = self.stored_with_workflow(&task.task.case_id).await?;
             let represented = self.db.represented_by(&person.id).await?;
             let actor = engine::actor(&person, &represented, &w.key);
             let (state, engine_task) = (stored.state, task.engine_task.clone());
@@ -431,11 +446,7 @@ impl CaseRuntime {
                 format!("{name:?} is working on this task; only they can complete it."),
             ));
         }
-        let stored = self
-            .db
-            .case(&task.task.case_id)
-            .await?
-            .ok_or_else(|| CaseError::NotFound("Diesen Vorgang gibt es nicht.".into()))?;
+        let stored = self.stored(&task.task.case_id).await?;
         if stored.summary.revision != revision {
             return Err(CaseError::Stale {
                 current: stored.summary.revision,
@@ -483,7 +494,7 @@ impl CaseRuntime {
                 case: self.summary(&stored.summary.id).await?,
             }),
             Applied::Stale(current) => Err(CaseError::Stale { current }),
-            _ => Err(CaseError::NotFound("Diesen Vorgang gibt es nicht.".into())),
+            _ => Err(CaseError::no_case()),
         }
     }
 }
