@@ -143,8 +143,22 @@ fn report_frontend_size(root: &Path) -> Result<()> {
 
 fn run(args: &[String]) -> Result<()> {
     let root = root();
-    tools::ensure_frontend_tools(&root)?;
-    build_frontend(&root)?;
+    tools::ensure_wasm_target(&root)?;
+    let mut book_tool = tools::in_background({
+        let root = root.clone();
+        move || tools::ensure_mdbook(&root)
+    });
+    tools::ensure_cargo_tools(&root)?;
+    tools::ensure_wasm_opt(&root)?;
+    let fingerprint = frontend_fingerprint(&root)?;
+    let stamp = root.join("dist/.xtask-fingerprint");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str()) {
+        eprintln!("xtask: frontend unchanged since the last build (dist/)");
+    } else {
+        build_frontend(&root)?;
+        std::fs::write(&stamp, &fingerprint)?;
+    }
+    book_tool.wait()?;
     docs::build_book(&root)?;
     let addr = flag_value(args, "--addr").unwrap_or_else(|| {
         std::env::var("FACHWERK_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into())
@@ -152,9 +166,11 @@ fn run(args: &[String]) -> Result<()> {
     let data = flag_value(args, "--data")
         .unwrap_or_else(|| std::env::var("FACHWERK_DATA").unwrap_or_else(|_| "data".into()));
     eprintln!("xtask: starting Fachwerk on http://{addr}/ (data directory: {data})");
+    // The dev profile (argon2 and blake2 optimised, see Cargo.toml): the first start compiles
+    // far less than a release build and shares its artefacts with `cargo xtask test`. Deploy
+    // with `cargo xtask dist`.
     sh(cargo().args([
         "run",
-        "--release",
         "-p",
         "fachwerk-backend",
         "--bin",
@@ -168,6 +184,46 @@ fn run(args: &[String]) -> Result<()> {
         "--dist",
         "dist",
     ]))
+}
+
+/// Names, sizes and modification times of everything the frontend build reads: when equal to
+/// the last build's, `run` serves the existing dist/ instead of building again.
+fn frontend_fingerprint(root: &Path) -> Result<String> {
+    use std::hash::{Hash, Hasher};
+    fn walk(dir: &Path, hasher: &mut std::collections::hash_map::DefaultHasher) -> Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .collect::<Result<_, _>>()?;
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let path = entry.path();
+            let meta = entry.metadata()?;
+            if meta.is_dir() {
+                walk(&path, hasher)?;
+            } else {
+                path.hash(hasher);
+                meta.len().hash(hasher);
+                meta.modified()?.hash(hasher);
+            }
+        }
+        Ok(())
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for dir in ["frontend", "shared/src", "shared/schema"] {
+        walk(&root.join(dir), &mut hasher)?;
+    }
+    for file in [
+        "Cargo.lock",
+        "Cargo.toml",
+        "Trunk.toml",
+        "shared/Cargo.toml",
+    ] {
+        let meta = std::fs::metadata(root.join(file))?;
+        file.hash(&mut hasher);
+        meta.len().hash(&mut hasher);
+        meta.modified()?.hash(&mut hasher);
+    }
+    Ok(format!("{:016x}", hasher.finish()))
 }
 
 struct Steps {
@@ -209,11 +265,30 @@ fn test(args: &[String]) -> Result<()> {
     };
     let result = (|| {
         steps.step("fmt", || sh(cargo().args(["fmt", "--all", "--check"])))?;
-        steps.step("tools", || {
-            tools::ensure_frontend_tools(&root)?;
-            tools::ensure_test_tools()?;
-            tools::ensure_postgres()
-        })?;
+        // Tools download and compile while the workspace compiles (two cores stay busy through
+        // the serial phases of both); each is awaited right before the first step needing it.
+        tools::ensure_wasm_target(&root)?;
+        let mut rust_tools = tools::in_background({
+            let root = root.clone();
+            move || {
+                tools::ensure_cargo_tools(&root)?;
+                tools::ensure_mdbook(&root)
+            }
+        });
+        // apt and npm one after another: each holds a lock (dpkg, the npm prefix).
+        let mut system_tools = tools::in_background({
+            let root = root.clone();
+            move || {
+                tools::ensure_test_tools()?;
+                tools::ensure_postgres()?;
+                tools::ensure_wasm_opt(&root)?;
+                if !skip_e2e {
+                    tools::ensure_chromium()?;
+                    tools::ensure_node_peers(&root)?;
+                }
+                Ok(())
+            }
+        });
         steps.step("clippy", || {
             sh(cargo().args([
                 "clippy",
@@ -238,18 +313,16 @@ fn test(args: &[String]) -> Result<()> {
             ]))
         })?;
         // The frontend's pure core (frontend/src/pure) is tested natively here too.
+        steps.step("system tools (waited)", || system_tools.wait())?;
         steps.step("unit tests", || {
             sh(cargo().args(["test", "--workspace", "--exclude", "fachwerk-e2e"]))
         })?;
+        steps.step("rust tools (waited)", || rust_tools.wait())?;
         steps.step("handbook", || docs::run(&root, &["--check".to_string()]))?;
         if skip_e2e {
             return Ok(());
         }
         steps.step("frontend build", || build_frontend(&root))?;
-        steps.step("browser setup", || {
-            tools::ensure_chromium()?;
-            tools::ensure_node_peers(&root)
-        })?;
         steps.step("e2e", || {
             sh(e2e_env(
                 cargo().args(["test", "-p", "fachwerk-e2e", "--", "--test-threads", "1"]),

@@ -62,6 +62,12 @@ fn locked_wasm_bindgen(root: &Path) -> Result<String> {
 }
 
 pub fn ensure_frontend_tools(root: &Path) -> Result<()> {
+    ensure_wasm_target(root)?;
+    ensure_cargo_tools(root)?;
+    ensure_wasm_opt(root)
+}
+
+pub fn ensure_wasm_target(root: &Path) -> Result<()> {
     let installed =
         output_of("rustup", &["target", "list", "--installed"], root).unwrap_or_default();
     if !installed
@@ -70,28 +76,33 @@ pub fn ensure_frontend_tools(root: &Path) -> Result<()> {
     {
         sh(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
+    Ok(())
+}
+
+/// trunk and the wasm-bindgen CLI, built by `cargo install`.
+pub fn ensure_cargo_tools(root: &Path) -> Result<()> {
     let trunk = output_of("trunk", &["--version"], root).unwrap_or_default();
     if trunk != format!("trunk {TRUNK_VERSION}") {
         eprintln!("xtask: installing trunk {TRUNK_VERSION} (found: {trunk:?}); this takes a few minutes once");
-        sh(Command::new("cargo").args([
-            "install",
-            "trunk",
-            "--version",
-            TRUNK_VERSION,
-            "--locked",
-        ]))?;
+        cargo_install("trunk", TRUNK_VERSION, true)?;
     }
     let wbg = locked_wasm_bindgen(root)?;
     let have = output_of("wasm-bindgen", &["--version"], root).unwrap_or_default();
     if have != format!("wasm-bindgen {wbg}") {
         eprintln!("xtask: installing wasm-bindgen-cli {wbg} (found: {have:?})");
         // Not --locked: its lock pins a webpki-roots version the registry no longer serves.
-        sh(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wbg]))?;
+        cargo_install("wasm-bindgen-cli", &wbg, false)?;
     }
     let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml")).unwrap_or_default();
     if !trunk_toml.contains(&format!("wasm_bindgen = \"{wbg}\"")) {
         bail!("Trunk.toml pins another wasm_bindgen than Cargo.lock ({wbg}); update Trunk.toml");
     }
+    Ok(())
+}
+
+/// binaryen's wasm-opt from npm (into `.tools/node`, like the test peers: never at the same
+/// time as `ensure_node_peers`, both run npm on that folder).
+pub fn ensure_wasm_opt(root: &Path) -> Result<()> {
     let opt = output_of("wasm-opt", &["--version"], root).unwrap_or_default();
     if !opt.contains(&format!("version {BINARYEN_VERSION}")) {
         let dir = node_dir(root);
@@ -108,18 +119,49 @@ pub fn ensure_frontend_tools(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Runs `install` on its own thread, so that downloading and compiling tools overlaps with
+/// compiling the workspace; `Background::wait` returns its result.
+pub fn in_background(install: impl FnOnce() -> Result<()> + Send + 'static) -> Background {
+    Background(Some(std::thread::spawn(install)))
+}
+
+pub struct Background(Option<std::thread::JoinHandle<Result<()>>>);
+
+impl Background {
+    pub fn wait(&mut self) -> Result<()> {
+        match self.0.take() {
+            Some(handle) => handle
+                .join()
+                .map_err(|_| anyhow::anyhow!("a tool installation panicked"))?,
+            None => Ok(()),
+        }
+    }
+}
+
+/// `cargo install` with a light release profile. trunk ships `lto = "fat"` and
+/// `codegen-units = 1`: on two cores that alone was most of the 18 minutes a fresh machine spent
+/// on tools. These tools only orchestrate (trunk, mdbook) or rewrite one file per build
+/// (wasm-bindgen), so `opt-level = 1` without LTO costs them little at run time.
+fn cargo_install(krate: &str, version: &str, locked: bool) -> Result<()> {
+    let mut cmd = Command::new("cargo");
+    cmd.args(["install", krate, "--version", version])
+        .env("CARGO_PROFILE_RELEASE_LTO", "off")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false");
+    if locked {
+        cmd.arg("--locked");
+    }
+    sh(&mut cmd)
+}
+
 /// mdBook for the handbook (docs/); only the docs commands and the handbook test step need it.
 pub fn ensure_mdbook(root: &Path) -> Result<()> {
     let have = output_of("mdbook", &["--version"], root).unwrap_or_default();
     if have != format!("mdbook v{MDBOOK_VERSION}") {
         eprintln!("xtask: installing mdbook {MDBOOK_VERSION} (found: {have:?}); this takes a few minutes once");
-        sh(Command::new("cargo").args([
-            "install",
-            "mdbook",
-            "--version",
-            MDBOOK_VERSION,
-            "--locked",
-        ]))?;
+        cargo_install("mdbook", MDBOOK_VERSION, true)?;
     }
     Ok(())
 }
