@@ -8,108 +8,25 @@
 //! substance: the semantic diff of `shared` finds no change. Clicks, drags and key presses are
 //! counted (rules in `fachwerk_e2e::user`) and printed per chapter.
 
+#[path = "tutorial/check.rs"]
+mod check;
 #[path = "tutorial/text.rs"]
 mod text;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use fachwerk_e2e::thirtyfour::prelude::*;
 use fachwerk_e2e::user::{labelled, Counts, User};
 use fachwerk_e2e::{Session, ADMIN_PASSWORD};
-use fachwerk_shared::{parse_workflow, Money, Workflow};
-use serde_json::Value;
+use fachwerk_shared::{parse_workflow, Money};
+
+use check::{assert_same_as_example, viewport, Shots};
 
 const EDITOR: (&str, &str) = ("erika", "Erika-Passwort-1");
 const REVIEWER: (&str, &str) = ("rolf", "Rolf-Passwort-12");
 const KEY: &str = "beschaffung-uebung";
-
-/// The screenshots of docs/bilder.toml, taken into docs/src/bilder/.
-struct Shots {
-    wanted: Vec<String>,
-    taken: BTreeSet<String>,
-}
-
-impl Shots {
-    fn new() -> Result<Shots> {
-        Ok(Shots {
-            wanted: text::screenshot_names()?,
-            taken: BTreeSet::new(),
-        })
-    }
-
-    async fn take(&mut self, s: &Session, name: &str) -> Result<()> {
-        if !self.wanted.iter().any(|w| w == name) {
-            bail!("{name} is not listed in docs/bilder.toml");
-        }
-        // Let transitions and the live check settle, as a person would before looking.
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        let overflow = s.js(OVERFLOW_JS).await?;
-        if overflow["px"].as_i64().unwrap_or(0) > 0 {
-            eprintln!(
-                "{name}: the page is {} px wider than the window; sticking out: {}",
-                overflow["px"], overflow["culprits"]
-            );
-        }
-        // The page as it first appears, not as WebDriver scrolled it sideways to click.
-        s.js("window.scrollTo(0, window.scrollY); return 0;")
-            .await?;
-        let dir = text::docs().join("src/bilder");
-        std::fs::create_dir_all(&dir)?;
-        s.driver
-            .screenshot(&dir.join(format!("{name}.png")))
-            .await?;
-        self.taken.insert(name.to_string());
-        Ok(())
-    }
-
-    fn check_all_taken(&self) -> Result<()> {
-        let missing: Vec<&String> = self
-            .wanted
-            .iter()
-            .filter(|w| !self.taken.contains(*w))
-            .collect();
-        if !missing.is_empty() {
-            bail!("screenshots of docs/bilder.toml not taken: {missing:?}");
-        }
-        Ok(())
-    }
-}
-
-/// How far the page sticks out to the right, and the outermost elements that do.
-const OVERFLOW_JS: &str = r#"
-const w = window.innerWidth;
-const out = [...document.querySelectorAll('body *')].filter(e => {
-  const r = e.getBoundingClientRect();
-  const p = e.parentElement && e.parentElement.getBoundingClientRect();
-  return r.width > 0 && r.right > w + 1 && (!p || p.right <= w + 1);
-});
-return {
-  px: document.documentElement.scrollWidth - w,
-  culprits: out.slice(0, 6).map(e => (e.id ? '#' + e.id : e.tagName.toLowerCase() + '.' + e.className)
-    + ' right=' + Math.round(e.getBoundingClientRect().right)).join(', '),
-};
-"#;
-
-/// Sizes the window so that the page gets `w` × `h` CSS pixels (the window's own frame
-/// comes on top).
-async fn viewport(s: &Session, w: i64, h: i64) -> Result<()> {
-    let mut inner = Value::Null;
-    for _ in 0..20 {
-        inner = s
-            .js("return [window.innerWidth, window.innerHeight, window.outerWidth, window.outerHeight];")
-            .await?;
-        let n = |i: usize| inner[i].as_i64().unwrap_or(0);
-        if (n(0), n(1)) == (w, h) {
-            return Ok(());
-        }
-        let (ow, oh) = (n(2) + w - n(0), n(3) + h - n(1));
-        s.driver.set_window_rect(0, 0, ow as u32, oh as u32).await?;
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    bail!("cannot size the page to {w} × {h}: {inner}")
-}
 
 /// The fieldset whose legend is `legend`, inside `scope`.
 async fn fieldset(scope: &WebElement, legend: &str) -> Result<WebElement> {
@@ -569,79 +486,6 @@ async fn chapter_5_approve(u: &mut User<'_>, shots: &mut Shots) -> Result<()> {
     Ok(())
 }
 
-/// Renames the ids of `built` to those of `example`, matching blocks by label and edges by
-/// (from, exit, to): the designer numbers ids in the order of the user's actions.
-fn with_ids_of(example: &Workflow, built: &Workflow) -> Result<Workflow> {
-    let by_label: BTreeMap<&str, &str> = example
-        .blocks
-        .iter()
-        .map(|b| (b.label.as_str(), b.id.0.as_str()))
-        .collect();
-    let mut blocks = BTreeMap::new();
-    for b in &built.blocks {
-        let id = by_label
-            .get(b.label.as_str())
-            .with_context(|| format!("built block {:?} is not in the example", b.label))?;
-        blocks.insert(b.id.0.clone(), id.to_string());
-    }
-    let mut edges = BTreeMap::new();
-    for e in &built.edges {
-        let (from, to) = (&blocks[&e.from.0], &blocks[&e.to.0]);
-        let same = example
-            .edges
-            .iter()
-            .find(|x| &x.from.0 == from && x.port == e.port && &x.to.0 == to)
-            .with_context(|| {
-                format!("built edge {from} –{}→ {to} is not in the example", e.port)
-            })?;
-        edges.insert(e.id.0.clone(), same.id.0.clone());
-    }
-    fn rename(v: &mut Value, map: &BTreeMap<String, String>) {
-        match v {
-            Value::String(s) => {
-                if let Some(n) = map.get(s.as_str()) {
-                    *s = n.clone();
-                }
-            }
-            Value::Array(a) => a.iter_mut().for_each(|x| rename(x, map)),
-            Value::Object(o) => o.values_mut().for_each(|x| rename(x, map)),
-            _ => {}
-        }
-    }
-    let mut v = serde_json::to_value(built)?;
-    for b in v["blocks"].as_array_mut().into_iter().flatten() {
-        rename(b, &blocks);
-    }
-    for e in v["edges"].as_array_mut().into_iter().flatten() {
-        rename(&mut e["id"], &edges);
-        rename(&mut e["from"], &blocks);
-        rename(&mut e["to"], &blocks);
-    }
-    if let Some(o) = v.as_object_mut() {
-        o.remove("layout");
-        o.remove("testCases");
-    }
-    Ok(parse_workflow(&v.to_string())?)
-}
-
-fn assert_same_as_example(built: &Workflow) -> Result<()> {
-    let path = text::docs().join("beispiele/beschaffung-uebung.json");
-    let example = parse_workflow(&std::fs::read_to_string(&path)?)?;
-    let built = with_ids_of(&example, built)?;
-    let d = fachwerk_shared::diff::diff(&example, &built);
-    let changes: Vec<&str> = d.changes.iter().map(|c| c.message_de.as_str()).collect();
-    assert!(
-        changes.is_empty(),
-        "the tutorial builds another workflow than {}: {changes:#?}",
-        path.display()
-    );
-    assert_eq!(
-        fachwerk_shared::diff::semantics(&example),
-        fachwerk_shared::diff::semantics(&built)
-    );
-    Ok(())
-}
-
 #[tokio::test]
 async fn erste_schritte_as_a_new_user() -> Result<()> {
     let s = Session::start().await?;
@@ -676,7 +520,6 @@ async fn erste_schritte_as_a_new_user() -> Result<()> {
     s.wait_text_in("#srv-message", "abgemeldet", 10).await?;
     let mut r = User::new(&s);
     chapter_5_approve(&mut r, &mut shots).await?;
-    drop(chapter);
     report.push(format!(
         "5. Veröffentlichen (Freigabe, zweite Person): {}",
         r.counts
