@@ -287,6 +287,13 @@ async fn chapter_3(u: &mut User<'_>, shots: &mut Shots, ids: &Ids) -> Result<()>
         more.ends_with("referenz/befunde/E_THRESHOLD_GAP.html"),
         "Mehr erfahren: {more}"
     );
+    // The reader finds the entry in the list.
+    s.driver
+        .execute(
+            "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });",
+            vec![gap.to_json()?],
+        )
+        .await?;
     shots.take(s, "erste-schritte-fehler").await?;
     // „Klicken Sie auf den Eintrag“: the router is selected.
     u.click_el(&gap.find(By::Css("button.link")).await?).await?;
