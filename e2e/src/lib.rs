@@ -14,6 +14,7 @@ use thirtyfour::ChromiumLikeCapabilities;
 pub use thirtyfour;
 
 pub mod axe;
+pub mod user;
 
 /// Password of the bootstrap admin in every test server.
 pub const ADMIN_PASSWORD: &str = "e2e-Admin-Passwort-1";
