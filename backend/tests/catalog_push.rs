@@ -118,7 +118,10 @@ async fn publications_arrive_at_a_git_http_remote_with_the_token() {
     assert_no_secret("the database", &all_text(&env.data()));
     // Only admins see the remote.
     for who in [&u.editor, &u.reviewer] {
-        assert_eq!(env.get("/api/remote", Some(who)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            env.get("/api/remote", Some(who)).await.status,
+            StatusCode::FORBIDDEN
+        );
     }
 }
 
@@ -140,7 +143,12 @@ async fn a_remote_that_is_down_never_blocks_publishing_and_gets_it_once_back() {
     let u = env.users().await;
 
     let published = env
-        .publish(&u.editor, &u.reviewer, &workflow("offline", "Während der Störung."), "")
+        .publish(
+            &u.editor,
+            &u.reviewer,
+            &workflow("offline", "Während der Störung."),
+            "",
+        )
         .await;
     assert_eq!(published["status"], "published", "{published}");
     assert_eq!(
@@ -173,9 +181,14 @@ async fn a_remote_that_is_down_never_blocks_publishing_and_gets_it_once_back() {
 async fn admins_can_ask_for_a_push_now_and_only_with_a_remote() {
     let env = Env::new();
     let u = env.users().await;
-    let r = env.post("/api/remote/push", Some(&u.admin), serde_json::json!({})).await;
+    let r = env
+        .post("/api/remote/push", Some(&u.admin), serde_json::json!({}))
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
-    assert_eq!(env.get("/api/remote", Some(&u.admin)).await.json()["state"], "disabled");
+    assert_eq!(
+        env.get("/api/remote", Some(&u.admin)).await.json()["state"],
+        "disabled"
+    );
 
     let root = tempfile::tempdir().unwrap();
     let remote = bare_repo(root.path(), "k.git");
@@ -188,14 +201,18 @@ async fn admins_can_ask_for_a_push_now_and_only_with_a_remote() {
     let failed = wait_status(&env, &u.admin, 30, |s| s["state"] == "failed").await;
     assert_eq!(failed["state"], "failed", "{failed}");
     assert!(server.stats.refused.load(Ordering::SeqCst) >= 1);
-    let r = env.post("/api/remote/push", Some(&u.editor), serde_json::json!({})).await;
+    let r = env
+        .post("/api/remote/push", Some(&u.editor), serde_json::json!({}))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Right after the third automatic failure the next one is 8 s away; asked now, the server
     // tries again at once.
     let mut seen = failed["attempts"].as_u64().unwrap();
     let until = Instant::now() + Duration::from_secs(30);
     let attempts = loop {
-        let now = wait_status(&env, &u.admin, 0, |_| true).await["attempts"].as_u64().unwrap();
+        let now = wait_status(&env, &u.admin, 0, |_| true).await["attempts"]
+            .as_u64()
+            .unwrap();
         if now != seen && now >= 3 {
             break now;
         }
@@ -204,14 +221,20 @@ async fn admins_can_ask_for_a_push_now_and_only_with_a_remote() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     let asked = Instant::now();
-    let r = env.post("/api/remote/push", Some(&u.admin), serde_json::json!({})).await;
+    let r = env
+        .post("/api/remote/push", Some(&u.admin), serde_json::json!({}))
+        .await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
     let again = wait_status(&env, &u.admin, 10, |s| {
         s["attempts"].as_u64().unwrap_or(0) > attempts
     })
     .await;
     assert!(again["attempts"].as_u64().unwrap() > attempts, "{again}");
-    assert!(asked.elapsed() < Duration::from_secs(5), "not at once: {:?}", asked.elapsed());
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "not at once: {:?}",
+        asked.elapsed()
+    );
     assert!(refs(&remote).is_empty());
 }
 
@@ -264,9 +287,15 @@ async fn catalog_push_by_hand_fixes_what_the_server_could_not() {
     let status = |addr| {
         let admin = admin.clone();
         async move {
-            let r = server_support::http(addr, "GET", "/api/remote", &[server_support::bearer(&admin)], None)
-                .await
-                .unwrap();
+            let r = server_support::http(
+                addr,
+                "GET",
+                "/api/remote",
+                &[server_support::bearer(&admin)],
+                None,
+            )
+            .await
+            .unwrap();
             assert_eq!(r.status, 200, "{}", r.body);
             r.json()
         }
@@ -284,7 +313,14 @@ async fn catalog_push_by_hand_fixes_what_the_server_could_not() {
     let catalog_push = |token: &str| {
         std::fs::write(&token_file, format!("{token}\n")).unwrap();
         std::process::Command::new(env!("CARGO_BIN_EXE_fachwerk"))
-            .args(["catalog", "push", "--data", data.to_str().unwrap(), "--remote", &url])
+            .args([
+                "catalog",
+                "push",
+                "--data",
+                data.to_str().unwrap(),
+                "--remote",
+                &url,
+            ])
             .arg("--remote-token-file")
             .arg(&token_file)
             .env_remove("FACHWERK_REMOTE_TOKEN")

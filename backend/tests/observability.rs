@@ -463,7 +463,11 @@ async fn metrics_count_open_cases_and_overdue_tasks() {
     let env = Env::with(|c| c.runtime.today = fachwerk_shared::values::Date::parse("2026-03-02"));
     let u = env.users().await;
     let r = env
-        .post("/api/workflows/urlaubsantrag/versions/1.0.0/activate", Some(&u.admin), json!({}))
+        .post(
+            "/api/workflows/urlaubsantrag/versions/1.0.0/activate",
+            Some(&u.admin),
+            json!({}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let person = json!({ "name": "Erika Muster", "account": "erika",
@@ -473,14 +477,21 @@ async fn metrics_count_open_cases_and_overdue_tasks() {
     let fields = json!({ "personalnummer": "4711", "urlaubsbeginn": "2026-03-16",
                          "urlaubsende": "2026-03-20", "arbeitstage": 5 });
     let r = env
-        .post("/api/cases", Some(&u.editor), json!({ "workflow": "urlaubsantrag", "fields": fields }))
+        .post(
+            "/api/cases",
+            Some(&u.editor),
+            json!({ "workflow": "urlaubsantrag", "fields": fields }),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
 
     let gauges = |env: &Env| {
         let app = env.app.clone();
         async move {
-            let mut req = Request::builder().uri("/metrics").body(Body::empty()).unwrap();
+            let mut req = Request::builder()
+                .uri("/metrics")
+                .body(Body::empty())
+                .unwrap();
             let peer: SocketAddr = "127.0.0.1:50001".parse().unwrap();
             req.extensions_mut().insert(ConnectInfo(peer));
             let r = send(&app, req).await;

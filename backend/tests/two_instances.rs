@@ -16,7 +16,9 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use server_support::{bearer, http, start, start_with_env, token_for, wait_ready, Reply, ADMIN_PASSWORD};
+use server_support::{
+    bearer, http, start, start_with_env, token_for, wait_ready, Reply, ADMIN_PASSWORD,
+};
 
 async fn login(addr: std::net::SocketAddr, password: &str) -> Reply {
     login_as(addr, "admin", password).await
@@ -162,9 +164,15 @@ async fn a_publication_crosses_instances_by_session_and_reaches_the_remote_once(
     let admin = token_for(a, "admin", ADMIN_PASSWORD).await;
     for (name, role) in [("erika", "editor"), ("rudi", "reviewer")] {
         let body = json!({ "name": name, "role": role, "password": common::PASSWORD });
-        let r = http(b, "POST", "/api/users", &[bearer(&admin)], Some(body.to_string()))
-            .await
-            .unwrap();
+        let r = http(
+            b,
+            "POST",
+            "/api/users",
+            &[bearer(&admin)],
+            Some(body.to_string()),
+        )
+        .await
+        .unwrap();
         assert_eq!(r.status, 201, "{}", r.body);
     }
     // Log in on A, save on B, request on A, approve on B (logged in there).
@@ -172,18 +180,24 @@ async fn a_publication_crosses_instances_by_session_and_reaches_the_remote_once(
     assert_eq!(r.status, 200, "{}", r.body);
     let erika = session_headers(&r);
     let workflow = common::workflow("quer", "Über zwei Instanzen.");
-    let r = http(b, "POST", "/api/drafts", &erika, Some(workflow)).await.unwrap();
+    let r = http(b, "POST", "/api/drafts", &erika, Some(workflow))
+        .await
+        .unwrap();
     assert_eq!(r.status, 201, "{}", r.body);
     let draft = r.json()["id"].as_str().unwrap().to_string();
     let body = json!({ "draftId": draft, "note": "über A beantragt" }).to_string();
-    let r = http(a, "POST", "/api/publications", &erika, Some(body)).await.unwrap();
+    let r = http(a, "POST", "/api/publications", &erika, Some(body))
+        .await
+        .unwrap();
     assert_eq!(r.status, 201, "{}", r.body);
     let id = r.json()["id"].as_str().unwrap().to_string();
     let r = login_as(b, "rudi", common::PASSWORD).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let rudi = session_headers(&r);
     let path = format!("/api/publications/{id}/approve");
-    let r = http(b, "POST", &path, &rudi, Some("{}".into())).await.unwrap();
+    let r = http(b, "POST", &path, &rudi, Some("{}".into()))
+        .await
+        .unwrap();
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["published"]["tag"], "quer/v1.0.0", "{}", r.body);
 
@@ -193,16 +207,24 @@ async fn a_publication_crosses_instances_by_session_and_reaches_the_remote_once(
         let (server, headers) = ([a, b][n % 2], erika.clone());
         saves.spawn(async move {
             let w = common::workflow(&format!("stapel-{n}"), &format!("Fassung {n}."));
-            let r = http(server, "POST", "/api/drafts", &headers, Some(w)).await.unwrap();
+            let r = http(server, "POST", "/api/drafts", &headers, Some(w))
+                .await
+                .unwrap();
             assert_eq!(r.status, 201, "save {n}: {}", r.body);
             (n, r.json()["id"].as_str().unwrap().to_string())
         });
     }
     let saved = saves.join_all().await;
     for server in [a, b] {
-        let r = http(server, "GET", "/api/drafts", &erika, None).await.unwrap();
+        let r = http(server, "GET", "/api/drafts", &erika, None)
+            .await
+            .unwrap();
         assert_eq!(r.status, 200, "{}", r.body);
-        let listed: Vec<String> = r.json().as_array().unwrap().iter()
+        let listed: Vec<String> = r
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
             .map(|d| d["id"].as_str().unwrap().to_string())
             .collect();
         for (n, id) in &saved {
@@ -211,7 +233,9 @@ async fn a_publication_crosses_instances_by_session_and_reaches_the_remote_once(
     }
     for (n, id) in &saved {
         let server = [b, a][n % 2];
-        let r = http(server, "GET", &format!("/api/drafts/{id}"), &erika, None).await.unwrap();
+        let r = http(server, "GET", &format!("/api/drafts/{id}"), &erika, None)
+            .await
+            .unwrap();
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(r.json()["workflow"]["description"], format!("Fassung {n}."));
     }
@@ -221,15 +245,23 @@ async fn a_publication_crosses_instances_by_session_and_reaches_the_remote_once(
     let status = |server| {
         let admin = admin.clone();
         async move {
-            let r = http(server, "GET", "/api/remote", &[bearer(&admin)], None).await.unwrap();
+            let r = http(server, "GET", "/api/remote", &[bearer(&admin)], None)
+                .await
+                .unwrap();
             assert_eq!(r.status, 200, "{}", r.body);
             r.json()
         }
     };
     let catalog = data.join("catalog.git");
     let refs = |dir: &std::path::Path| {
-        common::git(&["--git-dir", dir.to_str().unwrap(), "for-each-ref",
-            "--format=%(refname) %(objectname)", "refs/heads/main", "refs/tags"])
+        common::git(&[
+            "--git-dir",
+            dir.to_str().unwrap(),
+            "for-each-ref",
+            "--format=%(refname) %(objectname)",
+            "refs/heads/main",
+            "refs/tags",
+        ])
     };
     loop {
         let (sa, sb) = (status(a).await, status(b).await);

@@ -73,7 +73,10 @@ async fn admins_see_a_failed_push_and_retry_it() -> anyhow::Result<()> {
         if now != seen && now >= 4 {
             break now;
         }
-        assert!(std::time::Instant::now() < until, "no 4th attempt: {status}");
+        assert!(
+            std::time::Instant::now() < until,
+            "no 4th attempt: {status}"
+        );
         seen = now;
         tokio::time::sleep(Duration::from_millis(100)).await;
     };

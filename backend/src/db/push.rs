@@ -44,7 +44,8 @@ fn record(row: &impl Fields) -> Result<PushRecord, sqlx::Error> {
 impl Database {
     /// The row of `remote`, created (due at once) if there is none.
     pub async fn push_record(&self, remote: &str) -> Result<PushRecord, DbError> {
-        let insert = "INSERT INTO catalog_push (remote, attempts, next_attempt_ms, lease_until_ms) \
+        let insert =
+            "INSERT INTO catalog_push (remote, attempts, next_attempt_ms, lease_until_ms) \
                       VALUES ($1, 0, 0, 0) ON CONFLICT (remote) DO NOTHING";
         let select = "SELECT pushed_refs, attempts, last_attempt_ms, last_success_ms, last_error, \
                       next_attempt_ms, lease_until_ms FROM catalog_push WHERE remote = $1";

@@ -142,11 +142,7 @@ impl Pusher {
     /// A pusher of the catalogue at `git_dir` to `url` (no background task; see
     /// [`Pusher::start`]).
     pub fn new(db: Database, git_dir: PathBuf, url: String, auth: Option<RemoteAuth>) -> Pusher {
-        let holder = format!(
-            "{}-{}",
-            std::process::id(),
-            fsutil::random_hex(4)
-        );
+        let holder = format!("{}-{}", std::process::id(), fsutil::random_hex(4));
         Pusher {
             inner: Some(Arc::new(Inner {
                 db,

@@ -58,7 +58,11 @@ pub fn bare_repo(root: &Path, name: &str) -> PathBuf {
         .arg(&dir)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     dir
 }
 
@@ -218,7 +222,11 @@ async fn cgi(ctx: &Ctx, user: &str, req: Request<Incoming>) -> Response<Full<Byt
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .map(|i| (i, i + 4))
-        .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|i| (i, i + 2)));
+        .or_else(|| {
+            raw.windows(2)
+                .position(|w| w == b"\n\n")
+                .map(|i| (i, i + 2))
+        });
     let Some((head_end, body_start)) = split else {
         let stderr = String::from_utf8_lossy(&out.stderr);
         return reply(StatusCode::INTERNAL_SERVER_ERROR, &format!("CGI: {stderr}"));
@@ -234,9 +242,10 @@ async fn cgi(ctx: &Ctx, user: &str, req: Request<Incoming>) -> Response<Full<Byt
             let code = value.split(' ').next().unwrap_or("500").parse().unwrap();
             *response.status_mut() = StatusCode::from_u16(code).unwrap();
         } else {
-            response
-                .headers_mut()
-                .append(hyper::header::HeaderName::from_bytes(name.trim().as_bytes()).unwrap(), value.parse().unwrap());
+            response.headers_mut().append(
+                hyper::header::HeaderName::from_bytes(name.trim().as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
         }
     }
     response

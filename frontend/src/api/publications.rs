@@ -1,6 +1,8 @@
 //! Publication requests and their four-eyes approval (`/api/publications`).
 
-use fachwerk_shared::api::{CreatePublication, Publication, PublicationSummary, PushStatus, Rejection};
+use fachwerk_shared::api::{
+    CreatePublication, Publication, PublicationSummary, PushStatus, Rejection,
+};
 
 use super::client::{get, post, ApiError};
 
