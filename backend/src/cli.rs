@@ -44,9 +44,8 @@ struct ServeArgs {
     /// Built handbook to serve under /hilfe/ (mdBook's docs/book, `cargo xtask docs`).
     #[arg(long, env = "FACHWERK_DOCS", default_value = "docs/book")]
     docs: PathBuf,
-    /// Mirror the catalogue to this git remote (URL or path) after each publish.
-    #[arg(long, env = "FACHWERK_REMOTE")]
-    remote: Option<String>,
+    #[command(flatten)]
+    remote: crate::catalog_cli::RemoteArgs,
     /// Mark cookies `Secure` (default unless listening on loopback only).
     #[arg(long, conflicts_with = "no_secure_cookies")]
     secure_cookies: bool,
@@ -125,6 +124,11 @@ enum Command {
     Case {
         #[command(subcommand)]
         command: crate::case_cli::CaseCommand,
+    },
+    /// The catalogue's remote: `fachwerk catalog push` pushes now.
+    Catalog {
+        #[command(subcommand)]
+        command: crate::catalog_cli::CatalogCommand,
     },
     /// Manage local accounts.
     User {
@@ -304,6 +308,14 @@ pub fn main() -> ExitCode {
             } = *args;
             let mut config = Config::new(data);
             config.database = database;
+            config.remote_auth = match remote.auth() {
+                Ok(auth) => auth,
+                Err(e) => {
+                    eprintln!("fachwerk: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let remote = remote.remote;
             if let Some(url) = catalog_url.or_else(|| {
                 remote
                     .clone()
@@ -354,6 +366,7 @@ pub fn main() -> ExitCode {
             database.as_deref(),
         ),
         Command::Case { command } => crate::case_cli::main(command),
+        Command::Catalog { command } => crate::catalog_cli::main(command),
         Command::Backup {
             dir,
             data,

@@ -14,7 +14,7 @@ use crate::drafts::DraftStore;
 use crate::fsutil;
 use crate::metrics::Metrics;
 use crate::publications::PublicationStore;
-use crate::repo::push::Pusher;
+use crate::repo::push::{Pusher, RemoteAuth};
 use crate::repo::{CatalogMeta, Repo};
 use crate::security::Security;
 use crate::sources::{Catalogues, SourceError, SourceStore};
@@ -41,8 +41,10 @@ pub struct Config {
     pub docs_dir: Option<PathBuf>,
     /// Largest accepted request body.
     pub body_limit: usize,
-    /// Remote to mirror the catalogue to after each publish (git URL or path).
+    /// Remote to push the catalogue to after each publish (git URL or path).
     pub remote: Option<String>,
+    /// How to authenticate at the remote (a token sent in a header, never in the URL).
+    pub remote_auth: Option<RemoteAuth>,
     /// Mark cookies `Secure` (when served over TLS, directly or behind a proxy).
     pub secure_cookies: bool,
     /// Password for the bootstrap admin; falls back to `FACHWERK_ADMIN_PASSWORD`, else generated.
@@ -82,6 +84,7 @@ impl Config {
             docs_dir: None,
             body_limit: Config::DEFAULT_BODY_LIMIT,
             remote: None,
+            remote_auth: None,
             secure_cookies: false,
             admin_password: None,
             catalog: CatalogMeta::default(),
@@ -178,7 +181,12 @@ impl AppState {
             Bootstrap::Existing => {}
         }
         let pusher = match &config.remote {
-            Some(remote) => Pusher::start(repo.path().to_path_buf(), remote.clone()),
+            Some(remote) => Pusher::start(
+                db.clone(),
+                repo.path().to_path_buf(),
+                remote.clone(),
+                config.remote_auth.clone(),
+            ),
             None => Pusher::disabled(),
         };
         let cases = CaseRuntime::new(db.clone(), config.runtime.clone());

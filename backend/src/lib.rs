@@ -14,6 +14,7 @@ pub mod api;
 pub mod auth;
 pub mod case_cli;
 pub mod cases;
+pub mod catalog_cli;
 pub mod cli;
 pub mod config;
 pub mod db;

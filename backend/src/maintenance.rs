@@ -11,7 +11,7 @@ use crate::repo::Repo;
 use crate::users::{HashCost, Role, UserStore};
 
 /// A runtime for one command.
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -19,7 +19,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 /// The database of `data` (migrated, JSON files of earlier releases imported).
-async fn open(data: &Path, database: Option<&str>) -> Result<Database, String> {
+pub(crate) async fn open(data: &Path, database: Option<&str>) -> Result<Database, String> {
     let target = Target::parse(database, data).map_err(|e| e.to_string())?;
     let db = Database::open(&target)
         .await

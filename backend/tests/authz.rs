@@ -219,12 +219,20 @@ fn table() -> Vec<Row> {
             P::Empty,
             [401, 204, 404, 204, 404],
         ),
+        // Pushing the catalogue is the admins' concern (no remote configured here: 409).
         row(
             get.clone(),
             "/api/remote",
             F::None,
             P::Empty,
-            [401, 200, 200, 200, 200],
+            [401, 403, 403, 200, 403],
+        ),
+        row(
+            post.clone(),
+            "/api/remote/push",
+            F::None,
+            P::Empty,
+            [401, 403, 403, 409, 403],
         ),
         row(
             get.clone(),

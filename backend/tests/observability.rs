@@ -454,3 +454,62 @@ async fn a_served_instance_logs_json_and_shows_metrics_over_loopback() {
         "{text}"
     );
 }
+
+/// The case gauges end to end: a leave request started on 2 March 2026 (through the API, by a
+/// clerk) is one open case with one task on its Frist; the same database scraped by an instance
+/// whose today is 1 June 2026 counts that task overdue, the first instance (today 2 March) not.
+#[tokio::test]
+async fn metrics_count_open_cases_and_overdue_tasks() {
+    let env = Env::with(|c| c.runtime.today = fachwerk_shared::values::Date::parse("2026-03-02"));
+    let u = env.users().await;
+    let r = env
+        .post(
+            "/api/workflows/urlaubsantrag/versions/1.0.0/activate",
+            Some(&u.admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let person = json!({ "name": "Erika Muster", "account": "erika",
+                         "roles": [{ "workflow": "urlaubsantrag", "role": "R-BESCH" }] });
+    let r = env.post("/api/persons", Some(&u.admin), person).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let fields = json!({ "personalnummer": "4711", "urlaubsbeginn": "2026-03-16",
+                         "urlaubsende": "2026-03-20", "arbeitstage": 5 });
+    let r = env
+        .post(
+            "/api/cases",
+            Some(&u.editor),
+            json!({ "workflow": "urlaubsantrag", "fields": fields }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+
+    let gauges = |env: &Env| {
+        let app = env.app.clone();
+        async move {
+            let mut req = Request::builder()
+                .uri("/metrics")
+                .body(Body::empty())
+                .unwrap();
+            let peer: SocketAddr = "127.0.0.1:50001".parse().unwrap();
+            req.extensions_mut().insert(ConnectInfo(peer));
+            let r = send(&app, req).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            let m = parse_openmetrics(&r.text).unwrap_or_else(|e| panic!("{e}\n{}", r.text));
+            (m["fachwerk_open_cases{}"], m["fachwerk_overdue_tasks{}"])
+        }
+    };
+    assert_eq!(gauges(&env).await, (1.0, 0.0));
+
+    let mut later = fachwerk_backend::Config::new(env.data());
+    later.admin_password = Some(common::ADMIN_PASSWORD.into());
+    later.runtime.today = fachwerk_shared::values::Date::parse("2026-06-01");
+    let later = fachwerk_backend::AppState::new(later);
+    let later = Env {
+        dir: tempfile::tempdir().unwrap(),
+        app: fachwerk_backend::app(later.clone()),
+        state: later,
+    };
+    assert_eq!(gauges(&later).await, (1.0, 1.0));
+}

@@ -473,7 +473,7 @@ async fn publishes_are_pushed_to_a_configured_remote() {
         .await;
     let mut status = serde_json::Value::Null;
     for _ in 0..100 {
-        status = env.get("/api/remote", Some(&u.editor)).await.json();
+        status = env.get("/api/remote", Some(&u.admin)).await.json();
         let tags = git(&["--git-dir", remote_git.to_str().unwrap(), "tag", "--list"]);
         if status["state"] == "ok" && tags.contains("gespiegelt/v1.0.0") {
             break;
@@ -506,7 +506,7 @@ async fn a_failing_remote_is_reported_and_never_loses_the_publish() {
         .await;
     let mut status = serde_json::Value::Null;
     for _ in 0..100 {
-        status = env.get("/api/remote", Some(&u.reviewer)).await.json();
+        status = env.get("/api/remote", Some(&u.admin)).await.json();
         if status["state"] == "failed" {
             break;
         }

@@ -29,6 +29,7 @@ mod outputs;
 mod password;
 mod public;
 mod publications;
+mod remote;
 mod session;
 mod sources;
 mod static_files;
@@ -57,7 +58,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(password::reset_password))
         .routes(routes!(tokens::create_token, tokens::list_tokens))
         .routes(routes!(tokens::revoke_token))
-        .routes(routes!(session::push_status))
+        .routes(routes!(remote::push_status))
+        .routes(routes!(remote::push_now))
         .routes(routes!(drafts::list_drafts, drafts::create_draft))
         .routes(routes!(
             drafts::get_draft,

@@ -1,4 +1,4 @@
-//! Login, logout, "who am I", API tokens and the mirroring status.
+//! Login, logout, "who am I" and API tokens.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -6,7 +6,7 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Json;
-use fachwerk_shared::api::{LoginRequest, ProblemDetails, PushStatus, SessionInfo, SessionState};
+use fachwerk_shared::api::{LoginRequest, ProblemDetails, SessionInfo, SessionState};
 
 use super::caller::{authenticate, clear_cookies, has_credentials, session_cookies};
 use super::JsonBody;
@@ -123,16 +123,4 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Res
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     Ok(res)
-}
-
-/// Status of mirroring the catalogue to the configured remote.
-#[utoipa::path(
-    get,
-    path = "/remote",
-    tag = "Veröffentlichung",
-    security(("session" = []), ("bearer" = [])),
-    responses((status = 200, body = PushStatus), (status = 401, body = ProblemDetails, content_type = "application/problem+json"))
-)]
-pub async fn push_status(State(state): State<AppState>, _caller: Caller) -> Json<PushStatus> {
-    Json(state.pusher.status())
 }

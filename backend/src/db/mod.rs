@@ -33,6 +33,7 @@ mod operations;
 mod organisation;
 mod outputs;
 mod publications;
+mod push;
 mod sources;
 mod throttle;
 
@@ -49,6 +50,7 @@ pub use outputs::{
     StoredLink,
 };
 pub use publications::Transition;
+pub use push::{PushRecord, PushResult};
 pub use sources::{FetchOutcome, SourceRemoval};
 
 /// File name of the embedded database in the data directory.
@@ -70,6 +72,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         12,
         "operations",
         include_str!("../../migrations/0012_operations.sql"),
+    ),
+    (
+        14,
+        "catalog_push",
+        include_str!("../../migrations/0014_catalog_push.sql"),
     ),
 ];
 

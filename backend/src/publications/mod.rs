@@ -256,14 +256,14 @@ pub async fn approve(
         Ok(published) => match store.mark_published(id, caller, &published).await? {
             Transition::Done(p) => {
                 tracing::info!(id = %p.id, key = %p.key, version = %p.suggested_version, approver = %caller.name, "published");
-                pusher.request();
+                pusher.request().await;
                 Ok(*p)
             }
             // Another process reconciled it first: recorded with this very commit.
             Transition::Refused(Status::Published) => {
                 let (p, _) = store.get(id).await?.ok_or(PublicationError::NotFound)?;
                 if p.published.as_ref().map(|x| &x.commit) == Some(&published.commit) {
-                    pusher.request();
+                    pusher.request().await;
                     Ok(p)
                 } else {
                     Err(PublicationError::Decided(Status::Published))

@@ -1,6 +1,8 @@
 //! Publication requests and their four-eyes approval (`/api/publications`).
 
-use fachwerk_shared::api::{CreatePublication, Publication, PublicationSummary, Rejection};
+use fachwerk_shared::api::{
+    CreatePublication, Publication, PublicationSummary, PushStatus, Rejection,
+};
 
 use super::client::{get, post, ApiError};
 
@@ -33,4 +35,14 @@ pub async fn reject_publication(id: &str, comment: &str) -> Result<Publication, 
         comment: comment.into(),
     };
     post(&format!("/api/publications/{id}/reject"), &rejection).await
+}
+
+/// The state of pushing the catalogue to its remote (administrators).
+pub async fn push_status() -> Result<PushStatus, ApiError> {
+    get("/api/remote").await
+}
+
+/// Push the catalogue now instead of waiting for the next retry (administrators).
+pub async fn push_now() -> Result<PushStatus, ApiError> {
+    post("/api/remote/push", &serde_json::json!({})).await
 }

@@ -89,6 +89,7 @@ pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
             .map(|p| detail_view(ed, srv, p, open, note, reload))
     };
     view! {
+        {super::remote::remote_line(ed, srv)}
         <div class="srv-split">
             <div class="srv-split-list">{items}</div>
             <div class="srv-split-detail">

@@ -8,6 +8,7 @@
 mod drafts;
 mod history;
 mod inbox;
+mod remote;
 mod review;
 mod routes;
 mod templates;

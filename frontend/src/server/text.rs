@@ -81,6 +81,7 @@ pub const ACTIONS: T = T("Aktionen", "Actions");
 pub const LOADING: T = T("Wird geladen …", "Loading …");
 
 pub const INBOX_EMPTY: T = T("Keine offenen Anträge.", "No open requests.");
+pub const PUSH_NOW: T = T("Jetzt erneut übertragen", "Push again now");
 pub const REQUESTER: T = T("Beantragt von", "Requested by");
 pub const STATUS: T = T("Status", "Status");
 pub const APPROVE: T = T("Freigeben", "Approve");
