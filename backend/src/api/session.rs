@@ -134,7 +134,9 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Res
     let mut provider_logout = None;
     match &caller.via {
         Via::Session(token) => {
-            let id_token = state.db.sso_id_token(&fsutil::sha256_hex(token)).await?;
+            let id_token = state.db.sso_id_token(&fsutil::sha256_hex(token))
+                .await
+                .map_err(anyhow::Error::from)?;
             state.sessions.remove(token).await?;
             if let (Some(oidc), Some(id_token)) = (&state.oidc, id_token) {
                 match oidc.logout_url(&id_token).await {

@@ -267,10 +267,12 @@ impl Oidc {
 
     fn check(&self, provider: &Provider, token: &CoreIdToken, nonce: &Nonce) -> Result<(), Check> {
         let client = self.client(provider).map_err(|e| Check(e.to_string()))?;
-        token
-            .claims(&client.id_token_verifier(), nonce)
+        let verifier = client.id_token_verifier();
+        let checked = token
+            .claims(&verifier, nonce)
             .map(drop)
-            .map_err(|e| Check(error_chain(&e)))
+            .map_err(|e| Check(error_chain(&e)));
+        checked
     }
 
     /// The account of a verified user: created at the first login with an id from issuer
