@@ -42,8 +42,11 @@ async fn the_session_state_tells_how_to_log_in() {
     assert!(r.header("set-cookie").is_empty());
 }
 
+/// The callback as the browser calls it (a navigation: `Accept: text/html`).
 async fn callback(env: &Env, query: &str, cookie: Option<&str>) -> common::Resp {
-    let mut req = Request::builder().uri(format!("/api/oidc/callback?{query}"));
+    let mut req = Request::builder()
+        .uri(format!("/api/oidc/callback?{query}"))
+        .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8");
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, c);
     }
@@ -70,6 +73,11 @@ async fn the_callback_refuses_foreign_and_unknown_logins() {
     assert!(r.text.contains("&lt;b&gt;access_denied"), "{}", r.text);
     // Every answer of the callback ends the browser's login cookie.
     assert!(r.header("set-cookie").starts_with("fachwerk_oidc=;"));
+    // A client that does not ask for HTML gets problem+json, as from every API route.
+    let r = env.get("/api/oidc/callback?code=c&state=s1", None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.header("content-type"), "application/problem+json");
+    assert!(r.json()["detail"].as_str().unwrap().contains("abgelaufen"));
 }
 
 #[tokio::test]
@@ -77,7 +85,8 @@ async fn the_login_start_reports_an_unreachable_provider() {
     let env = Env::with(sso);
     let r = env.get("/api/oidc/login", None).await;
     assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{}", r.text);
-    assert!(r.text.contains("Identitätsanbieter ist nicht erreichbar"), "{}", r.text);
+    let detail = r.json()["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains("Identitätsanbieter ist nicht erreichbar"), "{detail}");
     assert!(r.header("set-cookie").is_empty());
     // Without single sign-on the routes do not exist.
     let plain = Env::new();

@@ -1,11 +1,13 @@
 //! Single sign-on routes: `GET /api/oidc/login` sends the browser to the identity provider,
-//! `GET /api/oidc/callback` is where the provider sends it back. Both are browser navigations
-//! (no JSON): errors are a small German/English page with a way back.
+//! `GET /api/oidc/callback` is where the provider sends it back. Both are browser navigations:
+//! a refusal is a small German/English page with a way back for a browser (`Accept:
+//! text/html`), problem+json like every other API error for anything else.
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::Extension;
+use axum::{Extension, Json};
+use fachwerk_shared::api::ProblemDetails;
 use serde::Deserialize;
 
 use super::caller::{cookie, session_cookies};
@@ -22,13 +24,14 @@ use crate::security::events::{AuditUser, ClientIp};
     tag = "Anmeldung",
     responses(
         (status = 303, description = "To the identity provider's login"),
-        (status = 404, description = "Single sign-on is not configured", content_type = "text/html"),
-        (status = 502, description = "The identity provider cannot be reached", content_type = "text/html"),
+        (status = 404, description = "Single sign-on is not configured (for a browser: an HTML page, as for every refusal)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 502, description = "The identity provider cannot be reached", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
-pub async fn start(State(state): State<AppState>) -> Response {
+pub async fn start(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let html = wants_html(&headers);
     let Some(oidc) = state.oidc.as_deref() else {
-        return not_configured();
+        return not_configured(html);
     };
     match oidc.start(&state.db).await {
         Ok(started) => {
@@ -39,7 +42,7 @@ pub async fn start(State(state): State<AppState>) -> Response {
         }
         Err(e) => {
             tracing::warn!(target: "security", event = "sso_unavailable", error = %e, "single sign-on cannot start");
-            page(StatusCode::BAD_GATEWAY, &e.to_string())
+            refusal(StatusCode::BAD_GATEWAY, &e.to_string(), html)
         }
     }
 }
@@ -66,10 +69,10 @@ pub struct Callback {
     params(Callback),
     responses(
         (status = 303, description = "Logged in: to the designer", headers(("set-cookie" = String, description = "fachwerk_session and fachwerk_csrf"))),
-        (status = 400, description = "Unknown, expired or foreign login", content_type = "text/html"),
-        (status = 401, description = "The provider refused, or its ID token is invalid", content_type = "text/html"),
-        (status = 403, description = "No Fachwerk role for the user's groups", content_type = "text/html"),
-        (status = 404, description = "Single sign-on is not configured", content_type = "text/html"),
+        (status = 400, description = "Unknown, expired or foreign login", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "The provider refused, or its ID token is invalid", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "No Fachwerk role for the user's groups", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "Single sign-on is not configured", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 pub async fn callback(
@@ -79,8 +82,9 @@ pub async fn callback(
     Query(query): Query<Callback>,
     headers: HeaderMap,
 ) -> Response {
+    let html = wants_html(&headers);
     let Some(oidc) = state.oidc.as_deref() else {
-        return not_configured();
+        return not_configured(html);
     };
     let mut res = match finish(&state, oidc, &query, &headers).await {
         Ok((res, name)) => {
@@ -90,7 +94,7 @@ pub async fn callback(
         Err(e) => {
             state.metrics.login_failed();
             tracing::warn!(target: "security", event = "sso_refused", client = %client, error = %e, "single sign-on login refused");
-            page(status_of(&e), &e.to_string())
+            refusal(status_of(&e), &e.to_string(), html)
         }
     };
     // The login is used up either way.
@@ -159,11 +163,43 @@ fn see_other(location: &str) -> Response {
     }
 }
 
-fn not_configured() -> Response {
-    page(
+fn not_configured(html: bool) -> Response {
+    refusal(
         StatusCode::NOT_FOUND,
         "Single Sign-on ist für diesen Server nicht eingerichtet.",
+        html,
     )
+}
+
+/// Whether the request is a browser's navigation (it asks for HTML).
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// A refused login: the page for a browser, problem+json for other clients.
+fn refusal(status: StatusCode, message: &str, html: bool) -> Response {
+    if html {
+        return page(status, message);
+    }
+    let problem = ProblemDetails {
+        kind: "https://fachwerk.opencode.de/probleme/sso".into(),
+        title: "Anmeldung per Single Sign-on fehlgeschlagen".into(),
+        status: status.as_u16(),
+        detail: message.to_string(),
+        path: None,
+        findings: None,
+        detail_en: Some("Single sign-on failed.".into()),
+        code: None,
+    };
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        Json(problem),
+    )
+        .into_response()
 }
 
 /// A small page for a failed login (German, with the English gist), linking back.

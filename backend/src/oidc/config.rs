@@ -21,8 +21,8 @@ pub struct OidcArgs {
     /// Client id of Fachwerk at the identity provider.
     #[arg(long, env = "FACHWERK_OIDC_CLIENT_ID", default_value = "fachwerk")]
     pub oidc_client_id: String,
-    /// File with the client secret (or the environment variable FACHWERK_OIDC_CLIENT_SECRET;
-    /// neither: a public client, PKCE only).
+    /// File with the client secret, or the environment variable FACHWERK_OIDC_CLIENT_SECRET
+    /// holds it. Without either Fachwerk is a public client (PKCE only).
     #[arg(long, env = "FACHWERK_OIDC_CLIENT_SECRET_FILE")]
     pub oidc_client_secret_file: Option<PathBuf>,
     /// The ID token claim that lists the user's groups.
