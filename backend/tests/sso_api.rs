@@ -26,19 +26,30 @@ fn sso(c: &mut Config) {
 async fn the_session_state_tells_how_to_log_in() {
     let plain = Env::new();
     let s = plain.get("/api/session", None).await.json();
-    assert_eq!((&s["sso"], &s["passwordLogin"]), (&json!(false), &json!(true)));
+    assert_eq!(
+        (&s["sso"], &s["passwordLogin"]),
+        (&json!(false), &json!(true))
+    );
 
     let env = Env::with(|c| {
         sso(c);
         c.local_accounts = false;
     });
     let s = env.get("/api/session", None).await.json();
-    assert_eq!((&s["sso"], &s["passwordLogin"]), (&json!(true), &json!(false)));
+    assert_eq!(
+        (&s["sso"], &s["passwordLogin"]),
+        (&json!(true), &json!(false))
+    );
     // The right password does not help when password logins are off.
     let body = json!({ "username": "admin", "password": ADMIN_PASSWORD }).to_string();
-    let r = env.call(Method::POST, "/api/session", None, Some(body)).await;
+    let r = env
+        .call(Method::POST, "/api/session", None, Some(body))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    assert!(r.json()["detail"].as_str().unwrap().contains("Single Sign-on"));
+    assert!(r.json()["detail"]
+        .as_str()
+        .unwrap()
+        .contains("Single Sign-on"));
     assert!(r.header("set-cookie").is_empty());
 }
 
@@ -61,7 +72,11 @@ async fn the_callback_refuses_foreign_and_unknown_logins() {
         let r = callback(&env, "code=c&state=mein-state", cookie).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
         assert!(r.header("content-type").starts_with("text/html"));
-        assert!(r.text.contains("in einem anderen Browser begonnen"), "{}", r.text);
+        assert!(
+            r.text.contains("in einem anderen Browser begonnen"),
+            "{}",
+            r.text
+        );
         assert!(!r.text.contains("fachwerk_session"));
     }
     // Matching cookie, but no such login was started (or it was used already).
@@ -86,11 +101,17 @@ async fn the_login_start_reports_an_unreachable_provider() {
     let r = env.get("/api/oidc/login", None).await;
     assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{}", r.text);
     let detail = r.json()["detail"].as_str().unwrap().to_string();
-    assert!(detail.contains("Identitätsanbieter ist nicht erreichbar"), "{detail}");
+    assert!(
+        detail.contains("Identitätsanbieter ist nicht erreichbar"),
+        "{detail}"
+    );
     assert!(r.header("set-cookie").is_empty());
     // Without single sign-on the routes do not exist.
     let plain = Env::new();
-    assert_eq!(plain.get("/api/oidc/login", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        plain.get("/api/oidc/login", None).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -108,10 +129,16 @@ async fn accounts_of_single_sign_on_get_no_password() {
     };
     env.state.db.sso_login(&login).await.unwrap().unwrap();
     let r = env
-        .post("/api/users/sso-user/password-reset", Some(&admin), json!({}))
+        .post(
+            "/api/users/sso-user/password-reset",
+            Some(&admin),
+            json!({}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     let body = json!({ "username": "sso-user", "password": "!sso" }).to_string();
-    let r = env.call(Method::POST, "/api/session", None, Some(body)).await;
+    let r = env
+        .call(Method::POST, "/api/session", None, Some(body))
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
 }

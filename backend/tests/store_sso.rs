@@ -30,7 +30,10 @@ async fn sso_accounts_keep_their_id_and_follow_the_groups(db: &Database) {
         role: Role::Editor,
     };
     let first = db.sso_login(&login).await.unwrap().unwrap();
-    assert_eq!((first.id.as_str(), first.name.as_str()), (id.as_str(), "sso-f81d"));
+    assert_eq!(
+        (first.id.as_str(), first.name.as_str()),
+        (id.as_str(), "sso-f81d")
+    );
     assert_eq!(first.role, Role::Editor);
     assert!(db.is_sso_account(&id).await.unwrap());
     assert!(!db.is_sso_account(&admin).await.unwrap());
@@ -45,7 +48,10 @@ async fn sso_accounts_keep_their_id_and_follow_the_groups(db: &Database) {
         ..login.clone()
     };
     let second = db.sso_login(&again).await.unwrap().unwrap();
-    assert_eq!((second.id.as_str(), second.role), (id.as_str(), Role::Reviewer));
+    assert_eq!(
+        (second.id.as_str(), second.role),
+        (id.as_str(), Role::Reviewer)
+    );
     assert_eq!(db.account(&id).await.unwrap().unwrap().role, Role::Reviewer);
     assert_eq!(db.accounts().await.unwrap().len(), 3);
 
@@ -107,7 +113,9 @@ async fn the_id_token_goes_with_its_session(db: &Database) {
     db.create_session("hash-b", &id, "csrf", expires)
         .await
         .unwrap();
-    db.store_sso_session("hash-a", "eyJ.id.token").await.unwrap();
+    db.store_sso_session("hash-a", "eyJ.id.token")
+        .await
+        .unwrap();
     assert_eq!(
         db.sso_id_token("hash-a").await.unwrap().as_deref(),
         Some("eyJ.id.token")

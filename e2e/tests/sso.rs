@@ -28,12 +28,18 @@ async fn provider_login(s: &Session, name: &str) -> Result<()> {
         .await?
         .send_keys("beliebig")
         .await?;
-    d.find(By::Css("button.login-submit")).await?.click().await?;
+    d.find(By::Css("button.login-submit"))
+        .await?
+        .click()
+        .await?;
     d.query(By::Css("input[name='prompt'][value='consent']"))
         .wait(Duration::from_secs(15), Duration::from_millis(100))
         .first()
         .await?;
-    d.find(By::Css("button.login-submit")).await?.click().await?;
+    d.find(By::Css("button.login-submit"))
+        .await?
+        .click()
+        .await?;
     Ok(())
 }
 
@@ -138,7 +144,11 @@ async fn single_sign_on_maps_groups_and_logs_out_at_the_provider() -> Result<()>
     s.wait_text_in("#whoami", "erika", 15).await?;
     let (status, text) = page_fetch(&s, "GET", "/api/session").await?;
     let me: Value = serde_json::from_str(&text)?;
-    assert_eq!((status, me["role"].clone()), (200, json!("editor")), "{text}");
+    assert_eq!(
+        (status, me["role"].clone()),
+        (200, json!("editor")),
+        "{text}"
+    );
     let approve = format!("/api/publications/{request}/approve");
     let (status, text) = page_fetch(&s, "POST", &approve).await?;
     assert_eq!(status, 403, "an editor must not approve: {text}");

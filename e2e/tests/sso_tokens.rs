@@ -82,23 +82,47 @@ async fn id_tokens_are_verified_against_the_providers_keys() -> Result<()> {
 
     let wrong_key = wrong_key_pem()?;
     refused(
-        oidc.verify_id_token(&sign(&Claims { key: &wrong_key, ..good })?, NONCE)
-            .await,
+        oidc.verify_id_token(
+            &sign(&Claims {
+                key: &wrong_key,
+                ..good
+            })?,
+            NONCE,
+        )
+        .await,
         "wrong signature",
     );
     refused(
-        oidc.verify_id_token(&sign(&Claims { audience: "anderer-client", ..good })?, NONCE)
-            .await,
+        oidc.verify_id_token(
+            &sign(&Claims {
+                audience: "anderer-client",
+                ..good
+            })?,
+            NONCE,
+        )
+        .await,
         "wrong audience",
     );
     refused(
-        oidc.verify_id_token(&sign(&Claims { expires_in: -3600, ..good })?, NONCE)
-            .await,
+        oidc.verify_id_token(
+            &sign(&Claims {
+                expires_in: -3600,
+                ..good
+            })?,
+            NONCE,
+        )
+        .await,
         "expired",
     );
     refused(
-        oidc.verify_id_token(&sign(&Claims { issuer: "http://127.0.0.1:1", ..good })?, NONCE)
-            .await,
+        oidc.verify_id_token(
+            &sign(&Claims {
+                issuer: "http://127.0.0.1:1",
+                ..good
+            })?,
+            NONCE,
+        )
+        .await,
         "foreign issuer",
     );
     refused(
@@ -127,7 +151,10 @@ async fn a_started_login_is_stored_and_taken_once() -> Result<()> {
 
     let started = oidc.start(&db).await?;
     let url = &started.authorize_url;
-    assert!(url.starts_with(&format!("{}/auth?", provider.issuer)), "{url}");
+    assert!(
+        url.starts_with(&format!("{}/auth?", provider.issuer)),
+        "{url}"
+    );
     for part in [
         "response_type=code",
         "client_id=fachwerk",

@@ -114,7 +114,12 @@ pub async fn reset_password(
         .get(&name)
         .await?
         .ok_or_else(|| crate::users::UserError::NotFound(name.clone()))?;
-    if state.db.is_sso_account(&account.id).await.map_err(anyhow::Error::from)? {
+    if state
+        .db
+        .is_sso_account(&account.id)
+        .await
+        .map_err(anyhow::Error::from)?
+    {
         // Such an account logs in at the identity provider; a password would be a back door.
         return Err(AppError::Conflict(format!(
             "„{name}“ meldet sich per Single Sign-on an und hat kein Passwort in Fachwerk."

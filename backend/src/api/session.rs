@@ -44,7 +44,8 @@ pub async fn login(
     audit.set(&req.username);
     if !state.config.local_accounts {
         return Err(AppError::Forbidden(
-            "Die Anmeldung mit Passwort ist abgeschaltet. Bitte mit Single Sign-on anmelden.".into(),
+            "Die Anmeldung mit Passwort ist abgeschaltet. Bitte mit Single Sign-on anmelden."
+                .into(),
         ));
     }
     state.security.login.check(&req.username, client.0).await?;
@@ -134,7 +135,9 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Res
     let mut provider_logout = None;
     match &caller.via {
         Via::Session(token) => {
-            let id_token = state.db.sso_id_token(&fsutil::sha256_hex(token))
+            let id_token = state
+                .db
+                .sso_id_token(&fsutil::sha256_hex(token))
                 .await
                 .map_err(anyhow::Error::from)?;
             state.sessions.remove(token).await?;

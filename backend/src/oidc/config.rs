@@ -31,15 +31,30 @@ pub struct OidcArgs {
     /// A group and the Fachwerk role its members get, GROUP=editor|reviewer|admin
     /// (repeatable; in the environment comma-separated). Of several, admin wins over
     /// reviewer, reviewer over editor; a user in no mapped group cannot log in.
-    #[arg(long = "oidc-role", env = "FACHWERK_OIDC_ROLES", value_name = "GROUP=ROLE", value_delimiter = ',')]
+    #[arg(
+        long = "oidc-role",
+        env = "FACHWERK_OIDC_ROLES",
+        value_name = "GROUP=ROLE",
+        value_delimiter = ','
+    )]
     pub oidc_roles: Vec<String>,
     /// A group and a role of case processing its members hold, GROUP=WORKFLOW:ROLE, e.g.
     /// sachbearbeitung=beschaffung:R-SB (repeatable; in the environment comma-separated).
     /// When given, the roles of SSO persons follow their groups at every login.
-    #[arg(long = "oidc-org-role", env = "FACHWERK_OIDC_ORG_ROLES", value_name = "GROUP=WORKFLOW:ROLE", value_delimiter = ',')]
+    #[arg(
+        long = "oidc-org-role",
+        env = "FACHWERK_OIDC_ORG_ROLES",
+        value_name = "GROUP=WORKFLOW:ROLE",
+        value_delimiter = ','
+    )]
     pub oidc_org_roles: Vec<String>,
     /// A scope to request besides `openid profile` (repeatable), e.g. `groups`.
-    #[arg(long = "oidc-scope", env = "FACHWERK_OIDC_SCOPES", value_name = "SCOPE", value_delimiter = ',')]
+    #[arg(
+        long = "oidc-scope",
+        env = "FACHWERK_OIDC_SCOPES",
+        value_name = "SCOPE",
+        value_delimiter = ','
+    )]
     pub oidc_scopes: Vec<String>,
     /// Log in with local accounts and passwords: on (default) or off (single sign-on only;
     /// needs --oidc-issuer).
@@ -180,7 +195,9 @@ impl OidcArgs {
                 "editor" => Role::Editor,
                 "reviewer" => Role::Reviewer,
                 "admin" => Role::Admin,
-                other => bail!("--oidc-role {mapping:?}: unknown role {other:?} (editor, reviewer or admin)"),
+                other => bail!(
+                    "--oidc-role {mapping:?}: unknown role {other:?} (editor, reviewer or admin)"
+                ),
             };
             config.roles.push((group.to_string(), role));
         }
@@ -274,7 +291,9 @@ mod tests {
                 role: "R-SB".into()
             }]
         );
-        assert!(config.org_roles_for(&groups(&["fachwerk-admin"])).is_empty());
+        assert!(config
+            .org_roles_for(&groups(&["fachwerk-admin"]))
+            .is_empty());
     }
 
     #[test]

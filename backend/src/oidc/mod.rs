@@ -48,7 +48,9 @@ const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum OidcError {
-    #[error("Der Identitätsanbieter ist nicht erreichbar oder antwortet nicht wie erwartet ({0}).")]
+    #[error(
+        "Der Identitätsanbieter ist nicht erreichbar oder antwortet nicht wie erwartet ({0})."
+    )]
     Provider(String),
     #[error("Diese Anmeldung ist abgelaufen, wurde schon verwendet oder in einem anderen Browser begonnen. Bitte erneut anmelden.")]
     UnknownFlow,
@@ -333,15 +335,11 @@ impl Oidc {
     /// end_session_endpoint).
     pub async fn logout_url(&self, id_token: &str) -> Result<Option<String>, OidcError> {
         let provider = self.provider(false).await?;
-        let Some(end) = provider
-            .additional_metadata()
-            .end_session_endpoint
-            .clone()
-        else {
+        let Some(end) = provider.additional_metadata().end_session_endpoint.clone() else {
             return Ok(None);
         };
-        let mut request = LogoutRequest::from(end)
-            .set_client_id(ClientId::new(self.config.client_id.clone()));
+        let mut request =
+            LogoutRequest::from(end).set_client_id(ClientId::new(self.config.client_id.clone()));
         if let Ok(token) = id_token.parse::<CoreIdToken>() {
             request = request.set_id_token_hint(&token);
         }
@@ -494,12 +492,27 @@ mod tests {
     #[test]
     fn ids_and_names() {
         let a = account_id("https://login.example.de/realms/v", "f81d4fae");
-        assert_eq!(a, account_id("https://login.example.de/realms/v/", "f81d4fae"));
-        assert_ne!(a, account_id("https://login.example.de/realms/w", "f81d4fae"));
-        assert_ne!(a, account_id("https://login.example.de/realms/v", "f81d4faf"));
+        assert_eq!(
+            a,
+            account_id("https://login.example.de/realms/v/", "f81d4fae")
+        );
+        assert_ne!(
+            a,
+            account_id("https://login.example.de/realms/w", "f81d4fae")
+        );
+        assert_ne!(
+            a,
+            account_id("https://login.example.de/realms/v", "f81d4faf")
+        );
         assert!(a.starts_with("sso-") && a.len() == 36);
-        assert_eq!(account_name("Erika.Mustermann").as_deref(), Some("erika.mustermann"));
-        assert_eq!(account_name("erika@example.de").as_deref(), Some("erika-example.de"));
+        assert_eq!(
+            account_name("Erika.Mustermann").as_deref(),
+            Some("erika.mustermann")
+        );
+        assert_eq!(
+            account_name("erika@example.de").as_deref(),
+            Some("erika-example.de")
+        );
         assert_eq!(account_name(" Jörg ").as_deref(), Some("j-rg"));
         assert_eq!(account_name("--"), None);
         assert_eq!(account_name(""), None);

@@ -497,7 +497,8 @@ fn LoginDialog() -> impl IntoView {
         login.dispatch_local((u.trim().to_string(), p));
     };
     // Single sign-on and password login as the server offers them.
-    let options = LocalResource::new(|| async { api::login_options().await.unwrap_or((false, true)) });
+    let options =
+        LocalResource::new(|| async { api::login_options().await.unwrap_or((false, true)) });
     let sso = move || options.get().is_some_and(|(sso, _)| sso);
     let password_login = move || options.get().is_none_or(|(_, password)| password);
     move || {
