@@ -107,6 +107,8 @@ struct ServeArgs {
     /// Log lines as plain text or as one JSON object per line (for log collectors).
     #[arg(long, env = "FACHWERK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    #[command(flatten)]
+    oidc: crate::oidc::OidcArgs,
 }
 
 /// `--log-format` of `fachwerk serve`.
@@ -305,6 +307,7 @@ pub fn main() -> ExitCode {
                 public_url,
                 metrics_token,
                 log_format,
+                oidc,
             } = *args;
             let mut config = Config::new(data);
             config.database = database;
@@ -347,6 +350,13 @@ pub fn main() -> ExitCode {
                 .trim_end_matches('/')
                 .to_string();
             config.metrics_token = metrics_token.filter(|t| !t.trim().is_empty());
+            match oidc.resolve(&config.delivery.public_url) {
+                Ok((sso, local)) => (config.oidc, config.local_accounts) = (sso, local),
+                Err(e) => {
+                    eprintln!("Fehler: {e:#}");
+                    return ExitCode::from(2);
+                }
+            }
             serve(addr, config, dist, docs, log_format)
         }
         Command::User {

@@ -13,6 +13,7 @@ use crate::delivery::{Deliveries, DeliveryConfig};
 use crate::drafts::DraftStore;
 use crate::fsutil;
 use crate::metrics::Metrics;
+use crate::oidc::Oidc;
 use crate::publications::PublicationStore;
 use crate::repo::push::{Pusher, RemoteAuth};
 use crate::repo::{CatalogMeta, Repo};
@@ -70,6 +71,10 @@ pub struct Config {
     pub delivery: DeliveryConfig,
     /// Bearer token that may read `/metrics` from other hosts than loopback.
     pub metrics_token: Option<String>,
+    /// Single sign-on with an OpenID Connect provider (`None`: none).
+    pub oidc: Option<crate::oidc::OidcConfig>,
+    /// Local accounts may log in with their password (`--local-accounts`).
+    pub local_accounts: bool,
 }
 
 impl Config {
@@ -97,6 +102,8 @@ impl Config {
             runtime: RuntimeConfig::default(),
             delivery: DeliveryConfig::default(),
             metrics_token: None,
+            oidc: None,
+            local_accounts: true,
         }
     }
 }
@@ -119,6 +126,8 @@ pub struct AppState {
     pub deliveries: Deliveries,
     /// Prometheus metrics of this process (`/metrics`).
     pub metrics: Arc<Metrics>,
+    /// Single sign-on, if configured.
+    pub oidc: Option<Arc<Oidc>>,
 }
 
 impl AppState {
@@ -194,7 +203,12 @@ impl AppState {
         delivery.mail_dir = dir.join("outbox").join("mail");
         delivery.eakte_dir = dir.join("eakte-outbox");
         let deliveries = Deliveries::new(db.clone(), cases.clone(), delivery)?;
+        let oidc = match &config.oidc {
+            Some(c) => Some(Arc::new(Oidc::new(c.clone())?)),
+            None => None,
+        };
         Ok(AppState {
+            oidc,
             deliveries,
             users: UserStore::new(db.clone(), config.hash_cost),
             tokens: Tokens::new(db.clone(), config.token_lifetime_days),

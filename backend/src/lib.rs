@@ -25,6 +25,7 @@ pub mod frontend;
 pub mod fsutil;
 pub mod maintenance;
 pub mod metrics;
+pub mod oidc;
 pub mod outputs;
 pub mod publications;
 pub mod repo;

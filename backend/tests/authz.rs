@@ -180,6 +180,21 @@ fn table() -> Vec<Row> {
             P::Empty,
             [401, 204, 204, 204, 204],
         ),
+        // Single sign-on is browser navigation for anyone; not configured here, so not found.
+        row(
+            get.clone(),
+            "/api/oidc/login",
+            F::None,
+            P::Empty,
+            [404, 404, 404, 404, 404],
+        ),
+        row(
+            get.clone(),
+            "/api/oidc/callback",
+            F::None,
+            P::Empty,
+            [404, 404, 404, 404, 404],
+        ),
         // Everyone changes their own password; the admin's is not the test password (403).
         row(
             put.clone(),

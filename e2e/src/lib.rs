@@ -14,6 +14,7 @@ use thirtyfour::ChromiumLikeCapabilities;
 pub use thirtyfour;
 
 pub mod axe;
+pub mod oidc;
 pub mod user;
 
 /// Password of the bootstrap admin in every test server.
@@ -63,13 +64,22 @@ impl Session {
 
     /// Like [`Session::start`], with the server configuration adjusted (e.g. source roots).
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Result<Session> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        Session::start_on(listener, adjust).await
+    }
+
+    /// Like [`Session::start_with`], on a listener bound beforehand (its address known to
+    /// what the configuration needs, e.g. an identity provider's redirect URI).
+    pub async fn start_on(
+        listener: tokio::net::TcpListener,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Result<Session> {
         let data = tempfile::tempdir()?;
         let mut config = Config::new(data.path().join("data"));
         config.dist_dir = Some(dist_dir()?);
         config.admin_password = Some(ADMIN_PASSWORD.into());
         config.hash_cost = fachwerk_backend::users::HashCost::TESTING;
         adjust(&mut config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr: SocketAddr = listener.local_addr()?;
         let state = AppState::open(config)?;
         // As `serve` does: the delivery worker sends what cases put into the outbox (without

@@ -176,6 +176,25 @@ pub struct SessionState {
     pub logged_in: bool,
     #[serde(flatten)]
     pub session: Option<SessionInfo>,
+    /// Single sign-on is configured: `GET /api/oidc/login` starts it.
+    #[serde(default)]
+    pub sso: bool,
+    /// Local accounts may log in with a password (`POST /api/session`).
+    #[serde(default = "yes")]
+    pub password_login: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `DELETE /api/session` of a session opened by single sign-on: the provider's logout, where
+/// the browser goes next to end the session there too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct LoggedOut {
+    pub logout_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -179,6 +179,8 @@ pub const NODE_PEERS: &[&str] = &[
     "camunda-bpmn-moddle@8.0.1",
     "zeebe-bpmn-moddle@2.0.0",
     "@bpmn-io/form-js@1.23.0",
+    // The OpenID provider of the single sign-on tests (e2e/oidc/provider.mjs), certified.
+    "oidc-provider@9.13.3",
 ];
 
 /// Installs `NODE_PEERS` into `.tools/node` once (a stamp file remembers the exact list).

@@ -23,6 +23,7 @@ mod caller;
 mod cases;
 mod drafts;
 mod json;
+mod oidc;
 pub mod openapi;
 mod operations;
 mod outputs;
@@ -54,6 +55,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(workflows::list_versions))
         .routes(routes!(workflows::get_version))
         .routes(routes!(session::login, session::whoami, session::logout))
+        .routes(routes!(oidc::start))
+        .routes(routes!(oidc::callback))
         .routes(routes!(password::change_password))
         .routes(routes!(password::reset_password))
         .routes(routes!(tokens::create_token, tokens::list_tokens))

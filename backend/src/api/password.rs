@@ -99,6 +99,7 @@ pub async fn change_password(
         (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "A single sign-on account (no password)", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 pub async fn reset_password(
@@ -113,6 +114,17 @@ pub async fn reset_password(
         .get(&name)
         .await?
         .ok_or_else(|| crate::users::UserError::NotFound(name.clone()))?;
+    if state
+        .db
+        .is_sso_account(&account.id)
+        .await
+        .map_err(anyhow::Error::from)?
+    {
+        // Such an account logs in at the identity provider; a password would be a back door.
+        return Err(AppError::Conflict(format!(
+            "„{name}“ meldet sich per Single Sign-on an und hat kein Passwort in Fachwerk."
+        )));
+    }
     let password = state
         .users
         .set_password(&name, None, true)

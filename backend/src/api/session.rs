@@ -6,13 +6,16 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Json;
-use fachwerk_shared::api::{LoginRequest, ProblemDetails, SessionInfo, SessionState};
+use fachwerk_shared::api::{
+    LoggedOut, LoginRequest, ProblemDetails, SessionInfo, SessionState,
+};
 
 use super::caller::{authenticate, clear_cookies, has_credentials, session_cookies};
 use super::JsonBody;
 use crate::auth::{Caller, Via};
 use crate::config::AppState;
 use crate::error::AppError;
+use crate::fsutil;
 use crate::security::events::{AuditUser, ClientIp};
 use crate::security::origin;
 
@@ -26,6 +29,7 @@ use crate::security::origin;
     responses(
         (status = 200, body = SessionInfo, headers(("set-cookie" = String, description = "fachwerk_session and fachwerk_csrf"))),
         (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Password login is switched off (single sign-on only)", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 pub async fn login(
@@ -38,6 +42,12 @@ pub async fn login(
     origin::require_json(&headers)?;
     let JsonBody(req) = JsonBody::<LoginRequest>::from_bytes(&body)?;
     audit.set(&req.username);
+    if !state.config.local_accounts {
+        return Err(AppError::Forbidden(
+            "Die Anmeldung mit Passwort ist abgeschaltet. Bitte mit Single Sign-on anmelden."
+                .into(),
+        ));
+    }
     state.security.login.check(&req.username, client.0).await?;
     // Verifying runs in the bounded CPU pool (inside the user store).
     let verified = state.users.verify(&req.username, &req.password).await?;
@@ -81,10 +91,13 @@ pub async fn whoami(
     Extension(audit): Extension<AuditUser>,
     headers: HeaderMap,
 ) -> Result<Json<SessionState>, AppError> {
+    let (sso, password_login) = (state.oidc.is_some(), state.config.local_accounts);
     if !has_credentials(&headers) {
         return Ok(Json(SessionState {
             logged_in: false,
             session: None,
+            sso,
+            password_login,
         }));
     }
     let caller = authenticate(&Method::GET, "/api/session", &headers, &state, |name| {
@@ -99,26 +112,53 @@ pub async fn whoami(
             csrf_token: caller.csrf,
             must_change_password: caller.must_change_password,
         }),
+        sso,
+        password_login,
     }))
 }
 
 /// Logs out: ends the cookie session, or revokes the API token the request was sent with.
+/// A session opened by single sign-on answers 200 with the provider's logout address, where
+/// the browser goes next (RP-initiated logout).
 #[utoipa::path(
     delete,
     path = "/session",
     tag = "Anmeldung",
     security(("session" = []), ("bearer" = [])),
-    responses((status = 204, description = "Logged out"), (status = 401, body = ProblemDetails, content_type = "application/problem+json"))
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 200, body = LoggedOut, description = "Logged out here; log out at the identity provider too"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+    )
 )]
 pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Response, AppError> {
+    let mut provider_logout = None;
     match &caller.via {
-        Via::Session(token) => state.sessions.remove(token).await?,
+        Via::Session(token) => {
+            let id_token = state
+                .db
+                .sso_id_token(&fsutil::sha256_hex(token))
+                .await
+                .map_err(anyhow::Error::from)?;
+            state.sessions.remove(token).await?;
+            if let (Some(oidc), Some(id_token)) = (&state.oidc, id_token) {
+                match oidc.logout_url(&id_token).await {
+                    Ok(url) => provider_logout = url,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "no logout at the identity provider")
+                    }
+                }
+            }
+        }
         Via::Bearer(id) => {
             state.tokens.revoke(id).await?;
         }
         Via::CommandLine => {}
     }
-    let mut res = StatusCode::NO_CONTENT.into_response();
+    let mut res = match provider_logout {
+        Some(logout_url) => Json(LoggedOut { logout_url }).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    };
     for c in clear_cookies(state.config.secure_cookies) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }

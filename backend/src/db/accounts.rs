@@ -89,7 +89,7 @@ pub(crate) async fn insert_account(tx: &mut Tx, a: &Account) -> Result<(), DbErr
 }
 
 /// Takes the accounts lock (see [`LOCK_ACCOUNTS`]) and counts the live administrators.
-async fn lock_and_count_admins(tx: &mut Tx) -> Result<i64, DbError> {
+pub(super) async fn lock_and_count_admins(tx: &mut Tx) -> Result<i64, DbError> {
     with_tx!(tx, conn => {
         sqlx::query(LOCK_ACCOUNTS)
             .bind(fsutil::now_rfc3339())

@@ -29,6 +29,7 @@ pub mod backup;
 mod cases;
 mod drafts;
 mod import;
+mod oidc;
 mod operations;
 mod organisation;
 mod outputs;
@@ -44,6 +45,7 @@ pub use cases::{
 };
 pub use drafts::{Draft, DraftUpdate};
 pub use import::{import_json_files, ImportReport};
+pub use oidc::{OidcFlow, SsoLogin, SsoRefused};
 pub use organisation::{PersonRejected, PersonSave, StoredRuntimeWorkflow};
 pub use outputs::{
     token_hash, Answered, ClaimedDelivery, LinkPurpose, NewDelivery, NewDocument, Paid, SentOutput,
@@ -73,6 +75,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "operations",
         include_str!("../../migrations/0012_operations.sql"),
     ),
+    (13, "oidc", include_str!("../../migrations/0013_oidc.sql")),
     (
         14,
         "catalog_push",

@@ -1,6 +1,6 @@
 //! Logging in and out (`/api/session`).
 
-use fachwerk_shared::api::{LoginRequest, PasswordChange, SessionInfo, SessionState};
+use fachwerk_shared::api::{LoggedOut, LoginRequest, PasswordChange, SessionInfo, SessionState};
 use gloo_net::http::Method;
 
 use super::client::{body, get, post, send, set_csrf_token, ApiError};
@@ -36,10 +36,20 @@ pub async fn whoami() -> Result<Option<SessionInfo>, ApiError> {
     Ok(state.session.filter(|_| state.logged_in).map(remember))
 }
 
-pub async fn logout() -> Result<(), ApiError> {
-    let r = send(Method::DELETE, "/api/session", None, None)
-        .await
-        .map(|_| ());
+/// How one may log in here: (single sign-on, password).
+pub async fn login_options() -> Result<(bool, bool), ApiError> {
+    let state: SessionState = get("/api/session").await?;
+    Ok((state.sso, state.password_login))
+}
+
+/// Logs out; for a single sign-on session the provider's logout address, where the browser
+/// goes next.
+pub async fn logout() -> Result<Option<String>, ApiError> {
+    let r = send(Method::DELETE, "/api/session", None, None).await;
     set_csrf_token(None);
-    r
+    let answer = r?;
+    if answer.status == 200 {
+        return answer.json::<LoggedOut>().map(|l| Some(l.logout_url));
+    }
+    Ok(None)
 }

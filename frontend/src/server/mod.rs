@@ -276,7 +276,10 @@ pub fn AccountBar() -> impl IntoView {
         })
     };
     let logout = Action::new_local(move |_: &()| async move {
-        let _ = api::logout().await;
+        if let Ok(Some(provider)) = api::logout().await {
+            // Single sign-on: end the session at the identity provider too.
+            let _ = window().location().set_href(&provider);
+        }
         srv.me.set(None);
         // The open draft belongs to this account; the next one saves a new draft.
         srv.set_draft(None);
@@ -494,6 +497,11 @@ fn LoginDialog() -> impl IntoView {
         }
         login.dispatch_local((u.trim().to_string(), p));
     };
+    // Single sign-on and password login as the server offers them.
+    let options =
+        LocalResource::new(|| async { api::login_options().await.unwrap_or((false, true)) });
+    let sso = move || options.get().is_some_and(|(sso, _)| sso);
+    let password_login = move || options.get().is_none_or(|(_, password)| password);
     move || {
         srv.login_open.get().then(|| {
             view! {
@@ -504,7 +512,10 @@ fn LoginDialog() -> impl IntoView {
                         }
                     }>
                         <h2 id="login-title">{t(tx::LOGIN_TITLE)}</h2>
-                        <form on:submit=submit>
+                        <Show when=sso>
+                            <p class="srv-actions"><a id="login-sso" class="button-link" href="/api/oidc/login">{t(tx::LOGIN_SSO)}</a></p>
+                        </Show>
+                        <form on:submit=submit hidden=move || !password_login()>
                             <div class="field">
                                 <label for="login-user">{t(tx::USERNAME)}</label>
                                 <input id="login-user" type="text" autocomplete="username" required prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev)) />

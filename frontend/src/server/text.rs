@@ -6,6 +6,7 @@ use fachwerk_shared::api::{Role, Status};
 use crate::i18n::T;
 
 pub const LOGIN: T = T("Anmelden", "Log in");
+pub const LOGIN_SSO: T = T("Mit Single Sign-on anmelden", "Sign in with SSO");
 pub const LOGOUT: T = T("Abmelden", "Log out");
 pub const LOGIN_TITLE: T = T(
     "Am Fachwerk-Server anmelden",
