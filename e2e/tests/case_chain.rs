@@ -174,7 +174,7 @@ async fn fetch_bytes(s: &Session, href: &str) -> anyhow::Result<(u16, String, Ve
          fetch({href:?}).then(async r => done([r.status, r.headers.get('content-type') || '',
              Array.from(new Uint8Array(await r.arrayBuffer()))]));"
     );
-    let v = s.driver.execute_async(&script, Vec::new()).await?.json().clone();
+    let v = s.driver.execute_async(script.as_str(), Vec::new()).await?.json().clone();
     let status = u16::try_from(v[0].as_u64().unwrap_or(0))?;
     let kind = v[1].as_str().unwrap_or_default().to_string();
     let bytes = v[2]
