@@ -47,7 +47,8 @@ fn workflow() -> anyhow::Result<Value> {
                     "replyDeadline": "P14D" } }));
     blocks.push(json!({ "id": "bescheid", "type": "bescheid", "label": "Auftragsbescheid",
         "params": { "template": "Der Auftrag über {{betragNetto}} für {{gegenstand}} ist erteilt.",
-                    "signatureLevel": "NAME", "channel": "EMAIL", "fiktionTage": 3 } }));
+                    "signatureLevel": "NAME", "channel": "POSTFACH_ABRUF", "abrufFrist": "P10D",
+                    "fiktionTage": 3 } }));
     for e in w["edges"].as_array_mut().expect("edges") {
         if e["from"] == "preis-pruefen" && e["port"] == "ok" {
             e["to"] = json!("liefertermin");
@@ -57,6 +58,7 @@ fn workflow() -> anyhow::Result<Value> {
     edges.push(json!({ "id": "e90", "from": "liefertermin", "port": "reply", "to": "bescheid" }));
     edges.push(json!({ "id": "e91", "from": "liefertermin", "port": "timeout", "to": "bescheid" }));
     edges.push(json!({ "id": "e92", "from": "bescheid", "port": "zugestellt", "to": "veraktung" }));
+    edges.push(json!({ "id": "e93", "from": "bescheid", "port": "nichtAbgerufen", "to": "veraktung" }));
     w["layout"]["blocks"]["liefertermin"] = json!({ "x": 1140, "y": 40, "w": 160, "h": 64 });
     w["layout"]["blocks"]["bescheid"] = json!({ "x": 1360, "y": 40, "w": 160, "h": 64 });
     w["nextId"] = json!(100);
@@ -133,6 +135,18 @@ async fn tab_to(s: &Session, css: &str, max: usize) -> anyhow::Result<()> {
 
 async fn keys(s: &Session, k: impl Into<TypingData>) -> anyhow::Result<()> {
     s.driver.action_chain().send_keys(k).perform().await?;
+    Ok(())
+}
+
+/// Ctrl+A in the focused field.
+async fn select_all(s: &Session) -> anyhow::Result<()> {
+    s.driver
+        .action_chain()
+        .key_down(Key::Control)
+        .send_keys("a")
+        .key_up(Key::Control)
+        .perform()
+        .await?;
     Ok(())
 }
 
@@ -321,10 +335,10 @@ async fn a_procurement_case_from_intake_to_the_e_akte() -> anyhow::Result<()> {
     s.js("window.__pointerEvents = 0; for (const t of ['pointerdown', 'mousedown', 'click']) document.addEventListener(t, e => { if (e.pointerType || e.detail) window.__pointerEvents++; }, true); document.activeElement && document.activeElement.blur(); return 0;")
         .await?;
     tab_to(&s, "#case-query-text", 80).await?;
-    keys(&s, Key::Control + "a").await?;
+    select_all(&s).await?;
     keys(&s, QUESTION).await?;
     tab_to(&s, "#case-query-docs", 5).await?;
-    keys(&s, Key::Control + "a").await?;
+    select_all(&s).await?;
     keys(&s, "Lieferschein").await?;
     tab_to(&s, "#case-query-send", 10).await?;
     keys(&s, Key::Enter).await?;

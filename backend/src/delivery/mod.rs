@@ -119,11 +119,12 @@ pub fn outbox_row(state: &State, effect: &Effect) -> Option<NewDelivery> {
         return None;
     }
     // The task the message belongs to (a Rückfrage's link answers it, a Zahlung's payment
-    // request is recorded for it) and its period (reply, payment).
+    // request is recorded for it, a Bescheid's mail delivers it) and its period (reply,
+    // payment).
     let task = state.tasks.iter().find(|t| {
         t.block == *block
             && t.visit == *visit
-            && matches!(t.kind, TaskKind::Query | TaskKind::Payment)
+            && matches!(t.kind, TaskKind::Query | TaskKind::Payment | TaskKind::Notice)
     });
     let deadline = task.and_then(|t| {
         state
