@@ -185,7 +185,10 @@ async fn clerks_add_documents_checked_like_the_applicants() {
     assert_eq!(docs[0]["id"], stored[0]["id"]);
     let (status, _, bytes) = get_bytes(
         &o,
-        &format!("/api/cases/{id}/documents/{}", docs[0]["id"].as_str().unwrap()),
+        &format!(
+            "/api/cases/{id}/documents/{}",
+            docs[0]["id"].as_str().unwrap()
+        ),
         &o.clerk,
     )
     .await;
@@ -207,7 +210,13 @@ async fn clerks_add_documents_checked_like_the_applicants() {
     assert_eq!(added["detail"]["name"], "vermerk.pdf");
 
     // By content, not by name: a program called .pdf is refused, and nothing is stored.
-    let r = upload(&o, &id, &o.clerk, &[("rechnung.pdf", b"MZ\x90\x00\x03\x00\x00\x00")]).await;
+    let r = upload(
+        &o,
+        &id,
+        &o.clerk,
+        &[("rechnung.pdf", b"MZ\x90\x00\x03\x00\x00\x00")],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.text);
     assert_eq!(r.json()["code"], "UPLOAD_TYPE");
     let six: Vec<(&str, &[u8])> = (0..6).map(|_| ("a.txt", b"Notiz" as &[u8])).collect();

@@ -195,9 +195,20 @@ async fn sondernutzung_from_intake_to_the_e_akte() {
     let query = format!("/api/cases/{id}/queries/{task}");
     let written = json!({ "text": "Bitte senden Sie uns einen Lageplan der Fläche.",
                           "documents": ["Lageplan (PDF)"], "deadline": "2026-03-10" });
-    let r = o.env.post(&query, Some(o.token("gerda")), written.clone()).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "not gerda's role: {}", r.text);
-    let r = o.env.post(&query, Some(o.token("sam")), written.clone()).await;
+    let r = o
+        .env
+        .post(&query, Some(o.token("gerda")), written.clone())
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "not gerda's role: {}",
+        r.text
+    );
+    let r = o
+        .env
+        .post(&query, Some(o.token("sam")), written.clone())
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let r = o.env.post(&query, Some(o.token("sam")), written).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "sent once: {}", r.text);
@@ -210,8 +221,15 @@ async fn sondernutzung_from_intake_to_the_e_akte() {
         assert!(mails[0].contains(said), "{said}: {}", mails[0]);
     }
     let token = link(&mails[0], "rueckfrage");
-    let page = o.env.get(&format!("/api/public/queries/{token}"), None).await.json();
-    assert_eq!(page["question"], "Bitte senden Sie uns einen Lageplan der Fläche.");
+    let page = o
+        .env
+        .get(&format!("/api/public/queries/{token}"), None)
+        .await
+        .json();
+    assert_eq!(
+        page["question"],
+        "Bitte senden Sie uns einen Lageplan der Fläche."
+    );
     assert_eq!(page["requestedDocuments"], json!(["Lageplan (PDF)"]));
     assert_eq!(page["deadline"], "2026-03-10");
     let plan: &[u8] = b"%PDF-1.4\n% Lageplan\n";

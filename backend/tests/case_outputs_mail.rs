@@ -201,7 +201,11 @@ async fn start(o: &Office, email: Option<&str>) -> Value {
 async fn send_query_as_drafted(o: &Office, id: &str) {
     let out = outputs(o, id).await;
     assert_eq!(out["deliveries"][0]["held"], true, "{out:#}");
-    assert_eq!(o.env.state.deliveries.run_once(10).await.unwrap(), 0, "held");
+    assert_eq!(
+        o.env.state.deliveries.run_once(10).await.unwrap(),
+        0,
+        "held"
+    );
     let view = o
         .env
         .get(&format!("/api/cases/{id}"), Some(&o.clerk))
@@ -222,7 +226,10 @@ async fn send_query_as_drafted(o: &Office, id: &str) {
     let draft = draft.json();
     assert_eq!(draft["sent"], false);
     // The end of the block's reply period (P10D), the latest one may set.
-    assert!(draft["deadline"].as_str().is_some_and(|d| d > TODAY), "{draft:#}");
+    assert!(
+        draft["deadline"].as_str().is_some_and(|d| d > TODAY),
+        "{draft:#}"
+    );
     assert_eq!(draft["deadline"], draft["latestDeadline"]);
     assert_eq!(
         draft["text"],

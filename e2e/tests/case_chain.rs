@@ -45,10 +45,12 @@ fn workflow() -> anyhow::Result<Value> {
     blocks.push(json!({ "id": "liefertermin", "type": "rueckfrage", "label": "Liefertermin erfragen",
         "params": { "channel": "EMAIL", "template": "Bitte nennen Sie den Liefertermin für {{gegenstand}}.",
                     "replyDeadline": "P14D" } }));
-    blocks.push(json!({ "id": "bescheid", "type": "bescheid", "label": "Auftragsbescheid",
+    blocks.push(
+        json!({ "id": "bescheid", "type": "bescheid", "label": "Auftragsbescheid",
         "params": { "template": "Der Auftrag über {{betragNetto}} für {{gegenstand}} ist erteilt.",
                     "signatureLevel": "NAME", "channel": "POSTFACH_ABRUF", "abrufFrist": "P10D",
-                    "fiktionTage": 3 } }));
+                    "fiktionTage": 3 } }),
+    );
     for e in w["edges"].as_array_mut().expect("edges") {
         if e["from"] == "preis-pruefen" && e["port"] == "ok" {
             e["to"] = json!("liefertermin");
@@ -58,7 +60,9 @@ fn workflow() -> anyhow::Result<Value> {
     edges.push(json!({ "id": "e90", "from": "liefertermin", "port": "reply", "to": "bescheid" }));
     edges.push(json!({ "id": "e91", "from": "liefertermin", "port": "timeout", "to": "bescheid" }));
     edges.push(json!({ "id": "e92", "from": "bescheid", "port": "zugestellt", "to": "veraktung" }));
-    edges.push(json!({ "id": "e93", "from": "bescheid", "port": "nichtAbgerufen", "to": "veraktung" }));
+    edges.push(
+        json!({ "id": "e93", "from": "bescheid", "port": "nichtAbgerufen", "to": "veraktung" }),
+    );
     w["layout"]["blocks"]["liefertermin"] = json!({ "x": 1140, "y": 40, "w": 160, "h": 64 });
     w["layout"]["blocks"]["bescheid"] = json!({ "x": 1360, "y": 40, "w": 160, "h": 64 });
     w["nextId"] = json!(100);
@@ -188,7 +192,12 @@ async fn fetch_bytes(s: &Session, href: &str) -> anyhow::Result<(u16, String, Ve
          fetch({href:?}).then(async r => done([r.status, r.headers.get('content-type') || '',
              Array.from(new Uint8Array(await r.arrayBuffer()))]));"
     );
-    let v = s.driver.execute_async(script.as_str(), Vec::new()).await?.json().clone();
+    let v = s
+        .driver
+        .execute_async(script.as_str(), Vec::new())
+        .await?
+        .json()
+        .clone();
     let status = u16::try_from(v[0].as_u64().unwrap_or(0))?;
     let kind = v[1].as_str().unwrap_or_default().to_string();
     let bytes = v[2]
@@ -288,7 +297,8 @@ async fn a_procurement_case_from_intake_to_the_e_akte() -> anyhow::Result<()> {
     s.click_css(&format!("{row} .korb-claim")).await?;
     wait_text(&s, "#btn-korb .korb-count", "1").await?;
     s.open(&format!("/vorgang/{id}")).await?;
-    s.wait_for(".case-task[data-block='bedarf-pruefen']").await?;
+    s.wait_for(".case-task[data-block='bedarf-pruefen']")
+        .await?;
     s.click_css(".case-task[data-block='bedarf-pruefen'] .case-exit[data-exit='ok']")
         .await?;
     s.wait_for(".case-task[data-block='angebote-einholen']")
@@ -371,7 +381,8 @@ async fn a_procurement_case_from_intake_to_the_e_akte() -> anyhow::Result<()> {
     s.window_size(360, 740).await?;
     s.driver.goto(format!("{}{answer_path}", s.base)).await?;
     s.wait_text_in("#query-question", QUESTION, 20).await?;
-    s.wait_text_in("#query-documents", "Lieferschein", 5).await?;
+    s.wait_text_in("#query-documents", "Lieferschein", 5)
+        .await?;
     s.wait_text_in("#applicant-az", &az, 5).await?;
     found.extend(violations(&s, &axe, "Rückfrage (Telefon)").await?);
     s.screenshot("chain-antwort").await?;
@@ -393,7 +404,11 @@ async fn a_procurement_case_from_intake_to_the_e_akte() -> anyhow::Result<()> {
     let mut filed = 0;
     for _ in 0..200 {
         filed = std::fs::read_dir(&outbox)
-            .map(|d| d.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "zip")).count())
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "zip"))
+                    .count()
+            })
             .unwrap_or(0);
         if filed > 0 {
             break;

@@ -46,7 +46,9 @@ pub async fn get_query(
     caller: Caller,
     Path((id, task)): Path<(String, String)>,
 ) -> Result<Json<QueryDraft>, AppError> {
-    Ok(Json(state.deliveries.query_draft(&caller, &id, &task).await?))
+    Ok(Json(
+        state.deliveries.query_draft(&caller, &id, &task).await?,
+    ))
 }
 
 /// Sends the Rückfrage as the clerk wrote it (holder of the task's role): the mail with the

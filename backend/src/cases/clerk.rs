@@ -18,11 +18,9 @@ impl CaseRuntime {
         open: bool,
     ) -> Result<(Person, StoredTask), CaseError> {
         let person = self.person(caller).await?;
-        let row = self
-            .db
-            .task_of_case(case_id, task)
-            .await?
-            .ok_or_else(|| CaseError::NotFound("Diese Aufgabe gibt es in diesem Vorgang nicht.".into()))?;
+        let row = self.db.task_of_case(case_id, task).await?.ok_or_else(|| {
+            CaseError::NotFound("Diese Aufgabe gibt es in diesem Vorgang nicht.".into())
+        })?;
         if !self.holds_role(&person, &row.task).await? {
             return Err(Self::not_in_role(&row.task));
         }

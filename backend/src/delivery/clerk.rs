@@ -29,7 +29,9 @@ fn already_sent() -> CaseError {
 }
 
 fn no_query() -> CaseError {
-    CaseError::NotFound("Zu dieser Aufgabe gibt es keine Rückfrage an die antragstellende Person.".into())
+    CaseError::NotFound(
+        "Zu dieser Aufgabe gibt es keine Rückfrage an die antragstellende Person.".into(),
+    )
 }
 
 fn text(v: &serde_json::Value) -> Option<String> {
@@ -73,7 +75,12 @@ fn checked(
             format!("The document's name is longer than {MAX_DOCUMENT_NAME} characters."),
         ));
     }
-    let deadline = match body.deadline.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+    let deadline = match body
+        .deadline
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
         None => latest,
         Some(d) => {
             let day = Date::parse(d).ok_or_else(|| {
@@ -136,7 +143,11 @@ impl Deliveries {
         }
         let effect: Effect = serde_json::from_value(p["effect"].clone())
             .map_err(|e| CaseError::Storage(anyhow::anyhow!("delivery payload: {e}")))?;
-        let stored = self.db.case(case_id).await?.ok_or_else(CaseError::no_case)?;
+        let stored = self
+            .db
+            .case(case_id)
+            .await?
+            .ok_or_else(CaseError::no_case)?;
         let state: State = serde_json::from_str(&stored.state)
             .map_err(|e| CaseError::Storage(anyhow::anyhow!("case state: {e}")))?;
         let w = self
@@ -170,8 +181,7 @@ impl Deliveries {
             return Err(already_sent());
         }
         let latest = row.payload["deadline"].as_str().and_then(Date::parse);
-        let (question, documents, deadline) =
-            checked(body, self.cases.clock_today(), latest)?;
+        let (question, documents, deadline) = checked(body, self.cases.clock_today(), latest)?;
         let deadline = deadline.map(|d| d.to_string());
         let mut payload = row.payload.clone();
         payload["question"] = json!(question);
@@ -186,7 +196,11 @@ impl Deliveries {
             account_id: Some(caller.id.clone()),
             person_id: Some(person.id.clone()),
         };
-        if !self.db.release_query(case_id, &row, &payload, &audit).await? {
+        if !self
+            .db
+            .release_query(case_id, &row, &payload, &audit)
+            .await?
+        {
             return Err(already_sent());
         }
         Ok(QueryDraft {
@@ -266,8 +280,16 @@ mod tests {
     fn a_query_is_checked_before_it_is_sent() {
         let today = Date::parse("2026-12-03").unwrap();
         let latest = Date::parse("2026-12-17");
-        let (q, d, due) = checked(&body("  Bitte das Angebot. ", &["Angebot", " "], None), today, latest).unwrap();
-        assert_eq!((q.as_str(), d, due), ("Bitte das Angebot.", vec!["Angebot".to_string()], latest));
+        let (q, d, due) = checked(
+            &body("  Bitte das Angebot. ", &["Angebot", " "], None),
+            today,
+            latest,
+        )
+        .unwrap();
+        assert_eq!(
+            (q.as_str(), d, due),
+            ("Bitte das Angebot.", vec!["Angebot".to_string()], latest)
+        );
         let (_, _, due) = checked(&body("x", &[], Some("2026-12-10")), today, latest).unwrap();
         assert_eq!(due, Date::parse("2026-12-10"));
         let path = |r: Result<_, CaseError>| match r {
@@ -275,11 +297,23 @@ mod tests {
             _ => "accepted".into(),
         };
         assert_eq!(path(checked(&body(" ", &[], None), today, latest)), "text");
-        assert_eq!(path(checked(&body("x", &[], Some("2026-12-02")), today, latest)), "deadline");
-        assert_eq!(path(checked(&body("x", &[], Some("2026-12-18")), today, latest)), "deadline");
-        assert_eq!(path(checked(&body("x", &[], Some("18.12.2026")), today, latest)), "deadline");
+        assert_eq!(
+            path(checked(&body("x", &[], Some("2026-12-02")), today, latest)),
+            "deadline"
+        );
+        assert_eq!(
+            path(checked(&body("x", &[], Some("2026-12-18")), today, latest)),
+            "deadline"
+        );
+        assert_eq!(
+            path(checked(&body("x", &[], Some("18.12.2026")), today, latest)),
+            "deadline"
+        );
         let long = "a".repeat(MAX_DOCUMENT_NAME + 1);
-        assert_eq!(path(checked(&body("x", &["a", &long], None), today, latest)), "documents[1]");
+        assert_eq!(
+            path(checked(&body("x", &["a", &long], None), today, latest)),
+            "documents[1]"
+        );
         // Without a reply period any day from today on.
         assert!(checked(&body("x", &[], Some("2030-01-01")), today, None).is_ok());
     }

@@ -20,8 +20,8 @@ use crate::fsutil;
 pub mod clerk;
 mod compose;
 mod documents;
-mod preview;
 pub mod mail;
+mod preview;
 pub mod public;
 
 pub use mail::{MailError, MailTransport};
@@ -124,7 +124,10 @@ pub fn outbox_row(state: &State, effect: &Effect) -> Option<NewDelivery> {
     let task = state.tasks.iter().find(|t| {
         t.block == *block
             && t.visit == *visit
-            && matches!(t.kind, TaskKind::Query | TaskKind::Payment | TaskKind::Notice)
+            && matches!(
+                t.kind,
+                TaskKind::Query | TaskKind::Payment | TaskKind::Notice
+            )
     });
     let deadline = task.and_then(|t| {
         state

@@ -16,7 +16,11 @@ impl Deliveries {
         case_id: &str,
     ) -> Result<crate::outputs::Document, CaseError> {
         self.cases.visible_case(caller, case_id).await?;
-        let stored = self.db.case(case_id).await?.ok_or_else(CaseError::no_case)?;
+        let stored = self
+            .db
+            .case(case_id)
+            .await?
+            .ok_or_else(CaseError::no_case)?;
         let state: State = serde_json::from_str(&stored.state)
             .map_err(|e| CaseError::Storage(anyhow::anyhow!("case state: {e}")))?;
         let w = self

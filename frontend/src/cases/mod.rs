@@ -8,9 +8,9 @@ pub mod korb;
 pub mod scene;
 
 #[cfg(target_arch = "wasm32")]
-mod list;
-#[cfg(target_arch = "wasm32")]
 mod documents;
+#[cfg(target_arch = "wasm32")]
+mod list;
 #[cfg(target_arch = "wasm32")]
 mod query;
 #[cfg(target_arch = "wasm32")]
@@ -19,11 +19,11 @@ mod task;
 mod vorgang;
 
 #[cfg(target_arch = "wasm32")]
+pub use documents::DocumentUpload;
+#[cfg(target_arch = "wasm32")]
 pub use list::{korb_screen, provide, use_korb, Korb, KorbButton};
 #[cfg(target_arch = "wasm32")]
 pub use vorgang::case_screen;
-#[cfg(target_arch = "wasm32")]
-pub use documents::DocumentUpload;
 
 /// Titles of the two screens.
 pub const KORB_TITLE: crate::i18n::T = crate::i18n::T("Arbeitskorb", "Work basket");

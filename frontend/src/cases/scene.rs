@@ -142,7 +142,9 @@ pub fn audit_text(e: &AuditEntry, w: Option<&Workflow>, lang: Lang) -> String {
         ("documentAdded", false) => format!("{who} added the document “{}”.", s("name")),
         ("mailSent", true) => "Eine Mail an die antragstellende Person ist versandt.".into(),
         ("mailSent", false) => "A mail to the applicant was sent.".into(),
-        ("queryAnswered", true) => "Die antragstellende Person hat die Rückfrage beantwortet.".into(),
+        ("queryAnswered", true) => {
+            "Die antragstellende Person hat die Rückfrage beantwortet.".into()
+        }
         ("queryAnswered", false) => "The applicant answered the query.".into(),
         (other, _) => format!("{who}: {other}"),
     }

@@ -400,4 +400,3 @@ fn history_item(e: &AuditEntry, w: Option<&Workflow>, lang: Lang) -> impl IntoVi
         </li>
     }
 }
-
