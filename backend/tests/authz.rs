@@ -540,6 +540,38 @@ fn table() -> Vec<Row> {
             P::Empty,
             [401, 422, 403, 403, 403],
         ),
+        // The Rückfrage of a task: who may see the case reads it (the fixture's task has
+        // none: 404); only the holder of the task's role writes it (then 404 likewise).
+        row(
+            get.clone(),
+            "/api/cases/{id}/queries/{task}",
+            F::Payment,
+            P::Empty,
+            [401, 404, 404, 404, 403],
+        ),
+        row(
+            post.clone(),
+            "/api/cases/{id}/queries/{task}",
+            F::Payment,
+            P::Json(r#"{"text":"Bitte das Angebot nachreichen."}"#),
+            [401, 404, 403, 403, 403],
+        ),
+        // The Bescheid preview: who may see the case (its workflow has no Bescheid: 404).
+        row(
+            get.clone(),
+            "/api/cases/{id}/bescheid/preview",
+            F::Case,
+            P::Empty,
+            [401, 404, 404, 404, 403],
+        ),
+        // Documents are added by persons with a role in the workflow (no file sent: 422).
+        row(
+            post.clone(),
+            "/api/cases/{id}/documents",
+            F::Case,
+            P::Answer,
+            [401, 422, 403, 403, 403],
+        ),
         // A payment provider reports with an API token (any account); unknown Kassenzeichen.
         row(
             post.clone(),

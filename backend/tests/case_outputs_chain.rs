@@ -177,14 +177,61 @@ async fn sondernutzung_from_intake_to_the_e_akte() {
     let id = r.json()["id"].as_str().unwrap().to_string();
     let az = r.json()["aktenzeichen"].as_str().unwrap().to_string();
 
-    // Sachbearbeitung asks back; the Rückfrage leaves as a mail with a one-time link.
+    // Sachbearbeitung asks back: the Rückfrage waits until sam has written it (text, the
+    // documents asked for, a deadline within the reply period), then leaves as a mail with a
+    // one-time link.
     o.complete(&id, "antrag-pruefen", "sam", "rueckfrage").await;
+    assert_eq!(o.deliver().await, 0, "held for the clerk");
+    let case = o.case(&id).await;
+    let task = case["state"]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["block"] == "nachforderung")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let query = format!("/api/cases/{id}/queries/{task}");
+    let written = json!({ "text": "Bitte senden Sie uns einen Lageplan der Fläche.",
+                          "documents": ["Lageplan (PDF)"], "deadline": "2026-03-10" });
+    let r = o
+        .env
+        .post(&query, Some(o.token("gerda")), written.clone())
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "not gerda's role: {}",
+        r.text
+    );
+    let r = o
+        .env
+        .post(&query, Some(o.token("sam")), written.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = o.env.post(&query, Some(o.token("sam")), written).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "sent once: {}", r.text);
     assert_eq!(o.deliver().await, 1);
     let mails = o.mails();
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("To: erika@example.org"), "{}", mails[0]);
     assert!(mails[0].contains(&az), "{}", mails[0]);
+    for said in ["einen Lageplan der Fl", "- Lageplan (PDF)", "10.03.2026"] {
+        assert!(mails[0].contains(said), "{said}: {}", mails[0]);
+    }
     let token = link(&mails[0], "rueckfrage");
+    let page = o
+        .env
+        .get(&format!("/api/public/queries/{token}"), None)
+        .await
+        .json();
+    assert_eq!(
+        page["question"],
+        "Bitte senden Sie uns einen Lageplan der Fläche."
+    );
+    assert_eq!(page["requestedDocuments"], json!(["Lageplan (PDF)"]));
+    assert_eq!(page["deadline"], "2026-03-10");
     let plan: &[u8] = b"%PDF-1.4\n% Lageplan\n";
     let r = answer(
         &o.env,

@@ -191,7 +191,60 @@ async fn start(o: &Office, email: Option<&str>) -> Value {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    r.json()
+    let case = r.json();
+    send_query_as_drafted(o, case["id"].as_str().unwrap()).await;
+    case
+}
+
+/// The clerk sends the case's Rückfrage as the block drafts it (its template with the case's
+/// fields): until then it waits in the outbox.
+async fn send_query_as_drafted(o: &Office, id: &str) {
+    let out = outputs(o, id).await;
+    assert_eq!(out["deliveries"][0]["held"], true, "{out:#}");
+    assert_eq!(
+        o.env.state.deliveries.run_once(10).await.unwrap(),
+        0,
+        "held"
+    );
+    let view = o
+        .env
+        .get(&format!("/api/cases/{id}"), Some(&o.clerk))
+        .await
+        .json();
+    let task = view["state"]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["block"] == "b2")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/api/cases/{id}/queries/{task}");
+    let draft = o.env.get(&path, Some(&o.clerk)).await;
+    assert_eq!(draft.status, StatusCode::OK, "{}", draft.text);
+    let draft = draft.json();
+    assert_eq!(draft["sent"], false);
+    // The end of the block's reply period (P10D), the latest one may set.
+    assert!(
+        draft["deadline"].as_str().is_some_and(|d| d > TODAY),
+        "{draft:#}"
+    );
+    assert_eq!(draft["deadline"], draft["latestDeadline"]);
+    assert_eq!(
+        draft["text"],
+        "Bitte reichen Sie das Angebot für Bürostühle nach."
+    );
+    let r = o
+        .env
+        .post(
+            &path,
+            Some(&o.clerk),
+            json!({ "text": draft["text"], "documents": draft["documents"] }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["sent"], true);
 }
 
 async fn outputs(o: &Office, case: &str) -> Value {

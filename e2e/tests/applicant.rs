@@ -168,6 +168,21 @@ async fn an_applicant_answers_a_rueckfrage_on_the_phone_once_and_sees_the_status
         )
         .await?;
     assert_eq!(status, 200, "{text}");
+    // It waits until the clerk has written it; here as the block drafts it.
+    let view = admin
+        .json("GET", &format!("/api/cases/{id}"), None, 200)
+        .await?;
+    let query_task = view["state"]["tasks"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["block"] == "nachfrage"))
+        .and_then(|t| t["id"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    let query = format!("/api/cases/{id}/queries/{query_task}");
+    let draft = admin.json("GET", &query, None, 200).await?;
+    admin
+        .json("POST", &query, Some(&draft.to_string()), 200)
+        .await?;
     let (answer_path, status_path) = links_from_mail(&s).await?;
 
     // The phone.

@@ -24,6 +24,16 @@ fn etag(revision: u64) -> [(header::HeaderName, HeaderValue); 1] {
     [(header::ETAG, value)]
 }
 
+/// Header of the task list and the case: today on the server's clock (`--today` in tests and
+/// training systems), so due dates count from the same day as the engine's deadlines.
+pub const TODAY_HEADER: &str = "x-fachwerk-today";
+
+fn today(state: &AppState) -> [(header::HeaderName, HeaderValue); 1] {
+    let value = HeaderValue::from_str(&state.cases.clock_today().to_string())
+        .unwrap_or_else(|_| HeaderValue::from_static(""));
+    [(header::HeaderName::from_static(TODAY_HEADER), value)]
+}
+
 /// `If-Match: "7"` (or `7`) → 7.
 fn if_match(headers: &HeaderMap) -> Result<u64, CaseError> {
     let value = headers
@@ -273,7 +283,7 @@ pub async fn get_case(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let view = state.cases.view(&caller, &id).await?;
-    Ok((etag(view.summary.revision), Json(view)).into_response())
+    Ok((etag(view.summary.revision), today(&state), Json(view)).into_response())
 }
 
 /// Tasks: `scope=mine` those the caller claimed, `scope=roles` the open tasks of the
@@ -295,13 +305,12 @@ pub async fn list_tasks(
     State(state): State<AppState>,
     caller: Caller,
     Query(q): Query<TaskQuery>,
-) -> Result<Json<Vec<Task>>, AppError> {
-    Ok(Json(
-        state
-            .cases
-            .tasks(&caller, q.scope.as_deref(), q.limit)
-            .await?,
-    ))
+) -> Result<Response, AppError> {
+    let tasks = state
+        .cases
+        .tasks(&caller, q.scope.as_deref(), q.limit)
+        .await?;
+    Ok((today(&state), Json(tasks)).into_response())
 }
 
 /// Claims an open task of the caller's roles (409 if someone else has it).

@@ -21,6 +21,7 @@ use crate::security::limits::cpu;
 
 mod caller;
 mod cases;
+mod clerk;
 mod drafts;
 mod json;
 mod oidc;
@@ -102,6 +103,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(outputs::case_document))
         .routes(routes!(outputs::mark_paid))
         .routes(routes!(outputs::payment_callback))
+        .merge(clerk::routes())
         .merge(public::routes())
         .fallback(api_not_found);
     OpenApiRouter::with_openapi(openapi::base()).nest("/api", api)

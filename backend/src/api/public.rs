@@ -46,6 +46,39 @@ impl From<PublicError> for AppError {
     }
 }
 
+/// Reads a multipart form: the text field `answer` and the `file` fields (each at most
+/// [`MAX_FILE_BYTES`]; the empty part of an unused file input is left out).
+pub(super) async fn read_form(form: &mut Multipart) -> Result<(String, Vec<Upload>), AppError> {
+    let mut answer = String::new();
+    let mut files: Vec<Upload> = Vec::new();
+    while let Some(mut field) = form.next_field().await.map_err(multipart_error)? {
+        match field.name() {
+            Some("answer") => answer = field.text().await.map_err(multipart_error)?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                let index = files.len();
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                    bytes.extend_from_slice(&chunk);
+                    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_FILE_BYTES {
+                        return Err(PublicError::TooLarge {
+                            index,
+                            name: public::clean_name(&name, index),
+                        }
+                        .into());
+                    }
+                }
+                // An empty file input of a browser form sends a nameless empty part.
+                if !(bytes.is_empty() && name.is_empty()) {
+                    files.push(Upload { name, bytes });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((answer, files))
+}
+
 /// A broken or oversized multipart body.
 fn multipart_error(e: MultipartError) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -120,33 +153,7 @@ pub async fn answer_query(
         detail: format!("Erwartet wird ein Formular (multipart/form-data): {e}"),
         path: None,
     })?;
-    let mut answer = String::new();
-    let mut files: Vec<Upload> = Vec::new();
-    while let Some(mut field) = form.next_field().await.map_err(multipart_error)? {
-        match field.name() {
-            Some("answer") => answer = field.text().await.map_err(multipart_error)?,
-            Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_string();
-                let index = files.len();
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-                    bytes.extend_from_slice(&chunk);
-                    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_FILE_BYTES {
-                        return Err(PublicError::TooLarge {
-                            index,
-                            name: public::clean_name(&name, index),
-                        }
-                        .into());
-                    }
-                }
-                // An empty file input of a browser form sends a nameless empty part.
-                if !(bytes.is_empty() && name.is_empty()) {
-                    files.push(Upload { name, bytes });
-                }
-            }
-            _ => {}
-        }
-    }
+    let (answer, files) = read_form(&mut form).await?;
     let receipt = public::answer(&state.db, &state.cases, &token, &answer, &files).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }

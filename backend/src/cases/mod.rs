@@ -13,6 +13,7 @@ use crate::db::{Database, DbError, PersonSave};
 use crate::fsutil::blocking;
 use crate::repo::Repo;
 
+mod clerk;
 mod engine;
 pub mod intake;
 mod outside;

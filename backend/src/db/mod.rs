@@ -27,6 +27,7 @@ mod accounts;
 mod auth;
 pub mod backup;
 mod cases;
+mod clerk;
 mod drafts;
 mod import;
 mod oidc;
@@ -43,6 +44,7 @@ pub use auth::{ApiToken, SessionRecord};
 pub use cases::{
     Applied, CaseChange, CaseInsert, NewAudit, NewCase, NewTask, StoredCase, StoredTask,
 };
+pub use clerk::QueryRow;
 pub use drafts::{Draft, DraftUpdate};
 pub use import::{import_json_files, ImportReport};
 pub use oidc::{OidcFlow, SsoLogin, SsoRefused};

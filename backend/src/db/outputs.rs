@@ -126,13 +126,16 @@ fn delivery_from(row: &impl Fields) -> Result<Delivery, DbError> {
         status,
         attempts: u32::try_from(row.int("attempts")?).unwrap_or(u32::MAX),
         next_attempt_at: (status == DeliveryStatus::Pending)
-            .then(|| row.int("next_attempt").map(fsutil::rfc3339))
-            .transpose()?,
+            .then(|| row.int("next_attempt"))
+            .transpose()?
+            .filter(|n| *n < HELD)
+            .map(fsutil::rfc3339),
         last_error: row.opt_text("last_error")?,
         sha256: row.opt_text("sha256")?,
         size: row.opt_int("size")?.and_then(|s| u64::try_from(s).ok()),
         created_at: row.text("created_at")?,
         sent_at: row.opt_text("sent_at")?,
+        held: status == DeliveryStatus::Pending && row.int("next_attempt")? >= HELD,
     })
 }
 
@@ -169,7 +172,11 @@ fn payment_from(row: &impl Fields) -> Result<PaymentRequest, DbError> {
     })
 }
 
-/// Writes the outbox rows of a change (inside the case change's transaction).
+/// `next_attempt` of a row held for a clerk (9999-12-31T23:59:59Z): never due until released.
+pub const HELD: i64 = 253_402_300_799;
+
+/// Writes the outbox rows of a change (inside the case change's transaction); a row whose
+/// payload says `"held": true` waits for a clerk ([`HELD`]).
 pub(super) async fn write_deliveries(
     tx: &mut super::Tx,
     case_id: &str,
@@ -180,6 +187,11 @@ pub(super) async fn write_deliveries(
     for d in deliveries {
         let kind = enum_text(&d.kind)?;
         let payload = d.payload.to_string();
+        let due = if d.payload["held"] == serde_json::Value::Bool(true) {
+            HELD
+        } else {
+            due
+        };
         with_tx!(tx, conn => sqlx::query("INSERT INTO deliveries (id, case_id, kind, label, \
              payload, status, attempts, next_attempt, revision, created_at) \
              VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, 1, $7)")
@@ -525,7 +537,7 @@ impl Database {
     }
 }
 
-async fn insert_document(
+pub(super) async fn insert_document(
     tx: &mut super::Tx,
     case_id: &str,
     d: &NewDocument,

@@ -13,10 +13,41 @@ use crate::outputs::{
 };
 
 /// What a Rückfrage asks: its text (the block's template with `{{feld}}` filled in, else the
-/// block's label) and the documents it asks for (the block's label).
+/// block's label) and the documents it asks for (the block's label) — or what the clerk wrote
+/// ([`Question::of_payload`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Question {
     pub text: String,
     pub documents: Vec<String>,
+}
+
+impl Question {
+    /// The clerk's Rückfrage stored in an outbox row's payload (`question`, `documents`).
+    pub fn of_payload(payload: &serde_json::Value) -> Option<Question> {
+        let text = payload["question"].as_str()?.to_string();
+        let documents = payload["documents"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| d.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(Question { text, documents })
+    }
+
+    /// The text of the mail: the question, then the documents asked for.
+    fn mail_text(&self) -> String {
+        if self.documents.is_empty() {
+            return self.text.clone();
+        }
+        let list: Vec<String> = self.documents.iter().map(|d| format!("- {d}")).collect();
+        format!(
+            "{}\n\nBitte reichen Sie ein / Please submit:\n{}",
+            self.text.trim_end(),
+            list.join("\n")
+        )
+    }
 }
 
 pub fn question(
@@ -61,6 +92,8 @@ pub struct Input<'a> {
     pub payment: Option<PaymentRequest>,
     /// A Bescheid's Bekanntgabe date.
     pub bekanntgabe: Option<Date>,
+    /// What the clerk wrote (a Rückfrage composed in the Vorgang); none: the block's text.
+    pub question: Option<&'a Question>,
 }
 
 /// Subject and text of the mail.
@@ -72,7 +105,10 @@ pub fn message(i: &Input<'_>) -> Result<(String, String), OutputError> {
             message_en: "not a message".into(),
         });
     };
-    let q = question(i.workflow, i.effect, i.fields)?;
+    let text = match i.question {
+        Some(q) => q.mail_text(),
+        None => question(i.workflow, i.effect, i.fields)?.text,
+    };
     let composed = compose_message(&MessageInput {
         kind: *message,
         authority: Authority {
@@ -87,7 +123,7 @@ pub fn message(i: &Input<'_>) -> Result<(String, String), OutputError> {
             .block(block)
             .map(|b| b.label.clone())
             .unwrap_or_default(),
-        text: Some(q.text).filter(|t| !t.trim().is_empty()),
+        text: Some(text).filter(|t| !t.trim().is_empty()),
         status_link: i.status_url.to_string(),
         answer_link: i.answer_url.map(str::to_string),
         due: i.deadline.and_then(Date::parse),

@@ -121,14 +121,45 @@ impl Deliveries {
         w: &Arc<fachwerk_shared::Workflow>,
         effect: &Effect,
     ) -> Result<(crate::outputs::Document, fachwerk_shared::values::Date), DeliveryError> {
-        use fachwerk_shared::model::BlockKind;
         let Effect::SendMessage { block, .. } = effect else {
             return Err(DeliveryError::Permanent(
                 "Ausgang ist keine Nachricht.".into(),
             ));
         };
+        let (pdf, bekanntgabe) = self
+            .render_bescheid(stored, state, w, block.as_str())
+            .await?;
+        let known = self.db.documents(&stored.summary.id).await?;
+        if !known.iter().any(|d| d.sha256 == pdf.sha256) {
+            self.db
+                .insert_document(
+                    &stored.summary.id,
+                    &crate::db::NewDocument {
+                        name: pdf.file_name.clone(),
+                        media_type: pdf.media_type.clone(),
+                        source: fachwerk_shared::api::DocumentSource::Rendered,
+                        data: pdf.bytes.clone(),
+                    },
+                )
+                .await?;
+        }
+        Ok((pdf, bekanntgabe))
+    }
+
+    /// The PDF the Bescheid block `block` produces for the case today (nothing stored), and
+    /// its Bekanntgabe date.
+    pub(super) async fn render_bescheid(
+        &self,
+        stored: &crate::db::StoredCase,
+        state: &State,
+        w: &Arc<fachwerk_shared::Workflow>,
+        block: &str,
+    ) -> Result<(crate::outputs::Document, fachwerk_shared::values::Date), DeliveryError> {
+        use fachwerk_shared::model::BlockKind;
         let b = w
-            .block(block)
+            .blocks
+            .iter()
+            .find(|b| b.id.as_str() == block)
             .ok_or_else(|| DeliveryError::Permanent(format!("Baustein „{block}“ fehlt.")))?;
         let BlockKind::Bescheid(p) = &b.kind else {
             return Err(DeliveryError::Permanent(format!(
@@ -163,7 +194,7 @@ impl Deliveries {
             stored.summary.aktenzeichen.clone(),
         );
         let authority = self.config.authority.clone();
-        let pdf = tokio::task::spawn_blocking(move || {
+        let pdf = crate::security::limits::cpu(move || {
             crate::outputs::render_bescheid(&crate::outputs::BescheidInput {
                 authority: crate::outputs::Authority {
                     name: authority,
@@ -195,20 +226,6 @@ impl Deliveries {
         .await
         .map_err(|e| DeliveryError::Transient(e.to_string()))?
         .map_err(|e| DeliveryError::Permanent(e.to_string()))?;
-        let known = self.db.documents(&stored.summary.id).await?;
-        if !known.iter().any(|d| d.sha256 == pdf.sha256) {
-            self.db
-                .insert_document(
-                    &stored.summary.id,
-                    &crate::db::NewDocument {
-                        name: pdf.file_name.clone(),
-                        media_type: pdf.media_type.clone(),
-                        source: fachwerk_shared::api::DocumentSource::Rendered,
-                        data: pdf.bytes.clone(),
-                    },
-                )
-                .await?;
-        }
         Ok((pdf, bekanntgabe))
     }
 

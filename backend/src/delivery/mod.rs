@@ -17,9 +17,11 @@ use crate::cases::CaseRuntime;
 use crate::db::{ClaimedDelivery, Database, LinkPurpose, NewAudit, NewDelivery, SentOutput};
 use crate::fsutil;
 
+pub mod clerk;
 mod compose;
 mod documents;
 pub mod mail;
+mod preview;
 pub mod public;
 
 pub use mail::{MailError, MailTransport};
@@ -117,11 +119,15 @@ pub fn outbox_row(state: &State, effect: &Effect) -> Option<NewDelivery> {
         return None;
     }
     // The task the message belongs to (a Rückfrage's link answers it, a Zahlung's payment
-    // request is recorded for it) and its period (reply, payment).
+    // request is recorded for it, a Bescheid's mail delivers it) and its period (reply,
+    // payment).
     let task = state.tasks.iter().find(|t| {
         t.block == *block
             && t.visit == *visit
-            && matches!(t.kind, TaskKind::Query | TaskKind::Payment)
+            && matches!(
+                t.kind,
+                TaskKind::Query | TaskKind::Payment | TaskKind::Notice
+            )
     });
     let deadline = task.and_then(|t| {
         state
@@ -137,6 +143,9 @@ pub fn outbox_row(state: &State, effect: &Effect) -> Option<NewDelivery> {
         Recipient::External(_) => "externe Stelle",
         _ => "antragstellende Person",
     };
+    // A Rückfrage waits for the clerk, who writes what it asks in the Vorgang
+    // (`crate::cases::CaseRuntime::send_query` releases it).
+    let held = *message == MessageKind::Rueckfrage && task.is_some();
     Some(NewDelivery {
         kind: DeliveryKind::Mail,
         label: format!("{} an {to_whom}", label(*message)),
@@ -144,6 +153,7 @@ pub fn outbox_row(state: &State, effect: &Effect) -> Option<NewDelivery> {
             "effect": effect,
             "task": task.map(|t| t.id.clone()),
             "deadline": deadline,
+            "held": held,
         }),
     })
 }
@@ -324,15 +334,38 @@ impl Deliveries {
             )
             .await?;
         let mut answer_url = None;
+        let mut composed = None;
+        let mut deadline = deadline;
         if let (MessageKind::Rueckfrage | MessageKind::Erinnerung, Some(task)) = (message, &task) {
+            // What the clerk wrote (and the deadline they set); a reminder repeats the
+            // Rückfrage that went out.
+            let written = match message {
+                MessageKind::Erinnerung => self
+                    .db
+                    .query_rows(&row.case_id, task)
+                    .await?
+                    .into_iter()
+                    .rev()
+                    .map(|r| r.payload)
+                    .find(|p| p["question"].is_string()),
+                _ => Some(row.payload.clone()).filter(|p| p["question"].is_string()),
+            };
+            if let Some(d) = written.as_ref().and_then(|p| p["deadline"].as_str()) {
+                deadline = Some(d.to_string());
+            }
+            let written = written.as_ref().and_then(compose::Question::of_payload);
             let (token, url) = new_link(base, "rueckfrage")?;
             let expires = match &deadline {
                 // The link works until the end of the day the reply period ends.
                 Some(d) => format!("{d}T23:59:59Z"),
                 None => far.clone(),
             };
-            let question = compose::question(&w, &effect, &fields)
-                .map_err(|e| DeliveryError::Permanent(e.to_string()))?;
+            let written_by_clerk = written.is_some();
+            let question = match written {
+                Some(q) => q,
+                None => compose::question(&w, &effect, &fields)
+                    .map_err(|e| DeliveryError::Permanent(e.to_string()))?,
+            };
             self.db
                 .insert_link(
                     &crate::db::token_hash(&token),
@@ -345,6 +378,7 @@ impl Deliveries {
                 )
                 .await?;
             answer_url = Some(url);
+            composed = written_by_clerk.then_some(question);
         }
         let payment = match (message, &task) {
             (MessageKind::Zahlungsaufforderung, Some(task)) => Some(
@@ -376,6 +410,7 @@ impl Deliveries {
             deadline: deadline.as_deref(),
             payment,
             bekanntgabe,
+            question: composed.as_ref(),
         })
         .map_err(|e| DeliveryError::Permanent(e.to_string()))?;
         let mail = mail::build(

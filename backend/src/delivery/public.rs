@@ -214,6 +214,12 @@ fn check(answer: &str, files: &[Upload]) -> Result<Vec<NewDocument>, PublicError
     if answer.is_empty() || answer.chars().count() > MAX_ANSWER_CHARS {
         return Err(PublicError::Answer);
     }
+    check_files(files)
+}
+
+/// Checks uploaded files (count, size, type by content) before anything is stored: the
+/// documents to store, or why not.
+pub fn check_files(files: &[Upload]) -> Result<Vec<NewDocument>, PublicError> {
     if files.len() > MAX_FILES {
         return Err(PublicError::TooManyFiles);
     }

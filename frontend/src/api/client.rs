@@ -16,6 +16,14 @@ const NETWORK: T = T("Server nicht erreichbar", "Server not reachable");
 thread_local! {
     /// CSRF token of the cookie session; sent as `X-CSRF-Token` with every change.
     static CSRF: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Today on the server's clock, from the last answer that named it (`x-fachwerk-today`).
+    static SERVER_TODAY: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Today on the server's clock (`YYYY-MM-DD`) as the task list or a case last said; due dates
+/// count from it, so a server with a test clock (`--today`) and the browser agree.
+pub fn server_today() -> Option<String> {
+    SERVER_TODAY.with(|t| t.borrow().clone())
 }
 
 pub(super) fn set_csrf_token(token: Option<String>) {
@@ -165,11 +173,26 @@ pub(super) async fn send_with(
 pub(super) async fn answer(request: gloo_net::http::Request) -> Result<Answer, ApiError> {
     let response = request.send().await.map_err(ApiError::network)?;
     let status = response.status();
+    if let Some(today) = response.headers().get("x-fachwerk-today") {
+        SERVER_TODAY.with(|t| *t.borrow_mut() = Some(today));
+    }
     let text = response.text().await.map_err(ApiError::network)?;
     if !(200..300).contains(&status) {
         return Err(ApiError::refused(status, &text));
     }
     Ok(Answer { status, text })
+}
+
+/// Sends a form (files) as `multipart/form-data` with the CSRF token; the browser sets the
+/// content type with its boundary.
+pub(super) async fn send_form(url: &str, form: web_sys::FormData) -> Result<Answer, ApiError> {
+    let mut b = RequestBuilder::new(url)
+        .method(Method::POST)
+        .header("Accept", "application/json, application/problem+json");
+    if let Some(t) = CSRF.with(|c| c.borrow().clone()) {
+        b = b.header("X-CSRF-Token", &t);
+    }
+    answer(b.body(form).map_err(ApiError::js)?).await
 }
 
 /// JSON text of a request body.

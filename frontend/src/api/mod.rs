@@ -16,7 +16,7 @@ mod workflows;
 
 pub use applicant::*;
 pub use cases::*;
-pub use client::ApiError;
+pub use client::{server_today, ApiError};
 pub use drafts::*;
 pub use organisation::*;
 pub use outputs::*;

@@ -143,8 +143,12 @@ async fn load(k: Korb) {
     }
 }
 
-/// Today in the browser's clock (`None` only if the clock gives no valid date).
+/// Today on the server's clock (as the last task list or case said: a server with a test
+/// clock counts from its day), else the browser's (`None` only if neither gives a date).
 pub(super) fn today() -> Option<Date> {
+    if let Some(day) = api::server_today().as_deref().and_then(Date::parse) {
+        return Some(day);
+    }
     let d = js_sys::Date::new_0();
     Date::new(
         u16::try_from(d.get_full_year()).ok()?,
@@ -195,7 +199,6 @@ pub fn korb_screen(ed: Editor, srv: Srv) -> impl IntoView {
     }
     let scroll_top = RwSignal::new(0.0f64);
     let view_h = RwSignal::new(600.0f64);
-    let today = today();
     // (search text, workflow) of each task of the open tab, lowercased once per list.
     let hay = Memo::new(move |_| {
         let tab = k.tab.get() as usize;
@@ -292,7 +295,7 @@ pub fn korb_screen(ed: Editor, srv: Srv) -> impl IntoView {
             .due
             .as_deref()
             .and_then(Date::parse)
-            .zip(today)
+            .zip(today())
             .map(|(d, today)| due_in(d, today, Land::default()));
         let overdue = matches!(due, Some(Due::Overdue(_)));
         let due_line = due.map_or_else(|| NO_DUE.get(lang).to_string(), |d| due_text(d, lang));

@@ -8,10 +8,18 @@ pub mod korb;
 pub mod scene;
 
 #[cfg(target_arch = "wasm32")]
+mod documents;
+#[cfg(target_arch = "wasm32")]
 mod list;
+#[cfg(target_arch = "wasm32")]
+mod query;
+#[cfg(target_arch = "wasm32")]
+mod task;
 #[cfg(target_arch = "wasm32")]
 mod vorgang;
 
+#[cfg(target_arch = "wasm32")]
+pub use documents::DocumentUpload;
 #[cfg(target_arch = "wasm32")]
 pub use list::{korb_screen, provide, use_korb, Korb, KorbButton};
 #[cfg(target_arch = "wasm32")]

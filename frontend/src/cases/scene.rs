@@ -136,6 +136,16 @@ pub fn audit_text(e: &AuditEntry, w: Option<&Workflow>, lang: Lang) -> String {
         ("ended", false) => "The case has ended.".into(),
         ("blocked", true) => "Der Vorgang kann nicht weiterlaufen.".into(),
         ("blocked", false) => "The case cannot go on.".into(),
+        ("queryComposed", true) => format!("{who} hat die Rückfrage geschrieben und gesendet."),
+        ("queryComposed", false) => format!("{who} wrote and sent the query."),
+        ("documentAdded", true) => format!("{who} hat das Dokument „{}“ hinzugefügt.", s("name")),
+        ("documentAdded", false) => format!("{who} added the document “{}”.", s("name")),
+        ("mailSent", true) => "Eine Mail an die antragstellende Person ist versandt.".into(),
+        ("mailSent", false) => "A mail to the applicant was sent.".into(),
+        ("queryAnswered", true) => {
+            "Die antragstellende Person hat die Rückfrage beantwortet.".into()
+        }
+        ("queryAnswered", false) => "The applicant answered the query.".into(),
         (other, _) => format!("{who}: {other}"),
     }
 }

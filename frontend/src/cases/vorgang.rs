@@ -6,13 +6,14 @@
 use std::collections::HashSet;
 
 use fachwerk_shared::api::{AuditEntry, CaseStatus, CaseView, CompleteTask, Task};
-use fachwerk_shared::engine::{State, TaskKind, TimerKind};
-use fachwerk_shared::simulate::{RefusedCode, Trace};
+use fachwerk_shared::engine::{pending_bescheid, State};
+use fachwerk_shared::simulate::Trace;
 use fachwerk_shared::Workflow;
 use leptos::prelude::*;
 
-use super::korb::{date_text, due_in, due_text};
+use super::korb::date_text;
 use super::scene::{audit_text, case_pane, case_trace, exit_label};
+use super::task::task_view;
 use crate::api;
 use crate::case_fields::{CaseFields, CaseForm};
 use crate::editor::Editor;
@@ -34,12 +35,12 @@ const HISTORY: T = T("Verlauf", "History");
 const OUTPUTS: T = T("Dokumente und Ausgänge", "Documents and outputs");
 const TO_KORB: T = T("Zum Arbeitskorb", "To the work basket");
 const RELOAD: T = T("Aktualisieren", "Refresh");
-const CLAIM: T = T("Übernehmen", "Claim");
-const RELEASE: T = T("Zurückgeben", "Release");
 const SENDING: T = T("Wird gesendet …", "Sending …");
-const ROLE: T = T("Rolle", "Role");
-const CLAIMED_BY: T = T("Übernommen von", "Claimed by");
-const DUE: T = T("Frist", "Deadline");
+const PREVIEW: T = T("Bescheid: Vorschau (PDF)", "Decision notice: preview (PDF)");
+const PREVIEW_HINT: T = T(
+    "So sähe der Bescheid aus, wenn er jetzt erstellt würde; gespeichert oder versandt wird nichts.",
+    "What the decision notice would look like if it were made now; nothing is stored or sent.",
+);
 const VERSION: T = T("Fassung", "Version");
 const STATUS: T = T("Stand", "Status");
 const NOT_LOADED: T = T(
@@ -49,11 +50,11 @@ const NOT_LOADED: T = T(
 
 /// Everything the screen shows, loaded together.
 #[derive(Clone)]
-struct Loaded {
-    case: CaseView,
-    workflow: Option<Workflow>,
-    state: Option<State>,
-    trace: Option<(Trace, SimMarks)>,
+pub(super) struct Loaded {
+    pub case: CaseView,
+    pub workflow: Option<Workflow>,
+    pub state: Option<State>,
+    pub trace: Option<(Trace, SimMarks)>,
 }
 
 fn status_text(s: CaseStatus, lang: Lang) -> &'static str {
@@ -213,7 +214,9 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
             Some(Err(e)) => {
                 view! { <p id="case-error" class="srv-error" role="alert">{e}</p> }.into_any()
             }
-            Some(Ok(l)) => case_view(ed, l, lang, refusal, sending, run, vp, selected).into_any(),
+            Some(Ok(l)) => {
+                case_view(ed, l, lang, refusal, sending, run, vp, selected, reload).into_any()
+            }
         }
     };
     view! {
@@ -234,7 +237,7 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
 
 /// What a button does with a task.
 #[derive(Debug, Clone, PartialEq)]
-enum Act {
+pub(super) enum Act {
     Claim,
     Release,
     Complete(String),
@@ -250,6 +253,7 @@ fn case_view(
     run: impl Fn(Task, Act) + Copy + Send + Sync + 'static,
     vp: RwSignal<Viewport>,
     selected: RwSignal<Option<String>>,
+    reload: Callback<()>,
 ) -> impl IntoView {
     let c = &l.case;
     // The tasks the person holds (the Arbeitskorb's "Meine Aufgaben"): those they may release.
@@ -272,7 +276,7 @@ fn case_view(
         view! { <p id="case-no-tasks">{NO_TASKS.get(lang)}</p> }.into_any()
     } else {
         open.into_iter()
-            .map(|task| task_view(&l, task, lang, &my_tasks, sending, run))
+            .map(|task| task_view(&l, task, lang, &my_tasks, sending, run, reload))
             .collect::<Vec<_>>()
             .into_any()
     };
@@ -318,6 +322,22 @@ fn case_view(
         (Some(w), Some((_, m))) => Some(pane_view(ed, case_pane(w, m, lang), vp, selected)),
         _ => None,
     };
+    // The Bescheid ahead of the case, to look at before it goes out.
+    let preview = match (&l.workflow, &l.state) {
+        (Some(w), Some(s)) => pending_bescheid(w, s).map(|b| {
+            let href = api::bescheid_preview_url(&c.summary.id);
+            view! {
+                <p class="case-preview">
+                    <a id="case-bescheid-preview" class="srv-button" href=href target="_blank" rel="noopener">
+                        {PREVIEW.get(lang)}
+                    </a>
+                    " „" {w.block_label(&b)} "“"
+                    <span class="srv-hint">{PREVIEW_HINT.get(lang)}</span>
+                </p>
+            }
+        }),
+        _ => None,
+    };
     let history = c
         .audit
         .iter()
@@ -336,6 +356,7 @@ fn case_view(
                         <h4 id="case-tasks-title">{TASKS.get(lang)}</h4>
                         <p id="case-refusal" class="srv-error case-refusal" role="alert" tabindex="-1">{move || refusal.get()}</p>
                         {tasks}
+                        {preview}
                     </section>
                     <section class="case-section" aria-labelledby="case-data-title">
                         <h4 id="case-data-title">{DATA.get(lang)}</h4>
@@ -377,239 +398,5 @@ fn history_item(e: &AuditEntry, w: Option<&Workflow>, lang: Lang) -> impl IntoVi
             " "
             <span>{audit_text(e, w, lang)}</span>
         </li>
-    }
-}
-
-/// The name of the person with the engine's id `person`, as the history names them: the
-/// performer of a step the case passed (a "completed" entry of the same block) or the person
-/// who started the case.
-fn name_of(l: &Loaded, person: &str) -> Option<String> {
-    let s = l.state.as_ref()?;
-    let named = |kind: &str, block: Option<&str>| {
-        l.case
-            .audit
-            .iter()
-            .rev()
-            .find(|e| {
-                e.kind == kind
-                    && block
-                        .is_none_or(|b| e.detail.get("block").and_then(|x| x.as_str()) == Some(b))
-            })
-            .and_then(|e| e.person.clone())
-    };
-    if let Some(step) = s
-        .route
-        .iter()
-        .rev()
-        .find(|r| r.person.as_deref() == Some(person))
-    {
-        return named("completed", Some(step.block.0.as_str()));
-    }
-    (s.initiator == person)
-        .then(|| named("started", None))
-        .flatten()
-}
-
-/// One open task: what it is, who holds it, the deadline, what the person rules say, and its
-/// exits as buttons.
-fn task_view(
-    l: &Loaded,
-    task: Task,
-    lang: Lang,
-    my_tasks: &HashSet<String>,
-    sending: RwSignal<bool>,
-    run: impl Fn(Task, Act) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let de = lang == Lang::De;
-    let w = l.workflow.as_ref();
-    let role = task.role.as_ref().map(|r| {
-        w.and_then(|w| w.roles.iter().find(|x| x.id.0 == *r))
-            .map_or_else(|| r.clone(), |x| x.name.clone())
-    });
-    let engine_task = l.state.as_ref().and_then(|s| {
-        s.tasks
-            .iter()
-            .find(|t| {
-                t.block.0 == task.block
-                    && t.label == task.label
-                    && t.role.as_ref().map(|r| r.0.clone()) == task.role
-            })
-            .cloned()
-    });
-    let due = task.due.as_deref().map(|d| {
-        let land = l.state.as_ref().map(|s| s.land).unwrap_or_default();
-        let text = fachwerk_shared::values::Date::parse(d)
-            .zip(super::list::today())
-            .map(|(due, today)| due_text(due_in(due, today, land), lang))
-            .unwrap_or_default();
-        format!("{} ({text})", date_text(d, lang))
-    });
-    let mut hints: Vec<String> = Vec::new();
-    let done_here = |block: &str| -> Vec<(String, String)> {
-        l.case
-            .audit
-            .iter()
-            .filter(|e| {
-                e.kind == "completed"
-                    && e.detail.get("block").and_then(|b| b.as_str()) == Some(block)
-            })
-            .map(|e| {
-                (
-                    e.person
-                        .clone()
-                        .or_else(|| e.account.clone())
-                        .unwrap_or_default(),
-                    e.detail
-                        .get("exit")
-                        .and_then(|x| x.as_str())
-                        .unwrap_or_default()
-                        .to_string(),
-                )
-            })
-            .collect()
-    };
-    if let Some(et) = &engine_task {
-        // The Eskalation watching the task, while pending.
-        for timer in l.state.iter().flat_map(|s| s.timers.iter()).filter(|x| {
-            x.kind == TimerKind::Eskalation && x.task.as_deref() == Some(et.id.as_str())
-        }) {
-            let when = date_text(&timer.due.to_string(), lang);
-            hints.push(if de {
-                format!("Eskalation am {when}, wenn die Aufgabe bis dahin offen ist.")
-            } else {
-                format!("Escalation on {when} if the task is still open then.")
-            });
-        }
-        match et.kind {
-            TaskKind::SecondCheck => {
-                for r in et
-                    .excluded
-                    .iter()
-                    .filter(|r| r.code == RefusedCode::SameAsFirstCheck)
-                {
-                    let who = name_of(l, &r.person).unwrap_or_else(|| {
-                        if de {
-                            "eine andere Person"
-                        } else {
-                            "another person"
-                        }
-                        .to_string()
-                    });
-                    hints.push(if de {
-                        format!("Vier-Augen-Prinzip: zuerst geprüft hat {who}. Wer zuerst geprüft hat, darf nicht auch freigeben.")
-                    } else {
-                        format!("Four eyes: {who} checked first. Whoever checked first may not also approve.")
-                    });
-                }
-            }
-            TaskKind::CoSign => {
-                let signed: Vec<String> = done_here(&task.block)
-                    .into_iter()
-                    .map(|(p, exit)| {
-                        format!(
-                            "{p} ({})",
-                            w.map_or(exit.clone(), |w| exit_label(w, &task.block, &exit, lang))
-                        )
-                    })
-                    .collect();
-                let due: HashSet<String> = l
-                    .state
-                    .iter()
-                    .flat_map(|s| s.tasks.iter())
-                    .filter(|t| t.block.0 == task.block && t.kind == TaskKind::CoSign)
-                    .map(|t| {
-                        t.role
-                            .as_ref()
-                            .and_then(|r| {
-                                w.and_then(|w| w.roles.iter().find(|x| x.id == *r))
-                                    .map(|x| x.name.clone())
-                            })
-                            .unwrap_or_else(|| t.label.clone())
-                    })
-                    .collect();
-                let mut due: Vec<String> = due.into_iter().collect();
-                due.sort();
-                let none = if de { "noch niemand" } else { "nobody yet" };
-                hints.push(if de {
-                    format!(
-                        "Mitzeichnung — gezeichnet: {}; noch fällig: {}.",
-                        if signed.is_empty() {
-                            none.to_string()
-                        } else {
-                            signed.join(", ")
-                        },
-                        due.join(", ")
-                    )
-                } else {
-                    format!(
-                        "Co-signing — signed: {}; still due: {}.",
-                        if signed.is_empty() {
-                            none.to_string()
-                        } else {
-                            signed.join(", ")
-                        },
-                        due.join(", ")
-                    )
-                });
-            }
-            TaskKind::Sign => {
-                if let Some(min) = et.min_signing_limit {
-                    hints.push(if de {
-                        format!("Schlusszeichnung: nur wer eine Zeichnungsbefugnis von mindestens {} hat, darf zeichnen.", min.to_german())
-                    } else {
-                        format!("Final signature: only someone with a signing limit of at least {} may sign.", min.to_english())
-                    });
-                }
-            }
-            _ => {}
-        }
-    }
-    let mine = task.claimed_by.is_some() && my_tasks.contains(&task.id);
-    let hint_items = hints
-        .into_iter()
-        .map(|h| view! { <p class="srv-hint case-rule">{h}</p> })
-        .collect::<Vec<_>>();
-    let exits = task
-        .exits
-        .iter()
-        .map(|exit| {
-            let label = w.map_or_else(|| exit.clone(), |w| exit_label(w, &task.block, exit, lang));
-            let (t2, e2) = (task.clone(), exit.clone());
-            view! {
-                <button type="button" class="case-exit" data-exit=exit.clone() disabled=move || sending.get()
-                    on:click=move |_| run(t2.clone(), Act::Complete(e2.clone()))>
-                    {label}
-                </button>
-            }
-        })
-        .collect::<Vec<_>>();
-    let (tc, tr2) = (task.clone(), task.clone());
-    let claim_button = task.claimed_by.is_none().then(|| view! {
-        <button type="button" class="case-claim" disabled=move || sending.get() on:click=move |_| run(tc.clone(), Act::Claim)>
-            {CLAIM.get(lang)}
-        </button>
-    });
-    let release_button = mine.then(|| view! {
-        <button type="button" class="case-release" disabled=move || sending.get() on:click=move |_| run(tr2.clone(), Act::Release)>
-            {RELEASE.get(lang)}
-        </button>
-    });
-    let heading_id = format!("case-task-{}", task.id);
-    let labelled_by = heading_id.clone();
-    view! {
-        <div class="case-task" data-task-id=task.id.clone() data-block=task.block.clone() role="group" aria-labelledby=labelled_by>
-            <p class="case-task-title" id=heading_id>{task.label.clone()}</p>
-            <dl class="srv-facts">
-                {role.map(|r| view! { <dt>{ROLE.get(lang)}</dt><dd>{r}</dd> })}
-                {task.claimed_by.clone().map(|c| view! { <dt>{CLAIMED_BY.get(lang)}</dt><dd class="case-claimed-by">{c}</dd> })}
-                {due.map(|d| view! { <dt>{DUE.get(lang)}</dt><dd class="case-due">{d}</dd> })}
-            </dl>
-            {hint_items}
-            <div class="srv-actions case-exits">
-                {exits}
-                {claim_button}
-                {release_button}
-            </div>
-        </div>
     }
 }

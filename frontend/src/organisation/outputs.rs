@@ -13,7 +13,7 @@ use crate::editor::use_editor;
 use crate::i18n::{Lang, T};
 use crate::pure::applicant::human_size;
 use crate::pure::case_values::show_money;
-use crate::server::tr;
+use crate::server::{focus_later, tr};
 
 fn delivery_state(s: DeliveryStatus) -> T {
     match s {
@@ -43,6 +43,8 @@ pub fn CaseOutputs(case: RwSignal<Option<CaseView>>, reload: Callback<()>) -> im
         }
     });
     let busy = RwSignal::new(None::<String>);
+    // The payment whose "als bezahlt markieren" waits for the confirmation.
+    let confirm = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let act = Action::new_local(move |(key, what): &(String, Act)| {
         let (key, what) = (key.clone(), what.clone());
@@ -82,7 +84,22 @@ pub fn CaseOutputs(case: RwSignal<Option<CaseView>>, reload: Callback<()>) -> im
             };
         };
         let id = case_id.get_untracked().unwrap_or_default();
-        outputs_view(o, id, lang, busy, run).into_any()
+        let open = case.with_untracked(|c| {
+            c.as_ref()
+                .is_some_and(|c| c.summary.status != fachwerk_shared::api::CaseStatus::Ended)
+        });
+        let upload = open.then(|| {
+            let done = Callback::new(move |()| {
+                outputs.refetch();
+                reload.run(());
+            });
+            view! { <crate::cases::DocumentUpload case_id=id.clone() done=done /> }
+        });
+        view! {
+            {outputs_view(o, id.clone(), lang, busy, confirm, run)}
+            {upload}
+        }
+        .into_any()
     };
     view! {
         <div id="case-outputs-body">
@@ -98,11 +115,23 @@ enum Act {
     Paid { case: String, task: String },
 }
 
+/// Focus the element with a computed id once the view is drawn.
+fn focus_later_owned(id: String) {
+    request_animation_frame(move || {
+        if let Some(e) = document().get_element_by_id(&id) {
+            if let Ok(e) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e) {
+                let _ = e.focus();
+            }
+        }
+    });
+}
+
 fn outputs_view(
     o: Outputs,
     case_id: String,
     lang: Lang,
     busy: RwSignal<Option<String>>,
+    confirm: RwSignal<Option<String>>,
     run: impl Fn(String, Act) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let docs = if o.documents.is_empty() {
@@ -137,14 +166,47 @@ fn outputs_view(
                 task: p.task.clone(),
             };
             let label = format!("{}: {} ({})", tx::MARK_PAID.get(lang), p.kassenzeichen, amount);
+            let question = match lang {
+                Lang::De => format!("Ist die Zahlung von {amount} (Kassenzeichen {}) eingegangen?", p.kassenzeichen),
+                Lang::En => format!("Has the payment of {amount} (Kassenzeichen {}) been received?", p.kassenzeichen),
+            };
+            let mark_id = format!("payment-mark-{}", p.task);
             let state = match &p.paid_at {
                 Some(at) => view! { <span class="payment-paid">{format!("{} {}", tx::PAID_ON.get(lang), at.get(..10).unwrap_or(at))}</span> }.into_any(),
-                None => view! {
-                    <button type="button" class="payment-mark-paid" aria-label=label aria-busy=move || (busy.get().as_deref() == Some(k2.as_str())).to_string()
-                        disabled=move || busy.with(Option::is_some) on:click=move |_| run(key.clone(), what.clone())>
-                        {tx::MARK_PAID.get(lang)}
-                    </button>
-                }.into_any(),
+                None => {
+                    let (k3, k4, mark_id2) = (key.clone(), key.clone(), mark_id.clone());
+                    (move || {
+                        if confirm.get().as_deref() == Some(k3.as_str()) {
+                            let (run, key, what, mark_id) = (run.clone(), key.clone(), what.clone(), mark_id2.clone());
+                            view! {
+                                <span class="payment-confirm" role="group" aria-labelledby="payment-confirm-text">
+                                    <span id="payment-confirm-text">{question.clone()}</span>
+                                    " "
+                                    <button type="button" id="payment-confirm-yes" class="primary"
+                                        disabled=move || busy.with(Option::is_some)
+                                        on:click=move |_| { confirm.set(None); run(key.clone(), what.clone()) }>
+                                        {tx::CONFIRM_PAID_YES.get(lang)}
+                                    </button>
+                                    " "
+                                    <button type="button" id="payment-confirm-no"
+                                        on:click=move |_| { confirm.set(None); focus_later_owned(mark_id.clone()) }>
+                                        {tx::CANCEL.get(lang)}
+                                    </button>
+                                </span>
+                            }.into_any()
+                        } else {
+                            let (k2, k4) = (k2.clone(), k4.clone());
+                            view! {
+                                <button type="button" class="payment-mark-paid" id=mark_id.clone() aria-label=label.clone()
+                                    aria-busy=move || (busy.get().as_deref() == Some(k2.as_str())).to_string()
+                                    disabled=move || busy.with(Option::is_some)
+                                    on:click=move |_| { confirm.set(Some(k4.clone())); focus_later("payment-confirm-yes") }>
+                                    {tx::MARK_PAID.get(lang)}
+                                </button>
+                            }.into_any()
+                        }
+                    }).into_any()
+                }
             };
             view! {
                 <tr class="payment-row" data-task=p.task.clone()>
@@ -168,7 +230,7 @@ fn outputs_view(
             view! {
                 <tr class="delivery-row" class:delivery-failed=failed data-delivery-id=d.id.clone()>
                     <td>{d.label.clone()}</td>
-                    <td>{delivery_state(d.status).get(lang)}{d.last_error.clone().filter(|_| failed).map(|e| format!(" – {e}"))}</td>
+                    <td>{if d.held { tx::DELIVERY_HELD.get(lang) } else { delivery_state(d.status).get(lang) }}{d.last_error.clone().filter(|_| failed).map(|e| format!(" – {e}"))}</td>
                     <td>{failed.then(|| view! {
                         <button type="button" class="delivery-retry" aria-label=label aria-busy=move || (busy.get().as_deref() == Some(k2.as_str())).to_string()
                             disabled=move || busy.with(Option::is_some) on:click=move |_| run(key.clone(), what.clone())>

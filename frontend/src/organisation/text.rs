@@ -73,3 +73,16 @@ pub const RETRY: T = T("erneut senden", "send again");
 pub const DELIVERY_PENDING: T = T("wartet auf Versand", "waiting to be sent");
 pub const DELIVERY_SENT: T = T("versandt", "sent");
 pub const DELIVERY_FAILED: T = T("fehlgeschlagen", "failed");
+pub const DELIVERY_HELD: T = T(
+    "wartet auf den Text der Sachbearbeitung",
+    "waiting for the clerk's text",
+);
+pub const CONFIRM_PAID_YES: T = T("Ja, als bezahlt markieren", "Yes, mark as paid");
+pub const ADD_DOCUMENT: T = T("Dokument hinzufügen", "Add a document");
+pub const UPLOAD: T = T("Hochladen", "Upload");
+pub const UPLOADING: T = T("Wird hochgeladen …", "Uploading …");
+pub const UPLOAD_HINT: T = T(
+    "PDF, PNG, JPEG, ODT, DOCX oder Text; je Datei höchstens 10 MB, bis zu 5 Dateien. Jedes Dokument steht danach im Verlauf.",
+    "PDF, PNG, JPEG, ODT, DOCX or text; at most 10 MB per file, up to 5 files. Each document then appears in the history.",
+);
+pub const NO_FILE: T = T("Bitte wählen Sie eine Datei.", "Please choose a file.");

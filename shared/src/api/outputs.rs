@@ -59,6 +59,10 @@ pub struct Delivery {
     pub size: Option<u64>,
     pub created_at: String,
     pub sent_at: Option<String>,
+    /// A Rückfrage held until a clerk writes and sends it (`POST
+    /// /api/cases/{id}/queries/{task}`); it is not attempted before.
+    #[serde(default)]
+    pub held: bool,
 }
 
 /// Query of `GET /api/deliveries`.
@@ -67,6 +71,41 @@ pub struct Delivery {
 pub struct DeliveryQuery {
     /// `pending`, `sent` or `failed`; all when absent.
     pub status: Option<DeliveryStatus>,
+}
+
+/// A Rückfrage as the clerk writes it before it goes out (`GET /api/cases/{id}/queries/{task}`):
+/// prefilled from the block (its text with the case fields filled in, the block's label as the
+/// document asked for, the end of its reply period).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct QueryDraft {
+    pub text: String,
+    pub documents: Vec<String>,
+    /// Last day to answer (`YYYY-MM-DD`).
+    pub deadline: Option<String>,
+    /// The latest deadline allowed: the end of the block's reply period, when its timer
+    /// takes the timeout exit.
+    pub latest_deadline: Option<String>,
+    /// The Rückfrage was sent (it waits in the outbox or has left): nothing to write any more.
+    pub sent: bool,
+}
+
+/// `POST /api/cases/{id}/queries/{task}`: what the Rückfrage says; it goes out with the next
+/// round of the delivery worker.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ComposeQuery {
+    /// What is asked (1 to 10,000 characters).
+    pub text: String,
+    /// Documents asked for (at most 20, each up to 200 characters).
+    #[serde(default)]
+    pub documents: Vec<String>,
+    /// Last day to answer (`YYYY-MM-DD`, from today to the block's reply period); none: the
+    /// end of the reply period.
+    #[serde(default)]
+    pub deadline: Option<String>,
 }
 
 /// Where a case document came from.

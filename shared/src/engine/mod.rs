@@ -36,6 +36,7 @@
 use crate::model::{Land, Workflow};
 use crate::values::Date;
 
+mod ahead;
 mod check;
 mod derive;
 mod effects;
@@ -43,6 +44,7 @@ mod events;
 mod replay;
 mod state;
 
+pub use ahead::pending_bescheid;
 pub use derive::trace;
 pub(crate) use events::refusal;
 pub use events::{Actor, CaseStart, Effect, Event, MessageKind, Refusal, RefusalCode};
