@@ -18,6 +18,8 @@ use super::{parse, to_feel, Decimal};
 
 /// Deepest nesting of parentheses and unary operators read.
 const MAX_NESTING: usize = 64;
+/// Most tokens read (bounds the depth of the tree, which the printer walks recursively).
+const MAX_TOKENS: usize = 400;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -149,7 +151,7 @@ fn lex(src: &str, base: usize) -> Result<Vec<Lexed>, ExprError> {
             Tok::Word(src[start..i].to_string())
         } else if let Some(sym) = SYMBOLS.iter().find(|s| src[i..].starts_with(**s)) {
             i += sym.len();
-            Tok::Sym(sym)
+            Tok::Sym(*sym)
         } else {
             let ch = src[i..].chars().next().unwrap_or('?');
             return Err(ExprError::new(
@@ -202,8 +204,8 @@ const LEVELS: [&[(&str, BinOp)]; 6] = [
 
 fn spelled(t: &Tok) -> Option<&str> {
     match t {
-        Tok::Sym(s) => Some(s),
-        Tok::Word(w) => Some(w),
+        Tok::Sym(s) => Some(*s),
+        Tok::Word(w) => Some(w.as_str()),
         _ => None,
     }
 }
@@ -297,7 +299,7 @@ impl Reader {
                         &format!("The operator “{w}”"),
                     ))
                 }
-                _ if is_identifier(&w) => Expr::new(ExprKind::Field(w), span),
+                _ if is_identifier(&w) => Expr::new(ExprKind::Field(w.clone()), span),
                 _ => {
                     return Err(ExprError::new(
                         pos,
@@ -357,6 +359,13 @@ impl Reader {
 pub fn from_juel(src: &str) -> Result<Expr, ExprError> {
     let (inner, base) = unwrap(src)?;
     let toks = lex(inner, base)?;
+    if toks.len() > MAX_TOKENS {
+        return Err(ExprError::new(
+            base,
+            format!("Der Ausdruck ist zu lang (mehr als {MAX_TOKENS} Bestandteile)"),
+            format!("The expression is too long (more than {MAX_TOKENS} parts)"),
+        ));
+    }
     if toks.is_empty() {
         return Err(ExprError::new(
             base,
@@ -463,6 +472,10 @@ mod tests {
         assert!(refused(&deep).message_en.contains("nested too deeply"));
         let bangs = format!("${{{}x}}", "!".repeat(100));
         assert!(refused(&bangs).message_en.contains("nested too deeply"));
+        let long = format!("${{x{}}}", " + x".repeat(300));
+        assert!(refused(&long).message_en.contains("too long"));
+        let deep_but_short = format!("${{x{}}}", " + x".repeat(150));
+        assert!(from_juel(&deep_but_short).is_ok());
     }
 
     #[test]
