@@ -34,9 +34,10 @@ struct Lexed {
     span: Span,
 }
 
-const SYMBOLS: [&str; 22] = [
+/// Two-character symbols first. The parser names what it cannot read (`[`, `?`, `=` …).
+const SYMBOLS: [&str; 26] = [
     "==", "!=", "<=", ">=", "&&", "||", "->", "+=", "(", ")", "!", "-", "+", "*", "/", "%", "<",
-    ">", "?", ":", ".", "[",
+    ">", "?", ":", ".", "[", "]", ",", ";", "=",
 ];
 
 fn unsupported(pos: usize, what_de: &str, what_en: &str) -> ExprError {
@@ -465,6 +466,7 @@ mod tests {
         assert!(refused("${a b}").message_en.contains("Unexpected “b”"));
         assert!(refused("${(a}").message_en.contains("Expected “)”"));
         assert!(refused("${'offen}").message_en.contains("not closed"));
+        assert!(refused("${a = 1}").message_en.contains("Unexpected “=”"));
         assert!(refused("${date > 1}").message_en.contains("cannot be a field name"));
         assert!(refused("${}").message_en.contains("empty"));
         assert!(refused("${x").message_en.contains("does not end"));

@@ -98,8 +98,8 @@ pub struct Workflow {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub test_cases: Vec<TestCase>,
     /// Days a process engine keeps the history of a finished case before its cleanup removes
-    /// it (Camunda 7 / Operaton `historyTimeToLive`, required since 7.20); unset: 180
-    /// ([`DEFAULT_HISTORY_TTL_DAYS`]). Validation: 1 to [`MAX_HISTORY_TTL_DAYS`].
+    /// it (Camunda 7 / Operaton `historyTimeToLive`, required since 7.20); unset: 180 days.
+    /// Validation accepts 1 to 10,950 days (30 years).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 10950))]
     pub history_time_to_live_days: Option<u32>,

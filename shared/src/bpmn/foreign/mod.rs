@@ -32,7 +32,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use ctx::{is_task, slug, text_of, Unique};
+use ctx::{is_task, slug, Unique};
 use patterns::{eskalations, patterns};
 use router::guess_types;
 use singles::singles;
