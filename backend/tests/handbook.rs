@@ -199,7 +199,11 @@ fn the_generated_api_reference_covers_the_served_document() {
             );
         }
     }
-    assert_eq!(pages.matches("\n## `").count(), operations, "stale operations in the pages");
+    assert_eq!(
+        pages.matches("\n## `").count(),
+        operations,
+        "stale operations in the pages"
+    );
     for name in doc["components"]["schemas"].as_object().unwrap().keys() {
         assert!(
             pages.contains(&format!("<a id=\"schema-{name}\"></a>")),

@@ -115,12 +115,19 @@ async fn history_time_to_live_is_set_in_the_settings_and_exported() -> anyhow::R
     s.click_css("#btn-settings").await?;
     s.wait_for("#settings-dialog").await?;
     let input = d.find(By::Css(".history-ttl input")).await?;
-    assert_eq!(input.attr("placeholder").await?.as_deref(), Some("180 (Vorgabe)"));
+    assert_eq!(
+        input.attr("placeholder").await?.as_deref(),
+        Some("180 (Vorgabe)")
+    );
     // Out of range: refused with a message, nothing applied.
     input.send_keys("0").await?;
     input.send_keys(Key::Tab).await?;
     s.wait_for(".history-ttl [aria-invalid='true']").await?;
-    let error = d.find(By::Css(".history-ttl .field-error")).await?.text().await?;
+    let error = d
+        .find(By::Css(".history-ttl .field-error"))
+        .await?
+        .text()
+        .await?;
     assert!(error.contains("1 bis 10.950"), "{error}");
     let input = d.find(By::Css(".history-ttl input")).await?;
     input.clear().await?;
@@ -131,7 +138,11 @@ async fn history_time_to_live_is_set_in_the_settings_and_exported() -> anyhow::R
 
     s.click_css("#btn-export-engine").await?;
     s.wait_for("#engine-export-history").await?;
-    let line = d.find(By::Id("engine-export-history")).await?.text().await?;
+    let line = d
+        .find(By::Id("engine-export-history"))
+        .await?
+        .text()
+        .await?;
     assert!(line.contains("365 Tage"), "{line}");
     d.find(By::Id("engine-export-download"))
         .await?

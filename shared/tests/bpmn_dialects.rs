@@ -408,12 +408,22 @@ fn camunda8_user_tasks_link_generated_forms() {
 fn export_notes_of_every_template() {
     let mut out = String::new();
     for w in templates() {
-        for (engine, name) in [(Engine::Camunda7, "Camunda 7"), (Engine::Camunda8, "Camunda 8")] {
+        for (engine, name) in [
+            (Engine::Camunda7, "Camunda 7"),
+            (Engine::Camunda8, "Camunda 8"),
+        ] {
             let (_, notes) = to_bpmn_for(&w, engine);
             out.push_str(&format!("{} / {name}: {}\n", w.key, notes.len()));
             for n in notes {
-                let block = if n.block_id.is_empty() { "(Ablauf)" } else { n.block_id.as_str() };
-                out.push_str(&format!("  - {block}: {}\n    {}\n", n.message_de, n.message_en));
+                let block = if n.block_id.is_empty() {
+                    "(Ablauf)"
+                } else {
+                    n.block_id.as_str()
+                };
+                out.push_str(&format!(
+                    "  - {block}: {}\n    {}\n",
+                    n.message_de, n.message_en
+                ));
             }
         }
     }

@@ -10,10 +10,7 @@ use fachwerk_shared::model::*;
 use fachwerk_shared::validate;
 
 fn import(name: &str) -> (Workflow, Vec<ImportNote>) {
-    let path = format!(
-        "{}/tests/fixtures/bpmn/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/fixtures/bpmn/{name}", env!("CARGO_MANIFEST_DIR"));
     from_bpmn(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -90,10 +87,10 @@ fn camunda7_juel_conditions_and_candidate_groups() {
         assignee(&w, "Activity_1leitung"),
         Some(Assignee::Expression("${zustaendigeGruppe}".into()))
     );
-    assert!(notes_on(&notes, "Activity_1leitung")
-        .iter()
-        .any(|n| n.message_en.contains("candidate groups as an expression")
-            || n.message_en.contains("Candidate groups as an expression")));
+    assert!(notes_on(&notes, "Activity_1leitung").iter().any(|n| n
+        .message_en
+        .contains("candidate groups as an expression")
+        || n.message_en.contains("Candidate groups as an expression")));
 
     // `${gebuehr <= 1000}`, `#{gebuehr gt 1000 and gebuehr le 25000}`, default: value bands.
     assert_eq!(
@@ -115,8 +112,12 @@ fn camunda7_juel_conditions_and_candidate_groups() {
     );
     let outside = notes_on(&notes, "Flow_gross");
     assert_eq!(outside.len(), 1, "{notes:#?}");
-    assert!(outside[0].message_de.contains("außerhalb der FEEL-Teilmenge"));
-    assert!(outside[0].message_de.contains("Eigenschaften oder Methoden"));
+    assert!(outside[0]
+        .message_de
+        .contains("außerhalb der FEEL-Teilmenge"));
+    assert!(outside[0]
+        .message_de
+        .contains("Eigenschaften oder Methoden"));
     assert!(outside[0].message_en.contains("Property or method access"));
     // The translated conditions need no note.
     for flow in ["Flow_klein", "Flow_mittel", "Flow_baustelle", "Flow_lang"] {
@@ -137,7 +138,10 @@ fn camunda7_juel_conditions_and_candidate_groups() {
         .filter(|f| f.code == "E_CONDITION_INVALID")
         .collect();
     assert_eq!(invalid.len(), 1, "{invalid:#?}");
-    assert_eq!(invalid[0].element.block.as_ref().map(|b| b.0.as_str()), Some("Gateway_1art"));
+    assert_eq!(
+        invalid[0].element.block.as_ref().map(|b| b.0.as_str()),
+        Some("Gateway_1art")
+    );
 }
 
 #[test]
@@ -178,7 +182,9 @@ fn camunda8_feel_conditions_and_candidate_group_lists() {
     );
     let outside = notes_on(&notes, "Flow_belege");
     assert_eq!(outside.len(), 1, "{notes:#?}");
-    assert!(outside[0].message_en.contains("not in the supported FEEL subset"));
+    assert!(outside[0]
+        .message_en
+        .contains("not in the supported FEEL subset"));
     assert!(notes_on(&notes, "Flow_neu").is_empty(), "{notes:#?}");
 }
 

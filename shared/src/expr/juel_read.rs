@@ -238,7 +238,10 @@ impl Reader {
         Ok(l)
     }
 
-    fn nested(&mut self, f: impl FnOnce(&mut Reader) -> Result<Expr, ExprError>) -> Result<Expr, ExprError> {
+    fn nested(
+        &mut self,
+        f: impl FnOnce(&mut Reader) -> Result<Expr, ExprError>,
+    ) -> Result<Expr, ExprError> {
         self.nesting += 1;
         if self.nesting > MAX_NESTING {
             return Err(ExprError::new(
@@ -276,11 +279,7 @@ impl Reader {
             Tok::Sym("(") => {
                 let inner = self.nested(|r| r.binary(0))?;
                 if self.peek() != Some(")") {
-                    return Err(ExprError::new(
-                        self.pos(),
-                        "„)“ erwartet",
-                        "Expected “)”",
-                    ));
+                    return Err(ExprError::new(self.pos(), "„)“ erwartet", "Expected “)”"));
                 }
                 self.k += 1;
                 return self.after_value(inner);
@@ -291,7 +290,11 @@ impl Reader {
                 "null" => Expr::new(ExprKind::Null, span),
                 "not" => return self.not(span),
                 "empty" => {
-                    return Err(unsupported(pos, "Der Operator „empty“", "The operator “empty”"))
+                    return Err(unsupported(
+                        pos,
+                        "Der Operator „empty“",
+                        "The operator “empty”",
+                    ))
                 }
                 "instanceof" | "mod" => {
                     return Err(unsupported(
@@ -336,11 +339,9 @@ impl Reader {
                 "Der Zugriff auf Eigenschaften oder Methoden („.“, „[…]“)",
                 "Property or method access (“.”, “[…]”)",
             )),
-            Some("(") | Some(":") => Err(unsupported(
-                pos,
-                "Ein Funktionsaufruf",
-                "A function call",
-            )),
+            Some("(") | Some(":") => {
+                Err(unsupported(pos, "Ein Funktionsaufruf", "A function call"))
+            }
             Some("?") => Err(unsupported(
                 pos,
                 "Der Bedingungsoperator „? :“",
@@ -348,8 +349,16 @@ impl Reader {
             )),
             Some("%") => Err(unsupported(pos, "Der Operator „%“", "The operator “%”")),
             Some("mod") => Err(unsupported(pos, "Der Operator „mod“", "The operator “mod”")),
-            Some("->") => Err(unsupported(pos, "Ein Lambda-Ausdruck", "A lambda expression")),
-            Some("+=") => Err(unsupported(pos, "Eine Verkettung „+=“", "A concatenation “+=”")),
+            Some("->") => Err(unsupported(
+                pos,
+                "Ein Lambda-Ausdruck",
+                "A lambda expression",
+            )),
+            Some("+=") => Err(unsupported(
+                pos,
+                "Eine Verkettung „+=“",
+                "A concatenation “+=”",
+            )),
             _ => Ok(e),
         }
     }
@@ -412,10 +421,16 @@ mod tests {
     #[test]
     fn reads_camunda_modeler_conditions() {
         assert_eq!(feel("${betrag <= 1000}"), "betrag <= 1000");
-        assert_eq!(feel("#{betrag gt 1000 and betrag le 25000}"), "betrag > 1000 and betrag <= 25000");
+        assert_eq!(
+            feel("#{betrag gt 1000 and betrag le 25000}"),
+            "betrag > 1000 and betrag <= 25000"
+        );
         assert_eq!(feel("${!genehmigt}"), "not(genehmigt)");
         assert_eq!(feel("${not genehmigt || eilig}"), "not(genehmigt) or eilig");
-        assert_eq!(feel("${art == 'Gewerbe' && dauer != 3}"), "art = \"Gewerbe\" and dauer != 3");
+        assert_eq!(
+            feel("${art == 'Gewerbe' && dauer != 3}"),
+            "art = \"Gewerbe\" and dauer != 3"
+        );
         assert_eq!(feel("${art eq \"it's\"}"), "art = \"it's\"");
         assert_eq!(feel("  ${ genehmigt }  "), "genehmigt");
         assert_eq!(feel("betrag >= 10.5"), "betrag >= 10.5");
@@ -467,7 +482,9 @@ mod tests {
         assert!(refused("${(a}").message_en.contains("Expected “)”"));
         assert!(refused("${'offen}").message_en.contains("not closed"));
         assert!(refused("${a = 1}").message_en.contains("Unexpected “=”"));
-        assert!(refused("${date > 1}").message_en.contains("cannot be a field name"));
+        assert!(refused("${date > 1}")
+            .message_en
+            .contains("cannot be a field name"));
         assert!(refused("${}").message_en.contains("empty"));
         assert!(refused("${x").message_en.contains("does not end"));
         let deep = format!("${{{}x{}}}", "(".repeat(100), ")".repeat(100));

@@ -67,12 +67,25 @@ pub fn slug(tag: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
+/// Text from the document as Markdown: `<` and `>` outside code spans as entities, so that
+/// `"<revision>"` is not read as an HTML tag.
+fn prose(s: &str) -> String {
+    s.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 0 {
+                part.replace('<', "&lt;").replace('>', "&gt;")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
 /// Text for a Markdown table cell: one line, `|` escaped.
 fn cell(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('|', "\\|")
+    prose(&s.split_whitespace().collect::<Vec<_>>().join(" ")).replace('|', "\\|")
 }
 
 /// A schema as readable text; references link to the schema page.
@@ -195,7 +208,10 @@ fn sign_in(op: &Value) -> String {
             other => other,
         })
         .collect();
-    format!("{} ([Anmeldung](../http-api.md#anmeldung-für-programme))", names.join(" oder "))
+    format!(
+        "{} ([Anmeldung](../http-api.md#anmeldung-für-programme))",
+        names.join(" oder ")
+    )
 }
 
 /// Content of a request body or response: `type`, schema.
@@ -217,7 +233,7 @@ fn operation(out: &mut String, method: &str, path: &str, op: &Value) {
     let description = op.get("description").and_then(Value::as_str).unwrap_or("");
     for text in [summary, description] {
         if !text.trim().is_empty() {
-            let _ = writeln!(out, "{}\n", text.trim());
+            let _ = writeln!(out, "{}\n", prose(text.trim()));
         }
     }
     let _ = writeln!(out, "**Anmeldung:** {}\n", sign_in(op));
@@ -235,7 +251,11 @@ fn operation(out: &mut String, method: &str, path: &str, op: &Value) {
                 "| `{}` | {} | {} | {} | {} |",
                 p["name"].as_str().unwrap_or(""),
                 location(p["in"].as_str().unwrap_or("")),
-                if p["required"].as_bool().unwrap_or(false) { "ja" } else { "nein" },
+                if p["required"].as_bool().unwrap_or(false) {
+                    "ja"
+                } else {
+                    "nein"
+                },
                 cell(&p.get("schema").map(type_text).unwrap_or_default()),
                 cell(p["description"].as_str().unwrap_or("")),
             );
@@ -299,7 +319,9 @@ fn by_tag(doc: &Value) -> Vec<(String, String, Vec<(String, String, Value)>)> {
                     tags.len() - 1
                 }
             };
-            tags[i].2.push((method.to_string(), path.clone(), op.clone()));
+            tags[i]
+                .2
+                .push((method.to_string(), path.clone(), op.clone()));
         }
     }
     tags.retain(|t| !t.2.is_empty());
@@ -317,7 +339,7 @@ fn schemas_page(doc: &Value) -> String {
     for (name, s) in schemas {
         let _ = writeln!(out, "<a id=\"schema-{name}\"></a>\n\n## {name}\n");
         if let Some(d) = s["description"].as_str().filter(|d| !d.trim().is_empty()) {
-            let _ = writeln!(out, "{}\n", d.trim());
+            let _ = writeln!(out, "{}\n", prose(d.trim()));
         }
         let props = s["properties"].as_object();
         match props {
@@ -334,7 +356,11 @@ fn schemas_page(doc: &Value) -> String {
                         out,
                         "| `{p}` | {} | {} | {} |",
                         cell(&type_text(ps)),
-                        if required.contains(&p.as_str()) { "ja" } else { "nein" },
+                        if required.contains(&p.as_str()) {
+                            "ja"
+                        } else {
+                            "nein"
+                        },
                         cell(ps["description"].as_str().unwrap_or("")),
                     );
                 }
@@ -362,10 +388,11 @@ pub fn pages(doc: &Value) -> Result<Pages> {
          [`/api/openapi.json`](/api/openapi.json) ausliefert (Version {version}). \
          Wie Programme sich anmelden und wie Fehler aussehen, steht unter \
          [HTTP-Schnittstelle](../http-api.md).\n\n\
-         | Bereich | Pfade | Wofür |\n|---|---|---|\n"
+         | Bereich | Aufrufe | Wofür |\n|---|---|---|\n"
     );
     let mut files = Vec::new();
-    let mut summary = vec!["  - [Referenz der HTTP-Schnittstelle](referenz/api/index.md)".to_string()];
+    let mut summary =
+        vec!["  - [Referenz der HTTP-Schnittstelle](referenz/api/index.md)".to_string()];
     for (tag, description, ops) in &tags {
         let file = format!("{}.md", slug(tag));
         let _ = writeln!(
@@ -376,7 +403,7 @@ pub fn pages(doc: &Value) -> Result<Pages> {
         );
         let mut page = format!("{GENERATED}\n\n# {tag}\n\n");
         if !description.is_empty() {
-            let _ = writeln!(page, "{description}.\n");
+            let _ = writeln!(page, "{}.\n", prose(description));
         }
         page.push_str(
             "Pfade relativ zur Adresse des Servers. Schemas: [Datenformate](schemas.md). \
@@ -410,7 +437,10 @@ mod tests {
                     "get": {
                         "tags": ["Abläufe"],
                         "summary": "One workflow.",
-                        "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string"}}],
+                        "parameters": [
+                            {"name": "key", "in": "path", "required": true, "schema": {"type": "string"}},
+                            {"name": "If-Match", "in": "header", "required": false, "description": "\"<revision>\" as in `ETag: \"<revision>\"`", "schema": {"type": "string"}}
+                        ],
                         "responses": {
                             "200": {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Summary"}}}},
                             "404": {"description": "", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}}
@@ -453,7 +483,13 @@ mod tests {
         assert!(ablaeufe.starts_with(GENERATED));
         assert!(ablaeufe.contains("## `GET /api/workflows/{key}`\n\nOne workflow."));
         assert!(ablaeufe.contains("| `key` | Pfad | ja | Text |  |"));
-        assert!(ablaeufe.contains("| 200 | Erfolg | `application/json`: [`Summary`](schemas.md#schema-Summary) |"));
+        // Angle brackets outside code would be read as an HTML tag.
+        assert!(ablaeufe.contains(
+            "| `If-Match` | Kopf | nein | Text | \"&lt;revision&gt;\" as in `ETag: \"<revision>\"` |"
+        ));
+        assert!(ablaeufe.contains(
+            "| 200 | Erfolg | `application/json`: [`Summary`](schemas.md#schema-Summary) |"
+        ));
         assert!(ablaeufe.contains("| 404 | Nicht gefunden |"));
         assert!(ablaeufe.contains("**Anmeldung:** keine (öffentlich lesbar)"));
         assert!(ablaeufe.contains("**Anmeldung:** Sitzungs-Cookie oder API-Schlüssel"));
@@ -462,7 +498,9 @@ mod tests {
         // The empty tag gets no page; the untagged operation lands on "Weitere".
         assert!(p.files[1].1.contains("## `GET /api/health`"));
         let index = &p.files[2].1;
-        assert!(index.contains("[`/api/openapi.json`](/api/openapi.json) ausliefert (Version 1.2.3)"));
+        assert!(
+            index.contains("[`/api/openapi.json`](/api/openapi.json) ausliefert (Version 1.2.3)")
+        );
         assert!(index.contains("| [Abläufe](ablaeufe.md) | 2 | Der Katalog |"));
         let schemas = &p.files[3].1;
         assert!(schemas.contains("<a id=\"schema-Summary\"></a>\n\n## Summary"));

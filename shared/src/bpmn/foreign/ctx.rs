@@ -344,7 +344,10 @@ mod tests {
     fn candidate_group_spellings() {
         let names = |raw: &str| group_names(raw).map(|v| v.join("|"));
         assert_eq!(names("einkauf").as_deref(), Some("einkauf"));
-        assert_eq!(names(" einkauf , teamleitung ,").as_deref(), Some("einkauf|teamleitung"));
+        assert_eq!(
+            names(" einkauf , teamleitung ,").as_deref(),
+            Some("einkauf|teamleitung")
+        );
         assert_eq!(names("=\"einkauf\"").as_deref(), Some("einkauf"));
         assert_eq!(names("=[\"a\", \"b c\"]").as_deref(), Some("a|b c"));
         assert_eq!(names("=gruppe"), None);
