@@ -152,7 +152,7 @@ fn lex(src: &str, base: usize) -> Result<Vec<Lexed>, ExprError> {
             Tok::Word(src[start..i].to_string())
         } else if let Some(sym) = SYMBOLS.iter().find(|s| src[i..].starts_with(**s)) {
             i += sym.len();
-            Tok::Sym(*sym)
+            Tok::Sym(sym)
         } else {
             let ch = src[i..].chars().next().unwrap_or('?');
             return Err(ExprError::new(

@@ -291,9 +291,14 @@ fn operation(out: &mut String, method: &str, path: &str, op: &Value) {
     }
 }
 
+/// An operation: method, path, the operation object.
+type Operation = (String, String, Value);
+/// A tag: name, description, its operations.
+type Tag = (String, String, Vec<Operation>);
+
 /// The operations of the document by tag, in the document's tag order (untagged last).
-fn by_tag(doc: &Value) -> Vec<(String, String, Vec<(String, String, Value)>)> {
-    let mut tags: Vec<(String, String, Vec<(String, String, Value)>)> = doc["tags"]
+fn by_tag(doc: &Value) -> Vec<Tag> {
+    let mut tags: Vec<Tag> = doc["tags"]
         .as_array()
         .into_iter()
         .flatten()
