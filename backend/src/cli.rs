@@ -209,6 +209,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print the OpenAPI 3.1 document of the HTTP API, as the server serves it at
+    /// /api/openapi.json (the handbook's API reference is generated from it).
+    Openapi,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -401,6 +404,7 @@ pub fn main() -> ExitCode {
             (Some(case), _) => tools::simulate_case(&file, &case, format),
             (None, _) => tools::run_saved_cases(&file, format),
         },
+        Command::Openapi => tools::print_openapi(),
     }
 }
 

@@ -260,3 +260,17 @@ pub fn export_json(file: &Path) -> ExitCode {
         Err(code) => code,
     }
 }
+
+/// `fachwerk openapi`: the served OpenAPI document on standard output.
+pub fn print_openapi() -> ExitCode {
+    match serde_json::to_string_pretty(crate::openapi::document()) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("OpenAPI-Dokument nicht schreibbar / cannot write the OpenAPI document: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -172,6 +172,46 @@ fn every_api_path_is_in_the_http_reference_and_back() {
     );
 }
 
+/// `fachwerk openapi` prints the served document, and the reference pages generated from it
+/// (`cargo xtask docs`, docs/src/referenz/api/) have a section for every operation and schema.
+#[test]
+fn the_generated_api_reference_covers_the_served_document() {
+    let doc = serde_json::to_value(fachwerk_backend::openapi::document()).unwrap();
+    let printed: serde_json::Value = serde_json::from_str(&help(&["openapi"])).unwrap();
+    assert_eq!(printed, doc);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/src/referenz/api");
+    let mut pages = String::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        pages.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap());
+    }
+    let methods = ["get", "post", "put", "patch", "delete"];
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if !methods.contains(&method.as_str()) {
+                continue;
+            }
+            operations += 1;
+            let heading = format!("## `{} {path}`", method.to_uppercase());
+            assert!(
+                pages.contains(&heading),
+                "docs/src/referenz/api lacks {heading}: run `cargo xtask docs`"
+            );
+        }
+    }
+    assert_eq!(
+        pages.matches("\n## `").count(),
+        operations,
+        "stale operations in the pages"
+    );
+    for name in doc["components"]["schemas"].as_object().unwrap().keys() {
+        assert!(
+            pages.contains(&format!("<a id=\"schema-{name}\"></a>")),
+            "docs/src/referenz/api/schemas.md lacks {name}: run `cargo xtask docs`"
+        );
+    }
+}
+
 #[test]
 fn every_command_has_a_section_in_the_command_line_reference() {
     let text = help(&["--help"]);

@@ -97,3 +97,71 @@ async fn engine_export_shows_the_notes_and_downloads_bpmn_and_forms() -> anyhow:
     assert_eq!(s.page_errors().await?, Vec::<String>::new());
     s.close().await
 }
+
+/// The history time to live is set in Einstellungen (refused outside 1 to 10,950 days), shown
+/// in the Camunda 7 dialog and written into the download as `camunda:historyTimeToLive`.
+#[tokio::test]
+async fn history_time_to_live_is_set_in_the_settings_and_exported() -> anyhow::Result<()> {
+    let path = workspace().join("workflows/urlaubsantrag.json");
+    let mut w = parse_workflow(&std::fs::read_to_string(&path)?)?;
+    assert_eq!(w.history_time_to_live_days, None);
+
+    let s = Session::start().await?;
+    s.open("/").await?;
+    let d = &s.driver;
+    s.open_workflow_file(&path, w.blocks.len()).await?;
+    s.capture_downloads().await?;
+
+    s.click_css("#btn-settings").await?;
+    s.wait_for("#settings-dialog").await?;
+    let input = d.find(By::Css(".history-ttl input")).await?;
+    assert_eq!(
+        input.attr("placeholder").await?.as_deref(),
+        Some("180 (Vorgabe)")
+    );
+    // Out of range: refused with a message, nothing applied.
+    input.send_keys("0").await?;
+    input.send_keys(Key::Tab).await?;
+    s.wait_for(".history-ttl [aria-invalid='true']").await?;
+    let error = d
+        .find(By::Css(".history-ttl .field-error"))
+        .await?
+        .text()
+        .await?;
+    assert!(error.contains("1 bis 10.950"), "{error}");
+    let input = d.find(By::Css(".history-ttl input")).await?;
+    input.clear().await?;
+    input.send_keys("365").await?;
+    input.send_keys(Key::Tab).await?;
+    s.wait_for(".history-ttl [aria-invalid='false']").await?;
+    s.click_css("#btn-settings-close").await?;
+
+    s.click_css("#btn-export-engine").await?;
+    s.wait_for("#engine-export-history").await?;
+    let line = d
+        .find(By::Id("engine-export-history"))
+        .await?
+        .text()
+        .await?;
+    assert!(line.contains("365 Tage"), "{line}");
+    d.find(By::Id("engine-export-download"))
+        .await?
+        .click()
+        .await?;
+    let mut downloads = Vec::new();
+    for _ in 0..100 {
+        downloads = s.downloads().await?;
+        if !downloads.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    w.history_time_to_live_days = Some(365);
+    let c7 = to_bpmn_export(&w, Engine::Camunda7);
+    assert!(c7.xml.contains("camunda:historyTimeToLive=\"P365D\""));
+    assert_eq!(downloads.len(), 1);
+    assert_eq!(downloads[0].name, "urlaubsantrag.camunda7.bpmn");
+    assert_eq!(downloads[0].text, c7.xml);
+    assert_eq!(s.page_errors().await?, Vec::<String>::new());
+    s.close().await
+}

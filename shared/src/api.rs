@@ -337,6 +337,7 @@ pub struct DraftSummary {
 /// Query of `POST /api/drafts`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct CreateDraftQuery {
     /// Start from the latest published version of this workflow (the body may then be empty).
     pub from: Option<String>,

@@ -67,6 +67,10 @@ pub enum Op {
     SetNextId {
         next_id: u64,
     },
+    /// Sets the days a process engine keeps a finished case's history (`None`: the default).
+    SetHistoryTimeToLive {
+        days: Option<u32>,
+    },
     /// Sets the workflow key (folder and tag name; validation checks its form, `E_KEY_FORMAT`).
     SetKey {
         key: String,
@@ -291,6 +295,9 @@ pub fn apply(w: &mut Workflow, op: Op) -> Result<Op, OpError> {
         }
         Op::SetNextId { next_id } => Ok(Op::SetNextId {
             next_id: std::mem::replace(&mut w.next_id, next_id),
+        }),
+        Op::SetHistoryTimeToLive { days } => Ok(Op::SetHistoryTimeToLive {
+            days: std::mem::replace(&mut w.history_time_to_live_days, days),
         }),
         Op::SetKey { key } => Ok(Op::SetKey {
             key: std::mem::replace(&mut w.key, key),

@@ -1,9 +1,12 @@
 //! Engine dialects of the BPMN export: the plain export is untouched, the JUEL translation
-//! decides like FEEL (checked with a small JUEL evaluator for the subset the printer emits).
+//! decides like FEEL (checked with a small JUEL evaluator for the subset the printer emits),
+//! and the import reads every such JUEL text back as the same FEEL condition.
 #![allow(clippy::unwrap_used)]
 
 use fachwerk_shared::bpmn::{to_bpmn, to_bpmn_for, Engine};
-use fachwerk_shared::expr::{eval, fields_used, parse, to_juel, Date, Decimal, EvalContext, Value};
+use fachwerk_shared::expr::{
+    eval, fields_used, from_juel, parse, to_feel, to_juel, Date, Decimal, EvalContext, Value,
+};
 use fachwerk_shared::{parse_workflow, Workflow};
 
 fn templates() -> Vec<Workflow> {
@@ -273,6 +276,10 @@ fn juel_decides_like_feel_on_1000_random_cases_per_condition() {
             refused += 1;
             continue;
         };
+        // The import's reader inverts the translation: a Camunda 7 condition comes back as
+        // the FEEL it was made from.
+        let back = from_juel(&format!("${{{juel}}}")).unwrap_or_else(|err| panic!("{juel}: {err}"));
+        assert_eq!(to_feel(&back), to_feel(&e), "{c} / {juel}");
         let fields = fields_used(&e);
         for _ in 0..1000 {
             let vals: Vec<(String, (Value, J))> = fields
@@ -393,4 +400,54 @@ fn camunda8_user_tasks_link_generated_forms() {
                 .is_empty());
         }
     }
+}
+
+/// Every export note every template produces, per engine (the list the closing note
+/// asks for; a change shows up in review as a snapshot diff).
+#[test]
+fn export_notes_of_every_template() {
+    let mut out = String::new();
+    for w in templates() {
+        for (engine, name) in [
+            (Engine::Camunda7, "Camunda 7"),
+            (Engine::Camunda8, "Camunda 8"),
+        ] {
+            let (_, notes) = to_bpmn_for(&w, engine);
+            out.push_str(&format!("{} / {name}: {}\n", w.key, notes.len()));
+            for n in notes {
+                let block = if n.block_id.is_empty() {
+                    "(Ablauf)"
+                } else {
+                    n.block_id.as_str()
+                };
+                out.push_str(&format!(
+                    "  - {block}: {}\n    {}\n",
+                    n.message_de, n.message_en
+                ));
+            }
+        }
+    }
+    insta::assert_snapshot!("export_notes", out);
+}
+
+/// The history time to live is the workflow's own (default 180 days) and survives the round
+/// trip through both executable dialects.
+#[test]
+fn history_time_to_live_is_per_workflow() {
+    let mut w = templates().remove(0);
+    assert_eq!(w.history_time_to_live_days, None);
+    let (c7, _) = to_bpmn_for(&w, Engine::Camunda7);
+    assert!(c7.contains("camunda:historyTimeToLive=\"P180D\""));
+    w.history_time_to_live_days = Some(3650);
+    let (c7, _) = to_bpmn_for(&w, Engine::Camunda7);
+    assert!(c7.contains("camunda:historyTimeToLive=\"P3650D\""));
+    assert!(!c7.contains("P180D"));
+    for engine in [Engine::Plain, Engine::Camunda7, Engine::Camunda8] {
+        let (xml, _) = to_bpmn_for(&w, engine);
+        let (back, _) = fachwerk_shared::bpmn::from_bpmn(&xml).unwrap();
+        assert_eq!(back.history_time_to_live_days, Some(3650), "{engine:?}");
+    }
+    let json = fachwerk_shared::to_canonical_json(&w);
+    assert!(json.contains("\"historyTimeToLiveDays\": 3650"), "{json}");
+    assert_eq!(parse_workflow(&json).unwrap(), w);
 }

@@ -4,7 +4,8 @@
 //! Generated (and committed, so reviewers see them): one page per block type from the catalogue
 //! and the workflow JSON Schema merged with docs/bausteine.toml, one page per finding code from
 //! `validate::CODES` merged with docs/befunde.toml and the validation fixtures (before/after),
-//! copies of the JSON Schemas, and the generated parts of SUMMARY.md. `--check` fails when any of
+//! copies of the JSON Schemas, the HTTP API reference from the server's OpenAPI document
+//! (`api`), and the generated parts of SUMMARY.md. `--check` fails when any of
 //! them is stale instead of writing it.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,6 +20,7 @@ use serde_json::Value;
 
 use crate::tools;
 
+mod api;
 mod linkcheck;
 mod pages;
 mod plain_language;
@@ -107,11 +109,12 @@ pub fn build_book(root: &Path) -> Result<()> {
 }
 
 /// Everything `generate` writes, relative to docs/.
-fn generated_dirs() -> [&'static str; 3] {
+fn generated_dirs() -> [&'static str; 4] {
     [
         "src/referenz/bausteine",
         "src/referenz/befunde",
         "src/referenz/schema",
+        api::DIR,
     ]
 }
 
@@ -194,9 +197,13 @@ fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>> {
         files.insert(PathBuf::from("src/referenz/schema").join(name), text);
     }
 
+    let api = api::pages(&api::document(root)?)?;
+    files.extend(api.files);
+
     let summary = std::fs::read_to_string(docs.join("src/SUMMARY.md"))?;
     let summary = replace_region(&summary, "bausteine", &block_entries.join("\n"))?;
     let summary = replace_region(&summary, "befunde", &code_entries.join("\n"))?;
+    let summary = replace_region(&summary, "api", &api.summary.join("\n"))?;
     files.insert(PathBuf::from("src/SUMMARY.md"), summary);
     Ok(files)
 }

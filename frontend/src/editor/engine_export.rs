@@ -80,6 +80,7 @@ fn dialog(ed: Editor, engine: Engine) -> AnyView {
         (notes, forms)
     });
     let (notes, forms) = export;
+    let history = ed.wf.with_untracked(|w| w.history_ttl_days());
     let note_count = notes.len();
     let items = notes
         .into_iter()
@@ -132,6 +133,13 @@ fn dialog(ed: Editor, engine: Engine) -> AnyView {
                     (false, n) => format!("{} on what the engine does not enforce itself — task listeners or workers must take it over:", i18n::count_noun(n, "note", "notes")),
                 }}</p>
                 <ul id="engine-export-notes">{items}</ul>
+                {(engine == Engine::Camunda7).then(|| view! {
+                    <p id="engine-export-history" class="help">{move || if de() {
+                        format!("Die Engine bewahrt die Historie eines abgeschlossenen Vorgangs {history} Tage auf (historyTimeToLive, unter Einstellungen änderbar).")
+                    } else {
+                        format!("The engine keeps the history of a finished case for {history} days (historyTimeToLive, changeable under Settings).")
+                    }}</p>
+                })}
                 {(form_count > 0).then(|| view! {
                     <p id="engine-export-forms" class="help">{move || if de() {
                         format!("Dazu {}: je Benutzeraufgabe ein Formular mit den Fallvariablen, zusammen mit dem BPMN bereitzustellen.", i18n::count_noun(form_count, "Formulardatei", "Formulardateien"))

@@ -1,11 +1,15 @@
-//! Workflow settings dialog: name, description, roles and case fields.
+//! Workflow settings dialog: name, key, description, the engine history time to live, roles
+//! and case fields.
 
 use fachwerk_shared::validate::key::is_valid_key;
-use fachwerk_shared::{Field, FieldType, Money, Op, Role, RoleId, Workflow};
+use fachwerk_shared::{
+    Field, FieldType, Money, Op, Role, RoleId, Workflow, DEFAULT_HISTORY_TTL_DAYS,
+    MAX_HISTORY_TTL_DAYS,
+};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::widgets::{checkbox, money_field, select, text_area, text_field};
+use super::widgets::{checkbox, money_field, parsed_field, select, text_area, text_field};
 use super::{use_editor, Editor};
 use crate::i18n::{self, Lang, T};
 
@@ -80,6 +84,7 @@ fn dialog(ed: Editor) -> impl IntoView {
                 </div>
                 {key_field(ed)}
                 {text_area(i18n::WF_DESCRIPTION, description, set_description)}
+                {history_ttl_field(ed)}
                 <RolesEditor />
                 <FieldsEditor />
                 <div class="actions">
@@ -169,6 +174,54 @@ fn key_field(ed: Editor) -> impl IntoView {
                 }}
             </p>
             <p id="wf-key-error" class="param-finding error" role="alert">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// Days a process engine keeps a finished case's history (Camunda 7 `historyTimeToLive`);
+/// empty: the default of 180 days.
+fn history_ttl_field(ed: Editor) -> impl IntoView {
+    let display = Signal::derive(move || {
+        ed.wf
+            .with(|w| w.history_time_to_live_days)
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    });
+    let try_commit = Callback::new(move |t: String| {
+        let t = t.trim().to_string();
+        let days = if t.is_empty() {
+            None
+        } else {
+            match t.parse::<u32>() {
+                Ok(d) if (1..=MAX_HISTORY_TTL_DAYS).contains(&d) => Some(d),
+                _ => {
+                    return Err(match ed.lang.get_untracked() {
+                        Lang::De => format!("„{t}“: bitte eine ganze Zahl von 1 bis 10.950 Tagen (30 Jahre) oder leer für {DEFAULT_HISTORY_TTL_DAYS} Tage."),
+                        Lang::En => format!("“{t}”: please enter a whole number from 1 to 10,950 days (30 years), or nothing for {DEFAULT_HISTORY_TTL_DAYS} days."),
+                    })
+                }
+            }
+        };
+        if days != ed.wf.with_untracked(|w| w.history_time_to_live_days) {
+            ed.apply(Op::SetHistoryTimeToLive { days });
+        }
+        Ok(())
+    });
+    view! {
+        <div class="history-ttl">
+            {parsed_field(
+                "historyTimeToLiveDays".to_string(),
+                T("Aufbewahrung der Engine-Historie (Tage)", "Engine history time to live (days)"),
+                display,
+                try_commit,
+                Some(T("180 (Vorgabe)", "180 (default)")),
+            )}
+            <p class="hint">
+                {move || ed.t(T(
+                    "Für den Export nach Camunda 7 / Operaton (historyTimeToLive): so lange bewahrt die Engine die Historie eines abgeschlossenen Vorgangs auf. Leer: 180 Tage.",
+                    "For the export to Camunda 7 / Operaton (historyTimeToLive): how long the engine keeps the history of a finished case. Empty: 180 days.",
+                ))}
+            </p>
         </div>
     }
 }

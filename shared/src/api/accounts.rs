@@ -45,6 +45,7 @@ pub struct TokenInfo {
 /// Query of `GET /api/tokens`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct TokenQuery {
     /// Administrators: the tokens of this user, or of everyone with `*`.
     pub user: Option<String>,

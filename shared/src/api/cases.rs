@@ -135,6 +135,7 @@ pub struct Task {
 /// Query of `GET /api/tasks`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct TaskQuery {
     /// `mine` (claimed by me, the default), `roles` (open tasks of my roles and of the
     /// absent persons I stand in for) or `deputy` (only those of the absent persons I stand in

@@ -68,6 +68,7 @@ pub struct Delivery {
 /// Query of `GET /api/deliveries`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct DeliveryQuery {
     /// `pending`, `sent` or `failed`; all when absent.
     pub status: Option<DeliveryStatus>,

@@ -50,6 +50,8 @@ pub(crate) struct FwWorkflow {
     pub template_params: Vec<TemplateParam>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub test_cases: Vec<TestCase>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_time_to_live_days: Option<u32>,
 }
 
 /// Attribute value escaping that survives XML attribute-value normalisation: besides the
@@ -456,6 +458,7 @@ pub fn to_bpmn_export(w: &Workflow, engine: Engine) -> BpmnExport {
         lineage: w.lineage.clone(),
         template_params: w.template_params.clone(),
         test_cases: w.test_cases.clone(),
+        history_time_to_live_days: w.history_time_to_live_days,
     };
     out.start("bpmn:extensionElements", &[]);
     let (key, version) = (xml_safe(&w.key), xml_safe(&w.version));

@@ -141,6 +141,7 @@ impl<'a> Gathered<'a> {
             lineage: meta.lineage.clone(),
             template_params: meta.template_params.clone(),
             test_cases: meta.test_cases.clone(),
+            history_time_to_live_days: meta.history_time_to_live_days,
         };
 
         let mut counter: HashMap<&BlockId, usize> = HashMap::new();

@@ -33,6 +33,24 @@ impl Differ<'_> {
                 description: n.description.clone(),
             });
         }
+        if o.history_time_to_live_days != n.history_time_to_live_days {
+            let (a, b) = (o.history_ttl_days(), n.history_ttl_days());
+            self.changes.push(
+                Change::new(
+                    ChangeKind::MetaChanged,
+                    Impact::Feature,
+                    format!("Aufbewahrung der Engine-Historie von {a} auf {b} Tage geändert"),
+                    format!("Engine history time to live changed from {a} to {b} days"),
+                )
+                .values(
+                    o.history_time_to_live_days.map(Value::from),
+                    n.history_time_to_live_days.map(Value::from),
+                ),
+            );
+            self.ops.push(Op::SetHistoryTimeToLive {
+                days: n.history_time_to_live_days,
+            });
+        }
         if o.key != n.key {
             self.changes.push(
                 Change::new(

@@ -277,6 +277,7 @@ pub fn semantics(w: &Workflow) -> Value {
         .collect();
     serde_json::json!({
         "name": w.name, "description": w.description,
+        "historyTimeToLiveDays": w.history_time_to_live_days,
         "blocks": blocks, "edges": edges, "roles": roles, "fields": fields,
     })
 }

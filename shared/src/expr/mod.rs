@@ -33,6 +33,7 @@ mod ast;
 mod check;
 mod eval;
 mod juel;
+mod juel_read;
 mod lex;
 mod parse;
 mod print;
@@ -47,6 +48,7 @@ pub use ast::{field_refs, fields_used, uses_today, BinOp, Expr, ExprKind, ExprTy
 pub use check::{check, check_with, ExprTypeError, TypeErrorKind};
 pub use eval::{eval, EvalContext, EvalError};
 pub use juel::{to_juel, JuelUnsupported};
+pub use juel_read::from_juel;
 pub use lex::{is_identifier, ExprError};
 pub use parse::parse;
 pub use print::to_feel;

@@ -97,7 +97,18 @@ pub struct Workflow {
     /// Probefälle: saved Probelauf cases, rerun after every edit as a regression test.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub test_cases: Vec<TestCase>,
+    /// Days a process engine keeps the history of a finished case before its cleanup removes
+    /// it (Camunda 7 / Operaton `historyTimeToLive`, required since 7.20); unset: 180 days.
+    /// Validation accepts 1 to 10,950 days (30 years).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 10950))]
+    pub history_time_to_live_days: Option<u32>,
 }
+
+/// History time to live of a workflow that sets none (Camunda's own recommendation is 180 days).
+pub const DEFAULT_HISTORY_TTL_DAYS: u32 = 180;
+/// Longest history time to live validation accepts: 30 years of 365 days.
+pub const MAX_HISTORY_TTL_DAYS: u32 = 10_950;
 
 /// Hands out ids `<prefix><n>` with `n` above the workflow's counter, skipping ids in use.
 pub struct IdAllocator<'w> {
@@ -300,7 +311,14 @@ impl Workflow {
             lineage: None,
             template_params: Vec::new(),
             test_cases: Vec::new(),
+            history_time_to_live_days: None,
         }
+    }
+
+    /// The history time to live in days: the workflow's own or [`DEFAULT_HISTORY_TTL_DAYS`].
+    pub fn history_ttl_days(&self) -> u32 {
+        self.history_time_to_live_days
+            .unwrap_or(DEFAULT_HISTORY_TTL_DAYS)
     }
 
     /// Allocates a fresh id with the given prefix ("b", "e"); never returns an id in use.

@@ -11,6 +11,7 @@
 //! |---|---|---|
 //! | `E_KEY_FORMAT` | E | workflow key is not 1–64 of `[a-z0-9-]`, starts or ends with `-`, or is reserved (`validate`) |
 //! | `E_VERSION_INVALID` | E | workflow version is not semver `x.y.z` (optional `-pre`/`+build`) |
+//! | `E_HISTORY_TTL_RANGE` ¹ | E | the engine history time to live (`historyTimeToLiveDays`) is not 1 to 10,950 days |
 //! | `E_DUPLICATE_ID` | E | id used twice: blocks, edges (also an edge id equal to a block id), roles, field names, band ids or rule ids of one block (incl. a rule named `otherwise`), outcomes of one block |
 //! | `E_FIELD_NAME_INVALID` ¹ | E | declared field name is not an identifier usable in conditions, is a reserved word, or redeclares `aktenzeichen` with a type other than text |
 //! | `W_ROLE_UNUSED` | W | declared role is referenced by no block |
@@ -306,6 +307,7 @@ macro_rules! codes {
 codes! {
     "E_KEY_FORMAT" => "workflow key is not 1-64 of [a-z0-9-] without a leading or trailing -, or is reserved",
     "E_VERSION_INVALID" => "workflow version is not semver x.y.z",
+    "E_HISTORY_TTL_RANGE" => "engine history time to live is not 1 to 10950 days",
     "E_DUPLICATE_ID" => "id used twice (blocks, edges, roles, fields, band ids, rule ids, outcomes)",
     "E_FIELD_NAME_INVALID" => "declared field name is not usable in conditions",
     "W_ROLE_UNUSED" => "declared role is referenced by no block",

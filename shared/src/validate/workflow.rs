@@ -4,7 +4,7 @@ use super::blocks::for_each_role_ref;
 use super::ctx::{de, en, map, set, Ctx};
 use super::{Element, Finding};
 use crate::expr::{self, SYSTEM_FIELD_AKTENZEICHEN};
-use crate::model::{BlockKind, FieldType, ParamTarget, OTHERWISE_PORT};
+use crate::model::{BlockKind, FieldType, ParamTarget, MAX_HISTORY_TTL_DAYS, OTHERWISE_PORT};
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let w = ctx.w;
@@ -26,10 +26,33 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             .hint("Zum Beispiel „1.2.0“.", "For example “1.2.0”."),
         );
     }
+    history_ttl(ctx, out);
     duplicate_ids(ctx, out);
     field_names(ctx, out);
     unused_roles(ctx, out);
     template_param_targets(ctx, out);
+}
+
+/// The engine history time to live: 1 day (the history outlives the case) to 30 years.
+fn history_ttl(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(days) = ctx.w.history_time_to_live_days else {
+        return;
+    };
+    if (1..=MAX_HISTORY_TTL_DAYS).contains(&days) {
+        return;
+    }
+    out.push(
+        Finding::new(
+            "E_HISTORY_TTL_RANGE",
+            Element::property("historyTimeToLiveDays"),
+            format!("Die Aufbewahrung der Engine-Historie von {days} Tagen liegt nicht zwischen 1 und 10.950 Tagen (30 Jahre)."),
+            format!("The engine history time to live of {days} days is not between 1 and 10,950 days (30 years)."),
+        )
+        .hint(
+            "Üblich sind 180 Tage (die Vorgabe); die Akte selbst bewahrt die E-Akte auf.",
+            "180 days (the default) is usual; the file itself is kept by the records system.",
+        ),
+    );
 }
 
 /// Semantic versioning 2.0: MAJOR.MINOR.PATCH[-pre][+build], numbers without leading zeros.

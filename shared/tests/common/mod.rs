@@ -502,6 +502,7 @@ pub fn workflow() -> impl Strategy<Value = Workflow> {
         text(),
         any::<u64>(),
         0u32..=fachwerk_shared::model::SCHEMA_VERSION,
+        proptest::option::of(any::<u32>()),
     );
     let blocks = prop::collection::vec(
         (
@@ -531,7 +532,7 @@ pub fn workflow() -> impl Strategy<Value = Workflow> {
     )
         .prop_map(
             |(
-                (key, name, description, version, next_id, schema_version),
+                (key, name, description, version, next_id, schema_version, history_ttl),
                 fields,
                 roles,
                 blocks,
@@ -542,6 +543,7 @@ pub fn workflow() -> impl Strategy<Value = Workflow> {
                 w.version = version;
                 w.next_id = next_id;
                 w.schema_version = schema_version;
+                w.history_time_to_live_days = history_ttl;
                 w.fields = fields
                     .into_iter()
                     .enumerate()
@@ -627,6 +629,7 @@ pub enum OpSpec {
     SetWaypoints(Sel, Vec<Point>),
     SetInfo(String, String),
     SetKey(String),
+    SetHistoryTtl(Option<u32>),
     SetNextId(u64),
     AddRole {
         role: Role,
@@ -702,6 +705,7 @@ fn leaf_op() -> impl Strategy<Value = OpSpec> {
         (text(), text()).prop_map(|(a, b)| OpSpec::SetInfo(a, b)),
         prop_oneof![Just("neuer-ablauf".to_string()), "[a-z0-9-]{1,12}", text()]
             .prop_map(OpSpec::SetKey),
+        prop::option::of(0u32..20_000).prop_map(OpSpec::SetHistoryTtl),
         (0u64..40).prop_map(OpSpec::SetNextId),
         (role(), index(), reuse()).prop_map(|(role, index, reuse_id)| OpSpec::AddRole {
             role,
@@ -813,6 +817,7 @@ pub fn resolve(spec: &OpSpec, w: &Workflow, fresh: &mut u64) -> Op {
         },
         OpSpec::SetInfo(name, description) => Op::SetInfo { name, description },
         OpSpec::SetKey(key) => Op::SetKey { key },
+        OpSpec::SetHistoryTtl(days) => Op::SetHistoryTimeToLive { days },
         OpSpec::SetNextId(next_id) => Op::SetNextId { next_id },
         OpSpec::AddRole {
             mut role,

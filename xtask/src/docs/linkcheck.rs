@@ -144,7 +144,8 @@ fn classify(target: &str) -> Target {
     if t.starts_with("http://") || t.starts_with("https://") || t.starts_with("//") {
         return Target::External;
     }
-    if t.starts_with("data:") {
+    // The server that serves the handbook (under /hilfe/) serves its API beside it.
+    if t.starts_with("data:") || t.starts_with("/api/") {
         return Target::Ignored;
     }
     let without_query = |s: &str| s.split('?').next().unwrap_or("").to_string();

@@ -11,8 +11,6 @@ pub const CAMUNDA_NS: &str = "http://camunda.org/schema/1.0/bpmn";
 pub const MODELER_NS: &str = "http://camunda.org/schema/modeler/1.0";
 /// The Camunda 7 version the export targets (Operaton is drop-in compatible with it).
 pub const PLATFORM_VERSION: &str = "7.24.0";
-/// Default history time to live (enforced since 7.20).
-pub const HISTORY_TIME_TO_LIVE: &str = "P180D";
 
 pub(super) fn definitions_attrs() -> Vec<(&'static str, String)> {
     vec![
@@ -32,7 +30,11 @@ pub(super) fn process_attrs(d: &mut Dialect) -> Vec<(&'static str, String)> {
             "Money: Camunda 7 forms have no decimal type; money fields are text fields, workers and REST calls set them as numbers (Double).".into(),
         );
     }
-    vec![("camunda:historyTimeToLive", HISTORY_TIME_TO_LIVE.into())]
+    // Required since 7.20; days as an ISO duration, the workflow's own or the default 180.
+    vec![(
+        "camunda:historyTimeToLive",
+        format!("P{}D", d.w.history_ttl_days()),
+    )]
 }
 
 pub(super) fn node_attrs(d: &mut Dialect, n: &Node) -> Vec<(&'static str, String)> {

@@ -243,14 +243,26 @@ impl<'a> Ctx<'a> {
             .and_then(|x| x.child(ZEEBE_NS, "assignmentDefinition"));
         let groups = el
             .attr_ns(CAMUNDA_NS, "candidateGroups")
-            .or_else(|| zeebe.and_then(|z| z.attr("candidateGroups")));
-        if let Some(g) = groups.and_then(|g| g.split(',').map(str::trim).find(|g| !g.is_empty())) {
-            let g = g
-                .trim_start_matches('=')
-                .trim()
-                .trim_matches('"')
-                .to_string();
-            return Some(Assignee::Role(self.role_for(&g)));
+            .or_else(|| zeebe.and_then(|z| z.attr("candidateGroups")))
+            .map(str::trim)
+            .filter(|g| !g.is_empty());
+        if let Some(raw) = groups {
+            let Some(names) = group_names(raw) else {
+                self.note(
+                    el,
+                    format!("Kandidatengruppen als Ausdruck „{raw}“: als Ausdruck übernommen, die Engine bestimmt die Gruppe erst zur Laufzeit; bitte eine Rolle wählen."),
+                    format!("Candidate groups as an expression “{raw}”: imported as an expression, the engine determines the group only at run time; please choose a role."),
+                );
+                return Some(Assignee::Expression(raw.to_string()));
+            };
+            if names.len() > 1 {
+                self.note(
+                    el,
+                    format!("Mehrere Kandidatengruppen ({}): eine Aufgabe in Fachwerk hat eine Rolle; übernommen wird „{}“.", names.join(", "), names[0]),
+                    format!("Several candidate groups ({}): a task in Fachwerk has one role; “{}” is taken.", names.join(", "), names[0]),
+                );
+            }
+            return Some(Assignee::Role(self.role_for(&names[0])));
         }
         let person = el
             .attr_ns(CAMUNDA_NS, "assignee")
@@ -293,6 +305,54 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Group names of a candidate-groups attribute: `a, b` (Camunda 7 and 8), `="a"` or
+/// `=["a", "b"]` (Camunda 8 FEEL); `None` for an expression (`${gruppe}`, `=gruppe`).
+pub(super) fn group_names(raw: &str) -> Option<Vec<String>> {
+    let literal = |s: &str| {
+        let s = s.trim();
+        s.strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .filter(|s| !s.contains('"') && !s.trim().is_empty())
+            .map(|s| s.trim().to_string())
+    };
+    let names: Option<Vec<String>> = match raw.strip_prefix('=').map(str::trim) {
+        Some(feel) => match feel.strip_prefix('[').and_then(|f| f.strip_suffix(']')) {
+            Some(list) => list.split(',').map(literal).collect(),
+            None => literal(feel).map(|n| vec![n]),
+        },
+        None if raw.contains("${") || raw.contains("#{") => None,
+        None => Some(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|g| !g.is_empty())
+                .map(str::to_string)
+                .collect(),
+        ),
+    };
+    names.filter(|n| !n.is_empty())
+}
+
 pub(super) fn is_task(kind: &str) -> bool {
     matches!(kind, "userTask" | "task" | "manualTask")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group_names;
+
+    #[test]
+    fn candidate_group_spellings() {
+        let names = |raw: &str| group_names(raw).map(|v| v.join("|"));
+        assert_eq!(names("einkauf").as_deref(), Some("einkauf"));
+        assert_eq!(
+            names(" einkauf , teamleitung ,").as_deref(),
+            Some("einkauf|teamleitung")
+        );
+        assert_eq!(names("=\"einkauf\"").as_deref(), Some("einkauf"));
+        assert_eq!(names("=[\"a\", \"b c\"]").as_deref(), Some("a|b c"));
+        assert_eq!(names("=gruppe"), None);
+        assert_eq!(names("=[gruppe]"), None);
+        assert_eq!(names("${gruppe}"), None);
+        assert_eq!(names("=[]"), None);
+    }
 }

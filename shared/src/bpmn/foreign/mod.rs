@@ -8,7 +8,9 @@
 //! | `serviceTask`, `scriptTask`, `businessRuleTask`, `callActivity`, `subProcess` | Sachbearbeitung placeholder + note |
 //! | `userTask` with `multiInstanceLoopCharacteristics` | Mitzeichnung (PARALLEL / SEQUENTIAL) |
 //! | `parallelGateway` split → one task per branch → `parallelGateway` join | Mitzeichnung PARALLEL (one participant per task); a non-interrupting timer on a branch task becomes an Eskalation of the Mitzeichnung |
-//! | `exclusiveGateway` with ≥ 2 outgoing flows | Wertgrenzen-Weiche if every condition is a band over one field, else Komplexitäts-Weiche (conditions kept as FEEL text, default flow → `otherwise`) |
+//! | `exclusiveGateway` with ≥ 2 outgoing flows | Wertgrenzen-Weiche if every condition is a band over one field, else Komplexitäts-Weiche (conditions as FEEL text, default flow → `otherwise`) |
+//! | condition `${…}` (JUEL, Camunda 7) / `= …` (FEEL, Camunda 8) | FEEL subset ([`crate::expr::from_juel`]); outside it: the original text and a note naming the construct |
+//! | `camunda:candidateGroups` / `zeebe:assignmentDefinition candidateGroups` (`a,b`, `=["a","b"]`, `="a"`) | the role of the first group (found by id, name or slug, else created); more groups or an expression: a note |
 //! | `exclusiveGateway` with one outgoing flow (merge) | none: its flows are joined |
 //! | [`sendTask` →] `eventBasedGateway` → message catch + timer catch | Rückfrage (reply / timeout) |
 //! | [`sendTask` →] `receiveTask` + interrupting timer boundary event | Rückfrage |
@@ -30,9 +32,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use ctx::{is_task, slug, text_of, Unique};
+use ctx::{is_task, slug, Unique};
 use patterns::{eskalations, patterns};
-use router::guess_type;
+use router::guess_types;
 use singles::singles;
 
 use super::read::{
@@ -107,6 +109,8 @@ struct FlowRef<'a> {
     target: usize,
     name: String,
     condition: Option<String>,
+    /// Why the condition could not be read as FEEL (German, English).
+    condition_problem: Option<(String, String)>,
 }
 
 struct Draft {
@@ -245,10 +249,10 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
             );
             continue;
         };
-        let condition = el
+        let (condition, condition_problem) = el
             .child(BPMN_NS, "conditionExpression")
-            .map(text_of)
-            .filter(|c| !c.is_empty());
+            .map(router::read_condition)
+            .unwrap_or_default();
         let k = cx.flows.len();
         cx.flows.push(FlowRef {
             el,
@@ -257,6 +261,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
             target: t,
             name: el.attr("name").unwrap_or_default().trim().to_string(),
             condition,
+            condition_problem,
         });
         cx.nodes[s].outgoing.push(k);
         cx.nodes[t].incoming.push(k);
@@ -417,14 +422,14 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
                     let Ok(e) = crate::expr::parse(&r.condition) else {
                         continue;
                     };
-                    let canonical = crate::expr::to_feel(&e);
+                    let types = guess_types(&e);
                     for name in crate::expr::fields_used(&e) {
                         if name == crate::expr::SYSTEM_FIELD_AKTENZEICHEN
                             || !field_names.insert(name.clone())
                         {
                             continue;
                         }
-                        let field_type = guess_type(&canonical, &name);
+                        let field_type = types.get(&name).copied().unwrap_or(FieldType::Text);
                         fields.push(Field {
                             label: name.clone(),
                             name,
@@ -487,6 +492,9 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
         .unwrap_or_default();
     w.fields = fields;
     w.roles = cx.roles;
+    w.history_time_to_live_days = process
+        .attr_ns(CAMUNDA_NS, "historyTimeToLive")
+        .and_then(history_days);
     let mut drafts: Vec<Option<Draft>> = cx.drafts.into_iter().map(Some).collect();
     for d in order
         .iter()
@@ -518,6 +526,16 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
     let mut notes = cx.notes;
     notes.sort_by_key(|n| n.line);
     (w, notes)
+}
+
+/// Days of a Camunda 7 `historyTimeToLive`: `180` or `P180D`.
+fn history_days(raw: &str) -> Option<u32> {
+    let t = raw.trim();
+    let days = t
+        .strip_prefix('P')
+        .and_then(|d| d.strip_suffix('D'))
+        .unwrap_or(t);
+    days.parse().ok()
 }
 
 /// Names every child of `el` that the mapping does not read (data associations, properties,

@@ -28,57 +28,112 @@ pub(super) fn band_of(cond: &str) -> Option<(String, Option<Money>, Option<Money
     }
 }
 
-pub(super) fn guess_type(canonical: &str, field: &str) -> FieldType {
-    if canonical == field || canonical == format!("not({field})") {
-        return FieldType::Bool;
-    }
-    for op in [" = ", " != ", " <= ", " >= ", " < ", " > "] {
-        let needle = format!("{field}{op}");
-        if let Some(pos) = canonical.find(&needle) {
-            let rest = &canonical[pos + needle.len()..];
-            if rest.starts_with("true") || rest.starts_with("false") {
-                return FieldType::Bool;
-            }
-            if rest.starts_with('"') {
-                return FieldType::Text;
-            }
-            if rest.starts_with("date(") {
-                return FieldType::Date;
-            }
-            if rest.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
-                return FieldType::Int;
-            }
+/// Field types a condition suggests: a field used as a truth value (operand of `and`, `or`,
+/// `not`, or the whole condition) is a bool, one compared with a literal has the literal's
+/// type, one in arithmetic a number. The first suggestion per field wins.
+pub(super) fn guess_types(e: &crate::expr::Expr) -> HashMap<String, FieldType> {
+    use crate::expr::{BinOp, ExprKind};
+    fn literal(k: &ExprKind) -> Option<FieldType> {
+        match k {
+            ExprKind::Bool(_) => Some(FieldType::Bool),
+            ExprKind::Text(_) => Some(FieldType::Text),
+            ExprKind::Number(_) => Some(FieldType::Int),
+            ExprKind::Date(_) | ExprKind::Today => Some(FieldType::Date),
+            _ => None,
         }
     }
-    FieldType::Text
+    fn walk(e: &crate::expr::Expr, truth: bool, out: &mut HashMap<String, FieldType>) {
+        match &e.kind {
+            ExprKind::Field(f) if truth => {
+                out.entry(f.clone()).or_insert(FieldType::Bool);
+            }
+            ExprKind::Not(i) => walk(i, true, out),
+            ExprKind::Neg(i) => {
+                if let Some(f) = i.as_field() {
+                    out.entry(f.to_string()).or_insert(FieldType::Int);
+                }
+                walk(i, false, out);
+            }
+            ExprKind::Binary(op, l, r) => {
+                let logic = matches!(op, BinOp::And | BinOp::Or);
+                if op.is_comparison() {
+                    for (a, b) in [(l, r), (r, l)] {
+                        if let (Some(f), Some(t)) = (a.as_field(), literal(&b.kind)) {
+                            out.entry(f.to_string()).or_insert(t);
+                        }
+                    }
+                } else if !logic {
+                    for side in [l, r] {
+                        if let Some(f) = side.as_field() {
+                            out.entry(f.to_string()).or_insert(FieldType::Int);
+                        }
+                    }
+                }
+                walk(l, logic, out);
+                walk(r, logic, out);
+            }
+            _ => {}
+        }
+    }
+    let mut out = HashMap::new();
+    walk(e, true, &mut out);
+    out
 }
 
 /// A flow whose condition is a value band: (field, lower, upper, flow).
 pub(super) type BandFlow = (String, Option<Money>, Option<Money>, usize);
 
-/// Condition text of a flow for a rule: FEEL as written; JUEL `${…}` unwrapped with a note.
-pub(super) fn rule_text(cx: &mut Ctx, f: usize) -> String {
-    let raw = cx.flows[f].condition.clone().unwrap_or_default();
-    let el = cx.flows[f].el;
-    let text = match raw
-        .strip_prefix("${")
-        .or_else(|| raw.strip_prefix("#{"))
-        .and_then(|r| r.strip_suffix('}'))
-    {
-        Some(inner) => {
-            cx.note(
-                el,
-                "JUEL-Ausdruck als FEEL-Text übernommen; bitte prüfen.",
-                "JUEL expression imported as FEEL text; please check.",
+/// Whether a `language` attribute names an expression language the import reads.
+fn readable_language(language: &str) -> bool {
+    let l = language.to_ascii_lowercase();
+    l.contains("feel") || l.contains("juel") || l.contains("/el")
+}
+
+/// A flow's `conditionExpression` as FEEL text: Camunda 8's `= …` without the `=`, Camunda 7's
+/// JUEL `${…}` translated; otherwise the text as written. Second: why it is not FEEL-subset
+/// text (JUEL outside the subset, a script language), German and English.
+pub(super) fn read_condition(c: &Element) -> (Option<String>, Option<(String, String)>) {
+    let raw = c.text.trim();
+    if raw.is_empty() {
+        return (None, None);
+    }
+    if let Some(language) = c.attr("language").map(str::trim).filter(|l| !l.is_empty()) {
+        if !readable_language(language) {
+            return (
+                Some(raw.to_string()),
+                Some((
+                    format!("Bedingung in der Skriptsprache „{language}“ kann nicht übernommen werden; bitte als FEEL-Bedingung neu schreiben: {raw}"),
+                    format!("Condition in the script language “{language}” cannot be imported; please rewrite it as a FEEL condition: {raw}"),
+                )),
             );
-            inner
-                .trim()
-                .replace("==", "=")
-                .replace("&&", "and")
-                .replace("||", "or")
         }
-        None => raw,
-    };
+    }
+    if let Some(feel) = raw.strip_prefix('=') {
+        return (Some(feel.trim().to_string()), None);
+    }
+    if !raw.contains("${") && !raw.contains("#{") {
+        return (Some(raw.to_string()), None);
+    }
+    match crate::expr::from_juel(raw) {
+        Ok(e) => (Some(crate::expr::to_feel(&e)), None),
+        Err(e) => (
+            Some(raw.to_string()),
+            Some((
+                format!("JUEL-Bedingung „{raw}“ liegt außerhalb der FEEL-Teilmenge von Fachwerk (Zeichen {}): {}. Sie bleibt als Text stehen; bitte von Hand übertragen.", e.pos + 1, e.message_de),
+                format!("JUEL condition “{raw}” is outside Fachwerk's FEEL subset (character {}): {}. It is kept as text; please translate it by hand.", e.pos + 1, e.message_en),
+            )),
+        ),
+    }
+}
+
+/// Condition text of a flow for a rule, with a note when it is not in the FEEL subset.
+pub(super) fn rule_text(cx: &mut Ctx, f: usize) -> String {
+    let text = cx.flows[f].condition.clone().unwrap_or_default();
+    let el = cx.flows[f].el;
+    if let Some((de, en)) = cx.flows[f].condition_problem.clone() {
+        cx.note(el, de, en);
+        return text;
+    }
     if let Err(e) = crate::expr::parse(&text) {
         cx.note(
             el,
@@ -227,6 +282,24 @@ pub(super) fn router(cx: &mut Ctx, g: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_types_from_conditions() {
+        let e = crate::expr::parse(
+            "art = \"Baustelle\" or fahrbahn and not(eilig) and 30 < dauer and x * 2 > 1 and d = date(\"2026-01-01\") and b = true",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let t = guess_types(&e);
+        assert_eq!(t["art"], FieldType::Text);
+        assert_eq!(t["fahrbahn"], FieldType::Bool);
+        assert_eq!(t["eilig"], FieldType::Bool);
+        assert_eq!(t["dauer"], FieldType::Int);
+        assert_eq!(t["x"], FieldType::Int);
+        assert_eq!(t["d"], FieldType::Date);
+        assert_eq!(t["b"], FieldType::Bool);
+        let whole = crate::expr::parse("genehmigt").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(guess_types(&whole)["genehmigt"], FieldType::Bool);
+    }
 
     #[test]
     fn slugs_and_bands() {
