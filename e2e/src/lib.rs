@@ -13,6 +13,7 @@ use thirtyfour::ChromiumLikeCapabilities;
 
 pub use thirtyfour;
 
+pub mod a11y;
 pub mod axe;
 
 /// Password of the bootstrap admin in every test server.
