@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use serde_json::json;
-use thirtyfour::extensions::cdp::ChromeDevTools;
 use thirtyfour::prelude::*;
 
 use crate::Session;
@@ -45,8 +44,9 @@ pub const NARROW: Viewport = Viewport {
 
 /// Emulates `v` for this and all following pages of the session.
 pub async fn emulate(s: &Session, v: Viewport) -> Result<()> {
-    let cdp = ChromeDevTools::new(s.driver.handle().clone());
-    cdp.execute_cdp_with_params(
+    s.driver
+        .cdp()
+        .send_raw(
         "Emulation.setDeviceMetricsOverride",
         json!({ "width": v.width, "height": v.height, "deviceScaleFactor": v.scale, "mobile": false }),
     )

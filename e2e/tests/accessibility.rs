@@ -88,7 +88,8 @@ async fn links_from_mail(s: &Session) -> anyhow::Result<(String, String)> {
                     .collect();
                 (!token.is_empty()).then(|| format!("/{page}/{token}"))
             };
-            if let (Some(a), Some(st)) = (find("antwort"), find("status")) {
+            let answer = find("antwort").or_else(|| find("rueckfrage"));
+            if let (Some(a), Some(st)) = (answer, find("status")) {
                 return Ok((a, st));
             }
         }
@@ -193,7 +194,12 @@ fn screens(f: &Fixtures) -> Vec<Screen> {
             canvas: true,
             room: Some("#canvas-wrap"),
         },
-        screen("Entwuerfe", "/entwuerfe", "#drafts-table, #drafts-empty", srv),
+        screen(
+            "Entwuerfe",
+            "/entwuerfe",
+            "#drafts-table, #drafts-empty",
+            srv,
+        ),
         screen("Freigaben", "/freigaben", "#inbox-list", srv),
         screen(
             "Freigabe",
@@ -260,28 +266,44 @@ async fn walk(
             }
         }
         if sc.canvas {
-            // The Probelauf panel and a dialog at this size.
-            s.click_css("#btn-probelauf").await?;
-            s.wait_for("#probelauf").await?;
-            problems.extend(violations(s, axe, &format!("Probelauf @ {}", v.name)).await?);
-            if let Some(o) = a11y::horizontal_overflow(s).await? {
-                problems.push(format!("[Probelauf @ {}] horizontal scroll: {o}", v.name));
+            if let Err(e) = designer_panels(s, axe, v, problems).await {
+                problems.push(format!(
+                    "[{label}] Probelauf or Einstellungen not usable: {e}"
+                ));
             }
-            s.click_css("#btn-probelauf").await?;
-            s.click_css("#wf-title").await?;
-            s.wait_for("#settings-dialog").await?;
-            if v.name == ZOOM_200.name {
-                s.driver
-                    .screenshot(&shots.join("einstellungen-200.png"))
-                    .await?;
-            }
-            problems.extend(violations(s, axe, &format!("Einstellungen @ {}", v.name)).await?);
-            if let Some(o) = a11y::horizontal_overflow(s).await? {
-                problems.push(format!("[Einstellungen @ {}] horizontal scroll: {o}", v.name));
-            }
-            press(s, Key::Escape, false).await?;
         }
     }
+    Ok(())
+}
+
+/// The designer's Probelauf panel and its settings dialog at `v`.
+async fn designer_panels(
+    s: &Session,
+    axe: &str,
+    v: Viewport,
+    problems: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    s.click_css("#btn-probelauf").await?;
+    s.wait_for("#probelauf").await?;
+    problems.extend(violations(s, axe, &format!("Probelauf @ {}", v.name)).await?);
+    if let Some(o) = a11y::horizontal_overflow(s).await? {
+        problems.push(format!("[Probelauf @ {}] horizontal scroll: {o}", v.name));
+    }
+    s.click_css("#btn-probelauf").await?;
+    s.click_css("#wf-title").await?;
+    s.wait_for("#settings-dialog").await?;
+    if v.name == ZOOM_200.name {
+        let shot = out_dir().join("a11y").join("einstellungen-200.png");
+        s.driver.screenshot(&shot).await?;
+    }
+    problems.extend(violations(s, axe, &format!("Einstellungen @ {}", v.name)).await?);
+    if let Some(o) = a11y::horizontal_overflow(s).await? {
+        problems.push(format!(
+            "[Einstellungen @ {}] horizontal scroll: {o}",
+            v.name
+        ));
+    }
+    press(s, Key::Escape, false).await?;
     Ok(())
 }
 
@@ -320,7 +342,10 @@ async fn dialog_round(
 /// Rückgängig becomes disabled (on an empty designer): by Enter on the button, then by Ctrl+Z
 /// on it; the focus moves on.
 async fn undo_focus(s: &Session, problems: &mut Vec<String>) -> anyhow::Result<()> {
-    for (how, by_ctrl) in [("Enter on Rückgängig", false), ("Ctrl+Z on Rückgängig", true)] {
+    for (how, by_ctrl) in [
+        ("Enter on Rückgängig", false),
+        ("Ctrl+Z on Rückgängig", true),
+    ] {
         focus_on(s, "button.palette-item[data-block-type='ende']").await?;
         press(s, Key::Enter, false).await?;
         s.wait_blocks(1).await?;
@@ -345,8 +370,9 @@ async fn designer_focus(
 ) -> anyhow::Result<()> {
     let block = "#canvas g.block[data-block-id='wertgrenze']";
 
-    // Delete on a focused block; the inspector's Löschen.
+    // Delete on a focused block (Enter selects it); the inspector's Löschen.
     focus_on(s, block).await?;
+    press(s, Key::Enter, false).await?;
     press(s, Key::Delete, false).await?;
     s.wait_blocks(n - 1).await?;
     problems.extend(focus_after(s, "Delete on a block", None).await?);
@@ -365,7 +391,10 @@ async fn designer_focus(
     // The toolbar: one Tab stop, arrow keys, Home and End.
     let stops = a11y::toolbar_tab_stops(s).await?;
     if stops.len() != 1 {
-        problems.push(format!("the toolbar has {} Tab stops: {stops:?}", stops.len()));
+        problems.push(format!(
+            "the toolbar has {} Tab stops: {stops:?}",
+            stops.len()
+        ));
     }
     focus_on(s, "#menu-file").await?;
     for (key, want) in [
@@ -427,8 +456,12 @@ async fn designer_focus(
         Err(e) => problems.push(format!("Probelauf runs without its required fields: {e}")),
     }
     problems.extend(
-        focus_after(s, "a Probelauf without a required field", Some("#sim-field-betragNetto[aria-invalid=true]"))
-            .await?,
+        focus_after(
+            s,
+            "a Probelauf without a required field",
+            Some("#sim-field-betragNetto[aria-invalid=true]"),
+        )
+        .await?,
     );
     s.click_css("#btn-probelauf").await?;
     Ok(())
@@ -470,7 +503,10 @@ async fn screens_focus(
     s.click_css("#btn-templates").await?;
     let opener = s.wait_for(".tpl-import:not([disabled])").await?;
     s.driver
-        .execute("arguments[0].setAttribute('data-opener', '');", vec![opener.to_json()?])
+        .execute(
+            "arguments[0].setAttribute('data-opener', '');",
+            vec![opener.to_json()?],
+        )
         .await?;
     for close in ["Escape", "Abbrechen"] {
         focus_on(s, "[data-opener]").await?;
@@ -482,7 +518,12 @@ async fn screens_focus(
             s.click_css("#tpl-import-cancel").await?;
         }
         problems.extend(
-            focus_after(s, &format!("{close} in the import panel"), Some("[data-opener]")).await?,
+            focus_after(
+                s,
+                &format!("{close} in the import panel"),
+                Some("[data-opener]"),
+            )
+            .await?,
         );
     }
 
@@ -522,7 +563,9 @@ async fn screens_focus(
     s.click_css("#tpl-add").await?;
     if let Err(e) = s.wait_for("#tpl-status span[lang=de]").await {
         let shown = s.wait_for("#tpl-status").await?.text().await?;
-        problems.push(format!("German server text not marked in English ({shown:?}): {e}"));
+        problems.push(format!(
+            "German server text not marked in English ({shown:?}): {e}"
+        ));
     }
     s.click_css("#btn-lang").await?;
 
@@ -551,14 +594,15 @@ async fn every_screen_is_accessible_at_three_sizes() -> anyhow::Result<()> {
     problems.extend(violations(&s, &axe, "leer").await?);
     undo_focus(&s, &mut problems).await?;
     let path = workspace().join("workflows/beschaffung.json");
-    let n = parse_workflow(&std::fs::read_to_string(&path)?)?.blocks.len();
+    let n = parse_workflow(&std::fs::read_to_string(&path)?)?
+        .blocks
+        .len();
     s.open_workflow_file(&path, n).await?;
 
     // Logged in, the admin (a clerk too) starts in the Arbeitskorb; a saved draft keeps the
     // designer open on later visits of `/`.
     s.ui_login("admin", ADMIN_PASSWORD).await?;
-    if s
-        .wait_text_in("#srv-screen-title", "Arbeitskorb", 10)
+    if s.wait_text_in("#srv-screen-title", "Arbeitskorb", 10)
         .await
         .is_ok()
     {

@@ -82,7 +82,10 @@ mod tests {
         assert_eq!(
             parts(&text),
             vec![
-                (false, "The server refused (HTTP 409): Conflict: ".to_string()),
+                (
+                    false,
+                    "The server refused (HTTP 409): Conflict: ".to_string()
+                ),
                 (true, "Der Entwurf wurde inzwischen geändert.".to_string()),
             ]
         );
@@ -98,7 +101,10 @@ mod tests {
             ]
         );
         // An unclosed isolate runs to the end.
-        assert_eq!(parts("x \u{2068}y"), vec![(false, "x ".into()), (true, "y".into())]);
+        assert_eq!(
+            parts("x \u{2068}y"),
+            vec![(false, "x ".into()), (true, "y".into())]
+        );
         assert_eq!(german(""), "");
     }
 

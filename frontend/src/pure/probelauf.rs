@@ -96,7 +96,12 @@ pub fn run_cases(w: &Workflow) -> Vec<CaseResult> {
 pub fn first_missing(w: &Workflow, f: &SimForm) -> Option<String> {
     w.fields
         .iter()
-        .find(|field| field.required && f.fields.get(&field.name).is_none_or(|v| v.trim().is_empty()))
+        .find(|field| {
+            field.required
+                && f.fields
+                    .get(&field.name)
+                    .is_none_or(|v| v.trim().is_empty())
+        })
         .map(|field| field.name.clone())
 }
 

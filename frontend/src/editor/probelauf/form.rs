@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::{edit_form, text, FieldRow};
 use crate::editor::Editor;
-use crate::pure::probelauf::first_missing;
 use crate::i18n;
+use crate::pure::probelauf::first_missing;
 
 pub(super) fn field_input(
     ed: Editor,
