@@ -493,8 +493,9 @@ async fn screens_focus(
         }
     }
 
-    // Zur Freigabe einreichen (from the account menu).
+    // Zur Freigabe einreichen (from the account menu, once the page knows the login).
     s.open("/").await?;
+    s.wait_text_in("#whoami", "admin", 10).await?;
     s.click_css("#btn-submit").await?;
     dialog_round(s, axe, "#submit-dialog", "#btn-account", 10, problems).await?;
 
@@ -616,8 +617,14 @@ async fn every_screen_is_accessible_at_three_sizes() -> anyhow::Result<()> {
     }
     emulate(&s, DESKTOP).await?;
     s.open("/").await?;
-    designer_focus(&s, &axe, n, &mut problems).await?;
-    screens_focus(&s, &axe, &f, &mut problems).await?;
+    // A step that cannot go on is reported with what was found before it.
+    if let Err(e) = designer_focus(&s, &axe, n, &mut problems).await {
+        problems.push(format!("the designer's focus checks stopped: {e}"));
+    }
+    s.open("/").await?;
+    if let Err(e) = screens_focus(&s, &axe, &f, &mut problems).await {
+        problems.push(format!("the screens' focus checks stopped: {e}"));
+    }
 
     assert!(
         problems.is_empty(),

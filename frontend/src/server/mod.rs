@@ -400,7 +400,7 @@ pub fn Screens() -> impl IntoView {
             ),
         };
         Some(view! {
-            <section id="srv-screen" class="srv-screen" style=top aria-labelledby="srv-screen-title" on:keydown=move |ev| {
+            <section id="srv-screen" class="srv-screen" role="main" style=top aria-labelledby="srv-screen-title" on:keydown=move |ev| {
                 if ev.key() == "Escape" {
                     srv.close();
                 }
