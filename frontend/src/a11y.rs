@@ -115,6 +115,15 @@ pub fn install() {
     changed();
 }
 
+/// Moves the focus to the element `id` (HTML or SVG, e.g. the canvas) after the next render.
+pub fn focus_later(id: &'static str) {
+    leptos::prelude::request_animation_frame(move || {
+        if let Some(el) = document().get_element_by_id(id) {
+            focus(&el);
+        }
+    });
+}
+
 /// Whether a modal dialog is open (the editor's shortcuts stay out of it).
 pub fn modal_open() -> bool {
     top_modal().is_some()

@@ -66,7 +66,7 @@ fn multi_form(ed: Editor, count: Memo<usize>) -> AnyView {
                 <button type="button" class="danger" on:click=move |_| {
                     commands::delete_selection(ed);
                     // The form goes with what it showed: the focus goes to the canvas.
-                    super::settings::focus_later("canvas");
+                    crate::a11y::focus_later("canvas");
                 }>{move || ed.t(i18n::DELETE)}</button>
             </div>
         </div>
@@ -112,7 +112,7 @@ fn edge_form(ed: Editor, id: EdgeId) -> AnyView {
                 <button type="button" class="danger" id="btn-delete-edge" on:click=move |_| {
                     commands::delete_selection(ed);
                     // The form goes with what it showed: the focus goes to the canvas.
-                    super::settings::focus_later("canvas");
+                    crate::a11y::focus_later("canvas");
                 }>{move || ed.t(i18n::DELETE)}</button>
             </div>
         </div>
@@ -197,7 +197,7 @@ fn block_form(ed: Editor, id: BlockId, t: BlockType) -> AnyView {
                 <button type="button" class="danger" on:click=move |_| {
                     commands::delete_selection(ed);
                     // The form goes with what it showed: the focus goes to the canvas.
-                    super::settings::focus_later("canvas");
+                    crate::a11y::focus_later("canvas");
                 }>{move || ed.t(i18n::DELETE)}</button>
             </div>
         </div>
