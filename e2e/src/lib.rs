@@ -13,6 +13,7 @@ use thirtyfour::ChromiumLikeCapabilities;
 
 pub use thirtyfour;
 
+pub mod a11y;
 pub mod axe;
 pub mod oidc;
 pub mod user;

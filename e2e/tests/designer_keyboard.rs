@@ -211,8 +211,9 @@ async fn build_small_workflow_with_keyboard_only() -> anyhow::Result<()> {
     }
     assert_eq!(x1, x0, "Ctrl+Z undoes the nudge");
 
-    // Focus is visible: the focused toolbar button has an outline.
-    tab_until(&s, "#btn-connect", true).await?;
+    // Focus is visible: the focused toolbar button has an outline. The toolbar is one Tab
+    // stop (issue 25): Shift+Tab reaches its current button.
+    tab_until(&s, "#topbar [role=toolbar] button[tabindex='0']", true).await?;
     let outline = s
         .js("const a = document.activeElement; return getComputedStyle(a).outlineStyle + ' ' + getComputedStyle(a).outlineWidth;")
         .await?;

@@ -9,6 +9,8 @@ pub mod i18n;
 pub mod pure;
 
 #[cfg(target_arch = "wasm32")]
+mod a11y;
+#[cfg(target_arch = "wasm32")]
 mod api;
 #[cfg(target_arch = "wasm32")]
 mod app;
@@ -41,4 +43,5 @@ pub fn mount() {
         }
         None => leptos::mount::mount_to_body(app::App),
     }
+    a11y::install();
 }

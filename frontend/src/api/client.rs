@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::i18n::{Lang, T};
+use crate::pure::lang_parts::{german, title_in_english};
 
 const NETWORK: T = T("Server nicht erreichbar", "Server not reachable");
 
@@ -86,26 +87,44 @@ impl ApiError {
         }
     }
 
-    /// The server's own explanation in `lang` (German when it words no English one), or the
-    /// whole sentence of `message` when it gave none.
+    /// The server's own explanation in `lang` (German when it words no English one, then
+    /// marked as German: `crate::pure::lang_parts`), or the whole sentence of `message` when
+    /// it gave none.
     pub fn detail_in(&self, lang: Lang) -> String {
         match (lang, &self.detail_en) {
             (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
-            _ if !self.detail.is_empty() && self.status != 0 => self.detail.clone(),
+            _ if !self.detail.is_empty() && self.status != 0 => self.detail_text(lang),
             _ => self.message(lang),
         }
     }
 
-    /// The error as a sentence (the server's details are German).
+    /// The server's detail for the UI in `lang`: its English one if it has one; German in the
+    /// English UI is marked as German.
+    fn detail_text(&self, lang: Lang) -> String {
+        match (lang, &self.detail_en) {
+            (Lang::De, _) => self.detail.clone(),
+            (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
+            (Lang::En, _) => german(&self.detail),
+        }
+    }
+
+    /// The error as a sentence (the server's details are mostly German: in the English UI the
+    /// title is translated and a German detail is marked as German).
     pub fn message(&self, lang: Lang) -> String {
         if self.status == 0 {
             return format!("{}: {}", NETWORK.get(lang), self.detail);
         }
-        let head = match lang {
-            Lang::De => format!("Der Server hat abgelehnt (HTTP {})", self.status),
-            Lang::En => format!("The server refused (HTTP {})", self.status),
+        let (head, title) = match lang {
+            Lang::De => (
+                format!("Der Server hat abgelehnt (HTTP {})", self.status),
+                self.title.clone(),
+            ),
+            Lang::En => (
+                format!("The server refused (HTTP {})", self.status),
+                title_in_english(&self.title),
+            ),
         };
-        [head, self.title.clone(), self.detail.clone()]
+        [head, title, self.detail_text(lang)]
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()

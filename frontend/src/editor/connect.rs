@@ -15,8 +15,15 @@ pub fn open_connect(ed: Editor) {
     focus_later("connect-port");
 }
 
-/// Closes the dialog; focus returns to the canvas, on the block that was being connected.
+/// Closes the dialog unused; the focus returns to whatever opened it (`crate::a11y`): the
+/// block for Ctrl+K, the button or menu otherwise.
 pub fn close(ed: Editor) {
+    ed.connect_open.set(false);
+}
+
+/// Closes the dialog after connecting; focus stays on the canvas, on the block that was
+/// connected.
+fn done(ed: Editor) {
     ed.connect_open.set(false);
     let source = ed.selection.with_untracked(|s| s.iter().next().cloned());
     request_animation_frame(move || {
@@ -109,7 +116,7 @@ fn dialog(ed: Editor) -> impl IntoView {
             if let Some(from) = &source {
                 let to = BlockId(target.get_untracked());
                 if commands::connect(ed, from, &port.get_untracked(), &to) {
-                    close(ed);
+                    done(ed);
                 }
             }
         }

@@ -15,9 +15,9 @@ pub fn open(ed: Editor) {
     focus_later("engine-camunda7");
 }
 
+/// Closes the dialog; the focus returns to whatever opened it (`crate::a11y`).
 fn close(ed: Editor) {
     ed.engine_export.set(None);
-    focus_later("menu-file");
 }
 
 fn suffix(engine: Engine) -> &'static str {

@@ -181,9 +181,9 @@ pub fn export_svg(ed: Editor) {
     download(ed, name, "image/svg+xml", &svg);
 }
 
+/// Closes the dialog; the focus returns to whatever opened it (`crate::a11y`).
 pub fn close(ed: Editor) {
     ed.import_report.set(None);
-    focus_later("menu-file");
 }
 
 /// The dialog with the import notes or the import error.

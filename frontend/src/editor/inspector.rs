@@ -65,6 +65,8 @@ fn multi_form(ed: Editor, count: Memo<usize>) -> AnyView {
                 <button type="button" on:click=move |_| commands::duplicate(ed)>{move || ed.t(i18n::DUPLICATE)}</button>
                 <button type="button" class="danger" on:click=move |_| {
                     commands::delete_selection(ed);
+                    // The form goes with what it showed: the focus goes to the canvas.
+                    crate::a11y::focus_later("canvas");
                 }>{move || ed.t(i18n::DELETE)}</button>
             </div>
         </div>
@@ -109,6 +111,8 @@ fn edge_form(ed: Editor, id: EdgeId) -> AnyView {
             <div class="actions">
                 <button type="button" class="danger" id="btn-delete-edge" on:click=move |_| {
                     commands::delete_selection(ed);
+                    // The form goes with what it showed: the focus goes to the canvas.
+                    crate::a11y::focus_later("canvas");
                 }>{move || ed.t(i18n::DELETE)}</button>
             </div>
         </div>
@@ -192,6 +196,8 @@ fn block_form(ed: Editor, id: BlockId, t: BlockType) -> AnyView {
                 <button type="button" on:click=move |_| commands::duplicate(ed)>{move || ed.t(i18n::DUPLICATE)}</button>
                 <button type="button" class="danger" on:click=move |_| {
                     commands::delete_selection(ed);
+                    // The form goes with what it showed: the focus goes to the canvas.
+                    crate::a11y::focus_later("canvas");
                 }>{move || ed.t(i18n::DELETE)}</button>
             </div>
         </div>

@@ -365,13 +365,8 @@ fn is_text_target(ev: &web_sys::Event) -> bool {
 
 pub fn key_down(ed: Editor, ev: KeyboardEvent) {
     let key = ev.key();
-    let dialog_open = ed.settings_open.get_untracked()
-        || ed.connect_open.get_untracked()
-        || ed.import_report.with_untracked(Option::is_some);
-    if key == "Tab" && dialog_open {
-        trap_focus(&ev);
-        return;
-    }
+    // Tab inside a modal dialog is kept there by `crate::a11y`.
+    let dialog_open = crate::a11y::modal_open();
     if key == "Escape" {
         if ed.import_report.with_untracked(Option::is_some) {
             super::exchange::close(ed);
@@ -466,45 +461,6 @@ pub fn key_down(ed: Editor, ev: KeyboardEvent) {
     };
     if handled {
         ev.prevent_default();
-    }
-}
-
-/// Keeps Tab and Shift+Tab inside the open modal dialog.
-fn trap_focus(ev: &KeyboardEvent) {
-    let Some(dialog) = document().query_selector(".dialog").ok().flatten() else {
-        return;
-    };
-    let Ok(list) = dialog
-        .query_selector_all("button:not([disabled]), input, select, textarea, [tabindex='0']")
-    else {
-        return;
-    };
-    let items: Vec<web_sys::HtmlElement> = (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-        .collect();
-    let (Some(first), Some(last)) = (items.first(), items.last()) else {
-        return;
-    };
-    let active = document().active_element();
-    let inside = active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
-    let at = |el: &web_sys::HtmlElement| {
-        active
-            .as_ref()
-            .is_some_and(|a| a == el.as_ref() as &Element)
-    };
-    let target = if !inside {
-        Some(first)
-    } else if ev.shift_key() && at(first) {
-        Some(last)
-    } else if !ev.shift_key() && at(last) {
-        Some(first)
-    } else {
-        None
-    };
-    if let Some(t) = target {
-        ev.prevent_default();
-        let _ = t.focus();
     }
 }
 

@@ -39,9 +39,9 @@ pub fn open_settings(ed: Editor) {
     focus_later("wf-name");
 }
 
+/// Closes the dialog; the focus returns to whatever opened it (`crate::a11y`).
 pub fn close(ed: Editor) {
     ed.settings_open.set(false);
-    focus_later("btn-settings");
 }
 
 #[component]

@@ -92,7 +92,21 @@ pub fn run_cases(w: &Workflow) -> Vec<CaseResult> {
         .collect()
 }
 
-/// Builds the case input from the form; Err = (German, English) message.
+/// The first required case field the form leaves empty (its name).
+pub fn first_missing(w: &Workflow, f: &SimForm) -> Option<String> {
+    w.fields
+        .iter()
+        .find(|field| {
+            field.required
+                && f.fields
+                    .get(&field.name)
+                    .is_none_or(|v| v.trim().is_empty())
+        })
+        .map(|field| field.name.clone())
+}
+
+/// Builds the case input from the form; Err = (German, English) message, naming a field by its
+/// label as the form shows it (never by its internal key).
 pub fn case_input(w: &Workflow, f: &SimForm) -> Result<CaseInput, (String, String)> {
     let mut input = CaseInput {
         start_date: f.start_date.trim().to_string(),
@@ -106,6 +120,12 @@ pub fn case_input(w: &Workflow, f: &SimForm) -> Result<CaseInput, (String, Strin
         } else {
             field.label.clone()
         };
+        if field.required && raw.is_empty() {
+            return Err((
+                format!("„{label}“ ist ein Pflichtfeld – bitte ausfüllen."),
+                format!("“{label}” is required – please fill it in."),
+            ));
+        }
         let value = match field.field_type {
             FieldType::Bool => match raw {
                 "true" => serde_json::Value::Bool(true),
@@ -224,6 +244,9 @@ mod tests {
             .find(|f| f.field_type == FieldType::Money)
             .expect("a money field");
         let mut form = SimForm::default();
+        for f in w.fields.iter().filter(|f| f.required) {
+            form.fields.insert(f.name.clone(), "x".into());
+        }
         form.fields.insert(money.name.clone(), "zwölf".into());
         let (de, en) = case_input(&w, &form).expect_err("not an amount");
         assert!(
@@ -234,6 +257,32 @@ mod tests {
         form.fields.insert(money.name.clone(), "1.500,50".into());
         let input = case_input(&w, &form).expect("an amount");
         assert_eq!(input.fields[&money.name], serde_json::json!("1500.50"));
+    }
+
+    #[test]
+    fn a_missing_required_field_is_named_by_its_label() {
+        let w = template();
+        let money = w
+            .fields
+            .iter()
+            .find(|f| f.required && f.field_type == FieldType::Money)
+            .expect("a required money field");
+        let mut form = SimForm::default();
+        for f in &w.fields {
+            form.fields.insert(f.name.clone(), "x".into());
+        }
+        form.fields.insert(money.name.clone(), "  ".into());
+        assert_eq!(first_missing(&w, &form), Some(money.name.clone()));
+        let (de, en) = case_input(&w, &form).expect_err("a required field is empty");
+        assert_eq!(
+            de,
+            format!("„{}“ ist ein Pflichtfeld – bitte ausfüllen.", money.label)
+        );
+        assert!(en.contains(&money.label), "{en}");
+        assert!(!de.contains(&money.name) && !en.contains(&money.name));
+        form.fields.insert(money.name.clone(), "800".into());
+        assert_eq!(first_missing(&w, &form), None);
+        assert!(case_input(&w, &form).is_ok());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use fachwerk_shared::Op;
 use leptos::prelude::*;
 
 use super::text as tx;
-use super::{focus_later, save_draft, tr, use_srv, DraftRef, Srv};
+use super::{save_draft, tr, use_srv, DraftRef, Srv};
 use crate::api;
 use crate::editor::{commands, use_editor, Editor};
 use crate::i18n::{Lang, T};
@@ -168,9 +168,9 @@ pub fn SubmitDialog() -> impl IntoView {
     let note = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Outcome>);
     let close = move || {
+        // The focus returns to whatever opened the dialog (`crate::a11y`).
         srv.submit_open.set(false);
         outcome.set(None);
-        focus_later("btn-account");
     };
     let request = Action::new_local(move |_: &()| async move {
         let lang = ed.lang.get_untracked();
@@ -220,7 +220,7 @@ pub fn SubmitDialog() -> impl IntoView {
     let result = move || {
         let lang = ed.lang.get();
         outcome.get().map(|o| match o {
-            Outcome::Failed(text) => view! { <p id="submit-error" class="srv-error" role="alert">{text}</p> }.into_any(),
+            Outcome::Failed(text) => view! { <p id="submit-error" class="srv-error" role="alert">{crate::a11y::marked(text)}</p> }.into_any(),
             Outcome::Findings(fs) => {
                 let items = fs
                     .into_iter()

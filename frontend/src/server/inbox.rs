@@ -95,7 +95,7 @@ pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
             <div class="srv-split-detail">
                 {detail}
                 <p id="pub-message" role="status" aria-live="polite" class:srv-error=move || note.with(|n| n.as_ref().is_some_and(|n| n.0))>
-                    {move || note.with(|n| n.as_ref().map(|n| n.1.clone()).unwrap_or_default())}
+                    {move || crate::a11y::marked(note.with(|n| n.as_ref().map(|n| n.1.clone()).unwrap_or_default()))}
                 </p>
             </div>
         </div>
@@ -180,6 +180,9 @@ fn detail_view(
                         note.set(Some((false, text)));
                         open.set(Some(p));
                         reload();
+                        // The decision buttons are gone: the focus goes to the request's
+                        // title, the message below says what happened.
+                        super::focus_later("pub-title");
                     }
                     Err(e) if e.status == 403 => {
                         let why = if lang == Lang::De {

@@ -286,6 +286,8 @@ pub fn AccountBar() -> impl IntoView {
         srv.conflict.set(false);
         srv.go(Route::Editor);
         srv.ok(tx::LOGGED_OUT.get(ed.lang.get_untracked()).into());
+        // The account menu is gone: the focus goes to "Anmelden" in its place.
+        focus_later("btn-login");
     });
     let save = Action::new_local(move |_: &()| save_draft(srv, ed, false));
     let on_editor = move || srv.screen.get() == Screen::Editor;
@@ -402,7 +404,7 @@ pub fn Screens() -> impl IntoView {
             ),
         };
         Some(view! {
-            <section id="srv-screen" class="srv-screen" style=top aria-labelledby="srv-screen-title" on:keydown=move |ev| {
+            <section id="srv-screen" class="srv-screen" role="main" style=top aria-labelledby="srv-screen-title" on:keydown=move |ev| {
                 if ev.key() == "Escape" {
                     srv.close();
                 }
@@ -418,7 +420,7 @@ pub fn Screens() -> impl IntoView {
     view! {
         <div class="srv-message-line">
             <p id="srv-message" role="status" aria-live="polite" class:srv-error=move || srv.msg.with(|m| m.as_ref().is_some_and(|m| m.0))>
-                {move || srv.msg.with(|m| m.as_ref().map(|m| m.1.clone()).unwrap_or_default())}
+                {move || crate::a11y::marked(srv.msg.with(|m| m.as_ref().map(|m| m.1.clone()).unwrap_or_default()))}
             </p>
             <Show when=move || srv.msg.with(Option::is_some)>
                 <button type="button" id="srv-message-close" class="icon-only" aria-label=t(crate::i18n::DISMISS) title=t(crate::i18n::DISMISS) on:click=move |_| srv.msg.set(None)>
@@ -530,7 +532,7 @@ fn LoginDialog() -> impl IntoView {
                                     <input id="login-new-password" type="password" autocomplete="new-password" required prop:value=move || new_password.get() on:input=move |ev| new_password.set(event_target_value(&ev)) />
                                 </div>
                             })}
-                            <p id="login-error" class="srv-error" role="alert">{move || error.get()}</p>
+                            <p id="login-error" class="srv-error" role="alert">{move || error.get().map(crate::a11y::marked)}</p>
                             <div class="srv-actions">
                                 <button type="submit" id="login-submit" class="primary" aria-busy=move || srv.busy.get().to_string()>{t(tx::LOGIN)}</button>
                                 <button type="button" id="login-cancel" on:click=move |_| close()>{t(tx::CANCEL)}</button>

@@ -6,9 +6,27 @@ use leptos::prelude::*;
 use super::{edit_form, text, FieldRow};
 use crate::editor::Editor;
 use crate::i18n;
+use crate::pure::probelauf::first_missing;
 
-pub(super) fn field_input(ed: Editor, (name, caption, ty, values): FieldRow) -> impl IntoView {
+pub(super) fn field_input(
+    ed: Editor,
+    (name, caption, ty, values, required): FieldRow,
+) -> impl IntoView {
     let sim = ed.sim;
+    // The form's message names this field (a required one left empty).
+    let invalid = {
+        let name = name.clone();
+        Memo::new(move |_| {
+            sim.error.with(Option::is_some)
+                && ed.wf.with(|w| {
+                    sim.form
+                        .with(|f| first_missing(w, f).is_some_and(|m| m == name))
+                })
+        })
+    };
+    let aria_invalid = move || invalid.get().then_some("true");
+    let described = move || invalid.get().then_some("sim-error");
+    let aria_required = required.then_some("true");
     let t = move |de: &'static str, en: &'static str| text(ed, de, en);
     let id = format!("sim-field-{name}");
     let key = name.clone();
@@ -33,7 +51,7 @@ pub(super) fn field_input(ed: Editor, (name, caption, ty, values): FieldRow) -> 
     });
     let input = match ty {
             FieldType::Bool => view! {
-                <select id=id.clone() data-field=name.clone() on:change=move |ev| set(event_target_value(&ev))>
+                <select id=id.clone() data-field=name.clone() aria-required=aria_required aria-invalid=aria_invalid aria-describedby=described on:change=move |ev| set(event_target_value(&ev))>
                     <option value="" selected=move || value.get().is_empty()>{move || ed.t(i18n::NONE_OPTION)}</option>
                     <option value="true" selected=move || value.get() == "true">{t("ja", "yes")}</option>
                     <option value="false" selected=move || value.get() == "false">{t("nein", "no")}</option>
@@ -41,7 +59,7 @@ pub(super) fn field_input(ed: Editor, (name, caption, ty, values): FieldRow) -> 
             }
             .into_any(),
             FieldType::Enum => view! {
-                <select id=id.clone() data-field=name.clone() on:change=move |ev| set(event_target_value(&ev))>
+                <select id=id.clone() data-field=name.clone() aria-required=aria_required aria-invalid=aria_invalid aria-describedby=described on:change=move |ev| set(event_target_value(&ev))>
                     <option value="" selected=move || value.get().is_empty()>{move || ed.t(i18n::NONE_OPTION)}</option>
                     {values
                         .into_iter()
@@ -54,25 +72,29 @@ pub(super) fn field_input(ed: Editor, (name, caption, ty, values): FieldRow) -> 
             }
             .into_any(),
             FieldType::Date => view! {
-                <input id=id.clone() type="date" data-field=name.clone() prop:value=move || value.get() on:change=move |ev| set(event_target_value(&ev)) />
+                <input id=id.clone() type="date" data-field=name.clone() aria-required=aria_required aria-invalid=aria_invalid aria-describedby=described prop:value=move || value.get() on:change=move |ev| set(event_target_value(&ev)) />
             }
             .into_any(),
             FieldType::Int => view! {
-                <input id=id.clone() type="text" inputmode="numeric" data-field=name.clone() prop:value=move || value.get() on:change=move |ev| set(event_target_value(&ev)) />
+                <input id=id.clone() type="text" inputmode="numeric" data-field=name.clone() aria-required=aria_required aria-invalid=aria_invalid aria-describedby=described prop:value=move || value.get() on:change=move |ev| set(event_target_value(&ev)) />
             }
             .into_any(),
             FieldType::Money => view! {
-                <input id=id.clone() type="text" inputmode="decimal" data-field=name.clone() prop:value=move || value.get() on:change=move |ev| set(event_target_value(&ev)) />
+                <input id=id.clone() type="text" inputmode="decimal" data-field=name.clone() aria-required=aria_required aria-invalid=aria_invalid aria-describedby=described prop:value=move || value.get() on:change=move |ev| set(event_target_value(&ev)) />
             }
             .into_any(),
             FieldType::Text => view! {
-                <input id=id.clone() type="text" data-field=name.clone() prop:value=move || value.get() on:change=move |ev| set(event_target_value(&ev)) />
+                <input id=id.clone() type="text" data-field=name.clone() aria-required=aria_required aria-invalid=aria_invalid aria-describedby=described prop:value=move || value.get() on:change=move |ev| set(event_target_value(&ev)) />
             }
             .into_any(),
         };
     view! {
         <div class="field">
-            <label for=id>{caption}" "<span class="type-hint">"(" {move || ed.t(type_word)} ")"</span></label>
+            <label for=id>
+                {caption}
+                {required.then(|| view! { <span class="required-mark" aria-hidden="true">" *"</span> })}
+                " "<span class="type-hint">"(" {move || ed.t(type_word)} ")"</span>
+            </label>
             {input}
         </div>
     }

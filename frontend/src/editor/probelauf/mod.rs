@@ -8,11 +8,12 @@ mod trace;
 use fachwerk_shared::simulate::{decision_ports, record_test_case, simulate_scripted, Land, Trace};
 use fachwerk_shared::{BlockKind, FieldType, Op, RoleId, Workflow};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::{use_editor, Editor};
 use crate::i18n::Lang;
 use crate::pure::probelauf::{
-    case_input, marks, outcome_text, run_cases, CaseResult, SimForm, SimMarks,
+    case_input, first_missing, marks, outcome_text, run_cases, CaseResult, SimForm, SimMarks,
 };
 
 /// The Probelauf state; `Copy`, part of the editor.
@@ -78,6 +79,20 @@ pub fn run(ed: Editor, advance: bool) {
             sim.error.set(Some(e));
             sim.trace.set(None);
             sim.pos.set(0);
+            // The field the message names gets the focus.
+            let missing = ed
+                .wf
+                .with_untracked(|w| sim.form.with_untracked(|f| first_missing(w, f)));
+            if let Some(name) = missing {
+                request_animation_frame(move || {
+                    if let Some(el) = document()
+                        .get_element_by_id(&format!("sim-field-{name}"))
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        let _ = el.focus();
+                    }
+                });
+            }
             return;
         }
     };
@@ -187,8 +202,8 @@ fn text(ed: Editor, de: &'static str, en: &'static str) -> impl Fn() -> &'static
     move || if ed.lang.get() == Lang::De { de } else { en }
 }
 
-/// Form description of one case field: (name, caption, type, enum values).
-pub(super) type FieldRow = (String, String, FieldType, Vec<String>);
+/// Form description of one case field: (name, caption, type, enum values, required).
+pub(super) type FieldRow = (String, String, FieldType, Vec<String>, bool);
 
 #[component]
 pub fn ProbelaufPanel() -> impl IntoView {
@@ -209,7 +224,13 @@ fn panel(ed: Editor) -> impl IntoView {
                     } else {
                         f.label.clone()
                     };
-                    (f.name.clone(), caption, f.field_type, f.values.clone())
+                    (
+                        f.name.clone(),
+                        caption,
+                        f.field_type,
+                        f.values.clone(),
+                        f.required,
+                    )
                 })
                 .collect::<Vec<FieldRow>>()
         })
@@ -255,6 +276,12 @@ fn panel(ed: Editor) -> impl IntoView {
             )}</p>
             <fieldset class="field">
                 <legend>{t("Falldaten", "Case data")}</legend>
+                {move || fields.with(|f| f.iter().any(|r| r.4)).then(|| view! {
+                    <p class="hint" id="sim-required-note">
+                        <span class="required-mark" aria-hidden="true">"* "</span>
+                        {t("Pflichtfeld", "required")}
+                    </p>
+                })}
                 {move || fields.get().into_iter().map(|row| form::field_input(ed, row)).collect_view()}
                 {move || fields.with(|f| f.is_empty()).then(|| view! { <p class="empty">{t("Der Ablauf deklariert keine Fallvariablen.", "The workflow declares no case fields.")}</p> })}
                 <div class="field">

@@ -353,7 +353,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
                 <span class="zoom-level" id="rv-zoom-level">{move || format!("{:.0} %", vp.get().zoom * 100.0)}</span>
             </div>
         </div>
-        <p id="rv-error" class="srv-error" role="alert">{move || error.get()}</p>
+        <p id="rv-error" class="srv-error" role="alert">{move || error.get().map(crate::a11y::marked)}</p>
         <ul class="rv-legend" aria-label="Legende">
             <li><span class="rv-swatch rv-added"></span>{t(tx::LEGEND_ADDED)}</li>
             <li><span class="rv-swatch rv-removed"></span>{t(tx::LEGEND_REMOVED)}</li>

@@ -179,7 +179,7 @@ pub(super) fn sources_view(tpl: Tpl) -> impl IntoView {
                 view! {
                     <li class="tpl-source" data-source-id=r.id.clone() data-state=api::wire_name(&r.state)>
                         <strong>{name}</strong> " " <code>{r.url.clone()}</code>
-                        <p class="tpl-source-msg" class:srv-error=r.state == FetchState::Error>{r.message_de.clone()}</p>
+                        <p class="tpl-source-msg" lang="de" class:srv-error=r.state == FetchState::Error>{r.message_de.clone()}</p>
                         <button type="button" class="tpl-refetch" on:click=move |_| { refetch.dispatch_local(id.clone()); }>{tx::TPL_REFETCH.get(lang)}</button>
                     </li>
                 }

@@ -103,6 +103,7 @@ impl Tpl {
                 .map(|p| (p.id.clone(), p.default.to_canonical()))
                 .collect(),
         );
+        crate::a11y::note_opener("tpl-import");
         self.importing.set(Some(tv));
         self.status.set(None);
         focus_later("tpl-import-title");
@@ -110,6 +111,7 @@ impl Tpl {
 
     fn start_merge(self, i: Imported) {
         self.choices.set(BTreeMap::new());
+        crate::a11y::note_opener("tpl-merge");
         self.merging.set(Some(i));
         self.status.set(None);
         focus_later("tpl-merge-title");
@@ -186,7 +188,9 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> AnyView {
             } else {
                 tx::TPL_FETCH_FAILED
             };
-            status.set(Some((!ok, format!("{}: {}", head.get(lang), r.message_de))));
+            // The fetch's message is German only: marked as German (`crate::a11y::marked`).
+            let message = crate::pure::lang_parts::german(&r.message_de);
+            status.set(Some((!ok, format!("{}: {message}", head.get(lang)))));
             reload();
         }
     });
@@ -315,7 +319,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> AnyView {
         let (is_err, text) = status.get().unwrap_or_default();
         view! {
             <p id="tpl-status" class="tpl-status" role="status" aria-live="polite" class:srv-error=is_err>
-                {text}
+                {crate::a11y::marked(text)}
             </p>
             {move || progress.get().map(|(n, pct)| {
                 let lang = ed.lang.get();

@@ -88,6 +88,7 @@ pub(super) fn import_form(tpl: Tpl) -> impl IntoView {
                 if ev.key() == "Escape" {
                     ev.stop_propagation();
                     importing.set(None);
+                    crate::a11y::return_focus("tpl-import");
                 }
             }>
                 <h3 id="tpl-import-title" tabindex="-1">{format!("{}: {} ({} {})", tx::TPL_PARAMS_TITLE.get(lang), tv.name, tx::VERSION.get(lang), tv.version)}</h3>
@@ -99,7 +100,10 @@ pub(super) fn import_form(tpl: Tpl) -> impl IntoView {
                     {fields}
                     <div class="srv-actions">
                         <button type="submit" id="tpl-import-confirm" class="primary" aria-busy=move || srv.busy.get().to_string()>{tx::TPL_IMPORT_CONFIRM.get(lang)}</button>
-                        <button type="button" id="tpl-import-cancel" on:click=move |_| importing.set(None)>{tx::CANCEL.get(lang)}</button>
+                        <button type="button" id="tpl-import-cancel" on:click=move |_| {
+                            importing.set(None);
+                            crate::a11y::return_focus("tpl-import");
+                        }>{tx::CANCEL.get(lang)}</button>
                     </div>
                 </form>
             </section>
@@ -138,7 +142,7 @@ pub(super) fn merge_view(tpl: Tpl) -> impl IntoView {
                 view! {
                     <fieldset class="tpl-conflict" data-conflict=idx.to_string()>
                         <legend><code>{c.location.clone()}</code></legend>
-                        <p>{c.message_de.clone()}</p>
+                        <p lang="de">{c.message_de.clone()}</p>
                         <p class="hint">{format!("{}: {}", tx::TPL_BASE_VALUE.get(lang), value_text(&c.base, lang))}</p>
                         <div class="tpl-sides">
                             <label class="tpl-side" for=ours_for>
@@ -165,11 +169,12 @@ pub(super) fn merge_view(tpl: Tpl) -> impl IntoView {
                 if ev.key() == "Escape" {
                     ev.stop_propagation();
                     merging.set(None);
+                    crate::a11y::return_focus("tpl-merge");
                 }
             }>
                 <h3 id="tpl-merge-title" tabindex="-1">{format!("{}: {} ({base} → {new})", tx::TPL_MERGE_TITLE.get(lang), i.draft.name)}</h3>
-                <p id="tpl-merge-message">{up.message_de.clone()}</p>
-                {up.warning_de.clone().map(|w| view! { <p class="srv-error">{w}</p> })}
+                <p id="tpl-merge-message" lang="de">{up.message_de.clone()}</p>
+                {up.warning_de.clone().map(|w| view! { <p class="srv-error" lang="de">{w}</p> })}
                 <div class="tpl-diffs">
                     <div>
                         <h4>{format!("{} ({base} → {new})", tx::TPL_UPSTREAM_CHANGES.get(lang))}</h4>
@@ -189,7 +194,10 @@ pub(super) fn merge_view(tpl: Tpl) -> impl IntoView {
                 })}
                 <div class="srv-actions">
                     <button type="button" id="tpl-merge-apply" class="primary" aria-busy=move || srv.busy.get().to_string() on:click=move |_| { merge.dispatch_local(()); }>{tx::TPL_MERGE.get(lang)}</button>
-                    <button type="button" id="tpl-merge-cancel" on:click=move |_| merging.set(None)>{tx::CANCEL.get(lang)}</button>
+                    <button type="button" id="tpl-merge-cancel" on:click=move |_| {
+                        merging.set(None);
+                        crate::a11y::return_focus("tpl-merge");
+                    }>{tx::CANCEL.get(lang)}</button>
                 </div>
             </section>
         })
