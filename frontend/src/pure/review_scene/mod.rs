@@ -79,6 +79,16 @@ impl Shape {
             ("moved", false) => ", moved only",
             _ => "",
         });
+        // The badge's number is visible text, so the name says it too (WCAG 2.5.3).
+        if self.badge > 0 {
+            let n = self.badge;
+            s.push_str(&match (de, n) {
+                (true, 1) => " (1 Änderung)".to_string(),
+                (true, n) => format!(" ({n} Änderungen)"),
+                (false, 1) => " (1 change)".to_string(),
+                (false, n) => format!(" ({n} changes)"),
+            });
+        }
         s
     }
 }
