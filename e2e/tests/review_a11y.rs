@@ -127,7 +127,10 @@ async fn the_comparison_is_named_marked_and_linkable() -> anyhow::Result<()> {
         .attr("aria-label")
         .await?
         .unwrap_or_default();
-    assert!(name.ends_with(", geändert (2 Änderungen)"), "{name}");
+    assert!(
+        name.contains("Wertgrenzen-Weiche 2 Änderungen, ") && name.ends_with(", geändert"),
+        "{name}"
+    );
     let names: Vec<String> = serde_json::from_value(
         s.js("return [...document.querySelectorAll('#rv-canvas-new g.rv-block')].map(g => g.getAttribute('aria-label') || '');")
             .await?,
