@@ -161,7 +161,7 @@ async fn canvas_focus_connections_and_names_work_by_keyboard() -> anyhow::Result
         .map(|b| b.label.clone())
         .unwrap_or_default();
     let block = d
-        .find(By::Css(&format!(
+        .find(By::Css(format!(
             "#canvas g.block[data-block-id='{cut}'] .block-body"
         )))
         .await?;

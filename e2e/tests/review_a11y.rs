@@ -140,7 +140,7 @@ async fn the_comparison_is_named_marked_and_linkable() -> anyhow::Result<()> {
         "{names:?}"
     );
     let edge = d
-        .find(By::Css(&format!(
+        .find(By::Css(format!(
             "#rv-canvas-new g.rv-edge.rv-changed[data-edge-id='{changed_edge}']"
         )))
         .await?;
