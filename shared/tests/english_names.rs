@@ -99,3 +99,142 @@ fn unnamed_blocks_have_english_names_in_english_texts() {
         "{german:#?}"
     );
 }
+
+/// The German type names that differ from the English ones, quoted as English texts quote
+/// names (“…”): what an English sentence must not contain for an unnamed block.
+fn german_type_names_quoted() -> Vec<String> {
+    fachwerk_shared::catalog::all()
+        .iter()
+        .filter(|i| i.name_de != i.name_en)
+        .map(|i| format!("“{}”", i.name_de))
+        .collect()
+}
+
+/// `w` with no block named and roles named by their id, so a German type name in a text can
+/// only come from a block without a name of its own.
+fn without_names(mut w: Workflow) -> Workflow {
+    for b in &mut w.blocks {
+        b.label.clear();
+    }
+    for r in &mut w.roles {
+        r.name = format!("Team {}", r.id.0);
+    }
+    w
+}
+
+/// Every validation fixture (each triggers one finding code, and its near miss) with its
+/// blocks unnamed: no English message or hint calls a block by its German type name.
+#[test]
+fn findings_call_unnamed_blocks_by_their_english_name() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate");
+    let german = german_type_names_quoted();
+    let (mut bad, mut checked) = (Vec::new(), 0);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let w = without_names(parse_workflow(&text).unwrap());
+        for f in validate(&w) {
+            checked += 1;
+            let en = format!("{} {}", f.message_en, f.hint_en.unwrap_or_default());
+            if let Some(g) = german.iter().find(|g| en.contains(g.as_str())) {
+                let name = path.file_name().unwrap().to_string_lossy();
+                bad.push(format!("{name} {}: {g} in {en}", f.code));
+            }
+        }
+    }
+    assert!(checked > 60, "only {checked} findings checked");
+    assert!(
+        bad.is_empty(),
+        "German names in English:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// The procurement template unnamed, then changed where the diff words parameters: a band
+/// limit, a four-eyes check's "distinct from" steps, a task's exits, and a removed step that a
+/// check was linked to. Every English sentence names the unnamed steps in English.
+#[test]
+fn parameter_changes_call_unnamed_blocks_by_their_english_name() {
+    let text = include_str!("../../workflows/beschaffung.json");
+    let old = without_names(parse_workflow(text).unwrap());
+    let mut v = serde_json::to_value(&old).unwrap();
+    for b in v["blocks"].as_array_mut().unwrap() {
+        if let Some(bands) = b["params"]
+            .get_mut("bands")
+            .and_then(serde_json::Value::as_array_mut)
+        {
+            for band in bands {
+                band["label"] = "".into();
+            }
+        }
+    }
+    let old: Workflow = serde_json::from_value(v.clone()).unwrap();
+    let block = |v: &serde_json::Value, id: &str| -> serde_json::Value {
+        v["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    let set = |v: &mut serde_json::Value, id: &str, b: serde_json::Value| {
+        let blocks = v["blocks"].as_array_mut().unwrap();
+        let at = blocks.iter().position(|x| x["id"] == id).unwrap();
+        blocks[at] = b;
+    };
+    let mut wg = block(&v, "wertgrenze");
+    wg["params"]["bands"][0]["upper"] = "3000.00".into();
+    wg["params"]["bands"][1]["lower"] = "3000.00".into();
+    set(&mut v, "wertgrenze", wg);
+    let mut check = block(&v, "preis-pruefen");
+    check["params"]["distinctFrom"] = json!(["angebote-einholen", "bedarf-pruefen"]);
+    set(&mut v, "preis-pruefen", check);
+    let mut task = block(&v, "bedarf-pruefen");
+    task["params"]["outcomes"] = json!(["ok"]);
+    set(&mut v, "bedarf-pruefen", task);
+    // "Vergabevermerk gegenprüfen" loses the step it was linked to.
+    v["blocks"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|b| b["id"] != "vergabe-vorbereiten");
+    v["edges"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|e| e["from"] != "vergabe-vorbereiten" && e["to"] != "vergabe-vorbereiten");
+    let new: Workflow = serde_json::from_value(v).unwrap();
+
+    let d = diff(&old, &new);
+    let german = german_type_names_quoted();
+    let english: Vec<&str> = d.changes.iter().map(|c| c.message_en.as_str()).collect();
+    let bad: Vec<&&str> = english
+        .iter()
+        .filter(|m| german.iter().any(|g| m.contains(g.as_str())))
+        .collect();
+    assert!(bad.is_empty(), "German names in English: {bad:#?}");
+    // The sentences this test is about exist and name the steps in English.
+    let router = fachwerk_shared::catalog::info(fachwerk_shared::BlockType::Wertgrenzen).name_en;
+    let four_eyes = fachwerk_shared::catalog::info(fachwerk_shared::BlockType::VierAugen).name_en;
+    let task = fachwerk_shared::catalog::info(fachwerk_shared::BlockType::Sachbearbeitung).name_en;
+    for needle in [
+        format!("“{router}”: value band “up to €1,000”"),
+        format!("“{four_eyes}”: the linked step “{task}” was removed"),
+        format!("“{task}”: exit"),
+        format!("“{task}”, “{task}”"),
+    ] {
+        assert!(
+            english.iter().any(|m| m.contains(&needle)),
+            "no sentence with {needle:?} in {english:#?}"
+        );
+    }
+    let german_sentences: Vec<&str> = d.changes.iter().map(|c| c.message_de.as_str()).collect();
+    assert!(
+        german_sentences
+            .iter()
+            .any(|m| m.contains("„Wertgrenzen-Weiche“")),
+        "{german_sentences:#?}"
+    );
+}

@@ -1,18 +1,21 @@
 //! The SVG canvas. Only blocks inside the viewport (plus a margin) are in the DOM; each block
-//! and edge has its own memos so a change re-renders only what it touches.
+//! and edge has its own memos so a change re-renders only what it touches. Layers, bottom up:
+//! connection lines, blocks, connection labels (focusable, `edges`), the gesture overlay; the
+//! tooltip with a shortened name's whole text is HTML beside the SVG (`tooltip`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use fachwerk_shared::catalog;
-use fachwerk_shared::{BlockId, EdgeId, Point, Severity};
+use fachwerk_shared::{BlockId, Severity};
 use leptos::prelude::*;
 
+use super::edges::{geometries, EdgeFront, EdgeLine, Layers};
+use super::tooltip::{CanvasTip, Tip};
 use super::{interact, use_editor, Drag};
 use crate::i18n::{self, Lang};
-use crate::pure::geometry::{
-    block_rect, edge_path, port_offset, port_text, ports_of, visual_height, GRID,
-};
+use crate::pure::geometry::{block_rect, port_offset, ports_of, visual_height, GRID};
 use crate::pure::icons::block_icon;
+use crate::pure::labels::{exit_labels, Placed};
 use crate::pure::text_fit::{fit_lines, fit_text};
 
 #[component]
@@ -34,11 +37,29 @@ pub fn Canvas() -> impl IntoView {
             })
         })
     });
+    let layers = Layers {
+        geoms: geometries(ed, visible_edges),
+        labels: Memo::new(move |_| {
+            let lang = ed.lang.get();
+            ed.render.with(|(overview, ids)| {
+                if *overview {
+                    HashMap::new()
+                } else {
+                    ed.wf.with(|w| exit_labels(w, ids, lang))
+                }
+            })
+        }),
+    };
+    let tip = RwSignal::new(None::<Tip>);
     let transform = move || {
         let v = ed.view.get();
         format!("translate({:.1} {:.1}) scale({:.4})", v.x, v.y, v.zoom)
     };
     let empty = move || ed.wf.with(|w| w.blocks.is_empty());
+    let blocks = move || {
+        ed.render
+            .with(|(overview, ids)| if *overview { Vec::new() } else { ids.clone() })
+    };
 
     view! {
         <svg
@@ -67,16 +88,17 @@ pub fn Canvas() -> impl IntoView {
             <g class="viewport" transform=transform>
                 <g class="edges">
                     <For each=move || visible_edges.get() key=|id| id.clone() let:id>
-                        <EdgeView id=id />
+                        <EdgeLine id=id layers=layers />
                     </For>
                 </g>
                 <g class="blocks">
-                    <For
-                        each=move || ed.render.with(|(overview, ids)| if *overview { Vec::new() } else { ids.clone() })
-                        key=|id| id.clone()
-                        let:id
-                    >
-                        <BlockView id=id />
+                    <For each=blocks key=|id| id.clone() let:id>
+                        <BlockView id=id layers=layers tip=tip />
+                    </For>
+                </g>
+                <g class="edge-labels">
+                    <For each=move || visible_edges.get() key=|id| id.clone() let:id>
+                        <EdgeFront id=id layers=layers />
                     </For>
                 </g>
                 <super::overview::OverviewLayer />
@@ -93,6 +115,7 @@ pub fn Canvas() -> impl IntoView {
                     })
             }}
         </svg>
+        <CanvasTip tip=tip />
     }
 }
 
@@ -113,7 +136,7 @@ struct BlockContent {
 }
 
 #[component]
-fn BlockView(id: BlockId) -> impl IntoView {
+fn BlockView(id: BlockId, layers: Layers, tip: RwSignal<Option<Tip>>) -> impl IntoView {
     let ed = use_editor();
     let content = Memo::new({
         let id = id.clone();
@@ -195,27 +218,14 @@ fn BlockView(id: BlockId) -> impl IntoView {
         let l = lang.get();
         content.with(|c| {
             let Some(c) = c else {
-                return (String::new(), String::new(), Vec::new());
+                return (String::new(), String::new());
             };
             let type_name = if l == Lang::De { c.type_de } else { c.type_en };
-            let (label, type_line) = if c.has_label {
+            if c.has_label {
                 (c.label.clone(), type_name.to_string())
             } else {
                 (type_name.to_string(), String::new())
-            };
-            let free = c
-                .ports
-                .iter()
-                .filter(|p| !p.3)
-                .map(|p| {
-                    if l == Lang::De {
-                        p.1.clone()
-                    } else {
-                        p.2.clone()
-                    }
-                })
-                .collect();
-            (label, type_line, free)
+            }
         })
     });
     let status = move || {
@@ -238,11 +248,18 @@ fn BlockView(id: BlockId) -> impl IntoView {
             _ => "",
         }
     };
+    // Where this block's exit labels go (`pure::labels`); a block outside the drawn set, or
+    // before the placement ran, puts them plainly beside their exits.
+    let placed = Memo::new({
+        let id = id.clone();
+        move |_| layers.labels.with(|m| m.get(&id).cloned())
+    });
     let ports = move || {
         let l = lang.get();
         content.with(|c| {
             let Some(c) = c else { return Vec::new() };
             let n = c.ports.len();
+            let at = placed.get().unwrap_or_default();
             c.ports
                 .iter()
                 .enumerate()
@@ -251,10 +268,13 @@ fn BlockView(id: BlockId) -> impl IntoView {
                     let w = c.width;
                     // A connected exit is labelled on its edge instead.
                     let label = (!connected).then(|| {
-                        let text = format!("{} ", if l == Lang::De { de } else { en });
+                        let p = at
+                            .get(i)
+                            .cloned()
+                            .unwrap_or_else(|| Placed::plain(if l == Lang::De { de } else { en }));
                         view! {
-                            <text class="port-label" x=w + 11 y=y - 5 pointer-events="none" aria-hidden="true">
-                                {text}
+                            <text class="port-label" x=w + p.dx y=y + p.dy pointer-events="none" aria-hidden="true">
+                                {p.text + " "}
                             </text>
                         }
                     });
@@ -281,17 +301,43 @@ fn BlockView(id: BlockId) -> impl IntoView {
         _ => None,
     }
     };
-    // The name is given explicitly (the drawn words are hidden from assistive technology:
-    // text in nested <svg> clips is not read reliably); it says the visible words in their
-    // order, so speech input can use what is seen (WCAG 2.5.3), then the state.
-    let aria_label = move || {
-        // The visible words in document order (shortened as drawn), the full name when it was
-        // shortened, then the state.
-        let (label, type_line, free) = words.get();
+    // The words as drawn: the name in one or two lines (two without a type line, i.e. no own
+    // name), the type line, each shortened with "…" to the block's width; and whether anything
+    // was shortened (then the tooltip shows the whole name).
+    let drawn = Memo::new(move |_| {
+        let (label, type_line) = words.get();
         let room = f64::from(num(|c| c.width - 40).max(20));
         let lines = if type_line.is_empty() { 2 } else { 1 };
         let (shown, cut) = fit_lines(&label, room, 13.0, lines);
         let (shown_type, type_cut) = fit_text(&type_line, room + 22.0, 11.0);
+        (shown, shown_type, cut || type_cut)
+    });
+    // The name is given explicitly (the drawn words are hidden from assistive technology:
+    // text in nested <svg> clips is not read reliably); it says the visible words in their
+    // order, so speech input can use what is seen (WCAG 2.5.3), the whole name when it was
+    // shortened, then the state.
+    let aria_label = move || {
+        let (label, type_line) = words.get();
+        let (shown, shown_type, cut) = drawn.get();
+        let free: Vec<String> = content.with(|c| {
+            let at = placed.get().unwrap_or_default();
+            c.iter()
+                .flat_map(|c| c.ports.iter().enumerate())
+                .filter(|(_, p)| !p.3)
+                .map(|(i, p)| {
+                    at.get(i).map_or_else(
+                        || {
+                            if lang.get() == Lang::De {
+                                p.1.clone()
+                            } else {
+                                p.2.clone()
+                            }
+                        },
+                        |x| x.text.clone(),
+                    )
+                })
+                .collect()
+        });
         let mut s = shown.join(" ");
         for w in std::iter::once(shown_type).chain(free) {
             if !w.is_empty() {
@@ -299,7 +345,7 @@ fn BlockView(id: BlockId) -> impl IntoView {
                 s.push_str(&w);
             }
         }
-        if cut || type_cut {
+        if cut {
             s.push_str(", ");
             s.push_str(&label);
             if !type_line.is_empty() {
@@ -310,33 +356,50 @@ fn BlockView(id: BlockId) -> impl IntoView {
         s.push_str(status());
         s
     };
-    // Names too long for the block end in "…"; the full name is the block's tooltip (<title>)
-    // and its accessible name. Each text ends in a space so the words stay apart where
-    // checkers join the text nodes.
-    let text_width = move || f64::from(num(|c| c.width - 40).max(20));
-    // Without a type line (no own name) the name may take two lines.
+    // Names too long for the block end in "…"; the whole name is the block's accessible name
+    // and its tooltip on hover and focus. Each text ends in a space so the words stay apart
+    // where checkers join the text nodes.
     let shown_label = move || {
-        words.with(|w| {
-            let lines = if w.1.is_empty() { 2 } else { 1 };
-            fit_lines(&w.0, text_width(), 13.0, lines)
-                .0
-                .into_iter()
+        drawn.with(|d| {
+            d.0.iter()
                 .enumerate()
                 .map(|(i, l)| {
                     let dy = if i == 0 { "0" } else { "17" };
-                    view! { <tspan x="32" dy=dy>{l + " "}</tspan> }
+                    view! { <tspan x="32" dy=dy>{l.clone() + " "}</tspan> }
                 })
                 .collect::<Vec<_>>()
         })
     };
     let shown_type = move || {
-        words.with(|w| {
-            if w.1.is_empty() {
+        drawn.with(|d| {
+            if d.1.is_empty() {
                 String::new()
             } else {
-                fit_text(&w.1, text_width() + 22.0, 11.0).0 + " "
+                d.1.clone() + " "
             }
         })
+    };
+    // The tooltip: only when something was shortened.
+    let show_tip = {
+        let id = id.clone();
+        move || {
+            if drawn.with(|d| d.2) && ed.drag.with_untracked(|d| *d == Drag::None) {
+                let (label, type_line) = words.get_untracked();
+                tip.set(Some(Tip {
+                    block: id.clone(),
+                    label,
+                    type_line,
+                }));
+            }
+        }
+    };
+    let hide_tip = {
+        let id = id.clone();
+        move || {
+            if tip.with_untracked(|t| t.as_ref().is_some_and(|t| t.block == id)) {
+                tip.set(None);
+            }
+        }
     };
 
     view! {
@@ -357,13 +420,47 @@ fn BlockView(id: BlockId) -> impl IntoView {
             role="button"
             aria-label=aria_label
             aria-pressed=move || selected.get().to_string()
+            on:pointerenter={
+                let show = show_tip.clone();
+                move |_| show()
+            }
+            on:pointerleave={
+                let hide = hide_tip.clone();
+                move |ev| {
+                    // Moving onto the tooltip keeps it (WCAG 1.4.13: hoverable).
+                    if !super::tooltip::entering_tip(&ev) {
+                        hide();
+                    }
+                }
+            }
+            on:pointerdown={
+                let hide = hide_tip.clone();
+                move |_| hide()
+            }
+            on:focus={
+                let show = show_tip.clone();
+                move |_| show()
+            }
+            on:blur={
+                let hide = hide_tip.clone();
+                move |_| hide()
+            }
+            on:keydown=move |ev| {
+                // Escape dismisses the tooltip (WCAG 1.4.13).
+                if ev.key() == "Escape" {
+                    hide_tip();
+                }
+            }
         >
+            // The focus ring is drawn apart from the body, so an error's or a selection's
+            // outline and the focus show together (WCAG 2.4.7).
+            <rect class="focus-ring" x="-6" y="-6" rx="9" width=move || num(|c| c.width + 12) height=move || num(|c| c.height + 12)></rect>
             <rect class="block-body" x="0" y="0" rx="6" width=move || num(|c| c.width) height=move || num(|c| c.height)></rect>
             <circle class="in-port" cx="0" cy=move || num(|c| c.height / 2) r="5" pointer-events="none"></circle>
             // The shortened words are drawn in a nested <svg>, which checkers do not read as the
-            // block's content; the full name is the accessible name (and shown by the inspector
-            // and the outline). A <title> tooltip would add its text to the block's content and
-            // break WCAG 2.5.3's label-in-name check (axe, e2e accessibility).
+            // block's content; the full name is the accessible name (and shown by the tooltip,
+            // the inspector and the outline). A <title> tooltip would add its text to the
+            // block's content and break WCAG 2.5.3's label-in-name check (axe).
             <path class="block-icon" transform="translate(10 10)" d=move || c(|c| c.icon.to_string()) pointer-events="none" aria-hidden="true"></path>
             <svg class="block-words" x="0" y="0" width=move || num(|c| c.width) height=move || num(|c| c.height) overflow="visible" aria-hidden="true">
                 <text class="block-label" x="32" y="24" pointer-events="none">{shown_label}</text>
@@ -371,133 +468,6 @@ fn BlockView(id: BlockId) -> impl IntoView {
             </svg>
             {ports}
             {marker}
-        </g>
-    }
-}
-
-/// Geometry of an edge in canvas coordinates.
-#[derive(Debug, Clone, PartialEq)]
-struct EdgeGeom {
-    from: BlockId,
-    to: BlockId,
-    port: String,
-    start: (i32, i32),
-    end: (i32, i32),
-    waypoints: Vec<Point>,
-    label_de: String,
-    label_en: String,
-}
-
-fn edge_geom(ed: super::Editor, id: &EdgeId) -> Option<EdgeGeom> {
-    let ei = ed.edge_index.with(|m| m.get(id).copied())?;
-    let (fi, ti) = ed.wf.with(|w| {
-        let e = w.edges.get(ei)?;
-        ed.index
-            .with(|m| Some((m.get(&e.from).copied()?, m.get(&e.to).copied()?)))
-    })?;
-    ed.wf.with(|w| {
-        let e = w.edges.get(ei)?;
-        let (fb, tb) = (w.blocks.get(fi)?, w.blocks.get(ti)?);
-        let fr = block_rect(w, fi, &fb.id);
-        let tr = block_rect(w, ti, &tb.id);
-        let fports = ports_of(fb);
-        let th = visual_height(&tr, ports_of(tb).len());
-        let fh = visual_height(&fr, fports.len());
-        let pi = fports.iter().position(|p| p.name == e.port);
-        let sy = match pi {
-            Some(i) => port_offset(i, fports.len(), fh),
-            None => fh / 2,
-        };
-        let (label_de, label_en) = match pi.and_then(|i| fports.get(i)) {
-            Some(p) => (port_text(p, Lang::De), port_text(p, Lang::En)),
-            None => (e.port.clone(), e.port.clone()),
-        };
-        Some(EdgeGeom {
-            from: e.from.clone(),
-            to: e.to.clone(),
-            port: e.port.clone(),
-            start: (fr.x + fr.w, fr.y + sy),
-            end: (tr.x, tr.y + th / 2),
-            waypoints: w.layout.edges.get(&e.id).cloned().unwrap_or_default(),
-            label_de,
-            label_en,
-        })
-    })
-}
-
-#[component]
-fn EdgeView(id: EdgeId) -> impl IntoView {
-    let ed = use_editor();
-    let geom = Memo::new({
-        let id = id.clone();
-        move |_| {
-            let mut g = edge_geom(ed, &id)?;
-            let (fd, td) = ed
-                .drag_ids
-                .with(|s| (s.contains(&g.from), s.contains(&g.to)));
-            if fd || td {
-                let (dx, dy) = ed.drag_delta.get();
-                if fd {
-                    g.start = (g.start.0 + dx, g.start.1 + dy);
-                }
-                if td {
-                    g.end = (g.end.0 + dx, g.end.1 + dy);
-                }
-            }
-            Some(g)
-        }
-    });
-    let path = Memo::new(move |_| {
-        geom.with(|g| g.as_ref().map(|g| edge_path(g.start, g.end, &g.waypoints)))
-    });
-    let d = move || {
-        path.with(|p| {
-            p.as_ref()
-                .map_or_else(|| "M 0 0".to_string(), |p| p.0.clone())
-        })
-    };
-    // The label sits at the exit, where the exit's own label was before it was connected: clear
-    // of the source block and apart from the labels of other edges into the same target.
-    let label_at = move || geom.with(|g| g.as_ref().map(|g| g.start).unwrap_or_default());
-    let selected = Memo::new({
-        let id = id.clone();
-        move |_| ed.sel_edge.with(|s| s.as_ref() == Some(&id))
-    });
-    let taken = Memo::new({
-        let id = id.clone();
-        move |_| ed.sim.marks.with(|m| m.edges.contains(&id))
-    });
-    let label = move || {
-        let l = ed.lang.get();
-        geom.with(|g| {
-            g.as_ref()
-                .map(|g| {
-                    if l == Lang::De {
-                        g.label_de.clone()
-                    } else {
-                        g.label_en.clone()
-                    }
-                })
-                .unwrap_or_default()
-        })
-    };
-    let attr =
-        move |f: fn(&EdgeGeom) -> String| geom.with(|g| g.as_ref().map(f).unwrap_or_default());
-    view! {
-        <g
-            class="edge"
-            class:selected=move || selected.get()
-            class:sim-taken=move || taken.get()
-            data-edge-id=id.0.clone()
-            data-from=move || attr(|g| g.from.0.clone())
-            data-to=move || attr(|g| g.to.0.clone())
-            data-port=move || attr(|g| g.port.clone())
-        >
-            <path class="edge-hit" d=d></path>
-            <path class="edge-line" d=d marker-end="url(#arrow)"></path>
-            <text class="edge-label" x=move || label_at().0 + 10 y=move || label_at().1 - 5 pointer-events="none">
-                {label}
-            </text>
         </g>
     }
 }

@@ -86,7 +86,11 @@ fn edge_form(ed: Editor, id: EdgeId) -> AnyView {
                     .into_iter()
                     .find(|p| p.name == e.port)
                     .map_or(e.port.clone(), |p| port_text(&p, lang));
-                Some((w.block_label(&e.from), port, w.block_label(&e.to)))
+                let name = |b: &BlockId| match lang {
+                    Lang::De => w.block_label(b),
+                    Lang::En => w.block_label_en(b),
+                };
+                Some((name(&e.from), port, name(&e.to)))
             })
         }
     };

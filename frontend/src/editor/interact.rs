@@ -115,7 +115,9 @@ pub fn canvas_pointer_down(ed: Editor, ev: PointerEvent) {
         });
         return;
     }
-    if let Some(edge) = closest(&target, "g.edge").and_then(|e| e.get_attribute("data-edge-id")) {
+    if let Some(edge) =
+        closest(&target, "g.edge-back").and_then(|e| e.get_attribute("data-edge-id"))
+    {
         ed.selection.set(BTreeSet::new());
         ed.sel_edge.set(Some(EdgeId(edge)));
         return;
@@ -386,6 +388,25 @@ pub fn key_down(ed: Editor, ev: KeyboardEvent) {
     }
     let target = target_element(&ev);
     let ctrl = ev.ctrl_key() || ev.meta_key();
+    // A focused connection: Enter or Space selects it, Delete removes it.
+    let edge = closest(&target, "#canvas g.edge")
+        .and_then(|e| e.get_attribute("data-edge-id"))
+        .map(EdgeId);
+    if let (false, Some(edge)) = (ctrl, edge) {
+        let handled = match key.as_str() {
+            "Enter" | " " => {
+                ed.selection.set(BTreeSet::new());
+                ed.sel_edge.set(Some(edge));
+                true
+            }
+            "Delete" | "Backspace" => delete_edge(ed, edge),
+            _ => false,
+        };
+        if handled {
+            ev.prevent_default();
+            return;
+        }
+    }
     let handled = match (ctrl, key.as_str()) {
         (true, "z" | "Z") if ev.shift_key() => {
             ed.redo();
@@ -462,6 +483,42 @@ pub fn key_down(ed: Editor, ev: KeyboardEvent) {
     if handled {
         ev.prevent_default();
     }
+}
+
+/// Removes a connection from the keyboard; the focus goes to the block it came from, so it is
+/// not lost to the page (WCAG 2.4.3).
+fn delete_edge(ed: Editor, id: EdgeId) -> bool {
+    let from = ed
+        .wf
+        .with_untracked(|w| w.edge(&id).map(|e| e.from.0.clone()));
+    ed.selection.set(BTreeSet::new());
+    ed.sel_edge.set(Some(id));
+    let done = commands::delete_selection(ed);
+    request_animation_frame(move || {
+        let block = document()
+            .query_selector_all("#canvas g.block")
+            .ok()
+            .and_then(|list| {
+                (0..list.length())
+                    .filter_map(|i| list.item(i))
+                    .filter_map(|n| n.dyn_into::<web_sys::SvgElement>().ok())
+                    .find(|g| g.get_attribute("data-block-id") == from)
+            });
+        match block {
+            Some(g) => {
+                let _ = g.focus();
+            }
+            None => {
+                if let Some(c) = document()
+                    .get_element_by_id("canvas")
+                    .and_then(|c| c.dyn_into::<web_sys::SvgElement>().ok())
+                {
+                    let _ = c.focus();
+                }
+            }
+        }
+    });
+    done
 }
 
 pub fn key_up(ed: Editor, ev: KeyboardEvent) {

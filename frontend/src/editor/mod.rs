@@ -7,6 +7,7 @@ mod macros;
 pub mod canvas;
 pub mod commands;
 pub mod connect;
+pub mod edges;
 pub mod engine_export;
 pub mod exchange;
 pub mod inspector;
@@ -23,6 +24,7 @@ pub mod problems;
 pub mod settings;
 pub mod tables;
 pub mod toolbar;
+pub mod tooltip;
 pub mod widgets;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

@@ -134,6 +134,15 @@ pub fn Outline() -> impl IntoView {
     let go = move |id: BlockId| {
         ed.select_only(id.clone());
         commands::center_on(ed, &id);
+        // Selecting opens the block's form above this list, which pushes the entry down: keep
+        // the entry that was used in view (WCAG 2.4.7).
+        request_animation_frame(|| {
+            if let Some(el) = document().active_element() {
+                let opts = web_sys::ScrollIntoViewOptions::new();
+                opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                el.scroll_into_view_with_scroll_into_view_options(&opts);
+            }
+        });
     };
     view! {
         <nav id="outline" aria-labelledby="outline-title">

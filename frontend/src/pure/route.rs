@@ -25,6 +25,8 @@ pub enum Route {
         old: String,
         new: String,
     },
+    /// One published version of a workflow, drawn alone (the version history's "Ansehen").
+    Version { key: String, version: String },
     /// The comparison screen with nothing chosen yet.
     Review,
     /// The version history, optionally of one workflow.
@@ -99,6 +101,10 @@ impl Route {
             },
             ["versionen"] => Route::History(None),
             ["versionen", _] => Route::History(Some(seg(1)?)),
+            ["versionen", _, _] => Route::Version {
+                key: seg(1)?,
+                version: seg(2)?,
+            },
             ["vorlagen"] => Route::Templates,
             ["organisation"] => Route::Organisation,
             ["vorgang", "neu"] => Route::NewCase,
@@ -123,12 +129,42 @@ impl Route {
             }
             Route::History(None) => "/versionen".into(),
             Route::History(Some(key)) => format!("/versionen/{}", encode(key)),
+            Route::Version { key, version } => {
+                format!("/versionen/{}/{}", encode(key), encode(version))
+            }
             Route::Templates => "/vorlagen".into(),
             Route::Organisation => "/organisation".into(),
             Route::NewCase => "/vorgang/neu".into(),
             Route::Korb => "/arbeitskorb".into(),
             Route::Case(id) => format!("/vorgang/{}", encode(id)),
         }
+    }
+
+    /// The address of a comparison: two published versions (`Compare`), or one alone
+    /// (`Version`, `old` empty). Anything else — a request's snapshot, the editor's state — has
+    /// no address of its own (`None`).
+    pub fn comparison(key: &str, old: &str, new: &str) -> Option<Route> {
+        let published = |v: &str| {
+            let parts: Vec<&str> = v.split('.').collect();
+            parts.len() == 3
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        };
+        if key.is_empty() || !published(new) {
+            return None;
+        }
+        if old.is_empty() {
+            return Some(Route::Version {
+                key: key.into(),
+                version: new.into(),
+            });
+        }
+        published(old).then(|| Route::Compare {
+            key: key.into(),
+            old: old.into(),
+            new: new.into(),
+        })
     }
 
     /// True for the editor's screens, which show the editor's tools.
@@ -158,6 +194,10 @@ mod tests {
             },
             Route::History(None),
             Route::History(Some("urlaubsantrag".into())),
+            Route::Version {
+                key: "urlaubsantrag".into(),
+                version: "1.2.0".into(),
+            },
             Route::Templates,
             Route::Organisation,
             Route::NewCase,
@@ -188,6 +228,32 @@ mod tests {
         assert_eq!(Route::parse("/freigaben/a/b"), None);
         assert_eq!(Route::parse("/entwurf/%zz"), None);
         assert_eq!(Route::parse("/vergleich/a/b"), None);
+    }
+
+    #[test]
+    fn only_published_versions_get_a_comparison_address() {
+        assert_eq!(
+            Route::comparison("beschaffung", "1.0.0", "1.1.0").map(|r| r.path()),
+            Some("/vergleich/beschaffung/1.0.0/1.1.0".into())
+        );
+        assert_eq!(
+            Route::comparison("beschaffung", "", "1.1.0").map(|r| r.path()),
+            Some("/versionen/beschaffung/1.1.0".into())
+        );
+        for (old, new) in [
+            ("first", "given"),
+            ("1.0.0", "given"),
+            ("1.0.0", "editor"),
+            ("", ""),
+        ] {
+            assert_eq!(
+                Route::comparison("beschaffung", old, new),
+                None,
+                "{old} {new}"
+            );
+        }
+        assert_eq!(Route::comparison("", "1.0.0", "1.1.0"), None);
+        assert_eq!(Route::comparison("k", "editor", "1.1.0"), None);
     }
 
     #[test]

@@ -4,12 +4,12 @@
 use leptos::prelude::*;
 
 use super::drafts::short_date;
-use super::review::ReviewRequest;
 use super::text as tx;
-use super::{tr, Screen, Srv};
+use super::{tr, Srv};
 use crate::api;
 use crate::editor::{commands, Editor};
 use crate::i18n::T;
+use crate::pure::route::Route;
 
 pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let t = move |s: T| tr(ed.lang, s);
@@ -18,11 +18,11 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let key = RwSignal::new(None::<String>);
     Effect::new(move || match workflows.get() {
         Some(Ok(list)) if key.get_untracked().is_none() => {
-            // Start with the workflow of the editor (or the one asked for) if it is published.
-            let current = srv
-                .history_key
-                .get_untracked()
-                .unwrap_or_else(|| ed.wf.with_untracked(|w| w.key.clone()));
+            // Start with the workflow the address names, else the editor's, if it is published.
+            let current = match srv.route.get_untracked() {
+                Route::History(Some(k)) => k,
+                _ => ed.wf.with_untracked(|w| w.key.clone()),
+            };
             let published = list.iter().any(|w| w.key == current);
             key.set(Some(if published { current } else { String::new() }));
         }
@@ -57,13 +57,11 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
             })
             .collect::<Vec<_>>()
     };
-    let view_version = move |v: String| {
-        srv.review.set(Some(ReviewRequest {
-            key: key.get_untracked().unwrap_or_default(),
-            old: None,
-            new: v,
-        }));
-        srv.open(ed, Screen::Review);
+    // The version's own address, so it can be linked and Back returns to the history.
+    let view_version = move |version: String| {
+        let key = key.get_untracked().unwrap_or_default();
+        srv.go(Route::Version { key, version });
+        super::focus_later("srv-screen-title");
     };
     let edit_version = Action::new_local(move |v: &String| {
         let (k, v) = (key.get_untracked().unwrap_or_default(), v.clone());
@@ -126,7 +124,12 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
     view! {
         <div class="field srv-inline">
             <label for="history-key">{t(tx::WORKFLOW)}</label>
-            <select id="history-key" on:change=move |ev| key.set(Some(event_target_value(&ev)))>
+            <select id="history-key" on:change=move |ev| {
+                let k = event_target_value(&ev);
+                // The address names the chosen workflow, so Back from a version returns to it.
+                srv.replace_route(Route::History(Some(k.clone()).filter(|k| !k.is_empty())));
+                key.set(Some(k));
+            }>
                 <option value="" selected=move || key.get().unwrap_or_default().is_empty()>{t(tx::CHOOSE)}</option>
                 {options}
             </select>

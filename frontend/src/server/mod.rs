@@ -29,7 +29,6 @@ pub use routes::sync as sync_routes;
 
 /// The review's read-only drawing, also the Vorgang screen's (`crate::cases`).
 pub(crate) use review::pane as review_pane;
-pub use review::ReviewRequest;
 
 const DRAFT_KEY: &str = "fachwerk.server.draft";
 /// How long a success message stays.
@@ -66,6 +65,8 @@ pub enum Screen {
 #[derive(Clone, Copy)]
 pub struct Srv {
     pub me: RwSignal<Option<SessionInfo>>,
+    /// The server has said whether someone is logged in (`me` is only meaningful then).
+    pub session_known: RwSignal<bool>,
     /// Where the browser is (set from the router's location only).
     pub route: RwSignal<Route>,
     /// The screen the route shows.
@@ -79,10 +80,6 @@ pub struct Srv {
     /// The last save hit a newer revision on the server.
     pub conflict: RwSignal<bool>,
     pub busy: RwSignal<bool>,
-    /// What the review screen should show when it opens.
-    pub review: RwSignal<Option<ReviewRequest>>,
-    /// Key preselected in the version history.
-    pub history_key: RwSignal<Option<String>>,
 }
 
 impl Srv {
@@ -98,6 +95,7 @@ impl Srv {
         let route = RwSignal::new(Route::Editor);
         Srv {
             me: RwSignal::new(None),
+            session_known: RwSignal::new(false),
             route,
             screen: Memo::new(move |_| route.with(Screen::of)),
             navigate: StoredValue::new(None),
@@ -107,8 +105,6 @@ impl Srv {
             submit_open: RwSignal::new(false),
             conflict: RwSignal::new(false),
             busy: RwSignal::new(false),
-            review: RwSignal::new(None),
-            history_key: RwSignal::new(None),
         }
     }
 
@@ -179,6 +175,7 @@ pub fn provide() {
         if let Ok(Some(me)) = api::whoami().await {
             srv.me.set(Some(me));
         }
+        srv.session_known.set(true);
     });
 }
 
@@ -310,8 +307,7 @@ pub fn AccountBar() -> impl IntoView {
             srv.open(ed, Screen::History)
         }),
         Item::new("btn-review", tx::REVIEW, move || {
-            srv.review.set(None);
-            srv.open(ed, Screen::Review);
+            srv.open(ed, Screen::Review)
         }),
         Item::new(
             "btn-new-case",

@@ -24,7 +24,10 @@ impl Screen {
             Route::Editor | Route::Draft(_) => Screen::Editor,
             Route::Drafts => Screen::Drafts,
             Route::Inbox | Route::Request(_) => Screen::Inbox,
-            Route::RequestReview(_) | Route::Review | Route::Compare { .. } => Screen::Review,
+            Route::RequestReview(_)
+            | Route::Review
+            | Route::Compare { .. }
+            | Route::Version { .. } => Screen::Review,
             Route::History(_) => Screen::History,
             Route::Templates => Screen::Templates,
             Route::Organisation => Screen::Organisation,
@@ -90,7 +93,7 @@ pub fn sync(ed: Editor, srv: Srv) {
         }
         draft
     });
-    // A link to a draft opens it once the login is known.
+    // A link to a draft opens it once the login is known; logged out, the page says so.
     let opening = StoredValue::new(None::<String>);
     let open_draft = Action::new_local(move |id: &String| {
         let id = id.clone();
@@ -116,6 +119,9 @@ pub fn sync(ed: Editor, srv: Srv) {
             return;
         };
         let logged_in = srv.me.with(Option::is_some);
+        if !logged_in && srv.session_known.get() {
+            srv.fail(tx::DRAFT_NEEDS_LOGIN.get(ed.lang.get_untracked()).into());
+        }
         let open = srv
             .draft
             .with_untracked(|d| d.as_ref().is_some_and(|d| d.id == id));

@@ -75,6 +75,10 @@ pub const DELETE: T = T("Löschen", "Delete");
 pub const DELETE_CONFIRM: T = T("Wirklich löschen", "Really delete");
 pub const DELETED: T = T("Entwurf gelöscht.", "Draft deleted.");
 pub const OPENED_DRAFT: T = T("Entwurf geöffnet.", "Draft opened.");
+pub const DRAFT_NEEDS_LOGIN: T = T(
+    "Dieser Entwurf liegt auf dem Server. Bitte melden Sie sich an (oben rechts „Anmelden“), dann öffnet er sich.",
+    "This draft is kept on the server. Please log in (“Log in” at the top right) and it opens.",
+);
 pub const NAME: T = T("Name", "Name");
 pub const KEY: T = T("Schlüssel", "Key");
 pub const CHANGED_AT: T = T("Geändert", "Changed");

@@ -102,8 +102,8 @@ impl Differ<'_> {
                         .block(&b.id),
                     );
                 } else {
-                    let label = label_of(b);
-                    for c in params::changes(&self.names, &label, &o.kind, &b.kind) {
+                    let label = (label_of(b), label_en_of(b));
+                    for c in params::changes(&self.names, (&label.0, &label.1), &o.kind, &b.kind) {
                         self.changes.push(c.block(&b.id));
                     }
                 }
@@ -149,18 +149,20 @@ impl Differ<'_> {
                 if was == is {
                     continue;
                 }
-                let label = label_of(b);
+                let (label, label_en) = (label_of(b), label_en_of(b));
                 let (de, en) = if was {
-                    let t = self.names.old_blocks.get(target);
+                    let t = &self.names.old_blocks;
+                    let (t, t_en) = (t.get(target), t.get_en(target));
                     (
                         format!("„{label}“: der verknüpfte Schritt „{t}“ ist entfallen"),
-                        format!("“{label}”: the linked step “{t}” was removed"),
+                        format!("“{label_en}”: the linked step “{t_en}” was removed"),
                     )
                 } else {
-                    let t = self.names.new_blocks.get(target);
+                    let t = &self.names.new_blocks;
+                    let (t, t_en) = (t.get(target), t.get_en(target));
                     (
                         format!("„{label}“: der verknüpfte Schritt „{t}“ ist jetzt vorhanden"),
-                        format!("“{label}”: the linked step “{t}” now exists"),
+                        format!("“{label_en}”: the linked step “{t_en}” now exists"),
                     )
                 };
                 let mut c =

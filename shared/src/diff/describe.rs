@@ -146,7 +146,13 @@ pub(super) fn show(names: &Names, key: &str, v: Option<&Value>, german: bool) ->
             }
         }
         Value::String(s) if BLOCK_KEYS.contains(&key) => {
-            quote(german, &names.block(&BlockId::new(s.as_str())))
+            let id = BlockId::new(s.as_str());
+            let name = if german {
+                names.block(&id)
+            } else {
+                names.block_en(&id)
+            };
+            quote(german, &name)
         }
         Value::String(s) if FIELD_KEYS.contains(&key) => quote(german, &names.field(s)),
         Value::String(s) if EXPRESSION_KEYS.contains(&key) => quote(german, &names.expression(s)),

@@ -27,6 +27,14 @@ impl<'a> Labels<'a> {
         }
     }
 
+    /// [`Labels::get`] for English sentences.
+    pub(super) fn get_en(&self, id: &BlockId) -> String {
+        match self.blocks.get(id) {
+            Some(b) => label_en_of(b),
+            None => id.0.clone(),
+        }
+    }
+
     fn find(&self, id: &BlockId) -> Option<&'a Block> {
         self.blocks.get(id).copied()
     }

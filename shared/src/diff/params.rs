@@ -26,14 +26,21 @@ const ASSIGNEE_KEYS: &[&str] = &[
     "initiatorRole",
 ];
 
-pub(super) fn changes(names: &Names, label: &str, old: &BlockKind, new: &BlockKind) -> Vec<Change> {
+/// The changes of one block's parameters; `label` names the block in German and English.
+pub(super) fn changes(
+    names: &Names,
+    label: (&str, &str),
+    old: &BlockKind,
+    new: &BlockKind,
+) -> Vec<Change> {
     let (o, n) = (params_json(old), params_json(new));
     let mut out = Vec::new();
     let participants_are_set =
         matches!(new, BlockKind::Mitzeichnung(p) if p.mode == MitzeichnungMode::Parallel);
     let ctx = Ctx {
         names,
-        label,
+        label: label.0,
+        label_en: label.1,
         participants_are_set,
     };
     if let (Value::Object(o), Value::Object(n)) = (&o, &n) {
@@ -50,8 +57,8 @@ pub(super) fn changes(names: &Names, label: &str, old: &BlockKind, new: &BlockKi
                 let mut c = Change::new(
                     ChangeKind::ParamChanged,
                     Impact::Breaking,
-                    format!("„{label}“: Ausgang „{}“ entfällt", p.label_de),
-                    format!("“{label}”: exit “{}” removed", p.label_en),
+                    format!("„{}“: Ausgang „{}“ entfällt", label.0, p.label_de),
+                    format!("“{}”: exit “{}” removed", label.1, p.label_en),
                 );
                 c.path = Some(format!("ports.{}", p.name));
                 out.push(c);
@@ -64,6 +71,7 @@ pub(super) fn changes(names: &Names, label: &str, old: &BlockKind, new: &BlockKi
 struct Ctx<'a> {
     names: &'a Names<'a>,
     label: &'a str,
+    label_en: &'a str,
     participants_are_set: bool,
 }
 
@@ -174,7 +182,7 @@ fn leaf(
     nv: Option<&Value>,
 ) -> Change {
     let (name_de, name_en) = param_name(key);
-    let label = ctx.label;
+    let (label, label_en) = (ctx.label, ctx.label_en);
     let (od, nd, oe, ne) = (
         show(ctx.names, key, ov, true),
         show(ctx.names, key, nv, true),
@@ -186,7 +194,7 @@ fn leaf(
         kind,
         impact,
         format!("„{label}“: {name_de} von {od} auf {nd} {verb_de}"),
-        format!("“{label}”: {name_en} {verb_en} from {oe} to {ne}"),
+        format!("“{label_en}”: {name_en} {verb_en} from {oe} to {ne}"),
     );
     c.path = Some(path.to_string());
     c.old = ov.cloned();
@@ -227,28 +235,31 @@ fn item_id(v: &Value) -> Option<&str> {
     v.get("id").and_then(Value::as_str)
 }
 
-fn item_name(names: &Names, v: &Value) -> String {
+/// A band's or rule's name in German and English: its label, else a band's range or a
+/// rule's condition, else its id.
+fn item_name(names: &Names, v: &Value) -> (String, String) {
     let label = v.get("label").and_then(Value::as_str).unwrap_or("");
-    if label.is_empty() {
-        // Bands without a label read as their range, rules as their condition.
-        match (v.get("lower").and_then(Value::as_str), v.get("upper")) {
-            (Some(l), Some(u)) => {
-                let lower = crate::values::Money::parse(l).unwrap_or_default();
-                let upper = u.as_str().and_then(|s| crate::values::Money::parse(s).ok());
-                catalog::band_label(lower, upper, "").0
-            }
-            _ => match v.get("condition").and_then(Value::as_str) {
+    if !label.is_empty() {
+        return (label.to_string(), label.to_string());
+    }
+    match (v.get("lower").and_then(Value::as_str), v.get("upper")) {
+        (Some(l), Some(u)) => {
+            let lower = crate::values::Money::parse(l).unwrap_or_default();
+            let upper = u.as_str().and_then(|s| crate::values::Money::parse(s).ok());
+            catalog::band_label(lower, upper, "")
+        }
+        _ => {
+            let name = match v.get("condition").and_then(Value::as_str) {
                 Some(c) if !c.trim().is_empty() => names.expression(c),
                 _ => item_id(v).unwrap_or("?").to_string(),
-            },
+            };
+            (name.clone(), name)
         }
-    } else {
-        label.to_string()
     }
 }
 
 fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) {
-    let label = ctx.label;
+    let (label, label_en) = (ctx.label, ctx.label_en);
     let (added_kind, removed_kind, what_de, what_en) = if key == "bands" {
         (
             ChangeKind::BandAdded,
@@ -272,11 +283,11 @@ fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) 
                 Impact::Breaking,
                 format!(
                     "„{label}“: {what_de} „{}“ entfernt",
-                    item_name(ctx.names, item)
+                    item_name(ctx.names, item).0
                 ),
                 format!(
-                    "“{label}”: {what_en} “{}” removed",
-                    item_name(ctx.names, item)
+                    "“{label_en}”: {what_en} “{}” removed",
+                    item_name(ctx.names, item).1
                 ),
             );
             c.path = Some(format!("{key}[{}]", item_id(item).unwrap_or("?")));
@@ -293,11 +304,11 @@ fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) 
                     Impact::Feature,
                     format!(
                         "„{label}“: {what_de} „{}“ hinzugefügt",
-                        item_name(ctx.names, item)
+                        item_name(ctx.names, item).0
                     ),
                     format!(
-                        "“{label}”: {what_en} “{}” added",
-                        item_name(ctx.names, item)
+                        "“{label_en}”: {what_en} “{}” added",
+                        item_name(ctx.names, item).1
                     ),
                 );
                 c.path = Some(format!("{key}[{}]", id.unwrap_or("?")));
@@ -310,6 +321,7 @@ fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) 
                     let inner = Ctx {
                         names: ctx.names,
                         label: ctx.label,
+                        label_en: ctx.label_en,
                         participants_are_set: ctx.participants_are_set,
                     };
                     let before = out.len();
@@ -318,12 +330,12 @@ fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) 
                     for c in &mut out[before..] {
                         c.message_de = c.message_de.replacen(
                             ": ",
-                            &format!(": {what_de} „{}“ – ", item_name(ctx.names, old)),
+                            &format!(": {what_de} „{}“ – ", item_name(ctx.names, old).0),
                             1,
                         );
                         c.message_en = c.message_en.replacen(
                             ": ",
-                            &format!(": {what_en} “{}” – ", item_name(ctx.names, old)),
+                            &format!(": {what_en} “{}” – ", item_name(ctx.names, old).1),
                             1,
                         );
                     }
@@ -351,7 +363,7 @@ fn keyed(ctx: &Ctx, key: &str, a: &[Value], b: &[Value], out: &mut Vec<Change>) 
             ChangeKind::ParamChanged,
             Impact::Breaking,
             format!("„{label}“: Reihenfolge der {} geändert", param_name(key).0),
-            format!("“{label}”: order of {} changed", param_name(key).1),
+            format!("“{label_en}”: order of {} changed", param_name(key).1),
         );
         c.path = Some(key.to_string());
         out.push(c);
@@ -372,7 +384,7 @@ fn set(ctx: &Ctx, key: &str, path: &str, a: &[Value], b: &[Value], out: &mut Vec
     };
     let (name_de, name_en) = param_name(key);
     let list = |v: &[Value], de: bool| show(ctx.names, key, Some(&Value::Array(v.to_vec())), de);
-    let label = ctx.label;
+    let (label, label_en) = (ctx.label, ctx.label_en);
     let mut c = Change::new(
         ChangeKind::ParamChanged,
         impact,
@@ -382,7 +394,7 @@ fn set(ctx: &Ctx, key: &str, path: &str, a: &[Value], b: &[Value], out: &mut Vec
             list(b, true)
         ),
         format!(
-            "“{label}”: {name_en} changed from {} to {}",
+            "“{label_en}”: {name_en} changed from {} to {}",
             list(a, false),
             list(b, false)
         ),
@@ -394,14 +406,14 @@ fn set(ctx: &Ctx, key: &str, path: &str, a: &[Value], b: &[Value], out: &mut Vec
 }
 
 fn outcomes(ctx: &Ctx, a: &[Value], b: &[Value], out: &mut Vec<Change>) {
-    let label = ctx.label;
+    let (label, label_en) = (ctx.label, ctx.label_en);
     let name = |v: &Value| catalog::port_label(v.as_str().unwrap_or("?"));
     for o in a.iter().filter(|o| !b.contains(o)) {
         let mut c = Change::new(
             ChangeKind::ParamChanged,
             Impact::Breaking,
             format!("„{label}“: Ausgang „{}“ entfällt", name(o).0),
-            format!("“{label}”: exit “{}” removed", name(o).1),
+            format!("“{label_en}”: exit “{}” removed", name(o).1),
         );
         c.path = Some(format!("outcomes[{}]", o.as_str().unwrap_or("?")));
         out.push(c);
@@ -411,7 +423,7 @@ fn outcomes(ctx: &Ctx, a: &[Value], b: &[Value], out: &mut Vec<Change>) {
             ChangeKind::ParamChanged,
             Impact::Feature,
             format!("„{label}“: neuer Ausgang „{}“", name(o).0),
-            format!("“{label}”: new exit “{}”", name(o).1),
+            format!("“{label_en}”: new exit “{}”", name(o).1),
         );
         c.path = Some(format!("outcomes[{}]", o.as_str().unwrap_or("?")));
         out.push(c);
@@ -500,7 +512,7 @@ fn participants(ctx: &Ctx, path: &str, a: &[Value], b: &[Value], out: &mut Vec<C
     if de.is_empty() {
         return; // the same participants in another order, and order does not matter
     }
-    let label = ctx.label;
+    let (label, label_en) = (ctx.label, ctx.label_en);
     let impact = if breaking {
         Impact::Breaking
     } else {
@@ -510,7 +522,7 @@ fn participants(ctx: &Ctx, path: &str, a: &[Value], b: &[Value], out: &mut Vec<C
         ChangeKind::ParamChanged,
         impact,
         format!("„{label}“: {}", de.join(", ")),
-        format!("“{label}”: {}", en.join(", ")),
+        format!("“{label_en}”: {}", en.join(", ")),
     );
     c.path = Some(path.to_string());
     c.old = Some(Value::Array(a.to_vec()));

@@ -151,12 +151,8 @@ fn parse_and_check(
     }
     let (what_de, what_en) = subject.what(ctx, i);
     for f in unknown {
-        let mut finding = unknown_field(
-            ctx,
-            Element::param(id, subject.path()).with_field(f),
-            &ctx.label(i),
-            f,
-        );
+        let mut finding =
+            unknown_field(ctx, Element::param(id, subject.path()).with_field(f), i, f);
         finding.message_de = format!(
             "{what_de} verwendet die Fallvariable {}, die nicht deklariert ist.",
             de(f)

@@ -216,13 +216,13 @@ fn bands(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &WertgrenzenParams)
     let mut cover_k = first_k;
     for &(lower, upper, k) in usable.iter().skip(1) {
         match covered {
-            None => out.push(overlap(id, &ctx.label(i), &name(cover_k), &name(k), lower, upper, k)),
+            None => out.push(overlap(ctx, i, &name(cover_k), &name(k), lower, upper, k)),
             Some(c) if lower < c => {
                 let until = match upper {
                     Some(u) if u < c => Some(u),
                     _ => Some(c),
                 };
-                out.push(overlap(id, &ctx.label(i), &name(cover_k), &name(k), lower, until, k));
+                out.push(overlap(ctx, i, &name(cover_k), &name(k), lower, until, k));
             }
             Some(c) if lower > c => out.push(
                 Finding::new(
@@ -279,8 +279,8 @@ fn bands(ctx: &Ctx<'_>, out: &mut Vec<Finding>, i: usize, p: &WertgrenzenParams)
 }
 
 fn overlap(
-    id: &crate::model::BlockId,
-    label: &str,
+    ctx: &Ctx<'_>,
+    i: usize,
     a: &(String, String),
     b: &(String, String),
     from: Money,
@@ -308,9 +308,9 @@ fn overlap(
     );
     Finding::new(
         "E_THRESHOLD_OVERLAP",
-        Element::param(id, format!("bands[{k}].lower")),
-        format!("In {} überschneiden sich die Wertgrenzen {} und {}: Beträge {range_de} passen zu beiden.", de(label), de(&a.0), de(&b.0)),
-        format!("In {}, the bands {} and {} overlap: amounts {range_en} match both.", en(label), en(&a.1), en(&b.1)),
+        Element::param(ctx.id(i), format!("bands[{k}].lower")),
+        format!("In {} überschneiden sich die Wertgrenzen {} und {}: Beträge {range_de} passen zu beiden.", de(&ctx.label(i)), de(&a.0), de(&b.0)),
+        format!("In {}, the bands {} and {} overlap: amounts {range_en} match both.", en(&ctx.label_en(i)), en(&a.1), en(&b.1)),
     )
     .hint(
         format!("Setzen Sie die Untergrenze von {}{} oder begrenzen Sie {}.", de(&b.0), fix.0, de(&a.0)),

@@ -21,20 +21,41 @@ use crate::api;
 use crate::editor::Editor;
 use crate::i18n::T;
 use crate::pure::geometry::Viewport;
-use crate::pure::review_scene::{first_version_base, scene};
+use crate::pure::review_scene::{self, first_version_base, scene};
 use crate::pure::route::Route;
 use pane::{fit, fit_first, pane_size, pane_view, zoom_by};
 
-/// What the review screen opens with when its URL names no request or versions (the version
-/// history's "Ansehen").
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReviewRequest {
-    pub key: String,
-    /// `None`: show `new` alone, read-only.
-    pub old: Option<String>,
-    /// A published version.
-    pub new: String,
-}
+/// The impact words of the change list with what they mean (WCAG 1.4.1: not only colour).
+const IMPACT_LEGEND: [(&str, T, T); 4] = [
+    (
+        "impact-breaking",
+        review_scene::IMPACT_BREAKING,
+        T(
+            "laufende Vorgänge passen evtl. nicht mehr",
+            "running cases may no longer fit",
+        ),
+    ),
+    (
+        "impact-feature",
+        review_scene::IMPACT_FEATURE,
+        T(
+            "fügt etwas hinzu oder lockert eine Regel",
+            "adds something or loosens a rule",
+        ),
+    ),
+    (
+        "impact-fix",
+        review_scene::IMPACT_FIX,
+        T("nur Texte und Namen", "texts and names only"),
+    ),
+    (
+        "layout",
+        review_scene::IMPACT_LAYOUT,
+        T("nur die Zeichnung", "the drawing only"),
+    ),
+];
+
+const LEGEND: T = T("Legende", "Legend");
 
 const SEL_EDITOR: &str = "editor";
 const SEL_GIVEN: &str = "given";
@@ -105,6 +126,9 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     selected.set(None);
                     old.set(a);
                     new.set(b);
+                    if let Some(route) = Route::comparison(&k, &o, &n) {
+                        srv.replace_route(route);
+                    }
                     request_animation_frame(move || sc.with_untracked(|s| fit_first(vp, s)));
                 }
                 (Err(e), _) | (_, Err(e)) => error.set(Some(e.message(lang))),
@@ -178,10 +202,8 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
             open_request.dispatch_local(id);
         }
         Route::Compare { key, old, new } => load_versions(key, Some((old, new))),
-        _ => match srv.review.get_untracked() {
-            Some(r) => load_versions(r.key, Some((r.old.unwrap_or_default(), r.new))),
-            None => load_versions(ed.wf.with_untracked(|w| w.key.clone()), None),
-        },
+        Route::Version { key, version } => load_versions(key, Some((String::new(), version))),
+        _ => load_versions(ed.wf.with_untracked(|w| w.key.clone()), None),
     }
 
     let key_options = move || {
@@ -281,7 +303,10 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
                                 if let Some(b) = b.clone() {
                                     focus_block(b);
                                 }
-                            }>{it.text.clone()}</button>
+                            }>
+                                <span class="rv-impact">{it.impact.get(lang)}": "</span>
+                                {it.text.clone()}
+                            </button>
                         </li>
                     }
                 })
@@ -295,6 +320,19 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
                 <aside id="rv-changes" class="rv-changes" aria-labelledby="rv-changes-title">
                     <h3 id="rv-changes-title">{tx::CHANGE_LIST.get(lang)}</h3>
                     <p id="rv-bump">{bump}</p>
+                    <dl id="rv-impact-legend" class="rv-impact-legend">
+                        {IMPACT_LEGEND
+                            .iter()
+                            .map(|(class, word, meaning)| {
+                                view! {
+                                    <div class=format!("rv-item {class}")>
+                                        <dt class="rv-impact">{word.get(lang)}</dt>
+                                        <dd>{meaning.get(lang)}</dd>
+                                    </div>
+                                }
+                            })
+                            .collect::<Vec<_>>()}
+                    </dl>
                     {empty}
                     <ul id="rv-change-list">{items}</ul>
                 </aside>
@@ -354,7 +392,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
             </div>
         </div>
         <p id="rv-error" class="srv-error" role="alert">{move || error.get().map(crate::a11y::marked)}</p>
-        <ul class="rv-legend" aria-label="Legende">
+        <ul class="rv-legend" aria-label=t(LEGEND)>
             <li><span class="rv-swatch rv-added"></span>{t(tx::LEGEND_ADDED)}</li>
             <li><span class="rv-swatch rv-removed"></span>{t(tx::LEGEND_REMOVED)}</li>
             <li><span class="rv-swatch rv-changed"></span>{t(tx::LEGEND_CHANGED)}</li>

@@ -5,10 +5,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::editor::Editor;
-use crate::i18n::Lang;
 use crate::pure::geometry::Viewport;
 use crate::pure::review_scene::{bounds, changed_bounds, Pane, Scene};
-use crate::pure::text_fit::fit_text;
 
 /// Size of the (newer) review canvas in screen pixels.
 pub(super) fn pane_size() -> (f64, f64) {
@@ -56,14 +54,20 @@ pub(crate) fn pane_view(
         let v = vp.get();
         format!("translate({:.1} {:.1}) scale({:.4})", v.x, v.y, v.zoom)
     };
+    // Connections are named by their label, ends and change (the drawn text is hidden from
+    // assistive technology: the name says it).
     let lines = p
         .lines
         .iter()
         .map(|l| {
+            let name = {
+                let l = l.clone();
+                move || l.name(ed.lang.get())
+            };
             view! {
-                <g class=format!("edge rv-edge {}", l.class) data-edge-id=l.id.clone()>
+                <g class=format!("edge rv-edge {}", l.class) data-edge-id=l.id.clone() role="img" aria-label=name>
                     <path class="edge-line" d=l.d.clone() marker-end="url(#rv-arrow)"></path>
-                    <text class="edge-label" x=l.mid.0 y=l.mid.1 - 6 text-anchor="middle" pointer-events="none">{l.label.clone()}</text>
+                    <text class="edge-label" x=l.at.0 y=l.at.1 pointer-events="none" aria-hidden="true">{l.label.clone()}</text>
                 </g>
             }
         })
@@ -75,24 +79,13 @@ pub(crate) fn pane_view(
             let id = b.id.clone();
             let id2 = b.id.clone();
             let is_sel = move || selected.get().as_deref() == Some(id2.as_str());
-            let state = b.state;
-            let status = move || {
-                let de = ed.lang.get() == Lang::De;
-                match (state, de) {
-                    ("added", true) => ", hinzugefügt",
-                    ("added", false) => ", added",
-                    ("removed", true) => ", entfernt",
-                    ("removed", false) => ", removed",
-                    ("changed", true) => ", geändert",
-                    ("changed", false) => ", changed",
-                    ("moved", true) => ", nur verschoben",
-                    ("moved", false) => ", moved only",
-                    _ => "",
-                }
+            let name = {
+                let b = b.clone();
+                move || b.name(ed.lang.get())
             };
             let badge = (b.badge > 0).then(|| {
                 view! {
-                    <g class="rv-badge" aria-hidden="true">
+                    <g class="rv-badge">
                         <circle cx=b.w cy="0" r="11"></circle>
                         <text x=b.w y="4" text-anchor="middle" pointer-events="none">{b.badge}</text>
                     </g>
@@ -103,7 +96,7 @@ pub(crate) fn pane_view(
                 .iter()
                 .map(|(y, _)| view! { <circle class="port" cx=b.w cy=*y r="6" pointer-events="none"></circle> })
                 .collect::<Vec<_>>();
-            let tw = (b.w - 40).max(20);
+            let (label, type_line) = b.words();
             view! {
                 <g
                     class=format!("block rv-block {}", b.class)
@@ -114,6 +107,7 @@ pub(crate) fn pane_view(
                     transform=format!("translate({} {})", b.x, b.y)
                     tabindex="0"
                     role="button"
+                    aria-label=name
                     on:click={
                         let id = id.clone();
                         move |_| selected.set(Some(id.clone()))
@@ -125,14 +119,17 @@ pub(crate) fn pane_view(
                         }
                     }
                 >
+                    // The focus ring is drawn apart from the body, so the colour of a change
+                    // and the focus show together (WCAG 2.4.7).
+                    <rect class="focus-ring" x="-6" y="-6" rx="9" width=b.w + 12 height=b.h + 12></rect>
                     <rect class="block-body" x="0" y="0" rx="6" width=b.w height=b.h></rect>
-                    <title>{b.label.clone()}</title>
-                    <path class="block-icon" transform="translate(10 10)" d=b.icon pointer-events="none" aria-hidden="true"></path>
-                    <text class="block-label" x="32" y="24" pointer-events="none">{fit_text(&b.label, f64::from(tw), 13.0).0}</text>
-                    <text class="block-type" x="10" y="44" pointer-events="none">{fit_text(&b.type_line, f64::from(tw + 22), 11.0).0}</text>
-                    {ports}
-                    {badge}
-                    <text class="status-text" x="0" y="0" opacity="0" pointer-events="none">{status}</text>
+                    <svg class="block-words" x="0" y="0" width=b.w height=b.h overflow="visible" aria-hidden="true">
+                        <path class="block-icon" transform="translate(10 10)" d=b.icon pointer-events="none"></path>
+                        <text class="block-label" x="32" y="24" pointer-events="none">{label}</text>
+                        <text class="block-type" x="10" y="44" pointer-events="none">{type_line}</text>
+                        {ports}
+                        {badge}
+                    </svg>
                 </g>
             }
         })

@@ -320,7 +320,7 @@ pub(in crate::validate) fn field_ref(
             out.push(unknown_field(
                 ctx,
                 Element::param(id, path).with_field(name),
-                &ctx.label(i),
+                i,
                 name,
             ));
             return;
@@ -356,7 +356,7 @@ pub(in crate::validate) fn field_ref(
 pub(in crate::validate) fn unknown_field(
     ctx: &Ctx<'_>,
     element: Element,
-    label: &str,
+    i: usize,
     name: &str,
 ) -> Finding {
     let lower = name.to_lowercase();
@@ -371,12 +371,12 @@ pub(in crate::validate) fn unknown_field(
         element,
         format!(
             "{} verwendet die Fallvariable {}, die nicht deklariert ist.",
-            de(label),
+            de(&ctx.label(i)),
             de(name)
         ),
         format!(
             "{} uses the case field {}, which is not declared.",
-            en(label),
+            en(&ctx.label_en(i)),
             en(name)
         ),
     );

@@ -9,10 +9,12 @@
 use std::collections::{HashMap, HashSet};
 
 use fachwerk_shared::catalog;
-use fachwerk_shared::diff::{diff, Bump, ChangeKind, LayoutChange};
+use fachwerk_shared::diff::{diff, Bump, ChangeKind, Impact, LayoutChange};
 use fachwerk_shared::{BlockId, EdgeId, Workflow};
 
 use super::geometry::{block_rect, edge_path, port_offset, ports_of, visual_height};
+use super::labels::{connection_name, place, Bbox, Want};
+use super::text_fit::fit_text;
 use crate::i18n::{Lang, T};
 
 pub const READ_ONLY: T = T("Nur-Lese-Ansicht", "Read-only view");
@@ -37,15 +39,104 @@ pub struct Shape {
     pub state: &'static str,
 }
 
-/// A connection as drawn.
+impl Shape {
+    /// The name and the type line as drawn, shortened with "…" to the block's width.
+    pub fn words(&self) -> (String, String) {
+        let room = f64::from((self.w - 40).max(20));
+        (
+            fit_text(&self.label, room, 13.0).0,
+            fit_text(&self.type_line, room + 22.0, 11.0).0,
+        )
+    }
+
+    /// The accessible name: the words as drawn (so speech input can use what is seen, WCAG
+    /// 2.5.3), the whole name when it was shortened, then what the comparison says of it.
+    pub fn name(&self, lang: Lang) -> String {
+        let (label, type_line) = self.words();
+        let mut s = [label.as_str(), type_line.as_str()]
+            .iter()
+            .filter(|w| !w.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        // The badge's number is drawn after the words, so the name says it there (checkers
+        // compare the drawn text in order with the name, WCAG 2.5.3).
+        if self.badge > 0 {
+            let n = self.badge;
+            s.push_str(&match (lang == Lang::De, n) {
+                (true, 1) => " 1 Änderung".to_string(),
+                (true, n) => format!(" {n} Änderungen"),
+                (false, 1) => " 1 change".to_string(),
+                (false, n) => format!(" {n} changes"),
+            });
+        }
+        if label != self.label || type_line != self.type_line {
+            s.push_str(", ");
+            s.push_str(self.label.trim());
+            if !self.type_line.is_empty() {
+                s.push(' ');
+                s.push_str(&self.type_line);
+            }
+        }
+        let de = lang == Lang::De;
+        s.push_str(match (self.state, de) {
+            ("added", true) => ", hinzugefügt",
+            ("added", false) => ", added",
+            ("removed", true) => ", entfernt",
+            ("removed", false) => ", removed",
+            ("changed", true) => ", geändert",
+            ("changed", false) => ", changed",
+            ("moved", true) => ", nur verschoben",
+            ("moved", false) => ", moved only",
+            _ => "",
+        });
+        s
+    }
+}
+
+impl Line {
+    /// The accessible name: the label as drawn, where the connection leads from and to, and
+    /// what the comparison (or the case's path) says of it.
+    pub fn name(&self, lang: Lang) -> String {
+        let de = lang == Lang::De;
+        let mut s = connection_name(&self.label, &self.from, &self.exit, &self.to, lang);
+        s.push_str(match (self.class, de) {
+            ("rv-added", true) => ", hinzugefügt",
+            ("rv-added", false) => ", added",
+            ("rv-removed", true) => ", entfernt",
+            ("rv-removed", false) => ", removed",
+            ("rv-changed", true) => ", geändert",
+            ("rv-changed", false) => ", changed",
+            ("sim-taken", true) => ", durchlaufen",
+            ("sim-taken", false) => ", taken",
+            _ => "",
+        });
+        s
+    }
+}
+
+/// A connection as drawn: its label placed clear of the blocks (`super::labels`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
     pub id: String,
     pub d: String,
     pub class: &'static str,
+    /// The exit's label as drawn ("…" when shortened), at `at` (start of its baseline).
     pub label: String,
-    pub mid: (i32, i32),
+    pub at: (i32, i32),
+    /// The exit's whole label and the names of the blocks it connects, for its accessible name.
+    pub exit: String,
+    pub from: String,
+    pub to: String,
+    start: (i32, i32),
+    mid: (i32, i32),
 }
+
+/// How far-reaching a change is, in words (not only by colour, WCAG 1.4.1).
+pub const IMPACT_BREAKING: T = T("Inkompatibel", "Breaking");
+pub const IMPACT_FEATURE: T = T("Erweiterung", "Feature");
+pub const IMPACT_FIX: T = T("Korrektur", "Fix");
+pub const IMPACT_LAYOUT: T = T("Nur Darstellung", "Layout only");
 
 /// One drawing (`id` is the id of its SVG element).
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +154,8 @@ pub struct Item {
     pub block: Option<String>,
     pub class: String,
     pub kind: String,
+    /// The impact in words: one of the `IMPACT_*` texts.
+    pub impact: T,
 }
 
 /// Everything the review screen shows for one comparison.
@@ -192,12 +285,25 @@ fn lines(w: &Workflow, marks: &Marks, lang: Lang, only: Option<&HashSet<EdgeId>>
                 })
                 .unwrap_or_else(|| e.port.clone());
             let waypoints = w.layout.edges.get(&e.id).cloned().unwrap_or_default();
-            let (d, mid) = edge_path((fr.x + fr.w, fr.y + sy), (tr.x, tr.y + th / 2), &waypoints);
+            let start = (fr.x + fr.w, fr.y + sy);
+            let (d, mid) = edge_path(start, (tr.x, tr.y + th / 2), &waypoints);
+            let name = |b: &BlockId| {
+                if lang == Lang::De {
+                    w.block_label(b)
+                } else {
+                    w.block_label_en(b)
+                }
+            };
             Some(Line {
                 id: e.id.0.clone(),
                 d,
                 class: marks.edge(&e.id),
-                label,
+                label: label.clone(),
+                at: start,
+                exit: label,
+                from: name(&fb.id),
+                to: name(&tb.id),
+                start,
                 mid,
             })
         })
@@ -265,6 +371,11 @@ pub fn scene(
                 block: block.map(|b| b.0),
                 class: format!("impact-{}", format!("{:?}", c.impact).to_lowercase()),
                 kind: format!("{:?}", c.kind),
+                impact: match c.impact {
+                    Impact::Breaking => IMPACT_BREAKING,
+                    Impact::Feature => IMPACT_FEATURE,
+                    Impact::Fix => IMPACT_FIX,
+                },
             });
         }
         // Edges of removed blocks go with them.
@@ -293,14 +404,8 @@ pub fn scene(
                     ),
                 };
                 let text = match block {
-                    Some(b) => {
-                        let name = new.block_label(b);
-                        if lang == Lang::De {
-                            format!("„{name}“ {de}")
-                        } else {
-                            format!("“{name}” {en}")
-                        }
-                    }
+                    Some(b) if lang == Lang::De => format!("„{}“ {de}", new.block_label(b)),
+                    Some(b) => format!("“{}” {en}", new.block_label_en(b)),
                     None => (if lang == Lang::De { de } else { en }).to_string(),
                 };
                 if let Some(b) = block {
@@ -313,6 +418,7 @@ pub fn scene(
                     block: block.map(|b| b.0.clone()),
                     class: "layout".into(),
                     kind: "LAYOUT".into(),
+                    impact: IMPACT_LAYOUT,
                 });
             }
         }
@@ -322,7 +428,7 @@ pub fn scene(
             .filter_map(|i| shape(w, i, &marks, lang))
             .collect()
     };
-    let panes = match old {
+    let mut panes = match old {
         Some(old) if side => {
             let old_marks = Marks {
                 removed: marks.removed.clone(),
@@ -374,11 +480,36 @@ pub fn scene(
             lines: lines(new, &marks, lang, None),
         }],
     };
+    for p in &mut panes {
+        place_labels(p);
+    }
     Scene {
         panes,
         items,
         bump: d.map(|d| d.bump),
         compared: old.is_some(),
+    }
+}
+
+/// Puts the connection labels of a pane where they cover no block and no other label.
+fn place_labels(p: &mut Pane) {
+    let blocks: Vec<Bbox> = p
+        .shapes
+        .iter()
+        .map(|b| Bbox::block(b.x, b.y, b.w, b.h))
+        .collect();
+    let wants: Vec<Want> = p
+        .lines
+        .iter()
+        .map(|l| Want {
+            exit: l.start,
+            text: l.exit.clone(),
+            middle: Some(l.mid),
+        })
+        .collect();
+    for (l, at) in p.lines.iter_mut().zip(place(&blocks, &wants)) {
+        l.at = (l.start.0 + at.dx, l.start.1 + at.dy);
+        l.label = at.text;
     }
 }
 
@@ -424,131 +555,4 @@ pub fn changed_bounds(s: &Scene) -> Option<(f64, f64, f64, f64)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use fachwerk_shared::{parse_workflow, BlockId, Rect, Workflow};
-
-    use super::{scene, Scene};
-    use crate::i18n::Lang;
-
-    fn template() -> Workflow {
-        parse_workflow(include_str!("../../../workflows/beschaffung.json")).expect("template")
-    }
-
-    fn class_of(s: &Scene, pane: &str, id: &str) -> Option<&'static str> {
-        s.panes
-            .iter()
-            .find(|p| p.id == pane)?
-            .shapes
-            .iter()
-            .find(|b| b.id == id)
-            .map(|b| b.class)
-    }
-
-    #[test]
-    fn changed_removed_and_moved_blocks_are_marked() {
-        let old = template();
-        let mut new = old.clone();
-        let wg = new
-            .blocks
-            .iter_mut()
-            .find(|b| b.id.0 == "wertgrenze")
-            .expect("wertgrenze");
-        let mut json = serde_json::to_value(&*wg).expect("json");
-        json["params"]["bands"][0]["upper"] = "3000.00".into();
-        json["params"]["bands"][1]["lower"] = "3000.00".into();
-        *wg = serde_json::from_value(json).expect("block");
-        let gone = new.blocks.last().expect("a block").id.clone();
-        new.blocks.retain(|b| b.id != gone);
-        new.edges.retain(|e| e.from != gone && e.to != gone);
-        new.layout.blocks.remove(&gone);
-        let start = BlockId("start".into());
-        let r = new
-            .layout
-            .blocks
-            .get(&start)
-            .copied()
-            .unwrap_or(Rect::at(0, 0));
-        new.layout.blocks.insert(start, Rect { x: r.x + 40, ..r });
-
-        let s = scene(Some(&old), Some(&new), false, false, Lang::De);
-        assert_eq!(
-            class_of(&s, "rv-canvas-new", "wertgrenze"),
-            Some("rv-changed")
-        );
-        let badge = s.panes[0]
-            .shapes
-            .iter()
-            .find(|b| b.id == "wertgrenze")
-            .map(|b| b.badge);
-        assert_eq!(badge, Some(2));
-        assert_eq!(class_of(&s, "rv-canvas-new", &gone.0), Some("rv-removed"));
-        assert_eq!(class_of(&s, "rv-canvas-new", "start"), Some("rv-moved"));
-        assert!(s.items.iter().any(|i| i.kind == "LAYOUT"));
-        assert!(s.items.iter().any(|i| i.text.contains("3.000")));
-
-        // Content only: no layout entries, the moved block is plain.
-        let s = scene(Some(&old), Some(&new), true, false, Lang::De);
-        assert!(s.items.iter().all(|i| i.kind != "LAYOUT"));
-        assert_eq!(class_of(&s, "rv-canvas-new", "start"), Some("rv-same"));
-
-        // Side by side: the removed block is on the old side only.
-        let s = scene(Some(&old), Some(&new), false, true, Lang::De);
-        assert_eq!(s.panes.len(), 2);
-        assert_eq!(class_of(&s, "rv-canvas-old", &gone.0), Some("rv-removed"));
-        assert_eq!(class_of(&s, "rv-canvas-new", &gone.0), None);
-        assert_eq!(
-            class_of(&s, "rv-canvas-old", "wertgrenze"),
-            Some("rv-changed")
-        );
-    }
-
-    #[test]
-    fn a_single_version_is_drawn_plain() {
-        let w = template();
-        let s = scene(None, Some(&w), false, false, Lang::En);
-        assert_eq!(s.panes.len(), 1);
-        assert!(!s.compared);
-        assert!(s.panes[0].shapes.iter().all(|b| b.class == "rv-same"));
-        assert_eq!(s.panes[0].shapes.len(), w.blocks.len());
-    }
-
-    #[test]
-    fn a_first_version_shows_every_block_as_added() {
-        let w = template();
-        let s = scene(
-            Some(&super::first_version_base(&w)),
-            Some(&w),
-            false,
-            false,
-            Lang::De,
-        );
-        assert!(s.compared);
-        assert_eq!(s.panes[0].shapes.len(), w.blocks.len());
-        assert!(
-            s.panes[0].shapes.iter().all(|b| b.class == "rv-added"),
-            "every block is new in a first version"
-        );
-        let added = s.items.iter().filter(|i| i.kind == "BlockAdded").count();
-        assert_eq!(added, w.blocks.len());
-    }
-
-    #[test]
-    fn the_changed_region_is_smaller_than_the_whole() {
-        let old = template();
-        let mut new = old.clone();
-        let first = new.blocks[0].id.clone();
-        new.blocks[0].label = "Neu benannt".into();
-        let s = scene(Some(&old), Some(&new), true, true, Lang::De);
-        let changed = super::changed_bounds(&s).expect("a change");
-        let all = super::bounds(&s).expect("blocks");
-        assert!(
-            changed.2 - changed.0 < all.2 - all.0,
-            "{changed:?} vs {all:?}"
-        );
-        let r = new.layout.blocks[&first];
-        assert_eq!(changed.0, f64::from(r.x));
-        assert!(
-            super::changed_bounds(&scene(Some(&old), Some(&old), true, true, Lang::De)).is_none()
-        );
-    }
-}
+mod tests;
