@@ -139,6 +139,21 @@ async fn fixtures(s: &Session) -> anyhow::Result<Fixtures> {
         )
         .await?;
     anyhow::ensure!(status == 200, "Rückfrage: {status} {text}");
+    // The Rückfrage waits for the clerk's text; sent here as the block drafts it.
+    let view = admin
+        .json("GET", &format!("/api/cases/{case_id}"), None, 200)
+        .await?;
+    let query_task = view["state"]["tasks"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["block"] == "nachfrage"))
+        .and_then(|t| t["id"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    let query = format!("/api/cases/{case_id}/queries/{query_task}");
+    let draft = admin.json("GET", &query, None, 200).await?;
+    admin
+        .json("POST", &query, Some(&draft.to_string()), 200)
+        .await?;
     let (answer, status_page) = links_from_mail(s).await?;
 
     let request = |w: Value| {
