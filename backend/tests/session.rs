@@ -335,7 +335,11 @@ async fn not_being_logged_in_is_an_answer_not_an_error() {
     // A page load while logged out: 200, no console error.
     let r = env.get("/api/session", None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert_eq!(r.json(), json!({ "loggedIn": false }));
+    // Beside it, how one may log in (password form, single sign-on).
+    assert_eq!(
+        r.json(),
+        json!({ "loggedIn": false, "passwordLogin": true, "sso": false })
+    );
     // Logged in: the account beside `loggedIn`.
     let r = env.get("/api/session", Some(&u.editor)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);

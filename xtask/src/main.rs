@@ -314,22 +314,38 @@ fn test(args: &[String]) -> Result<()> {
         })?;
         // The frontend's pure core (frontend/src/pure) is tested natively here too.
         steps.step("system tools (waited)", || system_tools.wait())?;
-        steps.step("unit tests", || {
-            sh(cargo().args(["test", "--workspace", "--exclude", "fachwerk-e2e"]))
-        })?;
+        // A failing unit test does not stop the run: the browser tests still run, so one CI
+        // run shows every failure (`--no-fail-fast` likewise within each step).
+        let unit = steps.step("unit tests", || {
+            sh(cargo().args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "fachwerk-e2e",
+                "--no-fail-fast",
+            ]))
+        });
         steps.step("rust tools (waited)", || rust_tools.wait())?;
         steps.step("handbook", || docs::run(&root, &["--check".to_string()]))?;
         if skip_e2e {
-            return Ok(());
+            return unit;
         }
         steps.step("frontend build", || build_frontend(&root))?;
         steps.step("e2e", || {
             sh(e2e_env(
-                cargo().args(["test", "-p", "fachwerk-e2e", "--", "--test-threads", "1"]),
+                cargo().args([
+                    "test",
+                    "-p",
+                    "fachwerk-e2e",
+                    "--no-fail-fast",
+                    "--",
+                    "--test-threads",
+                    "1",
+                ]),
                 &root,
             ))
         })?;
-        Ok(())
+        unit
     })();
     match result {
         Ok(()) => {
