@@ -6,9 +6,7 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Json;
-use fachwerk_shared::api::{
-    LoggedOut, LoginRequest, ProblemDetails, SessionInfo, SessionState,
-};
+use fachwerk_shared::api::{LoggedOut, LoginRequest, ProblemDetails, SessionInfo, SessionState};
 
 use super::caller::{authenticate, clear_cookies, has_credentials, session_cookies};
 use super::JsonBody;
