@@ -128,7 +128,7 @@ async fn the_comparison_is_named_marked_and_linkable() -> anyhow::Result<()> {
         .await?
         .unwrap_or_default();
     assert!(
-        name.contains("Wertgrenzen-Weiche 2 Änderungen, ") && name.ends_with(", geändert"),
+        name.ends_with("Wertgrenzen-Weiche, geändert, 2 Änderungen"),
         "{name}"
     );
     let names: Vec<String> = serde_json::from_value(

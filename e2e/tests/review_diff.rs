@@ -110,7 +110,7 @@ async fn review_shows_threshold_change() -> anyhow::Result<()> {
     assert!(
         !s.driver
             .find_all(By::Css(
-                "#rv-canvas-new g.rv-block[data-block-id='wertgrenze'] .rv-badge"
+                "#rv-canvas-new g.rv-badge[data-badge-for='wertgrenze']"
             ))
             .await?
             .is_empty(),

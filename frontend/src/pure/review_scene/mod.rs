@@ -59,17 +59,6 @@ impl Shape {
             .copied()
             .collect::<Vec<_>>()
             .join(" ");
-        // The badge's number is drawn after the words, so the name says it there (checkers
-        // compare the drawn text in order with the name, WCAG 2.5.3).
-        if self.badge > 0 {
-            let n = self.badge;
-            s.push_str(&match (lang == Lang::De, n) {
-                (true, 1) => " 1 Änderung".to_string(),
-                (true, n) => format!(" {n} Änderungen"),
-                (false, 1) => " 1 change".to_string(),
-                (false, n) => format!(" {n} changes"),
-            });
-        }
         if label != self.label || type_line != self.type_line {
             s.push_str(", ");
             s.push_str(self.label.trim());
@@ -90,6 +79,17 @@ impl Shape {
             ("moved", false) => ", moved only",
             _ => "",
         });
+        // The badge is drawn in a layer of its own above the blocks (outside the block's
+        // element, hidden from assistive technology), so the name says its count at the end.
+        if self.badge > 0 {
+            let n = self.badge;
+            s.push_str(&match (lang == Lang::De, n) {
+                (true, 1) => ", 1 Änderung".to_string(),
+                (true, n) => format!(", {n} Änderungen"),
+                (false, 1) => ", 1 change".to_string(),
+                (false, n) => format!(", {n} changes"),
+            });
+        }
         s
     }
 }

@@ -83,14 +83,6 @@ pub(crate) fn pane_view(
                 let b = b.clone();
                 move || b.name(ed.lang.get())
             };
-            let badge = (b.badge > 0).then(|| {
-                view! {
-                    <g class="rv-badge">
-                        <circle cx=b.w cy="0" r="11"></circle>
-                        <text x=b.w y="4" text-anchor="middle" pointer-events="none">{b.badge}</text>
-                    </g>
-                }
-            });
             let ports = b
                 .ports
                 .iter()
@@ -128,8 +120,22 @@ pub(crate) fn pane_view(
                         <text class="block-label" x="32" y="24" pointer-events="none">{label}</text>
                         <text class="block-type" x="10" y="44" pointer-events="none">{type_line}</text>
                         {ports}
-                        {badge}
                     </svg>
+                </g>
+            }
+        })
+        .collect::<Vec<_>>();
+    // Change counts in a layer above the blocks, outside their focusable elements: checkers
+    // compare a control's drawn text with its name (WCAG 2.5.3), and the name says the count.
+    let badges = p
+        .shapes
+        .iter()
+        .filter(|b| b.badge > 0)
+        .map(|b| {
+            view! {
+                <g class="rv-badge" data-badge-for=b.id.clone() transform=format!("translate({} {})", b.x + b.w, b.y) aria-hidden="true">
+                    <circle cx="0" cy="0" r="11"></circle>
+                    <text x="0" y="4" text-anchor="middle" pointer-events="none">{b.badge}</text>
                 </g>
             }
         })
@@ -208,6 +214,7 @@ pub(crate) fn pane_view(
                 <g class="viewport" transform=transform>
                     <g class="edges">{lines}</g>
                     <g class="blocks">{shapes}</g>
+                    <g class="badges" pointer-events="none">{badges}</g>
                 </g>
             </svg>
         </div>
