@@ -63,7 +63,7 @@ async fn a_visitor_browses_the_templates_and_the_page_logs_no_error() -> anyhow:
     assert_eq!(session[0], 200, "{session}");
     assert_eq!(
         serde_json::from_str::<Value>(session[1].as_str().unwrap_or_default())?,
-        json!({ "loggedIn": false })
+        json!({ "loggedIn": false, "passwordLogin": true, "sso": false })
     );
     // The icon is an icon, not the app.
     let icon = s

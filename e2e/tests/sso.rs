@@ -18,11 +18,21 @@ use serde_json::{json, Value};
 /// Signs in on the provider's login page as `name` (any password) and gives consent.
 async fn provider_login(s: &Session, name: &str) -> Result<()> {
     let d = &s.driver;
-    let login = d
+    let login = match d
         .query(By::Css("input[name='login']"))
         .wait(Duration::from_secs(15), Duration::from_millis(100))
         .first()
-        .await?;
+        .await
+    {
+        Ok(l) => l,
+        Err(e) => {
+            let url = d.current_url().await?;
+            let body = s
+                .js("return document.body ? document.body.innerText : '';")
+                .await?;
+            bail!("no provider login form at {url}: {e}; page says: {body}");
+        }
+    };
     login.send_keys(name).await?;
     d.find(By::Css("input[name='password']"))
         .await?

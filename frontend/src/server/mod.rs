@@ -511,7 +511,7 @@ fn LoginDialog() -> impl IntoView {
                     }>
                         <h2 id="login-title">{t(tx::LOGIN_TITLE)}</h2>
                         <Show when=sso>
-                            <p class="srv-actions"><a id="login-sso" class="button-link" href="/api/oidc/login">{t(tx::LOGIN_SSO)}</a></p>
+                            <p class="srv-actions"><a id="login-sso" class="button-link" href="/api/oidc/login" rel="external">{t(tx::LOGIN_SSO)}</a></p>
                         </Show>
                         <form on:submit=submit hidden=move || !password_login()>
                             <div class="field">

@@ -95,6 +95,7 @@ pub fn sync(ed: Editor, srv: Srv) {
     });
     // A link to a draft opens it once the login is known; logged out, the page says so.
     let opening = StoredValue::new(None::<String>);
+    let was_logged_in = StoredValue::new(false);
     let open_draft = Action::new_local(move |id: &String| {
         let id = id.clone();
         async move {
@@ -119,7 +120,11 @@ pub fn sync(ed: Editor, srv: Srv) {
             return;
         };
         let logged_in = srv.me.with(Option::is_some);
-        if !logged_in && srv.session_known.get() {
+        // The hint is for arriving logged out (a link); after "Abmelden" the logout's own
+        // message stays.
+        if logged_in {
+            was_logged_in.set_value(true);
+        } else if srv.session_known.get() && !was_logged_in.get_value() {
             srv.fail(tx::DRAFT_NEEDS_LOGIN.get(ed.lang.get_untracked()).into());
         }
         let open = srv
