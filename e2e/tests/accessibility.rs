@@ -20,6 +20,7 @@ use fachwerk_e2e::a11y::{
     ZOOM_200,
 };
 use fachwerk_e2e::axe::{source as axe_source, violations};
+use fachwerk_e2e::outbox::applicant_links;
 use fachwerk_e2e::thirtyfour::prelude::*;
 use fachwerk_e2e::{out_dir, workspace, Api, Session, ADMIN_PASSWORD};
 use fachwerk_shared::parse_workflow;
@@ -68,34 +69,6 @@ fn rueckfrage_workflow(key: &str, name: &str) -> anyhow::Result<Value> {
             { "id": "e5", "from": "nachfrage", "port": "timeout", "to": "anzeige-pruefen" }
         ]
     }))
-}
-
-/// The applicant's links in the first mail of the outbox: (answer path, status path).
-async fn links_from_mail(s: &Session) -> anyhow::Result<(String, String)> {
-    let dir = s.data_dir().join("outbox/mail");
-    for _ in 0..300 {
-        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let raw = std::fs::read_to_string(e.path())?;
-            let text = raw
-                .replace("=\r\n", "")
-                .replace("=\n", "")
-                .replace("=3D", "=");
-            let find = |page: &str| -> Option<String> {
-                let at = text.find(&format!("/{page}/"))?;
-                let token: String = text[at + page.len() + 2..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
-                    .collect();
-                (!token.is_empty()).then(|| format!("/{page}/{token}"))
-            };
-            let answer = find("antwort").or_else(|| find("rueckfrage"));
-            if let (Some(a), Some(st)) = (answer, find("status")) {
-                return Ok((a, st));
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    anyhow::bail!("no Rückfrage mail in {}", dir.display())
 }
 
 /// Publishes and activates the Rückfrage workflow, makes the admin its clerk, starts a case and
@@ -154,7 +127,7 @@ async fn fixtures(s: &Session) -> anyhow::Result<Fixtures> {
     admin
         .json("POST", &query, Some(&draft.to_string()), 200)
         .await?;
-    let (answer, status_page) = links_from_mail(s).await?;
+    let (answer, status_page) = applicant_links(s).await?;
 
     let request = |w: Value| {
         let editor = &editor;

@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use fachwerk_e2e::axe::{source as axe_source, violations};
+use fachwerk_e2e::outbox::applicant_links;
 use fachwerk_e2e::thirtyfour::prelude::*;
 use fachwerk_e2e::{out_dir, workspace, Api, Session, ADMIN_PASSWORD};
 use serde_json::{json, Value};
@@ -59,37 +60,6 @@ fn workflow() -> anyhow::Result<Value> {
             { "id": "e5", "from": "nachfrage", "port": "timeout", "to": "anzeige-pruefen" }
         ]
     }))
-}
-
-/// The one-time link of the first mail in the outbox: (answer path, status path).
-async fn links_from_mail(s: &Session) -> anyhow::Result<(String, String)> {
-    let dir = s.data_dir().join("outbox/mail");
-    for _ in 0..300 {
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            for e in entries.flatten() {
-                let raw = std::fs::read_to_string(e.path())?;
-                // Quoted-printable: soft line breaks and '=' escaped.
-                let text = raw
-                    .replace("=\r\n", "")
-                    .replace("=\n", "")
-                    .replace("=3D", "=");
-                let find = |page: &str| -> Option<String> {
-                    let at = text.find(&format!("/{page}/"))?;
-                    let token: String = text[at + page.len() + 2..]
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
-                        .collect();
-                    (!token.is_empty()).then(|| format!("/{page}/{token}"))
-                };
-                let answer = find("antwort").or_else(|| find("rueckfrage"));
-                if let (Some(a), Some(st)) = (answer, find("status")) {
-                    return Ok((a, st));
-                }
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    anyhow::bail!("no Rückfrage mail in {}", dir.display())
 }
 
 async fn page_text(s: &Session) -> anyhow::Result<String> {
@@ -183,7 +153,7 @@ async fn an_applicant_answers_a_rueckfrage_on_the_phone_once_and_sees_the_status
     admin
         .json("POST", &query, Some(&draft.to_string()), 200)
         .await?;
-    let (answer_path, status_path) = links_from_mail(&s).await?;
+    let (answer_path, status_path) = applicant_links(&s).await?;
 
     // The phone.
     s.window_size(360, 740).await?;

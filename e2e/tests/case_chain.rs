@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use fachwerk_e2e::axe::{self, violations};
+use fachwerk_e2e::outbox;
 use fachwerk_e2e::thirtyfour::prelude::*;
 use fachwerk_e2e::{workspace, Api, Session, ADMIN_PASSWORD};
 use fachwerk_shared::values::Date;
@@ -163,26 +164,10 @@ async fn logout(s: &Session) -> anyhow::Result<()> {
 
 /// The answer link of the Rückfrage mail in the server's mail outbox: (answer path, mail).
 async fn query_link(s: &Session) -> anyhow::Result<(String, String)> {
-    let dir = s.data_dir().join("outbox/mail");
-    for _ in 0..300 {
-        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let raw = std::fs::read_to_string(e.path())?;
-            // Quoted-printable: soft line breaks and '=' escaped.
-            let text = raw
-                .replace("=\r\n", "")
-                .replace("=\n", "")
-                .replace("=3D", "=");
-            if let Some(at) = text.find("/rueckfrage/") {
-                let token: String = text[at + "/rueckfrage/".len()..]
-                    .chars()
-                    .take_while(char::is_ascii_alphanumeric)
-                    .collect();
-                return Ok((format!("/rueckfrage/{token}"), text));
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    anyhow::bail!("no Rückfrage mail in {}", dir.display())
+    outbox::wait_for_mail(s, |text| {
+        Some((outbox::link(text, "rueckfrage")?, text.to_string()))
+    })
+    .await
 }
 
 /// The bytes behind `href`, fetched by the page with the clerk's session.
