@@ -34,6 +34,7 @@ pub mod server;
 pub mod sources;
 pub mod tools;
 pub mod users;
+pub mod validate_cli;
 
 pub use api::{app, openapi};
 pub use config::{AppState, Config};
