@@ -8,7 +8,10 @@
 //!    bpmn-moddle `fromXML` and bpmnlint (recommended, fresh Linter per run) on the 10k export,
 //!    bpmn-js-differ on the 2k and 10k pairs. A failing peer is reported as it happened: with
 //!    node's default stack bpmn-js-differ runs out of stack already at 2k, so it is run once
-//!    more at 2k with `node --stack-size=7000` to get a figure at all.
+//!    more at 2k with `node --stack-size=7000` to get a figure at all. Right after the peers,
+//!    the whole `fachwerk import` process (release binary, 7 runs after one warm-up, output to
+//!    /dev/null) on the same 10k export: the conservative pairing with bpmn-moddle's
+//!    in-process `fromXML`.
 //! 3. The backend benches (`bench_backend.rs`): publishing with approvals at 1,000 workflows,
 //!    and draft saves/reads on SQLite, PostgreSQL and the predecessor's JSON files;
 //!    `backend/benches/cases.rs` (case lists at 10,000 cases / 50,000 tasks on SQLite and
@@ -45,7 +48,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             summary(
                 &target.join("criterion"),
                 &read("peers.json"),
-                &read("peers-big-stack.json")
+                &read("peers-big-stack.json"),
+                &read(IMPORT_PROCESS_FILE)
             ),
             bench_backend::summary(&backend_out)
         );
@@ -90,8 +94,22 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let _ = std::fs::write(inputs.join("peers.json"), &peers);
     let _ = std::fs::write(inputs.join("peers-big-stack.json"), &big_stack);
 
+    eprintln!("xtask: ── `fachwerk import` as a whole process (release binary)");
+    let process =
+        import_process(&target, &inputs.join("synthetic-10000.bpmn")).unwrap_or_else(|e| {
+            format!(
+                "{{\"importProcessMs\": {{\"error\": \"{}\"}}}}\n",
+                json_text(&e)
+            )
+        });
+    eprintln!("{process}");
+    let _ = std::fs::write(inputs.join(IMPORT_PROCESS_FILE), &process);
+
     if peers_only {
-        println!("{}", summary(&target.join("criterion"), &peers, &big_stack));
+        println!(
+            "{}",
+            summary(&target.join("criterion"), &peers, &big_stack, &process)
+        );
         return Ok(());
     }
     problems.extend(bench_backend::run(root, &target, &backend_out));
@@ -142,7 +160,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
 
     println!(
         "{}{}",
-        summary(&target.join("criterion"), &peers, &big_stack),
+        summary(&target.join("criterion"), &peers, &big_stack, &process),
         bench_backend::summary(&backend_out)
     );
     for p in &problems {
@@ -208,6 +226,58 @@ fn run_peers(root: &Path, inputs: &Path) -> (String, String, String) {
     differ(&mut second, "2000", "3", "1");
     let big_stack = capture(&mut second).unwrap_or_else(|e| failed(&["differ-2000"], e));
     (defaults, big_pair, big_stack)
+}
+
+/// The file in the peer inputs' folder with the process timings of `fachwerk import`.
+const IMPORT_PROCESS_FILE: &str = "import-process.json";
+
+/// Timed runs of the whole `fachwerk import` process (after one untimed warm-up run).
+const IMPORT_RUNS: usize = 7;
+
+/// Builds the release `fachwerk` binary and times `fachwerk import FILE` as a whole process
+/// (start, reading the file, the import, printing the canonical JSON to /dev/null, exit).
+/// Returns `{"importProcessMs": {"median", "min", "max", "runs"}}`.
+fn import_process(target: &Path, file: &Path) -> Result<String> {
+    sh(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "fachwerk-backend",
+        "--bin",
+        "fachwerk",
+    ]))?;
+    let binary = target.join("release").join("fachwerk");
+    let run = || -> Result<f64> {
+        let started = Instant::now();
+        let status = Command::new(&binary)
+            .arg("import")
+            .arg(file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .with_context(|| format!("cannot start {}", binary.display()))?;
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        anyhow::ensure!(status.success(), "fachwerk import exited with {status}");
+        Ok(ms)
+    };
+    run()?;
+    let mut samples = (0..IMPORT_RUNS)
+        .map(|_| run())
+        .collect::<Result<Vec<f64>>>()?;
+    samples.sort_by(f64::total_cmp);
+    let median = samples.get(samples.len() / 2).copied().unwrap_or(f64::NAN);
+    let (min, max) = (
+        samples.first().copied().unwrap_or(f64::NAN),
+        samples.last().copied().unwrap_or(f64::NAN),
+    );
+    Ok(format!(
+        "{{\"importProcessMs\": {{\"median\": {median:.3}, \"min\": {min:.3}, \"max\": {max:.3}, \"runs\": {IMPORT_RUNS}}}}}\n"
+    ))
+}
+
+/// `e` as the inside of a JSON string (quotes, backslashes and line breaks replaced).
+fn json_text(e: &anyhow::Error) -> String {
+    format!("{e:#}").replace(['"', '\\', '\n'], " ")
 }
 
 /// Runs a command with [`PEER_LIMIT`], echoing it and its output; its stdout, or an error
@@ -337,7 +407,7 @@ fn ms(v: Option<f64>) -> String {
 /// required ratio (0: none).
 type Row<'a> = (&'a str, Option<f64>, Result<f64, String>, f64);
 
-fn summary(criterion: &Path, peers: &str, big_stack: &str) -> String {
+fn summary(criterion: &Path, peers: &str, big_stack: &str, import_process: &str) -> String {
     let c = |id: &str| criterion_ms(criterion, id);
     let mut out = String::from("\nFachwerk benchmark summary (medians; criterion for Fachwerk, bench-peers.mjs for the peers)\n\n");
     out.push_str("Fachwerk alone:\n");
@@ -374,10 +444,18 @@ fn summary(criterion: &Path, peers: &str, big_stack: &str) -> String {
         "\n  {:<62} {:>12} {:>16} {:>9}   {}\n",
         "comparison", "Fachwerk", "peer", "ratio", "target"
     ));
-    let rows: [Row; 5] = [
+    // The whole `fachwerk import` process; its failure shows in the Fachwerk column.
+    let process = peer_ms(import_process, "importProcessMs");
+    let rows: [Row; 6] = [
         (
             "BPMN import 10k: from_bpmn vs bpmn-moddle fromXML",
             c("bpmn/from_bpmn/10000"),
+            peer_ms(peers, "moddleFromXmlMs"),
+            10.0,
+        ),
+        (
+            "BPMN import 10k: `fachwerk import` process vs bpmn-moddle fromXML",
+            process.as_ref().ok().copied(),
             peer_ms(peers, "moddleFromXmlMs"),
             10.0,
         ),
@@ -407,6 +485,9 @@ fn summary(criterion: &Path, peers: &str, big_stack: &str) -> String {
         ),
     ];
     let mut errors = Vec::new();
+    if let Err(e) = &process {
+        errors.push(format!("  `fachwerk import` process: {e}"));
+    }
     for (name, ours, peer, target) in rows {
         let (peer_text, ratio, verdict) = match (&peer, ours) {
             (Ok(p), Some(o)) if o > 0.0 => {

@@ -8,8 +8,8 @@ mod index;
 mod messages;
 
 pub(super) use graph::Csr;
-pub(crate) use index::{map, set, Map, Set};
 pub(super) use index::Ports;
+pub(crate) use index::{map, set, Map, Set};
 pub(super) use messages::{
     assignee_text, de, duration_bounds, duration_parts, en, is_human_task, money_de, money_en,
 };
