@@ -17,6 +17,7 @@ use quick_xml::{Reader, XmlVersion};
 use super::export::FwWorkflow;
 use super::gather::{occurrence, ElInfo, Gathered, ShapeDi};
 use super::read::{bounds_of, is_read_child_name, point_of};
+use super::xml::reborrow;
 use super::{BPMNDI_NS, BPMN_NS, DC_NS, DI_NS, FW_NS, MAX_DEPTH, MAX_ELEMENTS, MAX_INPUT_BYTES};
 use crate::model::{Point, Workflow};
 use crate::validate::{id_map, IdMap};
@@ -45,13 +46,6 @@ fn ns_of(uri: &str) -> Ns {
         "" => Ns::None,
         _ => Ns::Other,
     }
-}
-
-/// `s` as a slice of `text` with `text`'s lifetime, if it lies inside `text`.
-fn reborrow<'a>(text: &'a str, s: &str) -> Option<&'a str> {
-    let start = (s.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
-    text.get(start..start.checked_add(s.len())?)
-        .filter(|t| t.as_ptr() == s.as_ptr())
 }
 
 fn keep<'a>(text: &'a str, v: Cow<'_, str>) -> Cow<'a, str> {
@@ -340,6 +334,9 @@ pub(crate) fn import(xml: &str) -> Option<(Workflow, Vec<crate::bpmn::ImportNote
                         (Ns::Bpmn, "extensionElements" | "documentation" | "laneSet") => {
                             Frame::Skip
                         }
+                        // An export has its `fw:workflow` before the first flow element; a
+                        // file without one is given up here, not after reading it to the end.
+                        (Ns::Bpmn, _) if !workflow_seen => return None,
                         (Ns::Bpmn, _) => {
                             let line = lines.line(usize::try_from(before).ok()?);
                             current = Some(Current {

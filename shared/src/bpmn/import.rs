@@ -31,7 +31,7 @@ pub fn from_bpmn(xml: &str) -> Result<(Workflow, Vec<ImportNote>), ImportError> 
 pub(crate) fn from_bpmn_tree(xml: &str) -> Result<(Workflow, Vec<ImportNote>), ImportError> {
     let root = xml::parse(xml)?;
     if !root.is(BPMN_NS, "definitions") {
-        let detail = if root.local == "definitions" {
+        let detail = if &*root.local == "definitions" {
             format!(
                 "the root element <definitions> is in namespace {:?}, expected {BPMN_NS}",
                 &*root.ns
@@ -84,7 +84,7 @@ fn fachwerk(
             continue;
         }
         if matches!(
-            el.local.as_str(),
+            &*el.local,
             "extensionElements" | "documentation" | "laneSet"
         ) {
             continue;

@@ -11,7 +11,7 @@ use crate::model::Point;
 pub(crate) fn note(el: &Element, de: String, en: String) -> ImportNote {
     ImportNote {
         element_id: el.attr("id").unwrap_or_default().to_string(),
-        element_type: el.local.clone(),
+        element_type: el.local.to_string(),
         line: el.line,
         message_de: de,
         message_en: en,
@@ -110,7 +110,7 @@ pub(crate) fn is_read_child_name(local: &str) -> bool {
 /// whether a `multiInstanceLoopCharacteristics` counts.
 pub(crate) fn is_read_child(c: &Element, multi_instance: bool) -> bool {
     &*c.ns == BPMN_NS
-        && if c.local == "multiInstanceLoopCharacteristics" {
+        && if &*c.local == "multiInstanceLoopCharacteristics" {
             multi_instance
         } else {
             is_read_child_name(&c.local)

@@ -10,6 +10,7 @@ use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
 
 use super::{ImportError, MAX_DEPTH, MAX_ELEMENTS, MAX_INPUT_BYTES};
+use crate::validate::{id_map, IdMap};
 
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
@@ -17,7 +18,8 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 #[derive(Debug, Clone)]
 pub(crate) struct Attr {
     pub ns: Rc<str>,
-    pub local: String,
+    /// Local name, shared by all attributes and elements of that name.
+    pub local: Rc<str>,
     pub value: String,
 }
 
@@ -25,7 +27,8 @@ pub(crate) struct Attr {
 #[derive(Debug, Clone)]
 pub(crate) struct Element {
     pub ns: Rc<str>,
-    pub local: String,
+    /// Local name, shared by all elements and attributes of that name.
+    pub local: Rc<str>,
     pub attrs: Vec<Attr>,
     pub children: Vec<Element>,
     /// Direct text and CDATA content, concatenated (whitespace kept).
@@ -36,21 +39,21 @@ pub(crate) struct Element {
 
 impl Element {
     pub fn is(&self, ns: &str, local: &str) -> bool {
-        &*self.ns == ns && self.local == local
+        &*self.ns == ns && &*self.local == local
     }
 
     /// Unprefixed attribute.
     pub fn attr(&self, local: &str) -> Option<&str> {
         self.attrs
             .iter()
-            .find(|a| a.ns.is_empty() && a.local == local)
+            .find(|a| a.ns.is_empty() && &*a.local == local)
             .map(|a| a.value.as_str())
     }
 
     pub fn attr_ns(&self, ns: &str, local: &str) -> Option<&str> {
         self.attrs
             .iter()
-            .find(|a| &*a.ns == ns && a.local == local)
+            .find(|a| &*a.ns == ns && &*a.local == local)
             .map(|a| a.value.as_str())
     }
 
@@ -83,12 +86,8 @@ struct Lines {
 impl Lines {
     fn new(text: &str) -> Lines {
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        // `match_indices` finds the line breaks with a vectorised search.
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Lines {
             starts,
             cursor: std::cell::Cell::new(0),
@@ -132,6 +131,13 @@ fn resolve(stack: &[Open], prefix: &str) -> Option<Rc<str>> {
     None
 }
 
+/// `s` as a slice of `text` with `text`'s lifetime, if it lies inside `text`.
+pub(crate) fn reborrow<'a>(text: &'a str, s: &str) -> Option<&'a str> {
+    let start = (s.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    text.get(start..start.checked_add(s.len())?)
+        .filter(|t| t.as_ptr() == s.as_ptr())
+}
+
 fn split_qname(q: &str) -> (&str, &str) {
     match q.split_once(':') {
         Some((p, l)) => (p, l),
@@ -165,6 +171,17 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
     }
     let empty_ns: Rc<str> = Rc::from("");
     let mut stack: Vec<Open> = Vec::new();
+    // Scratch lists of one start tag, kept across tags (not allocated per element).
+    let mut raw_attrs: Vec<(&str, String)> = Vec::new();
+    let mut keys: Vec<&str> = Vec::new();
+    // Local names, each allocated once per document.
+    let mut names: IdMap<&str, Rc<str>> = id_map(64);
+    let mut name = |local: &str| -> Rc<str> {
+        match reborrow(text, local) {
+            Some(l) => names.entry(l).or_insert_with(|| Rc::from(l)).clone(),
+            None => Rc::from(local),
+        }
+    };
     let mut root: Option<Element> = None;
     let mut count: usize = 0;
     loop {
@@ -194,15 +211,16 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
                 }
                 let qname: &str = s.name().0;
                 let mut decls: Vec<(String, Rc<str>)> = Vec::new();
-                let mut raw_attrs: Vec<(&str, String)> = Vec::new();
+                raw_attrs.clear();
                 // Attribute names seen so far; a set only for unusually many attributes.
-                let mut keys: Vec<&str> = Vec::new();
+                keys.clear();
                 let mut seen: HashSet<&str> = HashSet::new();
                 let mut attrs_iter = s.attributes();
                 attrs_iter.with_checks(false);
                 for a in attrs_iter {
                     let a = a.map_err(|e| not_xml(line, e.to_string()))?;
-                    let key: &str = a.key.0;
+                    let key: &str = reborrow(text, a.key.0)
+                        .ok_or_else(|| not_xml(line, "attribute name outside the document"))?;
                     let duplicate = if keys.len() < 16 {
                         let d = keys.contains(&key);
                         keys.push(key);
@@ -235,8 +253,8 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
                 let mut open = Open {
                     el: Element {
                         ns: empty_ns.clone(),
-                        local: String::new(),
-                        attrs: Vec::with_capacity(raw_attrs.len()),
+                        local: empty_ns.clone(),
+                        attrs: Vec::new(),
                         children: Vec::new(),
                         text: String::new(),
                         line,
@@ -252,7 +270,7 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
                     None => Rc::from(format!("urn:fachwerk:unbound-prefix:{prefix}").as_str()),
                 };
                 let mut attrs = Vec::with_capacity(raw_attrs.len());
-                for (key, value) in raw_attrs {
+                for (key, value) in raw_attrs.drain(..) {
                     let (p, l) = split_qname(key);
                     let ans = if p.is_empty() {
                         empty_ns.clone()
@@ -263,7 +281,7 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
                     };
                     attrs.push(Attr {
                         ns: ans,
-                        local: l.to_string(),
+                        local: name(l),
                         value,
                     });
                 }
@@ -272,7 +290,7 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
                     None => return Err(not_xml(line, "internal stack error")),
                 };
                 open.el.ns = ns;
-                open.el.local = local.to_string();
+                open.el.local = name(local);
                 open.el.attrs = attrs;
                 if matches!(event, Event::Empty(_)) {
                     close(&mut stack, &mut root, open.el);
