@@ -17,7 +17,7 @@ use quick_xml::{Reader, XmlVersion};
 use super::export::FwWorkflow;
 use super::gather::{occurrence, ElInfo, Gathered, ShapeDi};
 use super::read::{bounds_of, is_read_child_name, point_of};
-use super::xml::reborrow;
+use super::xml::{reborrow, split_qname};
 use super::{BPMNDI_NS, BPMN_NS, DC_NS, DI_NS, FW_NS, MAX_DEPTH, MAX_ELEMENTS, MAX_INPUT_BYTES};
 use crate::model::{Point, Workflow};
 use crate::validate::{id_map, IdMap};
@@ -141,14 +141,6 @@ impl Prefixes<'_> {
             .rev()
             .find(|(p, _)| *p == prefix)
             .map(|(_, n)| *n)
-    }
-}
-
-fn split_qname(q: &str) -> (&str, &str) {
-    // A byte search: names are short, and `split_once` sets up a searcher per call.
-    match q.bytes().position(|b| b == b':') {
-        Some(i) => (q.get(..i).unwrap_or(""), q.get(i + 1..).unwrap_or("")),
-        None => ("", q),
     }
 }
 

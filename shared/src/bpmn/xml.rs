@@ -10,7 +10,6 @@ use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
 
 use super::{ImportError, MAX_DEPTH, MAX_ELEMENTS, MAX_INPUT_BYTES};
-use crate::validate::{id_map, IdMap};
 
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
@@ -85,9 +84,29 @@ struct Lines {
 
 impl Lines {
     fn new(text: &str) -> Lines {
+        // Eight bytes at a time: a word without a line break (most of them) is skipped with
+        // one test ("has a zero byte" on the word xor '\n' in every byte).
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const BREAKS: u64 = ONES * (b'\n' as u64);
         let mut starts = vec![0];
-        // `match_indices` finds the line breaks with a vectorised search.
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let bytes = text.as_bytes();
+        let mut words = bytes.chunks_exact(8);
+        let mut base = 0usize;
+        let mut scan = |chunk: &[u8], base: usize| {
+            for (i, &b) in chunk.iter().enumerate() {
+                if b == b'\n' {
+                    starts.push(base + i + 1);
+                }
+            }
+        };
+        for w in &mut words {
+            let x = <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes) ^ BREAKS;
+            if x.wrapping_sub(ONES) & !x & (ONES << 7) != 0 {
+                scan(w, base);
+            }
+            base += 8;
+        }
+        scan(words.remainder(), base);
         Lines {
             starts,
             cursor: std::cell::Cell::new(0),
@@ -138,10 +157,41 @@ pub(crate) fn reborrow<'a>(text: &'a str, s: &str) -> Option<&'a str> {
         .filter(|t| t.as_ptr() == s.as_ptr())
 }
 
-fn split_qname(q: &str) -> (&str, &str) {
-    match q.split_once(':') {
-        Some((p, l)) => (p, l),
+/// Prefix and local part of a qualified name (a byte search: names are short, and
+/// `split_once` sets up a searcher per call).
+pub(crate) fn split_qname(q: &str) -> (&str, &str) {
+    match q.bytes().position(|b| b == b':') {
+        Some(i) => (q.get(..i).unwrap_or(""), q.get(i + 1..).unwrap_or("")),
         None => ("", q),
+    }
+}
+
+/// Local names of one document, each allocated once: a small cache indexed by length and
+/// first and last byte (a document uses a few dozen names; a collision only costs a new
+/// allocation, every entry holds exactly its name).
+struct Names {
+    slots: Vec<Option<Rc<str>>>,
+}
+
+impl Names {
+    const SLOTS: usize = 256;
+
+    fn new() -> Names {
+        Names {
+            slots: vec![None; Names::SLOTS],
+        }
+    }
+
+    fn get(&mut self, local: &str) -> Rc<str> {
+        let b = local.as_bytes();
+        let first = usize::from(b.first().copied().unwrap_or(0));
+        let last = usize::from(b.last().copied().unwrap_or(0));
+        let slot = (b.len().wrapping_mul(31) ^ first.wrapping_mul(7) ^ last) % Names::SLOTS;
+        match self.slots.get_mut(slot) {
+            Some(Some(name)) if &**name == local => name.clone(),
+            Some(entry) => entry.insert(Rc::from(local)).clone(),
+            None => Rc::from(local),
+        }
     }
 }
 
@@ -175,13 +225,8 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
     let mut raw_attrs: Vec<(&str, String)> = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
     // Local names, each allocated once per document.
-    let mut names: IdMap<&str, Rc<str>> = id_map(64);
-    let mut name = |local: &str| -> Rc<str> {
-        match reborrow(text, local) {
-            Some(l) => names.entry(l).or_insert_with(|| Rc::from(l)).clone(),
-            None => Rc::from(local),
-        }
-    };
+    let mut names = Names::new();
+    let mut name = |local: &str| names.get(local);
     let mut root: Option<Element> = None;
     let mut count: usize = 0;
     loop {
@@ -373,6 +418,24 @@ fn close(stack: &mut [Open], root: &mut Option<Element>, el: Element) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_starts_match_a_plain_search() {
+        // Breaks at every offset within and across eight-byte words, and none at all.
+        for text in [
+            "",
+            "abc",
+            "\n",
+            "a\nbcdefgh\n\nijklmnopq\nr",
+            "12345678\n12345678\n\n\n\n\n\n\n\n\n1234567\n",
+            "ü\n€\n\u{a}\u{b}\u{c}",
+        ] {
+            let expected: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            assert_eq!(Lines::new(text).starts, expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn parses_namespaces_lines_and_text() {
