@@ -17,7 +17,7 @@ use quick_xml::{Reader, XmlVersion};
 use super::export::FwWorkflow;
 use super::gather::{occurrence, ElInfo, Gathered, ShapeDi};
 use super::read::{bounds_of, is_read_child_name, point_of};
-use super::xml::{reborrow, split_qname};
+use super::xml::{append, keep, reborrow, split_qname};
 use super::{BPMNDI_NS, BPMN_NS, DC_NS, DI_NS, FW_NS, MAX_DEPTH, MAX_ELEMENTS, MAX_INPUT_BYTES};
 use crate::model::{Point, Workflow};
 use crate::validate::{id_map, IdMap};
@@ -45,13 +45,6 @@ fn ns_of(uri: &str) -> Ns {
         FW_NS => Ns::Fw,
         "" => Ns::None,
         _ => Ns::Other,
-    }
-}
-
-fn keep<'a>(text: &'a str, v: Cow<'_, str>) -> Cow<'a, str> {
-    match reborrow(text, &v) {
-        Some(s) => Cow::Borrowed(s),
-        None => Cow::Owned(v.into_owned()),
     }
 }
 
@@ -219,15 +212,6 @@ type Child<'a> = (
     Option<(Cow<'a, str>, usize)>,
     Option<(Cow<'a, str>, usize)>,
 );
-
-/// Appends a piece of text; a text in one piece stays borrowed from the input.
-fn append<'a>(buf: &mut Cow<'a, str>, piece: Cow<'a, str>) {
-    if buf.is_empty() {
-        *buf = piece;
-    } else {
-        buf.to_mut().push_str(&piece);
-    }
-}
 
 /// Data of the process child being read.
 struct Current<'a> {

@@ -100,8 +100,8 @@ fn fachwerk(
         let edge = ext.and_then(|x| x.child(FW_NS, "edge"));
         g.element(
             info,
-            block.map(|b| (b.text.as_str(), occurrence(b.attr("n")))),
-            edge.map(|e| (e.text.as_str(), occurrence(e.attr("n")))),
+            block.map(|b| (b.text.as_ref(), occurrence(b.attr("n")))),
+            edge.map(|e| (e.text.as_ref(), occurrence(e.attr("n")))),
         );
         // Elements another tool added inside an exported one (the streaming reader leaves
         // such files to this path).

@@ -57,12 +57,12 @@ pub(crate) fn di_waypoints(edge: &Element) -> Vec<Point> {
 
 /// Shapes and edges of all diagrams, by the id of the BPMN element they draw.
 pub(crate) struct Diagram<'a> {
-    pub shapes: HashMap<&'a str, &'a Element>,
-    pub edges: HashMap<&'a str, &'a Element>,
-    pub planes: Vec<&'a Element>,
+    pub shapes: HashMap<&'a str, &'a Element<'a>>,
+    pub edges: HashMap<&'a str, &'a Element<'a>>,
+    pub planes: Vec<&'a Element<'a>>,
 }
 
-pub(crate) fn diagram(root: &Element) -> Diagram<'_> {
+pub(crate) fn diagram<'a>(root: &'a Element<'a>) -> Diagram<'a> {
     let mut d = Diagram {
         shapes: HashMap::new(),
         edges: HashMap::new(),

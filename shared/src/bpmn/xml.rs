@@ -2,6 +2,7 @@
 //! kept, DTDs refused (no entity is ever expanded except the five predefined ones and
 //! character references), size, depth and element count bounded. Never recursive, never panics.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::rc::Rc;
 
@@ -15,28 +16,30 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
 /// One attribute, namespace resolved (`ns` empty for unprefixed attributes).
 #[derive(Debug, Clone)]
-pub(crate) struct Attr {
+pub(crate) struct Attr<'a> {
     pub ns: Rc<str>,
     /// Local name, shared by all attributes and elements of that name.
     pub local: Rc<str>,
-    pub value: String,
+    /// Borrowed from the document unless entities or white space had to be replaced.
+    pub value: Cow<'a, str>,
 }
 
 /// One element with its attributes, child elements and direct text content.
 #[derive(Debug, Clone)]
-pub(crate) struct Element {
+pub(crate) struct Element<'a> {
     pub ns: Rc<str>,
     /// Local name, shared by all elements and attributes of that name.
     pub local: Rc<str>,
-    pub attrs: Vec<Attr>,
-    pub children: Vec<Element>,
-    /// Direct text and CDATA content, concatenated (whitespace kept).
-    pub text: String,
+    pub attrs: Vec<Attr<'a>>,
+    pub children: Vec<Element<'a>>,
+    /// Direct text and CDATA content, concatenated (whitespace kept); borrowed from the
+    /// document when it is one piece.
+    pub text: Cow<'a, str>,
     /// 1-based line of the start tag.
     pub line: usize,
 }
 
-impl Element {
+impl<'a> Element<'a> {
     pub fn is(&self, ns: &str, local: &str) -> bool {
         &*self.ns == ns && &*self.local == local
     }
@@ -46,31 +49,31 @@ impl Element {
         self.attrs
             .iter()
             .find(|a| a.ns.is_empty() && &*a.local == local)
-            .map(|a| a.value.as_str())
+            .map(|a| a.value.as_ref())
     }
 
     pub fn attr_ns(&self, ns: &str, local: &str) -> Option<&str> {
         self.attrs
             .iter()
             .find(|a| &*a.ns == ns && &*a.local == local)
-            .map(|a| a.value.as_str())
+            .map(|a| a.value.as_ref())
     }
 
-    pub fn child(&self, ns: &str, local: &str) -> Option<&Element> {
+    pub fn child(&self, ns: &str, local: &str) -> Option<&Element<'a>> {
         self.children.iter().find(|c| c.is(ns, local))
     }
 
-    pub fn children_named<'a>(
-        &'a self,
-        ns: &'a str,
-        local: &'a str,
-    ) -> impl Iterator<Item = &'a Element> + 'a {
+    pub fn children_named<'s>(
+        &'s self,
+        ns: &'s str,
+        local: &'s str,
+    ) -> impl Iterator<Item = &'s Element<'a>> + 's {
         self.children.iter().filter(move |c| c.is(ns, local))
     }
 }
 
-struct Open {
-    el: Element,
+struct Open<'a> {
+    el: Element<'a>,
     /// Namespace declarations made on this element: (prefix, uri); prefix "" = default.
     decls: Vec<(String, Rc<str>)>,
 }
@@ -157,6 +160,23 @@ pub(crate) fn reborrow<'a>(text: &'a str, s: &str) -> Option<&'a str> {
         .filter(|t| t.as_ptr() == s.as_ptr())
 }
 
+/// `v` with `text`'s lifetime: borrowed if it lies inside `text`, else owned.
+pub(crate) fn keep<'a>(text: &'a str, v: Cow<'_, str>) -> Cow<'a, str> {
+    match reborrow(text, &v) {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(v.into_owned()),
+    }
+}
+
+/// Appends a piece of text; a text in one piece stays borrowed from the document.
+pub(crate) fn append<'a>(buf: &mut Cow<'a, str>, piece: Cow<'a, str>) {
+    if buf.is_empty() {
+        *buf = piece;
+    } else {
+        buf.to_mut().push_str(&piece);
+    }
+}
+
 /// Prefix and local part of a qualified name (a byte search: names are short, and
 /// `split_once` sets up a searcher per call).
 pub(crate) fn split_qname(q: &str) -> (&str, &str) {
@@ -203,7 +223,7 @@ fn not_xml(line: usize, detail: impl Into<String>) -> ImportError {
 }
 
 /// Parses a whole document into its root element.
-pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
+pub(crate) fn parse(text: &str) -> Result<Element<'_>, ImportError> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(ImportError::TooLarge {
             size: text.len(),
@@ -222,7 +242,7 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
     let empty_ns: Rc<str> = Rc::from("");
     let mut stack: Vec<Open> = Vec::new();
     // Scratch lists of one start tag, kept across tags (not allocated per element).
-    let mut raw_attrs: Vec<(&str, String)> = Vec::new();
+    let mut raw_attrs: Vec<(&str, Cow<'_, str>)> = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
     // Local names, each allocated once per document.
     let mut names = Names::new();
@@ -279,18 +299,19 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
                     if duplicate {
                         return Err(not_xml(line, format!("duplicate attribute {key}")));
                     }
-                    let value = a
-                        .normalized_value_with(
+                    let value = keep(
+                        text,
+                        a.normalized_value_with(
                             XmlVersion::Implicit1_0,
                             1,
                             resolve_predefined_entity,
                         )
-                        .map_err(|e| not_xml(line, e.to_string()))?
-                        .into_owned();
+                        .map_err(|e| not_xml(line, e.to_string()))?,
+                    );
                     if key == "xmlns" {
-                        decls.push((String::new(), Rc::from(value.as_str())));
+                        decls.push((String::new(), Rc::from(&*value)));
                     } else if let Some(p) = key.strip_prefix("xmlns:") {
-                        decls.push((p.to_string(), Rc::from(value.as_str())));
+                        decls.push((p.to_string(), Rc::from(&*value)));
                     } else {
                         raw_attrs.push((key, value));
                     }
@@ -301,7 +322,7 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
                         local: empty_ns.clone(),
                         attrs: Vec::new(),
                         children: Vec::new(),
-                        text: String::new(),
+                        text: Cow::Borrowed(""),
                         line,
                     },
                     decls,
@@ -350,7 +371,7 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
             Event::Text(t) => {
                 let content = t.xml_content(XmlVersion::Implicit1_0);
                 match stack.last_mut() {
-                    Some(o) => o.el.text.push_str(&content),
+                    Some(o) => append(&mut o.el.text, keep(text, content)),
                     None if content.trim().is_empty() => {}
                     None => return Err(not_xml(line, "text outside the root element")),
                 }
@@ -358,7 +379,7 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
             Event::CData(t) => {
                 let content = t.xml_content(XmlVersion::Implicit1_0);
                 match stack.last_mut() {
-                    Some(o) => o.el.text.push_str(&content),
+                    Some(o) => append(&mut o.el.text, keep(text, content)),
                     None => return Err(not_xml(line, "CDATA outside the root element")),
                 }
             }
@@ -391,7 +412,7 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
                     }
                 };
                 match stack.last_mut() {
-                    Some(o) => o.el.text.push_str(&resolved),
+                    Some(o) => o.el.text.to_mut().push_str(&resolved),
                     None => return Err(not_xml(line, "reference outside the root element")),
                 }
             }
@@ -408,7 +429,7 @@ pub(crate) fn parse(text: &str) -> Result<Element, ImportError> {
     }
 }
 
-fn close(stack: &mut [Open], root: &mut Option<Element>, el: Element) {
+fn close<'a>(stack: &mut [Open<'a>], root: &mut Option<Element<'a>>, el: Element<'a>) {
     match stack.last_mut() {
         Some(parent) => parent.el.children.push(el),
         None => *root = Some(el),

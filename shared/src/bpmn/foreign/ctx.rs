@@ -90,7 +90,7 @@ impl<'a> Ctx<'a> {
             .reduce(|a, b| a.union(&b))
     }
 
-    pub(super) fn event_def(&self, n: usize) -> Option<&'a Element> {
+    pub(super) fn event_def(&self, n: usize) -> Option<&'a Element<'a>> {
         self.nodes[n]
             .el
             .children

@@ -90,7 +90,7 @@ enum Fate {
 }
 
 struct Node<'a> {
-    el: &'a Element,
+    el: &'a Element<'a>,
     id: String,
     kind: &'a str,
     name: String,
@@ -103,7 +103,7 @@ struct Node<'a> {
 }
 
 struct FlowRef<'a> {
-    el: &'a Element,
+    el: &'a Element<'a>,
     id: String,
     source: usize,
     target: usize,
@@ -134,7 +134,7 @@ struct Ctx<'a> {
     lane_roles: Vec<usize>,
     notes: Vec<ImportNote>,
     used: HashSet<usize>,
-    shapes: HashMap<&'a str, &'a Element>,
+    shapes: HashMap<&'a str, &'a Element<'a>>,
 }
 
 mod ctx;
