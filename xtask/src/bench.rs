@@ -8,7 +8,12 @@
 //!    bpmn-moddle `fromXML` and bpmnlint (recommended, fresh Linter per run) on the 10k export,
 //!    bpmn-js-differ on the 2k and 10k pairs. A failing peer is reported as it happened: with
 //!    node's default stack bpmn-js-differ runs out of stack already at 2k, so it is run once
-//!    more at 2k with `node --stack-size=7000` to get a figure at all.
+//!    more at 2k with `node --stack-size=7000` to get a figure at all. Right after the peers,
+//!    the whole `fachwerk import` process (release binary, 7 runs after one warm-up, output to
+//!    /dev/null) on the same 10k export: the conservative pairing with bpmn-moddle's
+//!    in-process `fromXML`; the same for `foreign-10000.bpmn`, that export without any Fachwerk
+//!    data (what another tool writes; its import takes the general path), with bpmn-moddle run
+//!    on it in a node process of its own.
 //! 3. The backend benches (`bench_backend.rs`): publishing with approvals at 1,000 workflows,
 //!    and draft saves/reads on SQLite, PostgreSQL and the predecessor's JSON files;
 //!    `backend/benches/cases.rs` (case lists at 10,000 cases / 50,000 tasks on SQLite and
@@ -45,7 +50,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             summary(
                 &target.join("criterion"),
                 &read("peers.json"),
-                &read("peers-big-stack.json")
+                &read("peers-big-stack.json"),
+                &read(IMPORT_PROCESS_FILE),
+                &read(FOREIGN_PEERS_FILE)
             ),
             bench_backend::summary(&backend_out)
         );
@@ -90,8 +97,34 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let _ = std::fs::write(inputs.join("peers.json"), &peers);
     let _ = std::fs::write(inputs.join("peers-big-stack.json"), &big_stack);
 
+    // The file without Fachwerk data: bpmn-moddle once more, in a process of its own.
+    let mut foreign = node_command(root, None);
+    foreign
+        .arg(inputs.join("foreign-10000.bpmn"))
+        .args(["7", "2"]);
+    let foreign_peers = capture(&mut foreign).unwrap_or_else(|e| {
+        format!(
+            "{{\"moddleFromXmlMs\": {{\"error\": \"{}\"}}}}\n",
+            json_text(&e)
+        )
+    });
+    let _ = std::fs::write(inputs.join(FOREIGN_PEERS_FILE), &foreign_peers);
+    eprintln!("xtask: ── `fachwerk import` as a whole process (release binary)");
+    let process = import_process(&target, &inputs);
+    eprintln!("{process}");
+    let _ = std::fs::write(inputs.join(IMPORT_PROCESS_FILE), &process);
+
     if peers_only {
-        println!("{}", summary(&target.join("criterion"), &peers, &big_stack));
+        println!(
+            "{}",
+            summary(
+                &target.join("criterion"),
+                &peers,
+                &big_stack,
+                &process,
+                &foreign_peers
+            )
+        );
         return Ok(());
     }
     problems.extend(bench_backend::run(root, &target, &backend_out));
@@ -142,7 +175,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
 
     println!(
         "{}{}",
-        summary(&target.join("criterion"), &peers, &big_stack),
+        summary(
+            &target.join("criterion"),
+            &peers,
+            &big_stack,
+            &process,
+            &foreign_peers
+        ),
         bench_backend::summary(&backend_out)
     );
     for p in &problems {
@@ -163,6 +202,18 @@ const BIG_STACK_KB: &str = "7000";
 /// about 13 minutes here before node died with "JavaScript heap out of memory".
 const PEER_LIMIT: Duration = Duration::from_secs(900);
 
+/// `node [--stack-size=KB] e2e/interop/bench-peers.mjs` with the installed peers.
+fn node_command(root: &Path, stack: Option<&str>) -> Command {
+    let mut cmd = Command::new(std::env::var("NODE").unwrap_or_else(|_| "node".into()));
+    if let Some(kb) = stack {
+        cmd.arg(format!("--stack-size={kb}"));
+    }
+    cmd.arg(root.join("e2e/interop/bench-peers.mjs"))
+        .env("NODE_PATH", tools::node_dir(root).join("node_modules"))
+        .current_dir(root);
+    cmd
+}
+
 /// Runs the peers script in separate node processes (so that one peer dying does not lose the
 /// others' figures): bpmn-moddle + bpmnlint on the 10k export and bpmn-js-differ at 2k with
 /// node's defaults, bpmn-js-differ at 10k with node's defaults, bpmn-js-differ at 2k with a
@@ -170,16 +221,7 @@ const PEER_LIMIT: Duration = Duration::from_secs(900);
 /// `{"differ-…": {"error": …}}` so that the summary shows what happened.
 fn run_peers(root: &Path, inputs: &Path) -> (String, String, String) {
     let file = |name: &str| inputs.join(name).to_string_lossy().into_owned();
-    let node = |stack: Option<&str>| {
-        let mut cmd = Command::new(std::env::var("NODE").unwrap_or_else(|_| "node".into()));
-        if let Some(kb) = stack {
-            cmd.arg(format!("--stack-size={kb}"));
-        }
-        cmd.arg(root.join("e2e/interop/bench-peers.mjs"))
-            .env("NODE_PATH", tools::node_dir(root).join("node_modules"))
-            .current_dir(root);
-        cmd
-    };
+    let node = |stack: Option<&str>| node_command(root, stack);
     let differ = |cmd: &mut Command, n: &str, runs: &str, warmup: &str| {
         cmd.args(["--differ", n])
             .arg(file(&format!("diff-{n}-old.bpmn")))
@@ -208,6 +250,74 @@ fn run_peers(root: &Path, inputs: &Path) -> (String, String, String) {
     differ(&mut second, "2000", "3", "1");
     let big_stack = capture(&mut second).unwrap_or_else(|e| failed(&["differ-2000"], e));
     (defaults, big_pair, big_stack)
+}
+
+/// The file in the peer inputs' folder with the process timings of `fachwerk import`.
+const IMPORT_PROCESS_FILE: &str = "import-process.json";
+
+/// bpmn-moddle (and bpmnlint) on the file without Fachwerk data, in the peer inputs' folder.
+const FOREIGN_PEERS_FILE: &str = "peers-foreign.json";
+
+/// Timed runs of the whole `fachwerk import` process (after one untimed warm-up run).
+const IMPORT_RUNS: usize = 7;
+
+/// Builds the release `fachwerk` binary and times `fachwerk import FILE` as a whole process
+/// (start, reading the file, the import, printing the canonical JSON to /dev/null, exit) on
+/// the 10k export and on the same file without Fachwerk data (what another tool writes).
+/// Returns `{"importProcessMs": {…}, "importProcessForeignMs": {…}}`, each `{median, min,
+/// max, runs}` or `{error}`.
+fn import_process(target: &Path, inputs: &Path) -> String {
+    let built = sh(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "fachwerk-backend",
+        "--bin",
+        "fachwerk",
+    ]));
+    let binary = target.join("release").join("fachwerk");
+    let time = |file: &Path| -> Result<String> {
+        let run = || -> Result<f64> {
+            let started = Instant::now();
+            let status = Command::new(&binary)
+                .arg("import")
+                .arg(file)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .with_context(|| format!("cannot start {}", binary.display()))?;
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            anyhow::ensure!(status.success(), "fachwerk import exited with {status}");
+            Ok(ms)
+        };
+        run()?;
+        let mut samples = (0..IMPORT_RUNS)
+            .map(|_| run())
+            .collect::<Result<Vec<f64>>>()?;
+        samples.sort_by(f64::total_cmp);
+        let at = |i: usize| samples.get(i).copied().unwrap_or(f64::NAN);
+        let (min, median, max) = (at(0), at(samples.len() / 2), at(samples.len() - 1));
+        Ok(format!(
+            "{{\"median\": {median:.3}, \"min\": {min:.3}, \"max\": {max:.3}, \"runs\": {IMPORT_RUNS}}}"
+        ))
+    };
+    let entry = |file: &str| {
+        built
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("{e:#}"))
+            .and_then(|()| time(&inputs.join(file)))
+            .unwrap_or_else(|e| format!("{{\"error\": \"{}\"}}", json_text(&e)))
+    };
+    format!(
+        "{{\"importProcessMs\": {}, \"importProcessForeignMs\": {}}}\n",
+        entry("synthetic-10000.bpmn"),
+        entry("foreign-10000.bpmn")
+    )
+}
+
+/// `e` as the inside of a JSON string (quotes, backslashes and line breaks replaced).
+fn json_text(e: &anyhow::Error) -> String {
+    format!("{e:#}").replace(['"', '\\', '\n'], " ")
 }
 
 /// Runs a command with [`PEER_LIMIT`], echoing it and its output; its stdout, or an error
@@ -337,7 +447,13 @@ fn ms(v: Option<f64>) -> String {
 /// required ratio (0: none).
 type Row<'a> = (&'a str, Option<f64>, Result<f64, String>, f64);
 
-fn summary(criterion: &Path, peers: &str, big_stack: &str) -> String {
+fn summary(
+    criterion: &Path,
+    peers: &str,
+    big_stack: &str,
+    import_process: &str,
+    foreign_peers: &str,
+) -> String {
     let c = |id: &str| criterion_ms(criterion, id);
     let mut out = String::from("\nFachwerk benchmark summary (medians; criterion for Fachwerk, bench-peers.mjs for the peers)\n\n");
     out.push_str("Fachwerk alone:\n");
@@ -371,14 +487,29 @@ fn summary(criterion: &Path, peers: &str, big_stack: &str) -> String {
         _ => None,
     };
     out.push_str(&format!(
-        "\n  {:<62} {:>12} {:>16} {:>9}   {}\n",
+        "\n  {:<72} {:>12} {:>16} {:>9}   {}\n",
         "comparison", "Fachwerk", "peer", "ratio", "target"
     ));
-    let rows: [Row; 5] = [
+    // The whole `fachwerk import` process; its failure is listed below the table.
+    let process = peer_ms(import_process, "importProcessMs");
+    let foreign_process = peer_ms(import_process, "importProcessForeignMs");
+    let rows: [Row; 7] = [
         (
             "BPMN import 10k: from_bpmn vs bpmn-moddle fromXML",
             c("bpmn/from_bpmn/10000"),
             peer_ms(peers, "moddleFromXmlMs"),
+            10.0,
+        ),
+        (
+            "BPMN import 10k: `fachwerk import` process vs bpmn-moddle fromXML",
+            process.as_ref().ok().copied(),
+            peer_ms(peers, "moddleFromXmlMs"),
+            10.0,
+        ),
+        (
+            "BPMN import 10k, other tool's file: `fachwerk import` process vs fromXML",
+            foreign_process.as_ref().ok().copied(),
+            peer_ms(foreign_peers, "moddleFromXmlMs"),
             10.0,
         ),
         (
@@ -407,6 +538,14 @@ fn summary(criterion: &Path, peers: &str, big_stack: &str) -> String {
         ),
     ];
     let mut errors = Vec::new();
+    for (what, r) in [
+        ("export", &process),
+        ("other tool's file", &foreign_process),
+    ] {
+        if let Err(e) = r {
+            errors.push(format!("  `fachwerk import` process ({what}): {e}"));
+        }
+    }
     for (name, ours, peer, target) in rows {
         let (peer_text, ratio, verdict) = match (&peer, ours) {
             (Ok(p), Some(o)) if o > 0.0 => {
@@ -427,7 +566,7 @@ fn summary(criterion: &Path, peers: &str, big_stack: &str) -> String {
             }
         };
         out.push_str(&format!(
-            "  {name:<62} {:>12} {peer_text:>16} {ratio:>9}   {verdict}\n",
+            "  {name:<72} {:>12} {peer_text:>16} {ratio:>9}   {verdict}\n",
             ms(ours)
         ));
     }

@@ -17,6 +17,7 @@ use quick_xml::{Reader, XmlVersion};
 use super::export::FwWorkflow;
 use super::gather::{occurrence, ElInfo, Gathered, ShapeDi};
 use super::read::{bounds_of, is_read_child_name, point_of};
+use super::xml::{append, keep, reborrow, split_qname};
 use super::{BPMNDI_NS, BPMN_NS, DC_NS, DI_NS, FW_NS, MAX_DEPTH, MAX_ELEMENTS, MAX_INPUT_BYTES};
 use crate::model::{Point, Workflow};
 use crate::validate::{id_map, IdMap};
@@ -44,20 +45,6 @@ fn ns_of(uri: &str) -> Ns {
         FW_NS => Ns::Fw,
         "" => Ns::None,
         _ => Ns::Other,
-    }
-}
-
-/// `s` as a slice of `text` with `text`'s lifetime, if it lies inside `text`.
-fn reborrow<'a>(text: &'a str, s: &str) -> Option<&'a str> {
-    let start = (s.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
-    text.get(start..start.checked_add(s.len())?)
-        .filter(|t| t.as_ptr() == s.as_ptr())
-}
-
-fn keep<'a>(text: &'a str, v: Cow<'_, str>) -> Cow<'a, str> {
-    match reborrow(text, &v) {
-        Some(s) => Cow::Borrowed(s),
-        None => Cow::Owned(v.into_owned()),
     }
 }
 
@@ -98,7 +85,12 @@ impl LineCounter<'_> {
         let pos = pos.min(self.text.len());
         if pos > self.pos {
             let chunk = self.text.get(self.pos..pos).unwrap_or_default();
-            self.line += chunk.iter().filter(|&&b| b == b'\n').count();
+            // Byte-wide counters over runs of 255 bytes let the compiler compare many bytes at
+            // once (`filter().count()` looked at one byte per step).
+            self.line += chunk
+                .chunks(255)
+                .map(|c| usize::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'))))
+                .sum::<usize>();
             self.pos = pos;
         }
         self.line
@@ -145,30 +137,30 @@ impl Prefixes<'_> {
     }
 }
 
-fn split_qname(q: &str) -> (&str, &str) {
-    q.split_once(':').unwrap_or(("", q))
-}
-
 /// Checks and reads the attributes of a start tag as the tree reader would accept them;
 /// `None` if the tag has something the streaming reader leaves to the tree reader.
+/// `raw` is scratch space kept across calls (one allocation for the whole file, not one per
+/// element).
 fn attributes<'a>(
     text: &'a str,
     s: &BytesStart<'_>,
     prefixes: &mut Prefixes<'a>,
     is_root: bool,
+    raw: &mut Vec<(&'a str, Cow<'a, str>)>,
 ) -> Option<Attrs<'a>> {
     let mut out = Attrs::default();
-    let mut keys: Vec<&str> = Vec::new();
     let mut it = s.attributes();
     it.with_checks(false);
-    let mut raw: Vec<(&str, Cow<'a, str>)> = Vec::new();
-    for a in it {
+    raw.clear();
+    // Namespace declarations (only on the root; no allocation elsewhere).
+    let mut decl_keys: Vec<&str> = Vec::new();
+    for (seen, a) in it.enumerate() {
         let a = a.ok()?;
         let key: &str = a.key.0;
-        if keys.len() >= 32 || keys.contains(&key) {
+        // At most 32 attributes, none twice (namespace declarations included).
+        if seen >= 32 || raw.iter().any(|(k, _)| *k == key) || decl_keys.contains(&key) {
             return None;
         }
-        keys.push(key);
         // Entities resolved and white space normalized as in the tree reader (borrowed from
         // the input when nothing changes).
         let value = keep(
@@ -183,11 +175,12 @@ fn attributes<'a>(
             let prefix = key.strip_prefix("xmlns:").unwrap_or("");
             let prefix = reborrow(text, prefix)?;
             prefixes.decls.push((prefix, ns_of(&value)));
+            decl_keys.push(key);
             continue;
         }
         raw.push((reborrow(text, key)?, value));
     }
-    for (key, value) in raw {
+    for (key, value) in raw.drain(..) {
         let (p, local) = split_qname(key);
         let ns = if p.is_empty() {
             Ns::None
@@ -214,7 +207,11 @@ fn attributes<'a>(
 
 /// A process child read completely: its element data, the texts and occurrences of its
 /// `fw:block` / `fw:edge`.
-type Child<'a> = (ElInfo<'a>, Option<(String, usize)>, Option<(String, usize)>);
+type Child<'a> = (
+    ElInfo<'a>,
+    Option<(Cow<'a, str>, usize)>,
+    Option<(Cow<'a, str>, usize)>,
+);
 
 /// Data of the process child being read.
 struct Current<'a> {
@@ -251,8 +248,8 @@ pub(crate) fn import(xml: &str) -> Option<(Workflow, Vec<crate::bpmn::ImportNote
     let mut workflow_seen = false;
     let mut workflow_text = String::new();
     // Texts of fw:block / fw:edge of the current child.
-    let mut block_text = String::new();
-    let mut edge_text = String::new();
+    let mut block_text: Cow<'_, str> = Cow::Borrowed("");
+    let mut edge_text: Cow<'_, str> = Cow::Borrowed("");
     let mut current: Option<Current<'_>> = None;
     let mut gathered: Vec<Child<'_>> = Vec::new();
     let mut shapes: IdMap<Cow<'_, str>, ShapeDi<'_>> = id_map(1024);
@@ -261,6 +258,7 @@ pub(crate) fn import(xml: &str) -> Option<(Workflow, Vec<crate::bpmn::ImportNote
     let mut edge_key: Option<Cow<'_, str>> = None;
     let mut shape_key: Option<Cow<'_, str>> = None;
     let mut orphans: Vec<Cow<'_, str>> = Vec::new();
+    let mut raw_attrs: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(32);
 
     loop {
         let before = reader.buffer_position();
@@ -278,7 +276,7 @@ pub(crate) fn import(xml: &str) -> Option<(Workflow, Vec<crate::bpmn::ImportNote
                     return None;
                 }
                 let is_root = stack.is_empty();
-                let attrs = attributes(text, s, &mut prefixes, is_root)?;
+                let attrs = attributes(text, s, &mut prefixes, is_root, &mut raw_attrs)?;
                 let (p, local) = split_qname(s.name().0);
                 let ns = match prefixes.resolve(p) {
                     Some(ns) => ns,
@@ -312,6 +310,9 @@ pub(crate) fn import(xml: &str) -> Option<(Workflow, Vec<crate::bpmn::ImportNote
                         (Ns::Bpmn, "extensionElements" | "documentation" | "laneSet") => {
                             Frame::Skip
                         }
+                        // An export has its `fw:workflow` before the first flow element; a
+                        // file without one is given up here, not after reading it to the end.
+                        (Ns::Bpmn, _) if !workflow_seen => return None,
                         (Ns::Bpmn, _) => {
                             let line = lines.line(usize::try_from(before).ok()?);
                             current = Some(Current {
@@ -325,8 +326,8 @@ pub(crate) fn import(xml: &str) -> Option<(Workflow, Vec<crate::bpmn::ImportNote
                                 edge: None,
                                 seen_ext: false,
                             });
-                            block_text.clear();
-                            edge_text.clear();
+                            block_text = Cow::Borrowed("");
+                            edge_text = Cow::Borrowed("");
                             Frame::Child
                         }
                         // Elements of other namespaces are named in notes by the tree reader.
@@ -470,13 +471,14 @@ pub(crate) fn import(xml: &str) -> Option<(Workflow, Vec<crate::bpmn::ImportNote
                 }
             }
             Event::Text(t) => {
-                let content = t.xml_content(XmlVersion::Implicit1_0);
+                // The text is only decoded where it is kept (or must be white space).
+                let content = || t.xml_content(XmlVersion::Implicit1_0);
                 match stack.last() {
-                    None if content.trim().is_empty() => {}
+                    None if content().trim().is_empty() => {}
                     None => return None,
-                    Some(Frame::Workflow) => workflow_text.push_str(&content),
-                    Some(Frame::BlockData) => block_text.push_str(&content),
-                    Some(Frame::EdgeData) => edge_text.push_str(&content),
+                    Some(Frame::Workflow) => workflow_text.push_str(&content()),
+                    Some(Frame::BlockData) => append(&mut block_text, keep(text, content())),
+                    Some(Frame::EdgeData) => append(&mut edge_text, keep(text, content())),
                     Some(_) => {}
                 }
             }
@@ -493,8 +495,8 @@ pub(crate) fn import(xml: &str) -> Option<(Workflow, Vec<crate::bpmn::ImportNote
                 match stack.last() {
                     None => return None,
                     Some(Frame::Workflow) => workflow_text.push_str(resolved),
-                    Some(Frame::BlockData) => block_text.push_str(resolved),
-                    Some(Frame::EdgeData) => edge_text.push_str(resolved),
+                    Some(Frame::BlockData) => block_text.to_mut().push_str(resolved),
+                    Some(Frame::EdgeData) => edge_text.to_mut().push_str(resolved),
                     Some(_) => {}
                 }
             }
@@ -509,8 +511,8 @@ pub(crate) fn import(xml: &str) -> Option<(Workflow, Vec<crate::bpmn::ImportNote
     for (info, block, edge) in gathered {
         g.element(
             info,
-            block.as_ref().map(|(t, n)| (t.as_str(), *n)),
-            edge.as_ref().map(|(t, n)| (t.as_str(), *n)),
+            block.as_ref().map(|(t, n)| (t.as_ref(), *n)),
+            edge.as_ref().map(|(t, n)| (t.as_ref(), *n)),
         );
     }
     let orphans: Vec<&str> = orphans.iter().map(|o| o.as_ref()).collect();
@@ -530,8 +532,8 @@ fn close<'a>(
     frame: Frame,
     current: &mut Option<Current<'a>>,
     gathered: &mut Vec<Child<'a>>,
-    block_text: &mut String,
-    edge_text: &mut String,
+    block_text: &mut Cow<'a, str>,
+    edge_text: &mut Cow<'a, str>,
     edges: &mut IdMap<Cow<'a, str>, Option<Vec<Point>>>,
     edge_key: &mut Option<Cow<'a, str>>,
     edge_points: &mut Vec<Point>,
@@ -572,5 +574,9 @@ mod tests {
         assert!(import(&xml[..xml.len() / 2]).is_none());
         assert!(import("<x/>").is_none());
         assert!(import(&xml.replacen("fw:workflow", "fw:workflox", 2)).is_none());
+        // A repeated attribute, on an inner element and among the root's declarations.
+        assert!(import(&xml.replacen("<bpmn:process ", "<bpmn:process id=\"x\" ", 1)).is_none());
+        assert!(import(&xml.replacen(" xmlns:fw=", " xmlns:dc=\"urn:x\" xmlns:fw=", 1)).is_none());
+        assert!(import(&xml).is_some());
     }
 }

@@ -31,7 +31,7 @@ pub fn from_bpmn(xml: &str) -> Result<(Workflow, Vec<ImportNote>), ImportError> 
 pub(crate) fn from_bpmn_tree(xml: &str) -> Result<(Workflow, Vec<ImportNote>), ImportError> {
     let root = xml::parse(xml)?;
     if !root.is(BPMN_NS, "definitions") {
-        let detail = if root.local == "definitions" {
+        let detail = if &*root.local == "definitions" {
             format!(
                 "the root element <definitions> is in namespace {:?}, expected {BPMN_NS}",
                 &*root.ns
@@ -84,7 +84,7 @@ fn fachwerk(
             continue;
         }
         if matches!(
-            el.local.as_str(),
+            &*el.local,
             "extensionElements" | "documentation" | "laneSet"
         ) {
             continue;
@@ -100,8 +100,8 @@ fn fachwerk(
         let edge = ext.and_then(|x| x.child(FW_NS, "edge"));
         g.element(
             info,
-            block.map(|b| (b.text.as_str(), occurrence(b.attr("n")))),
-            edge.map(|e| (e.text.as_str(), occurrence(e.attr("n")))),
+            block.map(|b| (b.text.as_ref(), occurrence(b.attr("n")))),
+            edge.map(|e| (e.text.as_ref(), occurrence(e.attr("n")))),
         );
         // Elements another tool added inside an exported one (the streaming reader leaves
         // such files to this path).

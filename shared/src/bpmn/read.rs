@@ -11,7 +11,7 @@ use crate::model::Point;
 pub(crate) fn note(el: &Element, de: String, en: String) -> ImportNote {
     ImportNote {
         element_id: el.attr("id").unwrap_or_default().to_string(),
-        element_type: el.local.clone(),
+        element_type: el.local.to_string(),
         line: el.line,
         message_de: de,
         message_en: en,
@@ -57,12 +57,12 @@ pub(crate) fn di_waypoints(edge: &Element) -> Vec<Point> {
 
 /// Shapes and edges of all diagrams, by the id of the BPMN element they draw.
 pub(crate) struct Diagram<'a> {
-    pub shapes: HashMap<&'a str, &'a Element>,
-    pub edges: HashMap<&'a str, &'a Element>,
-    pub planes: Vec<&'a Element>,
+    pub shapes: HashMap<&'a str, &'a Element<'a>>,
+    pub edges: HashMap<&'a str, &'a Element<'a>>,
+    pub planes: Vec<&'a Element<'a>>,
 }
 
-pub(crate) fn diagram(root: &Element) -> Diagram<'_> {
+pub(crate) fn diagram<'a>(root: &'a Element<'a>) -> Diagram<'a> {
     let mut d = Diagram {
         shapes: HashMap::new(),
         edges: HashMap::new(),
@@ -110,7 +110,7 @@ pub(crate) fn is_read_child_name(local: &str) -> bool {
 /// whether a `multiInstanceLoopCharacteristics` counts.
 pub(crate) fn is_read_child(c: &Element, multi_instance: bool) -> bool {
     &*c.ns == BPMN_NS
-        && if c.local == "multiInstanceLoopCharacteristics" {
+        && if &*c.local == "multiInstanceLoopCharacteristics" {
             multi_instance
         } else {
             is_read_child_name(&c.local)

@@ -90,7 +90,7 @@ impl<'a> Ctx<'a> {
             .reduce(|a, b| a.union(&b))
     }
 
-    pub(super) fn event_def(&self, n: usize) -> Option<&'a Element> {
+    pub(super) fn event_def(&self, n: usize) -> Option<&'a Element<'a>> {
         self.nodes[n]
             .el
             .children
@@ -112,7 +112,7 @@ impl<'a> Ctx<'a> {
         def.children
             .iter()
             .find(|c| &*c.ns == BPMN_NS && c.local.starts_with("time"))
-            .map(|c| (c.local.as_str(), text_of(c)))
+            .map(|c| (&*c.local, text_of(c)))
     }
 
     pub(super) fn add(
@@ -193,17 +193,13 @@ impl<'a> Ctx<'a> {
         let el = self.nodes[n].el;
         for rr in el.children.iter().filter(|c| {
             &*c.ns == BPMN_NS
-                && matches!(
-                    c.local.as_str(),
-                    "potentialOwner" | "humanPerformer" | "performer"
-                )
+                && matches!(&*c.local, "potentialOwner" | "humanPerformer" | "performer")
         }) {
             let text = rr
                 .child(BPMN_NS, "resourceAssignmentExpression")
                 .and_then(|r| {
                     r.children.iter().find(|c| {
-                        &*c.ns == BPMN_NS
-                            && matches!(c.local.as_str(), "formalExpression" | "expression")
+                        &*c.ns == BPMN_NS && matches!(&*c.local, "formalExpression" | "expression")
                     })
                 })
                 .map(text_of)

@@ -90,7 +90,7 @@ enum Fate {
 }
 
 struct Node<'a> {
-    el: &'a Element,
+    el: &'a Element<'a>,
     id: String,
     kind: &'a str,
     name: String,
@@ -103,7 +103,7 @@ struct Node<'a> {
 }
 
 struct FlowRef<'a> {
-    el: &'a Element,
+    el: &'a Element<'a>,
     id: String,
     source: usize,
     target: usize,
@@ -134,7 +134,7 @@ struct Ctx<'a> {
     lane_roles: Vec<usize>,
     notes: Vec<ImportNote>,
     used: HashSet<usize>,
-    shapes: HashMap<&'a str, &'a Element>,
+    shapes: HashMap<&'a str, &'a Element<'a>>,
 }
 
 mod ctx;
@@ -151,7 +151,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
     let has_nodes = |p: &Element| {
         p.children
             .iter()
-            .any(|c| &*c.ns == BPMN_NS && FLOW_NODES.contains(&c.local.as_str()))
+            .any(|c| &*c.ns == BPMN_NS && FLOW_NODES.contains(&&*c.local))
     };
     let process = processes
         .iter()
@@ -198,7 +198,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut flow_els = Vec::new();
     for el in &process.children {
-        let local = el.local.as_str();
+        let local = &*el.local;
         if &*el.ns != BPMN_NS {
             cx.notes.push(unknown_element_note(el));
             continue;
@@ -542,12 +542,12 @@ fn history_days(raw: &str) -> Option<u32> {
 /// I/O specifications, loop characteristics …); the content of such a child goes with it.
 /// The inner elements of a sub-process are summed up in the note on the sub-process itself.
 fn note_unmapped_children(cx: &mut Ctx, el: &Element) {
-    let kind = el.local.as_str();
+    let kind = &*el.local;
     let container = matches!(kind, "subProcess" | "adHocSubProcess" | "transaction");
     for c in &el.children {
         let inner = container
             && &*c.ns == BPMN_NS
-            && (FLOW_NODES.contains(&c.local.as_str()) || c.local == "sequenceFlow");
+            && (FLOW_NODES.contains(&&*c.local) || &*c.local == "sequenceFlow");
         if !inner && !is_read_child(c, is_task(kind)) {
             cx.notes.push(unread_child_note(c, el));
         }

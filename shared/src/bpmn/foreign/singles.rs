@@ -53,7 +53,7 @@ pub(super) fn singles(cx: &mut Ctx) {
                 let terminate = cx.has_def(n, "terminateEventDefinition");
                 if let Some(def) = cx
                     .event_def(n)
-                    .filter(|d| d.local != "terminateEventDefinition")
+                    .filter(|d| &*d.local != "terminateEventDefinition")
                 {
                     cx.note(
                         def,
@@ -83,7 +83,7 @@ pub(super) fn singles(cx: &mut Ctx) {
                     let inner = el
                         .children
                         .iter()
-                        .filter(|c| &*c.ns == BPMN_NS && FLOW_NODES.contains(&c.local.as_str()))
+                        .filter(|c| &*c.ns == BPMN_NS && FLOW_NODES.contains(&&*c.local))
                         .count();
                     let (de, en) = if inner > 0 {
                         (
@@ -164,7 +164,7 @@ pub(super) fn singles(cx: &mut Ctx) {
                 if kind == "intermediateThrowEvent" && !cx.has_def(n, "messageEventDefinition") {
                     let what = cx.event_def(n).map_or_else(
                         || "ohne Ereignisdefinition".to_string(),
-                        |d| d.local.clone(),
+                        |d| d.local.to_string(),
                     );
                     cx.note(
                         el,
@@ -243,7 +243,7 @@ pub(super) fn singles(cx: &mut Ctx) {
                 } else {
                     let what = cx.event_def(n).map_or_else(
                         || "ohne Ereignisdefinition".to_string(),
-                        |d| d.local.clone(),
+                        |d| d.local.to_string(),
                     );
                     cx.note(
                         el,

@@ -1,7 +1,8 @@
 //! Id maps with a fast seeded hasher, and the declared exit ports of a block resolved once.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, Hasher};
+
+use foldhash::fast::RandomState;
 
 use super::Csr;
 use crate::model::{Band, BescheidChannel, Block, BlockKind, Rule, Workflow, OTHERWISE_PORT};
@@ -9,99 +10,17 @@ use crate::model::{Band, BescheidChannel, Block, BlockKind, Rule, Workflow, OTHE
 /// Tags edge ids in the id map.
 pub(super) const EDGE_TAG: usize = 1 << (usize::BITS - 1);
 
-/// Maps keyed by ids: a fast multiply-fold hasher, seeded once per process from std's
-/// `RandomState` (SipHash made id lookups the largest cost of validating big workflows).
-pub(crate) type Map<K, V> = HashMap<K, V, Seeded>;
-pub(crate) type Set<K> = HashSet<K, Seeded>;
-
-#[derive(Clone, Copy)]
-pub(crate) struct Seeded(u64);
-
-impl Default for Seeded {
-    fn default() -> Seeded {
-        static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-        Seeded(*SEED.get_or_init(|| {
-            std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64) | 1
-        }))
-    }
-}
-
-impl BuildHasher for Seeded {
-    type Hasher = FoldHasher;
-    fn build_hasher(&self) -> FoldHasher {
-        FoldHasher {
-            state: self.0,
-            seed: self.0,
-        }
-    }
-}
-
-pub(crate) struct FoldHasher {
-    state: u64,
-    seed: u64,
-}
-
-const MUL: u64 = 0x9E37_79B9_7F4A_7C15;
-
-impl FoldHasher {
-    #[inline]
-    fn mix(&mut self, word: u64) {
-        let x = u128::from(self.state ^ word) * u128::from(self.seed ^ MUL);
-        self.state = (x as u64) ^ ((x >> 64) as u64);
-    }
-}
-
-impl Hasher for FoldHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut buf = [0u8; 8];
-            buf.copy_from_slice(c);
-            self.mix(u64::from_le_bytes(buf));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            // 1–7 bytes: two overlapping 4-byte reads, or first/middle/last byte.
-            let len = rest.len();
-            let word = if len >= 4 {
-                let lo = rest
-                    .get(..4)
-                    .and_then(|s| <[u8; 4]>::try_from(s).ok())
-                    .map_or(0, u32::from_le_bytes);
-                let hi = rest
-                    .get(len - 4..)
-                    .and_then(|s| <[u8; 4]>::try_from(s).ok())
-                    .map_or(0, u32::from_le_bytes);
-                u64::from(lo) | (u64::from(hi) << 32)
-            } else {
-                let b = |k: usize| u64::from(rest.get(k).copied().unwrap_or(0));
-                b(0) | (b(len / 2) << 8) | (b(len - 1) << 16)
-            };
-            self.mix(word ^ ((len as u64) << 59));
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.mix(u64::from(i));
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.mix(i as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        let x = u128::from(self.state) * u128::from(MUL);
-        (x as u64) ^ ((x >> 64) as u64)
-    }
-}
+/// Maps keyed by ids with foldhash's fast, per-process seeded hasher (SipHash made id lookups
+/// the largest cost of validating big workflows).
+pub(crate) type Map<K, V> = HashMap<K, V, RandomState>;
+pub(crate) type Set<K> = HashSet<K, RandomState>;
 
 pub(crate) fn map<K, V>(capacity: usize) -> Map<K, V> {
-    HashMap::with_capacity_and_hasher(capacity, Seeded::default())
+    HashMap::with_capacity_and_hasher(capacity, RandomState::default())
 }
 
 pub(crate) fn set<K>(capacity: usize) -> Set<K> {
-    HashSet::with_capacity_and_hasher(capacity, Seeded::default())
+    HashSet::with_capacity_and_hasher(capacity, RandomState::default())
 }
 
 pub(super) const NO_PORT: u32 = u32::MAX;
@@ -255,7 +174,7 @@ impl<'a> Ports<'a> {
 
 /// String equality without a `memcmp` call for the short ids and port names used here.
 #[inline]
-pub(in crate::validate) fn same(a: &str, b: &str) -> bool {
+fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 

@@ -8,8 +8,8 @@ mod index;
 mod messages;
 
 pub(super) use graph::Csr;
+pub(super) use index::Ports;
 pub(crate) use index::{map, set, Map, Set};
-pub(super) use index::{same, Ports};
 pub(super) use messages::{
     assignee_text, de, duration_bounds, duration_parts, en, is_human_task, money_de, money_en,
 };
@@ -107,29 +107,11 @@ impl<'a> Ctx<'a> {
                 .filter(|v| v & EDGE_TAG == 0)
                 .unwrap_or(NONE)
         };
-        // Consecutive edges often share a block (a → b, b → c, b → d): a tiny cache of the last
-        // ids looked up saves most hash lookups.
         let mut edge_from = Vec::with_capacity(w.edges.len());
         let mut edge_to = Vec::with_capacity(w.edges.len());
-        let mut recent: [(&str, usize); 4] = [("", NONE); 4];
-        let mut next_slot = 0usize;
-        let mut resolve = |id: &'a BlockId| -> usize {
-            let s = id.as_str();
-            if let Some(&(_, v)) = recent.iter().find(|(r, v)| *v != NONE && same(r, s)) {
-                return v;
-            }
-            let v = lookup(id);
-            if v != NONE {
-                if let Some(slot) = recent.get_mut(next_slot % 4) {
-                    *slot = (s, v);
-                }
-                next_slot += 1;
-            }
-            v
-        };
         for e in &w.edges {
-            edge_from.push(resolve(&e.from));
-            edge_to.push(resolve(&e.to));
+            edge_from.push(lookup(&e.from));
+            edge_to.push(lookup(&e.to));
         }
         let types: Vec<BlockType> = blocks.iter().map(Block::block_type).collect();
 
