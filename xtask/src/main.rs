@@ -119,25 +119,85 @@ fn build_frontend(root: &Path) -> Result<()> {
     report_frontend_size(root)
 }
 
-/// Prints the gzip transfer size of the built frontend (wasm + js + css).
-fn report_frontend_size(root: &Path) -> Result<()> {
-    let mut raw = 0u64;
-    let mut gz = 0u64;
+/// What the designer's first screen may transfer, gzip, in KB (1024 bytes): its wasm, JS, CSS
+/// and index.html. Issue 22's goal is 350 KB, not reached: the first load is 1,262 KB (December
+/// 2026, after `--cfg erase_components`). This is a ratchet about 5 % above that, so the size
+/// cannot grow unnoticed; lower it with every cut (README, "Size of the first load").
+const FIRST_LOAD_BUDGET_KB: u64 = 1325;
+
+/// One file of dist/ that the browser loads: its name, raw and gzip sizes in bytes.
+struct Asset {
+    name: String,
+    raw: u64,
+    gzip: u64,
+}
+
+/// Whether the designer's first screen loads this file of dist/: wasm, JS, CSS and HTML, but not
+/// what is loaded on demand (the Web Worker's files carry "worker" in their names) nor the
+/// precompressed `.gz` copies.
+fn loaded_first(name: &str) -> bool {
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    matches!(ext, "wasm" | "js" | "css" | "html") && !name.contains("worker")
+}
+
+/// The first-load line and whether it keeps the budget: the sums over the files loaded first.
+fn first_load_verdict(assets: &[Asset], budget_kb: u64) -> (String, bool) {
+    let first: Vec<&Asset> = assets.iter().filter(|a| loaded_first(&a.name)).collect();
+    let raw: u64 = first.iter().map(|a| a.raw).sum();
+    let gzip: u64 = first.iter().map(|a| a.gzip).sum();
+    let kb = |b: u64| b.div_ceil(1024);
+    let parts: Vec<String> = first
+        .iter()
+        .map(|a| format!("{} {} KB", a.name, kb(a.gzip)))
+        .collect();
+    let line = format!(
+        "frontend first load: {} KB gzip (budget {budget_kb} KB); {} KB raw; {}",
+        kb(gzip),
+        kb(raw),
+        parts.join(", ")
+    );
+    (line, kb(gzip) <= budget_kb)
+}
+
+/// The designer's first-load line (see [`first_load_verdict`]) over the files in dist/.
+fn first_load(root: &Path) -> Result<(String, bool)> {
+    let mut assets = Vec::new();
     for entry in std::fs::read_dir(root.join("dist")).context("dist/ missing")? {
         let path = entry?.path();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "wasm" | "js" | "css" | "html") {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        if !loaded_first(&name) {
             continue;
         }
-        let bytes = std::fs::read(&path)?;
-        raw += bytes.len() as u64;
-        gz += tools::gzip_len(&path)?;
+        assets.push(Asset {
+            raw: std::fs::metadata(&path)?.len(),
+            gzip: tools::gzip_len(&path)?,
+            name,
+        });
     }
-    eprintln!(
-        "xtask: frontend size: {} KB raw, {} KB gzip",
-        raw / 1024,
-        gz / 1024
-    );
+    assets.sort_by_key(|a| std::cmp::Reverse(a.gzip));
+    Ok(first_load_verdict(&assets, FIRST_LOAD_BUDGET_KB))
+}
+
+/// Prints the designer's first load after a build (`run`, `dist` and `bench` only print it).
+fn report_frontend_size(root: &Path) -> Result<()> {
+    let (line, within) = first_load(root)?;
+    eprintln!("xtask: {line}");
+    if !within {
+        eprintln!("xtask: warning: the first load is above its budget (`cargo xtask test` fails)");
+    }
+    Ok(())
+}
+
+/// `cargo xtask test`'s check: the first load of the built frontend within its budget.
+fn check_first_load_budget(root: &Path) -> Result<()> {
+    let (line, within) = first_load(root)?;
+    if !within {
+        bail!("{line}: above the budget of {FIRST_LOAD_BUDGET_KB} KB gzip");
+    }
     Ok(())
 }
 
@@ -331,6 +391,8 @@ fn test(args: &[String]) -> Result<()> {
             return unit;
         }
         steps.step("frontend build", || build_frontend(&root))?;
+        // Above the budget the browser tests still run; the run fails at the end.
+        let budget = steps.step("first-load budget", || check_first_load_budget(&root));
         steps.step("e2e", || {
             sh(e2e_env(
                 cargo().args([
@@ -345,7 +407,7 @@ fn test(args: &[String]) -> Result<()> {
                 &root,
             ))
         })?;
-        unit
+        unit.and(budget)
     })();
     match result {
         Ok(()) => {
@@ -368,4 +430,61 @@ fn e2e_env<'c>(cmd: &'c mut Command, root: &Path) -> &'c mut Command {
 
 fn bench(args: &[String]) -> Result<()> {
     bench::run(&root(), args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asset(name: &str, gzip_kb: u64) -> Asset {
+        Asset {
+            name: name.into(),
+            raw: gzip_kb * 3 * 1024,
+            gzip: gzip_kb * 1024,
+        }
+    }
+
+    #[test]
+    fn the_first_load_leaves_out_the_worker_and_gzip_copies() {
+        assert!(loaded_first("fachwerk-frontend-ab12_bg.wasm"));
+        assert!(loaded_first("fachwerk-frontend-ab12.js"));
+        assert!(loaded_first("style-cd34.css"));
+        assert!(loaded_first("index.html"));
+        assert!(!loaded_first("fachwerk-worker-ab12_bg.wasm"));
+        assert!(!loaded_first("fachwerk-worker-ab12.js"));
+        assert!(!loaded_first("fachwerk-frontend-ab12_bg.wasm.gz"));
+        assert!(!loaded_first("favicon.svg"));
+        assert!(!loaded_first("README"));
+    }
+
+    #[test]
+    fn the_verdict_sums_the_first_load_against_the_budget() {
+        let assets = [
+            asset("app_bg.wasm", 300),
+            asset("app.js", 10),
+            asset("style.css", 8),
+            asset("index.html", 1),
+            asset("fachwerk-worker_bg.wasm", 900),
+        ];
+        let (line, within) = first_load_verdict(&assets, 350);
+        assert!(within, "{line}");
+        assert!(
+            line.starts_with("frontend first load: 319 KB gzip (budget 350 KB)"),
+            "{line}"
+        );
+        assert!(!line.contains("worker"), "{line}");
+        let (line, within) = first_load_verdict(&assets, 318);
+        assert!(!within, "{line}");
+        // Exactly at the budget still passes; one byte above does not.
+        assert!(first_load_verdict(&assets, 319).1);
+        let over = [
+            asset("app_bg.wasm", 319),
+            Asset {
+                name: "a.js".into(),
+                raw: 1,
+                gzip: 1,
+            },
+        ];
+        assert!(!first_load_verdict(&over, 319).1);
+    }
 }
