@@ -303,7 +303,7 @@ impl<'a> User<'a> {
 }
 
 /// The form control labelled `label` inside `scope`: the text of its `<label>`, apart from a
-/// hint in brackets after it („Betrag netto (Betrag)“).
+/// hint in brackets after it („Betrag netto (Betrag)“) and the „*“ of a required field.
 pub async fn labelled(scope: &WebElement, label: &str) -> Result<WebElement> {
     let mut seen = Vec::new();
     for l in scope.find_all(By::Css("label")).await? {
@@ -313,6 +313,8 @@ pub async fn labelled(scope: &WebElement, label: &str) -> Result<WebElement> {
             Some((main, hint)) if hint.ends_with(')') => main,
             _ => text,
         };
+        // A required field's label ends in "*".
+        let main = main.strip_suffix(" *").unwrap_or(main);
         if text == label || main == label {
             let id = l.attr("for").await?.unwrap_or_default();
             return Ok(scope.find(By::Id(&id)).await?);

@@ -263,6 +263,11 @@ async fn build_procurement_with_the_mouse() -> anyhow::Result<()> {
     );
     let cut = s.labels_cut_without_ellipsis().await?;
     assert!(cut.is_empty(), "names cut without an ellipsis: {cut:?}");
+    // Exit and connection labels: shortened ones keep a word, never "…" alone.
+    let bare = s
+        .js("return [...document.querySelectorAll('#canvas text.edge-label, #canvas text.port-label')].map(t => t.textContent.trim()).filter(t => t === '…' || t === '');")
+        .await?;
+    assert_eq!(bare, serde_json::json!([]), "labels without a word");
     // A name without a type line below may take two lines, so this one is whole.
     let long = s
         .js(&format!(

@@ -51,7 +51,7 @@ async fn the_header_is_one_row_at_1366_and_its_menus_work_by_keyboard() -> anyho
 
     let header = d.find(By::Id("topbar")).await?;
     header
-        .screenshot(&fachwerk_e2e::out_dir().join("header-1366.png"))
+        .screenshot(&fachwerk_e2e::out_dir().join("header-1366-logged-out.png"))
         .await?;
     let (height, spread, outside) = s.header_layout().await?;
     assert!(

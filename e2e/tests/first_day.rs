@@ -2,7 +2,8 @@
 //! templates and the page logs no error; a new workflow gets its key from its name (not
 //! `neuer-ablauf`, never the key of another workflow); import asks before replacing the open
 //! work; a double click on "Einreichen" files one request, shown as "Erstfassung 1.0.0";
-//! the problem list speaks clerk words, in English with English default names.
+//! the problem list speaks clerk words; in English no German default name shows in the
+//! problems, the outline, the Probelauf's trace and a first version's change list.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -100,9 +101,16 @@ async fn a_new_workflow_gets_its_key_and_a_double_click_files_one_request() -> a
     let s = Session::start().await?;
     let admin = s.api_login("admin", ADMIN_PASSWORD).await?;
     s.create_user(&admin, EDITOR.0, "editor", EDITOR.1).await?;
+    // The common office laptop (issue 14): the header stays one row, logged in.
+    s.window_size(1366, 768).await?;
     s.open("/").await?;
     let d = &s.driver;
     s.ui_login(EDITOR.0, EDITOR.1).await?;
+    let (height, spread, outside) = s.header_layout().await?;
+    assert!(
+        spread < 6.0 && height < 56.0 && outside.is_empty(),
+        "header at 1366: {height} px, spread {spread}, outside {outside:?}"
+    );
 
     // Import into the blank workflow: nothing to lose, no question.
     let first = workflow_file("first_day_urlaub.json", "Urlaub für Außendienst")?;
@@ -129,6 +137,11 @@ async fn a_new_workflow_gets_its_key_and_a_double_click_files_one_request() -> a
     // workflow (the template), so this one is `beschaffung-2`.
     s.click_css("#btn-save-draft").await?;
     s.wait_text_in("#srv-message", "Entwurf gespeichert", 10)
+        .await?;
+    // The header as an editor with a draft sees it (issue 14's closing picture).
+    d.find(By::Id("topbar"))
+        .await?
+        .screenshot(&out_dir().join("header-1366.png"))
         .await?;
     let requests = admin.json("GET", "/api/publications", None, 200).await?;
     assert_eq!(requests, json!([]));
@@ -245,7 +258,59 @@ async fn problems_speak_clerk_words_and_english_names_unnamed_blocks_in_english(
         choices.iter().any(|c| c == "rejected") && !choices.iter().any(|c| c == "reject"),
         "{choices:?}"
     );
+    // The Probelauf's trace names the unnamed blocks and the applicant in English.
+    let field = s.wait_for("#sim-field-betragNetto").await?;
+    field.send_keys("500").await?;
+    field.send_keys(Key::Tab).await?;
+    s.click_css("#btn-sim-run").await?;
+    s.wait_for("#sim-outcome").await?;
+    let trace = wait_text(&s, "sim-steps", "Case work").await?;
+    assert_no_german_default(&trace, "the Probelauf trace");
     s.screenshot("first_day_english_names").await?;
+
+    // The change list of a first version (all blocks added), as a reviewer sees it.
+    let admin = s.api_login("admin", ADMIN_PASSWORD).await?;
+    s.create_user(&admin, EDITOR.0, "editor", EDITOR.1).await?;
+    s.create_user(&admin, "rolf", "reviewer", "Rolf-Passwort-12")
+        .await?;
+    let editor = s.api_login(EDITOR.0, EDITOR.1).await?;
+    let mut w: Value = serde_json::from_str(&std::fs::read_to_string(unnamed_file()?)?)?;
+    // Publishable: the open exit leads to the end as well.
+    w["edges"]
+        .as_array_mut()
+        .expect("edges")
+        .push(json!({ "id": "e3", "from": "b2", "port": "reject", "to": "b3" }));
+    let draft = editor
+        .json("POST", "/api/drafts", Some(&w.to_string()), 201)
+        .await?;
+    let body = json!({ "draftId": draft["id"], "note": "first" }).to_string();
+    let request = editor
+        .json("POST", "/api/publications", Some(&body), 201)
+        .await?;
+    s.ui_login("rolf", "Rolf-Passwort-12").await?;
+    s.open(&format!(
+        "/freigaben/{}/vergleich",
+        request["id"].as_str().unwrap_or_default()
+    ))
+    .await?;
+    let diff = wait_text(&s, "rv-change-list", "Case work").await?;
+    assert_no_german_default(&diff, "the change list");
     assert_eq!(s.page_errors().await?, Vec::<String>::new());
     s.close().await
+}
+
+/// The German default names of the unnamed blocks and of the applicant, as words.
+fn assert_no_german_default(text: &str, what: &str) {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '/')
+        .collect();
+    for german in [
+        "Sachbearbeitung",
+        "Antragseingang",
+        "Ende",
+        "Antragsteller/in",
+        "Antragsteller",
+    ] {
+        assert!(!words.contains(&german), "{german} in {what}: {text}");
+    }
 }

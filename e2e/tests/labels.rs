@@ -1,8 +1,8 @@
 //! Issue 14 item 8 and leftovers (a) and (c): exit and connection labels never cover a block or
 //! each other, also where blocks stand close (the procurement template crowded into rows 50 px
-//! apart); "Anordnen" removes old bend points, so connections run straight to their new places
-//! again. Checked on the drawn page (the labels' and blocks' boxes as the browser lays them
-//! out).
+//! apart), and none shrinks to "…" alone; "Anordnen" removes old bend points, so connections
+//! run straight to their new places again. Checked on the drawn page (the labels' and blocks'
+//! boxes as the browser lays them out).
 
 use std::time::Duration;
 
@@ -74,7 +74,12 @@ async fn labels_keep_clear_of_blocks_and_anordnen_drops_bend_points() -> anyhow:
         "labels over blocks or labels:\n{}",
         bad.join("\n")
     );
-    // Labels that had no room end in "…"; the connection still names its whole exit.
+    // Labels that had no room end in "…" but keep their first word: never "…" alone.
+    let bare = s
+        .js("return [...document.querySelectorAll('#canvas text.edge-label, #canvas text.port-label')].map(t => t.textContent.trim()).filter(t => t === '…' || t === '');")
+        .await?;
+    assert_eq!(bare, serde_json::json!([]), "labels without a word");
+    // The connection still names its whole exit.
     let cut = s
         .js("const t = [...document.querySelectorAll('#canvas g.edge')].find(g => g.querySelector('.edge-label').textContent.includes('…')); return t ? t.getAttribute('aria-label') : null;")
         .await?;

@@ -81,6 +81,8 @@ pub const PALETTE_EMPTY: T = T(
 
 // Canvas.
 pub const CANVAS_LABEL: T = T("Ablauf-Zeichenfläche", "Workflow canvas");
+/// Before the whole words of shortened exit labels (tooltip, a block's name).
+pub const EXITS: T = T("Ausgänge:", "Exits:");
 pub const CANVAS_HELP: T = T(
     "Ziehen: verschieben · Hintergrund oder Leertaste+Ziehen: Ansicht verschieben · Umschalt+Ziehen: Auswahlrahmen · Mausrad: Zoom · Tastatur: Tab wählt Bausteine, danach Verbindungen, Enter markiert, Pfeile verschieben, Strg+K verbindet, Entf löscht",
     "Drag: move · Background or Space+drag: pan · Shift+drag: select area · Wheel: zoom · Keyboard: Tab to a block, then to the connections, Enter selects, arrows move, Ctrl+K connects, Del deletes",

@@ -312,6 +312,26 @@ fn BlockView(id: BlockId, layers: Layers, tip: RwSignal<Option<Tip>>) -> impl In
         let (shown_type, type_cut) = fit_text(&type_line, room + 22.0, 11.0);
         (shown, shown_type, cut || type_cut)
     });
+    // The whole words of the exit labels drawn shortened (open exits here, connected ones on
+    // their connection): the tooltip and the block's name say them in full.
+    let cut_exits = Memo::new(move |_| {
+        let l = lang.get();
+        let at = placed.get().unwrap_or_default();
+        content.with(|c| {
+            c.iter()
+                .flat_map(|c| c.ports.iter())
+                .zip(&at)
+                .filter(|(_, p)| p.cut)
+                .map(|((_, de, en, _), _)| {
+                    if l == Lang::De {
+                        de.clone()
+                    } else {
+                        en.clone()
+                    }
+                })
+                .collect::<Vec<String>>()
+        })
+    });
     // The name is given explicitly (the drawn words are hidden from assistive technology:
     // text in nested <svg> clips is not read reliably); it says the visible words in their
     // order, so speech input can use what is seen (WCAG 2.5.3), the whole name when it was
@@ -353,6 +373,14 @@ fn BlockView(id: BlockId, layers: Layers, tip: RwSignal<Option<Tip>>) -> impl In
                 s.push_str(&type_line);
             }
         }
+        cut_exits.with(|exits| {
+            if !exits.is_empty() {
+                s.push_str(", ");
+                s.push_str(ed.t(i18n::EXITS));
+                s.push(' ');
+                s.push_str(&exits.join(", "));
+            }
+        });
         s.push_str(status());
         s
     };
@@ -379,16 +407,18 @@ fn BlockView(id: BlockId, layers: Layers, tip: RwSignal<Option<Tip>>) -> impl In
             }
         })
     };
-    // The tooltip: only when something was shortened.
+    // The tooltip: only when something was shortened, the name or an exit's label.
     let show_tip = {
         let id = id.clone();
         move || {
-            if drawn.with(|d| d.2) && ed.drag.with_untracked(|d| *d == Drag::None) {
+            let shortened = drawn.with(|d| d.2) || cut_exits.with(|e| !e.is_empty());
+            if shortened && ed.drag.with_untracked(|d| *d == Drag::None) {
                 let (label, type_line) = words.get_untracked();
                 tip.set(Some(Tip {
                     block: id.clone(),
                     label,
                     type_line,
+                    exits: cut_exits.get_untracked(),
                 }));
             }
         }

@@ -1,22 +1,26 @@
-//! The whole name of a block whose name is shortened on the canvas, shown above it while the
-//! pointer is over it or it has the focus (issue 14 item 8; WCAG 1.4.13: it stays while the
-//! pointer moves onto it, Escape dismisses it). HTML beside the SVG, so it is never clipped by
-//! a block and wraps long names. Assistive technology hears the whole name already (the
-//! block's accessible name), so the tooltip is hidden from it.
+//! The whole name of a block whose name or exit labels are shortened on the canvas, shown
+//! above it while the pointer is over it or it has the focus (issue 14 item 8; WCAG 1.4.13: it
+//! stays while the pointer moves onto it, Escape dismisses it), with the whole words of its
+//! shortened exit labels. HTML beside the SVG, so it is never clipped by a block and wraps
+//! long names. Assistive technology hears the whole words already (the block's accessible
+//! name), so the tooltip is hidden from it.
 
 use fachwerk_shared::BlockId;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::use_editor;
+use crate::i18n;
 use crate::pure::geometry::{block_rect, ports_of, visual_height};
 
-/// The block whose name the tooltip shows, with its whole name and type line.
+/// The block whose name the tooltip shows, with its whole name and type line, and the whole
+/// labels of its exits that are drawn shortened.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tip {
     pub block: BlockId,
     pub label: String,
     pub type_line: String,
+    pub exits: Vec<String>,
 }
 
 const TIP_ID: &str = "canvas-tip";
@@ -67,6 +71,14 @@ pub fn CanvasTip(tip: RwSignal<Option<Tip>>) -> impl IntoView {
         })
     };
     let text = move |f: fn(&Tip) -> String| tip.with(|t| t.as_ref().map(f).unwrap_or_default());
+    let exits = move || {
+        let exits = text(|t| t.exits.join(", "));
+        if exits.is_empty() {
+            exits
+        } else {
+            format!("{} {exits}", ed.t(i18n::EXITS))
+        }
+    };
     view! {
         <div
             id=TIP_ID
@@ -83,6 +95,7 @@ pub fn CanvasTip(tip: RwSignal<Option<Tip>>) -> impl IntoView {
         >
             <span class="canvas-tip-label">{move || text(|t| t.label.clone())}</span>
             <span class="canvas-tip-type">{move || text(|t| t.type_line.clone())}</span>
+            <span class="canvas-tip-exits">{exits}</span>
         </div>
     }
 }

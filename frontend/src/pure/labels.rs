@@ -1,15 +1,18 @@
 //! Where the labels of exits and connections go (issue 14, item 8): right of their exit, above
 //! its line — unless a block or an earlier label is in the way. Then below the line, then (for
-//! a connection) above its middle; where no place is free, the label is shortened with "…" to
-//! the room it has beside its exit. Pure, so the editor's canvas and the review's drawing place
-//! labels alike, and the tests run natively.
+//! a connection) above its middle. Where the whole text is free nowhere, the label is shortened
+//! with "…" at the place that keeps most of it — but never below its first word (of a long
+//! first word, its first four letters): a clerk must tell the exits apart (the tooltip and the
+//! accessible names have the whole words).
+//! Where not even that is free, it goes where it covers least. Pure, so the editor's canvas
+//! and the review's drawing place labels alike, and the tests run natively.
 
 use std::collections::{HashMap, HashSet};
 
 use fachwerk_shared::{BlockId, Workflow};
 
 use super::geometry::{block_rect, edge_path, port_offset, port_text, ports_of, visual_height};
-use super::text_fit::{fit_text, text_width};
+use super::text_fit::text_width;
 use crate::i18n::Lang;
 
 /// Font size of exit and connection labels (CSS `.port-label`, `.edge-label`).
@@ -24,11 +27,14 @@ const ABOVE: i32 = -5;
 const BELOW: i32 = 14;
 /// Space kept between a shortened label and what stops it.
 const MARGIN: i32 = 3;
+/// What a shortened label keeps of a long first word, and the longest first word kept whole.
+const MIN_LETTERS: usize = 4;
+const LONG_WORD: usize = 6;
 /// Cell size of the spatial index (canvas pixels).
 const CELL: i32 = 200;
 
 /// A box from (x0, y0) to (x1, y1) in canvas pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Bbox {
     pub x0: i32,
     pub y0: i32,
@@ -123,20 +129,68 @@ impl Grid {
     fn hits(&self, b: &Bbox) -> bool {
         self.near(b).next().is_some()
     }
-
-    /// How wide a text starting at `b.x0` may be before it runs into a box of the band of `b`
-    /// (`b` spans the whole text).
-    fn room(&self, b: &Bbox) -> i32 {
-        let full = b.x1 - b.x0;
-        self.near(b)
-            .map(|o| o.x0 - b.x0 - MARGIN)
-            .fold(full, i32::min)
-            .max(0)
-    }
 }
 
 fn width(text: &str) -> i32 {
     text_width(text, FONT).ceil() as i32
+}
+
+/// How many characters of `text` a shortened label keeps at least: its first word, of a first
+/// word longer than `LONG_WORD` its first `MIN_LETTERS` ("abge…" of "abgelehnt").
+fn shortest(text: &str) -> usize {
+    let word = text.chars().take_while(|c| !c.is_whitespace()).count();
+    if word > LONG_WORD {
+        MIN_LETTERS
+    } else {
+        word
+    }
+}
+
+/// The first `keep` characters of `text`, with "…" when that is not all of it.
+fn shortened(text: &str, keep: usize) -> String {
+    let n = text.chars().count();
+    if keep >= n {
+        return text.to_string();
+    }
+    let mut s: String = text
+        .chars()
+        .take(keep)
+        .collect::<String>()
+        .trim_end()
+        .to_string();
+    s.push('…');
+    s
+}
+
+/// A place for a label: beside the exit (the text starts there) or centred on a connection's
+/// middle.
+#[derive(Clone, Copy)]
+enum Spot {
+    Start(i32, i32),
+    Centre(i32, i32),
+}
+
+impl Spot {
+    /// The baseline start of a text of width `w`.
+    fn at(self, w: i32) -> (i32, i32) {
+        match self {
+            Spot::Start(x, y) => (x, y),
+            Spot::Centre(x, y) => (x - w / 2, y),
+        }
+    }
+}
+
+/// How much of `b` is covered by boxes of `g`, in square pixels.
+fn covered(g: &Grid, b: &Bbox) -> i64 {
+    // A box in several cells is met once per cell.
+    let near: HashSet<&Bbox> = g.near(b).collect();
+    near.into_iter()
+        .map(|o| {
+            let w = i64::from(b.x1.min(o.x1) - b.x0.max(o.x0));
+            let h = i64::from(b.y1.min(o.y1) - b.y0.max(o.y0));
+            w * h
+        })
+        .sum()
 }
 
 /// Places the labels in order: each keeps clear of every block and of the labels placed
@@ -150,47 +204,77 @@ pub fn place(blocks: &[Bbox], wants: &[Want]) -> Vec<Placed> {
     let mut out = Vec::with_capacity(wants.len());
     for want in wants {
         let (ex, ey) = want.exit;
-        let w = width(&want.text);
-        let mut spots = vec![(ex + GAP, ey + ABOVE), (ex + GAP, ey + BELOW)];
+        let mut spots = vec![
+            Spot::Start(ex + GAP, ey + ABOVE),
+            Spot::Start(ex + GAP, ey + BELOW),
+        ];
         if let Some((mx, my)) = want.middle {
-            spots.push((mx - w / 2, my + ABOVE));
+            spots.push(Spot::Centre(mx, my + ABOVE));
         }
-        let free = spots.iter().copied().find(|&(x, y)| {
-            let b = Bbox::text(x, y, w);
-            !solid.hits(&b) && !labels.hits(&b)
+        let free = |b: &Bbox| !solid.hits(b) && !labels.hits(b);
+        let whole = width(&want.text);
+        let at_whole = spots.iter().find_map(|s| {
+            let (x, y) = s.at(whole);
+            free(&Bbox::text(x, y, whole)).then_some((x, y))
         });
-        let placed = match free {
-            Some((x, y)) => {
-                labels.insert(Bbox::text(x, y, w));
-                Placed {
-                    dx: x - ex,
-                    dy: y - ey,
-                    text: want.text.clone(),
-                    cut: false,
-                }
-            }
+        let (x, y, text) = match at_whole {
+            Some((x, y)) => (x, y, want.text.clone()),
             None => {
-                // Beside the exit, where more of the text fits.
-                let room = |&(x, y): &(i32, i32)| {
-                    let b = Bbox::text(x, y, w);
-                    solid.room(&b).min(labels.room(&b))
+                // Shortened: where most of the text is free (a margin before what stops it).
+                let n = want.text.chars().count();
+                let least = shortest(&want.text);
+                let fits = |s: &Spot, keep: usize| {
+                    let text = shortened(&want.text, keep);
+                    let w = width(&text);
+                    // The shortest form may touch what stops it.
+                    let room = if keep == least { w } else { w + MARGIN };
+                    let (x, y) = s.at(room);
+                    free(&Bbox::text(x, y, room)).then(|| {
+                        let (x, y) = s.at(w);
+                        (x, y, text)
+                    })
                 };
-                let (x, y) = spots[..2]
+                let best = spots
                     .iter()
-                    .copied()
-                    .max_by_key(|s| (room(s), -s.1))
-                    .unwrap_or((ex + GAP, ey + ABOVE));
-                let (text, cut) = fit_text(&want.text, f64::from(room(&(x, y))), FONT);
-                labels.insert(Bbox::text(x, y, width(&text)));
-                Placed {
-                    dx: x - ex,
-                    dy: y - ey,
-                    text,
-                    cut,
+                    .filter_map(|s| (least..n).rev().find_map(|k| fits(s, k).map(|p| (k, p))))
+                    .fold(
+                        None::<(usize, (i32, i32, String))>,
+                        |best, (k, p)| match best {
+                            Some((bk, _)) if bk >= k => best,
+                            _ => Some((k, p)),
+                        },
+                    );
+                match best {
+                    Some((_, p)) => p,
+                    None => {
+                        // Nowhere free: the shortest form where it covers least (blocks count
+                        // four times as much as labels).
+                        let text = shortened(&want.text, least);
+                        let w = width(&text);
+                        let cost = |s: &Spot| {
+                            let (x, y) = s.at(w);
+                            let b = Bbox::text(x, y, w);
+                            4 * covered(&solid, &b) + covered(&labels, &b)
+                        };
+                        let s = spots
+                            .iter()
+                            .copied()
+                            .min_by_key(cost)
+                            .unwrap_or(Spot::Start(ex + GAP, ey + ABOVE));
+                        let (x, y) = s.at(w);
+                        (x, y, text)
+                    }
                 }
             }
         };
-        out.push(placed);
+        labels.insert(Bbox::text(x, y, width(&text)));
+        let cut = text != want.text;
+        out.push(Placed {
+            dx: x - ex,
+            dy: y - ey,
+            text,
+            cut,
+        });
     }
     out
 }
@@ -265,181 +349,5 @@ pub fn connection_name(shown: &str, from: &str, exit: &str, to: &str, lang: Lang
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn want(exit: (i32, i32), text: &str) -> Want {
-        Want {
-            exit,
-            text: text.into(),
-            middle: None,
-        }
-    }
-
-    fn drawn(w: &Want, p: &Placed) -> Bbox {
-        Bbox::text(w.exit.0 + p.dx, w.exit.1 + p.dy, width(&p.text))
-    }
-
-    #[test]
-    fn a_label_with_room_stays_beside_its_exit() {
-        let own = Bbox::block(0, 0, 160, 64);
-        let p = place(&[own], &[want((160, 32), "Rückfrage")]);
-        assert_eq!(p, vec![Placed::plain("Rückfrage")]);
-    }
-
-    #[test]
-    fn a_block_above_right_moves_the_label_below_the_line() {
-        let own = Bbox::block(0, 0, 160, 64);
-        // A neighbour 40 px right of the exit, reaching down to just above the exit's line.
-        let neighbour = Bbox::block(200, -60, 160, 90);
-        let w = want((160, 32), "über 25.000 €");
-        let p = place(&[own, neighbour], std::slice::from_ref(&w));
-        assert_eq!((p[0].dx, p[0].dy, p[0].cut), (10, 14, false), "{p:?}");
-        assert!(!drawn(&w, &p[0]).overlaps(&neighbour));
-    }
-
-    #[test]
-    fn a_connection_label_moves_to_the_middle_when_its_exit_is_crowded() {
-        let own = Bbox::block(0, 0, 160, 64);
-        let neighbour = Bbox::block(190, 0, 160, 64);
-        let w = Want {
-            exit: (160, 32),
-            text: "Vergleichsangebote".into(),
-            middle: Some((300, 200)),
-        };
-        let p = place(&[own, neighbour], std::slice::from_ref(&w));
-        assert!(!p[0].cut, "{p:?}");
-        let b = drawn(&w, &p[0]);
-        assert!(!b.overlaps(&neighbour) && !b.overlaps(&own), "{b:?}");
-        assert_eq!(w.exit.1 + p[0].dy, 195);
-    }
-
-    #[test]
-    fn without_a_free_place_the_label_is_shortened_to_its_room() {
-        let own = Bbox::block(0, 0, 160, 64);
-        // 70 px between the exit and the next block, over the whole height.
-        let neighbour = Bbox::block(230, -100, 160, 300);
-        let w = want((160, 32), "Direktauftrag nach Preisvergleich");
-        let p = place(&[own, neighbour], std::slice::from_ref(&w));
-        assert!(p[0].cut, "{p:?}");
-        assert!(
-            p[0].text.ends_with('…') && p[0].text.starts_with("Dire"),
-            "{p:?}"
-        );
-        assert!(!drawn(&w, &p[0]).overlaps(&neighbour), "{p:?}");
-    }
-
-    #[test]
-    fn labels_keep_apart_from_each_other() {
-        let own = Bbox::block(0, 0, 160, 104);
-        // Three exits 20 px apart; a block right of the lower two pushes their labels down,
-        // where they must not cover each other.
-        let neighbour = Bbox::block(200, 30, 160, 40);
-        let wants = [
-            want((160, 32), "bis 1.000 €"),
-            want((160, 52), "bis 25.000 €"),
-            want((160, 72), "über 25.000 €"),
-        ];
-        let placed = place(&[own, neighbour], &wants);
-        let boxes: Vec<Bbox> = wants
-            .iter()
-            .zip(&placed)
-            .map(|(w, p)| drawn(w, p))
-            .collect();
-        for (i, a) in boxes.iter().enumerate() {
-            assert!(!a.overlaps(&neighbour), "{i}: {a:?}");
-            for b in &boxes[i + 1..] {
-                assert!(!a.overlaps(b), "{a:?} {b:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn far_apart_boxes_share_no_cell_query() {
-        let mut g = Grid::default();
-        g.insert(Bbox::block(-1000, -1000, 10, 10));
-        assert!(!g.hits(&Bbox::block(1000, 1000, 10, 10)));
-        assert!(g.hits(&Bbox::block(-995, -995, 10, 10)));
-    }
-}
-
-#[cfg(test)]
-mod workflow_tests {
-    use fachwerk_shared::{parse_workflow, BlockId, Rect};
-
-    use super::*;
-
-    #[test]
-    fn no_exit_label_of_a_crowded_template_covers_a_block() {
-        let mut w =
-            parse_workflow(include_str!("../../../workflows/beschaffung.json")).expect("template");
-        // Four blocks a row, 50 px apart: too close for the band labels.
-        let ids: Vec<BlockId> = w.blocks.iter().map(|b| b.id.clone()).collect();
-        for (i, id) in ids.iter().enumerate() {
-            let i = i32::try_from(i).unwrap_or(0);
-            w.layout
-                .blocks
-                .insert(id.clone(), Rect::at((i % 4) * 210, (i / 4) * 160));
-        }
-        w.layout.edges.clear();
-        let placed = exit_labels(&w, &ids, Lang::De);
-        let boxes: Vec<(BlockId, Bbox)> = w
-            .blocks
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let r = block_rect(&w, i, &b.id);
-                let h = visual_height(&r, ports_of(b).len());
-                (b.id.clone(), Bbox::block(r.x, r.y, r.w, h))
-            })
-            .collect();
-        let mut labels = 0;
-        let mut cut = 0;
-        for (i, b) in w.blocks.iter().enumerate() {
-            let r = block_rect(&w, i, &b.id);
-            let h = visual_height(&r, ports_of(b).len());
-            let n = ports_of(b).len();
-            let at = placed.get(&b.id).cloned().unwrap_or_default();
-            assert_eq!(at.len(), n, "one label per exit of {}", b.id.0);
-            for (k, p) in at.iter().enumerate() {
-                let (x, y) = (r.x + r.w + p.dx, r.y + port_offset(k, n, h) + p.dy);
-                let label = Bbox::text(x, y, width(&p.text));
-                for (other, bbox) in &boxes {
-                    assert!(
-                        !label.overlaps(bbox),
-                        "label {:?} of {} covers {}",
-                        p.text,
-                        b.id.0,
-                        other.0
-                    );
-                }
-                labels += 1;
-                cut += usize::from(p.cut);
-            }
-        }
-        assert!(labels > 20, "{labels} labels");
-        assert!(cut < labels, "some labels keep their whole text");
-        let sz = placed
-            .get(&BlockId("schlusszeichnung".into()))
-            .expect("drawn");
-        assert_eq!(sz.len(), 2, "ok and abgelehnt");
-    }
-
-    #[test]
-    fn connections_are_named_by_label_ends_and_exit() {
-        assert_eq!(
-            connection_name(
-                "bis 1.0…",
-                "Wertgrenze",
-                "bis 1.000 €",
-                "Direktauftrag",
-                Lang::De
-            ),
-            "bis 1.0…: Verbindung von „Wertgrenze“ (bis 1.000 €) nach „Direktauftrag“"
-        );
-        assert_eq!(
-            connection_name("ok", "Check", "ok", "End", Lang::En),
-            "ok: connection from “Check” (ok) to “End”"
-        );
-    }
-}
+#[path = "labels_tests.rs"]
+mod tests;

@@ -94,7 +94,7 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
                             <th scope="row">{v.version.clone()}</th>
                             <td>{v.author.clone()}</td>
                             <td>{v.approver.clone()}</td>
-                            <td>{short_date(&v.date)}</td>
+                            <td><time datetime=v.date.clone()>{short_date(&v.date)}</time></td>
                             <td>{v.note.clone()}</td>
                             <td class="srv-row-actions">
                                 <button type="button" class="version-view" on:click=move |_| view_version(a.clone())>{tx::VIEW.get(lang)}</button>

@@ -75,7 +75,7 @@ pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
                                 <button type="button" class="pub-open" aria-current=move || current().then_some("true") on:click=move |_| show(id.clone())>
                                     {label}
                                 </button>
-                                <span class="srv-muted">{short_date(&p.created_at)}</span>
+                                <time class="srv-muted" datetime=p.created_at.clone()>{short_date(&p.created_at)}</time>
                             </li>
                         }
                     })

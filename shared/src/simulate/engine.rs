@@ -388,7 +388,14 @@ impl<'a, D: Decisions> Run<'a, D> {
             ),
             format!(
                 "Case {} created on {} (file number {az}), started by {}",
-                self.case.case_id, self.now, self.case.initiator
+                self.case.case_id,
+                self.now,
+                // The external applicant by an English word, a named person as named.
+                if self.case.initiator == super::APPLICANT {
+                    "the applicant"
+                } else {
+                    self.case.initiator.as_str()
+                }
             ),
         );
         if p.eingangsbestaetigung {
