@@ -16,6 +16,7 @@ pub use thirtyfour;
 pub mod a11y;
 pub mod axe;
 pub mod oidc;
+pub mod peer_pages;
 pub mod user;
 
 /// Password of the bootstrap admin in every test server.
