@@ -230,6 +230,13 @@ async fn designer(s: &Session, n: usize) -> anyhow::Result<(Figures, WhileCheck,
     for _ in 0..clicks {
         zoom_in.click().await?;
     }
+    // The middle of a generated layout may be empty: bring a block into the middle through
+    // the Gliederung (a step's button selects and centres it), then let go of the selection.
+    d.execute(
+        "const steps = document.querySelectorAll('li.outline-item button.step'); steps[Math.min(steps.length - 1, 20)].click(); return 0;",
+        Vec::new(),
+    )
+    .await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let id = d
         .execute(
