@@ -190,6 +190,14 @@ async fn designer(s: &Session, n: usize) -> anyhow::Result<(Figures, WhileCheck,
     let dir = tempfile::tempdir()?;
     let path = dir.path().join(format!("synthetic-{n}.json"));
     std::fs::write(&path, to_canonical_json(&w))?;
+    // Start blank: with the last size's workflow restored, the designer would first ask
+    // before replacing it.
+    s.open("/").await?;
+    d.execute(
+        "localStorage.removeItem('fachwerk.autosave'); return 0;",
+        Vec::new(),
+    )
+    .await?;
     s.open("/").await?;
     d.execute(
         "window.__t0 = 0; document.getElementById('file-open').addEventListener('change', () => { window.__t0 = performance.now(); }, { capture: true, once: true }); return 0;",
