@@ -17,6 +17,7 @@ pub mod a11y;
 pub mod axe;
 pub mod oidc;
 pub mod outbox;
+pub mod peer_pages;
 pub mod user;
 
 /// Password of the bootstrap admin in every test server.

@@ -26,6 +26,8 @@ mod organisation;
 mod server;
 #[cfg(target_arch = "wasm32")]
 mod storage;
+#[cfg(target_arch = "wasm32")]
+mod worker_client;
 
 /// Mounts the app into the page's body: the applicant's page for an applicant's link (without
 /// the designer and its state), else the designer.

@@ -19,7 +19,9 @@
 //!    `backend/benches/cases.rs` (case lists at 10,000 cases / 50,000 tasks on SQLite and
 //!    PostgreSQL, 20 clerks completing on PostgreSQL); `backend/benches/outputs.rs` (Bescheid
 //!    PDF and Veraktung container); then, if present, the browser timings
-//!    `e2e/tests/browser_bench.rs` and the Arbeitskorb with 5,000 tasks `e2e/tests/korb_bench.rs`.
+//!    `e2e/tests/browser_bench.rs` (with dragging while the Web Worker checks),
+//!    `e2e/tests/first_load_bench.rs` (throttled cold first load against bpmn-js's Modeler) and
+//!    the Arbeitskorb with 5,000 tasks `e2e/tests/korb_bench.rs`.
 //! 4. The summary table: our median, the peer's median, the ratio; the backend's figures.
 
 use std::path::{Path, PathBuf};
@@ -46,7 +48,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         // The table again, from the last run's files.
         let read = |f: &str| std::fs::read_to_string(inputs.join(f)).unwrap_or_default();
         println!(
-            "{}{}",
+            "{}{}{}",
             summary(
                 &target.join("criterion"),
                 &read("peers.json"),
@@ -54,7 +56,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
                 &read(IMPORT_PROCESS_FILE),
                 &read(FOREIGN_PEERS_FILE)
             ),
-            bench_backend::summary(&backend_out)
+            bench_backend::summary(&backend_out),
+            browser_summary(&root.join("target/e2e"))
         );
         return Ok(());
     }
@@ -145,8 +148,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             tools::ensure_frontend_tools(root)?;
             build_frontend(root)?;
             tools::ensure_chromium()?;
-            // The designer and bpmn-js, then the Arbeitskorb with 5,000 tasks.
-            for test in ["browser_bench", "korb_bench"] {
+            // The designer and bpmn-js (opening, dragging, first load), then the Arbeitskorb
+            // with 5,000 tasks.
+            for test in ["browser_bench", "first_load_bench", "korb_bench"] {
                 sh(e2e_env(
                     cargo().args([
                         "test",
@@ -174,7 +178,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     }
 
     println!(
-        "{}{}",
+        "{}{}{}",
         summary(
             &target.join("criterion"),
             &peers,
@@ -182,7 +186,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             &process,
             &foreign_peers
         ),
-        bench_backend::summary(&backend_out)
+        bench_backend::summary(&backend_out),
+        browser_summary(&root.join("target/e2e"))
     );
     for p in &problems {
         println!("problem: {p}");
@@ -192,6 +197,77 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     } else {
         anyhow::bail!("{} bench step(s) failed (see above)", problems.len())
     }
+}
+
+/// The browser figures of issue #22, as `e2e/tests/browser_bench.rs` wrote them into `dir`
+/// (`first-load.json`, `browser-bench.json`): first load against bpmn-js's Modeler page, and
+/// dragging while the Web Worker checks the open workflow.
+fn browser_summary(dir: &Path) -> String {
+    let read = |f: &str| -> serde_json::Value {
+        std::fs::read_to_string(dir.join(f))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default()
+    };
+    let (load, drag) = (read("first-load.json"), read("browser-bench.json"));
+    let mut out = String::from(
+        "\nBrowser (headless Chromium; e2e/tests/first_load_bench.rs, browser_bench.rs):\n",
+    );
+    out.push_str(&format!(
+        "  {:<62} {:>12} {:>16} {:>9}   {}\n",
+        "first load, cold cache, 10 Mbit/s, 40 ms RTT", "Fachwerk", "bpmn-js Modeler", "ratio", ""
+    ));
+    let kb = |v: Option<f64>| v.map_or_else(|| "n/a".into(), |b| format!("{:.0} KB", b / 1024.0));
+    let f = |v: &serde_json::Value, k: &str| v.get(k).and_then(serde_json::Value::as_f64);
+    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}x", a / b),
+        _ => "n/a".into(),
+    };
+    let (ob, tb) = (f(&load, "fachwerkBytes"), f(&load, "bpmnJsBytes"));
+    let (of, tf) = (
+        f(&load, "fachwerkFirstFrameMs"),
+        f(&load, "bpmnJsFirstFrameMs"),
+    );
+    out.push_str(&format!(
+        "  {:<62} {:>12} {:>16} {:>9}\n",
+        "  bytes transferred",
+        kb(ob),
+        kb(tb),
+        ratio(ob, tb)
+    ));
+    out.push_str(&format!(
+        "  {:<62} {:>12} {:>16} {:>9}\n",
+        "  time to first frame",
+        ms(of),
+        ms(tf),
+        ratio(of, tf)
+    ));
+    for n in [2000, 5000] {
+        let c = drag
+            .get(format!("dragWhileCheck-{n}"))
+            .cloned()
+            .unwrap_or_default();
+        let p95 = f(&c, "p95Ms");
+        // One 60 Hz frame is 16.67 ms; rAF timestamps come in steps of 0.1 ms.
+        let verdict = match p95 {
+            Some(v) if v <= 16.75 => "<= 16.7 ms (60 fps): met",
+            Some(_) => "<= 16.7 ms (60 fps): NOT met",
+            None => "",
+        };
+        let detail = match (f(&c, "checkMs"), f(&c, "framesInCheck")) {
+            (Some(ms_), Some(fr)) => format!(
+                " (check {ms_:.0} ms in the {}, {fr:.0} frames during it)",
+                c.get("checkedIn").and_then(|v| v.as_str()).unwrap_or("?")
+            ),
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "  {:<62} {:>12}   {verdict}{detail}\n",
+            format!("drag p95 at {n} blocks while the worker checks"),
+            ms(p95)
+        ));
+    }
+    out
 }
 
 /// Node's stack for the second bpmn-js-differ run: with node's default stack (984 KB)

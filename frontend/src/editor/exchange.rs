@@ -2,16 +2,17 @@
 //! SVG. An import that fails never touches the open workflow; what an import could not map
 //! exactly (`ImportNote`) is listed in a dialog.
 
-use fachwerk_shared::bpmn::{from_bpmn, to_bpmn, ImportNote};
-use fachwerk_shared::{parse_workflow, to_canonical_json, Workflow};
+use fachwerk_shared::bpmn::{to_bpmn, ImportNote};
+use fachwerk_shared::{to_canonical_json, Workflow};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::settings::focus_later;
 use super::{commands, use_editor, Editor};
 use crate::i18n::{self, Lang};
+use crate::pure::jobs::{self, Job, Reply};
 use crate::pure::svg_export;
-use crate::storage;
+use crate::{storage, worker_client};
 
 /// What the last import did: its notes, or why it failed; or an import waiting for the
 /// user's yes because it would replace the open work.
@@ -61,42 +62,6 @@ fn apply_import(ed: Editor, file: String, w: Workflow, notes: Vec<ImportNote>) {
     }
 }
 
-/// BPMN if the text looks like XML, else canonical JSON.
-fn looks_like_xml(name: &str, text: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".bpmn")
-        || lower.ends_with(".xml")
-        || text
-            .trim_start_matches('\u{feff}')
-            .trim_start()
-            .starts_with('<')
-}
-
-/// Parses a chosen file into a workflow and the import notes.
-pub fn import_text(
-    name: &str,
-    text: &str,
-) -> Result<(Workflow, Vec<ImportNote>), (String, String)> {
-    if looks_like_xml(name, text) {
-        from_bpmn(text).map_err(|e| (e.message_de(), e.message_en()))
-    } else {
-        parse_workflow(text).map(|w| (w, Vec::new())).map_err(|e| {
-            let at = if e.path.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", e.path)
-            };
-            (
-                format!(
-                    "Die Datei ist kein gültiger Ablauf (JSON): {}{at}",
-                    e.message
-                ),
-                format!("The file is not a valid workflow (JSON): {}{at}", e.message),
-            )
-        })
-    }
-}
-
 /// Handles the change event of the hidden file input.
 pub fn open_file(ed: Editor, ev: leptos::ev::Event) {
     let Some(input) = ev
@@ -111,40 +76,87 @@ pub fn open_file(ed: Editor, ev: leptos::ev::Event) {
     input.set_value("");
     let name = file.name();
     leptos::task::spawn_local(async move {
-        let result = match storage::read_file(file).await {
-            Ok(text) => import_text(&name, &text),
-            Err(e) => Err((
-                format!("Die Datei konnte nicht gelesen werden: {e}"),
-                format!("The file could not be read: {e}"),
-            )),
+        let text = match storage::read_file(file).await {
+            Ok(text) => text,
+            Err(e) => {
+                let why = (
+                    format!("Die Datei konnte nicht gelesen werden: {e}"),
+                    format!("The file could not be read: {e}"),
+                );
+                return imported(ed, name, Err(why));
+            }
         };
-        let lang = ed.lang.get_untracked();
-        match result {
-            Ok((w, notes)) if ed.wf.with_untracked(has_work) => {
-                ed.import_report.set(Some(ImportReport {
-                    file: name,
-                    notes,
-                    error: None,
-                    pending: Some(Box::new(w)),
-                }));
-                focus_later("import-cancel");
-            }
-            Ok((w, notes)) => apply_import(ed, name, w, notes),
-            Err((de, en)) => {
-                ed.announce.set(match lang {
-                    Lang::De => format!("Import fehlgeschlagen: {de}"),
-                    Lang::En => format!("Import failed: {en}"),
-                });
-                ed.import_report.set(Some(ImportReport {
-                    file: name,
-                    notes: Vec::new(),
-                    error: Some((de, en)),
-                    pending: None,
-                }));
-                focus_later("import-close");
-            }
+        if !jobs::looks_like_xml(&name, &text) {
+            // Canonical JSON is read as fast here as in the worker, and without a copy.
+            let result = jobs::import_text(&name, &text);
+            return imported(ed, name, result);
         }
+        // BPMN in the worker: the page stays responsive while a large file is read.
+        ed.announce.set(match ed.lang.get_untracked() {
+            Lang::De => format!("„{name}“ wird importiert …"),
+            Lang::En => format!("Importing “{name}” …"),
+        });
+        let file = name.clone();
+        worker_client::run(
+            &Job::Import {
+                name: &name,
+                text: &text,
+            },
+            move |reply| {
+                let result = match reply {
+                    Reply::Imported { workflow, notes } => {
+                        Ok((*workflow, notes.into_iter().map(ImportNote::from).collect()))
+                    }
+                    Reply::ImportFailed { de, en } => Err((de, en)),
+                    // Defects of the page, not of the file; said as such.
+                    Reply::BadRequest { message } => Err((
+                        format!("Der Import ist intern fehlgeschlagen: {message}"),
+                        format!("The import failed internally: {message}"),
+                    )),
+                    Reply::Findings { .. } => Err((
+                        "Der Import ist intern fehlgeschlagen.".to_string(),
+                        "The import failed internally.".to_string(),
+                    )),
+                };
+                imported(ed, file, result);
+            },
+        );
     });
+}
+
+/// Shows what reading a file gave: the workflow (asking first if it would replace work), or
+/// why it could not be imported.
+fn imported(
+    ed: Editor,
+    name: String,
+    result: Result<(Workflow, Vec<ImportNote>), (String, String)>,
+) {
+    let lang = ed.lang.get_untracked();
+    match result {
+        Ok((w, notes)) if ed.wf.with_untracked(has_work) => {
+            ed.import_report.set(Some(ImportReport {
+                file: name,
+                notes,
+                error: None,
+                pending: Some(Box::new(w)),
+            }));
+            focus_later("import-cancel");
+        }
+        Ok((w, notes)) => apply_import(ed, name, w, notes),
+        Err((de, en)) => {
+            ed.announce.set(match lang {
+                Lang::De => format!("Import fehlgeschlagen: {de}"),
+                Lang::En => format!("Import failed: {en}"),
+            });
+            ed.import_report.set(Some(ImportReport {
+                file: name,
+                notes: Vec::new(),
+                error: Some((de, en)),
+                pending: None,
+            }));
+            focus_later("import-close");
+        }
+    }
 }
 
 fn download(ed: Editor, name: String, mime: &str, text: &str) {

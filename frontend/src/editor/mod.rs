@@ -5,6 +5,7 @@
 mod macros;
 
 pub mod canvas;
+pub mod checks;
 pub mod commands;
 pub mod connect;
 pub mod edges;
@@ -29,9 +30,7 @@ pub mod widgets;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use fachwerk_shared::{
-    apply, validate, BlockId, BlockType, EdgeId, Finding, Op, Rect, Severity, Workflow,
-};
+use fachwerk_shared::{apply, BlockId, BlockType, EdgeId, Finding, Op, Rect, Severity, Workflow};
 use leptos::prelude::*;
 
 use crate::api::ServerState;
@@ -148,6 +147,8 @@ pub struct Editor {
     pub sim: probelauf::Sim,
     pub server: RwSignal<ServerState>,
     pub findings: Memo<Vec<Finding>>,
+    /// Where the findings are computed (page or worker) and whether a check is pending.
+    pub checks: checks::Checks,
     /// Worst severity per block, for canvas markers.
     pub marks: Memo<HashMap<BlockId, Severity>>,
     pub index: Memo<HashMap<BlockId, usize>>,
@@ -165,7 +166,7 @@ pub struct Editor {
 impl Editor {
     pub fn new(initial: Workflow) -> Editor {
         let wf = RwSignal::new(initial);
-        let findings = Memo::new(move |_| timed("validate", || wf.with(validate)));
+        let (checks, findings) = checks::Checks::new(wf);
         let marks = Memo::new(move |_| {
             findings.with(|fs| {
                 let mut m: HashMap<BlockId, Severity> = HashMap::new();
@@ -234,6 +235,7 @@ impl Editor {
             sim: probelauf::Sim::new(wf),
             server: RwSignal::new(ServerState::NotRun),
             findings,
+            checks,
             marks,
             index,
             edge_index,

@@ -7,6 +7,7 @@ pub mod geometry;
 pub mod help;
 pub mod history;
 pub mod icons;
+pub mod jobs;
 pub mod labels;
 pub mod lang_parts;
 pub mod layout;
