@@ -1,4 +1,4 @@
-//! The bpmn-js pages of the browser benchmarks, served as a web server would serve them:
+//! The bpmn-js pages of the interop tests and browser benchmarks, served as a web server would serve them:
 //! `e2e/interop/` at `/`, `.tools/node/node_modules` at `/node_modules/`, gzip-compressed
 //! (level 9, as Trunk's hook compresses the designer) when the browser accepts it.
 
@@ -24,11 +24,13 @@ pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
     }
     let ct = match rel.extension().and_then(|e| e.to_str()).unwrap_or_default() {
         "html" => "text/html; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "svg" => "image/svg+xml",
         "woff" => "font/woff",
         "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "eot" => "application/vnd.ms-fontobject",
         _ => "application/octet-stream",
     };
     let Ok(bytes) = tokio::fs::read(base.join(rel)).await else {

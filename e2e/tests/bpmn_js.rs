@@ -12,12 +12,11 @@
 #![allow(clippy::unwrap_used)]
 
 use std::net::TcpListener;
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use axum::http::{header, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
 use axum::Router;
+use fachwerk_e2e::peer_pages;
 use fachwerk_e2e::thirtyfour::prelude::*;
 use fachwerk_e2e::thirtyfour::ChromiumLikeCapabilities;
 use fachwerk_shared::bpmn::{to_bpmn_export, Engine};
@@ -25,38 +24,6 @@ use fachwerk_shared::{parse_workflow, Workflow};
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn content_type(p: &Path) -> &'static str {
-    match p.extension().and_then(|e| e.to_str()).unwrap_or_default() {
-        "html" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "eot" => "application/vnd.ms-fontobject",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Static files from two roots; refuses anything but plain relative path segments.
-async fn serve(uri: Uri) -> Response {
-    let root = workspace();
-    let path = uri.path().trim_start_matches('/');
-    let (base, rest) = match path.strip_prefix("node_modules/") {
-        Some(rest) => (root.join(".tools/node/node_modules"), rest),
-        None => (root.join("e2e/interop"), path),
-    };
-    let rel = Path::new(rest);
-    if rest.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    match tokio::fs::read(base.join(rel)).await {
-        Ok(bytes) => ([(header::CONTENT_TYPE, content_type(rel))], bytes).into_response(),
-        Err(_) => StatusCode::NOT_FOUND.into_response(),
-    }
 }
 
 async fn wait_for_port(port: u16) {
@@ -102,7 +69,7 @@ async fn templates_open_in_bpmn_js_and_their_forms_render_in_form_js() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, Router::new().fallback(serve)).await;
+        let _ = axum::serve(listener, Router::new().fallback(peer_pages::serve)).await;
     });
 
     let port = TcpListener::bind("127.0.0.1:0")
