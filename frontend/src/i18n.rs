@@ -110,6 +110,7 @@ pub const EXIT: T = T("Ausgang", "Exit");
 // Problems.
 pub const PROBLEMS: T = T("Probleme", "Problems");
 pub const NO_PROBLEMS: T = T("Keine Probleme gefunden.", "No problems found.");
+pub const CHECKING: T = T("Wird geprüft …", "Checking …");
 pub const SERVER_CHECK: T = T("Server-Prüfung", "Server check");
 pub const SERVER_RUNNING: T = T("Server-Prüfung läuft …", "Server check running …");
 pub const SERVER_NOT_RUN: T = T(

@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::{bench_backend, build_frontend, cargo, e2e_env, sh, tools};
+use crate::{bench_backend, build_frontend, build_release_server, cargo, e2e_env, sh, tools};
 
 /// Where cargo puts build output (criterion writes its estimates below it).
 fn target_dir(root: &Path) -> PathBuf {
@@ -46,16 +46,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let backend_out = target.join("bench-backend");
     if args.iter().any(|a| a == "--summary-only") {
         // The table again, from the last run's files.
-        let read = |f: &str| std::fs::read_to_string(inputs.join(f)).unwrap_or_default();
         println!(
             "{}{}{}",
-            summary(
-                &target.join("criterion"),
-                &read("peers.json"),
-                &read("peers-big-stack.json"),
-                &read(IMPORT_PROCESS_FILE),
-                &read(FOREIGN_PEERS_FILE)
-            ),
+            PeerRun::read(&inputs).table(&target),
             bench_backend::summary(&backend_out),
             browser_summary(&root.join("target/e2e"))
         );
@@ -97,8 +90,6 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let (mut peers, big_pair, big_stack) = run_peers(root, &inputs);
     // The 10k differ ran alone; its result joins the defaults' output.
     peers.push_str(&big_pair);
-    let _ = std::fs::write(inputs.join("peers.json"), &peers);
-    let _ = std::fs::write(inputs.join("peers-big-stack.json"), &big_stack);
 
     // The file without Fachwerk data: bpmn-moddle once more, in a process of its own.
     let mut foreign = node_command(root, None);
@@ -111,23 +102,19 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             json_text(&e)
         )
     });
-    let _ = std::fs::write(inputs.join(FOREIGN_PEERS_FILE), &foreign_peers);
     eprintln!("xtask: ── `fachwerk import` as a whole process (release binary)");
     let process = import_process(&target, &inputs);
     eprintln!("{process}");
-    let _ = std::fs::write(inputs.join(IMPORT_PROCESS_FILE), &process);
+    let peer_run = PeerRun {
+        peers,
+        big_stack,
+        process,
+        foreign: foreign_peers,
+    };
+    peer_run.write(&inputs);
 
     if peers_only {
-        println!(
-            "{}",
-            summary(
-                &target.join("criterion"),
-                &peers,
-                &big_stack,
-                &process,
-                &foreign_peers
-            )
-        );
+        println!("{}", peer_run.table(&target));
         return Ok(());
     }
     problems.extend(bench_backend::run(root, &target, &backend_out));
@@ -179,13 +166,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
 
     println!(
         "{}{}{}",
-        summary(
-            &target.join("criterion"),
-            &peers,
-            &big_stack,
-            &process,
-            &foreign_peers
-        ),
+        peer_run.table(&target),
         bench_backend::summary(&backend_out),
         browser_summary(&root.join("target/e2e"))
     );
@@ -328,11 +309,59 @@ fn run_peers(root: &Path, inputs: &Path) -> (String, String, String) {
     (defaults, big_pair, big_stack)
 }
 
-/// The file in the peer inputs' folder with the process timings of `fachwerk import`.
-const IMPORT_PROCESS_FILE: &str = "import-process.json";
+/// What the peers and the `fachwerk import` process printed in one run; kept in the peer
+/// inputs' folder, so that `--summary-only` shows the last table again.
+struct PeerRun {
+    /// bpmn-moddle, bpmnlint and bpmn-js-differ with node's defaults (the 10k differ joined).
+    peers: String,
+    /// bpmn-js-differ with a larger stack.
+    big_stack: String,
+    /// The process timings of `fachwerk import`.
+    process: String,
+    /// bpmn-moddle (and bpmnlint) on the file without Fachwerk data.
+    foreign: String,
+}
 
-/// bpmn-moddle (and bpmnlint) on the file without Fachwerk data, in the peer inputs' folder.
-const FOREIGN_PEERS_FILE: &str = "peers-foreign.json";
+impl PeerRun {
+    const FILES: [&'static str; 4] = [
+        "peers.json",
+        "peers-big-stack.json",
+        "import-process.json",
+        "peers-foreign.json",
+    ];
+
+    fn parts(&self) -> [&String; 4] {
+        [&self.peers, &self.big_stack, &self.process, &self.foreign]
+    }
+
+    fn write(&self, inputs: &Path) {
+        for (file, text) in PeerRun::FILES.iter().zip(self.parts()) {
+            let _ = std::fs::write(inputs.join(file), text);
+        }
+    }
+
+    fn read(inputs: &Path) -> PeerRun {
+        let [peers, big_stack, process, foreign] =
+            PeerRun::FILES.map(|f| std::fs::read_to_string(inputs.join(f)).unwrap_or_default());
+        PeerRun {
+            peers,
+            big_stack,
+            process,
+            foreign,
+        }
+    }
+
+    /// Fachwerk's criterion figures beside the peers'.
+    fn table(&self, target: &Path) -> String {
+        summary(
+            &target.join("criterion"),
+            &self.peers,
+            &self.big_stack,
+            &self.process,
+            &self.foreign,
+        )
+    }
+}
 
 /// Timed runs of the whole `fachwerk import` process (after one untimed warm-up run).
 const IMPORT_RUNS: usize = 7;
@@ -343,14 +372,7 @@ const IMPORT_RUNS: usize = 7;
 /// Returns `{"importProcessMs": {…}, "importProcessForeignMs": {…}}`, each `{median, min,
 /// max, runs}` or `{error}`.
 fn import_process(target: &Path, inputs: &Path) -> String {
-    let built = sh(cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "fachwerk-backend",
-        "--bin",
-        "fachwerk",
-    ]));
+    let built = build_release_server(&[]);
     let binary = target.join("release").join("fachwerk");
     let time = |file: &Path| -> Result<String> {
         let run = || -> Result<f64> {

@@ -95,16 +95,7 @@ fn dist(root: &Path) -> Result<()> {
     tools::ensure_frontend_tools(root)?;
     build_frontend(root)?;
     docs::build_book(root)?;
-    sh(cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "fachwerk-backend",
-        "--bin",
-        "fachwerk",
-        "--features",
-        "embed-frontend",
-    ]))?;
+    build_release_server(&["embed-frontend"])?;
     eprintln!(
         "xtask: one-file server with the designer built in: {}",
         root.join("target/release/fachwerk").display()
@@ -112,11 +103,35 @@ fn dist(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn build_frontend(root: &Path) -> Result<()> {
+/// The release `fachwerk` binary with the given cargo features of the backend.
+pub fn build_release_server(features: &[&str]) -> Result<()> {
+    let mut cmd = cargo();
+    cmd.args([
+        "build",
+        "--release",
+        "-p",
+        "fachwerk-backend",
+        "--bin",
+        "fachwerk",
+    ]);
+    if !features.is_empty() {
+        cmd.args(["--features", &features.join(",")]);
+    }
+    sh(&mut cmd)
+}
+
+/// Builds the frontend (release) and prints its first load; returns that line and whether it
+/// keeps the budget (`cargo xtask test` fails when not; `run`, `dist` and `bench` only warn).
+fn build_frontend(root: &Path) -> Result<(String, bool)> {
     sh(Command::new("trunk")
         .args(["build", "--release"])
         .env("PATH", tools::path_with_tools(root)))?;
-    report_frontend_size(root)
+    let (line, within) = first_load(root)?;
+    eprintln!("xtask: {line}");
+    if !within {
+        eprintln!("xtask: warning: the first load is above its budget (`cargo xtask test` fails)");
+    }
+    Ok((line, within))
 }
 
 /// What the designer's first screen may transfer, gzip, in KB (1024 bytes): its wasm, JS, CSS
@@ -181,25 +196,6 @@ fn first_load(root: &Path) -> Result<(String, bool)> {
     }
     assets.sort_by_key(|a| std::cmp::Reverse(a.gzip));
     Ok(first_load_verdict(&assets, FIRST_LOAD_BUDGET_KB))
-}
-
-/// Prints the designer's first load after a build (`run`, `dist` and `bench` only print it).
-fn report_frontend_size(root: &Path) -> Result<()> {
-    let (line, within) = first_load(root)?;
-    eprintln!("xtask: {line}");
-    if !within {
-        eprintln!("xtask: warning: the first load is above its budget (`cargo xtask test` fails)");
-    }
-    Ok(())
-}
-
-/// `cargo xtask test`'s check: the first load of the built frontend within its budget.
-fn check_first_load_budget(root: &Path) -> Result<()> {
-    let (line, within) = first_load(root)?;
-    if !within {
-        bail!("{line}: above the budget of {FIRST_LOAD_BUDGET_KB} KB gzip");
-    }
-    Ok(())
 }
 
 fn run(args: &[String]) -> Result<()> {
@@ -391,9 +387,16 @@ fn test(args: &[String]) -> Result<()> {
         if skip_e2e {
             return unit;
         }
-        steps.step("frontend build", || build_frontend(&root))?;
+        let mut first_load = (String::new(), true);
+        steps.step("frontend build", || {
+            first_load = build_frontend(&root)?;
+            Ok(())
+        })?;
         // Above the budget the browser tests still run; the run fails at the end.
-        let budget = steps.step("first-load budget", || check_first_load_budget(&root));
+        let budget = steps.step("first-load budget", || match &first_load {
+            (_, true) => Ok(()),
+            (line, false) => bail!("{line}: above the budget of {FIRST_LOAD_BUDGET_KB} KB gzip"),
+        });
         steps.step("e2e", || {
             sh(e2e_env(
                 cargo().args([

@@ -186,10 +186,6 @@ pub fn Problems() -> impl IntoView {
         })
     };
     let pending = ed.checks.pending;
-    let checking = move || match ed.lang.get() {
-        Lang::De => "Wird geprüft …",
-        Lang::En => "Checking …",
-    };
     view! {
         <section
             id="problems-panel"
@@ -198,7 +194,7 @@ pub fn Problems() -> impl IntoView {
             data-checked-in=move || if ed.checks.in_worker.get() { "worker" } else { "page" }
         >
             <h2 id="problems-title" tabindex="-1">{move || ed.t(i18n::PROBLEMS)}</h2>
-            <p id="problems-checking" class="checking" hidden=move || !pending.get()>{checking}</p>
+            <p id="problems-checking" class="checking" hidden=move || !pending.get()>{move || ed.t(i18n::CHECKING)}</p>
             <p class="empty" hidden=move || pending.get() || ed.findings.with(|f| !f.is_empty())>{move || ed.t(i18n::NO_PROBLEMS)}</p>
             <ul id="problems">{items}</ul>
         </section>
