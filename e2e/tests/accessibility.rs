@@ -415,6 +415,9 @@ async fn designer_focus(
     press(s, Key::Enter, false).await?;
     dialog_round(s, axe, "#connect-dialog", "#btn-connect", 8, problems).await?;
     s.click_css("#btn-export-engine").await?;
+    // Checked once the worker made the export (the dialog is busy until then).
+    s.wait_for("#engine-export-dialog[aria-busy='false']")
+        .await?;
     dialog_round(s, axe, "#engine-export-dialog", "#menu-file", 12, problems).await?;
     focus_on(s, "#menu-file").await?;
     let foreign = workspace().join("shared/tests/fixtures/bpmn/camunda7-urlaubsantrag.bpmn");

@@ -26,6 +26,9 @@ async fn engine_export_shows_the_notes_and_downloads_bpmn_and_forms() -> anyhow:
 
     s.click_css("#btn-export-engine").await?;
     s.wait_for("#engine-export-dialog").await?;
+    // The export is made in the Web Worker; the dialog is busy until it is there.
+    s.wait_for("#engine-export-dialog[aria-busy='false'] #engine-export-summary")
+        .await?;
     // Camunda 7 is chosen first and has the focus; its notes are listed, nothing downloaded.
     let focused = s
         .js("return document.activeElement && document.activeElement.id")
@@ -42,7 +45,8 @@ async fn engine_export_shows_the_notes_and_downloads_bpmn_and_forms() -> anyhow:
 
     // The arrow key chooses Camunda 8: its notes and the forms line replace the list.
     d.action_chain().send_keys(Key::Down).perform().await?;
-    s.wait_for("#engine-export-forms").await?;
+    s.wait_for("#engine-export-dialog[aria-busy='false'] #engine-export-forms")
+        .await?;
     let focused = s
         .js("return document.activeElement && document.activeElement.id")
         .await?;
@@ -138,6 +142,8 @@ async fn history_time_to_live_is_set_in_the_settings_and_exported() -> anyhow::R
 
     s.click_css("#btn-export-engine").await?;
     s.wait_for("#engine-export-history").await?;
+    s.wait_for("#engine-export-dialog[aria-busy='false']")
+        .await?;
     let line = d
         .find(By::Id("engine-export-history"))
         .await?

@@ -14,30 +14,35 @@ use fachwerk_shared::{parse_workflow, to_canonical_json, validate};
 const BLOCKS: usize = 2000;
 
 /// Deletes the selected block through the menu command and, as soon as the Probleme panel says
-/// "wird geprüft", clicks the Ansicht menu. Returns what happened, in order.
+/// "wird geprüft", clicks the Ansicht menu. Returns what happened, in the order the page's DOM
+/// changed: the menu must open before the check's result arrives. (Watched by one observer on
+/// both elements; a timer would race the worker, whose reply can come before a 0 ms timeout.)
 const DELETE_AND_CLICK: &str = r#"
 const done = arguments[arguments.length - 1];
 const panel = document.getElementById('problems-panel');
 const menu = document.getElementById('menu-view');
 const log = [];
 let clicked = false;
+let opened = false;
 const obs = new MutationObserver(() => {
   const busy = panel.getAttribute('aria-busy');
   if (!clicked && busy === 'true') {
     clicked = true;
     log.push('checking: ' + !document.getElementById('problems-checking').hidden);
     menu.click();
-    setTimeout(() => {
-      log.push('menu open: ' + menu.getAttribute('aria-expanded'));
-      log.push('still checking: ' + panel.getAttribute('aria-busy'));
-    }, 0);
-  } else if (clicked && busy === 'false') {
+  }
+  if (clicked && !opened && menu.getAttribute('aria-expanded') === 'true') {
+    opened = true;
+    log.push('menu open, still checking: ' + panel.getAttribute('aria-busy'));
+  }
+  if (clicked && busy === 'false') {
     log.push('result');
     obs.disconnect();
     done(log);
   }
 });
 obs.observe(panel, { attributes: true, attributeFilter: ['aria-busy'] });
+obs.observe(menu, { attributes: true, attributeFilter: ['aria-expanded'] });
 document.getElementById('btn-delete').click();
 "#;
 
@@ -109,8 +114,7 @@ async fn large_workflows_are_checked_in_the_worker() -> anyhow::Result<()> {
         log,
         [
             "checking: true",
-            "menu open: true",
-            "still checking: true",
+            "menu open, still checking: true",
             "result"
         ],
         "the click was handled while the worker checked"

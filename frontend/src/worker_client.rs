@@ -1,8 +1,9 @@
 //! The page's side of the Web Worker (`src/bin/fachwerk-worker.rs`): starts it on first use,
 //! sends jobs (`pure::jobs`) and hands each reply to the caller that waits for it. Jobs sent
 //! before the worker is listening wait in a queue. If the worker cannot run (no Worker in the
-//! browser, its file missing, a crash), the jobs run on the page instead — slower for big
-//! workflows, never a different answer: the page then calls the worker's own function.
+//! browser, its file missing, a crash), validations run on the page instead (slower for big
+//! workflows, never a different answer); every other job gets `Reply::Unavailable`, since its
+//! code is only in the worker (`jobs::validate_here`).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -49,10 +50,10 @@ pub fn run(job: &Job<'_>, done: impl FnOnce(Reply) + 'static) {
     });
     let message = match jobs::request(id, job) {
         Ok(m) => m,
-        Err(_) => return done(jobs::run(job)),
+        Err(message) => return done(Reply::BadRequest { message }),
     };
     if !start() {
-        return done(jobs::run(job));
+        return done(jobs::validate_here(&message));
     }
     CLIENT.with_borrow_mut(|c| {
         if c.ready {
@@ -77,7 +78,7 @@ pub fn run(job: &Job<'_>, done: impl FnOnce(Reply) + 'static) {
     }
 }
 
-/// Starts the worker unless it runs or failed; false when jobs must run on the page.
+/// Starts the worker unless it runs or failed; false when it cannot be used.
 fn start() -> bool {
     if CLIENT.with_borrow(|c| c.broken) {
         return false;
@@ -95,7 +96,7 @@ fn start() -> bool {
     });
     let on_error = Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {
         ev.prevent_default();
-        leptos::logging::warn!("Fachwerk: the Web Worker failed; jobs run on the page");
+        leptos::logging::warn!("Fachwerk: the Web Worker failed; validations run on the page");
         CLIENT.with_borrow_mut(|c| c.broken = true);
         fail_all();
     });
@@ -150,7 +151,7 @@ fn mark(state: &str) {
     }
 }
 
-/// The worker is gone: every waiting job runs on the page, with the worker's own function.
+/// The worker is gone: waiting validations run on the page, the other jobs are unavailable.
 fn fail_all() {
     mark("failed");
     let waiting: Vec<Waiting> = CLIENT.with_borrow_mut(|c| {
@@ -163,8 +164,6 @@ fn fail_all() {
         all.into_iter().map(|(_, w)| w).collect()
     });
     for w in waiting {
-        let reply = jobs::read_reply(&jobs::answer(&w.message))
-            .map_or_else(|message| Reply::BadRequest { message }, |(_, reply)| reply);
-        (w.done)(reply);
+        (w.done)(jobs::validate_here(&w.message));
     }
 }

@@ -99,7 +99,7 @@ impl Checks {
                 leptos::logging::warn!("Fachwerk: the worker could not check: {message}");
                 self.wf.with_untracked(validate)
             }
-            Reply::Imported { .. } | Reply::ImportFailed { .. } => self.wf.with_untracked(validate),
+            _ => self.wf.with_untracked(validate),
         };
         self.remote.set(findings);
         self.pending.set(false);

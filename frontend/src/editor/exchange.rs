@@ -2,7 +2,9 @@
 //! SVG. An import that fails never touches the open workflow; what an import could not map
 //! exactly (`ImportNote`) is listed in a dialog.
 
-use fachwerk_shared::bpmn::{to_bpmn, ImportNote};
+use std::cell::Cell;
+
+use fachwerk_shared::bpmn::ImportNote;
 use fachwerk_shared::{to_canonical_json, Workflow};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -88,7 +90,7 @@ pub fn open_file(ed: Editor, ev: leptos::ev::Event) {
         };
         if !jobs::looks_like_xml(&name, &text) {
             // Canonical JSON is read as fast here as in the worker, and without a copy.
-            let result = jobs::import_text(&name, &text);
+            let result = jobs::import_json(&text).map(|w| (w, Vec::new()));
             return imported(ed, name, result);
         }
         // BPMN in the worker: the page stays responsive while a large file is read.
@@ -113,7 +115,11 @@ pub fn open_file(ed: Editor, ev: leptos::ev::Event) {
                         format!("Der Import ist intern fehlgeschlagen: {message}"),
                         format!("The import failed internally: {message}"),
                     )),
-                    Reply::Findings { .. } => Err((
+                    Reply::Unavailable => Err((
+                        jobs::UNAVAILABLE.0.to_string(),
+                        jobs::UNAVAILABLE.1.to_string(),
+                    )),
+                    _ => Err((
                         "Der Import ist intern fehlgeschlagen.".to_string(),
                         "The import failed internally.".to_string(),
                     )),
@@ -178,11 +184,70 @@ pub fn export_json(ed: Editor) {
     download(ed, name, "application/json", &json);
 }
 
+/// An export as the worker made it: the BPMN, its notes and the files that go with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Export {
+    pub xml: String,
+    pub notes: Vec<jobs::ExportNote>,
+    pub files: Vec<jobs::ExportFile>,
+}
+
+thread_local! {
+    /// An export is being made: a second click (a double click) waits for it instead of
+    /// starting another download.
+    static EXPORTING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Makes the BPMN of the open workflow for `engine` (`plain`, `camunda7`, `camunda8`) in the
+/// worker (BPMN export is not part of the page's first load) and hands it to `done`, or why
+/// not (German, English).
+pub fn export_in_worker(
+    ed: Editor,
+    engine: &str,
+    done: impl FnOnce(Result<Export, (String, String)>) + 'static,
+) {
+    ed.wf.with_untracked(|w| {
+        worker_client::run(
+            &Job::Export {
+                workflow: w,
+                engine,
+            },
+            move |reply| {
+                done(match reply {
+                    Reply::Exported { xml, notes, files } => Ok(Export { xml, notes, files }),
+                    Reply::Unavailable => Err((
+                        jobs::UNAVAILABLE.0.to_string(),
+                        jobs::UNAVAILABLE.1.to_string(),
+                    )),
+                    Reply::BadRequest { message } => Err((
+                        format!("Der Export ist intern fehlgeschlagen: {message}"),
+                        format!("The export failed internally: {message}"),
+                    )),
+                    _ => Err((
+                        "Der Export ist intern fehlgeschlagen.".to_string(),
+                        "The export failed internally.".to_string(),
+                    )),
+                })
+            },
+        )
+    });
+}
+
 pub fn export_bpmn(ed: Editor) {
-    let (name, xml) = ed
-        .wf
-        .with_untracked(|w| (format!("{}.bpmn", w.key), to_bpmn(w)));
-    download(ed, name, "application/bpmn+xml", &xml);
+    if EXPORTING.replace(true) {
+        return;
+    }
+    let name = ed.wf.with_untracked(|w| format!("{}.bpmn", w.key));
+    export_in_worker(ed, "plain", move |result| {
+        EXPORTING.set(false);
+        match result {
+            Ok(e) => download(ed, name, "application/bpmn+xml", &e.xml),
+            Err((de, en)) => ed.announce.set(match ed.lang.get_untracked() {
+                Lang::De => de,
+                Lang::En => en,
+            }),
+        }
+    });
 }
 
 pub fn export_svg(ed: Editor) {

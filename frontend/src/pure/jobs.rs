@@ -1,10 +1,15 @@
 //! The heavy work the designer hands to its Web Worker (`src/bin/fachwerk-worker.rs`):
-//! validating a large workflow and importing a file. Jobs and replies travel as JSON text;
-//! [`answer`] is the whole of the worker's logic, so it is unit-tested here natively, and the
-//! page runs the very same function when the worker cannot start. Browser, worker and server
-//! run the same `fachwerk_shared` code.
+//! validating a large workflow, importing a file, the BPMN exports and comparing two versions.
+//! Jobs and replies travel as JSON text; [`answer`] is the whole of the worker's logic, so it
+//! is unit-tested here natively. Browser, worker and server run the same `fachwerk_shared` code.
+//!
+//! Only the worker links [`answer`]: BPMN import and export, the diff and the path-tracking JSON
+//! reader stay out of the page's first load (issue 22). When the worker cannot run, the page
+//! validates itself ([`validate_here`]; validation is part of the page anyway) and says for
+//! every other job that it is not available ([`Reply::Unavailable`]).
 
-use fachwerk_shared::bpmn::{from_bpmn, ImportNote};
+use fachwerk_shared::bpmn::{from_bpmn, to_bpmn_export, Engine, ImportNote};
+use fachwerk_shared::diff::{diff, WorkflowDiff};
 use fachwerk_shared::{parse_workflow, validate, Finding, Workflow};
 use serde::{Deserialize, Serialize};
 
@@ -19,16 +24,44 @@ pub const READY: &str = "\"ready\"";
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Job<'a> {
-    Validate { workflow: &'a Workflow },
-    Import { name: &'a str, text: &'a str },
+    Validate {
+        workflow: &'a Workflow,
+    },
+    Import {
+        name: &'a str,
+        text: &'a str,
+    },
+    /// BPMN for `engine` (`plain`, `camunda7`, `camunda8`; see `Engine::from_name`).
+    Export {
+        workflow: &'a Workflow,
+        engine: &'a str,
+    },
+    /// What changed from `old` to `new`.
+    Diff {
+        old: &'a Workflow,
+        new: &'a Workflow,
+    },
 }
 
 /// The same job as the worker reads it.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 enum OwnedJob {
-    Validate { workflow: Workflow },
-    Import { name: String, text: String },
+    Validate {
+        workflow: Workflow,
+    },
+    Import {
+        name: String,
+        text: String,
+    },
+    Export {
+        workflow: Workflow,
+        engine: String,
+    },
+    Diff {
+        old: Box<Workflow>,
+        new: Box<Workflow>,
+    },
 }
 
 impl OwnedJob {
@@ -36,8 +69,26 @@ impl OwnedJob {
         match self {
             OwnedJob::Validate { workflow } => Job::Validate { workflow },
             OwnedJob::Import { name, text } => Job::Import { name, text },
+            OwnedJob::Export { workflow, engine } => Job::Export { workflow, engine },
+            OwnedJob::Diff { old, new } => Job::Diff { old, new },
         }
     }
+}
+
+/// A note of an engine export on the wire: the block concerned (empty: the whole workflow)
+/// and what the engine cannot enforce there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportNote {
+    pub block_id: String,
+    pub message_de: String,
+    pub message_en: String,
+}
+
+/// A file that goes with an export (a Camunda 8 form): its name and content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportFile {
+    pub name: String,
+    pub text: String,
 }
 
 /// An import note on the wire (`ImportNote` is only `Serialize`).
@@ -90,11 +141,29 @@ pub enum Reply {
         de: String,
         en: String,
     },
+    /// The BPMN of an export, its notes and the files that go with it.
+    Exported {
+        xml: String,
+        notes: Vec<ExportNote>,
+        files: Vec<ExportFile>,
+    },
+    /// The comparison of two versions.
+    Compared {
+        diff: Box<WorkflowDiff>,
+    },
     /// The message itself could not be read (a defect of the page, not of the user's input).
     BadRequest {
         message: String,
     },
+    /// The worker cannot run in this browser and the page does not do this job itself.
+    Unavailable,
 }
+
+/// What the page says when a job found no worker (German, English).
+pub const UNAVAILABLE: (&str, &str) = (
+    "Diese Funktion braucht einen Web Worker, den der Browser nicht starten konnte. Bitte die Seite neu laden oder einen anderen Browser verwenden.",
+    "This needs a Web Worker, which the browser could not start. Please reload the page or use another browser.",
+);
 
 #[derive(Serialize)]
 struct RequestOut<'a> {
@@ -157,6 +226,29 @@ pub fn read_reply(message: &str) -> Result<(u64, Reply), String> {
         .map_err(|e| e.to_string())
 }
 
+/// A validation job (`message` as [`request`] wrote it) done on the page, for when the worker
+/// cannot run; any other job is [`Reply::Unavailable`]. Unlike [`answer`] it links neither
+/// the BPMN code nor the diff.
+pub fn validate_here(message: &str) -> Reply {
+    #[derive(Deserialize)]
+    #[serde(tag = "kind", rename_all = "camelCase")]
+    enum ValidateOnly {
+        Validate { workflow: Workflow },
+    }
+    #[derive(Deserialize)]
+    struct Request {
+        job: ValidateOnly,
+    }
+    match serde_json::from_str::<Request>(message) {
+        Ok(Request {
+            job: ValidateOnly::Validate { workflow },
+        }) => Reply::Findings {
+            findings: validate(&workflow),
+        },
+        Err(_) => Reply::Unavailable,
+    }
+}
+
 /// Does the job.
 pub fn run(job: &Job<'_>) -> Reply {
     match job {
@@ -170,6 +262,39 @@ pub fn run(job: &Job<'_>) -> Reply {
             },
             Err((de, en)) => Reply::ImportFailed { de, en },
         },
+        Job::Export { workflow, engine } => match Engine::from_name(engine) {
+            Some(engine) => export(workflow, engine),
+            None => Reply::BadRequest {
+                message: format!("unknown engine {engine:?}"),
+            },
+        },
+        Job::Diff { old, new } => Reply::Compared {
+            diff: Box::new(diff(old, new)),
+        },
+    }
+}
+
+fn export(w: &Workflow, engine: Engine) -> Reply {
+    let e = to_bpmn_export(w, engine);
+    Reply::Exported {
+        xml: e.xml,
+        notes: e
+            .notes
+            .into_iter()
+            .map(|n| ExportNote {
+                block_id: n.block_id,
+                message_de: n.message_de,
+                message_en: n.message_en,
+            })
+            .collect(),
+        files: e
+            .forms
+            .into_iter()
+            .map(|f| ExportFile {
+                name: f.file_name(),
+                text: f.json,
+            })
+            .collect(),
     }
 }
 
@@ -192,21 +317,27 @@ pub fn import_text(
     if looks_like_xml(name, text) {
         from_bpmn(text).map_err(|e| (e.message_de(), e.message_en()))
     } else {
-        parse_workflow(text).map(|w| (w, Vec::new())).map_err(|e| {
-            let at = if e.path.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", e.path)
-            };
-            (
-                format!(
-                    "Die Datei ist kein gültiger Ablauf (JSON): {}{at}",
-                    e.message
-                ),
-                format!("The file is not a valid workflow (JSON): {}{at}", e.message),
-            )
-        })
+        import_json(text).map(|w| (w, Vec::new()))
     }
+}
+
+/// Parses a chosen JSON file (the page does this itself: it is as fast there, without a copy,
+/// and links no BPMN code).
+pub fn import_json(text: &str) -> Result<Workflow, (String, String)> {
+    parse_workflow(text).map_err(|e| {
+        let at = if e.path.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", e.path)
+        };
+        (
+            format!(
+                "Die Datei ist kein gültiger Ablauf (JSON): {}{at}",
+                e.message
+            ),
+            format!("The file is not a valid workflow (JSON): {}{at}", e.message),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -313,6 +444,101 @@ mod tests {
             );
         }
         assert_eq!(read_reply(READY).ok(), None);
+    }
+
+    #[test]
+    fn exports_in_the_worker_are_the_exports_of_shared() {
+        let w =
+            fachwerk_shared::parse_workflow(include_str!("../../../workflows/beschaffung.json"))
+                .unwrap();
+        let Reply::Exported { xml, notes, files } = round_trip(
+            5,
+            &Job::Export {
+                workflow: &w,
+                engine: "plain",
+            },
+        ) else {
+            panic!("no export");
+        };
+        assert_eq!(xml, to_bpmn(&w));
+        assert!(notes.is_empty() && files.is_empty());
+        let direct = to_bpmn_export(&w, Engine::Camunda8);
+        let Reply::Exported { xml, notes, files } = round_trip(
+            6,
+            &Job::Export {
+                workflow: &w,
+                engine: "camunda8",
+            },
+        ) else {
+            panic!("no export");
+        };
+        assert_eq!(xml, direct.xml);
+        assert!(
+            !files.is_empty(),
+            "Camunda 8 gets the forms of its user tasks"
+        );
+        let names: Vec<String> = direct.forms.iter().map(|f| f.file_name()).collect();
+        assert_eq!(
+            files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+            names
+        );
+        assert_eq!(notes.len(), direct.notes.len());
+        assert!(matches!(
+            round_trip(
+                7,
+                &Job::Export {
+                    workflow: &w,
+                    engine: "activiti"
+                }
+            ),
+            Reply::BadRequest { .. }
+        ));
+    }
+
+    #[test]
+    fn a_diff_in_the_worker_is_the_diff_of_shared() {
+        let old = synthetic(300, 7);
+        let new = fachwerk_shared::generate::modify(&old, 5, 11);
+        let mut expected = diff(&old, &new);
+        assert!(!expected.changes.is_empty());
+        // The ops that would turn `old` into `new` do not travel (not serialized); the review
+        // screen does not use them.
+        expected.ops.clear();
+        assert_eq!(
+            round_trip(
+                8,
+                &Job::Diff {
+                    old: &old,
+                    new: &new
+                }
+            ),
+            Reply::Compared {
+                diff: Box::new(expected)
+            }
+        );
+    }
+
+    #[test]
+    fn without_a_worker_the_page_validates_and_refuses_the_rest() {
+        let mut w = synthetic(50, 3);
+        w.edges.remove(2);
+        let msg = request(1, &Job::Validate { workflow: &w }).unwrap();
+        assert_eq!(
+            validate_here(&msg),
+            Reply::Findings {
+                findings: validate(&w)
+            }
+        );
+        let msg = request(
+            2,
+            &Job::Import {
+                name: "a.bpmn",
+                text: "<definitions/>",
+            },
+        )
+        .unwrap();
+        assert_eq!(validate_here(&msg), Reply::Unavailable);
+        assert_eq!(validate_here("garbage"), Reply::Unavailable);
     }
 
     #[test]

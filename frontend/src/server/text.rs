@@ -148,6 +148,10 @@ pub const REVIEW_HELP: T = T(
 pub const ZOOM_IN: T = T("Vergrößern", "Zoom in");
 pub const ZOOM_OUT: T = T("Verkleinern", "Zoom out");
 pub const FIT: T = T("Einpassen", "Fit");
+pub const COMPARE_FAILED: T = T(
+    "Der Vergleich ist intern fehlgeschlagen.",
+    "The comparison failed internally.",
+);
 pub const NOTHING_TO_COMPARE: T = T(
     "Bitte einen Ablauf und zwei Fassungen wählen.",
     "Please choose a workflow and two versions.",

@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use fachwerk_shared::catalog;
-use fachwerk_shared::diff::{diff, Bump, ChangeKind, Impact, LayoutChange};
+use fachwerk_shared::diff::{Bump, ChangeKind, Impact, LayoutChange, WorkflowDiff};
 use fachwerk_shared::{BlockId, EdgeId, Workflow};
 
 use super::geometry::{block_rect, edge_path, port_offset, ports_of, visual_height};
@@ -318,10 +318,11 @@ pub fn first_version_base(new: &Workflow) -> Workflow {
     base
 }
 
-/// The scene of `new` compared with `old` (`None`: `new` alone, read-only); `content_only`
-/// leaves out layout changes, `side` draws both versions side by side.
+/// The scene of `new` compared with `old` and their diff (`fachwerk_shared::diff::diff(old,
+/// new)`, computed in the Web Worker; `None`: `new` alone, read-only); `content_only` leaves
+/// out layout changes, `side` draws both versions side by side.
 pub fn scene(
-    old: Option<&Workflow>,
+    old: Option<(&Workflow, &WorkflowDiff)>,
     new: Option<&Workflow>,
     content_only: bool,
     side: bool,
@@ -332,8 +333,8 @@ pub fn scene(
     };
     let mut marks = Marks::default();
     let mut items = Vec::new();
-    let d = old.map(|o| diff(o, new));
-    if let (Some(d), Some(old)) = (&d, old) {
+    let (old, d) = (old.map(|(o, _)| o), old.map(|(_, d)| d));
+    if let (Some(d), Some(old)) = (d, old) {
         for c in &d.changes {
             let block = c.block.clone();
             match (c.kind, &block) {

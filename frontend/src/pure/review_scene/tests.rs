@@ -1,9 +1,22 @@
 //! The review scene's tests: marks, the first version, the changed region, labels and words.
 
+use fachwerk_shared::diff::diff;
 use fachwerk_shared::{parse_workflow, BlockId, Rect, Workflow};
 
-use super::{scene, Scene};
+use super::Scene;
 use crate::i18n::Lang;
+
+/// The scene with the diff computed here (on the page it comes from the Web Worker).
+fn scene(
+    old: Option<&Workflow>,
+    new: Option<&Workflow>,
+    content_only: bool,
+    side: bool,
+    lang: Lang,
+) -> Scene {
+    let d = old.zip(new).map(|(o, n)| diff(o, n));
+    super::scene(old.zip(d.as_ref()), new, content_only, side, lang)
+}
 
 fn template() -> Workflow {
     parse_workflow(include_str!("../../../../workflows/beschaffung.json")).expect("template")

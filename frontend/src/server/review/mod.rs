@@ -1,6 +1,7 @@
-//! Review screen (issue #7): two versions of a workflow compared in the browser. The scene
-//! (`crate::pure::review_scene`) is computed with `fachwerk_shared::diff`, the same code the
-//! server runs; this screen picks the versions, loads them and shows the scene's panes beside
+//! Review screen (issue #7): two versions of a workflow compared in the browser. The diff is
+//! `fachwerk_shared::diff`, the same code the server runs, computed in the Web Worker (large
+//! workflows never block the page); the scene (`crate::pure::review_scene`) is drawn from it.
+//! This screen picks the versions, loads them and shows the scene's panes beside
 //! the list of changes (click → select and centre the block). Side by side, both drawings share
 //! one viewport, so zoom and pan stay in step.
 //!
@@ -11,6 +12,7 @@
 pub(crate) mod pane;
 
 use fachwerk_shared::api::VersionInfo;
+use fachwerk_shared::diff::WorkflowDiff;
 use fachwerk_shared::Workflow;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -19,10 +21,12 @@ use super::text as tx;
 use super::{tr, Srv};
 use crate::api;
 use crate::editor::Editor;
-use crate::i18n::T;
+use crate::i18n::{Lang, T};
 use crate::pure::geometry::Viewport;
+use crate::pure::jobs::{Job, Reply, UNAVAILABLE};
 use crate::pure::review_scene::{self, first_version_base, scene};
 use crate::pure::route::Route;
+use crate::worker_client;
 use pane::{fit, fit_first, pane_size, pane_view, zoom_by};
 
 /// The impact words of the change list with what they mean (WCAG 1.4.1: not only colour).
@@ -87,7 +91,10 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let old_sel = RwSignal::new(String::new());
     let new_sel = RwSignal::new(String::new());
     let given = StoredValue::new(None::<Workflow>);
-    let old = RwSignal::new(None::<Workflow>);
+    // The old side with its diff against `new`; both are set together when the worker replies.
+    let old = RwSignal::new(None::<(Workflow, WorkflowDiff)>);
+    // A comparison the worker is still computing: a newer one makes its reply outdated.
+    let comparing = StoredValue::new(0u64);
     let new = RwSignal::new(None::<Workflow>);
     let content_only = RwSignal::new(false);
     let side = RwSignal::new(false);
@@ -99,7 +106,12 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let sc = Memo::new(move |_| {
         let l = ed.lang.get();
         let (co, sbs) = (content_only.get(), side.get());
-        old.with(|o| new.with(|n| scene(o.as_ref(), n.as_ref(), co, sbs, l)))
+        old.with(|o| {
+            new.with(|n| {
+                let o = o.as_ref().map(|(w, d)| (w, d));
+                scene(o, n.as_ref(), co, sbs, l)
+            })
+        })
     });
 
     let compare = Action::new_local(move |_: &()| {
@@ -123,13 +135,49 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     } else {
                         a
                     };
-                    selected.set(None);
-                    old.set(a);
-                    new.set(b);
-                    if let Some(route) = Route::comparison(&k, &o, &n) {
-                        srv.replace_route(route);
+                    comparing.update_value(|c| *c += 1);
+                    let mine = comparing.get_value();
+                    let show = move |pair: Option<(Workflow, WorkflowDiff)>,
+                                     b: Option<Workflow>| {
+                        if comparing.get_value() != mine {
+                            return;
+                        }
+                        selected.set(None);
+                        old.set(pair);
+                        new.set(b);
+                        if let Some(route) = Route::comparison(&k, &o, &n) {
+                            srv.replace_route(route);
+                        }
+                        request_animation_frame(move || sc.with_untracked(|s| fit_first(vp, s)));
+                    };
+                    match (a, b) {
+                        (Some(a), Some(b)) => {
+                            // The job is serialized at once; the reply takes the versions over.
+                            let both = std::rc::Rc::new((a, b));
+                            let job = Job::Diff {
+                                old: &both.0,
+                                new: &both.1,
+                            };
+                            let kept = std::rc::Rc::clone(&both);
+                            worker_client::run(&job, move |reply| {
+                                let (a, b) = std::rc::Rc::try_unwrap(kept)
+                                    .unwrap_or_else(|rc| (*rc).clone());
+                                match reply {
+                                    Reply::Compared { diff } => show(Some((a, *diff)), Some(b)),
+                                    Reply::Unavailable => error.set(Some(
+                                        if lang == Lang::De {
+                                            UNAVAILABLE.0
+                                        } else {
+                                            UNAVAILABLE.1
+                                        }
+                                        .to_string(),
+                                    )),
+                                    _ => error.set(Some(tx::COMPARE_FAILED.get(lang).into())),
+                                }
+                            })
+                        }
+                        (_, b) => show(None, b),
                     }
-                    request_animation_frame(move || sc.with_untracked(|s| fit_first(vp, s)));
                 }
                 (Err(e), _) | (_, Err(e)) => error.set(Some(e.message(lang))),
             }
