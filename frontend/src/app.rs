@@ -91,8 +91,14 @@ fn Shell() -> impl IntoView {
         }
         autosave_ok.set_value(saved);
     };
-    Effect::new(move |_| {
+    Effect::new(move |first: Option<()>| {
         let big = ed.wf.with(|w| w.blocks.len() > AUTOSAVE_DEBOUNCE_ABOVE);
+        // The first run sees the workflow just restored from storage (or a blank one): nothing
+        // to save. Saving it anyway rewrote a large autosave on every page load, and leaving
+        // such a page within the pause wrote it back even after another tab had cleared it.
+        if first.is_none() {
+            return;
+        }
         if !big {
             save();
             return;

@@ -223,30 +223,36 @@ fn browser_summary(dir: &Path) -> String {
         ms(tf),
         ratio(of, tf)
     ));
-    for n in [2000, 5000] {
-        let c = drag
-            .get(format!("dragWhileCheck-{n}"))
-            .cloned()
-            .unwrap_or_default();
-        let p95 = f(&c, "p95Ms");
-        // One 60 Hz frame is 16.67 ms; rAF timestamps come in steps of 0.1 ms.
-        let verdict = match p95 {
-            Some(v) if v <= 16.75 => "<= 16.7 ms (60 fps): met",
-            Some(_) => "<= 16.7 ms (60 fps): NOT met",
-            None => "",
-        };
-        let detail = match (f(&c, "checkMs"), f(&c, "framesInCheck")) {
-            (Some(ms_), Some(fr)) => format!(
-                " (check {ms_:.0} ms in the {}, {fr:.0} frames during it)",
-                c.get("checkedIn").and_then(|v| v.as_str()).unwrap_or("?")
-            ),
-            _ => String::new(),
-        };
-        out.push_str(&format!(
-            "  {:<62} {:>12}   {verdict}{detail}\n",
-            format!("drag p95 at {n} blocks while the worker checks"),
-            ms(p95)
-        ));
+    for (key, work) in [("dragWhileCheck", "checks"), ("dragWhileImport", "imports")] {
+        for n in [2000, 5000] {
+            let c = drag.get(format!("{key}-{n}")).cloned().unwrap_or_default();
+            let p95 = f(&c, "p95Ms");
+            // One 60 Hz frame is 16.67 ms; rAF timestamps come in steps of 0.1 ms, so one
+            // frame measures 16.6 to 16.8 ms (a dropped frame 33 ms).
+            let verdict = match p95 {
+                Some(v) if v <= 16.85 => "<= 16.7 ms (60 fps): met",
+                Some(_) => "<= 16.7 ms (60 fps): NOT met",
+                None => "",
+            };
+            let detail = match (
+                f(&c, "workMs"),
+                f(&c, "framesDuring"),
+                f(&c, "worstFrameDuringMs"),
+                f(&c, "longestTaskMs"),
+            ) {
+                (Some(ms_), Some(fr), Some(worst), Some(max)) => format!(
+                    " ({ms_:.0} ms in the {}, {fr:.0} frames during it, the longest \
+                     {worst:.0} ms; longest task on the page {max:.0} ms)",
+                    c.get("doneIn").and_then(|v| v.as_str()).unwrap_or("?")
+                ),
+                _ => String::new(),
+            };
+            out.push_str(&format!(
+                "  {:<62} {:>12}   {verdict}{detail}\n",
+                format!("drag p95 at {n} blocks while the worker {work}"),
+                ms(p95)
+            ));
+        }
     }
     out
 }
