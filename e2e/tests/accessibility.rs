@@ -504,6 +504,9 @@ async fn screens_focus(
         focus_on(s, "[data-opener]").await?;
         press(s, Key::Enter, false).await?;
         s.wait_for("#tpl-import-form").await?;
+        // The panel takes the focus in the next frame; Escape before that belongs to the screen
+        // (a person sees the panel first; a loaded test machine may press sooner).
+        s.wait_for("#tpl-import-form :focus").await?;
         if close == "Escape" {
             press(s, Key::Escape, false).await?;
         } else {
