@@ -40,20 +40,37 @@ pub fn built_in() -> Option<EmbeddedDist> {
 /// The SPA's entry page.
 const INDEX: &str = "index.html";
 
+/// The applicant's app's entry page (`frontend/applicant.html`, built into `dist/antrag/`).
+pub const APPLICANT_INDEX: &str = "antrag/index.html";
+
+/// Paths of the applicant's links (`/antwort/{token}` or `/rueckfrage/{token}`,
+/// `/status/{token}`, made by `delivery::new_link`): they get the applicant's app, not the
+/// designer.
+pub fn is_applicant_path(path: &str) -> bool {
+    ["/antwort/", "/rueckfrage/", "/status/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
 impl EmbeddedDist {
-    /// The entry page's text (its inline scripts go into the Content-Security-Policy).
+    /// The entry pages' text, the designer's and the applicant's (their inline scripts go into
+    /// the Content-Security-Policy).
     pub fn index_html(&self) -> String {
-        (self.get)(INDEX)
+        [INDEX, APPLICANT_INDEX]
+            .iter()
+            .filter_map(|p| (self.get)(p))
             .map(|f| String::from_utf8_lossy(&f.data).into_owned())
-            .unwrap_or_default()
+            .collect()
     }
 
     /// Serves `req` like `ServeDir` serves `dist/`: the file at the path (its `.gz` twin when
-    /// the client accepts gzip), `favicon.svg` for `/favicon.ico`, and `index.html` for every
-    /// other path so client-side routes survive a reload. ETags from the content hash.
+    /// the client accepts gzip), `favicon.svg` for `/favicon.ico`, the applicant's app for the
+    /// applicant's links, and `index.html` for every other path so client-side routes survive
+    /// a reload. ETags from the content hash.
     pub fn serve(&self, req: &Request<Body>) -> Response {
-        let path = req.uri().path().trim_start_matches('/');
-        let path = match path {
+        let full = req.uri().path();
+        let path = match full.trim_start_matches('/') {
+            _ if is_applicant_path(full) => APPLICANT_INDEX,
             "" => INDEX,
             "favicon.ico" => "favicon.svg",
             p => p,

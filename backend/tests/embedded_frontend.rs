@@ -115,6 +115,39 @@ async fn the_embedded_frontend_is_served_like_dist() {
     assert!(!script_src.contains("unsafe-inline"), "{csp}");
 }
 
+/// The applicant's links get the applicant's own app (`frontend/applicant.html`, built into
+/// `dist/antrag/`), from the embedded frontend and from a `dist/` folder alike; the policy allows
+/// both entry pages' inline scripts.
+#[tokio::test]
+async fn applicant_links_get_the_applicant_app() {
+    let index = std::fs::read_to_string("tests/fixtures/embedded-dist/index.html").unwrap();
+    let applicant =
+        std::fs::read_to_string("tests/fixtures/embedded-dist/antrag/index.html").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("antrag")).unwrap();
+    std::fs::write(dir.path().join("index.html"), &index).unwrap();
+    std::fs::write(dir.path().join("antrag/index.html"), &applicant).unwrap();
+    let from_disk = Env::with(|c| c.dist_dir = Some(dir.path().to_path_buf()));
+    let hash = |s: &str| base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(s));
+    for env in [&env(), &from_disk] {
+        for uri in ["/antwort/aB3-x_9", "/rueckfrage/aB3", "/status/St4tus?lang=en"] {
+            let r = get(env, uri, &[]).await;
+            assert_eq!((r.status, r.text.as_str()), (StatusCode::OK, applicant.as_str()), "{uri}");
+        }
+        for uri in ["/", "/vorgaenge", "/antworten", "/status"] {
+            let r = get(env, uri, &[]).await;
+            assert_eq!((r.status, r.text.as_str()), (StatusCode::OK, index.as_str()), "{uri}");
+        }
+        let csp = get(env, "/status/x", &[]).await.header("content-security-policy");
+        for script in [
+            "import init from '/fachwerk-test.js'; init();",
+            "import init from '/antrag/fachwerk-applicant-test.js'; init();",
+        ] {
+            assert!(csp.contains(&format!("'sha256-{}'", hash(script))), "{csp}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn without_any_frontend_only_the_api_answers() {
     let env = Env::new();

@@ -29,21 +29,24 @@ mod storage;
 #[cfg(target_arch = "wasm32")]
 mod worker_client;
 
-/// Mounts the app into the page's body: the applicant's page for an applicant's link (without
-/// the designer and its state), else the designer.
+/// Mounts the designer into the page's body.
 #[cfg(target_arch = "wasm32")]
 pub fn mount() {
     console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+    a11y::install();
+}
+
+/// Mounts the applicant's page for the current path (the app `fachwerk-applicant`, served for
+/// the applicant's links); any other path gets a short note instead.
+#[cfg(target_arch = "wasm32")]
+pub fn mount_applicant() {
+    console_error_panic_hook::set_once();
     match applicant::page() {
-        Some(page) => {
-            if let Some(body) = leptos::prelude::document().body() {
-                body.set_class_name("applicant-body");
-            }
-            leptos::mount::mount_to_body(move || {
-                leptos::view! { <applicant::ApplicantApp page=page /> }
-            });
-        }
-        None => leptos::mount::mount_to_body(app::App),
+        Some(page) => leptos::mount::mount_to_body(move || {
+            leptos::view! { <applicant::ApplicantApp page=page /> }
+        }),
+        None => leptos::mount::mount_to_body(applicant::NoPage),
     }
     a11y::install();
 }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::frontend::EmbeddedDist;
+use crate::frontend::{is_applicant_path, EmbeddedDist, APPLICANT_INDEX};
 
 /// Where the handbook is mounted; its links are relative, so pages must be read below it.
 const HANDBOOK: &str = "/hilfe";
@@ -39,6 +39,12 @@ pub async fn serve(
             .oneshot(req)
             .await
             .into_response(),
+        Some(dist) if is_applicant_path(&path) => {
+            ServeFile::new(dist.join(APPLICANT_INDEX))
+                .oneshot(req)
+                .await
+                .into_response()
+        }
         // SPA: unknown paths get index.html so client-side routes survive a reload.
         // Trunk's post-build hook writes `.gz` beside each asset (see Trunk.toml).
         Some(dist) => ServeDir::new(dist)

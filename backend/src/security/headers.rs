@@ -8,12 +8,18 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-/// The policy for the frontend in `dist` (hashes of the inline scripts of its index.html).
+/// The policy for the frontend in `dist` (hashes of the inline scripts of its entry pages: the
+/// designer's index.html and the applicant's app's).
 pub fn content_security_policy(dist: Option<&Path>) -> String {
-    let index = dist
-        .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok())
+    let pages: String = dist
+        .map(|d| {
+            [d.join("index.html"), d.join(crate::frontend::APPLICANT_INDEX)]
+                .iter()
+                .filter_map(|p| std::fs::read_to_string(p).ok())
+                .collect()
+        })
         .unwrap_or_default();
-    content_security_policy_for(&index)
+    content_security_policy_for(&pages)
 }
 
 /// The designer's policy for this entry page (its inline scripts allowed by hash).

@@ -1,8 +1,8 @@
 //! The applicant's pages (issue 20): reached from a link in a message, no account, no designer.
 //! `/antwort/{token}` answers a Rückfrage once (text and files, the deadline shown);
 //! `/status/{token}` shows the steps done and the current one in plain words, never a clerk's
-//! name. Mounted instead of the designer (`crate::mount`), so nothing of the designer's state
-//! is loaded; narrow screens (360 px) first, German and English.
+//! name. An app of its own (`src/bin/fachwerk-applicant.rs`, `crate::mount_applicant`), so
+//! nothing of the designer is loaded; narrow screens (360 px) first, German and English.
 
 mod answer;
 mod status;
@@ -59,5 +59,16 @@ pub fn ApplicantApp(page: ApplicantPage) -> impl IntoView {
             </button>
         </header>
         <main id="applicant" class="applicant">{body}</main>
+    }
+}
+
+/// A path of the applicant's app that is no applicant's link (mistyped or cut off).
+#[component]
+pub fn NoPage() -> impl IntoView {
+    view! {
+        <main id="applicant" class="applicant">
+            <h1>{tx::NO_PAGE.0}</h1>
+            <p lang="en">{tx::NO_PAGE.1}</p>
+        </main>
     }
 }

@@ -68,3 +68,7 @@ pub const STATUS_BLOCKED: T = T(
 );
 pub const UPDATED: T = T("Zuletzt geändert am", "Last changed on");
 pub const STATE: T = T("Stand", "Status");
+pub const NO_PAGE: T = T(
+    "Diese Adresse ist kein gültiger Link. Bitte öffnen Sie den Link aus Ihrer Nachricht vollständig.",
+    "This address is not a valid link. Please open the whole link from your message.",
+);
