@@ -130,15 +130,29 @@ async fn applicant_links_get_the_applicant_app() {
     let from_disk = Env::with(|c| c.dist_dir = Some(dir.path().to_path_buf()));
     let hash = |s: &str| base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(s));
     for env in [&env(), &from_disk] {
-        for uri in ["/antwort/aB3-x_9", "/rueckfrage/aB3", "/status/St4tus?lang=en"] {
+        for uri in [
+            "/antwort/aB3-x_9",
+            "/rueckfrage/aB3",
+            "/status/St4tus?lang=en",
+        ] {
             let r = get(env, uri, &[]).await;
-            assert_eq!((r.status, r.text.as_str()), (StatusCode::OK, applicant.as_str()), "{uri}");
+            assert_eq!(
+                (r.status, r.text.as_str()),
+                (StatusCode::OK, applicant.as_str()),
+                "{uri}"
+            );
         }
         for uri in ["/", "/vorgaenge", "/antworten", "/status"] {
             let r = get(env, uri, &[]).await;
-            assert_eq!((r.status, r.text.as_str()), (StatusCode::OK, index.as_str()), "{uri}");
+            assert_eq!(
+                (r.status, r.text.as_str()),
+                (StatusCode::OK, index.as_str()),
+                "{uri}"
+            );
         }
-        let csp = get(env, "/status/x", &[]).await.header("content-security-policy");
+        let csp = get(env, "/status/x", &[])
+            .await
+            .header("content-security-policy");
         for script in [
             "import init from '/fachwerk-test.js'; init();",
             "import init from '/antrag/fachwerk-applicant-test.js'; init();",

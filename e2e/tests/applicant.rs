@@ -169,6 +169,18 @@ async fn an_applicant_answers_a_rueckfrage_on_the_phone_once_and_sees_the_status
         .js("return document.querySelectorAll('#topbar, .palette-item, #canvas').length;")
         .await?;
     assert_eq!(designer, 0, "the applicant page shows no designer");
+    // … and loads none: its own small app from /antrag/ (issue 22).
+    let loaded: Vec<String> = serde_json::from_value(
+        s.js("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.endsWith('.wasm'));")
+            .await?,
+    )?;
+    assert!(
+        !loaded.is_empty()
+            && loaded
+                .iter()
+                .all(|p| p.starts_with("/antrag/fachwerk-applicant-")),
+        "{loaded:?}"
+    );
     fits_width(&s).await?;
     let mut found = violations(&s, &axe, "Rückfrage").await?;
     s.screenshot("applicant-query").await?;

@@ -153,11 +153,12 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
 }
 
 /// What the designer's first screen may transfer, gzip, in KB (1024 bytes): its wasm, JS, CSS
-/// and index.html. Issue 22's goal is 350 KB, not reached: the first load is 1,165 KB (December
+/// and index.html. Issue 22's goal is 350 KB, not reached: the first load is 1,141 KB (December
 /// 2026: 1,311 KB before BPMN import/export, the engine export and the diff moved into the Web
-/// Worker only). This is a ratchet about 1.5 % above that, so the size cannot grow unnoticed;
-/// lower it with every cut (README, "Size of the first load").
-const FIRST_LOAD_BUDGET_KB: u64 = 1185;
+/// Worker only and the applicant's pages into an app of their own). This is a ratchet about
+/// 1.5 % above that, so the size cannot grow unnoticed; lower it with every cut (README, "Size
+/// of the first load").
+const FIRST_LOAD_BUDGET_KB: u64 = 1160;
 
 /// One file of dist/ that the browser loads: its name, raw and gzip sizes in bytes.
 struct Asset {

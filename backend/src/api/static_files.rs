@@ -39,12 +39,10 @@ pub async fn serve(
             .oneshot(req)
             .await
             .into_response(),
-        Some(dist) if is_applicant_path(&path) => {
-            ServeFile::new(dist.join(APPLICANT_INDEX))
-                .oneshot(req)
-                .await
-                .into_response()
-        }
+        Some(dist) if is_applicant_path(&path) => ServeFile::new(dist.join(APPLICANT_INDEX))
+            .oneshot(req)
+            .await
+            .into_response(),
         // SPA: unknown paths get index.html so client-side routes survive a reload.
         // Trunk's post-build hook writes `.gz` beside each asset (see Trunk.toml).
         Some(dist) => ServeDir::new(dist)

@@ -13,10 +13,13 @@ use sha2::{Digest, Sha256};
 pub fn content_security_policy(dist: Option<&Path>) -> String {
     let pages: String = dist
         .map(|d| {
-            [d.join("index.html"), d.join(crate::frontend::APPLICANT_INDEX)]
-                .iter()
-                .filter_map(|p| std::fs::read_to_string(p).ok())
-                .collect()
+            [
+                d.join("index.html"),
+                d.join(crate::frontend::APPLICANT_INDEX),
+            ]
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .collect()
         })
         .unwrap_or_default();
     content_security_policy_for(&pages)
