@@ -20,6 +20,7 @@ const LOADER: &str = "/fachwerk-worker_loader.js";
 type Done = Box<dyn FnOnce(Reply)>;
 
 struct Waiting {
+    /// The job's text (for validating here when the worker is gone).
     message: String,
     done: Done,
 }
@@ -32,8 +33,8 @@ struct Client {
     /// It cannot be used: jobs run on the page.
     broken: bool,
     next_id: u64,
-    /// Messages waiting for `ready`.
-    queue: Vec<String>,
+    /// Messages waiting for `ready` (the job's text, or the text and its file).
+    queue: Vec<JsValue>,
     waiting: HashMap<u64, Waiting>,
 }
 
@@ -44,6 +45,16 @@ thread_local! {
 /// Runs `job` in the worker; `done` gets its reply later (never synchronously while the
 /// worker works; at once when the job has to run on the page).
 pub fn run(job: &Job<'_>, done: impl FnOnce(Reply) + 'static) {
+    send(job, None, done);
+}
+
+/// Imports `file` in the worker, which reads it itself: the page never copies its text.
+pub fn import_file(file: &web_sys::File, done: impl FnOnce(Reply) + 'static) {
+    let name = file.name();
+    send(&Job::ImportFile { name: &name }, Some(file), done);
+}
+
+fn send(job: &Job<'_>, file: Option<&web_sys::File>, done: impl FnOnce(Reply) + 'static) {
     let id = CLIENT.with_borrow_mut(|c| {
         c.next_id += 1;
         c.next_id
@@ -55,15 +66,19 @@ pub fn run(job: &Job<'_>, done: impl FnOnce(Reply) + 'static) {
     if !start() {
         return done(jobs::validate_here(&message));
     }
+    let data = match file {
+        Some(f) => js_sys::Array::of2(&JsValue::from_str(&message), f).into(),
+        None => JsValue::from_str(&message),
+    };
     CLIENT.with_borrow_mut(|c| {
         if c.ready {
             if let Some(w) = &c.worker {
-                if w.post_message(&JsValue::from_str(&message)).is_err() {
+                if w.post_message(&data).is_err() {
                     c.broken = true;
                 }
             }
         } else {
-            c.queue.push(message.clone());
+            c.queue.push(data);
         }
         c.waiting.insert(
             id,
@@ -116,10 +131,9 @@ fn received(text: &str) {
             c.ready = true;
             let queue = std::mem::take(&mut c.queue);
             let w = c.worker.clone();
-            queue.iter().all(|m| {
-                w.as_ref()
-                    .is_some_and(|w| w.post_message(&JsValue::from_str(m)).is_ok())
-            })
+            queue
+                .iter()
+                .all(|m| w.as_ref().is_some_and(|w| w.post_message(m).is_ok()))
         });
         if sent {
             mark("running");

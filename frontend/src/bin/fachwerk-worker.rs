@@ -1,8 +1,8 @@
 //! The designer's Web Worker: validates large workflows and imports files off the page's
 //! thread, so dragging stays smooth meanwhile. Trunk builds this binary as a worker
 //! (`data-type="worker"` in index.html: `fachwerk-worker_loader.js`, loaded on first use by
-//! `worker_client.rs`). Every message is a JSON job; the answer is `pure::jobs::answer`, the
-//! same function the page runs when no worker is available.
+//! `worker_client.rs`). Every message is a JSON job (with a `File` beside it for a file to
+//! import, read here); the answer is `pure::jobs::answer`.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -14,9 +14,27 @@ fn main() {
     let reply_to = scope.clone();
     let on_message =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            // A message that is not text gets the reply to an unreadable job (id 0).
-            let text = ev.data().as_string().unwrap_or_default();
-            let _ = reply_to.post_message(&JsValue::from_str(&jobs::answer(&text)));
+            let data = ev.data();
+            // A job's text, or [text, File] for a file the worker reads itself. Anything else
+            // gets the reply to an unreadable job (id 0).
+            let answer = match data.dyn_ref::<js_sys::Array>() {
+                Some(pair) => {
+                    let message = pair.get(0).as_string().unwrap_or_default();
+                    let text = pair
+                        .get(1)
+                        .dyn_into::<web_sys::Blob>()
+                        .ok()
+                        .and_then(|file| {
+                            web_sys::FileReaderSync::new()
+                                .ok()?
+                                .read_as_text(&file)
+                                .ok()
+                        });
+                    jobs::answer_with_file(&message, text.as_deref())
+                }
+                None => jobs::answer(&data.as_string().unwrap_or_default()),
+            };
+            let _ = reply_to.post_message(&JsValue::from_str(&answer));
         });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();

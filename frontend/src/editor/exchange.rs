@@ -77,6 +77,14 @@ pub fn open_file(ed: Editor, ev: leptos::ev::Event) {
     };
     input.set_value("");
     let name = file.name();
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".bpmn") || lower.ends_with(".xml") {
+        // BPMN in the worker, which reads the file itself: the page stays responsive and never
+        // copies a large file's text.
+        importing(ed, &name);
+        worker_client::import_file(&file, move |reply| imported(ed, name, import_result(reply)));
+        return;
+    }
     leptos::task::spawn_local(async move {
         let text = match storage::read_file(file).await {
             Ok(text) => text,
@@ -93,41 +101,47 @@ pub fn open_file(ed: Editor, ev: leptos::ev::Event) {
             let result = jobs::import_json(&text).map(|w| (w, Vec::new()));
             return imported(ed, name, result);
         }
-        // BPMN in the worker: the page stays responsive while a large file is read.
-        ed.announce.set(match ed.lang.get_untracked() {
-            Lang::De => format!("„{name}“ wird importiert …"),
-            Lang::En => format!("Importing “{name}” …"),
-        });
+        // XML under another name: its text goes to the worker.
+        importing(ed, &name);
         let file = name.clone();
         worker_client::run(
             &Job::Import {
                 name: &name,
                 text: &text,
             },
-            move |reply| {
-                let result = match reply {
-                    Reply::Imported { workflow, notes } => {
-                        Ok((*workflow, notes.into_iter().map(ImportNote::from).collect()))
-                    }
-                    Reply::ImportFailed { de, en } => Err((de, en)),
-                    // Defects of the page, not of the file; said as such.
-                    Reply::BadRequest { message } => Err((
-                        format!("Der Import ist intern fehlgeschlagen: {message}"),
-                        format!("The import failed internally: {message}"),
-                    )),
-                    Reply::Unavailable => Err((
-                        jobs::UNAVAILABLE.0.to_string(),
-                        jobs::UNAVAILABLE.1.to_string(),
-                    )),
-                    _ => Err((
-                        "Der Import ist intern fehlgeschlagen.".to_string(),
-                        "The import failed internally.".to_string(),
-                    )),
-                };
-                imported(ed, file, result);
-            },
+            move |reply| imported(ed, file, import_result(reply)),
         );
     });
+}
+
+fn importing(ed: Editor, name: &str) {
+    ed.announce.set(match ed.lang.get_untracked() {
+        Lang::De => format!("„{name}“ wird importiert …"),
+        Lang::En => format!("Importing “{name}” …"),
+    });
+}
+
+/// The worker's reply to an import as the workflow and its notes, or why not.
+fn import_result(reply: Reply) -> Result<(Workflow, Vec<ImportNote>), (String, String)> {
+    match reply {
+        Reply::Imported { workflow, notes } => {
+            Ok((*workflow, notes.into_iter().map(ImportNote::from).collect()))
+        }
+        Reply::ImportFailed { de, en } => Err((de, en)),
+        // Defects of the page, not of the file; said as such.
+        Reply::BadRequest { message } => Err((
+            format!("Der Import ist intern fehlgeschlagen: {message}"),
+            format!("The import failed internally: {message}"),
+        )),
+        Reply::Unavailable => Err((
+            jobs::UNAVAILABLE.0.to_string(),
+            jobs::UNAVAILABLE.1.to_string(),
+        )),
+        _ => Err((
+            "Der Import ist intern fehlgeschlagen.".to_string(),
+            "The import failed internally.".to_string(),
+        )),
+    }
 }
 
 /// Shows what reading a file gave: the workflow (asking first if it would replace work), or

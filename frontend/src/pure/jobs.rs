@@ -31,6 +31,11 @@ pub enum Job<'a> {
         name: &'a str,
         text: &'a str,
     },
+    /// A file to import that travels beside the message as a `File` and is read by the worker
+    /// (see [`answer_with_file`]): the page never copies a large file's text.
+    ImportFile {
+        name: &'a str,
+    },
     /// BPMN for `engine` (`plain`, `camunda7`, `camunda8`; see `Engine::from_name`).
     Export {
         workflow: &'a Workflow,
@@ -54,6 +59,9 @@ enum OwnedJob {
         name: String,
         text: String,
     },
+    ImportFile {
+        name: String,
+    },
     Export {
         workflow: Workflow,
         engine: String,
@@ -69,6 +77,7 @@ impl OwnedJob {
         match self {
             OwnedJob::Validate { workflow } => Job::Validate { workflow },
             OwnedJob::Import { name, text } => Job::Import { name, text },
+            OwnedJob::ImportFile { name } => Job::ImportFile { name },
             OwnedJob::Export { workflow, engine } => Job::Export { workflow, engine },
             OwnedJob::Diff { old, new } => Job::Diff { old, new },
         }
@@ -219,6 +228,28 @@ pub fn answer(message: &str) -> String {
     })
 }
 
+/// The worker's answer to a message whose job is [`Job::ImportFile`], with the file's `text`
+/// as the worker read it (`None`: it could not be read); any other job is answered as by
+/// [`answer`].
+pub fn answer_with_file(message: &str, text: Option<&str>) -> String {
+    match serde_json::from_str::<RequestIn>(message) {
+        Ok(RequestIn {
+            id,
+            job: OwnedJob::ImportFile { name },
+        }) => {
+            let reply = match text {
+                Some(text) => run(&Job::Import { name: &name, text }),
+                None => Reply::ImportFailed {
+                    de: format!("Die Datei „{name}“ konnte nicht gelesen werden."),
+                    en: format!("The file “{name}” could not be read."),
+                },
+            };
+            serde_json::to_string(&ReplyOut { id, reply: &reply }).unwrap_or_default()
+        }
+        _ => answer(message),
+    }
+}
+
 /// Reads a reply message: (job id, reply).
 pub fn read_reply(message: &str) -> Result<(u64, Reply), String> {
     serde_json::from_str::<ReplyIn>(message)
@@ -261,6 +292,9 @@ pub fn run(job: &Job<'_>) -> Reply {
                 notes: notes.into_iter().map(Note::from).collect(),
             },
             Err((de, en)) => Reply::ImportFailed { de, en },
+        },
+        Job::ImportFile { .. } => Reply::BadRequest {
+            message: "the file to import did not come with the job".into(),
         },
         Job::Export { workflow, engine } => match Engine::from_name(engine) {
             Some(engine) => export(workflow, engine),
@@ -390,6 +424,40 @@ mod tests {
             }
             other => panic!("unexpected reply {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_file_read_by_the_worker_is_imported_like_its_text() {
+        let w = synthetic(40, 2);
+        let xml = to_bpmn(&w);
+        let msg = request(4, &Job::ImportFile { name: "a.bpmn" }).unwrap();
+        assert!(msg.len() < 200, "the text does not travel in the message");
+        let (id, reply) = read_reply(&answer_with_file(&msg, Some(&xml))).unwrap();
+        assert_eq!(id, 4);
+        let (_, direct) = read_reply(&answer(
+            &request(
+                4,
+                &Job::Import {
+                    name: "a.bpmn",
+                    text: &xml,
+                },
+            )
+            .unwrap(),
+        ))
+        .unwrap();
+        assert!(matches!(reply, Reply::Imported { .. }), "{reply:?}");
+        assert_eq!(reply, direct);
+        // A file the worker could not read is named; without its file the job is a defect of
+        // the page.
+        let (_, unread) = read_reply(&answer_with_file(&msg, None)).unwrap();
+        assert!(
+            matches!(&unread, Reply::ImportFailed { de, .. } if de.contains("„a.bpmn“")),
+            "{unread:?}"
+        );
+        assert!(matches!(
+            read_reply(&answer(&msg)).unwrap().1,
+            Reply::BadRequest { .. }
+        ));
     }
 
     #[test]
