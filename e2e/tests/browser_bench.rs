@@ -505,7 +505,8 @@ async fn designer_vs_bpmn_js() -> anyhow::Result<()> {
             ours.open_ms / theirs.open_ms,
             ours.median_ms / theirs.median_ms,
             ours.p95_ms / theirs.p95_ms,
-            if ours.open_ms <= 0.5 * theirs.open_ms && ours.p95_ms <= target {
+            // rAF timestamps come in 0.1 ms steps: one 60 Hz frame measures 16.6 to 16.8 ms.
+            if ours.open_ms <= 0.5 * theirs.open_ms && ours.p95_ms <= target + 0.15 {
                 "met"
             } else {
                 "missed"
