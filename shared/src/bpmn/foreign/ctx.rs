@@ -3,8 +3,9 @@
 
 use super::*;
 
-pub(super) fn text_of(el: &Element) -> String {
-    let t = el.text.trim();
+pub(super) fn text_of(el: Element) -> String {
+    let text = el.text();
+    let t = text.trim();
     t.strip_prefix('=').map(str::trim).unwrap_or(t).to_string()
 }
 
@@ -74,14 +75,14 @@ impl Unique {
 }
 
 impl<'a> Ctx<'a> {
-    pub(super) fn note(&mut self, el: &Element, de: impl Into<String>, en: impl Into<String>) {
+    pub(super) fn note(&mut self, el: Element, de: impl Into<String>, en: impl Into<String>) {
         self.notes.push(note(el, de.into(), en.into()));
     }
 
     pub(super) fn bounds(&self, n: usize) -> Option<Bounds> {
         self.shapes
             .get(self.nodes[n].id.as_str())
-            .and_then(|s| di_bounds(s))
+            .and_then(|s| di_bounds(*s))
     }
 
     pub(super) fn union(&self, ns: &[usize]) -> Option<Bounds> {
@@ -90,29 +91,23 @@ impl<'a> Ctx<'a> {
             .reduce(|a, b| a.union(&b))
     }
 
-    pub(super) fn event_def(&self, n: usize) -> Option<&'a Element<'a>> {
+    pub(super) fn event_def(&self, n: usize) -> Option<Element<'a>> {
         self.nodes[n]
             .el
-            .children
-            .iter()
-            .find(|c| &*c.ns == BPMN_NS && c.local.ends_with("EventDefinition"))
+            .children()
+            .find(|c| c.ns() == BPMN_NS && c.local().ends_with("EventDefinition"))
     }
 
     pub(super) fn has_def(&self, n: usize, local: &str) -> bool {
-        self.nodes[n]
-            .el
-            .children
-            .iter()
-            .any(|c| c.is(BPMN_NS, local))
+        self.nodes[n].el.children().any(|c| c.is(BPMN_NS, local))
     }
 
     /// (kind, text) of a node's timer: kind is `timeDuration`, `timeDate` or `timeCycle`.
     pub(super) fn timer(&self, n: usize) -> Option<(&'a str, String)> {
         let def = self.nodes[n].el.child(BPMN_NS, "timerEventDefinition")?;
-        def.children
-            .iter()
-            .find(|c| &*c.ns == BPMN_NS && c.local.starts_with("time"))
-            .map(|c| (&*c.local, text_of(c)))
+        def.children()
+            .find(|c| c.ns() == BPMN_NS && c.local().starts_with("time"))
+            .map(|c| (c.local(), text_of(c)))
     }
 
     pub(super) fn add(
@@ -191,15 +186,15 @@ impl<'a> Ctx<'a> {
     /// else the lane.
     pub(super) fn assignee(&mut self, n: usize) -> Option<Assignee> {
         let el = self.nodes[n].el;
-        for rr in el.children.iter().filter(|c| {
-            &*c.ns == BPMN_NS
-                && matches!(&*c.local, "potentialOwner" | "humanPerformer" | "performer")
+        for rr in el.children().filter(|c| {
+            c.ns() == BPMN_NS
+                && matches!(c.local(), "potentialOwner" | "humanPerformer" | "performer")
         }) {
             let text = rr
                 .child(BPMN_NS, "resourceAssignmentExpression")
                 .and_then(|r| {
-                    r.children.iter().find(|c| {
-                        &*c.ns == BPMN_NS && matches!(&*c.local, "formalExpression" | "expression")
+                    r.children().find(|c| {
+                        c.ns() == BPMN_NS && matches!(c.local(), "formalExpression" | "expression")
                     })
                 })
                 .map(text_of)
@@ -296,7 +291,7 @@ impl<'a> Ctx<'a> {
         self.nodes[n]
             .el
             .child(BPMN_NS, "documentation")
-            .map(|d| d.text.trim().to_string())
+            .map(|d| d.text().trim().to_string())
             .unwrap_or_default()
     }
 }

@@ -43,6 +43,7 @@ use super::read::{
 use super::xml::Element;
 use super::{geometry::Bounds, ImportNote, BPMN_NS};
 use crate::model::*;
+use crate::validate::{id_map, IdMap};
 use crate::values::{Duration, Money};
 
 const CAMUNDA_NS: &str = "http://camunda.org/schema/1.0/bpmn";
@@ -90,7 +91,7 @@ enum Fate {
 }
 
 struct Node<'a> {
-    el: &'a Element<'a>,
+    el: Element<'a>,
     id: String,
     kind: &'a str,
     name: String,
@@ -103,7 +104,7 @@ struct Node<'a> {
 }
 
 struct FlowRef<'a> {
-    el: &'a Element<'a>,
+    el: Element<'a>,
     id: String,
     source: usize,
     target: usize,
@@ -134,7 +135,7 @@ struct Ctx<'a> {
     lane_roles: Vec<usize>,
     notes: Vec<ImportNote>,
     used: HashSet<usize>,
-    shapes: HashMap<&'a str, &'a Element<'a>>,
+    shapes: IdMap<&'a str, Element<'a>>,
 }
 
 mod ctx;
@@ -143,25 +144,27 @@ mod router;
 mod singles;
 
 /// Imports a BPMN file that Fachwerk did not write.
-pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<ImportNote>) {
+pub(crate) fn import<'a>(
+    root: Element<'a>,
+    processes: &[Element<'a>],
+) -> (Workflow, Vec<ImportNote>) {
     let di = diagram(root);
     let mut notes: Vec<ImportNote> = Vec::new();
 
     // Which process: the first one that has flow nodes (pools without content are skipped).
-    let has_nodes = |p: &Element| {
-        p.children
-            .iter()
-            .any(|c| &*c.ns == BPMN_NS && FLOW_NODES.contains(&&*c.local))
+    let has_nodes = |p: Element| {
+        p.children()
+            .any(|c| c.ns() == BPMN_NS && FLOW_NODES.contains(&c.local()))
     };
     let process = processes
         .iter()
         .copied()
-        .find(|p| has_nodes(p))
+        .find(|p| has_nodes(*p))
         .unwrap_or(processes[0]);
     for p in processes {
-        if !std::ptr::eq(*p, process) && has_nodes(p) {
+        if *p != process && has_nodes(*p) {
             notes.push(note(
-                p,
+                *p,
                 "Die Datei enthält mehrere Prozesse; nur der erste mit Inhalt wird übernommen."
                     .into(),
                 "The file contains several processes; only the first one with content is imported."
@@ -169,7 +172,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
             ));
         }
     }
-    for el in &root.children {
+    for el in root.children() {
         if el.is(BPMN_NS, "collaboration") {
             for mf in el.children_named(BPMN_NS, "messageFlow") {
                 notes.push(note(
@@ -195,11 +198,11 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
     };
 
     // Nodes and flows.
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut index: IdMap<&str, usize> = id_map(0);
     let mut flow_els = Vec::new();
-    for el in &process.children {
-        let local = &*el.local;
-        if &*el.ns != BPMN_NS {
+    for el in process.children() {
+        let local = el.local();
+        if el.ns() != BPMN_NS {
             cx.notes.push(unknown_element_note(el));
             continue;
         }
@@ -292,18 +295,18 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
     }
 
     // Lanes → roles (nested lanes: the innermost lane wins).
-    let mut lane_stack: Vec<&Element> = process
+    let mut lane_stack: Vec<Element> = process
         .children_named(BPMN_NS, "laneSet")
         .flat_map(|s| s.children_named(BPMN_NS, "lane"))
         .collect();
-    let mut lanes: Vec<&Element> = Vec::new();
+    let mut lanes: Vec<Element> = Vec::new();
     while let Some(l) = lane_stack.pop() {
         lanes.push(l);
         for cs in l.children_named(BPMN_NS, "childLaneSet") {
             lane_stack.extend(cs.children_named(BPMN_NS, "lane"));
         }
     }
-    lanes.sort_by_key(|l| l.line);
+    lanes.sort_by_key(|l| l.line());
     for (li, lane) in lanes.iter().enumerate() {
         let name = lane.attr("name").unwrap_or_default().trim().to_string();
         let lid = lane.attr("id").unwrap_or_default().to_string();
@@ -321,7 +324,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
         });
         cx.lane_roles.push(r);
         for r in lane.children_named(BPMN_NS, "flowNodeRef") {
-            if let Some(&n) = index.get(r.text.trim()) {
+            if let Some(&n) = index.get(r.text().trim()) {
                 cx.nodes[n].lane = Some(li);
             }
         }
@@ -371,7 +374,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
                         let pts = di
                             .edges
                             .get(id.as_str())
-                            .map(|e| di_waypoints(e))
+                            .map(|e| di_waypoints(*e))
                             .unwrap_or_default();
                         if pts.len() > 2 {
                             edge_layout.push((EdgeId::new(id), pts[1..pts.len() - 1].to_vec()));
@@ -488,7 +491,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
     let mut w = Workflow::new(key, name);
     w.description = process
         .child(BPMN_NS, "documentation")
-        .map(|d| d.text.trim().to_string())
+        .map(|d| d.text().trim().to_string())
         .unwrap_or_default();
     w.fields = fields;
     w.roles = cx.roles;
@@ -541,13 +544,13 @@ fn history_days(raw: &str) -> Option<u32> {
 /// Names every child of `el` that the mapping does not read (data associations, properties,
 /// I/O specifications, loop characteristics …); the content of such a child goes with it.
 /// The inner elements of a sub-process are summed up in the note on the sub-process itself.
-fn note_unmapped_children(cx: &mut Ctx, el: &Element) {
-    let kind = &*el.local;
+fn note_unmapped_children(cx: &mut Ctx, el: Element) {
+    let kind = el.local();
     let container = matches!(kind, "subProcess" | "adHocSubProcess" | "transaction");
-    for c in &el.children {
+    for c in el.children() {
         let inner = container
-            && &*c.ns == BPMN_NS
-            && (FLOW_NODES.contains(&&*c.local) || &*c.local == "sequenceFlow");
+            && c.ns() == BPMN_NS
+            && (FLOW_NODES.contains(&c.local()) || c.local() == "sequenceFlow");
         if !inner && !is_read_child(c, is_task(kind)) {
             cx.notes.push(unread_child_note(c, el));
         }

@@ -301,7 +301,7 @@ pub(super) fn eskalations(cx: &mut Ctx) {
             }
             let what = cx.event_def(n).map_or_else(
                 || "ohne Ereignisdefinition".to_string(),
-                |d| d.local.to_string(),
+                |d| d.local().to_string(),
             );
             cx.note(
                 el,

@@ -92,8 +92,9 @@ fn readable_language(language: &str) -> bool {
 /// A flow's `conditionExpression` as FEEL text: Camunda 8's `= …` without the `=`, Camunda 7's
 /// JUEL `${…}` translated; otherwise the text as written. Second: why it is not FEEL-subset
 /// text (JUEL outside the subset, a script language), German and English.
-pub(super) fn read_condition(c: &Element) -> (Option<String>, Option<(String, String)>) {
-    let raw = c.text.trim();
+pub(super) fn read_condition(c: Element) -> (Option<String>, Option<(String, String)>) {
+    let text = c.text();
+    let raw = text.trim();
     if raw.is_empty() {
         return (None, None);
     }
