@@ -22,7 +22,7 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
 mod tree;
 
-use tree::{reference, AttrData, Lines, NodeData, NO_NS};
+use tree::{reference, AttrData, Lines, NodeData, Span, NO_NS};
 pub(crate) use tree::{Doc, Element};
 
 /// `s` as a slice of `text` with `text`'s lifetime, if it lies inside `text`.
@@ -114,7 +114,7 @@ pub(crate) fn parse(text: &str) -> Result<Doc<'_>, ImportError> {
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Lines are only counted for an error.
-    let line_of = |pos: u64| Lines::new(text).line(pos);
+    let line_of = |pos: u64| Lines::new(text).line(usize::try_from(pos).unwrap_or(usize::MAX));
     let mut reader = Reader::from_str(text);
     {
         let cfg = reader.config_mut();
@@ -127,6 +127,7 @@ pub(crate) fn parse(text: &str) -> Result<Doc<'_>, ImportError> {
         // About one element per 75 bytes in BPMN files.
         nodes: Vec::with_capacity(text.len() / 80),
         attrs: Vec::with_capacity(text.len() / 50),
+        owned: Vec::new(),
         ns: vec![Cow::Borrowed("")],
         lines: OnceCell::new(),
     };
@@ -136,7 +137,7 @@ pub(crate) fn parse(text: &str) -> Result<Doc<'_>, ImportError> {
     // Namespace declarations in scope: (prefix, namespace); prefix "" = default.
     let mut decls: Vec<(&str, u32)> = Vec::new();
     // Scratch lists of one start tag, kept across tags (not allocated per element).
-    let mut raw_attrs: Vec<(&str, Cow<'_, str>)> = Vec::new();
+    let mut raw_attrs: Vec<(&str, Span)> = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
     let mut closed_root = false;
     loop {
@@ -210,7 +211,7 @@ pub(crate) fn parse(text: &str) -> Result<Doc<'_>, ImportError> {
                     } else if let Some(p) = key.strip_prefix("xmlns:") {
                         decls.push((p, intern(&mut doc.ns, value)));
                     } else {
-                        raw_attrs.push((key, value));
+                        raw_attrs.push((key, Span::keep(text, value, &mut doc.owned)));
                     }
                 }
                 // Names are resolved with this element's own declarations in scope.
@@ -227,19 +228,18 @@ pub(crate) fn parse(text: &str) -> Result<Doc<'_>, ImportError> {
                     };
                     doc.attrs.push(AttrData {
                         ns,
-                        local: l,
+                        local: Span::of(text, l),
                         value,
                     });
                 }
                 let i = offset(doc.nodes.len() as u64);
                 let content = offset(reader.buffer_position());
                 doc.nodes.push(NodeData {
-                    local,
+                    local: Span::of(text, local),
                     ns,
                     pos: offset(before),
                     end: i + 1,
                     attrs,
-                    attrs_end: offset(doc.attrs.len() as u64),
                     content,
                     content_end: content,
                 });
@@ -292,7 +292,7 @@ pub(crate) fn parse(text: &str) -> Result<Doc<'_>, ImportError> {
             }
             Event::Eof => {
                 if let Some(&(i, _)) = open.last() {
-                    let local = doc.nodes.get(i as usize).map_or("", |n| n.local);
+                    let local = Element::at(&doc, i).local();
                     return Err(not_xml(
                         line_of(before),
                         format!("unexpected end of file inside <{local}>"),

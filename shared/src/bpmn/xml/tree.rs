@@ -12,34 +12,84 @@ use super::{append, keep};
 /// Index of the empty namespace (unprefixed attributes, no default namespace) in [`Doc::ns`].
 pub(super) const NO_NS: u32 = 0;
 
-/// One attribute, namespace resolved.
-pub(super) struct AttrData<'a> {
-    pub(super) ns: u32,
-    pub(super) local: &'a str,
-    /// Borrowed from the document unless entities or white space had to be replaced.
-    pub(super) value: Cow<'a, str>,
+/// A piece of the document, or with [`Span::OWNED`] set in `len`, the entry `start` of
+/// [`Doc::owned`] (a value whose references or white space had to be replaced). Offsets fit
+/// in 31 bits: the input is at most [`crate::bpmn::MAX_INPUT_BYTES`].
+#[derive(Clone, Copy)]
+pub(super) struct Span {
+    start: u32,
+    len: u32,
 }
 
-/// One element. Its descendants are the elements `index + 1 .. end`.
-pub(super) struct NodeData<'a> {
-    pub(super) local: &'a str,
+impl Span {
+    const OWNED: u32 = 1 << 31;
+
+    /// `s`, which lies inside `text`.
+    pub(super) fn of(text: &str, s: &str) -> Span {
+        let start = (s.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        Span {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            len: u32::try_from(s.len()).unwrap_or(0) & !Span::OWNED,
+        }
+    }
+
+    /// `v` as a span of `text` if it lies inside it, else as a new entry of `owned`.
+    pub(super) fn keep(text: &str, v: Cow<'_, str>, owned: &mut Vec<String>) -> Span {
+        match v {
+            Cow::Borrowed(s) if super::reborrow(text, s).is_some() => Span::of(text, s),
+            v => {
+                owned.push(v.into_owned());
+                Span {
+                    start: u32::try_from(owned.len() - 1).unwrap_or(u32::MAX),
+                    len: Span::OWNED,
+                }
+            }
+        }
+    }
+
+    fn get<'a>(self, doc: &'a Doc<'a>) -> &'a str {
+        if self.len & Span::OWNED != 0 {
+            return doc
+                .owned
+                .get(self.start as usize)
+                .map_or("", String::as_str);
+        }
+        let start = self.start as usize;
+        doc.text
+            .get(start..start + self.len as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// One attribute, namespace resolved.
+pub(super) struct AttrData {
+    pub(super) ns: u32,
+    pub(super) local: Span,
+    pub(super) value: Span,
+}
+
+/// One element. Its descendants are the elements `index + 1 .. end`; its attributes are
+/// `Doc::attrs[attrs ..]` up to the next element's.
+pub(super) struct NodeData {
+    pub(super) local: Span,
     pub(super) ns: u32,
     /// Byte offset of the start tag.
     pub(super) pos: u32,
     pub(super) end: u32,
-    /// Its attributes: `Doc::attrs[attrs .. attrs_end]`.
     pub(super) attrs: u32,
-    pub(super) attrs_end: u32,
     /// Byte range of the content between start and end tag (empty for `<x/>`).
     pub(super) content: u32,
     pub(super) content_end: u32,
 }
 
-/// A parsed document; [`Doc::root`] is its root element.
+/// A parsed document; [`Doc::root`] is its root element. Kept small (20 bytes an attribute,
+/// 32 an element): fresh memory costs a page fault per 4 KiB, a large part of the time.
 pub(crate) struct Doc<'a> {
     pub(super) text: &'a str,
-    pub(super) nodes: Vec<NodeData<'a>>,
-    pub(super) attrs: Vec<AttrData<'a>>,
+    pub(super) nodes: Vec<NodeData>,
+    pub(super) attrs: Vec<AttrData>,
+    /// Attribute values that are not a piece of the document.
+    pub(super) owned: Vec<String>,
     /// Namespace URIs; elements and attributes refer to them by index. [`NO_NS`] is "".
     pub(super) ns: Vec<Cow<'a, str>>,
     /// Line starts, found on the first question for a line.
@@ -49,6 +99,13 @@ pub(crate) struct Doc<'a> {
 impl<'a> Doc<'a> {
     pub fn root(&'a self) -> Element<'a> {
         Element { doc: self, i: 0 }
+    }
+}
+
+impl<'a> Element<'a> {
+    /// Element `i` of `doc` (which must have it).
+    pub(super) fn at(doc: &'a Doc<'a>, i: u32) -> Element<'a> {
+        Element { doc, i }
     }
 }
 
@@ -78,13 +135,17 @@ impl std::fmt::Debug for Element<'_> {
 }
 
 impl<'a> Element<'a> {
-    fn data(&self) -> &'a NodeData<'a> {
+    fn data(&self) -> &'a NodeData {
         &self.doc.nodes[self.i as usize]
     }
 
-    fn attr_data(&self) -> &'a [AttrData<'a>] {
-        let d = self.data();
-        &self.doc.attrs[d.attrs as usize..d.attrs_end as usize]
+    fn attr_data(&self) -> &'a [AttrData] {
+        let nodes = &self.doc.nodes;
+        let start = nodes[self.i as usize].attrs as usize;
+        let end = nodes
+            .get(self.i as usize + 1)
+            .map_or(self.doc.attrs.len(), |n| n.attrs as usize);
+        self.doc.attrs.get(start..end).unwrap_or_default()
     }
 
     /// Namespace URI ("" for none).
@@ -94,7 +155,7 @@ impl<'a> Element<'a> {
 
     /// Local name.
     pub fn local(&self) -> &'a str {
-        self.data().local
+        self.data().local.get(self.doc)
     }
 
     pub fn is(&self, ns: &str, local: &str) -> bool {
@@ -105,15 +166,15 @@ impl<'a> Element<'a> {
     pub fn attr(&self, local: &str) -> Option<&'a str> {
         self.attr_data()
             .iter()
-            .find(|a| a.ns == NO_NS && a.local == local)
-            .map(|a| a.value.as_ref())
+            .find(|a| a.ns == NO_NS && a.local.get(self.doc) == local)
+            .map(|a| a.value.get(self.doc))
     }
 
     pub fn attr_ns(&self, ns: &str, local: &str) -> Option<&'a str> {
         self.attr_data()
             .iter()
-            .find(|a| a.local == local && self.doc.ns[a.ns as usize] == ns)
-            .map(|a| a.value.as_ref())
+            .find(|a| a.local.get(self.doc) == local && self.doc.ns[a.ns as usize] == ns)
+            .map(|a| a.value.get(self.doc))
     }
 
     /// Child elements in document order.
@@ -145,7 +206,7 @@ impl<'a> Element<'a> {
         let doc = self.doc;
         doc.lines
             .get_or_init(|| Lines::new(doc.text))
-            .line(u64::from(self.data().pos))
+            .line(self.data().pos as usize)
     }
 
     /// Direct text and CDATA content, concatenated (whitespace kept, references resolved);
@@ -226,66 +287,27 @@ pub(super) fn reference(r: &quick_xml::events::BytesRef<'_>) -> Option<String> {
     }
 }
 
+/// Byte offsets of the line starts of a document.
 pub(super) struct Lines {
-    starts: Vec<usize>,
-    /// Index into `starts` of the last answer: positions mostly grow, so most lookups only
-    /// step forward from here instead of searching.
-    cursor: std::cell::Cell<usize>,
+    starts: Vec<u32>,
 }
 
 impl Lines {
     pub(super) fn new(text: &str) -> Lines {
-        // Eight bytes at a time: a word without a line break (most of them) is skipped with
-        // one test ("has a zero byte" on the word xor '\n' in every byte).
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const BREAKS: u64 = ONES * (b'\n' as u64);
-        let mut starts = vec![0];
-        let bytes = text.as_bytes();
-        let mut words = bytes.chunks_exact(8);
-        let mut base = 0usize;
-        let mut scan = |chunk: &[u8], base: usize| {
-            for (i, &b) in chunk.iter().enumerate() {
-                if b == b'\n' {
-                    starts.push(base + i + 1);
-                }
-            }
-        };
-        for w in &mut words {
-            let x = <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes) ^ BREAKS;
-            if x.wrapping_sub(ONES) & !x & (ONES << 7) != 0 {
-                scan(w, base);
-            }
-            base += 8;
-        }
-        scan(words.remainder(), base);
-        Lines {
-            starts,
-            cursor: std::cell::Cell::new(0),
-        }
+        let breaks = memchr::memchr_iter(b'\n', text.as_bytes());
+        let starts = std::iter::once(0)
+            .chain(breaks.map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)))
+            .collect();
+        Lines { starts }
     }
 
     /// 1-based line of byte offset `pos`.
-    pub(super) fn line(&self, pos: u64) -> usize {
-        let pos = usize::try_from(pos).unwrap_or(usize::MAX);
-        let mut i = self.cursor.get();
-        if self.starts.get(i).is_some_and(|&s| s <= pos) {
-            // Step forward a few lines; fall back to a search for long jumps.
-            let mut steps = 0;
-            while steps < 8 && self.starts.get(i + 1).is_some_and(|&s| s <= pos) {
-                i += 1;
-                steps += 1;
-            }
-            if steps < 8 {
-                self.cursor.set(i);
-                return i + 1;
-            }
-        }
-        let line = match self.starts.binary_search(&pos) {
+    pub(super) fn line(&self, pos: usize) -> usize {
+        let pos = u32::try_from(pos).unwrap_or(u32::MAX);
+        match self.starts.binary_search(&pos) {
             Ok(i) => i + 1,
             Err(i) => i,
-        };
-        self.cursor.set(line.saturating_sub(1));
-        line
+        }
     }
 }
 
@@ -295,7 +317,7 @@ mod tests {
 
     #[test]
     fn line_starts_match_a_plain_search() {
-        // Breaks at every offset within and across eight-byte words, and none at all.
+        // Breaks anywhere, and none at all.
         for text in [
             "",
             "abc",
@@ -304,8 +326,8 @@ mod tests {
             "12345678\n12345678\n\n\n\n\n\n\n\n\n1234567\n",
             "ü\n€\n\u{a}\u{b}\u{c}",
         ] {
-            let expected: Vec<usize> = std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            let expected: Vec<u32> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
                 .collect();
             assert_eq!(Lines::new(text).starts, expected, "{text:?}");
         }
