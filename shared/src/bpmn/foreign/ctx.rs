@@ -39,6 +39,31 @@ pub(super) fn slug(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
+/// The flows that became part of the workflow (edges or inside a block), by index.
+#[derive(Default)]
+pub(super) struct Used(Vec<bool>);
+
+impl Used {
+    pub(super) fn insert(&mut self, flow: usize) {
+        if self.0.len() <= flow {
+            self.0.resize(flow + 1, false);
+        }
+        self.0[flow] = true;
+    }
+
+    pub(super) fn contains(&self, flow: usize) -> bool {
+        self.0.get(flow).copied().unwrap_or(false)
+    }
+}
+
+impl Extend<usize> for Used {
+    fn extend<I: IntoIterator<Item = usize>>(&mut self, flows: I) {
+        for f in flows {
+            self.insert(f);
+        }
+    }
+}
+
 /// Hands out unique names: the base itself, else `base-2`, `base-3` … (amortised constant time).
 #[derive(Default)]
 pub(super) struct Unique {
@@ -81,7 +106,7 @@ impl<'a> Ctx<'a> {
 
     pub(super) fn bounds(&self, n: usize) -> Option<Bounds> {
         self.shapes
-            .get(self.nodes[n].id.as_str())
+            .get(self.nodes[n].id)
             .and_then(|s| di_bounds(*s))
     }
 
@@ -124,7 +149,7 @@ impl<'a> Ctx<'a> {
         let bounds = self.union(&all);
         self.drafts.push(Draft {
             anchor,
-            id: self.nodes[anchor].id.clone(),
+            id: self.nodes[anchor].id.to_string(),
             label,
             kind,
             ports,

@@ -32,7 +32,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use ctx::{is_task, slug, Unique};
+use ctx::{is_task, slug, Unique, Used};
 use patterns::{eskalations, patterns};
 use router::guess_types;
 use singles::singles;
@@ -49,30 +49,34 @@ use crate::values::{Duration, Money};
 const CAMUNDA_NS: &str = "http://camunda.org/schema/1.0/bpmn";
 const ZEEBE_NS: &str = "http://camunda.org/schema/zeebe/1.0";
 
-const FLOW_NODES: &[&str] = &[
-    "startEvent",
-    "endEvent",
-    "task",
-    "userTask",
-    "manualTask",
-    "serviceTask",
-    "scriptTask",
-    "businessRuleTask",
-    "sendTask",
-    "receiveTask",
-    "subProcess",
-    "adHocSubProcess",
-    "transaction",
-    "callActivity",
-    "exclusiveGateway",
-    "parallelGateway",
-    "inclusiveGateway",
-    "complexGateway",
-    "eventBasedGateway",
-    "intermediateCatchEvent",
-    "intermediateThrowEvent",
-    "boundaryEvent",
-];
+/// Whether a BPMN element of this local name is a flow node.
+fn is_flow_node(local: &str) -> bool {
+    matches!(
+        local,
+        "startEvent"
+            | "endEvent"
+            | "task"
+            | "userTask"
+            | "manualTask"
+            | "serviceTask"
+            | "scriptTask"
+            | "businessRuleTask"
+            | "sendTask"
+            | "receiveTask"
+            | "subProcess"
+            | "adHocSubProcess"
+            | "transaction"
+            | "callActivity"
+            | "exclusiveGateway"
+            | "parallelGateway"
+            | "inclusiveGateway"
+            | "complexGateway"
+            | "eventBasedGateway"
+            | "intermediateCatchEvent"
+            | "intermediateThrowEvent"
+            | "boundaryEvent"
+    )
+}
 
 /// What a BPMN node became.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,9 +96,10 @@ enum Fate {
 
 struct Node<'a> {
     el: Element<'a>,
-    id: String,
+    id: &'a str,
     kind: &'a str,
-    name: String,
+    /// Trimmed.
+    name: &'a str,
     incoming: Vec<usize>,
     outgoing: Vec<usize>,
     boundaries: Vec<usize>,
@@ -105,10 +110,11 @@ struct Node<'a> {
 
 struct FlowRef<'a> {
     el: Element<'a>,
-    id: String,
+    id: &'a str,
     source: usize,
     target: usize,
-    name: String,
+    /// Trimmed.
+    name: &'a str,
     condition: Option<String>,
     /// Why the condition could not be read as FEEL (German, English).
     condition_problem: Option<(String, String)>,
@@ -134,7 +140,7 @@ struct Ctx<'a> {
     role_ids: Unique,
     lane_roles: Vec<usize>,
     notes: Vec<ImportNote>,
-    used: HashSet<usize>,
+    used: Used,
     shapes: IdMap<&'a str, Element<'a>>,
 }
 
@@ -154,7 +160,7 @@ pub(crate) fn import<'a>(
     // Which process: the first one that has flow nodes (pools without content are skipped).
     let has_nodes = |p: Element| {
         p.children()
-            .any(|c| c.ns() == BPMN_NS && FLOW_NODES.contains(&c.local()))
+            .any(|c| c.ns() == BPMN_NS && is_flow_node(c.local()))
     };
     let process = processes
         .iter()
@@ -193,7 +199,7 @@ pub(crate) fn import<'a>(
         role_ids: Unique::default(),
         lane_roles: Vec::new(),
         notes,
-        used: HashSet::new(),
+        used: Used::default(),
         shapes: di.shapes.clone(),
     };
 
@@ -206,9 +212,9 @@ pub(crate) fn import<'a>(
             cx.notes.push(unknown_element_note(el));
             continue;
         }
-        if FLOW_NODES.contains(&local) {
-            let id = el.attr("id").unwrap_or_default().to_string();
-            if id.is_empty() || index.contains_key(id.as_str()) {
+        if is_flow_node(local) {
+            let id = el.attr("id").unwrap_or_default();
+            if id.is_empty() || index.contains_key(id) {
                 cx.note(
                     el,
                     "Element ohne eindeutige Id wird nicht übernommen.",
@@ -216,12 +222,12 @@ pub(crate) fn import<'a>(
                 );
                 continue;
             }
-            index.insert(el.attr("id").unwrap_or_default(), cx.nodes.len());
+            index.insert(id, cx.nodes.len());
             cx.nodes.push(Node {
                 el,
                 id,
                 kind: local,
-                name: el.attr("name").unwrap_or_default().trim().to_string(),
+                name: el.attr("name").unwrap_or_default().trim(),
                 incoming: Vec::new(),
                 outgoing: Vec::new(),
                 boundaries: Vec::new(),
@@ -259,10 +265,10 @@ pub(crate) fn import<'a>(
         let k = cx.flows.len();
         cx.flows.push(FlowRef {
             el,
-            id: el.attr("id").unwrap_or_default().to_string(),
+            id: el.attr("id").unwrap_or_default(),
             source: s,
             target: t,
-            name: el.attr("name").unwrap_or_default().trim().to_string(),
+            name: el.attr("name").unwrap_or_default().trim(),
             condition,
             condition_problem,
         });
@@ -363,7 +369,7 @@ pub(crate) fn import<'a>(
             let fel = cx.flows[f].el;
             match target {
                 Some(tb) => {
-                    let id = cx.flows[f].id.clone();
+                    let id = cx.flows[f].id.to_string();
                     edges.push(Edge {
                         id: EdgeId::new(id.clone()),
                         from: BlockId::new(cx.drafts[b].id.clone()),
@@ -392,7 +398,7 @@ pub(crate) fn import<'a>(
         }
     }
     for (k, f) in cx.flows.iter().enumerate() {
-        if !cx.used.contains(&k) {
+        if !cx.used.contains(k) {
             let de = format!(
                 "Sequenzfluss von „{}“ nach „{}“ wird nicht übernommen.",
                 cx.nodes[f.source].id, cx.nodes[f.target].id
@@ -550,7 +556,7 @@ fn note_unmapped_children(cx: &mut Ctx, el: Element) {
     for c in el.children() {
         let inner = container
             && c.ns() == BPMN_NS
-            && (FLOW_NODES.contains(&c.local()) || c.local() == "sequenceFlow");
+            && (is_flow_node(c.local()) || c.local() == "sequenceFlow");
         if !inner && !is_read_child(c, is_task(kind)) {
             cx.notes.push(unread_child_note(c, el));
         }

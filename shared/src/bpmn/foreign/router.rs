@@ -158,7 +158,7 @@ pub(super) fn router(cx: &mut Ctx, g: usize) {
     let mut default = outs
         .iter()
         .copied()
-        .find(|f| Some(&cx.flows[*f].id) == default_id.as_ref());
+        .find(|f| Some(cx.flows[*f].id) == default_id.as_deref());
     if default.is_none() {
         let unconditioned: Vec<usize> = outs
             .iter()
@@ -204,7 +204,7 @@ pub(super) fn router(cx: &mut Ctx, g: usize) {
                 .iter()
                 .enumerate()
                 .map(|(k, (_, l, u, f))| {
-                    let name = cx.flows[*f].name.clone();
+                    let name = cx.flows[*f].name.to_string();
                     let id = taken.take(if name.is_empty() {
                         format!("band-{}", k + 1)
                     } else {
@@ -234,7 +234,7 @@ pub(super) fn router(cx: &mut Ctx, g: usize) {
     let mut rules = Vec::new();
     let mut ports = Vec::new();
     for (k, f) in conditional.iter().enumerate() {
-        let name = cx.flows[*f].name.clone();
+        let name = cx.flows[*f].name.to_string();
         let id = taken.take(if name.is_empty() {
             format!("regel-{}", k + 1)
         } else {

@@ -85,7 +85,7 @@ pub(super) fn singles(cx: &mut Ctx) {
                 if !is_task(kind) {
                     let inner = el
                         .children()
-                        .filter(|c| c.ns() == BPMN_NS && FLOW_NODES.contains(&c.local()))
+                        .filter(|c| c.ns() == BPMN_NS && is_flow_node(c.local()))
                         .count();
                     let (de, en) = if inner > 0 {
                         (
@@ -139,7 +139,7 @@ pub(super) fn singles(cx: &mut Ctx) {
                     let port = if k == 0 {
                         taken.take("ok".into())
                     } else {
-                        taken.take(slug(&cx.flows[*f].name))
+                        taken.take(slug(cx.flows[*f].name))
                     };
                     ports.push((port, *f));
                 }
@@ -318,8 +318,8 @@ pub(super) fn unmappable_split(cx: &mut Ctx, g: usize) {
         }
     }
     region.sort_by_key(|k| cx.nodes[*k].el.line());
-    let gname = cx.label(g, &cx.nodes[g].id.clone());
-    let ids: Vec<String> = region.iter().map(|k| cx.nodes[*k].id.clone()).collect();
+    let gname = cx.label(g, cx.nodes[g].id);
+    let ids: Vec<&str> = region.iter().map(|k| cx.nodes[*k].id).collect();
     let el = cx.nodes[g].el;
     let (what_de, what_en) = if parallel {
         ("parallele", "parallel")

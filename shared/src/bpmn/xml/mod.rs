@@ -114,7 +114,10 @@ pub(crate) fn parse(text: &str) -> Result<Doc<'_>, ImportError> {
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Lines are only counted for an error.
-    let line_of = |pos: u64| Lines::new(text).line(usize::try_from(pos).unwrap_or(usize::MAX));
+    let line_of = |pos: u64| {
+        let pos = usize::try_from(pos).unwrap_or(usize::MAX);
+        Lines::new(text).line(text, pos)
+    };
     let mut reader = Reader::from_str(text);
     {
         let cfg = reader.config_mut();

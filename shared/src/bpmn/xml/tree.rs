@@ -206,7 +206,7 @@ impl<'a> Element<'a> {
         let doc = self.doc;
         doc.lines
             .get_or_init(|| Lines::new(doc.text))
-            .line(self.data().pos as usize)
+            .line(doc.text, self.data().pos as usize)
     }
 
     /// Direct text and CDATA content, concatenated (whitespace kept, references resolved);
@@ -287,28 +287,55 @@ pub(super) fn reference(r: &quick_xml::events::BytesRef<'_>) -> Option<String> {
     }
 }
 
-/// Byte offsets of the line starts of a document.
+/// Line numbers of byte offsets: the line breaks before each block of [`Lines::BLOCK`] bytes
+/// are counted once, the rest of a block on each question (a few thousand questions at most,
+/// one per import note; a list of all line starts cost more than all of them).
 pub(super) struct Lines {
-    starts: Vec<u32>,
+    before: Vec<usize>,
 }
 
 impl Lines {
+    const BLOCK: usize = 4096;
+
     pub(super) fn new(text: &str) -> Lines {
-        let breaks = memchr::memchr_iter(b'\n', text.as_bytes());
-        let starts = std::iter::once(0)
-            .chain(breaks.map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)))
+        let mut n = 0;
+        let before = text
+            .as_bytes()
+            .chunks(Lines::BLOCK)
+            .map(|block| {
+                let at = n;
+                n += breaks(block);
+                at
+            })
             .collect();
-        Lines { starts }
+        Lines { before }
     }
 
-    /// 1-based line of byte offset `pos`.
-    pub(super) fn line(&self, pos: usize) -> usize {
-        let pos = u32::try_from(pos).unwrap_or(u32::MAX);
-        match self.starts.binary_search(&pos) {
-            Ok(i) => i + 1,
-            Err(i) => i,
-        }
+    /// 1-based line of byte offset `pos` of `text` (the text `self` was made from).
+    pub(super) fn line(&self, text: &str, pos: usize) -> usize {
+        let bytes = text.as_bytes();
+        let pos = pos.min(bytes.len());
+        let block = pos / Lines::BLOCK;
+        let start = block * Lines::BLOCK;
+        let before = self
+            .before
+            .get(block)
+            .copied()
+            .unwrap_or_else(|| breaks(bytes));
+        before + breaks(bytes.get(start..pos).unwrap_or_default()) + 1
     }
+}
+
+/// Number of line breaks in `bytes`: 64 bytes at a time, counted in a byte (a loop the
+/// compiler turns into vector compares and adds).
+fn breaks(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(64);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        let in_chunk: u8 = chunk.iter().map(|&b| u8::from(b == b'\n')).sum();
+        n += usize::from(in_chunk);
+    }
+    n + chunks.remainder().iter().filter(|&&b| b == b'\n').count()
 }
 
 #[cfg(test)]
@@ -316,20 +343,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn line_starts_match_a_plain_search() {
-        // Breaks anywhere, and none at all.
+    fn lines_match_a_plain_count() {
+        // Breaks anywhere, none at all, and texts over several blocks.
+        let long: String = (0..3 * Lines::BLOCK + 17)
+            .map(|i| {
+                if i % 7 == 0 || i % 4093 == 1 {
+                    '\n'
+                } else {
+                    'x'
+                }
+            })
+            .collect();
         for text in [
             "",
             "abc",
             "\n",
             "a\nbcdefgh\n\nijklmnopq\nr",
-            "12345678\n12345678\n\n\n\n\n\n\n\n\n1234567\n",
             "ü\n€\n\u{a}\u{b}\u{c}",
+            &long,
+            &"\n".repeat(Lines::BLOCK + 1),
         ] {
-            let expected: Vec<u32> = std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
-                .collect();
-            assert_eq!(Lines::new(text).starts, expected, "{text:?}");
+            let lines = Lines::new(text);
+            let mut plain = 1;
+            for pos in 0..=text.len() + 1 {
+                assert_eq!(lines.line(text, pos), plain, "{pos} in {text:?}");
+                plain += usize::from(text.as_bytes().get(pos) == Some(&b'\n'));
+            }
         }
     }
 }
