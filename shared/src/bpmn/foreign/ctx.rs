@@ -185,6 +185,11 @@ impl<'a> Ctx<'a> {
 
     /// The role a group name refers to: an existing one by id, name or slug, else a new one.
     pub(super) fn role_for(&mut self, name: &str) -> RoleId {
+        // The answer for a name never changes (keys are only added, and a new role's keys
+        // include the ones the name was looked up by), so it is kept.
+        if let Some(&i) = self.role_of_name.get(name) {
+            return self.roles[i].id.clone();
+        }
         let keys = [
             format!("id:{name}"),
             format!("n:{}", name.to_ascii_lowercase()),
@@ -195,15 +200,17 @@ impl<'a> Ctx<'a> {
             .filter(|k| k.as_str() != "s:")
             .find_map(|k| self.role_keys.get(k))
         {
+            self.role_of_name.insert(name.to_string(), i);
             return self.roles[i].id.clone();
         }
         let id = RoleId::new(self.role_ids.take(name.to_string()));
-        self.push_role(Role {
+        let i = self.push_role(Role {
             id: id.clone(),
             name: name.to_string(),
             org_unit: None,
             signing_limit: None,
         });
+        self.role_of_name.insert(name.to_string(), i);
         id
     }
 

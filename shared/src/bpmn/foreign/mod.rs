@@ -43,7 +43,7 @@ use super::read::{
 use super::xml::Element;
 use super::{geometry::Bounds, ImportNote, BPMN_NS};
 use crate::model::*;
-use crate::validate::{id_map, IdMap};
+use crate::validate::{id_map, id_set, IdMap};
 use crate::values::{Duration, Money};
 
 const CAMUNDA_NS: &str = "http://camunda.org/schema/1.0/bpmn";
@@ -137,6 +137,8 @@ struct Ctx<'a> {
     drafts: Vec<Draft>,
     roles: Vec<Role>,
     role_keys: HashMap<String, usize>,
+    /// What [`Ctx::role_for`] answered, by group name.
+    role_of_name: HashMap<String, usize>,
     role_ids: Unique,
     lane_roles: Vec<usize>,
     notes: Vec<ImportNote>,
@@ -196,6 +198,7 @@ pub(crate) fn import<'a>(
         drafts: Vec::new(),
         roles: Vec::new(),
         role_keys: HashMap::new(),
+        role_of_name: HashMap::new(),
         role_ids: Unique::default(),
         lane_roles: Vec::new(),
         notes,
@@ -346,10 +349,10 @@ pub(crate) fn import<'a>(
     let mut order: Vec<usize> = (0..cx.drafts.len()).collect();
     order.sort_by_key(|b| cx.drafts[*b].anchor);
     for &b in &order {
-        let ports = cx.drafts[b].ports.clone();
+        let ports = std::mem::take(&mut cx.drafts[b].ports);
         for (port, f) in ports {
             let mut flow = f;
-            let mut seen = HashSet::new();
+            let mut seen = id_set(0);
             let mut hops = 0;
             let target = loop {
                 cx.used.insert(flow);
@@ -377,13 +380,16 @@ pub(crate) fn import<'a>(
                         to: BlockId::new(cx.drafts[tb].id.clone()),
                     });
                     if hops == 0 {
-                        let pts = di
+                        let mut pts = di
                             .edges
                             .get(id.as_str())
                             .map(|e| di_waypoints(*e))
                             .unwrap_or_default();
                         if pts.len() > 2 {
-                            edge_layout.push((EdgeId::new(id), pts[1..pts.len() - 1].to_vec()));
+                            // The bends: without the points on the two shapes' borders.
+                            pts.pop();
+                            pts.remove(0);
+                            edge_layout.push((EdgeId::new(id), pts));
                         }
                     }
                 }

@@ -142,6 +142,8 @@ pub(crate) fn parse(text: &str) -> Result<Doc<'_>, ImportError> {
     // Scratch lists of one start tag, kept across tags (not allocated per element).
     let mut raw_attrs: Vec<(&str, Span)> = Vec::new();
     let mut keys: Vec<&str> = Vec::new();
+    // Attribute names of a start tag with unusually many attributes.
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut closed_root = false;
     loop {
         let before = reader.buffer_position();
@@ -176,7 +178,7 @@ pub(crate) fn parse(text: &str) -> Result<Doc<'_>, ImportError> {
                 raw_attrs.clear();
                 // Attribute names seen so far; a set only for unusually many attributes.
                 keys.clear();
-                let mut seen: HashSet<&str> = HashSet::new();
+                seen.clear();
                 let mut attrs_iter = s.attributes();
                 attrs_iter.with_checks(false);
                 for a in attrs_iter {
