@@ -139,6 +139,8 @@ struct Ctx<'a> {
     role_keys: HashMap<String, usize>,
     /// What [`Ctx::role_for`] answered, by group name.
     role_of_name: HashMap<String, usize>,
+    /// Why a rule's condition text is not FEEL (`None`: it is), by text.
+    feel_errors: HashMap<String, Option<crate::expr::ExprError>>,
     role_ids: Unique,
     lane_roles: Vec<usize>,
     notes: Vec<ImportNote>,
@@ -199,6 +201,7 @@ pub(crate) fn import<'a>(
         roles: Vec::new(),
         role_keys: HashMap::new(),
         role_of_name: HashMap::new(),
+        feel_errors: HashMap::new(),
         role_ids: Unique::default(),
         lane_roles: Vec::new(),
         notes,
@@ -420,6 +423,8 @@ pub(crate) fn import<'a>(
     // Fields used in conditions.
     let mut fields: Vec<Field> = Vec::new();
     let mut field_names: HashSet<String> = HashSet::new();
+    // A condition text read before adds no field (its fields are all known by then).
+    let mut conditions_read: HashSet<&str> = HashSet::new();
     for d in &cx.drafts {
         match &d.kind {
             BlockKind::Wertgrenzen(p) if !field_names.contains(&p.amount_field) => {
@@ -434,6 +439,9 @@ pub(crate) fn import<'a>(
             }
             BlockKind::Komplexitaet(p) => {
                 for r in &p.rules {
+                    if !conditions_read.insert(r.condition.as_str()) {
+                        continue;
+                    }
                     let Ok(e) = crate::expr::parse(&r.condition) else {
                         continue;
                     };

@@ -5,6 +5,11 @@ use super::*;
 
 /// A FEEL condition of the form `f <= U`, `f > L and f <= U` or `f > L`, as (field, lower, upper).
 pub(super) fn band_of(cond: &str) -> Option<(String, Option<Money>, Option<Money>)> {
+    // Only `<`, `<=`, `>`, `>=` in the text give the comparisons of a band (most conditions,
+    // such as `outcome = "ok"`, are not read twice).
+    if !cond.contains(['<', '>']) {
+        return None;
+    }
     let canonical = crate::bpmn::plan::rule_condition(cond);
     let money = |s: &str| -> Option<Money> {
         let frac = s.split_once('.').map_or(0, |(_, f)| f.len());
@@ -135,7 +140,16 @@ pub(super) fn rule_text(cx: &mut Ctx, f: usize) -> String {
         cx.note(el, de, en);
         return text;
     }
-    if let Err(e) = crate::expr::parse(&text) {
+    // Texts repeat (`outcome = "ok"` on every other gateway): each is parsed once.
+    let checked = match cx.feel_errors.get(&text) {
+        Some(r) => r.clone(),
+        None => {
+            let r = crate::expr::parse(&text).err();
+            cx.feel_errors.insert(text.clone(), r.clone());
+            r
+        }
+    };
+    if let Some(e) = checked {
         cx.note(
             el,
             format!(
@@ -320,5 +334,7 @@ mod tests {
         );
         assert_eq!(band_of("betrag > 1000 and x <= 5"), None);
         assert_eq!(band_of("betrag < 1000"), None);
+        assert_eq!(band_of("1000 >= betrag"), None);
+        assert_eq!(band_of("outcome = \"ok\""), None);
     }
 }
