@@ -47,6 +47,11 @@ impl Span {
         }
     }
 
+    /// Whether the span is the text `s` (lengths compared first: most names differ in length).
+    fn is(self, doc: &Doc<'_>, s: &str) -> bool {
+        self.len as usize == s.len() && self.get(doc) == s
+    }
+
     fn get<'a>(self, doc: &'a Doc<'a>) -> &'a str {
         if self.len & Span::OWNED != 0 {
             return doc
@@ -159,21 +164,21 @@ impl<'a> Element<'a> {
     }
 
     pub fn is(&self, ns: &str, local: &str) -> bool {
-        self.local() == local && self.ns() == ns
+        self.data().local.is(self.doc, local) && self.ns() == ns
     }
 
     /// Unprefixed attribute.
     pub fn attr(&self, local: &str) -> Option<&'a str> {
         self.attr_data()
             .iter()
-            .find(|a| a.ns == NO_NS && a.local.get(self.doc) == local)
+            .find(|a| a.ns == NO_NS && a.local.is(self.doc, local))
             .map(|a| a.value.get(self.doc))
     }
 
     pub fn attr_ns(&self, ns: &str, local: &str) -> Option<&'a str> {
         self.attr_data()
             .iter()
-            .find(|a| a.local.get(self.doc) == local && self.doc.ns[a.ns as usize] == ns)
+            .find(|a| a.local.is(self.doc, local) && self.doc.ns[a.ns as usize] == ns)
             .map(|a| a.value.get(self.doc))
     }
 
