@@ -2,6 +2,7 @@
 //! Exit codes follow the CLI convention: 0 = nothing to report, 1 = findings/changes/refusal,
 //! 2 = bad input.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -103,9 +104,18 @@ pub fn import_bpmn(path: &Path, format: Format) -> ExitCode {
                     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
                 }
                 Format::Text => {
-                    print!("{}", fachwerk_shared::to_canonical_json(&w));
+                    // Buffered: a 10,000-element file gives 10 MB of JSON and thousands of
+                    // notes (unbuffered standard error took several system calls a note).
+                    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+                    if let Err(e) = fachwerk_shared::write_canonical_json(&w, stdout) {
+                        eprintln!("{}: cannot write the workflow: {e}", path.display());
+                        return ExitCode::from(2);
+                    }
+                    let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
                     for n in &notes {
-                        eprintln!(
+                        // Standard error going away only loses notes.
+                        let _ = writeln!(
+                            stderr,
                             "{}:{}: Hinweis zu {} „{}“: {}",
                             path.display(),
                             n.line,
@@ -114,6 +124,7 @@ pub fn import_bpmn(path: &Path, format: Format) -> ExitCode {
                             n.message_de
                         );
                     }
+                    let _ = stderr.flush();
                 }
             }
             ExitCode::SUCCESS

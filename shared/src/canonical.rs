@@ -21,6 +21,14 @@ pub fn to_canonical_json(w: &Workflow) -> String {
     s
 }
 
+/// Writes [`to_canonical_json`]'s text to `out` without building it in memory first (the
+/// JSON of a 10,000-block workflow is about 10 MB).
+pub fn write_canonical_json(w: &Workflow, mut out: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, w)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
 /// Parses canonical (or any equivalent) JSON into a workflow.
 pub fn parse_workflow(text: &str) -> Result<Workflow, ParseError> {
     // Fast path without path tracking; only a document that fails is parsed a second time,

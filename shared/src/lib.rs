@@ -22,7 +22,9 @@ pub mod values;
 /// The block types and their parameters, part of the model (`model::blocks`).
 pub use model::blocks;
 
-pub use canonical::{parse_workflow, to_canonical_json, workflow_schema, ParseError};
+pub use canonical::{
+    parse_workflow, to_canonical_json, workflow_schema, write_canonical_json, ParseError,
+};
 pub use model::*;
 pub use ops::{apply, Op, OpError};
 pub use validate::{validate, Element, Finding, Severity};

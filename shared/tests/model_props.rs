@@ -7,7 +7,9 @@ mod common;
 use fachwerk_shared::generate::{modify, synthetic};
 use fachwerk_shared::model::*;
 use fachwerk_shared::values::Money;
-use fachwerk_shared::{apply, parse_workflow, to_canonical_json, validate, Finding, Op};
+use fachwerk_shared::{
+    apply, parse_workflow, to_canonical_json, validate, write_canonical_json, Finding, Op,
+};
 use proptest::prelude::*;
 
 proptest! {
@@ -19,7 +21,11 @@ proptest! {
         let text = to_canonical_json(&w);
         let back = parse_workflow(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         prop_assert_eq!(&back, &w);
-        prop_assert_eq!(to_canonical_json(&back), text);
+        prop_assert_eq!(&to_canonical_json(&back), &text);
+        // Written to a stream (as `fachwerk import` does), the bytes are the same.
+        let mut streamed = Vec::new();
+        write_canonical_json(&w, &mut streamed).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(String::from_utf8(streamed).ok(), Some(text));
     }
 
     /// Each block kind alone survives JSON (also outside a workflow, as used by `Op::SetParams`).

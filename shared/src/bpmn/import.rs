@@ -29,22 +29,23 @@ pub fn from_bpmn(xml: &str) -> Result<(Workflow, Vec<ImportNote>), ImportError> 
 
 /// The general path of [`from_bpmn`]: the element tree of [`xml::parse`].
 pub(crate) fn from_bpmn_tree(xml: &str) -> Result<(Workflow, Vec<ImportNote>), ImportError> {
-    let root = xml::parse(xml)?;
+    let doc = xml::parse(xml)?;
+    let root = doc.root();
     if !root.is(BPMN_NS, "definitions") {
-        let detail = if &*root.local == "definitions" {
+        let detail = if root.local() == "definitions" {
             format!(
                 "the root element <definitions> is in namespace {:?}, expected {BPMN_NS}",
-                &*root.ns
+                root.ns()
             )
         } else {
             format!(
                 "the root element is <{}>, expected <definitions> in namespace {BPMN_NS}",
-                root.local
+                root.local()
             )
         };
         return Err(ImportError::NotBpmn { detail });
     }
-    let processes: Vec<&Element> = root.children_named(BPMN_NS, "process").collect();
+    let processes: Vec<Element> = root.children_named(BPMN_NS, "process").collect();
     if processes.is_empty() {
         return Err(ImportError::NoProcess);
     }
@@ -56,7 +57,7 @@ pub(crate) fn from_bpmn_tree(xml: &str) -> Result<(Workflow, Vec<ImportNote>), I
         else {
             continue;
         };
-        match fachwerk(&root, p, fw) {
+        match fachwerk(root, *p, fw) {
             Ok(r) => return Ok(r),
             Err(e) => notes.push(note(
                 fw,
@@ -65,26 +66,26 @@ pub(crate) fn from_bpmn_tree(xml: &str) -> Result<(Workflow, Vec<ImportNote>), I
             )),
         }
     }
-    let (w, more) = foreign::import(&root, &processes);
+    let (w, more) = foreign::import(root, &processes);
     notes.extend(more);
     Ok((w, notes))
 }
 
 /// Reads a Fachwerk export back. Errors only when the workflow extension itself is unusable.
 fn fachwerk(
-    root: &Element,
-    process: &Element,
-    fw: &Element,
+    root: Element,
+    process: Element,
+    fw: Element,
 ) -> Result<(Workflow, Vec<ImportNote>), String> {
-    let meta: FwWorkflow = serde_json::from_str(&fw.text).map_err(|e| e.to_string())?;
+    let meta: FwWorkflow = serde_json::from_str(&fw.text()).map_err(|e| e.to_string())?;
     let mut g = Gathered::new(meta);
-    for el in &process.children {
-        if &*el.ns != BPMN_NS {
+    for el in process.children() {
+        if el.ns() != BPMN_NS {
             g.note(unknown_element_note(el));
             continue;
         }
         if matches!(
-            &*el.local,
+            el.local(),
             "extensionElements" | "documentation" | "laneSet"
         ) {
             continue;
@@ -92,20 +93,24 @@ fn fachwerk(
         let info = ElInfo {
             id: el.attr("id").map(Cow::Borrowed),
             name: el.attr("name").map(Cow::Borrowed),
-            local: &el.local,
-            line: el.line,
+            local: el.local(),
+            line: el.line(),
         };
         let ext = el.child(BPMN_NS, "extensionElements");
         let block = ext.and_then(|x| x.child(FW_NS, "block"));
         let edge = ext.and_then(|x| x.child(FW_NS, "edge"));
+        let (block_text, edge_text) = (block.map(|b| b.text()), edge.map(|e| e.text()));
         g.element(
             info,
-            block.map(|b| (b.text.as_ref(), occurrence(b.attr("n")))),
-            edge.map(|e| (e.text.as_ref(), occurrence(e.attr("n")))),
+            block
+                .zip(block_text.as_deref())
+                .map(|(b, t)| (t, occurrence(b.attr("n")))),
+            edge.zip(edge_text.as_deref())
+                .map(|(e, t)| (t, occurrence(e.attr("n")))),
         );
         // Elements another tool added inside an exported one (the streaming reader leaves
         // such files to this path).
-        for c in el.children.iter().filter(|c| !is_read_child(c, true)) {
+        for c in el.children().filter(|c| !is_read_child(*c, true)) {
             g.note(unread_child_note(c, el));
         }
     }
@@ -113,14 +118,14 @@ fn fachwerk(
     let shape = |id: &str| {
         di.shapes.get(id).map(|s| ShapeDi {
             rect: s.attr_ns(FW_NS, "rect").map(Cow::Borrowed),
-            bounds: di_bounds(s),
+            bounds: di_bounds(*s),
         })
     };
     let routed = |id: &str| {
         di.edges
             .get(id)
             .filter(|de| de.attr_ns(FW_NS, "routed") == Some("true"))
-            .map(|de| di_waypoints(de))
+            .map(|de| di_waypoints(*de))
     };
     let orphans: Vec<&str> = di
         .planes

@@ -1,25 +1,24 @@
 //! Helpers both readers share: import notes on elements and the diagram (BPMNDI) lookups.
 
-use std::collections::HashMap;
-
 use super::geometry::Bounds;
 use super::xml::Element;
 use super::{ImportNote, BPMNDI_NS, BPMN_NS, DC_NS, DI_NS};
 use crate::model::Point;
+use crate::validate::{id_map, IdMap};
 
 /// A note on element `el` (its id, element name and line).
-pub(crate) fn note(el: &Element, de: String, en: String) -> ImportNote {
+pub(crate) fn note(el: Element, de: String, en: String) -> ImportNote {
     ImportNote {
         element_id: el.attr("id").unwrap_or_default().to_string(),
-        element_type: el.local.to_string(),
-        line: el.line,
+        element_type: el.local().to_string(),
+        line: el.line(),
         message_de: de,
         message_en: en,
     }
 }
 
 /// `dc:Bounds` of a shape, rounded.
-pub(crate) fn di_bounds(shape: &Element) -> Option<Bounds> {
+pub(crate) fn di_bounds(shape: Element) -> Option<Bounds> {
     let b = shape.child(DC_NS, "Bounds")?;
     bounds_of(|k| b.attr(k))
 }
@@ -49,7 +48,7 @@ pub(crate) fn point_of(x: Option<&str>, y: Option<&str>) -> Option<Point> {
     })
 }
 
-pub(crate) fn di_waypoints(edge: &Element) -> Vec<Point> {
+pub(crate) fn di_waypoints(edge: Element) -> Vec<Point> {
     edge.children_named(DI_NS, "waypoint")
         .filter_map(|p| point_of(p.attr("x"), p.attr("y")))
         .collect()
@@ -57,21 +56,21 @@ pub(crate) fn di_waypoints(edge: &Element) -> Vec<Point> {
 
 /// Shapes and edges of all diagrams, by the id of the BPMN element they draw.
 pub(crate) struct Diagram<'a> {
-    pub shapes: HashMap<&'a str, &'a Element<'a>>,
-    pub edges: HashMap<&'a str, &'a Element<'a>>,
-    pub planes: Vec<&'a Element<'a>>,
+    pub shapes: IdMap<&'a str, Element<'a>>,
+    pub edges: IdMap<&'a str, Element<'a>>,
+    pub planes: Vec<Element<'a>>,
 }
 
-pub(crate) fn diagram<'a>(root: &'a Element<'a>) -> Diagram<'a> {
+pub(crate) fn diagram<'a>(root: Element<'a>) -> Diagram<'a> {
     let mut d = Diagram {
-        shapes: HashMap::new(),
-        edges: HashMap::new(),
+        shapes: id_map(0),
+        edges: id_map(0),
         planes: Vec::new(),
     };
     for diag in root.children_named(BPMNDI_NS, "BPMNDiagram") {
         for plane in diag.children_named(BPMNDI_NS, "BPMNPlane") {
             d.planes.push(plane);
-            for el in &plane.children {
+            for el in plane.children() {
                 let Some(target) = el.attr("bpmnElement") else {
                     continue;
                 };
@@ -108,18 +107,18 @@ pub(crate) fn is_read_child_name(local: &str) -> bool {
 
 /// Whether the readers read child `c` of a flow node or sequence flow; `multi_instance` says
 /// whether a `multiInstanceLoopCharacteristics` counts.
-pub(crate) fn is_read_child(c: &Element, multi_instance: bool) -> bool {
-    &*c.ns == BPMN_NS
-        && if &*c.local == "multiInstanceLoopCharacteristics" {
+pub(crate) fn is_read_child(c: Element, multi_instance: bool) -> bool {
+    c.ns() == BPMN_NS
+        && if c.local() == "multiInstanceLoopCharacteristics" {
             multi_instance
         } else {
-            is_read_child_name(&c.local)
+            is_read_child_name(c.local())
         }
 }
 
 /// The note for child `c` of `parent` that is not read; its content goes with it.
-pub(crate) fn unread_child_note(c: &Element, parent: &Element) -> ImportNote {
-    let (local, id) = (&c.local, parent.attr("id").unwrap_or_default());
+pub(crate) fn unread_child_note(c: Element, parent: Element) -> ImportNote {
+    let (local, id) = (c.local(), parent.attr("id").unwrap_or_default());
     note(
         c,
         format!("Das Element „{local}“ in „{id}“ hat keine Entsprechung in Fachwerk und wird samt Inhalt nicht übernommen."),
@@ -128,8 +127,8 @@ pub(crate) fn unread_child_note(c: &Element, parent: &Element) -> ImportNote {
 }
 
 /// The note for an element of another namespace directly in the process.
-pub(crate) fn unknown_element_note(el: &Element) -> ImportNote {
-    let local = &el.local;
+pub(crate) fn unknown_element_note(el: Element) -> ImportNote {
+    let local = el.local();
     note(
         el,
         format!("Unbekanntes Element „{local}“ wird nicht übernommen."),

@@ -3,8 +3,9 @@
 
 use super::*;
 
-pub(super) fn text_of(el: &Element) -> String {
-    let t = el.text.trim();
+pub(super) fn text_of(el: Element) -> String {
+    let text = el.text();
+    let t = text.trim();
     t.strip_prefix('=').map(str::trim).unwrap_or(t).to_string()
 }
 
@@ -36,6 +37,31 @@ pub(super) fn slug(s: &str) -> String {
     }
     out.truncate(60);
     out.trim_end_matches('-').to_string()
+}
+
+/// The flows that became part of the workflow (edges or inside a block), by index.
+#[derive(Default)]
+pub(super) struct Used(Vec<bool>);
+
+impl Used {
+    pub(super) fn insert(&mut self, flow: usize) {
+        if self.0.len() <= flow {
+            self.0.resize(flow + 1, false);
+        }
+        self.0[flow] = true;
+    }
+
+    pub(super) fn contains(&self, flow: usize) -> bool {
+        self.0.get(flow).copied().unwrap_or(false)
+    }
+}
+
+impl Extend<usize> for Used {
+    fn extend<I: IntoIterator<Item = usize>>(&mut self, flows: I) {
+        for f in flows {
+            self.insert(f);
+        }
+    }
 }
 
 /// Hands out unique names: the base itself, else `base-2`, `base-3` … (amortised constant time).
@@ -74,14 +100,14 @@ impl Unique {
 }
 
 impl<'a> Ctx<'a> {
-    pub(super) fn note(&mut self, el: &Element, de: impl Into<String>, en: impl Into<String>) {
+    pub(super) fn note(&mut self, el: Element, de: impl Into<String>, en: impl Into<String>) {
         self.notes.push(note(el, de.into(), en.into()));
     }
 
     pub(super) fn bounds(&self, n: usize) -> Option<Bounds> {
         self.shapes
-            .get(self.nodes[n].id.as_str())
-            .and_then(|s| di_bounds(s))
+            .get(self.nodes[n].id)
+            .and_then(|s| di_bounds(*s))
     }
 
     pub(super) fn union(&self, ns: &[usize]) -> Option<Bounds> {
@@ -90,29 +116,23 @@ impl<'a> Ctx<'a> {
             .reduce(|a, b| a.union(&b))
     }
 
-    pub(super) fn event_def(&self, n: usize) -> Option<&'a Element<'a>> {
+    pub(super) fn event_def(&self, n: usize) -> Option<Element<'a>> {
         self.nodes[n]
             .el
-            .children
-            .iter()
-            .find(|c| &*c.ns == BPMN_NS && c.local.ends_with("EventDefinition"))
+            .children()
+            .find(|c| c.ns() == BPMN_NS && c.local().ends_with("EventDefinition"))
     }
 
     pub(super) fn has_def(&self, n: usize, local: &str) -> bool {
-        self.nodes[n]
-            .el
-            .children
-            .iter()
-            .any(|c| c.is(BPMN_NS, local))
+        self.nodes[n].el.children().any(|c| c.is(BPMN_NS, local))
     }
 
     /// (kind, text) of a node's timer: kind is `timeDuration`, `timeDate` or `timeCycle`.
     pub(super) fn timer(&self, n: usize) -> Option<(&'a str, String)> {
         let def = self.nodes[n].el.child(BPMN_NS, "timerEventDefinition")?;
-        def.children
-            .iter()
-            .find(|c| &*c.ns == BPMN_NS && c.local.starts_with("time"))
-            .map(|c| (&*c.local, text_of(c)))
+        def.children()
+            .find(|c| c.ns() == BPMN_NS && c.local().starts_with("time"))
+            .map(|c| (c.local(), text_of(c)))
     }
 
     pub(super) fn add(
@@ -129,7 +149,7 @@ impl<'a> Ctx<'a> {
         let bounds = self.union(&all);
         self.drafts.push(Draft {
             anchor,
-            id: self.nodes[anchor].id.clone(),
+            id: self.nodes[anchor].id.to_string(),
             label,
             kind,
             ports,
@@ -165,6 +185,11 @@ impl<'a> Ctx<'a> {
 
     /// The role a group name refers to: an existing one by id, name or slug, else a new one.
     pub(super) fn role_for(&mut self, name: &str) -> RoleId {
+        // The answer for a name never changes (keys are only added, and a new role's keys
+        // include the ones the name was looked up by), so it is kept.
+        if let Some(&i) = self.role_of_name.get(name) {
+            return self.roles[i].id.clone();
+        }
         let keys = [
             format!("id:{name}"),
             format!("n:{}", name.to_ascii_lowercase()),
@@ -175,15 +200,17 @@ impl<'a> Ctx<'a> {
             .filter(|k| k.as_str() != "s:")
             .find_map(|k| self.role_keys.get(k))
         {
+            self.role_of_name.insert(name.to_string(), i);
             return self.roles[i].id.clone();
         }
         let id = RoleId::new(self.role_ids.take(name.to_string()));
-        self.push_role(Role {
+        let i = self.push_role(Role {
             id: id.clone(),
             name: name.to_string(),
             org_unit: None,
             signing_limit: None,
         });
+        self.role_of_name.insert(name.to_string(), i);
         id
     }
 
@@ -191,15 +218,15 @@ impl<'a> Ctx<'a> {
     /// else the lane.
     pub(super) fn assignee(&mut self, n: usize) -> Option<Assignee> {
         let el = self.nodes[n].el;
-        for rr in el.children.iter().filter(|c| {
-            &*c.ns == BPMN_NS
-                && matches!(&*c.local, "potentialOwner" | "humanPerformer" | "performer")
+        for rr in el.children().filter(|c| {
+            c.ns() == BPMN_NS
+                && matches!(c.local(), "potentialOwner" | "humanPerformer" | "performer")
         }) {
             let text = rr
                 .child(BPMN_NS, "resourceAssignmentExpression")
                 .and_then(|r| {
-                    r.children.iter().find(|c| {
-                        &*c.ns == BPMN_NS && matches!(&*c.local, "formalExpression" | "expression")
+                    r.children().find(|c| {
+                        c.ns() == BPMN_NS && matches!(c.local(), "formalExpression" | "expression")
                     })
                 })
                 .map(text_of)
@@ -296,7 +323,7 @@ impl<'a> Ctx<'a> {
         self.nodes[n]
             .el
             .child(BPMN_NS, "documentation")
-            .map(|d| d.text.trim().to_string())
+            .map(|d| d.text().trim().to_string())
             .unwrap_or_default()
     }
 }

@@ -32,7 +32,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use ctx::{is_task, slug, Unique};
+use ctx::{is_task, slug, Unique, Used};
 use patterns::{eskalations, patterns};
 use router::guess_types;
 use singles::singles;
@@ -43,35 +43,40 @@ use super::read::{
 use super::xml::Element;
 use super::{geometry::Bounds, ImportNote, BPMN_NS};
 use crate::model::*;
+use crate::validate::{id_map, id_set, IdMap};
 use crate::values::{Duration, Money};
 
 const CAMUNDA_NS: &str = "http://camunda.org/schema/1.0/bpmn";
 const ZEEBE_NS: &str = "http://camunda.org/schema/zeebe/1.0";
 
-const FLOW_NODES: &[&str] = &[
-    "startEvent",
-    "endEvent",
-    "task",
-    "userTask",
-    "manualTask",
-    "serviceTask",
-    "scriptTask",
-    "businessRuleTask",
-    "sendTask",
-    "receiveTask",
-    "subProcess",
-    "adHocSubProcess",
-    "transaction",
-    "callActivity",
-    "exclusiveGateway",
-    "parallelGateway",
-    "inclusiveGateway",
-    "complexGateway",
-    "eventBasedGateway",
-    "intermediateCatchEvent",
-    "intermediateThrowEvent",
-    "boundaryEvent",
-];
+/// Whether a BPMN element of this local name is a flow node.
+fn is_flow_node(local: &str) -> bool {
+    matches!(
+        local,
+        "startEvent"
+            | "endEvent"
+            | "task"
+            | "userTask"
+            | "manualTask"
+            | "serviceTask"
+            | "scriptTask"
+            | "businessRuleTask"
+            | "sendTask"
+            | "receiveTask"
+            | "subProcess"
+            | "adHocSubProcess"
+            | "transaction"
+            | "callActivity"
+            | "exclusiveGateway"
+            | "parallelGateway"
+            | "inclusiveGateway"
+            | "complexGateway"
+            | "eventBasedGateway"
+            | "intermediateCatchEvent"
+            | "intermediateThrowEvent"
+            | "boundaryEvent"
+    )
+}
 
 /// What a BPMN node became.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,10 +95,11 @@ enum Fate {
 }
 
 struct Node<'a> {
-    el: &'a Element<'a>,
-    id: String,
+    el: Element<'a>,
+    id: &'a str,
     kind: &'a str,
-    name: String,
+    /// Trimmed.
+    name: &'a str,
     incoming: Vec<usize>,
     outgoing: Vec<usize>,
     boundaries: Vec<usize>,
@@ -103,11 +109,12 @@ struct Node<'a> {
 }
 
 struct FlowRef<'a> {
-    el: &'a Element<'a>,
-    id: String,
+    el: Element<'a>,
+    id: &'a str,
     source: usize,
     target: usize,
-    name: String,
+    /// Trimmed.
+    name: &'a str,
     condition: Option<String>,
     /// Why the condition could not be read as FEEL (German, English).
     condition_problem: Option<(String, String)>,
@@ -130,11 +137,15 @@ struct Ctx<'a> {
     drafts: Vec<Draft>,
     roles: Vec<Role>,
     role_keys: HashMap<String, usize>,
+    /// What [`Ctx::role_for`] answered, by group name.
+    role_of_name: HashMap<String, usize>,
+    /// Why a rule's condition text is not FEEL (`None`: it is), by text.
+    feel_errors: HashMap<String, Option<crate::expr::ExprError>>,
     role_ids: Unique,
     lane_roles: Vec<usize>,
     notes: Vec<ImportNote>,
-    used: HashSet<usize>,
-    shapes: HashMap<&'a str, &'a Element<'a>>,
+    used: Used,
+    shapes: IdMap<&'a str, Element<'a>>,
 }
 
 mod ctx;
@@ -143,25 +154,27 @@ mod router;
 mod singles;
 
 /// Imports a BPMN file that Fachwerk did not write.
-pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<ImportNote>) {
+pub(crate) fn import<'a>(
+    root: Element<'a>,
+    processes: &[Element<'a>],
+) -> (Workflow, Vec<ImportNote>) {
     let di = diagram(root);
     let mut notes: Vec<ImportNote> = Vec::new();
 
     // Which process: the first one that has flow nodes (pools without content are skipped).
-    let has_nodes = |p: &Element| {
-        p.children
-            .iter()
-            .any(|c| &*c.ns == BPMN_NS && FLOW_NODES.contains(&&*c.local))
+    let has_nodes = |p: Element| {
+        p.children()
+            .any(|c| c.ns() == BPMN_NS && is_flow_node(c.local()))
     };
     let process = processes
         .iter()
         .copied()
-        .find(|p| has_nodes(p))
+        .find(|p| has_nodes(*p))
         .unwrap_or(processes[0]);
     for p in processes {
-        if !std::ptr::eq(*p, process) && has_nodes(p) {
+        if *p != process && has_nodes(*p) {
             notes.push(note(
-                p,
+                *p,
                 "Die Datei enthält mehrere Prozesse; nur der erste mit Inhalt wird übernommen."
                     .into(),
                 "The file contains several processes; only the first one with content is imported."
@@ -169,7 +182,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
             ));
         }
     }
-    for el in &root.children {
+    for el in root.children() {
         if el.is(BPMN_NS, "collaboration") {
             for mf in el.children_named(BPMN_NS, "messageFlow") {
                 notes.push(note(
@@ -187,25 +200,27 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
         drafts: Vec::new(),
         roles: Vec::new(),
         role_keys: HashMap::new(),
+        role_of_name: HashMap::new(),
+        feel_errors: HashMap::new(),
         role_ids: Unique::default(),
         lane_roles: Vec::new(),
         notes,
-        used: HashSet::new(),
+        used: Used::default(),
         shapes: di.shapes.clone(),
     };
 
     // Nodes and flows.
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut index: IdMap<&str, usize> = id_map(0);
     let mut flow_els = Vec::new();
-    for el in &process.children {
-        let local = &*el.local;
-        if &*el.ns != BPMN_NS {
+    for el in process.children() {
+        let local = el.local();
+        if el.ns() != BPMN_NS {
             cx.notes.push(unknown_element_note(el));
             continue;
         }
-        if FLOW_NODES.contains(&local) {
-            let id = el.attr("id").unwrap_or_default().to_string();
-            if id.is_empty() || index.contains_key(id.as_str()) {
+        if is_flow_node(local) {
+            let id = el.attr("id").unwrap_or_default();
+            if id.is_empty() || index.contains_key(id) {
                 cx.note(
                     el,
                     "Element ohne eindeutige Id wird nicht übernommen.",
@@ -213,12 +228,12 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
                 );
                 continue;
             }
-            index.insert(el.attr("id").unwrap_or_default(), cx.nodes.len());
+            index.insert(id, cx.nodes.len());
             cx.nodes.push(Node {
                 el,
                 id,
                 kind: local,
-                name: el.attr("name").unwrap_or_default().trim().to_string(),
+                name: el.attr("name").unwrap_or_default().trim(),
                 incoming: Vec::new(),
                 outgoing: Vec::new(),
                 boundaries: Vec::new(),
@@ -256,10 +271,10 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
         let k = cx.flows.len();
         cx.flows.push(FlowRef {
             el,
-            id: el.attr("id").unwrap_or_default().to_string(),
+            id: el.attr("id").unwrap_or_default(),
             source: s,
             target: t,
-            name: el.attr("name").unwrap_or_default().trim().to_string(),
+            name: el.attr("name").unwrap_or_default().trim(),
             condition,
             condition_problem,
         });
@@ -292,18 +307,18 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
     }
 
     // Lanes → roles (nested lanes: the innermost lane wins).
-    let mut lane_stack: Vec<&Element> = process
+    let mut lane_stack: Vec<Element> = process
         .children_named(BPMN_NS, "laneSet")
         .flat_map(|s| s.children_named(BPMN_NS, "lane"))
         .collect();
-    let mut lanes: Vec<&Element> = Vec::new();
+    let mut lanes: Vec<Element> = Vec::new();
     while let Some(l) = lane_stack.pop() {
         lanes.push(l);
         for cs in l.children_named(BPMN_NS, "childLaneSet") {
             lane_stack.extend(cs.children_named(BPMN_NS, "lane"));
         }
     }
-    lanes.sort_by_key(|l| l.line);
+    lanes.sort_by_key(|l| l.line());
     for (li, lane) in lanes.iter().enumerate() {
         let name = lane.attr("name").unwrap_or_default().trim().to_string();
         let lid = lane.attr("id").unwrap_or_default().to_string();
@@ -321,7 +336,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
         });
         cx.lane_roles.push(r);
         for r in lane.children_named(BPMN_NS, "flowNodeRef") {
-            if let Some(&n) = index.get(r.text.trim()) {
+            if let Some(&n) = index.get(r.text().trim()) {
                 cx.nodes[n].lane = Some(li);
             }
         }
@@ -337,10 +352,10 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
     let mut order: Vec<usize> = (0..cx.drafts.len()).collect();
     order.sort_by_key(|b| cx.drafts[*b].anchor);
     for &b in &order {
-        let ports = cx.drafts[b].ports.clone();
+        let ports = std::mem::take(&mut cx.drafts[b].ports);
         for (port, f) in ports {
             let mut flow = f;
-            let mut seen = HashSet::new();
+            let mut seen = id_set(0);
             let mut hops = 0;
             let target = loop {
                 cx.used.insert(flow);
@@ -360,7 +375,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
             let fel = cx.flows[f].el;
             match target {
                 Some(tb) => {
-                    let id = cx.flows[f].id.clone();
+                    let id = cx.flows[f].id.to_string();
                     edges.push(Edge {
                         id: EdgeId::new(id.clone()),
                         from: BlockId::new(cx.drafts[b].id.clone()),
@@ -368,13 +383,16 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
                         to: BlockId::new(cx.drafts[tb].id.clone()),
                     });
                     if hops == 0 {
-                        let pts = di
+                        let mut pts = di
                             .edges
                             .get(id.as_str())
-                            .map(|e| di_waypoints(e))
+                            .map(|e| di_waypoints(*e))
                             .unwrap_or_default();
                         if pts.len() > 2 {
-                            edge_layout.push((EdgeId::new(id), pts[1..pts.len() - 1].to_vec()));
+                            // The bends: without the points on the two shapes' borders.
+                            pts.pop();
+                            pts.remove(0);
+                            edge_layout.push((EdgeId::new(id), pts));
                         }
                     }
                 }
@@ -389,7 +407,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
         }
     }
     for (k, f) in cx.flows.iter().enumerate() {
-        if !cx.used.contains(&k) {
+        if !cx.used.contains(k) {
             let de = format!(
                 "Sequenzfluss von „{}“ nach „{}“ wird nicht übernommen.",
                 cx.nodes[f.source].id, cx.nodes[f.target].id
@@ -405,6 +423,8 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
     // Fields used in conditions.
     let mut fields: Vec<Field> = Vec::new();
     let mut field_names: HashSet<String> = HashSet::new();
+    // A condition text read before adds no field (its fields are all known by then).
+    let mut conditions_read: HashSet<&str> = HashSet::new();
     for d in &cx.drafts {
         match &d.kind {
             BlockKind::Wertgrenzen(p) if !field_names.contains(&p.amount_field) => {
@@ -419,6 +439,9 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
             }
             BlockKind::Komplexitaet(p) => {
                 for r in &p.rules {
+                    if !conditions_read.insert(r.condition.as_str()) {
+                        continue;
+                    }
                     let Ok(e) = crate::expr::parse(&r.condition) else {
                         continue;
                     };
@@ -488,7 +511,7 @@ pub(crate) fn import(root: &Element, processes: &[&Element]) -> (Workflow, Vec<I
     let mut w = Workflow::new(key, name);
     w.description = process
         .child(BPMN_NS, "documentation")
-        .map(|d| d.text.trim().to_string())
+        .map(|d| d.text().trim().to_string())
         .unwrap_or_default();
     w.fields = fields;
     w.roles = cx.roles;
@@ -541,13 +564,13 @@ fn history_days(raw: &str) -> Option<u32> {
 /// Names every child of `el` that the mapping does not read (data associations, properties,
 /// I/O specifications, loop characteristics …); the content of such a child goes with it.
 /// The inner elements of a sub-process are summed up in the note on the sub-process itself.
-fn note_unmapped_children(cx: &mut Ctx, el: &Element) {
-    let kind = &*el.local;
+fn note_unmapped_children(cx: &mut Ctx, el: Element) {
+    let kind = el.local();
     let container = matches!(kind, "subProcess" | "adHocSubProcess" | "transaction");
-    for c in &el.children {
+    for c in el.children() {
         let inner = container
-            && &*c.ns == BPMN_NS
-            && (FLOW_NODES.contains(&&*c.local) || &*c.local == "sequenceFlow");
+            && c.ns() == BPMN_NS
+            && (is_flow_node(c.local()) || c.local() == "sequenceFlow");
         if !inner && !is_read_child(c, is_task(kind)) {
             cx.notes.push(unread_child_note(c, el));
         }

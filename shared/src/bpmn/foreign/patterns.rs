@@ -106,7 +106,7 @@ pub(super) fn mitzeichnung_pattern(cx: &mut Ctx, g: usize) {
         .map(|f| vec![("ok".to_string(), *f)])
         .unwrap_or_default();
     let label = if !cx.nodes[g].name.is_empty() {
-        cx.nodes[g].name.clone()
+        cx.nodes[g].name.to_string()
     } else {
         cx.label(j, "Mitzeichnung")
     };
@@ -301,7 +301,7 @@ pub(super) fn eskalations(cx: &mut Ctx) {
             }
             let what = cx.event_def(n).map_or_else(
                 || "ohne Ereignisdefinition".to_string(),
-                |d| d.local.to_string(),
+                |d| d.local().to_string(),
             );
             cx.note(
                 el,

@@ -5,6 +5,11 @@ use super::*;
 
 /// A FEEL condition of the form `f <= U`, `f > L and f <= U` or `f > L`, as (field, lower, upper).
 pub(super) fn band_of(cond: &str) -> Option<(String, Option<Money>, Option<Money>)> {
+    // Only `<`, `<=`, `>`, `>=` in the text give the comparisons of a band (most conditions,
+    // such as `outcome = "ok"`, are not read twice).
+    if !cond.contains(['<', '>']) {
+        return None;
+    }
     let canonical = crate::bpmn::plan::rule_condition(cond);
     let money = |s: &str| -> Option<Money> {
         let frac = s.split_once('.').map_or(0, |(_, f)| f.len());
@@ -92,8 +97,9 @@ fn readable_language(language: &str) -> bool {
 /// A flow's `conditionExpression` as FEEL text: Camunda 8's `= …` without the `=`, Camunda 7's
 /// JUEL `${…}` translated; otherwise the text as written. Second: why it is not FEEL-subset
 /// text (JUEL outside the subset, a script language), German and English.
-pub(super) fn read_condition(c: &Element) -> (Option<String>, Option<(String, String)>) {
-    let raw = c.text.trim();
+pub(super) fn read_condition(c: Element) -> (Option<String>, Option<(String, String)>) {
+    let text = c.text();
+    let raw = text.trim();
     if raw.is_empty() {
         return (None, None);
     }
@@ -134,7 +140,16 @@ pub(super) fn rule_text(cx: &mut Ctx, f: usize) -> String {
         cx.note(el, de, en);
         return text;
     }
-    if let Err(e) = crate::expr::parse(&text) {
+    // Texts repeat (`outcome = "ok"` on every other gateway): each is parsed once.
+    let checked = match cx.feel_errors.get(&text) {
+        Some(r) => r.clone(),
+        None => {
+            let r = crate::expr::parse(&text).err();
+            cx.feel_errors.insert(text.clone(), r.clone());
+            r
+        }
+    };
+    if let Some(e) = checked {
         cx.note(
             el,
             format!(
@@ -157,7 +172,7 @@ pub(super) fn router(cx: &mut Ctx, g: usize) {
     let mut default = outs
         .iter()
         .copied()
-        .find(|f| Some(&cx.flows[*f].id) == default_id.as_ref());
+        .find(|f| Some(cx.flows[*f].id) == default_id.as_deref());
     if default.is_none() {
         let unconditioned: Vec<usize> = outs
             .iter()
@@ -203,7 +218,7 @@ pub(super) fn router(cx: &mut Ctx, g: usize) {
                 .iter()
                 .enumerate()
                 .map(|(k, (_, l, u, f))| {
-                    let name = cx.flows[*f].name.clone();
+                    let name = cx.flows[*f].name.to_string();
                     let id = taken.take(if name.is_empty() {
                         format!("band-{}", k + 1)
                     } else {
@@ -233,7 +248,7 @@ pub(super) fn router(cx: &mut Ctx, g: usize) {
     let mut rules = Vec::new();
     let mut ports = Vec::new();
     for (k, f) in conditional.iter().enumerate() {
-        let name = cx.flows[*f].name.clone();
+        let name = cx.flows[*f].name.to_string();
         let id = taken.take(if name.is_empty() {
             format!("regel-{}", k + 1)
         } else {
@@ -319,5 +334,7 @@ mod tests {
         );
         assert_eq!(band_of("betrag > 1000 and x <= 5"), None);
         assert_eq!(band_of("betrag < 1000"), None);
+        assert_eq!(band_of("1000 >= betrag"), None);
+        assert_eq!(band_of("outcome = \"ok\""), None);
     }
 }

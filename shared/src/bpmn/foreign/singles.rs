@@ -22,11 +22,11 @@ pub(super) fn singles(cx: &mut Ctx) {
                             def,
                             format!(
                                 "Startereignis-Typ „{}“ wird als interner Start übernommen.",
-                                def.local
+                                def.local()
                             ),
                             format!(
                                 "Start event type “{}” is imported as an internal start.",
-                                def.local
+                                def.local()
                             ),
                         );
                     }
@@ -53,15 +53,18 @@ pub(super) fn singles(cx: &mut Ctx) {
                 let terminate = cx.has_def(n, "terminateEventDefinition");
                 if let Some(def) = cx
                     .event_def(n)
-                    .filter(|d| &*d.local != "terminateEventDefinition")
+                    .filter(|d| d.local() != "terminateEventDefinition")
                 {
                     cx.note(
                         def,
                         format!(
                             "Endereignis-Typ „{}“ wird als einfaches Ende übernommen.",
-                            def.local
+                            def.local()
                         ),
-                        format!("End event type “{}” is imported as a plain end.", def.local),
+                        format!(
+                            "End event type “{}” is imported as a plain end.",
+                            def.local()
+                        ),
                     );
                 }
                 let label = cx.label(n, "Ende");
@@ -81,9 +84,8 @@ pub(super) fn singles(cx: &mut Ctx) {
             | "transaction" => {
                 if !is_task(kind) {
                     let inner = el
-                        .children
-                        .iter()
-                        .filter(|c| &*c.ns == BPMN_NS && FLOW_NODES.contains(&&*c.local))
+                        .children()
+                        .filter(|c| c.ns() == BPMN_NS && is_flow_node(c.local()))
                         .count();
                     let (de, en) = if inner > 0 {
                         (
@@ -137,7 +139,7 @@ pub(super) fn singles(cx: &mut Ctx) {
                     let port = if k == 0 {
                         taken.take("ok".into())
                     } else {
-                        taken.take(slug(&cx.flows[*f].name))
+                        taken.take(slug(cx.flows[*f].name))
                     };
                     ports.push((port, *f));
                 }
@@ -164,7 +166,7 @@ pub(super) fn singles(cx: &mut Ctx) {
                 if kind == "intermediateThrowEvent" && !cx.has_def(n, "messageEventDefinition") {
                     let what = cx.event_def(n).map_or_else(
                         || "ohne Ereignisdefinition".to_string(),
-                        |d| d.local.to_string(),
+                        |d| d.local().to_string(),
                     );
                     cx.note(
                         el,
@@ -243,7 +245,7 @@ pub(super) fn singles(cx: &mut Ctx) {
                 } else {
                     let what = cx.event_def(n).map_or_else(
                         || "ohne Ereignisdefinition".to_string(),
-                        |d| d.local.to_string(),
+                        |d| d.local().to_string(),
                     );
                     cx.note(
                         el,
@@ -315,9 +317,9 @@ pub(super) fn unmappable_split(cx: &mut Ctx, g: usize) {
             queue.extend(node.boundaries.iter().copied());
         }
     }
-    region.sort_by_key(|k| cx.nodes[*k].el.line);
-    let gname = cx.label(g, &cx.nodes[g].id.clone());
-    let ids: Vec<String> = region.iter().map(|k| cx.nodes[*k].id.clone()).collect();
+    region.sort_by_key(|k| cx.nodes[*k].el.line());
+    let gname = cx.label(g, cx.nodes[g].id);
+    let ids: Vec<&str> = region.iter().map(|k| cx.nodes[*k].id).collect();
     let el = cx.nodes[g].el;
     let (what_de, what_en) = if parallel {
         ("parallele", "parallel")
