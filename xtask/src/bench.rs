@@ -30,6 +30,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use crate::bench_browser::browser_summary;
 use crate::{bench_backend, build_frontend, build_release_server, cargo, e2e_env, sh, tools};
 
 /// Where cargo puts build output (criterion writes its estimates below it).
@@ -178,83 +179,6 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     } else {
         anyhow::bail!("{} bench step(s) failed (see above)", problems.len())
     }
-}
-
-/// The browser figures of issue #22, as `e2e/tests/browser_bench.rs` wrote them into `dir`
-/// (`first-load.json`, `browser-bench.json`): first load against bpmn-js's Modeler page, and
-/// dragging while the Web Worker checks the open workflow.
-fn browser_summary(dir: &Path) -> String {
-    let read = |f: &str| -> serde_json::Value {
-        std::fs::read_to_string(dir.join(f))
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default()
-    };
-    let (load, drag) = (read("first-load.json"), read("browser-bench.json"));
-    let mut out = String::from(
-        "\nBrowser (headless Chromium; e2e/tests/first_load_bench.rs, browser_bench.rs):\n",
-    );
-    out.push_str(&format!(
-        "  {:<62} {:>12} {:>16} {:>9}   {}\n",
-        "first load, cold cache, 10 Mbit/s, 40 ms RTT", "Fachwerk", "bpmn-js Modeler", "ratio", ""
-    ));
-    let kb = |v: Option<f64>| v.map_or_else(|| "n/a".into(), |b| format!("{:.0} KB", b / 1024.0));
-    let f = |v: &serde_json::Value, k: &str| v.get(k).and_then(serde_json::Value::as_f64);
-    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
-        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}x", a / b),
-        _ => "n/a".into(),
-    };
-    let (ob, tb) = (f(&load, "fachwerkBytes"), f(&load, "bpmnJsBytes"));
-    let (of, tf) = (
-        f(&load, "fachwerkFirstFrameMs"),
-        f(&load, "bpmnJsFirstFrameMs"),
-    );
-    out.push_str(&format!(
-        "  {:<62} {:>12} {:>16} {:>9}\n",
-        "  bytes transferred",
-        kb(ob),
-        kb(tb),
-        ratio(ob, tb)
-    ));
-    out.push_str(&format!(
-        "  {:<62} {:>12} {:>16} {:>9}\n",
-        "  time to first frame",
-        ms(of),
-        ms(tf),
-        ratio(of, tf)
-    ));
-    for (key, work) in [("dragWhileCheck", "checks"), ("dragWhileImport", "imports")] {
-        for n in [2000, 5000] {
-            let c = drag.get(format!("{key}-{n}")).cloned().unwrap_or_default();
-            let p95 = f(&c, "p95Ms");
-            // One 60 Hz frame is 16.67 ms; rAF timestamps come in steps of 0.1 ms, so one
-            // frame measures 16.6 to 16.8 ms (a dropped frame 33 ms).
-            let verdict = match p95 {
-                Some(v) if v <= 16.85 => "<= 16.7 ms (60 fps): met",
-                Some(_) => "<= 16.7 ms (60 fps): NOT met",
-                None => "",
-            };
-            let detail = match (
-                f(&c, "workMs"),
-                f(&c, "framesDuring"),
-                f(&c, "worstFrameDuringMs"),
-                f(&c, "longestTaskMs"),
-            ) {
-                (Some(ms_), Some(fr), Some(worst), Some(max)) => format!(
-                    " ({ms_:.0} ms in the {}, {fr:.0} frames during it, the longest \
-                     {worst:.0} ms; longest task on the page {max:.0} ms)",
-                    c.get("doneIn").and_then(|v| v.as_str()).unwrap_or("?")
-                ),
-                _ => String::new(),
-            };
-            out.push_str(&format!(
-                "  {:<62} {:>12}   {verdict}{detail}\n",
-                format!("drag p95 at {n} blocks while the worker {work}"),
-                ms(p95)
-            ));
-        }
-    }
-    out
 }
 
 /// Node's stack for the second bpmn-js-differ run: with node's default stack (984 KB)
@@ -539,7 +463,7 @@ fn peer_ms(peers: &str, key: &str) -> Result<f64, String> {
     number(v, "median").ok_or_else(|| "no figure".to_string())
 }
 
-fn ms(v: Option<f64>) -> String {
+pub(crate) fn ms(v: Option<f64>) -> String {
     match v {
         Some(v) if v < 10.0 => format!("{v:.2} ms"),
         Some(v) => format!("{v:.1} ms"),

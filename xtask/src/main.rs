@@ -12,6 +12,7 @@ use anyhow::{bail, Context, Result};
 
 mod bench;
 mod bench_backend;
+mod bench_browser;
 mod docs;
 mod tools;
 
@@ -153,7 +154,7 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
 }
 
 /// What the designer's first screen may transfer, gzip, in KB (1024 bytes): its wasm, JS, CSS
-/// and index.html. Issue 22's goal is 350 KB, not reached: the first load is 1,141 KB (December
+/// and index.html. Issue 22's goal is 350 KB, not reached: the first load is 1,144 KB (December
 /// 2026: 1,311 KB before BPMN import/export, the engine export and the diff moved into the Web
 /// Worker only and the applicant's pages into an app of their own). This is a ratchet about
 /// 1.5 % above that, so the size cannot grow unnoticed; lower it with every cut (README, "Size
