@@ -30,7 +30,7 @@ struct Client {
     worker: Option<web_sys::Worker>,
     /// The worker said it listens.
     ready: bool,
-    /// It cannot be used: jobs run on the page.
+    /// It cannot be used: validations run on the page, other jobs are unavailable.
     broken: bool,
     next_id: u64,
     /// Messages waiting for `ready` (the job's text, or the text and its file).

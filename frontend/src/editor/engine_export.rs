@@ -31,15 +31,14 @@ fn suffix(engine: Engine) -> &'static str {
 /// The export the worker made for the engine chosen (or why it could not).
 type Made = Option<(Engine, Result<Export, (String, String)>)>;
 
-/// Asks the worker for the export of `engine`; a reply for an engine no longer chosen is
-/// dropped.
-fn prepare(ed: Editor, engine: Engine, made: RwSignal<Made>) {
-    if made.with_untracked(|m| m.as_ref().is_some_and(|(e, _)| *e == engine)) {
-        return;
-    }
+/// Asks the worker for the export of `engine`; only the reply to the newest request counts
+/// (another engine chosen meanwhile, or the dialog closed and opened again after an edit).
+fn prepare(ed: Editor, engine: Engine, made: RwSignal<Made>, asked: StoredValue<u64>) {
+    asked.update_value(|n| *n += 1);
+    let mine = asked.get_value();
     made.set(None);
     export_in_worker(ed, suffix(engine), move |result| {
-        if ed.engine_export.get_untracked() == Some(engine) {
+        if asked.get_value() == mine {
             made.set(Some((engine, result)));
         }
     });
@@ -77,9 +76,13 @@ fn download(ed: Editor, engine: Engine, made: RwSignal<Made>) {
 pub fn EngineExportDialog() -> impl IntoView {
     let ed = use_editor();
     let made = RwSignal::new(None);
+    let asked = StoredValue::new(0u64);
     Effect::new(move |_| match ed.engine_export.get() {
-        Some(engine) => prepare(ed, engine, made),
-        None => made.set(None),
+        Some(engine) => prepare(ed, engine, made, asked),
+        None => {
+            asked.update_value(|n| *n += 1);
+            made.set(None);
+        }
     });
     move || {
         ed.engine_export
