@@ -3,10 +3,10 @@
 //! Jobs and replies travel as JSON text; [`answer`] is the whole of the worker's logic, so it
 //! is unit-tested here natively. Browser, worker and server run the same `fachwerk_shared` code.
 //!
-//! Only the worker links [`answer`]: BPMN import and export, the diff and the path-tracking JSON
-//! reader stay out of the page's first load (issue 22). When the worker cannot run, the page
-//! validates itself ([`validate_here`]; validation is part of the page anyway) and says for
-//! every other job that it is not available ([`Reply::Unavailable`]).
+//! Only the worker links [`answer`]: BPMN import and export (with quick-xml), the engine
+//! dialects and the diff stay out of the page's first load (issue 22). When the worker cannot
+//! run, the page validates itself ([`validate_here`]; validation is part of the page anyway)
+//! and says for every other job that it is not available ([`Reply::Unavailable`]).
 
 use fachwerk_shared::bpmn::{from_bpmn, to_bpmn_export, Engine, ImportNote};
 use fachwerk_shared::diff::{diff, WorkflowDiff};
