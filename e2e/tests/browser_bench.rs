@@ -76,20 +76,20 @@ const READ_IMPORT_WATCH: &str = "const done = arguments[arguments.length - 1];
     done({ frames: window.__frames, busy: [[window.__imp[0], 'true'], [window.__imp[1], 'false']], long: window.__long, checkedIn: 'worker' }); };
   finish();";
 
-/// Drag while the worker checks: frame intervals over the gesture, the check's duration and
-/// the frames it overlapped, long tasks of the page meanwhile.
+/// Drag while the worker checks or imports: frame intervals over the gesture, the work's
+/// duration and the frames it overlapped, long tasks of the page meanwhile.
 #[derive(Debug, Clone, Default)]
-struct WhileCheck {
+struct WhileWorking {
     median_ms: f64,
     p95_ms: f64,
     frames: usize,
     /// The longest frame interval overlapping the work.
     worst_during_ms: f64,
-    check_ms: f64,
-    frames_in_check: usize,
+    work_ms: f64,
+    frames_during: usize,
     long_tasks: usize,
     longest_task_ms: f64,
-    checked_in: String,
+    done_in: String,
 }
 
 /// What `READ_WATCH` returned.
@@ -97,7 +97,7 @@ struct Watch {
     frames: Vec<f64>,
     busy: Vec<(f64, String)>,
     long: Vec<f64>,
-    checked_in: String,
+    done_in: String,
 }
 
 impl Watch {
@@ -124,12 +124,12 @@ impl Watch {
             frames: nums("frames"),
             busy,
             long: nums("long"),
-            checked_in: v["checkedIn"].as_str().unwrap_or_default().to_string(),
+            done_in: v["checkedIn"].as_str().unwrap_or_default().to_string(),
         }
     }
 }
 
-fn while_check(w: Watch) -> WhileCheck {
+fn while_working(w: Watch) -> WhileWorking {
     let deltas: Vec<f64> = w.frames.windows(2).map(|p| p[1] - p[0]).collect();
     let (median_ms, p95_ms, frames) = stats(deltas);
     let mut spans: Vec<(f64, f64)> = Vec::new();
@@ -152,13 +152,13 @@ fn while_check(w: Watch) -> WhileCheck {
         .filter(|p| spans.iter().any(|(a, b)| p[0] <= *b && p[1] >= *a))
         .map(|p| p[1] - p[0])
         .fold(0.0, f64::max);
-    WhileCheck {
+    WhileWorking {
         median_ms,
         p95_ms,
         frames,
         worst_during_ms,
-        check_ms: spans.iter().map(|(a, b)| b - a).sum(),
-        frames_in_check: w
+        work_ms: spans.iter().map(|(a, b)| b - a).sum(),
+        frames_during: w
             .frames
             .iter()
             .skip(1)
@@ -166,7 +166,7 @@ fn while_check(w: Watch) -> WhileCheck {
             .count(),
         long_tasks: w.long.len(),
         longest_task_ms: w.long.iter().copied().fold(0.0, f64::max),
-        checked_in: w.checked_in,
+        done_in: w.done_in,
     }
 }
 
@@ -232,7 +232,7 @@ async fn drag_at(d: &WebDriver, container: &WebElement, x: i64, y: i64) -> anyho
     Ok(())
 }
 
-async fn designer(s: &Session, n: usize) -> anyhow::Result<(Figures, [WhileCheck; 2], String)> {
+async fn designer(s: &Session, n: usize) -> anyhow::Result<(Figures, [WhileWorking; 2], String)> {
     let d = &s.driver;
     let w = synthetic(n, 7);
     let dir = tempfile::tempdir()?;
@@ -353,7 +353,7 @@ async fn designer(s: &Session, n: usize) -> anyhow::Result<(Figures, [WhileCheck
     d.execute(START_WATCH, Vec::new()).await?;
     drag_twice(d, &body).await?;
     let watch = Watch::read(d.execute_async(READ_WATCH, Vec::new()).await?.json());
-    let during = while_check(watch);
+    let during = while_working(watch);
     eprintln!("designer {n}: drag while checking: {during:?}");
 
     // Drag while the worker imports the same workflow's BPMN (the page asks before replacing
@@ -369,7 +369,7 @@ async fn designer(s: &Session, n: usize) -> anyhow::Result<(Figures, [WhileCheck
     d.execute(START_IMPORT_WATCH, Vec::new()).await?;
     s.choose_file(&bpmn).await?;
     drag_long(d, &body).await?;
-    let importing = while_check(Watch::read(
+    let importing = while_working(Watch::read(
         d.execute_async(READ_IMPORT_WATCH, Vec::new()).await?.json(),
     ));
     eprintln!("designer {n}: drag while importing: {importing:?}");
@@ -538,21 +538,21 @@ async fn designer_vs_bpmn_js() -> anyhow::Result<()> {
                 c.median_ms,
                 c.p95_ms,
                 c.frames,
-                c.check_ms,
-                c.frames_in_check,
+                c.work_ms,
+                c.frames_during,
                 c.worst_during_ms,
                 c.long_tasks,
                 c.longest_task_ms,
-                c.checked_in,
+                c.done_in,
             );
             json.insert(
                 format!("{key}-{n}"),
                 serde_json::json!({
                     "medianMs": c.median_ms, "p95Ms": c.p95_ms, "frames": c.frames,
-                    "workMs": c.check_ms, "framesDuring": c.frames_in_check,
+                    "workMs": c.work_ms, "framesDuring": c.frames_during,
                     "worstFrameDuringMs": c.worst_during_ms,
                     "longTasks": c.long_tasks, "longestTaskMs": c.longest_task_ms,
-                    "doneIn": c.checked_in,
+                    "doneIn": c.done_in,
                 }),
             );
         }

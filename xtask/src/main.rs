@@ -142,7 +142,10 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
         .env("PATH", tools::path_with_tools(root)))?;
     let (line, within) = first_load(root)?;
     eprintln!("xtask: {line}");
-    let applicant = gzip_total(&root.join("dist/antrag"))?;
+    let applicant: u64 = assets_loaded_first(&root.join("dist/antrag"))?
+        .iter()
+        .map(|a| a.gzip)
+        .sum();
     eprintln!(
         "xtask: applicant page first load: {} KB gzip",
         applicant.div_ceil(1024)
@@ -195,23 +198,10 @@ fn first_load_verdict(assets: &[Asset], budget_kb: u64) -> (String, bool) {
     (line, kb(gzip) <= budget_kb)
 }
 
-/// What the applicant's app in `dir` loads first, gzip, in bytes.
-fn gzip_total(dir: &Path) -> Result<u64> {
-    let mut total = 0;
-    for entry in std::fs::read_dir(dir).with_context(|| format!("{} missing", dir.display()))? {
-        let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if loaded_first(name) {
-            total += tools::gzip_len(&path)?;
-        }
-    }
-    Ok(total)
-}
-
-/// The designer's first-load line (see [`first_load_verdict`]) over the files in dist/.
-fn first_load(root: &Path) -> Result<(String, bool)> {
+/// The files of `dir` that its page loads first (see [`loaded_first`]), largest first.
+fn assets_loaded_first(dir: &Path) -> Result<Vec<Asset>> {
     let mut assets = Vec::new();
-    for entry in std::fs::read_dir(root.join("dist")).context("dist/ missing")? {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("{} missing", dir.display()))? {
         let path = entry?.path();
         let name = path
             .file_name()
@@ -228,6 +218,12 @@ fn first_load(root: &Path) -> Result<(String, bool)> {
         });
     }
     assets.sort_by_key(|a| std::cmp::Reverse(a.gzip));
+    Ok(assets)
+}
+
+/// The designer's first-load line (see [`first_load_verdict`]) over the files in dist/.
+fn first_load(root: &Path) -> Result<(String, bool)> {
+    let assets = assets_loaded_first(&root.join("dist"))?;
     Ok(first_load_verdict(&assets, FIRST_LOAD_BUDGET_KB))
 }
 
