@@ -230,6 +230,9 @@ fn first_load(root: &Path) -> Result<(String, bool)> {
 fn run(args: &[String]) -> Result<()> {
     let root = root();
     tools::ensure_wasm_target(&root)?;
+    // The server needs none of the tools: its dev build runs while they compile, and beside
+    // the frontend's build (another profile and target, so another cargo build directory lock).
+    let mut server = tools::in_background(|| sh(&mut server_dev_build("build")));
     let mut book_tool = tools::in_background({
         let root = root.clone();
         move || tools::ensure_mdbook(&root)
@@ -246,6 +249,7 @@ fn run(args: &[String]) -> Result<()> {
     }
     book_tool.wait()?;
     docs::build_book(&root)?;
+    server.wait()?;
     let addr = flag_value(args, "--addr").unwrap_or_else(|| {
         std::env::var("FACHWERK_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into())
     });
@@ -255,21 +259,16 @@ fn run(args: &[String]) -> Result<()> {
     // The dev profile (argon2 and blake2 optimised, see Cargo.toml): the first start compiles
     // far less than a release build and shares its artefacts with `cargo xtask test`. Deploy
     // with `cargo xtask dist`.
-    sh(cargo().args([
-        "run",
-        "-p",
-        "fachwerk-backend",
-        "--bin",
-        "fachwerk",
-        "--",
-        "serve",
-        "--addr",
-        &addr,
-        "--data",
-        &data,
-        "--dist",
-        "dist",
+    sh(server_dev_build("run").args([
+        "--", "serve", "--addr", &addr, "--data", &data, "--dist", "dist",
     ]))
+}
+
+/// `cargo <verb>` of the `fachwerk` binary in the dev profile (`build` or `run`).
+fn server_dev_build(verb: &str) -> Command {
+    let mut cmd = cargo();
+    cmd.args([verb, "-p", "fachwerk-backend", "--bin", "fachwerk"]);
+    cmd
 }
 
 /// Names, sizes and modification times of everything the frontend build reads: when equal to

@@ -79,25 +79,42 @@ pub fn ensure_wasm_target(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// trunk and the wasm-bindgen CLI, built by `cargo install`.
+/// trunk and the wasm-bindgen CLI, built by `cargo install`, side by side: each has a serial
+/// tail (its largest crates, the link) that the other's compile fills on two cores.
 pub fn ensure_cargo_tools(root: &Path) -> Result<()> {
-    let trunk = output_of("trunk", &["--version"], root).unwrap_or_default();
-    if trunk != format!("trunk {TRUNK_VERSION}") {
-        eprintln!("xtask: installing trunk {TRUNK_VERSION} (found: {trunk:?}); this takes a few minutes once");
-        cargo_install("trunk", TRUNK_VERSION, true)?;
-    }
     let wbg = locked_wasm_bindgen(root)?;
-    let have = output_of("wasm-bindgen", &["--version"], root).unwrap_or_default();
-    if have != format!("wasm-bindgen {wbg}") {
-        eprintln!("xtask: installing wasm-bindgen-cli {wbg} (found: {have:?})");
-        // Not --locked: its lock pins a webpki-roots version the registry no longer serves.
-        cargo_install("wasm-bindgen-cli", &wbg, false)?;
-    }
     let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml")).unwrap_or_default();
     if !trunk_toml.contains(&format!("wasm_bindgen = \"{wbg}\"")) {
         bail!("Trunk.toml pins another wasm_bindgen than Cargo.lock ({wbg}); update Trunk.toml");
     }
-    Ok(())
+    let mut bindgen = in_background({
+        let root = root.to_path_buf();
+        move || {
+            let have = output_of("wasm-bindgen", &["--version"], &root).unwrap_or_default();
+            if have == format!("wasm-bindgen {wbg}") {
+                return Ok(());
+            }
+            eprintln!("xtask: installing wasm-bindgen-cli {wbg} (found: {have:?})");
+            // Not --locked: its lock pins a webpki-roots version the registry no longer serves.
+            // Only the `wasm-bindgen` binary: the test runner beside it brings an HTTP stack.
+            cargo_install("wasm-bindgen-cli", &wbg, &["--bin", "wasm-bindgen"])
+        }
+    });
+    let trunk = output_of("trunk", &["--version"], root).unwrap_or_default();
+    let installed = if trunk != format!("trunk {TRUNK_VERSION}") {
+        eprintln!("xtask: installing trunk {TRUNK_VERSION} (found: {trunk:?}); this takes a few minutes once");
+        // Without its default features (TLS for downloading tools, the update check): Trunk.toml
+        // keeps trunk offline, the xtask installs the tools.
+        cargo_install(
+            "trunk",
+            TRUNK_VERSION,
+            &["--locked", "--no-default-features"],
+        )
+    } else {
+        Ok(())
+    };
+    let bindgen_installed = bindgen.wait();
+    installed.and(bindgen_installed)
 }
 
 /// binaryen's wasm-opt from npm (into `.tools/node`, like the test peers: never at the same
@@ -142,17 +159,15 @@ impl Background {
 /// `codegen-units = 1`: on two cores that alone was most of the 18 minutes a fresh machine spent
 /// on tools. These tools only orchestrate (trunk, mdbook) or rewrite one file per build
 /// (wasm-bindgen), so `opt-level = 1` without LTO costs them little at run time.
-fn cargo_install(krate: &str, version: &str, locked: bool) -> Result<()> {
+fn cargo_install(krate: &str, version: &str, extra: &[&str]) -> Result<()> {
     let mut cmd = Command::new("cargo");
     cmd.args(["install", krate, "--version", version])
+        .args(extra)
         .env("CARGO_PROFILE_RELEASE_LTO", "off")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
         .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
         .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false");
-    if locked {
-        cmd.arg("--locked");
-    }
     sh(&mut cmd)
 }
 
@@ -161,7 +176,12 @@ pub fn ensure_mdbook(root: &Path) -> Result<()> {
     let have = output_of("mdbook", &["--version"], root).unwrap_or_default();
     if have != format!("mdbook v{MDBOOK_VERSION}") {
         eprintln!("xtask: installing mdbook {MDBOOK_VERSION} (found: {have:?}); this takes a few minutes once");
-        cargo_install("mdbook", MDBOOK_VERSION, true)?;
+        // Only what `mdbook build` needs (search included): no server, no file watcher.
+        cargo_install(
+            "mdbook",
+            MDBOOK_VERSION,
+            &["--locked", "--no-default-features", "--features", "search"],
+        )?;
     }
     Ok(())
 }
