@@ -43,13 +43,17 @@ const INDEX: &str = "index.html";
 /// The applicant's app's entry page (`frontend/applicant.html`, built into `dist/antrag/`).
 pub const APPLICANT_INDEX: &str = "antrag/index.html";
 
-/// Paths of the applicant's links (`/antwort/{token}` or `/rueckfrage/{token}`,
+/// Paths of the applicant's links (`/rueckfrage/{token}` or `/antwort/{token}`,
 /// `/status/{token}`, made by `delivery::new_link`): they get the applicant's app, not the
 /// designer.
 pub fn is_applicant_path(path: &str) -> bool {
-    ["/antwort/", "/rueckfrage/", "/status/"]
+    fachwerk_shared::api::applicant_links::ALL
         .iter()
-        .any(|p| path.starts_with(p))
+        .any(|segment| {
+            path.strip_prefix('/')
+                .and_then(|p| p.strip_prefix(segment))
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
 }
 
 impl EmbeddedDist {

@@ -15,6 +15,18 @@ mod operations;
 mod outputs;
 mod sources;
 
+/// The first path segment of the links an applicant gets by mail (`/{segment}/{token}`): the
+/// server answers them with the applicant's app, which reads the page from the path.
+pub mod applicant_links {
+    /// Answering a Rückfrage once; the links in mails are made with this segment.
+    pub const RUECKFRAGE: &str = "rueckfrage";
+    /// The same page under its other name (the page's own links use it).
+    pub const ANTWORT: &str = "antwort";
+    /// The state of one's case.
+    pub const STATUS: &str = "status";
+    pub const ALL: [&str; 3] = [RUECKFRAGE, ANTWORT, STATUS];
+}
+
 pub use accounts::*;
 pub use cases::*;
 pub use operations::*;

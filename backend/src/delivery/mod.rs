@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use fachwerk_shared::api::DeliveryKind;
+use fachwerk_shared::api::{applicant_links, DeliveryKind};
 use fachwerk_shared::engine::{Effect, Event, MessageKind, State, TaskKind, TimerKind};
 use fachwerk_shared::model::Recipient;
 use serde_json::json;
@@ -321,7 +321,7 @@ impl Deliveries {
             .await?;
         let base = self.config.public_url.trim_end_matches('/');
         // Links: only their hashes are stored; the tokens leave in this mail.
-        let (status_token, status_url) = new_link(base, "status")?;
+        let (status_token, status_url) = new_link(base, applicant_links::STATUS)?;
         let far = a_year_later(&self.cases.clock_now());
         self.db
             .insert_link(
@@ -354,7 +354,7 @@ impl Deliveries {
                 deadline = Some(d.to_string());
             }
             let written = written.as_ref().and_then(compose::Question::of_payload);
-            let (token, url) = new_link(base, "rueckfrage")?;
+            let (token, url) = new_link(base, applicant_links::RUECKFRAGE)?;
             let expires = match &deadline {
                 // The link works until the end of the day the reply period ends.
                 Some(d) => format!("{d}T23:59:59Z"),

@@ -4,6 +4,8 @@
 //! They are mounted without the designer; this module reads their paths and checks files
 //! before they are sent (the server decides; this only spares a useless upload).
 
+use fachwerk_shared::api::applicant_links as links;
+
 use crate::i18n::Lang;
 
 /// An applicant page and its one-time token.
@@ -26,17 +28,16 @@ impl ApplicantPage {
             .then(|| t.to_string())
         };
         match parts.as_slice() {
-            // `/rueckfrage/…` is the outputs' first spelling of the same link.
-            ["antwort" | "rueckfrage", t] => token(t).map(ApplicantPage::Answer),
-            ["status", t] => token(t).map(ApplicantPage::Status),
+            [links::ANTWORT | links::RUECKFRAGE, t] => token(t).map(ApplicantPage::Answer),
+            [links::STATUS, t] => token(t).map(ApplicantPage::Status),
             _ => None,
         }
     }
 
     pub fn path(&self) -> String {
         match self {
-            ApplicantPage::Answer(t) => format!("/antwort/{t}"),
-            ApplicantPage::Status(t) => format!("/status/{t}"),
+            ApplicantPage::Answer(t) => format!("/{}/{t}", links::ANTWORT),
+            ApplicantPage::Status(t) => format!("/{}/{t}", links::STATUS),
         }
     }
 }

@@ -63,8 +63,8 @@ macro_rules! block_kinds {
                 match self { $(BlockKind::$variant(p) => s.serialize_field("params", p),)* }
             }
 
-            fn deserialize_params(t: BlockType, params: serde_json::Value) -> Result<BlockKind, serde_path_to_error::Error<serde_json::Error>> {
-                match t { $(BlockType::$variant => serde_path_to_error::deserialize(params).map(BlockKind::$variant),)* }
+            fn deserialize_params(t: BlockType, params: serde_json::Value) -> Result<BlockKind, ParamsError> {
+                match t { $(BlockType::$variant => params_from(params).map(BlockKind::$variant),)* }
             }
 
             fn params_schemas(generator: &mut SchemaGenerator) -> Vec<(&'static str, Schema)> {
@@ -193,6 +193,32 @@ struct RawBlock {
     params: Option<serde_json::Value>,
 }
 
+/// Parameters that do not fit their block type: the path inside `params` (`.` without the
+/// feature `error-paths`) and serde's message.
+struct ParamsError {
+    path: String,
+    inner: serde_json::Error,
+}
+
+/// Reads one block type's parameters, tracking the path of the value being read.
+#[cfg(feature = "error-paths")]
+fn params_from<P: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<P, ParamsError> {
+    serde_path_to_error::deserialize(v).map_err(|e| ParamsError {
+        path: e.path().to_string(),
+        inner: e.into_inner(),
+    })
+}
+
+/// Reads one block type's parameters; the error names the block but not the value inside
+/// `params` (the designer's page, whose wasm is smaller without the path tracking).
+#[cfg(not(feature = "error-paths"))]
+fn params_from<P: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<P, ParamsError> {
+    serde_json::from_value(v).map_err(|inner| ParamsError {
+        path: ".".into(),
+        inner,
+    })
+}
+
 /// Marks where the path inside `params` starts in an error message, so that the canonical
 /// parser can report the full path (`blocks[3].params.bands[1].upper`).
 pub(crate) const PARAMS_PATH_MARK: &str = "@params";
@@ -213,13 +239,12 @@ impl<'de> Deserialize<'de> for Block {
             .params
             .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
         let kind = BlockKind::deserialize_params(block_type, params).map_err(|e| {
-            let path = e.path().to_string();
-            let suffix = if path == "." {
+            let suffix = if e.path == "." {
                 String::new()
             } else {
-                format!(".{path}")
+                format!(".{}", e.path)
             };
-            D::Error::custom(format!("{PARAMS_PATH_MARK}{suffix}: {}", e.inner()))
+            D::Error::custom(format!("{PARAMS_PATH_MARK}{suffix}: {}", e.inner))
         })?;
         Ok(Block {
             id: raw.id,
@@ -254,7 +279,7 @@ impl<'de> Deserialize<'de> for BlockKind {
             .params
             .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
         BlockKind::deserialize_params(raw.block_type, params)
-            .map_err(|e| D::Error::custom(format!("params.{}: {}", e.path(), e.inner())))
+            .map_err(|e| D::Error::custom(format!("params.{}: {}", e.path, e.inner)))
     }
 }
 
