@@ -67,8 +67,8 @@ impl EmbeddedDist {
             .collect()
     }
 
-    /// Serves `req` like `ServeDir` serves `dist/`: the file at the path (its `.gz` twin when
-    /// the client accepts gzip), `favicon.svg` for `/favicon.ico`, the applicant's app for the
+    /// Serves `req` like `ServeDir` serves `dist/`: the file at the path (its `.br` twin when
+    /// the client accepts brotli, else its `.gz` twin when it accepts gzip), `favicon.svg` for `/favicon.ico`, the applicant's app for the
     /// applicant's links, and `index.html` for every other path so client-side routes survive
     /// a reload. ETags from the content hash.
     pub fn serve(&self, req: &Request<Body>) -> Response {
@@ -104,13 +104,14 @@ impl EmbeddedDist {
         if unchanged {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
-        let gzip = accepts_gzip(req.headers())
-            .then(|| (self.get)(&format!("{path}.gz")))
-            .flatten();
-        let body = match gzip {
-            Some(gz) => {
-                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-                gz.data
+        let compressed = [("br", "br"), ("gzip", "gz")]
+            .into_iter()
+            .filter(|(coding, _)| accepts(req.headers(), coding))
+            .find_map(|(coding, ext)| Some((coding, (self.get)(&format!("{path}.{ext}"))?)));
+        let body = match compressed {
+            Some((coding, twin)) => {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+                twin.data
             }
             None => file.data,
         };
@@ -118,7 +119,8 @@ impl EmbeddedDist {
     }
 }
 
-fn accepts_gzip(headers: &HeaderMap) -> bool {
+/// Whether the client accepts the content coding (`gzip`, `br`) and did not refuse it (`q=0`).
+fn accepts(headers: &HeaderMap, wanted: &str) -> bool {
     headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
@@ -128,7 +130,7 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
             let mut parts = coding.split(';');
             let name = parts.next().unwrap_or("").trim();
             let refused = parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
-            name.eq_ignore_ascii_case("gzip") && !refused
+            name.eq_ignore_ascii_case(wanted) && !refused
         })
 }
 

@@ -150,27 +150,37 @@ async fn unknown_api_path_is_404_problem_and_pages_fall_back_to_the_app() {
 }
 
 #[tokio::test]
-async fn assets_go_out_precompressed_to_browsers_that_accept_gzip() {
+async fn assets_go_out_precompressed_to_browsers_that_accept_brotli_or_gzip() {
     let dir = tempfile::tempdir().unwrap();
     let app = test_app(&dir);
     let dist = dir.path().join("dist");
     std::fs::write(dist.join("app_bg.wasm"), b"\0asm-raw").unwrap();
     std::fs::write(dist.join("app_bg.wasm.gz"), b"gzipped-bytes").unwrap();
-    let res = app
-        .clone()
-        .oneshot(
-            Request::get("/app_bg.wasm")
-                .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
-    assert_eq!(res.headers()[header::CONTENT_TYPE], "application/wasm");
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    assert_eq!(&body[..], b"gzipped-bytes");
+    std::fs::write(dist.join("app_bg.wasm.br"), b"brotli-bytes").unwrap();
+    for (accepted, coding, bytes) in [
+        ("gzip, deflate, br", "br", &b"brotli-bytes"[..]),
+        ("gzip, deflate", "gzip", &b"gzipped-bytes"[..]),
+    ] {
+        let res = app
+            .clone()
+            .oneshot(
+                Request::get("/app_bg.wasm")
+                    .header(header::ACCEPT_ENCODING, accepted)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            res.headers()[header::CONTENT_ENCODING],
+            coding,
+            "{accepted}"
+        );
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "application/wasm");
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(&body[..], bytes, "{accepted}");
+    }
     // Without Accept-Encoding the plain file is sent.
     let res = app
         .oneshot(Request::get("/app_bg.wasm").body(Body::empty()).unwrap())

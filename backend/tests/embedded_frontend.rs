@@ -1,6 +1,6 @@
 //! A frontend compiled into the binary is served like a `dist/` folder: the entry page at `/`
 //! and for every client-side route, assets with their content type and their precompressed
-//! `.gz` twin, `favicon.ico` as the SVG icon, ETags, and a Content-Security-Policy that allows
+//! `.br` or `.gz` twin, `favicon.ico` as the SVG icon, ETags, and a Content-Security-Policy that allows
 //! exactly the entry page's inline script. The test embeds a small fixture with the same
 //! mechanism the `embed-frontend` feature uses for the real `dist/`.
 #![allow(clippy::unwrap_used)]
@@ -67,10 +67,23 @@ async fn the_embedded_frontend_is_served_like_dist() {
     );
     assert_eq!(plain.text.as_bytes(), js.as_slice());
     assert_eq!(plain.header("content-encoding"), "");
+    // Brotli where the client takes it (browsers over HTTPS), else gzip.
+    let br = std::fs::read("tests/fixtures/embedded-dist/fachwerk-test.js.br").unwrap();
+    let brotli = get(
+        &env,
+        "/fachwerk-test.js",
+        &[(header::ACCEPT_ENCODING, "gzip, deflate, br")],
+    )
+    .await;
+    assert_eq!(brotli.header("content-encoding"), "br");
+    assert_eq!(
+        brotli.text.as_bytes(),
+        String::from_utf8_lossy(&br).as_bytes()
+    );
     let zipped = get(
         &env,
         "/fachwerk-test.js",
-        &[(header::ACCEPT_ENCODING, "br, gzip")],
+        &[(header::ACCEPT_ENCODING, "br;q=0, gzip")],
     )
     .await;
     assert_eq!(zipped.header("content-encoding"), "gzip");

@@ -140,15 +140,16 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
             "frontend/applicant.html",
         ])
         .env("PATH", tools::path_with_tools(root)))?;
+    tools::write_brotli_copies(&root.join("dist"))?;
+    tools::write_brotli_copies(&root.join("dist/antrag"))?;
     let (line, within) = first_load(root)?;
     eprintln!("xtask: {line}");
-    let applicant: u64 = assets_loaded_first(&root.join("dist/antrag"))?
-        .iter()
-        .map(|a| a.gzip)
-        .sum();
+    let applicant = assets_loaded_first(&root.join("dist/antrag"))?;
+    let sum = |size: fn(&Asset) -> u64| applicant.iter().map(size).sum::<u64>().div_ceil(1024);
     eprintln!(
-        "xtask: applicant page first load: {} KB gzip",
-        applicant.div_ceil(1024)
+        "xtask: applicant page first load: {} KB gzip, {} KB brotli",
+        sum(|a| a.gzip),
+        sum(|a| a.brotli)
     );
     if !within {
         eprintln!("xtask: warning: the first load is above its budget (`cargo xtask test` fails)");
@@ -164,16 +165,18 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
 /// of the first load").
 const FIRST_LOAD_BUDGET_KB: u64 = 1160;
 
-/// One file of dist/ that the browser loads: its name, raw and gzip sizes in bytes.
+/// One file of dist/ that the browser loads: its name, raw, gzip and brotli sizes in bytes
+/// (brotli: its `.br` copy, or the gzip size where there is none, as the server then sends that).
 struct Asset {
     name: String,
     raw: u64,
     gzip: u64,
+    brotli: u64,
 }
 
 /// Whether the designer's first screen loads this file of dist/: wasm, JS, CSS and HTML, but not
 /// what is loaded on demand (the Web Worker's files carry "worker" in their names) nor the
-/// precompressed `.gz` copies.
+/// precompressed `.gz` and `.br` copies.
 fn loaded_first(name: &str) -> bool {
     let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     matches!(ext, "wasm" | "js" | "css" | "html") && !name.contains("worker")
@@ -184,14 +187,16 @@ fn first_load_verdict(assets: &[Asset], budget_kb: u64) -> (String, bool) {
     let first: Vec<&Asset> = assets.iter().filter(|a| loaded_first(&a.name)).collect();
     let raw: u64 = first.iter().map(|a| a.raw).sum();
     let gzip: u64 = first.iter().map(|a| a.gzip).sum();
+    let brotli: u64 = first.iter().map(|a| a.brotli).sum();
     let kb = |b: u64| b.div_ceil(1024);
     let parts: Vec<String> = first
         .iter()
         .map(|a| format!("{} {} KB", a.name, kb(a.gzip)))
         .collect();
     let line = format!(
-        "frontend first load: {} KB gzip (budget {budget_kb} KB); {} KB raw; {}",
+        "frontend first load: {} KB gzip (budget {budget_kb} KB); {} KB brotli (sent over HTTPS); {} KB raw; {}",
         kb(gzip),
+        kb(brotli),
         kb(raw),
         parts.join(", ")
     );
@@ -211,9 +216,13 @@ fn assets_loaded_first(dir: &Path) -> Result<Vec<Asset>> {
         if !loaded_first(&name) {
             continue;
         }
+        let raw = std::fs::metadata(&path)?.len();
+        let gzip = tools::gzip_len(&path)?;
+        let brotli = std::fs::metadata(tools::brotli_path(&path)).map_or(gzip, |m| m.len());
         assets.push(Asset {
-            raw: std::fs::metadata(&path)?.len(),
-            gzip: tools::gzip_len(&path)?,
+            raw,
+            gzip,
+            brotli,
             name,
         });
     }
@@ -473,6 +482,7 @@ mod tests {
             name: name.into(),
             raw: gzip_kb * 3 * 1024,
             gzip: gzip_kb * 1024,
+            brotli: gzip_kb * 800,
         }
     }
 
@@ -485,6 +495,7 @@ mod tests {
         assert!(!loaded_first("fachwerk-worker-ab12_bg.wasm"));
         assert!(!loaded_first("fachwerk-worker-ab12.js"));
         assert!(!loaded_first("fachwerk-frontend-ab12_bg.wasm.gz"));
+        assert!(!loaded_first("fachwerk-frontend-ab12_bg.wasm.br"));
         assert!(!loaded_first("favicon.svg"));
         assert!(!loaded_first("README"));
     }
@@ -501,7 +512,9 @@ mod tests {
         let (line, within) = first_load_verdict(&assets, 350);
         assert!(within, "{line}");
         assert!(
-            line.starts_with("frontend first load: 319 KB gzip (budget 350 KB)"),
+            line.starts_with(
+                "frontend first load: 319 KB gzip (budget 350 KB); 250 KB brotli (sent over HTTPS)"
+            ),
             "{line}"
         );
         assert!(!line.contains("worker"), "{line}");
@@ -515,6 +528,7 @@ mod tests {
                 name: "a.js".into(),
                 raw: 1,
                 gzip: 1,
+                brotli: 1,
             },
         ];
         assert!(!first_load_verdict(&over, 319).1);

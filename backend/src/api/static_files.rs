@@ -44,8 +44,10 @@ pub async fn serve(
             .await
             .into_response(),
         // SPA: unknown paths get index.html so client-side routes survive a reload.
-        // Trunk's post-build hook writes `.gz` beside each asset (see Trunk.toml).
+        // Trunk's post-build hook writes `.gz` beside each asset (see Trunk.toml), the xtask a
+        // `.br` (smaller; browsers accept it over HTTPS); each client gets what it prefers.
         Some(dist) => ServeDir::new(dist)
+            .precompressed_br()
             .precompressed_gzip()
             .fallback(ServeFile::new(dist.join("index.html")))
             .oneshot(req)
