@@ -3,7 +3,7 @@
 //! table must list exactly the routes of the OpenAPI document.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -4,7 +4,7 @@
 //! killed while firing, and the next restart fires the rest: every timer exactly once.
 #![allow(clippy::unwrap_used)]
 
-mod server_support;
+use crate::server_support;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -10,7 +10,7 @@
 //! read (`email`, `antragsteller`), as an authority adopting the template would.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

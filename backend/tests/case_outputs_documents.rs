@@ -3,7 +3,7 @@
 //! clerk exactly once; the Bescheid as PDF attachment with the Probelauf's Bekanntgabe date.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::Env;

@@ -4,7 +4,7 @@
 //! it), every referenced document is in the container, and the audit records the checksum.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::outputs::{assert_valid_xdomea, referenced_files, unzip};

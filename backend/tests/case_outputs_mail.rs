@@ -8,7 +8,7 @@
 //! when the SMTP sink is missing.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

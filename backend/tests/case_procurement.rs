@@ -4,9 +4,8 @@
 //! by a second person, the end — and the route equals the Probelauf's for the same decisions.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-#[macro_use]
-mod db_support;
+use crate::common;
+use crate::db_support;
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 //! with the case revision (two clerks → one wins), deputies, and timers fired exactly once.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, Request, StatusCode};
 use common::{Env, Resp};

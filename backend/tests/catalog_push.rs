@@ -5,9 +5,9 @@
 //! its outcome is what the server shows; one push at a time across processes.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-mod git_http;
-mod server_support;
+use crate::common;
+use crate::git_http;
+use crate::server_support;
 
 use std::path::Path;
 use std::sync::atomic::Ordering;

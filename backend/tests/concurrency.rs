@@ -2,7 +2,7 @@
 //! version or with 409; history stays linear and no version is lost or duplicated.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -7,9 +7,9 @@
 //! and by killing a server at pseudo-random moments during bursts of approvals.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-mod db_support;
-mod server_support;
+use crate::common;
+use crate::db_support;
+use crate::server_support;
 
 use std::net::SocketAddr;
 use std::path::Path;

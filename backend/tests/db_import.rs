@@ -3,9 +3,6 @@
 //! originals are kept in a backup folder, and a second start imports nothing.
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod db_support;
-
 use std::path::Path;
 
 use argon2::password_hash::{PasswordHash, PasswordVerifier};

@@ -4,9 +4,9 @@
 //! SQLite (the default) and on PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-mod db_support;
-mod server_support;
+use crate::common;
+use crate::db_support;
+use crate::server_support;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

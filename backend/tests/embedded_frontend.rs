@@ -5,7 +5,7 @@
 //! mechanism the `embed-frontend` feature uses for the real `dist/`.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};

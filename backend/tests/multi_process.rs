@@ -2,9 +2,9 @@
 //! two `fachwerk serve` processes sharing one PostgreSQL database and one catalogue.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-mod db_support;
-mod server_support;
+use crate::common;
+use crate::db_support;
+use crate::server_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;

@@ -4,8 +4,8 @@
 //! only to loopback or the metrics token; `--log-format json` writes one JSON object per line.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-mod server_support;
+use crate::common;
+use crate::server_support;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

@@ -1,7 +1,7 @@
 //! The OpenAPI document and the router describe the same routes.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};

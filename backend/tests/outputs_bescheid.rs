@@ -4,7 +4,7 @@
 //! input is refused naming the field. Also the Kassenzeichen of the Zahlung that follows.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! untrusted stored names never become paths; the same input gives the same bytes.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

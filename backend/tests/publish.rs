@@ -2,7 +2,7 @@
 //! approves, the bare repository is cloned with the git CLI and inspected.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! the key another workflow has in the catalogue (issue 14).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};

@@ -2,7 +2,7 @@
 //! security log (item 7), account creators and the four-eyes rule (item 8).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::client::{call, login, pending_request, Auth};

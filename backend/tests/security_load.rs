@@ -2,7 +2,7 @@
 //! item 2); login back-off (item 3).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -3,8 +3,8 @@
 //! answer is printed (request → status), so a run documents the server's behaviour.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-mod live;
+use crate::common;
+use crate::live;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -3,8 +3,8 @@
 //! public or allow-listed, and refusals read the same whether a path exists or a port is open.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-mod sources_support;
+use crate::common;
+use crate::sources_support;
 
 use axum::http::StatusCode;
 use common::Env;

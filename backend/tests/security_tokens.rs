@@ -2,7 +2,7 @@
 //! logging out (issue 16 item 4).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::Env;

@@ -2,8 +2,8 @@
 //! permissions and the bootstrap password (item 9), and invalid keys (item 10).
 #![allow(clippy::unwrap_used)]
 
-mod common;
-mod live;
+use crate::common;
+use crate::live;
 
 use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! Login with cookies, the double-submit CSRF rule, bearer tokens, logout, deleted accounts.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};

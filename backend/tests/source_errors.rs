@@ -3,9 +3,8 @@
 //! ones, and a fetch interrupted by a restart. Every problem is explained in German.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-#[path = "sources_support/mod.rs"]
-mod support;
+use crate::common;
+use crate::sources_support as support;
 
 use std::path::Path;
 

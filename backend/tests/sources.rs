@@ -3,9 +3,8 @@
 //! and later takes in A's improvements by a three-way merge (with and without conflicts).
 #![allow(clippy::unwrap_used)]
 
-mod common;
-#[path = "sources_support/mod.rs"]
-mod support;
+use crate::common;
+use crate::sources_support as support;
 
 use std::path::Path;
 

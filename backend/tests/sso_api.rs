@@ -4,7 +4,7 @@
 //! provider down, and no password reset for accounts of single sign-on.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};

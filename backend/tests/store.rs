@@ -2,8 +2,7 @@
 //! requests. Every case runs against SQLite and against a real PostgreSQL (`both_drivers!`).
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod db_support;
+use crate::db_support;
 
 use std::collections::HashMap;
 use std::sync::Arc;

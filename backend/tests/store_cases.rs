@@ -3,8 +3,7 @@
 //! idempotency key gives one case. Every case runs against SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod db_support;
+use crate::db_support;
 
 use std::collections::BTreeMap;
 

@@ -3,8 +3,7 @@
 //! never count); and the login failures several server processes share (counted atomically).
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod db_support;
+use crate::db_support;
 
 use db_support::account;
 use fachwerk_backend::auth::{Caller, Via};

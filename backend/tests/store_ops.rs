@@ -3,8 +3,7 @@
 //! PostgreSQL (`both_drivers!`).
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod db_support;
+use crate::db_support;
 
 use db_support::{account, workflow};
 use fachwerk_backend::db::{Database, DbError, FetchOutcome, SourceRemoval};

@@ -4,8 +4,7 @@
 //! recorded once.
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod db_support;
+use crate::db_support;
 
 use db_support::account;
 use fachwerk_backend::db::{

@@ -5,8 +5,7 @@
 //! token of an SSO session goes with the session.
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod db_support;
+use crate::db_support;
 
 use db_support::account;
 use fachwerk_backend::db::{Database, OidcFlow, SsoLogin, SsoRefused};

@@ -7,10 +7,10 @@
 //! with one push at a time. (50 racing approvals across two processes: `multi_process.rs`.)
 #![allow(clippy::unwrap_used)]
 
-mod common;
-mod db_support;
-mod git_http;
-mod server_support;
+use crate::common;
+use crate::db_support;
+use crate::git_http;
+use crate::server_support;
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};

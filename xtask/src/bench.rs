@@ -138,25 +138,25 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             tools::ensure_chromium()?;
             // The designer and bpmn-js (opening, dragging, first load), then the Arbeitskorb
             // with 5,000 tasks.
-            for test in ["browser_bench", "first_load_bench", "korb_bench"] {
-                sh(e2e_env(
-                    cargo().args([
-                        "test",
-                        "-p",
-                        "fachwerk-e2e",
-                        "--release",
-                        "--test",
-                        test,
-                        "--",
-                        "--ignored",
-                        "--nocapture",
-                        "--test-threads",
-                        "1",
-                    ]),
-                    root,
-                ))?;
-            }
-            Ok(())
+            sh(e2e_env(
+                cargo().args([
+                    "test",
+                    "-p",
+                    "fachwerk-e2e",
+                    "--release",
+                    "--test",
+                    "browser",
+                    "--",
+                    "--ignored",
+                    "--nocapture",
+                    "--test-threads",
+                    "1",
+                    "browser_bench::",
+                    "first_load_bench::",
+                    "korb_bench::",
+                ]),
+                root,
+            ))
         })();
         if let Err(e) = browser {
             problems.push(format!("browser bench: {e:#}"));

@@ -1,6 +1,6 @@
 //! Databases for the storage tests: an SQLite file in a temporary folder, or a fresh database
 //! (`CREATE DATABASE`) in a throwaway PostgreSQL cluster that the first PostgreSQL test of a
-//! test binary starts.
+//! test executable starts.
 //!
 //! The cluster is Debian's PostgreSQL (`/usr/lib/postgresql/<version>/bin`), initialised in a
 //! temporary folder and listening on a free loopback port and a private socket folder. It
@@ -10,7 +10,7 @@
 //! Stopping: libtest ends the process without dropping statics, so no destructor in the test
 //! binary can be relied on to stop a cluster shared by its tests. A small watcher process
 //! started next to the cluster (in its own session, so Ctrl-C of the test run does not kill
-//! it first) waits until the test binary has exited — passed, failed, panicked or killed —
+//! it first) waits until the test executable has exited — passed, failed, panicked or killed —
 //! then stops the cluster (`pg_ctl -m immediate`) and deletes its folder.
 #![allow(clippy::unwrap_used, dead_code, unused_macros)]
 
@@ -224,14 +224,14 @@ macro_rules! both_drivers {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $case() {
                     let t = crate::db_support::sqlite().await;
-                    crate::$case(&t.db).await;
+                    super::$case(&t.db).await;
                 }
             )*
             $($(
                 #[tokio::test]
                 async fn $with_target() {
                     let t = crate::db_support::sqlite().await;
-                    crate::$with_target(&t.db, &t.target).await;
+                    super::$with_target(&t.db, &t.target).await;
                 }
             )*)?
         }
@@ -240,14 +240,14 @@ macro_rules! both_drivers {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $case() {
                     let t = crate::db_support::postgres().await;
-                    crate::$case(&t.db).await;
+                    super::$case(&t.db).await;
                 }
             )*
             $($(
                 #[tokio::test]
                 async fn $with_target() {
                     let t = crate::db_support::postgres().await;
-                    crate::$with_target(&t.db, &t.target).await;
+                    super::$with_target(&t.db, &t.target).await;
                 }
             )*)?
         }
