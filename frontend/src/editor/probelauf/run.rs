@@ -329,24 +329,26 @@ fn cases_received(ed: Editor, rev: u64, reply: Reply) {
         }
         return;
     }
-    match reply {
+    let error = match reply {
         Reply::CaseResults { results } => {
             sim.results.set(results);
-            sim.results_error.set(None);
+            None
         }
-        Reply::Unavailable => {
-            sim.results.set(Vec::new());
-            sim.results_error
-                .set(Some((UNAVAILABLE.0.to_string(), UNAVAILABLE.1.to_string())));
-        }
+        Reply::Unavailable => Some((UNAVAILABLE.0.to_string(), UNAVAILABLE.1.to_string())),
         other => {
             let (de, en) = failed(other);
-            sim.results.set(Vec::new());
-            sim.results_error.set(Some((
+            Some((
                 format!("Die Probefälle konnten nicht ausgeführt werden. {de}"),
                 format!("The test cases could not be run. {en}"),
-            )));
+            ))
         }
+    };
+    if error.is_some() {
+        sim.results.set(Vec::new());
+    }
+    // Set only when it changes: the alert is not repeated after every edit.
+    if sim.results_error.with_untracked(|e| *e != error) {
+        sim.results_error.set(error);
     }
     sim.results_pending.set(false);
     if sim
