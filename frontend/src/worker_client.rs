@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -46,6 +47,23 @@ thread_local! {
 /// worker works; at once when the job has to run on the page).
 pub fn run(job: &Job<'_>, done: impl FnOnce(Reply) + 'static) {
     send(job, None, done);
+}
+
+/// [`run`] for async code: the reply of `job`, once it is there.
+pub async fn ask(job: &Job<'_>) -> Reply {
+    let slot: Rc<RefCell<Option<Reply>>> = Rc::default();
+    let mut resolve = None;
+    let promise = js_sys::Promise::new(&mut |ok, _| resolve = Some(ok));
+    let kept = Rc::clone(&slot);
+    run(job, move |reply| {
+        *kept.borrow_mut() = Some(reply);
+        if let Some(ok) = resolve {
+            let _ = ok.call0(&JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    let reply = slot.borrow_mut().take();
+    reply.unwrap_or(Reply::Unavailable)
 }
 
 /// Imports `file` in the worker, which reads it itself: the page never copies its text.

@@ -1,8 +1,9 @@
-//! The designer's Web Worker: validates large workflows and imports files off the page's
-//! thread, so dragging stays smooth meanwhile. Trunk builds this binary as a worker
-//! (`data-type="worker"` in index.html: `fachwerk-worker_loader.js`, loaded on first use by
-//! `worker_client.rs`). Every message is a JSON job (with a `File` beside it for a file to
-//! import, read here); the answer is `pure::jobs::answer`.
+//! The designer's Web Worker: validates large workflows, imports files and runs the
+//! Probelauf (and a case's path) off the page's thread, so dragging stays smooth meanwhile.
+//! Trunk builds this binary as a worker (`data-type="worker"` in index.html:
+//! `fachwerk-worker_loader.js`, loaded on first use by `worker_client.rs`). Every message is a
+//! JSON job (with a `File` beside it for a file to import, read here); the answer is
+//! `pure::jobs::answer`.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

@@ -4,7 +4,7 @@
 //! browser API: unit tests run natively.
 
 use fachwerk_shared::api::AuditEntry;
-use fachwerk_shared::engine::{self, State};
+use fachwerk_shared::engine::State;
 use fachwerk_shared::simulate::Trace;
 use fachwerk_shared::{BlockId, BlockKind, Workflow};
 
@@ -13,15 +13,15 @@ use crate::pure::geometry::{port_text, ports_of};
 use crate::pure::probelauf::{marks, SimMarks};
 use crate::pure::review_scene::{scene, Pane};
 
-/// The engine's trace of a case (the Probelauf's steps) and what the drawing highlights: the
-/// path so far, and the block the case waits at glowing.
-pub fn case_trace(w: &Workflow, state: &State) -> Option<(Trace, SimMarks)> {
-    let trace = engine::trace(w, state).ok()?;
-    let mut m = marks(w, &trace, trace.steps.len());
+/// What the drawing highlights on the engine's trace of a case (the Probelauf's steps; the
+/// worker computes it, `Job::CaseTrace`): the path so far, and the block the case waits at
+/// glowing.
+pub fn case_marks(w: &Workflow, state: &State, trace: &Trace) -> SimMarks {
+    let mut m = marks(w, trace, trace.steps.len());
     if let Some(at) = &state.waiting_at {
         m.current = Some(at.block.clone());
     }
-    Some((trace, m))
+    m
 }
 
 /// The read-only drawing of `w` with the case's marks: visited blocks green, the current one
@@ -155,7 +155,7 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
-    use fachwerk_shared::engine::CaseStart;
+    use fachwerk_shared::engine::{self, CaseStart};
     use fachwerk_shared::parse_workflow;
     use fachwerk_shared::simulate::Land;
     use fachwerk_shared::values::Date;
@@ -226,7 +226,8 @@ mod tests {
             Land::NW,
         )
         .expect("the case starts");
-        let (trace, m) = case_trace(&w, &state).expect("a trace");
+        let trace = engine::trace(&w, &state).expect("a trace");
+        let m = case_marks(&w, &state, &trace);
         assert_eq!(
             m.current.as_ref().map(|b| b.0.as_str()),
             Some("bedarf-pruefen")

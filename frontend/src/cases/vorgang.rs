@@ -12,13 +12,14 @@ use fachwerk_shared::Workflow;
 use leptos::prelude::*;
 
 use super::korb::date_text;
-use super::scene::{audit_text, case_pane, case_trace, exit_label};
+use super::scene::{audit_text, case_marks, case_pane, exit_label};
 use super::task::task_view;
 use crate::api;
 use crate::case_fields::{CaseFields, CaseForm};
 use crate::editor::Editor;
 use crate::i18n::{Lang, T};
 use crate::pure::geometry::Viewport;
+use crate::pure::jobs::{Job, Reply, UNAVAILABLE};
 use crate::pure::probelauf::SimMarks;
 use crate::pure::review_scene::Scene;
 use crate::pure::route::Route;
@@ -55,6 +56,8 @@ pub(super) struct Loaded {
     pub workflow: Option<Workflow>,
     pub state: Option<State>,
     pub trace: Option<(Trace, SimMarks)>,
+    /// The path could not be computed: the worker that does it cannot run.
+    pub no_worker: bool,
 }
 
 fn status_text(s: CaseStatus, lang: Lang) -> &'static str {
@@ -74,15 +77,34 @@ async fn load(id: &str) -> Result<Loaded, api::ApiError> {
         .await
         .ok();
     let state: Option<State> = serde_json::from_value(case.state.clone()).ok();
-    let trace = match (&workflow, &state) {
-        (Some(w), Some(s)) => case_trace(w, s),
-        _ => None,
+    // The path is replayed by the simulation engine, which only the worker links.
+    let (trace, no_worker) = match (&workflow, &state) {
+        (Some(w), Some(s)) => {
+            let job = Job::CaseTrace {
+                workflow: w,
+                state: &case.state,
+            };
+            match crate::worker_client::ask(&job).await {
+                Reply::CaseTraced { trace } => (
+                    trace.map(|t| {
+                        let t = t.into_trace();
+                        let m = case_marks(w, s, &t);
+                        (t, m)
+                    }),
+                    false,
+                ),
+                Reply::Unavailable => (None, true),
+                _ => (None, false),
+            }
+        }
+        _ => (None, false),
     };
     Ok(Loaded {
         case,
         workflow,
         state,
         trace,
+        no_worker,
     })
 }
 
@@ -366,6 +388,11 @@ fn case_view(
                 <div class="case-right">
                     <section class="case-section" aria-labelledby="case-path-title">
                         <h4 id="case-path-title">{PATH.get(lang)}</h4>
+                        {l.no_worker.then(|| view! {
+                            <p id="case-path-unavailable" class="srv-error" role="status">
+                                {if lang == Lang::De { UNAVAILABLE.0 } else { UNAVAILABLE.1 }}
+                            </p>
+                        })}
                         <div class="case-drawing">{drawing}</div>
                         <details class="case-steps">
                             <summary>{STEPS.get(lang)}</summary>

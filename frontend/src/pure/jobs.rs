@@ -1,17 +1,23 @@
 //! The heavy work the designer hands to its Web Worker (`src/bin/fachwerk-worker.rs`):
-//! validating a large workflow, importing a file, the BPMN exports and comparing two versions.
+//! validating a large workflow, importing a file, the BPMN exports, comparing two versions,
+//! the Probelauf (one case, the saved Probefälle) and the path of a case on the Vorgang screen.
 //! Jobs and replies travel as JSON text; [`answer`] is the whole of the worker's logic, so it
 //! is unit-tested here natively. Browser, worker and server run the same `fachwerk_shared` code.
 //!
 //! Only the worker links [`answer`]: BPMN import and export (with quick-xml), the engine
-//! dialects and the diff stay out of the page's first load (issue 22). When the worker cannot
+//! dialects, the diff and the simulation engine (`fachwerk_shared::simulate`, also behind
+//! `engine::trace`) stay out of the page's first load (issue 22). When the worker cannot
 //! run, the page validates itself ([`validate_here`]; validation is part of the page anyway)
 //! and says for every other job that it is not available ([`Reply::Unavailable`]).
 
 use fachwerk_shared::bpmn::{from_bpmn, to_bpmn_export, Engine, ImportNote};
 use fachwerk_shared::diff::{diff, WorkflowDiff};
+use fachwerk_shared::engine::{self, State};
+use fachwerk_shared::simulate::{simulate_scripted, CaseInput, Trace};
 use fachwerk_shared::{parse_workflow, validate, Finding, Workflow};
 use serde::{Deserialize, Serialize};
+
+use crate::pure::probelauf::{run_cases, CaseResult};
 
 /// Workflows with at least this many blocks are validated in the worker; smaller ones on the
 /// page at once (instant feedback, no round trip).
@@ -46,6 +52,20 @@ pub enum Job<'a> {
         old: &'a Workflow,
         new: &'a Workflow,
     },
+    /// A Probelauf: `input` through `workflow`, the decisions scripted by the input.
+    Simulate {
+        workflow: &'a Workflow,
+        input: &'a CaseInput,
+    },
+    /// Reruns the saved Probefälle of `workflow`.
+    RunCases {
+        workflow: &'a Workflow,
+    },
+    /// The path of a case so far: `state` is the case engine's state as the server sent it.
+    CaseTrace {
+        workflow: &'a Workflow,
+        state: &'a serde_json::Value,
+    },
 }
 
 /// The same job as the worker reads it.
@@ -70,6 +90,17 @@ enum OwnedJob {
         old: Box<Workflow>,
         new: Box<Workflow>,
     },
+    Simulate {
+        workflow: Box<Workflow>,
+        input: Box<CaseInput>,
+    },
+    RunCases {
+        workflow: Box<Workflow>,
+    },
+    CaseTrace {
+        workflow: Box<Workflow>,
+        state: serde_json::Value,
+    },
 }
 
 impl OwnedJob {
@@ -80,6 +111,9 @@ impl OwnedJob {
             OwnedJob::ImportFile { name } => Job::ImportFile { name },
             OwnedJob::Export { workflow, engine } => Job::Export { workflow, engine },
             OwnedJob::Diff { old, new } => Job::Diff { old, new },
+            OwnedJob::Simulate { workflow, input } => Job::Simulate { workflow, input },
+            OwnedJob::RunCases { workflow } => Job::RunCases { workflow },
+            OwnedJob::CaseTrace { workflow, state } => Job::CaseTrace { workflow, state },
         }
     }
 }
@@ -134,6 +168,38 @@ impl From<Note> for ImportNote {
     }
 }
 
+/// A trace on the wire. `Trace` serializes without the English labels of its steps (the JSON
+/// trace of the server and the CLI stays as it was), so they travel beside it, one
+/// (label, block type) pair per step; [`WireTrace::into_trace`] puts them back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireTrace {
+    pub trace: Trace,
+    pub english: Vec<(String, String)>,
+}
+
+impl From<Trace> for WireTrace {
+    fn from(trace: Trace) -> WireTrace {
+        let english = trace
+            .steps
+            .iter()
+            .map(|s| (s.label_en.clone(), s.block_type_en.clone()))
+            .collect();
+        WireTrace { trace, english }
+    }
+}
+
+impl WireTrace {
+    /// The trace with its English labels, as the worker computed it.
+    pub fn into_trace(self) -> Trace {
+        let mut trace = self.trace;
+        for (step, (label, block_type)) in trace.steps.iter_mut().zip(self.english) {
+            step.label_en = label;
+            step.block_type_en = block_type;
+        }
+        trace
+    }
+}
+
 /// What a job produced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -159,6 +225,19 @@ pub enum Reply {
     /// The comparison of two versions.
     Compared {
         diff: Box<WorkflowDiff>,
+    },
+    /// The Probelauf of one case.
+    Simulated {
+        trace: Box<WireTrace>,
+    },
+    /// The verdicts of the saved Probefälle, in their order.
+    CaseResults {
+        results: Vec<CaseResult>,
+    },
+    /// The path of a case; `None` when the engine cannot replay the case's state against the
+    /// workflow.
+    CaseTraced {
+        trace: Option<Box<WireTrace>>,
     },
     /// The message itself could not be read (a defect of the page, not of the user's input).
     BadRequest {
@@ -304,6 +383,22 @@ pub fn run(job: &Job<'_>) -> Reply {
         },
         Job::Diff { old, new } => Reply::Compared {
             diff: Box::new(diff(old, new)),
+        },
+        Job::Simulate { workflow, input } => Reply::Simulated {
+            trace: Box::new(simulate_scripted(workflow, input).into()),
+        },
+        Job::RunCases { workflow } => Reply::CaseResults {
+            results: run_cases(workflow),
+        },
+        Job::CaseTrace { workflow, state } => match State::deserialize(*state) {
+            Ok(state) => Reply::CaseTraced {
+                trace: engine::trace(workflow, &state)
+                    .ok()
+                    .map(|t| Box::new(t.into())),
+            },
+            Err(e) => Reply::BadRequest {
+                message: format!("case state: {e}"),
+            },
         },
     }
 }

@@ -237,3 +237,191 @@ fn xml_is_recognised_by_name_or_content() {
     assert!(looks_like_xml("a.txt", "\u{feff}  <?xml version=\"1.0\"?>"));
     assert!(!looks_like_xml("a.json", "{\"key\": 1}"));
 }
+
+fn procurement() -> Workflow {
+    fachwerk_shared::parse_workflow(include_str!("../../../workflows/beschaffung.json")).unwrap()
+}
+
+/// The procurement template's case at `amount` (canonical, e.g. "12400.00").
+fn order(amount: &str) -> CaseInput {
+    let mut input = CaseInput {
+        start_date: "2026-03-02".into(),
+        ..Default::default()
+    };
+    for (k, v) in [
+        ("betragNetto", amount),
+        ("gegenstand", "Aktenvernichter"),
+        ("haushaltsstelle", "1.11.01/783100"),
+    ] {
+        input.fields.insert(k.into(), v.into());
+    }
+    input
+}
+
+fn simulated(id: u64, w: &Workflow, input: &CaseInput) -> Trace {
+    match round_trip(id, &Job::Simulate { workflow: w, input }) {
+        Reply::Simulated { trace } => trace.into_trace(),
+        other => panic!("unexpected reply {other:?}"),
+    }
+}
+
+#[test]
+fn a_probelauf_in_the_worker_is_the_run_of_shared_with_its_english_labels() {
+    use fachwerk_shared::simulate::{Outcome, RefusedCode};
+    let w = procurement();
+    let input = order("12400.00");
+    let trace = simulated(11, &w, &input);
+    // Equal in every field, the English labels (not part of the trace's JSON) included.
+    assert_eq!(trace, simulate_scripted(&w, &input));
+    assert!(matches!(trace.outcome, Outcome::Ended { .. }), "{trace:?}");
+    assert!(
+        trace.route().contains(&"preis-pruefen"),
+        "{:?}",
+        trace.route()
+    );
+    assert!(trace.steps.iter().all(|s| !s.block_type_en.is_empty()));
+    assert!(trace.steps.iter().any(|s| s.block_type_en != s.block_type));
+    // The same person checks the price comparison she made herself: refused.
+    let mut input = order("12400.00");
+    input
+        .persons
+        .insert("R-SB".into(), vec!["Erika Mustermann".into()]);
+    input.persons.insert(
+        "R-FBL".into(),
+        vec!["Erika Mustermann".into(), "Max Mustermann".into()],
+    );
+    input
+        .actors
+        .insert("preis-pruefen".into(), "Erika Mustermann".into());
+    let trace = simulated(12, &w, &input);
+    assert!(
+        matches!(
+            &trace.outcome,
+            Outcome::Refused { block, code: RefusedCode::SameAsFirstCheck, .. }
+                if block.as_str() == "preis-pruefen"
+        ),
+        "{:?}",
+        trace.outcome
+    );
+}
+
+#[test]
+fn bad_case_input_blocks_the_probelauf_and_a_bad_job_is_a_bad_request() {
+    use fachwerk_shared::simulate::{BlockedCode, Outcome};
+    let w = procurement();
+    let trace = simulated(13, &w, &order("zwölf Euro"));
+    assert!(trace.steps.is_empty());
+    assert!(
+        matches!(
+            &trace.outcome,
+            Outcome::Blocked { code: BlockedCode::InvalidInput, message_de, .. }
+                if message_de.contains("betragNetto")
+        ),
+        "{:?}",
+        trace.outcome
+    );
+    let msg = request(14, &Job::RunCases { workflow: &w })
+        .unwrap()
+        .replace("runCases", "simulate");
+    let (id, reply) = read_reply(&answer(&msg)).unwrap();
+    assert_eq!(id, 14);
+    assert!(matches!(reply, Reply::BadRequest { .. }), "{reply:?}");
+}
+
+#[test]
+fn saved_probefaelle_rerun_in_the_worker_pass_and_fail_as_in_shared() {
+    let mut w = procurement();
+    assert_eq!(w.test_cases.len(), 3);
+    let Reply::CaseResults { results } = round_trip(15, &Job::RunCases { workflow: &w }) else {
+        panic!("no verdicts");
+    };
+    assert_eq!(results, run_cases(&w));
+    assert!(results.iter().all(|r| r.pass), "{results:?}");
+    // Without the direct order block the 800 € case fails; the others still pass.
+    let gone = fachwerk_shared::BlockId::new("direktauftrag-erteilen");
+    w.blocks.retain(|b| b.id != gone);
+    w.edges.retain(|e| e.from != gone && e.to != gone);
+    let Reply::CaseResults { results } = round_trip(16, &Job::RunCases { workflow: &w }) else {
+        panic!("no verdicts");
+    };
+    let verdicts: Vec<(&str, bool)> = results.iter().map(|r| (r.name.as_str(), r.pass)).collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("Direktauftrag 800 € netto", false),
+            ("Preisvergleich 12.400 € netto", true),
+            ("Vergabe 80.000 € netto", true),
+        ]
+    );
+    assert!(!results[0].detail_de.is_empty() && !results[0].detail_en.is_empty());
+    w.test_cases.clear();
+    assert_eq!(
+        round_trip(17, &Job::RunCases { workflow: &w }),
+        Reply::CaseResults {
+            results: Vec::new()
+        }
+    );
+}
+
+#[test]
+fn a_case_path_in_the_worker_is_the_engines_trace() {
+    use fachwerk_shared::engine::CaseStart;
+    use fachwerk_shared::simulate::Land;
+    use fachwerk_shared::values::Date;
+    let w = procurement();
+    let start = CaseStart {
+        case_id: "beschaffung/2026/000001".into(),
+        initiator: Some("p-bea".into()),
+        fields: order("12400.00").fields.into_iter().collect(),
+    };
+    let (state, _) =
+        engine::start(&w, &start, Date::parse("2026-03-02").unwrap(), Land::NW).unwrap();
+    let value = serde_json::to_value(&state).unwrap();
+    let Reply::CaseTraced { trace: Some(trace) } = round_trip(
+        18,
+        &Job::CaseTrace {
+            workflow: &w,
+            state: &value,
+        },
+    ) else {
+        panic!("no trace");
+    };
+    let trace = trace.into_trace();
+    assert_eq!(trace, engine::trace(&w, &state).unwrap());
+    assert!(trace.route().starts_with(&["start"]), "{:?}", trace.route());
+    // A state that is none is a defect of the page, said as such.
+    let junk = serde_json::json!({"nope": 1});
+    assert!(matches!(
+        round_trip(
+            19,
+            &Job::CaseTrace {
+                workflow: &w,
+                state: &junk,
+            },
+        ),
+        Reply::BadRequest { .. }
+    ));
+}
+
+#[test]
+fn without_a_worker_the_probelauf_and_the_case_path_are_unavailable() {
+    let w = procurement();
+    let input = order("800.00");
+    let state = serde_json::json!({});
+    for job in [
+        Job::Simulate {
+            workflow: &w,
+            input: &input,
+        },
+        Job::RunCases { workflow: &w },
+        Job::CaseTrace {
+            workflow: &w,
+            state: &state,
+        },
+    ] {
+        assert_eq!(
+            validate_here(&request(1, &job).unwrap()),
+            Reply::Unavailable
+        );
+    }
+}

@@ -31,8 +31,8 @@ pub struct SimMarks {
     pub edges: HashSet<EdgeId>,
 }
 
-/// Result of rerunning one saved Probefall.
-#[derive(Debug, Clone, PartialEq)]
+/// Result of rerunning one saved Probefall (the worker's reply to `Job::RunCases`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CaseResult {
     pub name: String,
     pub pass: bool,
@@ -69,6 +69,7 @@ pub fn marks(w: &Workflow, trace: &Trace, pos: usize) -> SimMarks {
 }
 
 /// Reruns every saved Probefall against the workflow (shared's verdicts, in the UI's form).
+/// It runs the simulation engine: only the worker calls it (`jobs::run`, `Job::RunCases`).
 pub fn run_cases(w: &Workflow) -> Vec<CaseResult> {
     run_test_cases(w)
         .into_iter()

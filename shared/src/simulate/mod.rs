@@ -45,7 +45,7 @@
 //!   (§ 31 Abs. 3 VwVfG) and the step says so ([`calendar`]).
 //! * At most [`MAX_STEPS`] steps, then [`BlockedCode::StepLimit`].
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::model::{BlockId, EndResult, RoleId, Workflow};
 use crate::values::Date;
@@ -106,7 +106,7 @@ pub fn simulate_scripted(w: &Workflow, input: &CaseInput) -> Trace {
 }
 
 /// The record of one simulated case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Trace {
     pub workflow_key: String,
@@ -137,7 +137,7 @@ impl Trace {
 }
 
 /// One block execution (or an escalation firing) in a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     pub block: BlockId,
@@ -174,7 +174,7 @@ pub struct Step {
 }
 
 /// The exit a step took, with the reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Decision {
     /// `None` for Ende and escalation notifications.
@@ -185,7 +185,7 @@ pub struct Decision {
 }
 
 /// How a run ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
@@ -280,7 +280,7 @@ impl BlockedCode {
 }
 
 /// One participation in the Geschäftsgang (xdomea Beteiligungsschritt).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GeschaeftsgangEntry {
     /// Running number, from 1.
@@ -318,7 +318,7 @@ pub struct GeschaeftsgangEntry {
 }
 
 /// State of a participation (xdomea Beteiligungsstatus 003 / 004).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum GgStatus {
     /// Completed (003).

@@ -1,20 +1,19 @@
 //! "Probelauf": run one case through the workflow with `fachwerk_shared::simulate`, step by
 //! step, with the taken path on the canvas; save cases as Probefälle and rerun them after every
-//! edit.
+//! edit. The simulation runs in the Web Worker (`run.rs`).
 
 mod form;
+mod run;
 mod trace;
 
-use fachwerk_shared::simulate::{decision_ports, record_test_case, simulate_scripted, Land, Trace};
+use fachwerk_shared::simulate::{decision_ports, Land, Trace};
 use fachwerk_shared::{BlockKind, FieldType, Op, RoleId, Workflow};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
+use self::run::{reset, run, run_all, save_case};
 use super::{use_editor, Editor};
 use crate::i18n::Lang;
-use crate::pure::probelauf::{
-    case_input, first_missing, marks, outcome_text, run_cases, CaseResult, SimForm, SimMarks,
-};
+use crate::pure::probelauf::{marks, CaseResult, SimForm, SimMarks};
 
 /// The Probelauf state; `Copy`, part of the editor.
 #[derive(Clone, Copy)]
@@ -27,7 +26,15 @@ pub struct Sim {
     /// Error of the form (unparsable amount …), in both languages.
     pub error: RwSignal<Option<(String, String)>>,
     pub marks: Memo<SimMarks>,
-    pub results: Memo<Vec<CaseResult>>,
+    /// A case run is in the worker.
+    pub running: RwSignal<bool>,
+    /// The verdicts of the saved Probefälle (the worker's last rerun).
+    pub results: RwSignal<Vec<CaseResult>>,
+    /// A rerun is pending: the verdicts shown are not yet those of the workflow.
+    pub results_pending: RwSignal<bool>,
+    /// Why the saved Probefälle could not be rerun (German, English).
+    pub results_error: RwSignal<Option<(String, String)>>,
+    runs: StoredValue<run::Runs>,
 }
 
 impl Sim {
@@ -41,7 +48,6 @@ impl Sim {
                 None => SimMarks::default(),
             })
         });
-        let results = Memo::new(move |_| wf.with(run_cases));
         Sim {
             open: RwSignal::new(false),
             form: RwSignal::new(SimForm {
@@ -52,7 +58,11 @@ impl Sim {
             pos,
             error: RwSignal::new(None),
             marks,
-            results,
+            running: RwSignal::new(false),
+            results: RwSignal::new(Vec::new()),
+            results_pending: RwSignal::new(false),
+            results_error: RwSignal::new(None),
+            runs: StoredValue::new(run::Runs::default()),
         }
     }
 }
@@ -67,107 +77,16 @@ fn today() -> String {
     )
 }
 
-/// Runs the form's case; `advance` = one more step, else to the end.
-pub fn run(ed: Editor, advance: bool) {
-    let sim = ed.sim;
-    let built = ed
-        .wf
-        .with_untracked(|w| sim.form.with_untracked(|f| case_input(w, f)));
-    let input = match built {
-        Ok(i) => i,
-        Err(e) => {
-            sim.error.set(Some(e));
-            sim.trace.set(None);
-            sim.pos.set(0);
-            // The field the message names gets the focus.
-            let missing = ed
-                .wf
-                .with_untracked(|w| sim.form.with_untracked(|f| first_missing(w, f)));
-            if let Some(name) = missing {
-                request_animation_frame(move || {
-                    if let Some(el) = document()
-                        .get_element_by_id(&format!("sim-field-{name}"))
-                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                    {
-                        let _ = el.focus();
-                    }
-                });
-            }
-            return;
-        }
-    };
-    sim.error.set(None);
-    let trace = ed.wf.with_untracked(|w| simulate_scripted(w, &input));
-    let n = trace.steps.len();
-    let pos = if advance {
-        (sim.pos.get_untracked() + 1).min(n)
-    } else {
-        n
-    };
-    let lang = ed.lang.get_untracked();
-    let msg = if pos >= n {
-        outcome_text(&trace, lang)
-    } else {
-        let s = &trace.steps[pos.saturating_sub(1)];
-        let expl = if lang == Lang::De {
-            &s.decision.explanation_de
-        } else {
-            &s.decision.explanation_en
-        };
-        match lang {
-            Lang::De => format!("Schritt {pos} von {n}: {} – {expl}", s.label),
-            Lang::En => format!("Step {pos} of {n}: {} – {expl}", s.label_en),
-        }
-    };
-    if let Some(cur) = trace.steps.get(pos.saturating_sub(1)) {
-        super::commands::ensure_visible(ed, &cur.block);
-    }
-    sim.trace.set(Some(trace));
-    sim.pos.set(pos);
-    ed.announce.set(msg);
-}
-
-fn reset(ed: Editor) {
-    ed.sim.trace.set(None);
-    ed.sim.pos.set(0);
-    ed.sim.error.set(None);
-}
-
 pub(super) fn edit_form(ed: Editor, f: impl FnOnce(&mut SimForm)) {
     ed.sim.form.update(f);
     reset(ed);
 }
 
-fn save_case(ed: Editor) {
-    let sim = ed.sim;
-    let built = ed
-        .wf
-        .with_untracked(|w| sim.form.with_untracked(|f| case_input(w, f)));
-    let Ok(input) = built else {
-        run(ed, false);
-        return;
-    };
-    let trace = ed.wf.with_untracked(|w| simulate_scripted(w, &input));
+/// Removes the saved case `i`, if it is still the one named `name` (the verdicts shown may be
+/// those of a rerun still pending).
+pub(super) fn remove_case(ed: Editor, i: usize, name: &str) {
     let mut cases = ed.wf.with_untracked(|w| w.test_cases.clone());
-    let typed = sim.form.with_untracked(|f| f.name.trim().to_string());
-    let name = if typed.is_empty() {
-        format!("Probefall {}", cases.len() + 1)
-    } else {
-        typed
-    };
-    cases.push(record_test_case(&name, &input, &trace));
-    if ed.apply(Op::SetTestCases { cases }) {
-        sim.form.update(|f| f.name.clear());
-        ed.announce.set(match ed.lang.get_untracked() {
-            Lang::De => format!("Probefall „{name}“ gespeichert."),
-            Lang::En => format!("Test case “{name}” saved."),
-        });
-    }
-}
-
-pub(super) fn remove_case(ed: Editor, i: usize) {
-    let mut cases = ed.wf.with_untracked(|w| w.test_cases.clone());
-    if i < cases.len() {
+    if cases.get(i).is_some_and(|tc| tc.name == name) {
         let tc = cases.remove(i);
         if ed.apply(Op::SetTestCases { cases }) {
             ed.announce.set(match ed.lang.get_untracked() {
@@ -176,15 +95,6 @@ pub(super) fn remove_case(ed: Editor, i: usize) {
             });
         }
     }
-}
-
-fn run_all(ed: Editor) {
-    let results = ed.wf.with_untracked(run_cases);
-    let ok = results.iter().filter(|r| r.pass).count();
-    ed.announce.set(match ed.lang.get_untracked() {
-        Lang::De => format!("{ok} von {} Probefällen bestanden.", results.len()),
-        Lang::En => format!("{ok} of {} test cases passed.", results.len()),
-    });
 }
 
 pub fn toggle(ed: Editor) {
@@ -267,6 +177,11 @@ fn panel(ed: Editor) -> impl IntoView {
             .collect::<Vec<_>>()
     };
     let n_cases = move || ed.wf.with(|w| w.test_cases.len());
+    // The saved cases are rerun (in the worker) whenever the workflow changes.
+    Effect::new(move |_| {
+        ed.wf.track();
+        run::cases_changed(ed);
+    });
     view! {
         <section id="probelauf" aria-labelledby="sim-title">
             <h2 id="sim-title" tabindex="-1">{t("Probelauf", "Test run")}</h2>
@@ -312,11 +227,11 @@ fn panel(ed: Editor) -> impl IntoView {
             </details>
             <div class="actions">
                 <button type="button" id="btn-sim-step" on:click=move |_| run(ed, true)>{t("Schritt", "Step")}</button>
-                <button type="button" id="btn-sim-run" class="primary" on:click=move |_| run(ed, false)>{t("Bis zum Ende", "Run to the end")}</button>
+                <button type="button" id="btn-sim-run" class="primary" on:click=move |ev| if ev.detail() < 2 { run(ed, false) }>{t("Bis zum Ende", "Run to the end")}</button>
                 <button type="button" id="btn-sim-reset" on:click=move |_| reset(ed)>{t("Zurücksetzen", "Reset")}</button>
             </div>
             {trace::error(ed)}
-            <ol id="sim-steps" aria-label=t("Schritte des Probelaufs", "Steps of the test run")>{trace::steps(ed)}</ol>
+            <ol id="sim-steps" aria-label=t("Schritte des Probelaufs", "Steps of the test run") aria-busy=move || sim.running.get().then_some("true")>{trace::steps(ed)}</ol>
             {trace::outcome(ed)}
             <h3>{t("Probefälle", "Test cases")}</h3>
             <div class="field">
@@ -327,10 +242,11 @@ fn panel(ed: Editor) -> impl IntoView {
                 } />
             </div>
             <div class="actions">
-                <button type="button" id="btn-sim-save" on:click=move |_| save_case(ed)>{t("Als Probefall speichern", "Save as test case")}</button>
-                <button type="button" id="btn-sim-run-all" disabled=move || n_cases() == 0 on:click=move |_| run_all(ed)>{t("Alle Probefälle ausführen", "Run all test cases")}</button>
+                <button type="button" id="btn-sim-save" on:click=move |ev| if ev.detail() < 2 { save_case(ed) }>{t("Als Probefall speichern", "Save as test case")}</button>
+                <button type="button" id="btn-sim-run-all" disabled=move || n_cases() == 0 on:click=move |ev| if ev.detail() < 2 { run_all(ed) }>{t("Alle Probefälle ausführen", "Run all test cases")}</button>
             </div>
-            <ul id="testcases" aria-live="polite">{trace::results(ed)}</ul>
+            {trace::results_error(ed)}
+            <ul id="testcases" aria-live="polite" aria-busy=move || sim.results_pending.get().then_some("true")>{trace::results(ed)}</ul>
         </section>
     }
 }

@@ -1,5 +1,5 @@
 //! The Probelauf's result: the steps shown so far, the outcome, a form error and the verdicts of
-//! the saved Probefälle.
+//! the saved Probefälle (marked while their rerun is pending).
 
 use fachwerk_shared::simulate::Outcome;
 use leptos::prelude::*;
@@ -87,6 +87,7 @@ pub(super) fn results(ed: Editor) -> impl IntoView {
     let sim = ed.sim;
     move || {
         let lang = ed.lang.get();
+        let pending = sim.results_pending.get();
         sim.results
                 .get()
                 .into_iter()
@@ -100,16 +101,28 @@ pub(super) fn results(ed: Editor) -> impl IntoView {
                         (false, Lang::En) => "✗ failed",
                     };
                     let name = r.name.clone();
+                    let named = r.name.clone();
                     view! {
-                        <li class="testcase" class:pass=r.pass class:fail=!r.pass data-pass=r.pass.to_string()>
+                        <li class="testcase" class:pass=r.pass class:fail=!r.pass class:pending=pending data-pass=r.pass.to_string()>
                             <span class="tc-name">{r.name}</span>
                             " "
                             <span class="tc-status">{word}</span>
                             <span class="tc-detail">{detail}</span>
-                            <button type="button" class="remove" aria-label=move || format!("{} {}", ed.t(i18n::REMOVE), name) on:click=move |_| remove_case(ed, i)>"×"</button>
+                            <button type="button" class="remove" aria-label=move || format!("{} {}", ed.t(i18n::REMOVE), name) on:click=move |_| remove_case(ed, i, &named)>"×"</button>
                         </li>
                     }
                 })
                 .collect::<Vec<_>>()
+    }
+}
+
+/// Why the saved Probefälle could not be rerun (no worker …).
+pub(super) fn results_error(ed: Editor) -> impl IntoView {
+    let sim = ed.sim;
+    move || {
+        sim.results_error.get().map(|(de, en)| {
+            let msg = if ed.lang.get() == Lang::De { de } else { en };
+            view! { <p id="sim-cases-error" class="field-error" role="alert">{msg}</p> }
+        })
     }
 }
