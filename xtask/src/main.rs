@@ -158,12 +158,12 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
 }
 
 /// What the designer's first screen may transfer, gzip, in KB (1024 bytes): its wasm, JS, CSS
-/// and index.html. Issue 22's goal is 350 KB, not reached: the first load is 1,104 KB (December
-/// 2026: 1,311 KB before BPMN import/export, the engine export and the diff moved into the Web
-/// Worker only, the applicant's pages into an app of their own and the error paths out of the
-/// page; browsers that accept brotli get 809 KB). This is a ratchet about 1.5 % above that, so
+/// and index.html. Issue 22's goal is 350 KB, not reached: the first load is 1,059 KB (December
+/// 2026: 1,311 KB before BPMN import/export, the engine export, the diff and the Probelauf
+/// simulation moved into the Web Worker only, the applicant's pages into an app of their own
+/// and the error paths out of the page; browsers that accept brotli get 775 KB). This is a ratchet about 1.5 % above that, so
 /// the size cannot grow unnoticed; lower it with every cut (README, "Size of the first load").
-const FIRST_LOAD_BUDGET_KB: u64 = 1120;
+const FIRST_LOAD_BUDGET_KB: u64 = 1075;
 
 /// One file of dist/ that the browser loads: its name, raw, gzip and brotli sizes in bytes
 /// (brotli: its `.br` copy, or the gzip size where there is none, as the server then sends that).
