@@ -74,11 +74,19 @@ pub(super) fn outcome(ed: Editor) -> impl IntoView {
 }
 
 pub(super) fn error(ed: Editor) -> impl IntoView {
-    let sim = ed.sim;
+    alert(ed, ed.sim.error, "sim-error")
+}
+
+/// A message in both languages, shown as an alert while there is one.
+fn alert(
+    ed: Editor,
+    message: RwSignal<Option<(String, String)>>,
+    id: &'static str,
+) -> impl IntoView {
     move || {
-        sim.error.get().map(|(de, en)| {
+        message.get().map(|(de, en)| {
             let msg = if ed.lang.get() == Lang::De { de } else { en };
-            view! { <p id="sim-error" class="field-error" role="alert">{msg}</p> }
+            view! { <p id=id class="field-error" role="alert">{msg}</p> }
         })
     }
 }
@@ -118,11 +126,5 @@ pub(super) fn results(ed: Editor) -> impl IntoView {
 
 /// Why the saved Probefälle could not be rerun (no worker …).
 pub(super) fn results_error(ed: Editor) -> impl IntoView {
-    let sim = ed.sim;
-    move || {
-        sim.results_error.get().map(|(de, en)| {
-            let msg = if ed.lang.get() == Lang::De { de } else { en };
-            view! { <p id="sim-cases-error" class="field-error" role="alert">{msg}</p> }
-        })
-    }
+    alert(ed, ed.sim.results_error, "sim-cases-error")
 }
