@@ -43,6 +43,28 @@ const INDEX: &str = "index.html";
 /// The applicant's app's entry page (`frontend/applicant.html`, built into `dist/antrag/`).
 pub const APPLICANT_INDEX: &str = "antrag/index.html";
 
+/// The case app's entry page (`frontend/cases.html`, built into `dist/vorgaenge/`).
+pub const CASES_INDEX: &str = "vorgaenge/index.html";
+
+/// Whether the first segment of `path` is one of `segments`, followed by `/` or nothing.
+fn first_segment_in(path: &str, segments: &[&str]) -> bool {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    !first.is_empty() && segments.contains(&first)
+}
+
+/// The entry page of the app other than the designer that serves `path`, if any: the
+/// applicant's for the applicant's links, the case app's for the Arbeitskorb, a Vorgang and
+/// the organisation (`fachwerk_shared::api::case_app_links`).
+pub fn other_app_index(path: &str) -> Option<&'static str> {
+    if is_applicant_path(path) {
+        Some(APPLICANT_INDEX)
+    } else if first_segment_in(path, &fachwerk_shared::api::case_app_links::ALL) {
+        Some(CASES_INDEX)
+    } else {
+        None
+    }
+}
+
 /// Paths of the applicant's links (`/rueckfrage/{token}` or `/antwort/{token}`,
 /// `/status/{token}`, made by `delivery::new_link`): they get the applicant's app, not the
 /// designer.
@@ -57,10 +79,10 @@ pub fn is_applicant_path(path: &str) -> bool {
 }
 
 impl EmbeddedDist {
-    /// The entry pages' text, the designer's and the applicant's (their inline scripts go into
-    /// the Content-Security-Policy).
+    /// The entry pages' text, the designer's, the applicant's and the case app's (their inline
+    /// scripts go into the Content-Security-Policy).
     pub fn index_html(&self) -> String {
-        [INDEX, APPLICANT_INDEX]
+        [INDEX, APPLICANT_INDEX, CASES_INDEX]
             .iter()
             .filter_map(|p| (self.get)(p))
             .map(|f| String::from_utf8_lossy(&f.data).into_owned())
@@ -69,15 +91,15 @@ impl EmbeddedDist {
 
     /// Serves `req` like `ServeDir` serves `dist/`: the file at the path (its `.br` twin when
     /// the client accepts brotli, else its `.gz` twin when it accepts gzip), `favicon.svg` for `/favicon.ico`, the applicant's app for the
-    /// applicant's links, and `index.html` for every other path so client-side routes survive
+    /// applicant's links, the case app for its screens, and `index.html` for every other path so client-side routes survive
     /// a reload. ETags from the content hash.
     pub fn serve(&self, req: &Request<Body>) -> Response {
         let full = req.uri().path();
-        let path = match full.trim_start_matches('/') {
-            _ if is_applicant_path(full) => APPLICANT_INDEX,
-            "" => INDEX,
-            "favicon.ico" => "favicon.svg",
-            p => p,
+        let path = match (other_app_index(full), full.trim_start_matches('/')) {
+            (Some(page), _) => page,
+            (None, "") => INDEX,
+            (None, "favicon.ico") => "favicon.svg",
+            (None, p) => p,
         };
         let (path, file) = match (self.get)(path) {
             Some(file) => (path, file),

@@ -129,37 +129,50 @@ async fn the_embedded_frontend_is_served_like_dist() {
 }
 
 /// The applicant's links get the applicant's own app (`frontend/applicant.html`, built into
-/// `dist/antrag/`), from the embedded frontend and from a `dist/` folder alike; the policy allows
-/// both entry pages' inline scripts.
+/// `dist/antrag/`), the Arbeitskorb, a Vorgang and the organisation the case app
+/// (`frontend/cases.html`, `dist/vorgaenge/`), from the embedded frontend and from a `dist/`
+/// folder alike; the policy allows all three entry pages' inline scripts.
 #[tokio::test]
-async fn applicant_links_get_the_applicant_app() {
-    let index = std::fs::read_to_string("tests/fixtures/embedded-dist/index.html").unwrap();
-    let applicant =
-        std::fs::read_to_string("tests/fixtures/embedded-dist/antrag/index.html").unwrap();
+async fn applicant_links_and_case_screens_get_their_own_apps() {
+    let read =
+        |p: &str| std::fs::read_to_string(format!("tests/fixtures/embedded-dist/{p}")).unwrap();
+    let (index, applicant, cases) = (
+        read("index.html"),
+        read("antrag/index.html"),
+        read("vorgaenge/index.html"),
+    );
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("antrag")).unwrap();
-    std::fs::write(dir.path().join("index.html"), &index).unwrap();
-    std::fs::write(dir.path().join("antrag/index.html"), &applicant).unwrap();
+    for (path, text) in [
+        ("index.html", &index),
+        ("antrag/index.html", &applicant),
+        ("vorgaenge/index.html", &cases),
+    ] {
+        let file = dir.path().join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
     let from_disk = Env::with(|c| c.dist_dir = Some(dir.path().to_path_buf()));
     let hash = |s: &str| base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(s));
     for env in [&env(), &from_disk] {
-        for uri in [
-            "/antwort/aB3-x_9",
-            "/rueckfrage/aB3",
-            "/status/St4tus?lang=en",
-        ] {
+        let expected = [
+            ("/antwort/aB3-x_9", &applicant),
+            ("/rueckfrage/aB3", &applicant),
+            ("/status/St4tus?lang=en", &applicant),
+            ("/arbeitskorb", &cases),
+            ("/vorgang/neu", &cases),
+            ("/vorgang/c-17", &cases),
+            ("/organisation", &cases),
+            ("/", &index),
+            ("/vorgangsliste", &index),
+            ("/antworten", &index),
+            ("/status", &index),
+            ("/entwurf/vorgang", &index),
+        ];
+        for (uri, page) in expected {
             let r = get(env, uri, &[]).await;
             assert_eq!(
                 (r.status, r.text.as_str()),
-                (StatusCode::OK, applicant.as_str()),
-                "{uri}"
-            );
-        }
-        for uri in ["/", "/vorgaenge", "/antworten", "/status"] {
-            let r = get(env, uri, &[]).await;
-            assert_eq!(
-                (r.status, r.text.as_str()),
-                (StatusCode::OK, index.as_str()),
+                (StatusCode::OK, page.as_str()),
                 "{uri}"
             );
         }
@@ -169,6 +182,7 @@ async fn applicant_links_get_the_applicant_app() {
         for script in [
             "import init from '/fachwerk-test.js'; init();",
             "import init from '/antrag/fachwerk-applicant-test.js'; init();",
+            "import init from '/vorgaenge/fachwerk-cases-test.js'; init();",
         ] {
             assert!(csp.contains(&format!("'sha256-{}'", hash(script))), "{csp}");
         }

@@ -138,12 +138,13 @@ impl Session {
         })
     }
 
-    /// Opens a page of the app and waits until the wasm app has rendered its palette.
+    /// Opens a page of the app and waits until the wasm app has rendered: the designer its
+    /// palette, the case app its screen.
     pub async fn open(&self, path: &str) -> Result<()> {
         let t0 = std::time::Instant::now();
         self.driver.goto(format!("{}{path}", self.base)).await?;
         self.driver
-            .query(By::Css(".palette-item"))
+            .query(By::Css(".palette-item, #srv-screen"))
             .wait(Duration::from_secs(20), Duration::from_millis(100))
             .first()
             .await

@@ -75,6 +75,11 @@ async fn admin_sets_up_the_organisation_and_starts_a_case_by_hand() -> anyhow::R
     s.window_size(1366, 768).await?;
     s.open("/").await?;
     s.ui_login("admin", ADMIN_PASSWORD).await?;
+    // The admin is a person of the organisation: the start screen is the Arbeitskorb, in the
+    // case app (a page of its own since issue 22), where the organisation is too.
+    s.wait_text_in("#srv-screen-title", "Arbeitskorb", 10)
+        .await?;
+    assert_eq!(s.driver.current_url().await?.path(), "/arbeitskorb");
     s.click_css("#btn-organisation").await?;
     s.wait_text_in("#srv-screen-title", "Organisation", 10)
         .await?;

@@ -20,8 +20,9 @@ use crate::editor::problems::{ProblemCount, Problems, ServerFindings};
 use crate::editor::settings::{open_settings, SettingsDialog};
 use crate::editor::toolbar::{blank, Toolbar};
 use crate::editor::{canvas_client_rect, commands, interact, Drag, Editor};
-use crate::i18n::{self, Lang, T};
+use crate::i18n::{self, T};
 use crate::pure::geometry::type_name;
+use crate::pure::route::App;
 use crate::storage;
 
 /// Documents with more blocks are autosaved after a pause instead of after every edit.
@@ -62,14 +63,19 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Shell() -> impl IntoView {
     let (initial, restored) = restore();
-    let ed = Editor::new(initial);
+    let ed = Editor::new(initial, crate::shell::provide_lang());
     provide_context(ed);
-    crate::server::provide();
-    crate::cases::provide(crate::server::use_srv());
-    crate::server::sync_routes(ed, crate::server::use_srv());
-    if storage::get(storage::LANG_KEY).as_deref() == Some("en") {
-        ed.lang.set(Lang::En);
-    }
+    crate::server::provide(App::Designer);
+    let srv = crate::server::use_srv();
+    crate::cases::provide(srv);
+    crate::server::sync_routes(srv);
+    crate::server::sync_drafts(ed, srv);
+    // A screen over the workspace: the editor's selection would still take keys.
+    Effect::new(move |_| {
+        if srv.screen.get() != crate::server::Screen::Editor {
+            ed.clear_selection();
+        }
+    });
     if restored {
         ed.say(i18n::MSG_RESTORED);
     }
@@ -123,13 +129,6 @@ fn Shell() -> impl IntoView {
     let _ = window_event_listener(ev::pagehide, move |_| flush());
     let _ = window_event_listener(ev::beforeunload, move |_| flush());
     let _ = window_event_listener(ev::visibilitychange, move |_| flush());
-    Effect::new(move |_| {
-        let lang = ed.lang.get();
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", lang.code());
-        }
-        storage::set(storage::LANG_KEY, lang.code());
-    });
 
     // Gestures continue outside the canvas, so moves and releases are taken on the window.
     let _ = window_event_listener(ev::pointermove, move |e| interact::pointer_move(ed, e));
@@ -149,7 +148,6 @@ fn Shell() -> impl IntoView {
         )
     };
     let t = move |s: T| move || ed.t(s);
-    let srv = crate::server::use_srv();
     let on_editor = move || srv.screen.get() == crate::server::Screen::Editor;
 
     view! {
@@ -171,10 +169,10 @@ fn Shell() -> impl IntoView {
                 <Toolbar />
                 <ProblemCount />
             </Show>
-            <crate::server::AccountBar />
-            <button type="button" id="btn-lang" lang=move || if ed.lang.get() == Lang::De { "en" } else { "de" } aria-label=t(i18n::LANG_SWITCH_LABEL) on:click=move |_| {
-                ed.lang.update(|l| *l = if *l == Lang::De { Lang::En } else { Lang::De });
-            }>{t(i18n::LANG_SWITCH)}</button>
+            <crate::server::AccountBar>
+                <crate::server::SaveDraftButton />
+            </crate::server::AccountBar>
+            <crate::shell::LangButton />
         </header>
         <main id="workspace" hidden=move || !on_editor()>
             <Palette />
@@ -199,7 +197,8 @@ fn Shell() -> impl IntoView {
                 <Outline />
             </aside>
         </main>
-        <crate::server::Screens />
+        {crate::server::screens(crate::server::designer_screen, view! { <crate::server::SaveAsNewButton /> }.into_any())}
+        <crate::server::SubmitDialog />
         <footer id="statusbar">
             <p id="status-message" role="status" aria-live="polite">{move || ed.announce.get()}</p>
             <p id="validation-live" class="sr-only" aria-live="polite">{validation_live}</p>

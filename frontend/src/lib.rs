@@ -19,11 +19,15 @@ mod applicant;
 #[cfg(target_arch = "wasm32")]
 mod case_fields;
 #[cfg(target_arch = "wasm32")]
+mod cases_app;
+#[cfg(target_arch = "wasm32")]
 mod editor;
 #[cfg(target_arch = "wasm32")]
 mod organisation;
 #[cfg(target_arch = "wasm32")]
 mod server;
+#[cfg(target_arch = "wasm32")]
+mod shell;
 #[cfg(target_arch = "wasm32")]
 mod storage;
 #[cfg(target_arch = "wasm32")]
@@ -34,6 +38,15 @@ mod worker_client;
 pub fn mount() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
+    a11y::install();
+}
+
+/// Mounts the case app (`fachwerk-cases`, served for the Arbeitskorb's, the Vorgang's and the
+/// organisation's paths).
+#[cfg(target_arch = "wasm32")]
+pub fn mount_cases() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(cases_app::CasesApp);
     a11y::install();
 }
 

@@ -1,4 +1,4 @@
-//! Browser IO: localStorage, file download and file reading.
+//! Browser IO: localStorage, sessionStorage, file download and file reading.
 
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -19,6 +19,23 @@ pub fn get(key: &str) -> Option<String> {
 /// Stores a value; false if storage is unavailable or full.
 pub fn set(key: &str, value: &str) -> bool {
     local().is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// A value kept for this tab only (sessionStorage): it outlives a page load, not the tab.
+pub fn session_get(key: &str) -> Option<String> {
+    session()?.get_item(key).ok()?
+}
+
+/// Keeps a value for this tab (`None` removes it); false if storage is unavailable or full.
+pub fn session_set(key: &str, value: Option<&str>) -> bool {
+    session().is_some_and(|s| match value {
+        Some(v) => s.set_item(key, v).is_ok(),
+        None => s.remove_item(key).is_ok(),
+    })
 }
 
 /// Offers `text` as a file download.

@@ -27,6 +27,16 @@ pub mod applicant_links {
     pub const ALL: [&str; 3] = [RUECKFRAGE, ANTWORT, STATUS];
 }
 
+/// The first path segment of the clerk's and the organisation's screens (`/arbeitskorb`,
+/// `/vorgang/…`, `/organisation`): the server answers them with the case app (issue 22: the
+/// designer's first load carries none of these screens, the clerk's none of the designer).
+pub mod case_app_links {
+    pub const ARBEITSKORB: &str = "arbeitskorb";
+    pub const VORGANG: &str = "vorgang";
+    pub const ORGANISATION: &str = "organisation";
+    pub const ALL: [&str; 3] = [ARBEITSKORB, VORGANG, ORGANISATION];
+}
+
 pub use accounts::*;
 pub use cases::*;
 pub use operations::*;

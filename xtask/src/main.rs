@@ -121,36 +121,55 @@ pub fn build_release_server(features: &[&str]) -> Result<()> {
     sh(&mut cmd)
 }
 
+/// The apps beside the designer: their entry page in `frontend/`, their folder in `dist/` (the
+/// server's paths for them: `backend/src/frontend.rs`) and their first-load budget in KB gzip,
+/// a ratchet a little above the size measured when it was set (December 2026: the applicant's
+/// page 152 KB, the case app 637 KB).
+const OTHER_APPS: [(&str, &str, u64); 2] = [
+    ("applicant.html", "antrag", 160),
+    ("cases.html", "vorgaenge", 650),
+];
+
 /// Builds the frontend (release) and prints its first load; returns that line and whether it
 /// keeps the budget (`cargo xtask test` fails when not; `run`, `dist` and `bench` only warn).
 fn build_frontend(root: &Path) -> Result<(String, bool)> {
     sh(Command::new("trunk")
         .args(["build", "--release"])
         .env("PATH", tools::path_with_tools(root)))?;
-    // The applicant's pages are an app of their own (no designer), in dist/antrag/; built after
-    // the designer, whose build replaces dist/ as a whole.
-    sh(Command::new("trunk")
-        .args([
-            "build",
-            "--release",
-            "--dist",
-            "dist/antrag",
-            "--public-url",
-            "/antrag/",
-            "frontend/applicant.html",
-        ])
-        .env("PATH", tools::path_with_tools(root)))?;
+    // The applicant's pages and the case app are apps of their own (no designer), in
+    // dist/antrag/ and dist/vorgaenge/; built after the designer, whose build replaces dist/.
+    for (page, dir, _) in OTHER_APPS {
+        sh(Command::new("trunk")
+            .args([
+                "build",
+                "--release",
+                "--dist",
+                &format!("dist/{dir}"),
+                "--public-url",
+                &format!("/{dir}/"),
+                &format!("frontend/{page}"),
+            ])
+            .env("PATH", tools::path_with_tools(root)))?;
+    }
     tools::write_brotli_copies(&root.join("dist"))?;
-    tools::write_brotli_copies(&root.join("dist/antrag"))?;
-    let (line, within) = first_load(root)?;
+    for (_, dir, _) in OTHER_APPS {
+        tools::write_brotli_copies(&root.join("dist").join(dir))?;
+    }
+    let (mut line, mut within) = first_load(root)?;
     eprintln!("xtask: {line}");
-    let applicant = assets_loaded_first(&root.join("dist/antrag"))?;
-    let sum = |size: fn(&Asset) -> u64| applicant.iter().map(size).sum::<u64>().div_ceil(1024);
-    eprintln!(
-        "xtask: applicant page first load: {} KB gzip, {} KB brotli",
-        sum(|a| a.gzip),
-        sum(|a| a.brotli)
-    );
+    for (page, dir, budget) in OTHER_APPS {
+        let assets = assets_loaded_first(&root.join("dist").join(dir))?;
+        let sum = |size: fn(&Asset) -> u64| assets.iter().map(size).sum::<u64>().div_ceil(1024);
+        let gzip = sum(|a| a.gzip);
+        eprintln!(
+            "xtask: {page} first load: {gzip} KB gzip (budget {budget} KB), {} KB brotli",
+            sum(|a| a.brotli)
+        );
+        if gzip > budget {
+            line = format!("{line}; {page} {gzip} KB gzip (budget {budget} KB)");
+            within = false;
+        }
+    }
     if !within {
         eprintln!("xtask: warning: the first load is above its budget (`cargo xtask test` fails)");
     }
@@ -158,12 +177,13 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
 }
 
 /// What the designer's first screen may transfer, gzip, in KB (1024 bytes): its wasm, JS, CSS
-/// and index.html. Issue 22's goal is 350 KB, not reached: the first load is 1,059 KB (December
+/// and index.html. Issue 22's goal is 350 KB, not reached: the first load is 917 KB (December
 /// 2026: 1,311 KB before BPMN import/export, the engine export, the diff and the Probelauf
-/// simulation moved into the Web Worker only, the applicant's pages into an app of their own
-/// and the error paths out of the page; browsers that accept brotli get 775 KB). This is a ratchet about 1.5 % above that, so
-/// the size cannot grow unnoticed; lower it with every cut (README, "Size of the first load").
-const FIRST_LOAD_BUDGET_KB: u64 = 1075;
+/// simulation moved into the Web Worker only, the applicant's pages and the case app into apps
+/// of their own and the error paths out of the page; browsers that accept brotli get 678 KB).
+/// This is a ratchet about 1.5 % above that, so the size cannot grow unnoticed; lower it with
+/// every cut (README, "Size of the first load").
+const FIRST_LOAD_BUDGET_KB: u64 = 930;
 
 /// One file of dist/ that the browser loads: its name, raw, gzip and brotli sizes in bytes
 /// (brotli: its `.br` copy, or the gzip size where there is none, as the server then sends that).
@@ -432,7 +452,9 @@ fn test(args: &[String]) -> Result<()> {
         // Above the budget the browser tests still run; the run fails at the end.
         let budget = steps.step("first-load budget", || match &first_load {
             (_, true) => Ok(()),
-            (line, false) => bail!("{line}: above the budget of {FIRST_LOAD_BUDGET_KB} KB gzip"),
+            (line, false) => {
+                bail!("{line}: above a budget (designer {FIRST_LOAD_BUDGET_KB} KB gzip)")
+            }
         });
         steps.step("e2e", || {
             sh(e2e_env(

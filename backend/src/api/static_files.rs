@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::frontend::{is_applicant_path, EmbeddedDist, APPLICANT_INDEX};
+use crate::frontend::{other_app_index, EmbeddedDist};
 
 /// Where the handbook is mounted; its links are relative, so pages must be read below it.
 const HANDBOOK: &str = "/hilfe";
@@ -33,27 +33,28 @@ pub async fn serve(
             return handbook(docs, rest, req).await;
         }
     }
-    match &dist {
+    match (&dist, other_app_index(&path)) {
         // Browsers ask for `/favicon.ico` whatever the page links; the designer's icon is SVG.
-        Some(dist) if path == "/favicon.ico" => ServeFile::new(dist.join(FAVICON))
+        (Some(dist), _) if path == "/favicon.ico" => ServeFile::new(dist.join(FAVICON))
             .oneshot(req)
             .await
             .into_response(),
-        Some(dist) if is_applicant_path(&path) => ServeFile::new(dist.join(APPLICANT_INDEX))
+        // The applicant's links and the case app's screens get their app's page.
+        (Some(dist), Some(page)) => ServeFile::new(dist.join(page))
             .oneshot(req)
             .await
             .into_response(),
         // SPA: unknown paths get index.html so client-side routes survive a reload.
         // Trunk's post-build hook writes `.gz` beside each asset (see Trunk.toml), the xtask a
         // `.br` (smaller; browsers accept it over HTTPS); each client gets what it prefers.
-        Some(dist) => ServeDir::new(dist)
+        (Some(dist), None) => ServeDir::new(dist)
             .precompressed_br()
             .precompressed_gzip()
             .fallback(ServeFile::new(dist.join("index.html")))
             .oneshot(req)
             .await
             .into_response(),
-        None => match embedded {
+        (None, _) => match embedded {
             Some(embedded) => embedded.serve(&req),
             None => StatusCode::NOT_FOUND.into_response(),
         },

@@ -9,13 +9,14 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 /// The policy for the frontend in `dist` (hashes of the inline scripts of its entry pages: the
-/// designer's index.html and the applicant's app's).
+/// designer's index.html, the applicant's app's and the case app's).
 pub fn content_security_policy(dist: Option<&Path>) -> String {
     let pages: String = dist
         .map(|d| {
             [
                 d.join("index.html"),
                 d.join(crate::frontend::APPLICANT_INDEX),
+                d.join(crate::frontend::CASES_INDEX),
             ]
             .iter()
             .filter_map(|p| std::fs::read_to_string(p).ok())

@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::editor::use_editor;
 use crate::organisation::text as tx;
 use crate::server::{focus_later, tr};
 
@@ -38,14 +37,14 @@ fn clear_input() {
 /// The upload form of case `case_id`; `done` runs after files were stored.
 #[component]
 pub fn DocumentUpload(case_id: String, done: Callback<()>) -> impl IntoView {
-    let ed = use_editor();
-    let t = move |s: crate::i18n::T| tr(ed.lang, s);
+    let ui_lang = crate::shell::use_lang();
+    let t = move |s: crate::i18n::T| tr(ui_lang, s);
     let busy = RwSignal::new(false);
     let message = RwSignal::new(None::<(bool, String)>);
     let upload = Action::new_local(move |case_id: &String| {
         let case_id = case_id.clone();
         async move {
-            let lang = ed.lang.get_untracked();
+            let lang = ui_lang.get_untracked();
             let files = chosen_files();
             let r = if files.is_empty() {
                 Err(tx::NO_FILE.get(lang).to_string())
@@ -90,7 +89,7 @@ pub fn DocumentUpload(case_id: String, done: Callback<()>) -> impl IntoView {
             <span id="case-upload-hint" class="srv-muted">{t(tx::UPLOAD_HINT)}</span>
             <div class="srv-actions">
                 <button type="submit" id="case-upload-send" disabled=move || busy.get()>
-                    {move || if busy.get() { tx::UPLOADING.get(ed.lang.get()) } else { tx::UPLOAD.get(ed.lang.get()) }}
+                    {move || if busy.get() { tx::UPLOADING.get(ui_lang.get()) } else { tx::UPLOAD.get(ui_lang.get()) }}
                 </button>
             </div>
             <p id="case-upload-message" tabindex="-1" role="status"

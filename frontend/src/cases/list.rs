@@ -9,7 +9,6 @@ use leptos::prelude::*;
 
 use super::korb::{self, due_in, due_text, filter, haystack, split, window, Due, Tab};
 use crate::api;
-use crate::editor::Editor;
 use crate::i18n::{Lang, T};
 use crate::pure::route::Route;
 use crate::server::{focus_later, tr, Srv};
@@ -57,8 +56,6 @@ pub struct Korb {
     pub workflow: RwSignal<String>,
     /// A reload is under way.
     pub loading: RwSignal<bool>,
-    /// The start screen was chosen once on this page load.
-    started: StoredValue<bool>,
 }
 
 pub fn use_korb() -> Korb {
@@ -76,39 +73,48 @@ pub fn provide(srv: Srv) {
         query: RwSignal::new(String::new()),
         workflow: RwSignal::new(String::new()),
         loading: RwSignal::new(false),
-        started: StoredValue::new(false),
     };
     provide_context(k);
+    // `None` until the server has said; then who is logged in, if anyone.
+    let who = Memo::new(move |_| {
+        srv.session_known
+            .get()
+            .then(|| srv.me.with(|m| m.as_ref().map(|m| m.username.clone())))
+    });
     Effect::new(move |_| {
-        let who = srv.me.with(|m| m.as_ref().map(|m| m.username.clone()));
         k.lists.set(None);
         k.person.set(None);
-        if who.is_none() {
+        match who.get() {
+            None => {}
             // The next login chooses the start screen again.
-            k.started.set_value(false);
-        } else {
-            leptos::task::spawn_local(async move {
+            Some(None) => {
+                crate::storage::session_set(STARTED_KEY, None);
+            }
+            Some(Some(who)) => leptos::task::spawn_local(async move {
                 reload(k).await;
-                start_rule(k, srv);
-            });
+                start_rule(k, srv, &who);
+            }),
         }
     });
 }
 
+/// The account whose start screen this tab has chosen (sessionStorage: the designer and the
+/// case app are separate pages, and "Zum Designer" must not bring the Arbeitskorb back).
+const STARTED_KEY: &str = "fachwerk.korb.started";
+
 /// The start screen rule: someone whose account belongs to a person of the organisation and
 /// who is not designing (at `/` with no server draft open) starts in the Arbeitskorb — once
-/// per login (a restored session counts as one); the designer stays one click away ("Zum
-/// Designer").
-fn start_rule(k: Korb, srv: Srv) {
-    if k.started.get_value() {
+/// per login and tab (a session restored in a new tab counts as a login); the designer stays
+/// one click away ("Zum Designer").
+fn start_rule(k: Korb, srv: Srv, who: &str) {
+    if crate::storage::session_get(STARTED_KEY).as_deref() == Some(who) {
         return;
     }
-    k.started.set_value(true);
+    crate::storage::session_set(STARTED_KEY, Some(who));
     let at_start = srv.route.with_untracked(|r| *r == Route::Editor);
     let designing = srv.draft.with_untracked(Option::is_some);
     if k.person.get_untracked() == Some(true) && at_start && !designing {
-        srv.replace_route(Route::Korb);
-        focus_later("srv-screen-title");
+        srv.navigate(Route::Korb, true, Some("srv-screen-title"));
     }
 }
 
@@ -160,14 +166,14 @@ pub(super) fn today() -> Option<Date> {
 /// The Arbeitskorb button of the header: the name and the number of the person's own tasks.
 #[component]
 pub fn KorbButton() -> impl IntoView {
-    let ed = crate::editor::use_editor();
+    let ui_lang = crate::shell::use_lang();
     let srv = crate::server::use_srv();
     let k = use_korb();
-    let t = move |s: T| tr(ed.lang, s);
+    let t = move |s: T| tr(ui_lang, s);
     let count = move || k.lists.with(|l| l.as_ref().map_or(0, |l| l[0].len()));
     let label = move || {
         let n = count();
-        match ed.lang.get() {
+        match ui_lang.get() {
             Lang::De => format!("Arbeitskorb, {n} eigene Aufgaben"),
             Lang::En => format!("Work basket, {n} own tasks"),
         }
@@ -177,9 +183,7 @@ pub fn KorbButton() -> impl IntoView {
             <button type="button" id="btn-korb" title=label
                 aria-current=move || (srv.route.get() == Route::Korb).then_some("page")
                 on:click=move |_| {
-                    ed.clear_selection();
-                    srv.go(Route::Korb);
-                    focus_later("srv-screen-title");
+                    srv.go_focus(Route::Korb, "srv-screen-title");
                 }>
                 {t(super::KORB_TITLE)}
                 " "
@@ -191,9 +195,9 @@ pub fn KorbButton() -> impl IntoView {
 }
 
 /// The Arbeitskorb screen.
-pub fn korb_screen(ed: Editor, srv: Srv) -> impl IntoView {
+pub fn korb_screen(ui_lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
     let k = use_korb();
-    let t = move |s: T| tr(ed.lang, s);
+    let t = move |s: T| tr(ui_lang, s);
     if k.lists.with_untracked(Option::is_some) {
         leptos::task::spawn_local(reload(k));
     }
@@ -231,7 +235,7 @@ pub fn korb_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let claim = Action::new_local(move |id: &String| {
         let id = id.clone();
         async move {
-            let lang = ed.lang.get_untracked();
+            let lang = ui_lang.get_untracked();
             match api::claim_task(&id).await {
                 Ok(task) => {
                     srv.ok(match lang {
@@ -282,7 +286,7 @@ pub fn korb_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     tabindex=move || if selected() { "0" } else { "-1" }
                     on:click=move |_| select_tab(tab)
                     on:keydown=tab_keys>
-                    {move || tab.label(ed.lang.get())}
+                    {move || tab.label(ui_lang.get())}
                     " "
                     <span class="korb-count">{n}</span>
                 </button>
@@ -337,7 +341,7 @@ pub fn korb_screen(ed: Editor, srv: Srv) -> impl IntoView {
         }
     };
     let rows = move || {
-        let lang = ed.lang.get();
+        let lang = ui_lang.get();
         let tab = k.tab.get() as usize;
         let (top, h) = (scroll_top.get(), view_h.get());
         shown.with(|idx| {
@@ -366,7 +370,7 @@ pub fn korb_screen(ed: Editor, srv: Srv) -> impl IntoView {
         )
     };
     let summary = move || {
-        let lang = ed.lang.get();
+        let lang = ui_lang.get();
         if k.lists.with(Option::is_none) {
             return LOADING.get(lang).to_string();
         }

@@ -8,7 +8,6 @@ use leptos::prelude::*;
 
 use super::korb::date_text;
 use crate::api;
-use crate::editor::use_editor;
 use crate::i18n::{Lang, T};
 use crate::server::{focus_later, tr};
 
@@ -48,8 +47,8 @@ pub fn QueryCompose(
     latest: Option<String>,
     reload: Callback<()>,
 ) -> impl IntoView {
-    let ed = use_editor();
-    let t = move |s: T| tr(ed.lang, s);
+    let ui_lang = crate::shell::use_lang();
+    let t = move |s: T| tr(ui_lang, s);
     let draft = RwSignal::new(None::<Result<QueryDraft, String>>);
     let text = RwSignal::new(String::new());
     let docs = RwSignal::new(String::new());
@@ -67,7 +66,7 @@ pub fn QueryCompose(
                     deadline.set(day.clone());
                 }
             }
-            draft.set(Some(r.map_err(|e| e.detail_in(ed.lang.get_untracked()))));
+            draft.set(Some(r.map_err(|e| e.detail_in(ui_lang.get_untracked()))));
         });
     }
     let send = Action::new_local(move |(case_id, task): &(String, String)| {
@@ -88,7 +87,7 @@ pub fn QueryCompose(
                     reload.run(());
                 }
                 Err(e) => {
-                    error.set(Some(e.detail_in(ed.lang.get_untracked())));
+                    error.set(Some(e.detail_in(ui_lang.get_untracked())));
                     focus_later("case-query-error");
                 }
             }
@@ -105,7 +104,7 @@ pub fn QueryCompose(
     };
     let max = latest.unwrap_or_default();
     let body = move || {
-        let lang = ed.lang.get();
+        let lang = ui_lang.get();
         match draft.get() {
             None => view! { <p>{LOADING.get(lang)}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="srv-error">{e}</p> }.into_any(),

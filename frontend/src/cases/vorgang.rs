@@ -16,7 +16,6 @@ use super::scene::{audit_text, case_marks, case_pane, exit_label};
 use super::task::task_view;
 use crate::api;
 use crate::case_fields::{CaseFields, CaseForm};
-use crate::editor::Editor;
 use crate::i18n::{Lang, T};
 use crate::pure::geometry::Viewport;
 use crate::pure::jobs::{Job, Reply, UNAVAILABLE};
@@ -109,8 +108,8 @@ async fn load(id: &str) -> Result<Loaded, api::ApiError> {
 }
 
 /// The Vorgang screen of the case the route names.
-pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
-    let t = move |s: T| tr(ed.lang, s);
+pub fn case_screen(ui_lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
+    let t = move |s: T| tr(ui_lang, s);
     let data = RwSignal::new(None::<Result<Loaded, String>>);
     // The case view the output actions (documents, Rückfrage, Bescheid, Zahlung) work on.
     let case = RwSignal::new(None::<CaseView>);
@@ -122,7 +121,7 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
     // drawn anew, so the element that had it is gone).
     let fetch = move |id: String, focus: Option<&'static str>| {
         leptos::task::spawn_local(async move {
-            let lang = ed.lang.get_untracked();
+            let lang = ui_lang.get_untracked();
             let r = load(&id).await.map_err(|e| e.detail_in(lang));
             case.set(r.as_ref().ok().map(|l| l.case.clone()));
             data.set(Some(r));
@@ -175,7 +174,7 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
     let act = Action::new_local(move |(task, kind): &(Task, Act)| {
         let (task, kind) = (task.clone(), kind.clone());
         async move {
-            let lang = ed.lang.get_untracked();
+            let lang = ui_lang.get_untracked();
             let revision = case.with_untracked(|c| {
                 c.as_ref()
                     .map_or(task.case_revision, |c| c.summary.revision)
@@ -230,22 +229,23 @@ pub fn case_screen(ed: Editor, srv: Srv) -> impl IntoView {
         act.dispatch_local((task, kind));
     };
     let body = move || {
-        let lang = ed.lang.get();
+        let lang = ui_lang.get();
         match data.get() {
             None => view! { <p>{LOADING.get(lang)}</p> }.into_any(),
             Some(Err(e)) => {
                 view! { <p id="case-error" class="srv-error" role="alert">{e}</p> }.into_any()
             }
-            Some(Ok(l)) => {
-                case_view(ed, l, lang, refusal, sending, run, vp, selected, reload).into_any()
-            }
+            Some(Ok(l)) => case_view(
+                ui_lang, l, lang, refusal, sending, run, vp, selected, reload,
+            )
+            .into_any(),
         }
     };
     view! {
         <div class="case-top">
             <button type="button" id="btn-to-korb" on:click=move |_| srv.go(Route::Korb)>{t(TO_KORB)}</button>
             <button type="button" id="btn-case-reload" on:click=move |_| reload.run(())>{t(RELOAD)}</button>
-            <span class="srv-muted" aria-live="polite">{move || sending.get().then(|| SENDING.get(ed.lang.get()))}</span>
+            <span class="srv-muted" aria-live="polite">{move || sending.get().then(|| SENDING.get(ui_lang.get()))}</span>
         </div>
         {body}
         // SLOT(i20-org): documents and output actions (Rückfrage, Bescheid, Zahlung) mount here
@@ -267,7 +267,7 @@ pub(super) enum Act {
 
 #[allow(clippy::too_many_arguments)]
 fn case_view(
-    ed: Editor,
+    ui_lang: RwSignal<Lang>,
     l: Loaded,
     lang: Lang,
     refusal: RwSignal<Option<String>>,
@@ -313,7 +313,7 @@ fn case_view(
             let form = CaseForm::new(w.fields.clone(), &values, lang);
             view! {
                 <form id="case-data" class="case-form" on:submit=|ev| ev.prevent_default()>
-                    <CaseFields form=form lang=ed.lang id_prefix="case-field" readonly=true />
+                    <CaseFields form=form lang=ui_lang id_prefix="case-field" readonly=true />
                 </form>
             }
             .into_any()
@@ -341,7 +341,7 @@ fn case_view(
             .collect::<Vec<_>>()
     });
     let drawing = match (&l.workflow, &l.trace) {
-        (Some(w), Some((_, m))) => Some(pane_view(ed, case_pane(w, m, lang), vp, selected)),
+        (Some(w), Some((_, m))) => Some(pane_view(ui_lang, case_pane(w, m, lang), vp, selected)),
         _ => None,
     };
     // The Bescheid ahead of the case, to look at before it goes out.

@@ -10,7 +10,6 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::use_editor;
 use crate::i18n::T;
 
 /// An icon drawn from path data on a 16×16 grid (see `crate::pure::icons`).
@@ -109,7 +108,7 @@ pub fn Menu(
     items: Vec<Item>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
-    let ed = use_editor();
+    let lang = crate::shell::use_lang();
     let open = RwSignal::new(false);
     let button_id = id;
     // Stored so the handlers stay `Copy`.
@@ -215,8 +214,8 @@ pub fn Menu(
                             run.run(());
                         }
                     >
-                        <span class="menu-label">{move || ed.t(label)}</span>
-                        {shown.map(|t| view! { <kbd class="menu-keys">{move || ed.t(t)}</kbd> })}
+                        <span class="menu-label">{move || label.get(lang.get())}</span>
+                        {shown.map(|t| view! { <kbd class="menu-keys">{move || t.get(lang.get())}</kbd> })}
                     </button>
                 </li>
             }
@@ -242,7 +241,7 @@ pub fn Menu(
             >
                 {match children {
                     Some(c) => c(),
-                    None => (move || ed.t(label)).into_any(),
+                    None => (move || label.get(lang.get())).into_any(),
                 }}
                 <Icon d=crate::pure::icons::ICON_MENU />
             </button>

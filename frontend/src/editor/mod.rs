@@ -164,7 +164,7 @@ pub struct Editor {
 }
 
 impl Editor {
-    pub fn new(initial: Workflow) -> Editor {
+    pub fn new(initial: Workflow, lang: RwSignal<Lang>) -> Editor {
         let wf = RwSignal::new(initial);
         let (checks, findings) = checks::Checks::new(wf);
         let marks = Memo::new(move |_| {
@@ -218,7 +218,7 @@ impl Editor {
         Editor {
             wf,
             history: RwSignal::new(History::default()),
-            lang: RwSignal::new(Lang::De),
+            lang,
             view,
             canvas_size,
             selection: RwSignal::new(BTreeSet::new()),

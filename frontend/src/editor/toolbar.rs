@@ -60,7 +60,7 @@ pub fn Toolbar() -> impl IntoView {
         }),
         // Anyone may browse the templates read only; logged in, the account menu has them.
         Item::new("btn-templates-public", i18n::TEMPLATES_BROWSE, move || {
-            srv.open(ed, Screen::Templates)
+            srv.open(Screen::Templates)
         })
         .visible(move || srv.me.with(Option::is_none)),
     ];

@@ -15,7 +15,6 @@ use fachwerk_shared::model::Role;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::editor::Editor;
 use crate::i18n::{Lang, T};
 use crate::pure::case_values::{parse_money, show_money};
 use crate::server::{focus_later, tr, Srv};
@@ -172,28 +171,28 @@ impl PersonForm {
     }
 }
 
-pub fn organisation_screen(ed: Editor, srv: Srv) -> impl IntoView {
-    let t = move |s: T| tr(ed.lang, s);
+pub fn organisation_screen(ui_lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
+    let t = move |s: T| tr(ui_lang, s);
     let is_admin = move || {
         srv.me
             .with(|m| m.as_ref().is_some_and(|m| m.role.is_admin()))
     };
     move || {
         if is_admin() {
-            persons_view(ed, srv).into_any()
+            persons_view(ui_lang, srv).into_any()
         } else {
             view! { <p id="org-admin-only" class="srv-error">{t(tx::ADMIN_ONLY)}</p> }.into_any()
         }
     }
 }
 
-fn persons_view(ed: Editor, srv: Srv) -> impl IntoView {
-    let t = move |s: T| tr(ed.lang, s);
+fn persons_view(ui_lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
+    let t = move |s: T| tr(ui_lang, s);
     let persons = LocalResource::new(api::list_persons);
     let users = LocalResource::new(api::list_users);
     let workflows = LocalResource::new(active_workflows);
     Effect::new(move || {
-        let lang = ed.lang.get_untracked();
+        let lang = ui_lang.get_untracked();
         for e in [
             persons.get().and_then(Result::err),
             users.get().and_then(Result::err),
@@ -236,7 +235,7 @@ fn persons_view(ed: Editor, srv: Srv) -> impl IntoView {
     let save = Action::new_local(move |input: &PersonInput| {
         let input = input.clone();
         async move {
-            let lang = ed.lang.get_untracked();
+            let lang = ui_lang.get_untracked();
             let result = match form.editing.get_untracked() {
                 Some(id) => api::update_person(&id, &input).await,
                 None => api::create_person(&input).await,
@@ -262,7 +261,7 @@ fn persons_view(ed: Editor, srv: Srv) -> impl IntoView {
         if form.busy.get_untracked() {
             return;
         }
-        let lang = ed.lang.get_untracked();
+        let lang = ui_lang.get_untracked();
         form.error.set(None);
         if let Some(input) = form.input(lang) {
             form.busy.set(true);
@@ -278,7 +277,7 @@ fn persons_view(ed: Editor, srv: Srv) -> impl IntoView {
         if list.is_empty() {
             return view! { <p id="org-empty">{t(tx::NO_PERSONS)}</p> }.into_any();
         }
-        let lang = ed.lang.get();
+        let lang = ui_lang.get();
         let rows = list
             .into_iter()
             .map(|p| {
@@ -308,7 +307,7 @@ fn persons_view(ed: Editor, srv: Srv) -> impl IntoView {
                         <td class="person-presence">{presence.get(lang)}</td>
                         <td class="srv-row-actions">
                             <button type="button" class="person-edit" aria-label=edit_label on:click=move |_| {
-                                form.load(Some(&person), ed.lang.get_untracked());
+                                form.load(Some(&person), ui_lang.get_untracked());
                                 focus_later("person-name");
                             }>{tx::EDIT.get(lang)}</button>
                         </td>
@@ -453,7 +452,7 @@ fn persons_view(ed: Editor, srv: Srv) -> impl IntoView {
                 <p id="person-error" class="srv-error" role="alert" tabindex="-1">{move || form.error.get()}</p>
                 <div class="srv-actions">
                     <button type="submit" id="person-save" class="primary" aria-busy=move || form.busy.get().to_string() disabled=move || form.busy.get()>{t(tx::SAVE)}</button>
-                    <button type="button" id="person-cancel" on:click=move |_| form.load(None, ed.lang.get_untracked())>{t(tx::CANCEL)}</button>
+                    <button type="button" id="person-cancel" on:click=move |_| form.load(None, ui_lang.get_untracked())>{t(tx::CANCEL)}</button>
                 </div>
             </form>
         </div>

@@ -12,8 +12,7 @@ use super::text as tx;
 use super::{active_workflows, ActiveWorkflow};
 use crate::api;
 use crate::case_fields::{CaseFields, CaseForm};
-use crate::editor::Editor;
-use crate::i18n::T;
+use crate::i18n::{Lang, T};
 use crate::pure::route::Route;
 use crate::server::{focus_later, tr, Srv};
 
@@ -23,12 +22,12 @@ fn new_key() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-pub fn new_case_screen(ed: Editor, srv: Srv) -> impl IntoView {
-    let t = move |s: T| tr(ed.lang, s);
+pub fn new_case_screen(ui_lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
+    let t = move |s: T| tr(ui_lang, s);
     let workflows = LocalResource::new(active_workflows);
     Effect::new(move || {
         if let Some(Err(e)) = workflows.get() {
-            srv.fail(e.message(ed.lang.get_untracked()));
+            srv.fail(e.message(ui_lang.get_untracked()));
         }
     });
     let chosen = RwSignal::new(String::new());
@@ -48,14 +47,14 @@ pub fn new_case_screen(ed: Editor, srv: Srv) -> impl IntoView {
             .into_iter()
             .find(|w| w.key == k);
         form.set(w.map(|w| {
-            let f = CaseForm::new(w.fields.clone(), &BTreeMap::new(), ed.lang.get_untracked());
+            let f = CaseForm::new(w.fields.clone(), &BTreeMap::new(), ui_lang.get_untracked());
             (w, f)
         }));
     };
     let start = Action::new_local(move |req: &StartCase| {
         let req = req.clone();
         async move {
-            let lang = ed.lang.get_untracked();
+            let lang = ui_lang.get_untracked();
             let result = api::start_case(&req, &key.get_value()).await;
             busy.set(false);
             match result {
@@ -78,7 +77,7 @@ pub fn new_case_screen(ed: Editor, srv: Srv) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let lang = ed.lang.get_untracked();
+        let lang = ui_lang.get_untracked();
         let Some((w, f)) = form.get_untracked() else {
             error.set(Some(tx::CHOOSE_WORKFLOW.get(lang).to_string()));
             focus_later("newcase-workflow");
@@ -117,7 +116,7 @@ pub fn new_case_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     <fieldset class="case-fields">
                         <legend>{w.name.clone()}</legend>
                         <p class="field-help">{t(tx::REQUIRED_NOTE)}</p>
-                        <CaseFields form=f lang=ed.lang id_prefix=PREFIX />
+                        <CaseFields form=f lang=ui_lang id_prefix=PREFIX />
                     </fieldset>
                 }
                 .into_any()

@@ -9,7 +9,6 @@ use leptos::prelude::*;
 
 use super::text as tx;
 use crate::api;
-use crate::editor::use_editor;
 use crate::i18n::{Lang, T};
 use crate::pure::applicant::human_size;
 use crate::pure::case_values::show_money;
@@ -27,8 +26,8 @@ fn delivery_state(s: DeliveryStatus) -> T {
 /// again after an action.
 #[component]
 pub fn CaseOutputs(case: RwSignal<Option<CaseView>>, reload: Callback<()>) -> impl IntoView {
-    let ed = use_editor();
-    let t = move |s: T| tr(ed.lang, s);
+    let ui_lang = crate::shell::use_lang();
+    let t = move |s: T| tr(ui_lang, s);
     let case_id = Memo::new(move |_| case.with(|c| c.as_ref().map(|c| c.summary.id.clone())));
     // Fetched again whenever the case changes (its revision after an action).
     let revision = Memo::new(move |_| case.with(|c| c.as_ref().map(|c| c.summary.revision)));
@@ -49,7 +48,7 @@ pub fn CaseOutputs(case: RwSignal<Option<CaseView>>, reload: Callback<()>) -> im
     let act = Action::new_local(move |(key, what): &(String, Act)| {
         let (key, what) = (key.clone(), what.clone());
         async move {
-            let lang = ed.lang.get_untracked();
+            let lang = ui_lang.get_untracked();
             let result = match &what {
                 Act::Retry(id) => api::retry_delivery(id).await.map(|_| ()),
                 Act::Paid { case, task } => api::mark_paid(case, task).await.map(|_| ()),
@@ -74,7 +73,7 @@ pub fn CaseOutputs(case: RwSignal<Option<CaseView>>, reload: Callback<()>) -> im
         act.dispatch_local((key, what));
     };
     let body = move || {
-        let lang = ed.lang.get();
+        let lang = ui_lang.get();
         let Some(Some(Ok(o))) = outputs.get() else {
             return match outputs.get() {
                 Some(Some(Err(e))) => {

@@ -43,6 +43,17 @@ pub enum Route {
     Case(String),
 }
 
+/// The two apps the screens are split into (issue 22): each loads only its own screens, and a
+/// route of the other one is a page load. The server picks the app by the same first segment
+/// (`fachwerk_shared::api::case_app_links`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum App {
+    /// The designer with the editor and the screens around publishing (`index.html`).
+    Designer,
+    /// The Arbeitskorb, the Vorgang, a new case and the organisation (`cases.html`).
+    Cases,
+}
+
 /// Characters a path segment keeps as they are (RFC 3986 unreserved).
 fn unreserved(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~')
@@ -167,6 +178,17 @@ impl Route {
         })
     }
 
+    /// The app that shows this route.
+    pub fn app(&self) -> App {
+        let path = self.path();
+        let first = path.split('/').find(|s| !s.is_empty()).unwrap_or_default();
+        if fachwerk_shared::api::case_app_links::ALL.contains(&first) {
+            App::Cases
+        } else {
+            App::Designer
+        }
+    }
+
     /// True for the editor's screens, which show the editor's tools.
     pub fn is_editor(&self) -> bool {
         matches!(self, Route::Editor | Route::Draft(_))
@@ -254,6 +276,31 @@ mod tests {
         }
         assert_eq!(Route::comparison("", "1.0.0", "1.1.0"), None);
         assert_eq!(Route::comparison("k", "editor", "1.1.0"), None);
+    }
+
+    #[test]
+    fn the_clerks_and_the_organisations_screens_are_the_case_apps() {
+        let cases = [
+            Route::Korb,
+            Route::Case("c-1".into()),
+            Route::NewCase,
+            Route::Organisation,
+        ];
+        for r in cases {
+            assert_eq!(r.app(), App::Cases, "{}", r.path());
+        }
+        let designer = [
+            Route::Editor,
+            Route::Draft("vorgang".into()),
+            Route::Drafts,
+            Route::Inbox,
+            Route::Review,
+            Route::History(Some("arbeitskorb".into())),
+            Route::Templates,
+        ];
+        for r in designer {
+            assert_eq!(r.app(), App::Designer, "{}", r.path());
+        }
     }
 
     #[test]

@@ -22,10 +22,10 @@ use fachwerk_shared::api::SessionInfo;
 use crate::api;
 use crate::editor::{use_editor, Editor};
 use crate::i18n::{Lang, T};
-use crate::pure::route::Route;
+use crate::pure::route::{App, Route};
 use text as tx;
 
-pub use routes::sync as sync_routes;
+pub use routes::{sync as sync_routes, sync_drafts};
 
 /// The review's read-only drawing, also the Vorgang screen's (`crate::cases`).
 pub(crate) use review::pane as review_pane;
@@ -64,6 +64,8 @@ pub enum Screen {
 /// State of the server features; `Copy`, shared through context.
 #[derive(Clone, Copy)]
 pub struct Srv {
+    /// The app this page is (a route of the other one is a page load).
+    pub app: App,
     pub me: RwSignal<Option<SessionInfo>>,
     /// The server has said whether someone is logged in (`me` is only meaningful then).
     pub session_known: RwSignal<bool>,
@@ -83,7 +85,7 @@ pub struct Srv {
 }
 
 impl Srv {
-    fn new() -> Srv {
+    fn new(app: App) -> Srv {
         let draft = crate::storage::get(DRAFT_KEY).and_then(|s| {
             let mut it = s.splitn(3, '|');
             Some(DraftRef {
@@ -94,6 +96,7 @@ impl Srv {
         });
         let route = RwSignal::new(Route::Editor);
         Srv {
+            app,
             me: RwSignal::new(None),
             session_known: RwSignal::new(false),
             route,
@@ -142,10 +145,9 @@ impl Srv {
         self.msg.set(Some((true, text)));
     }
 
-    pub fn open(self, ed: Editor, screen: Screen) {
-        ed.clear_selection();
+    pub fn open(self, screen: Screen) {
         self.msg.set(None);
-        self.go(match screen {
+        let route = match screen {
             Screen::Editor => self.editor_route(),
             Screen::Drafts => Route::Drafts,
             Screen::Inbox => Route::Inbox,
@@ -155,21 +157,20 @@ impl Srv {
             Screen::Organisation => Route::Organisation,
             Screen::NewCase => Route::NewCase,
             Screen::Korb | Screen::Case => Route::Korb,
-        });
-        focus_later("srv-screen-title");
+        };
+        self.go_focus(route, "srv-screen-title");
     }
 
     /// Back to the editor.
     pub fn close(self) {
-        self.go(self.editor_route());
-        focus_later("wf-title");
+        self.go_focus(self.editor_route(), "wf-title");
     }
 }
 
-/// Creates the server state, provides it to the whole app and restores the login session.
-/// Call once in `App`, before its view.
-pub fn provide() {
-    let srv = Srv::new();
+/// Creates the server state of `app`, provides it to the whole app and restores the login
+/// session. Call once in the app's shell, before its view.
+pub fn provide(app: App) {
+    let srv = Srv::new(app);
     provide_context(srv);
     leptos::task::spawn_local(async move {
         if let Ok(Some(me)) = api::whoami().await {
@@ -190,13 +191,26 @@ pub fn tr(lang: RwSignal<Lang>, s: T) -> impl Fn() -> &'static str + Copy {
 /// Moves keyboard focus to an element after the next render.
 pub fn focus_later(id: &'static str) {
     request_animation_frame(move || {
-        if let Some(el) = document()
-            .get_element_by_id(id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
+        focus(id);
     });
+}
+
+fn focus(id: &str) -> bool {
+    document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|el| el.focus().is_ok())
+}
+
+/// Moves keyboard focus to an element once it is rendered (a freshly loaded page draws its
+/// screen a few frames after start); gives up after about a second.
+pub fn focus_when_there(id: String) {
+    fn attempt(id: String, frames_left: u32) {
+        if !focus(&id) && frames_left > 0 {
+            request_animation_frame(move || attempt(id, frames_left - 1));
+        }
+    }
+    request_animation_frame(move || attempt(id, 60));
 }
 
 /// Saves the editor's workflow as a draft: updates the open draft (with `If-Match`) or creates
@@ -249,12 +263,13 @@ pub async fn save_draft(srv: Srv, ed: Editor, force_new: bool) -> Option<DraftRe
 }
 
 /// Account bar in the header: login state, saving, and the server's screens in one menu.
+/// `children`: the designer's own buttons (saving a draft), before the account menu.
 #[component]
-pub fn AccountBar() -> impl IntoView {
-    use crate::editor::menu::{Icon, Item, Menu};
-    let ed = use_editor();
+pub fn AccountBar(#[prop(optional)] children: Option<Children>) -> impl IntoView {
+    use crate::editor::menu::{Item, Menu};
+    let lang = crate::shell::use_lang();
     let srv = use_srv();
-    let t = move |s: T| tr(ed.lang, s);
+    let t = move |s: T| tr(lang, s);
     let logged_in = move || srv.me.with(Option::is_some);
     let can_edit = move || {
         srv.me
@@ -268,25 +283,30 @@ pub fn AccountBar() -> impl IntoView {
     let role = move || {
         srv.me.with(|m| {
             m.as_ref()
-                .map(|m| format!(" ({})", tx::role_text(m.role, ed.lang.get())))
+                .map(|m| format!(" ({})", tx::role_text(m.role, lang.get())))
                 .unwrap_or_default()
         })
     };
     let logout = Action::new_local(move |_: &()| async move {
-        if let Ok(Some(provider)) = api::logout().await {
-            // Single sign-on: end the session at the identity provider too.
-            let _ = window().location().set_href(&provider);
-        }
-        srv.me.set(None);
+        let provider = api::logout().await.ok().flatten();
         // The open draft belongs to this account; the next one saves a new draft.
         srv.set_draft(None);
+        if let Some(provider) = provider {
+            // Single sign-on: end the session at the identity provider too (the page leaves).
+            let _ = window().location().set_href(&provider);
+            return;
+        }
+        srv.ok(tx::LOGGED_OUT.get(lang.get_untracked()).into());
+        if Route::Editor.app() != srv.app {
+            // The designer's page loads logged out; this one stays as it was until then.
+            srv.go_focus(Route::Editor, "btn-login");
+            return;
+        }
+        srv.me.set(None);
         srv.conflict.set(false);
-        srv.go(Route::Editor);
-        srv.ok(tx::LOGGED_OUT.get(ed.lang.get_untracked()).into());
         // The account menu is gone: the focus goes to "Anmelden" in its place.
-        focus_later("btn-login");
+        srv.go_focus(Route::Editor, "btn-login");
     });
-    let save = Action::new_local(move |_: &()| save_draft(srv, ed, false));
     let on_editor = move || srv.screen.get() == Screen::Editor;
     let items = vec![
         Item::new("btn-submit", tx::SUBMIT, move || {
@@ -295,29 +315,27 @@ pub fn AccountBar() -> impl IntoView {
         })
         .visible(move || can_edit() && on_editor()),
         Item::new("btn-my-drafts", tx::MY_DRAFTS, move || {
-            srv.open(ed, Screen::Drafts)
+            srv.open(Screen::Drafts)
         })
         .visible(can_edit),
         Item::new("btn-templates", tx::TEMPLATES, move || {
-            srv.open(ed, Screen::Templates)
+            srv.open(Screen::Templates)
         })
         .visible(can_edit),
-        Item::new("btn-inbox", tx::INBOX, move || srv.open(ed, Screen::Inbox)),
+        Item::new("btn-inbox", tx::INBOX, move || srv.open(Screen::Inbox)),
         Item::new("btn-history", tx::HISTORY, move || {
-            srv.open(ed, Screen::History)
+            srv.open(Screen::History)
         }),
-        Item::new("btn-review", tx::REVIEW, move || {
-            srv.open(ed, Screen::Review)
-        }),
+        Item::new("btn-review", tx::REVIEW, move || srv.open(Screen::Review)),
         Item::new(
             "btn-new-case",
             crate::organisation::text::NEW_CASE,
-            move || srv.open(ed, Screen::NewCase),
+            move || srv.open(Screen::NewCase),
         ),
         Item::new(
             "btn-organisation",
             crate::organisation::text::ORGANISATION,
-            move || srv.open(ed, Screen::Organisation),
+            move || srv.open(Screen::Organisation),
         )
         .visible(move || {
             srv.me
@@ -330,11 +348,7 @@ pub fn AccountBar() -> impl IntoView {
     view! {
         <nav class="srv-bar" aria-label=t(tx::ACCOUNT)>
             <crate::cases::KorbButton />
-            <Show when=move || logged_in() && can_edit() && on_editor()>
-                <button type="button" id="btn-save-draft" class="icon-only" aria-label=t(tx::SAVE_DRAFT) title=t(tx::SAVE_DRAFT) aria-busy=move || srv.busy.get().to_string() on:click=move |_| { save.dispatch_local(()); }>
-                    <Icon d=crate::pure::icons::ICON_SAVE />
-                </button>
-            </Show>
+            {children.map(|c| c())}
             <div class="srv-account" hidden=move || !logged_in()>
                 <Menu id="btn-account" label=crate::i18n::MENU_ACCOUNT items=items>
                     <span id="whoami" class="srv-who" title=move || format!("{} {}{}", t(tx::LOGGED_IN_AS)(), name(), role())>
@@ -354,16 +368,35 @@ pub fn AccountBar() -> impl IntoView {
     }
 }
 
-/// Dialogs, the message line and the screens over the workspace. Mount after `AccountBar`.
-#[component]
-pub fn Screens() -> impl IntoView {
+/// A screen's title and body, or `None` where the app shows no screen over its page.
+pub type ScreenView = Option<(T, AnyView)>;
+
+/// The designer's screens over the editor's workspace (the case app's: `crate::cases_app`).
+pub fn designer_screen(screen: Screen, srv: Srv) -> ScreenView {
     let ed = use_editor();
+    Some(match screen {
+        Screen::Drafts => (tx::MY_DRAFTS, drafts::drafts_screen(ed, srv).into_any()),
+        Screen::Inbox => (tx::INBOX, inbox::inbox_screen(ed, srv).into_any()),
+        Screen::History => (tx::HISTORY, history::history_screen(ed, srv).into_any()),
+        Screen::Review => (tx::REVIEW_TITLE, review::review_screen(ed, srv).into_any()),
+        Screen::Templates => (
+            tx::TPL_TITLE,
+            templates::templates_screen(ed, srv).into_any(),
+        ),
+        // The editor itself, or a case app's screen while its page loads.
+        _ => return None,
+    })
+}
+
+/// The message line, the screen of the route (drawn by `screen`) and the login dialog; the
+/// designer adds its "save as new draft" (`message_extra`). Mount after `AccountBar`.
+pub fn screens(screen: fn(Screen, Srv) -> ScreenView, message_extra: AnyView) -> impl IntoView {
+    let lang = crate::shell::use_lang();
     let srv = use_srv();
-    let t = move |s: T| tr(ed.lang, s);
-    let save_as_new = Action::new_local(move |_: &()| save_draft(srv, ed, true));
+    let t = move |s: T| tr(lang, s);
     let top = move || {
         srv.screen.get();
-        ed.lang.get();
+        lang.get();
         let bottom = document()
             .get_element_by_id("topbar")
             .map(|e| e.get_bounding_client_rect().bottom())
@@ -371,34 +404,7 @@ pub fn Screens() -> impl IntoView {
         format!("top:{bottom:.0}px")
     };
     let screen = move || {
-        let s = srv.screen.get();
-        let (title, body) = match s {
-            Screen::Editor => return None,
-            Screen::Drafts => (tx::MY_DRAFTS, drafts::drafts_screen(ed, srv).into_any()),
-            Screen::Inbox => (tx::INBOX, inbox::inbox_screen(ed, srv).into_any()),
-            Screen::History => (tx::HISTORY, history::history_screen(ed, srv).into_any()),
-            Screen::Review => (tx::REVIEW_TITLE, review::review_screen(ed, srv).into_any()),
-            Screen::Templates => (
-                tx::TPL_TITLE,
-                templates::templates_screen(ed, srv).into_any(),
-            ),
-            Screen::Organisation => (
-                crate::organisation::text::ORGANISATION,
-                crate::organisation::organisation_screen(ed, srv).into_any(),
-            ),
-            Screen::NewCase => (
-                crate::organisation::text::NEW_CASE,
-                crate::organisation::new_case_screen(ed, srv).into_any(),
-            ),
-            Screen::Korb => (
-                crate::cases::KORB_TITLE,
-                crate::cases::korb_screen(ed, srv).into_any(),
-            ),
-            Screen::Case => (
-                crate::cases::CASE_TITLE,
-                crate::cases::case_screen(ed, srv).into_any(),
-            ),
-        };
+        let (title, body) = screen(srv.screen.get(), srv)?;
         Some(view! {
             <section id="srv-screen" class="srv-screen" role="main" style=top aria-labelledby="srv-screen-title" on:keydown=move |ev| {
                 if ev.key() == "Escape" {
@@ -423,21 +429,55 @@ pub fn Screens() -> impl IntoView {
                     <crate::editor::menu::Icon d=crate::pure::icons::ICON_CLOSE />
                 </button>
             </Show>
-            <Show when=move || srv.conflict.get()>
-                <button type="button" id="btn-save-as-new" on:click=move |_| { save_as_new.dispatch_local(()); }>{t(tx::SAVE_AS_NEW)}</button>
-            </Show>
+            {message_extra}
         </div>
         {screen}
         <LoginDialog />
-        <drafts::SubmitDialog />
     }
 }
 
+/// The designer's button that saves the editor's workflow as a server draft (in the account
+/// bar, on the editor only).
 #[component]
-fn LoginDialog() -> impl IntoView {
+pub fn SaveDraftButton() -> impl IntoView {
+    use crate::editor::menu::Icon;
     let ed = use_editor();
     let srv = use_srv();
     let t = move |s: T| tr(ed.lang, s);
+    let can_edit = move || {
+        srv.me
+            .with(|m| m.as_ref().is_some_and(|m| m.role.can_edit()))
+    };
+    let save = Action::new_local(move |_: &()| save_draft(srv, ed, false));
+    view! {
+        <Show when=move || can_edit() && srv.screen.get() == Screen::Editor>
+            <button type="button" id="btn-save-draft" class="icon-only" aria-label=t(tx::SAVE_DRAFT) title=t(tx::SAVE_DRAFT) aria-busy=move || srv.busy.get().to_string() on:click=move |_| { save.dispatch_local(()); }>
+                <Icon d=crate::pure::icons::ICON_SAVE />
+            </button>
+        </Show>
+    }
+}
+
+/// After a save met a newer revision: the offer to save the work as a new draft instead.
+#[component]
+pub fn SaveAsNewButton() -> impl IntoView {
+    let ed = use_editor();
+    let srv = use_srv();
+    let save_as_new = Action::new_local(move |_: &()| save_draft(srv, ed, true));
+    view! {
+        <Show when=move || srv.conflict.get()>
+            <button type="button" id="btn-save-as-new" on:click=move |_| { save_as_new.dispatch_local(()); }>{tr(ed.lang, tx::SAVE_AS_NEW)}</button>
+        </Show>
+    }
+}
+
+pub use drafts::SubmitDialog;
+
+#[component]
+fn LoginDialog() -> impl IntoView {
+    let lang = crate::shell::use_lang();
+    let srv = use_srv();
+    let t = move |s: T| tr(lang, s);
     let user = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     // After a forced reset: the one-time password, until a new one is chosen.
@@ -455,7 +495,7 @@ fn LoginDialog() -> impl IntoView {
     let login = Action::new_local(move |(u, p): &(String, String)| {
         let (u, p) = (u.clone(), p.clone());
         async move {
-            let lang = ed.lang.get_untracked();
+            let lang = lang.get_untracked();
             srv.busy.set(true);
             let r = match renew.get_untracked() {
                 Some(current) => {
@@ -487,7 +527,7 @@ fn LoginDialog() -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let lang = ed.lang.get_untracked();
+        let lang = lang.get_untracked();
         let (u, p) = (user.get_untracked(), password.get_untracked());
         if u.trim().is_empty() || p.is_empty() {
             error.set(Some(tx::LOGIN_EMPTY.get(lang).into()));

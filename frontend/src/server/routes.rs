@@ -9,10 +9,10 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use super::text as tx;
-use super::{DraftRef, Screen, Srv};
+use super::{focus_later, focus_when_there, DraftRef, Screen, Srv};
 use crate::api;
 use crate::editor::{commands, Editor};
-use crate::pure::route::Route;
+use crate::pure::route::{App, Route};
 
 /// How the app navigates; set once inside the router.
 pub type Navigate = Arc<dyn Fn(&str, NavigateOptions) + Send + Sync>;
@@ -41,28 +41,42 @@ impl Screen {
 impl Srv {
     /// Goes to `route` (a new history entry, so Back returns).
     pub fn go(self, route: Route) {
-        self.navigate(route, false);
+        self.navigate(route, false, None);
+    }
+
+    /// Goes to `route` and moves the keyboard focus to the element `focus` there.
+    pub fn go_focus(self, route: Route, focus: &'static str) {
+        self.navigate(route, false, Some(focus));
     }
 
     /// Shows `route` in place of the current entry (e.g. the editor's URL after a save).
     pub fn replace_route(self, route: Route) {
-        self.navigate(route, true);
+        self.navigate(route, true, None);
     }
 
-    fn navigate(self, route: Route, replace: bool) {
+    /// Shows `route` (in place of the current entry if `replace`), then focuses `focus`. A
+    /// route of the other app is a page load; the focus and the message line go along
+    /// (`crate::shell::leave`).
+    pub fn navigate(self, route: Route, replace: bool, focus: Option<&'static str>) {
         let path = route.path();
-        if self.route.with_untracked(|r| *r == route) {
+        if route.app() != self.app {
+            crate::shell::leave(&path, replace, focus, self.msg.get_untracked());
             return;
         }
-        let options = NavigateOptions {
-            replace,
-            ..NavigateOptions::default()
-        };
-        self.navigate.with_value(|n| {
-            if let Some(n) = n {
-                n(&path, options);
-            }
-        });
+        if self.route.with_untracked(|r| *r != route) {
+            let options = NavigateOptions {
+                replace,
+                ..NavigateOptions::default()
+            };
+            self.navigate.with_value(|n| {
+                if let Some(n) = n {
+                    n(&path, options);
+                }
+            });
+        }
+        if let Some(id) = focus {
+            focus_later(id);
+        }
     }
 
     /// The editor's route: with the open server draft, if any.
@@ -73,17 +87,45 @@ impl Srv {
     }
 }
 
-/// Connects the server state to the router. Call once inside `<Router>`.
-pub fn sync(ed: Editor, srv: Srv) {
+/// Connects the server state to the router. Call once inside `<Router>`, in either app.
+pub fn sync(srv: Srv) {
     let location = use_location();
     let navigate = use_navigate();
     srv.navigate.set_value(Some(Arc::new(
         move |path: &str, options: NavigateOptions| navigate(path, options),
     )));
+    let home = match srv.app {
+        App::Designer => Route::Editor,
+        App::Cases => Route::Korb,
+    };
     Effect::new(move |_| {
-        let route = Route::parse(&location.pathname.get()).unwrap_or_default();
-        srv.route.set(route);
+        let route = Route::parse(&location.pathname.get());
+        match route {
+            // A link inside the page to the other app's screen: the router has shown its
+            // address already, the server gives that app.
+            Some(route) if route.app() != srv.app => {
+                let _ = window().location().reload();
+            }
+            route => srv.route.set(route.unwrap_or_else(|| home.clone())),
+        }
     });
+    // What the page before left (a change of app): its focus and message.
+    let (focus, message) = crate::shell::arrive();
+    if let Some((error, text)) = message {
+        if error {
+            srv.fail(text);
+        } else {
+            srv.ok(text);
+        }
+    }
+    if let Some(id) = focus {
+        focus_when_there(id);
+    }
+}
+
+/// The designer's part of the routes: its URL names the open server draft, and a link to a
+/// draft opens it. Call once after [`sync`].
+pub fn sync_drafts(ed: Editor, srv: Srv) {
     // The editor's URL names the open draft once it changes (not on load: a link wins).
     Effect::new(move |before: Option<Option<String>>| {
         let draft = srv.draft.with(|d| d.as_ref().map(|d| d.id.clone()));

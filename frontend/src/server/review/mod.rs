@@ -392,7 +392,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
         sc.with(|s| {
             s.panes
                 .iter()
-                .map(|p| pane_view(ed, p.clone(), vp, selected))
+                .map(|p| pane_view(ed.lang, p.clone(), vp, selected))
                 .collect::<Vec<_>>()
         })
     };

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::editor::Editor;
+use crate::i18n::Lang;
 use crate::pure::geometry::Viewport;
 use crate::pure::review_scene::{bounds, changed_bounds, Pane, Scene};
 
@@ -44,7 +44,7 @@ type Pan = Option<((f64, f64), Viewport, bool)>;
 
 /// One read-only drawing of the review, panned and zoomed with the shared viewport.
 pub(crate) fn pane_view(
-    ed: Editor,
+    ui_lang: RwSignal<Lang>,
     p: Pane,
     vp: RwSignal<Viewport>,
     selected: RwSignal<Option<String>>,
@@ -62,7 +62,7 @@ pub(crate) fn pane_view(
         .map(|l| {
             let name = {
                 let l = l.clone();
-                move || l.name(ed.lang.get())
+                move || l.name(ui_lang.get())
             };
             view! {
                 <g class=format!("edge rv-edge {}", l.class) data-edge-id=l.id.clone() role="img" aria-label=name>
@@ -81,7 +81,7 @@ pub(crate) fn pane_view(
             let is_sel = move || selected.get().as_deref() == Some(id2.as_str());
             let name = {
                 let b = b.clone();
-                move || b.name(ed.lang.get())
+                move || b.name(ui_lang.get())
             };
             let ports = b
                 .ports
@@ -154,14 +154,14 @@ pub(crate) fn pane_view(
     };
     view! {
         <div class="rv-pane">
-            <p class="rv-pane-label">{move || p.label.get(ed.lang.get())}</p>
+            <p class="rv-pane-label">{move || p.label.get(ui_lang.get())}</p>
             <svg
                 id=p.id
                 class="rv-canvas"
                 xmlns="http://www.w3.org/2000/svg"
                 tabindex="0"
                 role="group"
-                aria-label=move || p.label.get(ed.lang.get())
+                aria-label=move || p.label.get(ui_lang.get())
                 aria-describedby="rv-help"
                 on:pointerdown=move |ev| {
                     if ev.button() == 0 {
