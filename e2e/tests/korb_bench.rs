@@ -86,7 +86,8 @@ async fn arbeitskorb_with_5000_tasks() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64()
     );
 
-    s.open("/").await?;
+    // A clerk's bookmark: the case app's page (issue 22), not the designer's.
+    s.open("/arbeitskorb").await?;
     let t = Instant::now();
     s.ui_login("sam", PASSWORD).await?;
     s.wait_text_in("#korb-tab-roles .korb-count", &TASKS.to_string(), 120)

@@ -242,6 +242,27 @@ async fn admin_sets_up_the_organisation_and_starts_a_case_by_hand() -> anyhow::R
     assert_eq!(fields["betragNetto"], "12400.50", "{case}");
     assert_eq!(fields["liefertermin"], "2026-12-31", "{case}");
     assert_eq!(fields["haushaltsstelle"], "11.10.01 / 5431");
+
+    // To the designer: a page load from the case app, the keyboard focus lands on the
+    // workflow's title as it would within one app, and the Arbeitskorb (already chosen as the
+    // start screen in this tab) does not take the page back.
+    s.click_css("#btn-to-editor").await?;
+    s.wait_for(".palette-item").await?;
+    let mut focused = serde_json::Value::Null;
+    for _ in 0..50 {
+        focused = s
+            .js("return document.activeElement ? document.activeElement.id : null;")
+            .await?;
+        if focused == "wf-title" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(focused, "wf-title");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(s.driver.current_url().await?.path(), "/");
     assert!(found.is_empty(), "axe violations:\n{}", found.join("\n"));
+    let errors = s.page_errors().await?;
+    assert!(errors.is_empty(), "page errors: {errors:?}");
     s.close().await
 }

@@ -169,6 +169,11 @@ async fn single_sign_on_maps_groups_and_logs_out_at_the_provider() -> Result<()>
     s.click_css("#login-sso").await?;
     provider_login(&s, "rita").await?;
     s.wait_text_in("#whoami", "rita", 15).await?;
+    // Her group made her a person of the organisation: she starts in the Arbeitskorb, the case
+    // app's page (a page load; the request below must not race it).
+    s.wait_text_in("#srv-screen-title", "Arbeitskorb", 15)
+        .await?;
+    s.wait_text_in("#whoami", "rita", 15).await?;
     let (status, text) = page_fetch(&s, "POST", &approve).await?;
     assert_eq!(status, 200, "a reviewer approves: {text}");
 
