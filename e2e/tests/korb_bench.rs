@@ -64,6 +64,15 @@ async fn office(s: &Session) -> anyhow::Result<Api> {
     s.api_login("bea", PASSWORD).await
 }
 
+/// Leaves the Arbeitskorb for "Vorgang anlegen", within the case app.
+async fn away(s: &Session) -> anyhow::Result<()> {
+    s.click_css("#btn-new-case").await?;
+    s.wait_for("#newcase-workflow").await?;
+    s.wait_for("#btn-korb").await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    Ok(())
+}
+
 #[tokio::test]
 #[ignore = "benchmark: run by `cargo xtask bench`"]
 async fn arbeitskorb_with_5000_tasks() -> anyhow::Result<()> {
@@ -95,10 +104,9 @@ async fn arbeitskorb_with_5000_tasks() -> anyhow::Result<()> {
     let load_s = t.elapsed().as_secs_f64();
     s.click_css("#korb-tab-roles").await?;
     s.wait_for("#korb-list .korb-row").await?;
-    // Back to the designer, then the Arbeitskorb again: the first render of the screen.
-    s.click_css("#btn-korb-designer").await?;
-    s.wait_for("#btn-korb").await?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // To another screen of the case app ("Vorgang anlegen"; the designer is a page of its own
+    // since issue 22), then the Arbeitskorb again: the first render of the screen.
+    away(&s).await?;
     let mut renders = Vec::new();
     for _ in 0..5 {
         s.js("window.__t0 = performance.now(); document.getElementById('btn-korb').click(); return 0;")
@@ -115,9 +123,7 @@ async fn arbeitskorb_with_5000_tasks() -> anyhow::Result<()> {
             .js("return document.querySelectorAll('#korb-list .korb-row').length;")
             .await?;
         eprintln!("korb bench: first render {ms:.1} ms, {shown} rows in the DOM");
-        s.click_css("#btn-korb-designer").await?;
-        s.wait_for("#btn-korb").await?;
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        away(&s).await?;
     }
     s.click_css("#btn-korb").await?;
     s.wait_for("#korb-list .korb-row").await?;
