@@ -110,7 +110,10 @@ fn start_rule(k: Korb, srv: Srv, who: &str) {
     if crate::storage::session_get(STARTED_KEY).as_deref() == Some(who) {
         return;
     }
-    crate::storage::session_set(STARTED_KEY, Some(who));
+    // Without a tab storage the rule stays out: it could not tell a later "Zum Designer".
+    if !crate::storage::session_set(STARTED_KEY, Some(who)) {
+        return;
+    }
     let at_start = srv.route.with_untracked(|r| *r == Route::Editor);
     let designing = srv.draft.with_untracked(Option::is_some);
     if k.person.get_untracked() == Some(true) && at_start && !designing {
