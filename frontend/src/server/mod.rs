@@ -1,9 +1,10 @@
 //! Working with the Fachwerk server: login, drafts, publication requests and their four-eyes
 //! approval, version history and the review screen (issues #6 and #7).
 //!
-//! The header gets an account bar (`AccountBar`); the other screens (`Screens`) lie over the
-//! editor's workspace while open and never touch its workflow unless the user opens something
-//! into the editor.
+//! The header gets an account bar (`AccountBar`); the other screens (`screens`, drawn by
+//! `designer_screen` here and by `crate::cases_app` in the case app) lie over the editor's
+//! workspace while open and never touch its workflow unless the user opens something into the
+//! editor.
 
 mod drafts;
 mod history;
