@@ -46,6 +46,12 @@ pub const APPLICANT_INDEX: &str = "antrag/index.html";
 /// The case app's entry page (`frontend/cases.html`, built into `dist/vorgaenge/`).
 pub const CASES_INDEX: &str = "vorgaenge/index.html";
 
+/// The publishing app's entry page (`frontend/publishing.html`, built into `dist/katalog/`).
+pub const PUBLISHING_INDEX: &str = "katalog/index.html";
+
+/// Every app's entry page: their inline loaders go into the Content-Security-Policy.
+pub const ENTRY_PAGES: [&str; 4] = [INDEX, APPLICANT_INDEX, CASES_INDEX, PUBLISHING_INDEX];
+
 /// Whether the first segment of `path` is one of `segments`, followed by `/` or nothing.
 fn first_segment_in(path: &str, segments: &[&str]) -> bool {
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
@@ -54,12 +60,15 @@ fn first_segment_in(path: &str, segments: &[&str]) -> bool {
 
 /// The entry page of the app other than the designer that serves `path`, if any: the
 /// applicant's for the applicant's links, the case app's for the Arbeitskorb, a Vorgang and
-/// the organisation (`fachwerk_shared::api::case_app_links`).
+/// the organisation (`fachwerk_shared::api::case_app_links`), the publishing app's for drafts,
+/// requests, versions, the comparison and templates (`publishing_app_links`).
 pub fn other_app_index(path: &str) -> Option<&'static str> {
     if is_applicant_path(path) {
         Some(APPLICANT_INDEX)
     } else if first_segment_in(path, &fachwerk_shared::api::case_app_links::ALL) {
         Some(CASES_INDEX)
+    } else if first_segment_in(path, &fachwerk_shared::api::publishing_app_links::ALL) {
+        Some(PUBLISHING_INDEX)
     } else {
         None
     }
@@ -79,10 +88,10 @@ pub fn is_applicant_path(path: &str) -> bool {
 }
 
 impl EmbeddedDist {
-    /// The entry pages' text, the designer's, the applicant's and the case app's (their inline
-    /// scripts go into the Content-Security-Policy).
+    /// The entry pages' text, every app's (their inline scripts go into the
+    /// Content-Security-Policy).
     pub fn index_html(&self) -> String {
-        [INDEX, APPLICANT_INDEX, CASES_INDEX]
+        ENTRY_PAGES
             .iter()
             .filter_map(|p| (self.get)(p))
             .map(|f| String::from_utf8_lossy(&f.data).into_owned())

@@ -129,23 +129,30 @@ async fn unknown_api_path_is_404_problem_and_pages_fall_back_to_the_app() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(ctype, "application/problem+json");
-    // Every screen of the designer has a URL (issue 14); a reload or a link serves the app.
-    for path in [
-        "/entwuerfe/123",
-        "/entwurf/3f2a",
-        "/freigaben",
-        "/freigaben/p-1/vergleich",
-        "/vergleich/beschaffung/1.0.0/1.1.0",
-        "/versionen/urlaubsantrag",
-        "/vorlagen",
+    // Every screen has a URL (issue 14); a reload or a link serves its app: the designer's
+    // editor, the publishing app's lists (issue 22).
+    let app = test_app(&dir);
+    let katalog = dir.path().join("dist/katalog");
+    std::fs::create_dir_all(&katalog).unwrap();
+    std::fs::write(
+        katalog.join("index.html"),
+        "<!doctype html><title>Fachwerk-Katalog</title>",
+    )
+    .unwrap();
+    for (path, title) in [
+        ("/entwurf/3f2a", "Fachwerk"),
+        ("/ablauf/unbekannt", "Fachwerk"),
+        ("/entwuerfe/123", "Fachwerk-Katalog"),
+        ("/freigaben", "Fachwerk-Katalog"),
+        ("/freigaben/p-1/vergleich", "Fachwerk-Katalog"),
+        ("/vergleich/beschaffung/1.0.0/1.1.0", "Fachwerk-Katalog"),
+        ("/versionen/urlaubsantrag", "Fachwerk-Katalog"),
+        ("/vorlagen", "Fachwerk-Katalog"),
     ] {
-        let (status, _, body) = send(
-            test_app(&dir),
-            Request::get(path).body(Body::empty()).unwrap(),
-        )
-        .await;
+        let (status, _, body) =
+            send(app.clone(), Request::get(path).body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::OK, "{path}");
-        assert!(body.contains("<title>Fachwerk</title>"), "{path}");
+        assert!(body.contains(&format!("<title>{title}</title>")), "{path}");
     }
 }
 

@@ -47,7 +47,7 @@ async fn the_embedded_frontend_is_served_like_dist() {
     );
     assert_eq!(r.text, index);
     // A client-side route survives a reload; the API stays the API.
-    let r = get(&env, "/entwuerfe/123", &[]).await;
+    let r = get(&env, "/entwurf/123", &[]).await;
     assert_eq!(
         (r.status, r.text.as_str()),
         (StatusCode::OK, index.as_str())
@@ -130,22 +130,26 @@ async fn the_embedded_frontend_is_served_like_dist() {
 
 /// The applicant's links get the applicant's own app (`frontend/applicant.html`, built into
 /// `dist/antrag/`), the Arbeitskorb, a Vorgang and the organisation the case app
-/// (`frontend/cases.html`, `dist/vorgaenge/`), from the embedded frontend and from a `dist/`
-/// folder alike; the policy allows all three entry pages' inline scripts.
+/// (`frontend/cases.html`, `dist/vorgaenge/`), drafts, requests, versions, the comparison and
+/// templates the publishing app (`frontend/publishing.html`, `dist/katalog/`), from the
+/// embedded frontend and from a `dist/` folder alike; the policy allows all four entry pages'
+/// inline scripts.
 #[tokio::test]
 async fn applicant_links_and_case_screens_get_their_own_apps() {
     let read =
         |p: &str| std::fs::read_to_string(format!("tests/fixtures/embedded-dist/{p}")).unwrap();
-    let (index, applicant, cases) = (
+    let (index, applicant, cases, publishing) = (
         read("index.html"),
         read("antrag/index.html"),
         read("vorgaenge/index.html"),
+        read("katalog/index.html"),
     );
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in [
         ("index.html", &index),
         ("antrag/index.html", &applicant),
         ("vorgaenge/index.html", &cases),
+        ("katalog/index.html", &publishing),
     ] {
         let file = dir.path().join(path);
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
@@ -162,6 +166,12 @@ async fn applicant_links_and_case_screens_get_their_own_apps() {
             ("/vorgang/neu", &cases),
             ("/vorgang/c-17", &cases),
             ("/organisation", &cases),
+            ("/entwuerfe", &publishing),
+            ("/freigaben/p-1/vergleich", &publishing),
+            ("/versionen/urlaubsantrag/1.0.0", &publishing),
+            ("/vergleich", &publishing),
+            ("/vorlagen", &publishing),
+            ("/vorlagenliste", &index),
             ("/", &index),
             ("/vorgangsliste", &index),
             ("/antworten", &index),
@@ -183,6 +193,7 @@ async fn applicant_links_and_case_screens_get_their_own_apps() {
             "import init from '/fachwerk-test.js'; init();",
             "import init from '/antrag/fachwerk-applicant-test.js'; init();",
             "import init from '/vorgaenge/fachwerk-cases-test.js'; init();",
+            "import init from '/katalog/fachwerk-publishing-test.js'; init();",
         ] {
             assert!(csp.contains(&format!("'sha256-{}'", hash(script))), "{csp}");
         }

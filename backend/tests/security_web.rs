@@ -103,7 +103,12 @@ async fn every_answer_carries_the_security_headers() {
 
 #[test]
 fn the_frontend_pages_have_no_inline_script() {
-    for page in ["index.html", "applicant.html", "cases.html"] {
+    for page in [
+        "index.html",
+        "applicant.html",
+        "cases.html",
+        "publishing.html",
+    ] {
         let html =
             std::fs::read_to_string(format!("{}/../frontend/{page}", env!("CARGO_MANIFEST_DIR")))
                 .unwrap();

@@ -197,7 +197,9 @@ fn Shell() -> impl IntoView {
                 <Outline />
             </aside>
         </main>
-        {crate::server::screens(crate::server::designer_screen, view! { <crate::server::SaveAsNewButton /> }.into_any())}
+        // The designer draws no screen of its own over the editor (the other apps' routes are
+        // page loads); the message line and the login dialog are the same as theirs.
+        {crate::server::screens(|_, _| None, view! { <crate::server::SaveAsNewButton /> }.into_any())}
         <crate::server::SubmitDialog />
         <footer id="statusbar">
             <p id="status-message" role="status" aria-live="polite">{move || ed.announce.get()}</p>

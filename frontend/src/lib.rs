@@ -25,6 +25,8 @@ mod editor;
 #[cfg(target_arch = "wasm32")]
 mod organisation;
 #[cfg(target_arch = "wasm32")]
+mod publishing_app;
+#[cfg(target_arch = "wasm32")]
 mod server;
 #[cfg(target_arch = "wasm32")]
 mod shell;
@@ -47,6 +49,15 @@ pub fn mount() {
 pub fn mount_cases() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(cases_app::CasesApp);
+    a11y::install();
+}
+
+/// Mounts the publishing app (`fachwerk-publishing`, served for the paths of drafts,
+/// publication requests, versions, the comparison and templates).
+#[cfg(target_arch = "wasm32")]
+pub fn mount_publishing() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(publishing_app::PublishingApp);
     a11y::install();
 }
 

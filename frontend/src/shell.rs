@@ -81,3 +81,10 @@ pub fn arrive() -> (Option<String>, Option<(bool, String)>) {
     storage::session_set(MESSAGE_KEY, None);
     (focus, message)
 }
+
+/// The designer's workflow as its autosave holds it (written on every change and when its page
+/// is left), for the publishing app's "Stand im Editor"; `None` if there is none or it does not
+/// read.
+pub fn editor_workflow() -> Option<fachwerk_shared::Workflow> {
+    storage::get(storage::AUTOSAVE_KEY).and_then(|t| fachwerk_shared::parse_workflow(&t).ok())
+}

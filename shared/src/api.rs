@@ -37,6 +37,19 @@ pub mod case_app_links {
     pub const ALL: [&str; 3] = [ARBEITSKORB, VORGANG, ORGANISATION];
 }
 
+/// The first path segment of the screens around publishing (`/entwuerfe`, `/freigaben/…`,
+/// `/versionen/…`, `/vergleich/…`, `/vorlagen`): the server answers them with the publishing
+/// app (issue 22: the designer's first load carries the editor, not these lists and the
+/// comparison). The editor with a draft (`/entwurf/{id}`) stays the designer's.
+pub mod publishing_app_links {
+    pub const ENTWUERFE: &str = "entwuerfe";
+    pub const FREIGABEN: &str = "freigaben";
+    pub const VERSIONEN: &str = "versionen";
+    pub const VERGLEICH: &str = "vergleich";
+    pub const VORLAGEN: &str = "vorlagen";
+    pub const ALL: [&str; 5] = [ENTWUERFE, FREIGABEN, VERSIONEN, VERGLEICH, VORLAGEN];
+}
+
 pub use accounts::*;
 pub use cases::*;
 pub use operations::*;

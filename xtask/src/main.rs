@@ -124,10 +124,11 @@ pub fn build_release_server(features: &[&str]) -> Result<()> {
 /// The apps beside the designer: their entry page in `frontend/`, their folder in `dist/` (the
 /// server's paths for them: `backend/src/frontend.rs`) and their first-load budget in KB gzip,
 /// a ratchet a little above the size measured when it was set (December 2026: the applicant's
-/// page 152 KB, the case app 637 KB).
-const OTHER_APPS: [(&str, &str, u64); 2] = [
+/// page 152 KB, the case app 637 KB, the publishing app 608 KB).
+const OTHER_APPS: [(&str, &str, u64); 3] = [
     ("applicant.html", "antrag", 160),
     ("cases.html", "vorgaenge", 650),
+    ("publishing.html", "katalog", 620),
 ];
 
 /// Builds the frontend (release) and prints its first load; returns that line and whether it
@@ -136,8 +137,9 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
     sh(Command::new("trunk")
         .args(["build", "--release"])
         .env("PATH", tools::path_with_tools(root)))?;
-    // The applicant's pages and the case app are apps of their own (no designer), in
-    // dist/antrag/ and dist/vorgaenge/; built after the designer, whose build replaces dist/.
+    // The applicant's pages, the case app and the publishing app are apps of their own (no
+    // designer), in dist/antrag/, dist/vorgaenge/ and dist/katalog/; built after the designer,
+    // whose build replaces dist/.
     for (page, dir, _) in OTHER_APPS {
         sh(Command::new("trunk")
             .args([
@@ -177,13 +179,13 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
 }
 
 /// What the designer's first screen may transfer, gzip, in KB (1024 bytes): its wasm, JS, CSS
-/// and index.html. Issue 22's goal is 350 KB, not reached: the first load is 917 KB (December
+/// and index.html. Issue 22's goal is 350 KB, not reached: the first load is 784 KB (December
 /// 2026: 1,311 KB before BPMN import/export, the engine export, the diff and the Probelauf
-/// simulation moved into the Web Worker only, the applicant's pages and the case app into apps
-/// of their own and the error paths out of the page; browsers that accept brotli get 678 KB).
-/// This is a ratchet about 1.5 % above that, so the size cannot grow unnoticed; lower it with
-/// every cut (README, "Size of the first load").
-const FIRST_LOAD_BUDGET_KB: u64 = 930;
+/// simulation moved into the Web Worker only, the applicant's pages, the case app and the
+/// publishing app into apps of their own and the error paths out of the page). This is a
+/// ratchet about 1.5 % above that, so the size cannot grow unnoticed; lower it with every cut
+/// (README, "Size of the first load").
+const FIRST_LOAD_BUDGET_KB: u64 = 795;
 
 /// One file of dist/ that the browser loads: its name, raw, gzip and brotli sizes in bytes
 /// (brotli: its `.br` copy, or the gzip size where there is none, as the server then sends that).

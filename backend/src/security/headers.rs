@@ -8,19 +8,15 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-/// The policy for the frontend in `dist` (hashes of the inline scripts of its entry pages: the
-/// designer's index.html, the applicant's app's and the case app's).
+/// The policy for the frontend in `dist` (hashes of the inline scripts of every app's entry
+/// page, `crate::frontend::ENTRY_PAGES`).
 pub fn content_security_policy(dist: Option<&Path>) -> String {
     let pages: String = dist
         .map(|d| {
-            [
-                d.join("index.html"),
-                d.join(crate::frontend::APPLICANT_INDEX),
-                d.join(crate::frontend::CASES_INDEX),
-            ]
-            .iter()
-            .filter_map(|p| std::fs::read_to_string(p).ok())
-            .collect()
+            crate::frontend::ENTRY_PAGES
+                .iter()
+                .filter_map(|p| std::fs::read_to_string(d.join(p)).ok())
+                .collect()
         })
         .unwrap_or_default();
     content_security_policy_for(&pages)

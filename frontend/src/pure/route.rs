@@ -43,15 +43,68 @@ pub enum Route {
     Case(String),
 }
 
-/// The two apps the screens are split into (issue 22): each loads only its own screens, and a
-/// route of the other one is a page load. The server picks the app by the same first segment
-/// (`fachwerk_shared::api::case_app_links`).
+/// The three apps the screens are split into (issue 22): each loads only its own screens, and a
+/// route of another one is a page load. The server picks the app by the same first segment
+/// (`fachwerk_shared::api::case_app_links`, `publishing_app_links`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum App {
-    /// The designer with the editor and the screens around publishing (`index.html`).
+    /// The designer: the editor, alone or with a server draft (`index.html`).
     Designer,
+    /// Drafts, publication requests, versions, the comparison and the templates
+    /// (`publishing.html`).
+    Publishing,
     /// The Arbeitskorb, the Vorgang, a new case and the organisation (`cases.html`).
     Cases,
+}
+
+/// What the publishing app asks the designer to open on arrival, with the message to show once
+/// it is open (`crate::server::opening` carries it across the page load).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opening {
+    /// A server draft (it becomes the open draft).
+    Draft { id: String, message: String },
+    /// A published version, as local work (no open draft).
+    Version {
+        key: String,
+        version: String,
+        message: String,
+    },
+}
+
+impl Opening {
+    /// One line per field; the message last, so it may hold anything.
+    pub fn encode(&self) -> String {
+        match self {
+            Opening::Draft { id, message } => format!("draft\n{id}\n{message}"),
+            Opening::Version {
+                key,
+                version,
+                message,
+            } => format!("version\n{key}\n{version}\n{message}"),
+        }
+    }
+
+    pub fn decode(text: &str) -> Option<Opening> {
+        let (kind, rest) = text.split_once('\n')?;
+        match kind {
+            "draft" => {
+                let (id, message) = rest.split_once('\n')?;
+                Some(Opening::Draft {
+                    id: id.into(),
+                    message: message.into(),
+                })
+            }
+            "version" => {
+                let mut it = rest.splitn(3, '\n');
+                Some(Opening::Version {
+                    key: it.next()?.into(),
+                    version: it.next()?.into(),
+                    message: it.next()?.into(),
+                })
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Characters a path segment keeps as they are (RFC 3986 unreserved).
@@ -184,6 +237,8 @@ impl Route {
         let first = path.split('/').find(|s| !s.is_empty()).unwrap_or_default();
         if fachwerk_shared::api::case_app_links::ALL.contains(&first) {
             App::Cases
+        } else if fachwerk_shared::api::publishing_app_links::ALL.contains(&first) {
+            App::Publishing
         } else {
             App::Designer
         }
@@ -279,7 +334,7 @@ mod tests {
     }
 
     #[test]
-    fn the_clerks_and_the_organisations_screens_are_the_case_apps() {
+    fn every_screen_belongs_to_one_app() {
         let cases = [
             Route::Korb,
             Route::Case("c-1".into()),
@@ -289,18 +344,55 @@ mod tests {
         for r in cases {
             assert_eq!(r.app(), App::Cases, "{}", r.path());
         }
-        let designer = [
-            Route::Editor,
-            Route::Draft("vorgang".into()),
+        let publishing = [
             Route::Drafts,
             Route::Inbox,
+            Route::Request("p1".into()),
+            Route::RequestReview("p1".into()),
             Route::Review,
+            Route::Compare {
+                key: "k".into(),
+                old: "1.0.0".into(),
+                new: "1.1.0".into(),
+            },
+            Route::Version {
+                key: "vorgang".into(),
+                version: "1.0.0".into(),
+            },
+            Route::History(None),
             Route::History(Some("arbeitskorb".into())),
             Route::Templates,
         ];
-        for r in designer {
+        for r in publishing {
+            assert_eq!(r.app(), App::Publishing, "{}", r.path());
+        }
+        // A draft's or a workflow's name that is also a screen's segment changes nothing.
+        for r in [
+            Route::Editor,
+            Route::Draft("vorgang".into()),
+            Route::Draft("entwuerfe".into()),
+        ] {
             assert_eq!(r.app(), App::Designer, "{}", r.path());
         }
+    }
+
+    #[test]
+    fn an_opening_survives_its_text() {
+        for o in [
+            Opening::Draft {
+                id: "d-1".into(),
+                message: "Vorlage übernommen:\nzwei Zeilen".into(),
+            },
+            Opening::Version {
+                key: "urlaubsantrag".into(),
+                version: "1.2.0".into(),
+                message: String::new(),
+            },
+        ] {
+            assert_eq!(Opening::decode(&o.encode()), Some(o.clone()), "{o:?}");
+        }
+        assert_eq!(Opening::decode("vorlage\nx\ny"), None);
+        assert_eq!(Opening::decode("version\nk\n1.0.0"), None);
     }
 
     #[test]

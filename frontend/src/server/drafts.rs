@@ -1,14 +1,17 @@
-//! "Meine Entwürfe" and the dialog that submits the open workflow for approval.
+//! "Meine Entwürfe" (the publishing app) and the dialog that submits the open workflow for
+//! approval (the designer).
 
 use fachwerk_shared::validate::key::{key_from_name, unique_key};
 use fachwerk_shared::Op;
 use leptos::prelude::*;
 
+use super::opening::open_in_editor;
 use super::text as tx;
-use super::{save_draft, tr, use_srv, DraftRef, Srv};
+use super::{save_draft, tr, use_srv, Srv};
 use crate::api;
-use crate::editor::{commands, use_editor, Editor};
+use crate::editor::{use_editor, Editor};
 use crate::i18n::{Lang, T};
+use crate::pure::route::Opening;
 
 /// Short local date and time of an RFC 3339 stamp ("2026-11-26T23:00:00Z" → "2026-11-26 23:00").
 pub fn short_date(s: &str) -> String {
@@ -42,44 +45,23 @@ pub async fn derive_key_on_first_save(srv: Srv, ed: Editor, force_new: bool) {
     }
 }
 
-/// Opens a draft into the editor.
-fn open_draft_action(ed: Editor, srv: Srv) -> Action<String, ()> {
-    Action::new_local(move |id: &String| {
-        let id = id.clone();
-        async move {
-            let lang = ed.lang.get_untracked();
-            match api::get_draft(&id).await {
-                Ok(d) => {
-                    srv.set_draft(Some(DraftRef {
-                        id: d.id,
-                        revision: d.revision,
-                        key: d.workflow.key.clone(),
-                    }));
-                    ed.replace(d.workflow);
-                    srv.close();
-                    request_animation_frame(move || commands::fit(ed));
-                    srv.ok(tx::OPENED_DRAFT.get(lang).into());
-                }
-                Err(e) => srv.fail(e.message(lang)),
-            }
-        }
-    })
-}
-
-pub fn drafts_screen(ed: Editor, srv: Srv) -> impl IntoView {
-    let t = move |s: T| tr(ed.lang, s);
+pub fn drafts_screen(lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
+    let t = move |s: T| tr(lang, s);
     let drafts = LocalResource::new(api::list_drafts);
     Effect::new(move || {
         if let Some(Err(e)) = drafts.get() {
-            srv.fail(e.message(ed.lang.get_untracked()));
+            srv.fail(e.message(lang.get_untracked()));
         }
     });
     let confirm = RwSignal::new(None::<String>);
-    let open_draft = open_draft_action(ed, srv);
+    let open_draft = move |id: String| {
+        let message = tx::OPENED_DRAFT.get(lang.get_untracked()).into();
+        open_in_editor(srv, Opening::Draft { id, message });
+    };
     let delete_draft = Action::new_local(move |id: &String| {
         let id = id.clone();
         async move {
-            let lang = ed.lang.get_untracked();
+            let lang = lang.get_untracked();
             match api::delete_draft(&id).await {
                 Ok(()) => {
                     if srv
@@ -123,7 +105,7 @@ pub fn drafts_screen(ed: Editor, srv: Srv) -> impl IntoView {
                             <td>{d.revision}</td>
                             <td>{short_date(&d.updated_at)}</td>
                             <td class="srv-row-actions">
-                                <button type="button" class="draft-open" on:click=move |_| { open_draft.dispatch_local(open_id.clone()); }>
+                                <button type="button" class="draft-open" on:click=move |_| open_draft(open_id.clone())>
                                     {t(tx::OPEN)}
                                 </button>
                                 <button type="button" class="draft-delete" class:srv-danger=confirming_class on:click=move |_| delete(del_id.clone())>

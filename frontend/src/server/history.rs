@@ -4,15 +4,15 @@
 use leptos::prelude::*;
 
 use super::drafts::short_date;
+use super::opening::open_in_editor;
 use super::text as tx;
 use super::{tr, Srv};
 use crate::api;
-use crate::editor::{commands, Editor};
-use crate::i18n::T;
-use crate::pure::route::Route;
+use crate::i18n::{Lang, T};
+use crate::pure::route::{Opening, Route};
 
-pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
-    let t = move |s: T| tr(ed.lang, s);
+pub fn history_screen(lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
+    let t = move |s: T| tr(lang, s);
     let workflows = LocalResource::new(api::list_workflows);
     // The chosen workflow; `None` until the list has loaded and the first choice was made.
     let key = RwSignal::new(None::<String>);
@@ -21,12 +21,14 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
             // Start with the workflow the address names, else the editor's, if it is published.
             let current = match srv.route.get_untracked() {
                 Route::History(Some(k)) => k,
-                _ => ed.wf.with_untracked(|w| w.key.clone()),
+                _ => crate::shell::editor_workflow()
+                    .map(|w| w.key)
+                    .unwrap_or_default(),
             };
             let published = list.iter().any(|w| w.key == current);
             key.set(Some(if published { current } else { String::new() }));
         }
-        Some(Err(e)) => srv.fail(e.message(ed.lang.get_untracked())),
+        Some(Err(e)) => srv.fail(e.message(lang.get_untracked())),
         _ => {}
     });
     // `None` while no workflow is chosen.
@@ -41,7 +43,7 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
     });
     Effect::new(move || {
         if let Some(Some(Err(e))) = versions.get() {
-            srv.fail(e.message(ed.lang.get_untracked()));
+            srv.fail(e.message(lang.get_untracked()));
         }
     });
     let options = move || {
@@ -63,24 +65,20 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
         srv.go(Route::Version { key, version });
         super::focus_later("srv-screen-title");
     };
-    let edit_version = Action::new_local(move |v: &String| {
-        let (k, v) = (key.get_untracked().unwrap_or_default(), v.clone());
-        async move {
-            let lang = ed.lang.get_untracked();
-            match api::get_version(&k, &v).await {
-                Ok(w) => {
-                    srv.set_draft(None);
-                    ed.replace(w);
-                    srv.close();
-                    request_animation_frame(move || commands::fit(ed));
-                    srv.ok(tx::OPENED_VERSION.get(lang).into());
-                }
-                Err(e) => srv.fail(e.message(lang)),
-            }
-        }
-    });
+    let edit_version = move |version: String| {
+        let key = key.get_untracked().unwrap_or_default();
+        let message = tx::OPENED_VERSION.get(lang.get_untracked()).into();
+        open_in_editor(
+            srv,
+            Opening::Version {
+                key,
+                version,
+                message,
+            },
+        );
+    };
     let table = move || {
-        let lang = ed.lang.get();
+        let lang = lang.get();
         // A failed load shows an empty table; the error is in the message bar.
         let versions = versions.get().flatten().map(Result::unwrap_or_default);
         versions.map(|vs| {
@@ -98,7 +96,7 @@ pub fn history_screen(ed: Editor, srv: Srv) -> impl IntoView {
                             <td>{v.note.clone()}</td>
                             <td class="srv-row-actions">
                                 <button type="button" class="version-view" on:click=move |_| view_version(a.clone())>{tx::VIEW.get(lang)}</button>
-                                <button type="button" class="version-edit" on:click=move |_| { edit_version.dispatch_local(b.clone()); }>{tx::EDIT.get(lang)}</button>
+                                <button type="button" class="version-edit" on:click=move |_| edit_version(b.clone())>{tx::EDIT.get(lang)}</button>
                             </td>
                         </tr>
                     }

@@ -8,15 +8,14 @@ use super::drafts::short_date;
 use super::text as tx;
 use super::{tr, Srv};
 use crate::api;
-use crate::editor::Editor;
 use crate::i18n::{Lang, T};
 use crate::pure::route::Route;
 
-pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
+pub fn inbox_screen(lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
     let publications = LocalResource::new(api::list_publications);
     Effect::new(move || {
         if let Some(Err(e)) = publications.get() {
-            srv.fail(e.message(ed.lang.get_untracked()));
+            srv.fail(e.message(lang.get_untracked()));
         }
     });
     let open = RwSignal::new(None::<Publication>);
@@ -30,7 +29,7 @@ pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     open.set(Some(p));
                     super::focus_later("pub-title");
                 }
-                Err(e) => note.set(Some((true, e.message(ed.lang.get_untracked())))),
+                Err(e) => note.set(Some((true, e.message(lang.get_untracked())))),
             }
         }
     });
@@ -46,7 +45,7 @@ pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
     });
     let show = move |id: String| srv.go(Route::Request(id));
     let items = move || {
-        let lang = ed.lang.get();
+        let lang = lang.get();
         // A failed load shows the empty list; the error is in the message bar.
         match publications.get().map(Result::unwrap_or_default) {
             None => view! { <p>{tx::LOADING.get(lang)}</p> }.into_any(),
@@ -86,10 +85,10 @@ pub fn inbox_screen(ed: Editor, srv: Srv) -> impl IntoView {
     };
     let detail = move || {
         open.get()
-            .map(|p| detail_view(ed, srv, p, open, note, reload))
+            .map(|p| detail_view(lang, srv, p, open, note, reload))
     };
     view! {
-        {super::remote::remote_line(ed, srv)}
+        {super::remote::remote_line(lang, srv)}
         <div class="srv-split">
             <div class="srv-split-list">{items}</div>
             <div class="srv-split-detail">
@@ -111,15 +110,15 @@ enum Decision {
 }
 
 fn detail_view(
-    ed: Editor,
+    ui_lang: RwSignal<Lang>,
     srv: Srv,
     p: Publication,
     open: RwSignal<Option<Publication>>,
     note: RwSignal<Option<(bool, String)>>,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let t = move |s: T| tr(ed.lang, s);
-    let lang = ed.lang.get_untracked();
+    let t = move |s: T| tr(ui_lang, s);
+    let lang = ui_lang.get_untracked();
     let comment = RwSignal::new(String::new());
     let id = p.id.clone();
     let base = p.base_version.clone();
@@ -142,7 +141,7 @@ fn detail_view(
             .collect(),
     };
     let change_items = move || {
-        let l = ed.lang.get();
+        let l = ui_lang.get();
         if changes.is_empty() {
             return view! { <p>{tx::NO_CHANGES.get(l)}</p> }.into_any();
         }
@@ -164,7 +163,7 @@ fn detail_view(
         move |d: &Decision| {
             let (id, d) = (id.clone(), d.clone());
             async move {
-                let lang = ed.lang.get_untracked();
+                let lang = ui_lang.get_untracked();
                 let r = match &d {
                     Decision::Approve => api::approve_publication(&id).await,
                     Decision::Reject(comment) => api::reject_publication(&id, comment).await,
@@ -204,7 +203,7 @@ fn detail_view(
     let reject = move |_| {
         let c = comment.get_untracked();
         if c.trim().is_empty() {
-            let lang = ed.lang.get_untracked();
+            let lang = ui_lang.get_untracked();
             note.set(Some((true, tx::REJECT_EMPTY.get(lang).into())));
             super::focus_later("reject-comment");
             return;
@@ -215,7 +214,6 @@ fn detail_view(
     let review = {
         let id = p.id.clone();
         move |_| {
-            ed.clear_selection();
             srv.go(Route::RequestReview(id.clone()));
             super::focus_later("srv-screen-title");
         }
@@ -231,7 +229,7 @@ fn detail_view(
             <h3 id="pub-title" tabindex="-1">{format!("{} ({})", p.name, p.key)}</h3>
             <dl class="srv-facts">
                 <dt>{t(tx::REQUESTER)}</dt><dd id="pub-requester">{p.requester.clone()}</dd>
-                <dt>{t(tx::STATUS)}</dt><dd id="pub-status">{move || tx::status_text(status, ed.lang.get())}</dd>
+                <dt>{t(tx::STATUS)}</dt><dd id="pub-status">{move || tx::status_text(status, ui_lang.get())}</dd>
                 <dt>{t(tx::SUGGESTED)}</dt><dd id="pub-version">{version_line}</dd>
                 <dt>{t(tx::NOTE)}</dt><dd id="pub-note">{p.note.clone()}</dd>
             </dl>

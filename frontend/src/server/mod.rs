@@ -1,14 +1,15 @@
 //! Working with the Fachwerk server: login, drafts, publication requests and their four-eyes
 //! approval, version history and the review screen (issues #6 and #7).
 //!
-//! The header gets an account bar (`AccountBar`); the other screens (`screens`, drawn by
-//! `designer_screen` here and by `crate::cases_app` in the case app) lie over the editor's
-//! workspace while open and never touch its workflow unless the user opens something into the
-//! editor.
+//! The header gets an account bar (`AccountBar`); the screens (`screens`, drawn by
+//! `publishing_screen` here for the publishing app and by `crate::cases_app` for the case app)
+//! fill the page below it. The designer shows none of them: its page is the editor, and opening
+//! a draft or a version from the publishing app hands it over (`opening`).
 
 mod drafts;
 mod history;
 mod inbox;
+mod opening;
 mod remote;
 mod review;
 mod routes;
@@ -372,19 +373,22 @@ pub fn AccountBar(#[prop(optional)] children: Option<Children>) -> impl IntoView
 /// A screen's title and body, or `None` where the app shows no screen over its page.
 pub type ScreenView = Option<(T, AnyView)>;
 
-/// The designer's screens over the editor's workspace (the case app's: `crate::cases_app`).
-pub fn designer_screen(screen: Screen, srv: Srv) -> ScreenView {
-    let ed = use_editor();
+/// The publishing app's screens (`crate::publishing_app`; the case app's: `crate::cases_app`).
+pub fn publishing_screen(screen: Screen, srv: Srv) -> ScreenView {
+    let lang = crate::shell::use_lang();
     Some(match screen {
-        Screen::Drafts => (tx::MY_DRAFTS, drafts::drafts_screen(ed, srv).into_any()),
-        Screen::Inbox => (tx::INBOX, inbox::inbox_screen(ed, srv).into_any()),
-        Screen::History => (tx::HISTORY, history::history_screen(ed, srv).into_any()),
-        Screen::Review => (tx::REVIEW_TITLE, review::review_screen(ed, srv).into_any()),
+        Screen::Drafts => (tx::MY_DRAFTS, drafts::drafts_screen(lang, srv).into_any()),
+        Screen::Inbox => (tx::INBOX, inbox::inbox_screen(lang, srv).into_any()),
+        Screen::History => (tx::HISTORY, history::history_screen(lang, srv).into_any()),
+        Screen::Review => (
+            tx::REVIEW_TITLE,
+            review::review_screen(lang, srv).into_any(),
+        ),
         Screen::Templates => (
             tx::TPL_TITLE,
-            templates::templates_screen(ed, srv).into_any(),
+            templates::templates_screen(lang, srv).into_any(),
         ),
-        // The editor itself, or a case app's screen while its page loads.
+        // Another app's screen while its page loads.
         _ => return None,
     })
 }
@@ -404,7 +408,16 @@ pub fn screens(screen: fn(Screen, Srv) -> ScreenView, message_extra: AnyView) ->
             .unwrap_or(48.0);
         format!("top:{bottom:.0}px")
     };
+    // Who is logged in: a screen is built for that person (what it offers depends on the role)
+    // and built anew when someone logs in or out. On a page's first load that is one request
+    // away; until then there is no screen.
+    let person = Memo::new(move |_| {
+        srv.session_known
+            .get()
+            .then(|| srv.me.with(|m| m.as_ref().map(|m| m.username.clone())))
+    });
     let screen = move || {
+        person.get()?;
         let (title, body) = screen(srv.screen.get(), srv)?;
         Some(view! {
             <section id="srv-screen" class="srv-screen" role="main" style=top aria-labelledby="srv-screen-title" on:keydown=move |ev| {

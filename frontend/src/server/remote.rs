@@ -9,7 +9,6 @@ use super::drafts::short_date;
 use super::text as tx;
 use super::{tr, Srv};
 use crate::api;
-use crate::editor::Editor;
 use crate::i18n::Lang;
 
 /// The line's text in `lang`.
@@ -46,7 +45,7 @@ fn describe(s: &PushStatus, lang: Lang) -> String {
     }
 }
 
-pub fn remote_line(ed: Editor, srv: Srv) -> impl IntoView {
+pub fn remote_line(lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
     let admin = move || {
         srv.me
             .with(|m| m.as_ref().is_some_and(|m| m.role.is_admin()))
@@ -61,7 +60,7 @@ pub fn remote_line(ed: Editor, srv: Srv) -> impl IntoView {
     let retry = Action::new_local(move |_: &()| async move {
         match api::push_now().await {
             Ok(_) => status.refetch(),
-            Err(e) => srv.fail(e.message(ed.lang.get_untracked())),
+            Err(e) => srv.fail(e.message(lang.get_untracked())),
         }
     });
     move || {
@@ -73,11 +72,11 @@ pub fn remote_line(ed: Editor, srv: Srv) -> impl IntoView {
         let state = api::wire_name(&s.state);
         Some(view! {
             <p id="remote-status" class="srv-remote" class:srv-hint=failed data-state=state>
-                {move || describe(&s, ed.lang.get())}
+                {move || describe(&s, lang.get())}
                 <Show when=move || failed>
                     " "
                     <button type="button" id="btn-push-now" on:click=move |_| { retry.dispatch_local(()); }>
-                        {tr(ed.lang, tx::PUSH_NOW)}
+                        {tr(lang, tx::PUSH_NOW)}
                     </button>
                 </Show>
             </p>

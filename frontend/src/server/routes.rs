@@ -12,7 +12,7 @@ use super::text as tx;
 use super::{focus_later, focus_when_there, DraftRef, Screen, Srv};
 use crate::api;
 use crate::editor::{commands, Editor};
-use crate::pure::route::{App, Route};
+use crate::pure::route::{App, Opening, Route};
 
 /// How the app navigates; set once inside the router.
 pub type Navigate = Arc<dyn Fn(&str, NavigateOptions) + Send + Sync>;
@@ -97,6 +97,7 @@ pub fn sync(srv: Srv) {
     let home = match srv.app {
         App::Designer => Route::Editor,
         App::Cases => Route::Korb,
+        App::Publishing => Route::Inbox,
     };
     Effect::new(move |_| {
         let route = Route::parse(&location.pathname.get());
@@ -123,8 +124,9 @@ pub fn sync(srv: Srv) {
     }
 }
 
-/// The designer's part of the routes: its URL names the open server draft, and a link to a
-/// draft opens it. Call once after [`sync`].
+/// The designer's part of the routes: its URL names the open server draft, a link to a draft
+/// opens it, and so does what the publishing app handed over (`super::opening`). Call once
+/// after [`sync`].
 pub fn sync_drafts(ed: Editor, srv: Srv) {
     // The editor's URL names the open draft once it changes (not on load: a link wins).
     Effect::new(move |before: Option<Option<String>>| {
@@ -135,11 +137,9 @@ pub fn sync_drafts(ed: Editor, srv: Srv) {
         }
         draft
     });
-    // A link to a draft opens it once the login is known; logged out, the page says so.
-    let opening = StoredValue::new(None::<String>);
-    let was_logged_in = StoredValue::new(false);
-    let open_draft = Action::new_local(move |id: &String| {
-        let id = id.clone();
+    // The draft (with the message to show) goes into the editor as one undo step.
+    let open_draft = Action::new_local(move |(id, message): &(String, Option<String>)| {
+        let (id, message) = (id.clone(), message.clone());
         async move {
             let lang = ed.lang.get_untracked();
             match api::get_draft(&id).await {
@@ -151,12 +151,45 @@ pub fn sync_drafts(ed: Editor, srv: Srv) {
                     }));
                     ed.replace(d.workflow);
                     request_animation_frame(move || commands::fit(ed));
-                    srv.ok(tx::OPENED_DRAFT.get(lang).into());
+                    srv.ok(message.unwrap_or_else(|| tx::OPENED_DRAFT.get(lang).into()));
                 }
                 Err(e) => srv.fail(e.message(lang)),
             }
         }
     });
+    let open_version =
+        Action::new_local(move |(key, version, message): &(String, String, String)| {
+            let (key, version, message) = (key.clone(), version.clone(), message.clone());
+            async move {
+                match api::get_version(&key, &version).await {
+                    Ok(w) => {
+                        srv.set_draft(None);
+                        ed.replace(w);
+                        request_animation_frame(move || commands::fit(ed));
+                        srv.ok(message);
+                    }
+                    Err(e) => srv.fail(e.message(ed.lang.get_untracked())),
+                }
+            }
+        });
+    // The draft being opened: the link below must not open it a second time.
+    let opening = StoredValue::new(None::<String>);
+    match super::opening::take() {
+        Some(Opening::Draft { id, message }) => {
+            opening.set_value(Some(id.clone()));
+            open_draft.dispatch_local((id, Some(message)));
+        }
+        Some(Opening::Version {
+            key,
+            version,
+            message,
+        }) => {
+            open_version.dispatch_local((key, version, message));
+        }
+        None => {}
+    }
+    // A link to a draft opens it once the login is known; logged out, the page says so.
+    let was_logged_in = StoredValue::new(false);
     Effect::new(move |_| {
         let Route::Draft(id) = srv.route.get() else {
             return;
@@ -174,7 +207,7 @@ pub fn sync_drafts(ed: Editor, srv: Srv) {
             .with_untracked(|d| d.as_ref().is_some_and(|d| d.id == id));
         if logged_in && !open && opening.get_value().as_deref() != Some(id.as_str()) {
             opening.set_value(Some(id.clone()));
-            open_draft.dispatch_local(id);
+            open_draft.dispatch_local((id, None));
         }
     });
 }

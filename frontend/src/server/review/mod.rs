@@ -20,7 +20,6 @@ use wasm_bindgen::JsCast;
 use super::text as tx;
 use super::{tr, Srv};
 use crate::api;
-use crate::editor::Editor;
 use crate::i18n::{Lang, T};
 use crate::pure::geometry::Viewport;
 use crate::pure::jobs::{Job, Reply, UNAVAILABLE};
@@ -70,11 +69,11 @@ async fn load(
     key: &str,
     sel: &str,
     given: Option<Workflow>,
-    ed: Editor,
 ) -> Result<Option<Workflow>, crate::api::ApiError> {
     match sel {
         "" => Ok(None),
-        SEL_EDITOR => Ok(Some(ed.wf.get_untracked())),
+        // The designer's autosave (another page): nothing there compares as an empty side.
+        SEL_EDITOR => Ok(crate::shell::editor_workflow()),
         SEL_GIVEN => Ok(given),
         // Derived from the new side by `compare`.
         SEL_FIRST => Ok(None),
@@ -82,8 +81,8 @@ async fn load(
     }
 }
 
-pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
-    let t = move |s: T| tr(ed.lang, s);
+pub fn review_screen(ui_lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
+    let t = move |s: T| tr(ui_lang, s);
     let workflows =
         LocalResource::new(|| async { api::list_workflows().await.unwrap_or_default() });
     let versions = RwSignal::new(Vec::<VersionInfo>::new());
@@ -104,7 +103,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
 
     // One memo over plain signals only (no memo reading another memo).
     let sc = Memo::new(move |_| {
-        let l = ed.lang.get();
+        let l = ui_lang.get();
         let (co, sbs) = (content_only.get(), side.get());
         old.with(|o| {
             new.with(|n| {
@@ -121,14 +120,14 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
             new_sel.get_untracked(),
         );
         async move {
-            let lang = ed.lang.get_untracked();
+            let lang = ui_lang.get_untracked();
             error.set(None);
             if n.is_empty() {
                 error.set(Some(tx::NOTHING_TO_COMPARE.get(lang).into()));
                 return;
             }
             let g = given.get_value();
-            match (load(&k, &o, g.clone(), ed).await, load(&k, &n, g, ed).await) {
+            match (load(&k, &o, g.clone()).await, load(&k, &n, g).await) {
                 (Ok(a), Ok(b)) => {
                     let a = if o == SEL_FIRST {
                         b.as_ref().map(first_version_base)
@@ -216,7 +215,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
                         if preset.is_some() {
                             compare.dispatch_local(());
                         } else {
-                            error.set(Some(e.message(ed.lang.get_untracked())));
+                            error.set(Some(e.message(ui_lang.get_untracked())));
                         }
                     }
                 }
@@ -241,7 +240,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
                     let old = p.base_version.unwrap_or_else(|| SEL_FIRST.to_string());
                     load_versions(p.key, Some((old, SEL_GIVEN.to_string())));
                 }
-                Err(e) => error.set(Some(e.message(ed.lang.get_untracked()))),
+                Err(e) => error.set(Some(e.message(ui_lang.get_untracked()))),
             }
         }
     });
@@ -251,7 +250,12 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
         }
         Route::Compare { key, old, new } => load_versions(key, Some((old, new))),
         Route::Version { key, version } => load_versions(key, Some((String::new(), version))),
-        _ => load_versions(ed.wf.with_untracked(|w| w.key.clone()), None),
+        _ => load_versions(
+            crate::shell::editor_workflow()
+                .map(|w| w.key)
+                .unwrap_or_default(),
+            None,
+        ),
     }
 
     let key_options = move || {
@@ -267,7 +271,8 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
             // A request's own name, else the editor's.
             let name = given
                 .with_value(|g| g.as_ref().filter(|g| g.key == k).map(|g| g.name.clone()))
-                .unwrap_or_else(|| ed.wf.with_untracked(|w| w.name.clone()));
+                .or_else(|| crate::shell::editor_workflow().map(|w| w.name))
+                .unwrap_or_default();
             list.push((k.clone(), name));
         }
         list.into_iter()
@@ -279,7 +284,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
     };
     let version_options = move |sel: RwSignal<String>| {
         move || {
-            let lang = ed.lang.get();
+            let lang = ui_lang.get();
             let cur = sel.get();
             let mut out = vec![
                 view! { <option value="" selected=cur.is_empty()>{tx::CHOOSE.get(lang)}</option> }
@@ -329,7 +334,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
     };
 
     let change_list = move || {
-        let lang = ed.lang.get();
+        let lang = ui_lang.get();
         sc.with(|s| {
             if !s.compared {
                 return None;
@@ -392,7 +397,7 @@ pub fn review_screen(ed: Editor, srv: Srv) -> impl IntoView {
         sc.with(|s| {
             s.panes
                 .iter()
-                .map(|p| pane_view(ed.lang, p.clone(), vp, selected))
+                .map(|p| pane_view(ui_lang, p.clone(), vp, selected))
                 .collect::<Vec<_>>()
         })
     };

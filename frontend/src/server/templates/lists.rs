@@ -9,9 +9,11 @@ use crate::api;
 use crate::server::text as tx;
 
 pub(super) fn drafts_view(tpl: Tpl) -> impl IntoView {
-    let Tpl { ed, imported, .. } = tpl;
+    let Tpl {
+        ui_lang, imported, ..
+    } = tpl;
     move || {
-        let lang = ed.lang.get();
+        let lang = ui_lang.get();
         let Some(list) = imported.get() else {
             return view! { <p>{tx::LOADING.get(lang)}</p> }.into_any();
         };
@@ -65,13 +67,13 @@ pub(super) fn drafts_view(tpl: Tpl) -> impl IntoView {
 
 pub(super) fn templates_view(tpl: Tpl) -> impl IntoView {
     let Tpl {
-        ed,
+        ui_lang,
         templates,
         imported,
         ..
     } = tpl;
     move || {
-        let lang = ed.lang.get();
+        let lang = ui_lang.get();
         // A failed load shows the empty list; the error is in the status line.
         let Some(list) = templates.get().map(Result::unwrap_or_default) else {
             return view! { <p>{tx::LOADING.get(lang)}</p> }.into_any();
@@ -156,13 +158,13 @@ pub(super) fn templates_view(tpl: Tpl) -> impl IntoView {
 
 pub(super) fn sources_view(tpl: Tpl) -> impl IntoView {
     let Tpl {
-        ed,
+        ui_lang,
         sources,
         refetch,
         ..
     } = tpl;
     move || {
-        let lang = ed.lang.get();
+        let lang = ui_lang.get();
         let list = sources.get().unwrap_or_default();
         if list.is_empty() {
             return view! { <p id="tpl-no-sources">{tx::TPL_NO_SOURCES.get(lang)}</p> }.into_any();

@@ -9,16 +9,17 @@ mod panels;
 use std::collections::BTreeMap;
 
 use fachwerk_shared::api::{
-    Choice, DraftSummary, DraftView, FetchState, SourceRecord, TemplateView, UpstreamView,
+    Choice, DraftSummary, FetchState, SourceRecord, TemplateView, UpstreamView,
 };
 use fachwerk_shared::merge::Side;
 use leptos::prelude::*;
 
+use super::opening::open_in_editor;
 use super::text as tx;
-use super::{focus_later, tr, DraftRef, Srv};
+use super::{focus_later, tr, Srv};
 use crate::api::{self, ApiError};
-use crate::editor::{commands, Editor};
-use crate::i18n::T;
+use crate::i18n::{Lang, T};
+use crate::pure::route::Opening;
 
 /// Waits `ms` milliseconds (browser timer).
 async fn sleep(ms: i32) {
@@ -35,19 +36,6 @@ async fn sleep(ms: i32) {
 struct Imported {
     draft: DraftSummary,
     up: UpstreamView,
-}
-
-/// Opens a draft the server returned in the editor and closes the screen.
-fn open_in_editor(ed: Editor, srv: Srv, d: DraftView, text: String) {
-    srv.set_draft(Some(DraftRef {
-        id: d.id,
-        revision: d.revision,
-        key: d.workflow.key.clone(),
-    }));
-    ed.replace(d.workflow);
-    srv.close();
-    request_animation_frame(move || commands::fit(ed));
-    srv.ok(text);
 }
 
 /// The drafts imported from a template, with their upstream state.
@@ -77,7 +65,7 @@ fn canonical_amount(v: &str) -> String {
 /// State, data and actions of the templates screen; `Copy`, handed to the views.
 #[derive(Clone, Copy)]
 struct Tpl {
-    ed: Editor,
+    ui_lang: RwSignal<Lang>,
     srv: Srv,
     /// Logged in with the editor role: may take templates over and merge updates.
     can_edit: bool,
@@ -118,8 +106,8 @@ impl Tpl {
     }
 }
 
-pub fn templates_screen(ed: Editor, srv: Srv) -> AnyView {
-    let t = move |s: T| tr(ed.lang, s);
+pub fn templates_screen(ui_lang: RwSignal<Lang>, srv: Srv) -> AnyView {
+    let t = move |s: T| tr(ui_lang, s);
     // Anyone may browse the templates; sources and taking a template over need an editor.
     let can_edit = srv
         .me
@@ -143,7 +131,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> AnyView {
     let status = RwSignal::new(None::<(bool, String)>);
     Effect::new(move || {
         if let Some(Err(e)) = templates.get() {
-            status.set(Some((true, e.message(ed.lang.get_untracked()))));
+            status.set(Some((true, e.message(ui_lang.get_untracked()))));
         }
     });
     // (objects received, percent) while a source is fetched.
@@ -163,7 +151,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> AnyView {
     let watch = Action::new_local(move |r: &SourceRecord| {
         let mut r = r.clone();
         async move {
-            let lang = ed.lang.get_untracked();
+            let lang = ui_lang.get_untracked();
             status.set(Some((false, tx::TPL_FETCHING.get(lang).into())));
             for _ in 0..600 {
                 if r.state != FetchState::Fetching {
@@ -196,7 +184,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> AnyView {
     });
 
     let add = Action::new_local(move |_: &()| async move {
-        let lang = ed.lang.get_untracked();
+        let lang = ui_lang.get_untracked();
         let u = url.get_untracked().trim().to_string();
         if u.is_empty() {
             status.set(Some((true, tx::TPL_URL_EMPTY.get(lang).into())));
@@ -223,7 +211,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> AnyView {
                 Ok(r) => {
                     watch.dispatch_local(r);
                 }
-                Err(e) => status.set(Some((true, e.message(ed.lang.get_untracked())))),
+                Err(e) => status.set(Some((true, e.message(ui_lang.get_untracked())))),
             }
         }
     });
@@ -232,7 +220,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> AnyView {
         let Some(tv) = importing.get_untracked() else {
             return;
         };
-        let lang = ed.lang.get_untracked();
+        let lang = ui_lang.get_untracked();
         let values: BTreeMap<String, String> = params
             .get_untracked()
             .into_iter()
@@ -251,7 +239,13 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> AnyView {
                     tx::TPL_TO_VERSION.get(lang),
                     tv.version
                 );
-                open_in_editor(ed, srv, d, text);
+                open_in_editor(
+                    srv,
+                    Opening::Draft {
+                        id: d.id,
+                        message: text,
+                    },
+                );
             }
             Err(e) => status.set(Some((true, e.message(lang)))),
         }
@@ -261,7 +255,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> AnyView {
         let Some(i) = merging.get_untracked() else {
             return;
         };
-        let lang = ed.lang.get_untracked();
+        let lang = ui_lang.get_untracked();
         let conflicts = i.up.merged.as_ref().map(|m| m.conflicts.len()).unwrap_or(0);
         let chosen: Vec<Choice> = choices
             .get_untracked()
@@ -292,14 +286,20 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> AnyView {
                     tx::REVISION.get(lang),
                     d.revision
                 );
-                open_in_editor(ed, srv, d, text);
+                open_in_editor(
+                    srv,
+                    Opening::Draft {
+                        id: d.id,
+                        message: text,
+                    },
+                );
             }
             Err(e) => status.set(Some((true, e.message(lang)))),
         }
     });
 
     let tpl = Tpl {
-        ed,
+        ui_lang,
         srv,
         can_edit,
         templates,
@@ -322,7 +322,7 @@ pub fn templates_screen(ed: Editor, srv: Srv) -> AnyView {
                 {crate::a11y::marked(text)}
             </p>
             {move || progress.get().map(|(n, pct)| {
-                let lang = ed.lang.get();
+                let lang = ui_lang.get();
                 view! {
                     <div class="tpl-progress-line">
                         <progress id="tpl-progress" max="100" value=pct.map(|p| p.to_string()) aria-label=tx::TPL_FETCHING.get(lang)></progress>

@@ -47,7 +47,7 @@ fn change_list(
 
 pub(super) fn import_form(tpl: Tpl) -> impl IntoView {
     let Tpl {
-        ed,
+        ui_lang,
         srv,
         importing,
         params,
@@ -56,7 +56,7 @@ pub(super) fn import_form(tpl: Tpl) -> impl IntoView {
     } = tpl;
     move || {
         let tv = importing.get()?;
-        let lang = ed.lang.get();
+        let lang = ui_lang.get();
         let fields = tv
             .template_params
             .iter()
@@ -113,7 +113,7 @@ pub(super) fn import_form(tpl: Tpl) -> impl IntoView {
 
 pub(super) fn merge_view(tpl: Tpl) -> impl IntoView {
     let Tpl {
-        ed,
+        ui_lang,
         srv,
         merging,
         choices,
@@ -122,7 +122,7 @@ pub(super) fn merge_view(tpl: Tpl) -> impl IntoView {
     } = tpl;
     move || {
         let i = merging.get()?;
-        let lang = ed.lang.get();
+        let lang = ui_lang.get();
         let up = &i.up;
         let base = up.base_version.clone().unwrap_or_default();
         let new = up.new_version.clone().unwrap_or_default();
