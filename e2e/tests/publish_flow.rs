@@ -72,6 +72,7 @@ async fn editor_submits_reviewer_approves_tag_exists() -> anyhow::Result<()> {
     s.click_css("#submit-close").await?;
 
     // Open the published Urlaubsantrag from the version history into the editor.
+    let before = d.find(By::Id("wf-title")).await?.text().await?;
     s.click_css("#btn-history").await?;
     s.select_value("#history-key", "urlaubsantrag").await?;
     s.click_css("#versions-table tr[data-version='1.0.0'] .version-edit")
@@ -79,6 +80,14 @@ async fn editor_submits_reviewer_approves_tag_exists() -> anyhow::Result<()> {
     s.wait_text_in("#srv-message", "Version in den Editor geladen", 10)
         .await?;
     assert!(d.find_all(By::Css("#srv-screen")).await?.is_empty());
+    // The history is another page (issue 22): the designer opened the version over the work it
+    // had restored, as one undo step — Rückgängig brings that work back, Wiederholen the version.
+    s.wait_text_in("#wf-title", "Urlaubsantrag", 10).await?;
+    assert!(!before.contains("Urlaubsantrag"), "{before}");
+    s.click_css("#btn-undo").await?;
+    s.wait_text_in("#wf-title", &before, 5).await?;
+    s.click_css("#btn-redo").await?;
+    s.wait_text_in("#wf-title", "Urlaubsantrag", 5).await?;
 
     // Change it: a new name (a content change), then save and submit.
     d.find(By::Id("wf-title")).await?.click().await?;

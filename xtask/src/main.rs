@@ -121,45 +121,81 @@ pub fn build_release_server(features: &[&str]) -> Result<()> {
     sh(&mut cmd)
 }
 
-/// The apps beside the designer: their entry page in `frontend/`, their folder in `dist/` (the
-/// server's paths for them: `backend/src/frontend.rs`) and their first-load budget in KB gzip,
-/// a ratchet a little above the size measured when it was set (December 2026: the applicant's
-/// page 152 KB, the case app 637 KB, the publishing app 608 KB).
-const OTHER_APPS: [(&str, &str, u64); 3] = [
-    ("applicant.html", "antrag", 160),
-    ("cases.html", "vorgaenge", 650),
-    ("publishing.html", "katalog", 620),
+/// The apps beside the designer: their entry page in `frontend/`, their binary, their folder in
+/// `dist/` (the server's paths for them: `backend/src/frontend.rs`) and their first-load budget
+/// in KB gzip, a ratchet a little above the size measured when it was set (December 2026: the
+/// applicant's page 152 KB, the case app 637 KB, the publishing app 608 KB).
+const OTHER_APPS: [(&str, &str, &str, u64); 3] = [
+    ("applicant.html", "fachwerk-applicant", "antrag", 160),
+    ("cases.html", "fachwerk-cases", "vorgaenge", 650),
+    ("publishing.html", "fachwerk-publishing", "katalog", 620),
 ];
 
 /// Builds the frontend (release) and prints its first load; returns that line and whether it
 /// keeps the budget (`cargo xtask test` fails when not; `run`, `dist` and `bench` only warn).
 fn build_frontend(root: &Path) -> Result<(String, bool)> {
+    // One cargo run compiles the library once and links the page apps side by side: each link
+    // is a single-threaded whole-program optimisation (profile `wasm-release`), so one after
+    // the other, as Trunk would, leaves a core idle. Trunk then finds them built. (The worker
+    // has its own features and is left to Trunk.)
+    let mut prebuild = cargo();
+    prebuild.args([
+        "build",
+        "--profile",
+        "wasm-release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "fachwerk-frontend",
+        "--bin",
+        "fachwerk-frontend",
+    ]);
+    for (_, bin, _, _) in OTHER_APPS {
+        prebuild.args(["--bin", bin]);
+    }
+    sh(&mut prebuild)?;
     sh(Command::new("trunk")
         .args(["build", "--release"])
         .env("PATH", tools::path_with_tools(root)))?;
     // The applicant's pages, the case app and the publishing app are apps of their own (no
     // designer), in dist/antrag/, dist/vorgaenge/ and dist/katalog/; built after the designer,
-    // whose build replaces dist/.
-    for (page, dir, _) in OTHER_APPS {
-        sh(Command::new("trunk")
-            .args([
-                "build",
-                "--release",
-                "--dist",
-                &format!("dist/{dir}"),
-                "--public-url",
-                &format!("/{dir}/"),
-                &format!("frontend/{page}"),
-            ])
-            .env("PATH", tools::path_with_tools(root)))?;
+    // whose build replaces dist/, and side by side (wasm-bindgen and wasm-opt per app).
+    let mut builds = Vec::new();
+    for (page, _, dir, _) in OTHER_APPS {
+        let mut cmd = Command::new("trunk");
+        cmd.args([
+            "build",
+            "--release",
+            "--dist",
+            &format!("dist/{dir}"),
+            "--public-url",
+            &format!("/{dir}/"),
+            &format!("frontend/{page}"),
+        ])
+        .env("PATH", tools::path_with_tools(root))
+        .current_dir(root);
+        eprintln!("xtask: $ trunk build --release … frontend/{page} (beside the others)");
+        let child = cmd
+            .spawn()
+            .with_context(|| format!("cannot start trunk for {page}"))?;
+        builds.push((page, child));
+    }
+    let mut failed = Vec::new();
+    for (page, mut child) in builds {
+        if !child.wait()?.success() {
+            failed.push(page);
+        }
+    }
+    if !failed.is_empty() {
+        bail!("trunk build failed for {}", failed.join(", "));
     }
     tools::write_brotli_copies(&root.join("dist"))?;
-    for (_, dir, _) in OTHER_APPS {
+    for (_, _, dir, _) in OTHER_APPS {
         tools::write_brotli_copies(&root.join("dist").join(dir))?;
     }
     let (mut line, mut within) = first_load(root)?;
     eprintln!("xtask: {line}");
-    for (page, dir, budget) in OTHER_APPS {
+    for (page, _, dir, budget) in OTHER_APPS {
         let assets = assets_loaded_first(&root.join("dist").join(dir))?;
         let sum = |size: fn(&Asset) -> u64| assets.iter().map(size).sum::<u64>().div_ceil(1024);
         let gzip = sum(|a| a.gzip);
