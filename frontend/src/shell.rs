@@ -1,7 +1,7 @@
-//! What the designer's app and the case app (`crate::cases_app`) share around their screens:
-//! the language and its switch, and the hand-over when a route of the other app is a page load
-//! (issue 22): the keyboard focus and the message line go along, so changing the app feels
-//! like changing the screen.
+//! What the apps share around their screens: the language (the applicant's page too) and its
+//! switch, and the hand-over when a route of another app is a page load (issue 22): the
+//! keyboard focus and the message line go along, so changing the app feels like changing the
+//! screen.
 
 use leptos::prelude::*;
 

@@ -12,7 +12,6 @@ use leptos::prelude::*;
 
 use crate::i18n::{Lang, T};
 use crate::pure::applicant::ApplicantPage;
-use crate::storage;
 use text as tx;
 
 /// The page for the current path, if it is an applicant's.
@@ -32,19 +31,7 @@ fn show_date(iso: &str, lang: Lang) -> String {
 /// The whole applicant page: a small header with the language switch and the page itself.
 #[component]
 pub fn ApplicantApp(page: ApplicantPage) -> impl IntoView {
-    let start = if storage::get(storage::LANG_KEY).as_deref() == Some("en") {
-        Lang::En
-    } else {
-        Lang::De
-    };
-    let lang = RwSignal::new(start);
-    Effect::new(move |_| {
-        let l = lang.get();
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", l.code());
-        }
-        storage::set(storage::LANG_KEY, l.code());
-    });
+    let lang = crate::shell::provide_lang();
     let t = move |s: T| move || s.get(lang.get());
     let body = match page {
         ApplicantPage::Answer(token) => answer::answer_page(lang, token).into_any(),
