@@ -6,40 +6,14 @@
 //! so changing the app looks like changing the screen.
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
 
-use crate::i18n::{self, T};
 use crate::pure::route::App;
-use crate::server::{tr, Screen, ScreenView, Srv};
+use crate::server::{Screen, ScreenView, Srv};
 
-/// The app inside the router, which keeps every screen's URL.
+/// The case app's page (`crate::shell::ScreensPage` with the screens below).
 #[component]
 pub fn CasesApp() -> impl IntoView {
-    view! {
-        <Router>
-            <Shell />
-        </Router>
-    }
-}
-
-#[component]
-fn Shell() -> impl IntoView {
-    let lang = crate::shell::provide_lang();
-    crate::server::provide(App::Cases);
-    let srv = crate::server::use_srv();
-    crate::cases::provide(srv);
-    crate::server::sync_routes(srv);
-    let t = move |s: T| tr(lang, s);
-    view! {
-        <header id="topbar">
-            <h1>{t(i18n::APP_TITLE)}</h1>
-            <button type="button" id="btn-to-editor" on:click=move |_| srv.close()>{t(i18n::TO_EDITOR)}</button>
-            <span class="toolbar-spacer"></span>
-            <crate::server::AccountBar />
-            <crate::shell::LangButton />
-        </header>
-        {crate::server::screens(case_screen, ().into_any())}
-    }
+    view! { <crate::shell::ScreensPage app=App::Cases screen=case_screen /> }
 }
 
 /// The case app's screens.

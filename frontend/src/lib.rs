@@ -25,8 +25,6 @@ mod editor;
 #[cfg(target_arch = "wasm32")]
 mod organisation;
 #[cfg(target_arch = "wasm32")]
-mod publishing_app;
-#[cfg(target_arch = "wasm32")]
 mod server;
 #[cfg(target_arch = "wasm32")]
 mod shell;
@@ -52,12 +50,20 @@ pub fn mount_cases() {
     a11y::install();
 }
 
-/// Mounts the publishing app (`fachwerk-publishing`, served for the paths of drafts,
-/// publication requests, versions, the comparison and templates).
+/// Mounts the publishing app (`fachwerk-publishing`, issue 22): "Meine Entwürfe", "Freigaben",
+/// "Versionen", "Vergleich" and "Vorlagen" — the four-eyes work around the catalogue — without
+/// the editor, which the designer's page carries. Trunk builds it from `publishing.html` into
+/// `dist/katalog/`; the server serves it for the paths of
+/// `fachwerk_shared::api::publishing_app_links`. Opening a draft or a version goes to the
+/// designer, which opens it on arrival (`server::opening`); "Stand im Editor" is read from the
+/// designer's autosave (`shell::editor_workflow`).
 #[cfg(target_arch = "wasm32")]
 pub fn mount_publishing() {
+    use pure::route::App;
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(publishing_app::PublishingApp);
+    leptos::mount::mount_to_body(|| {
+        leptos::view! { <shell::ScreensPage app=App::Publishing screen=server::publishing_screen /> }
+    });
     a11y::install();
 }
 

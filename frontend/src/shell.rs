@@ -1,12 +1,47 @@
-//! What the apps share around their screens: the language (the applicant's page too) and its
-//! switch, and the hand-over when a route of another app is a page load (issue 22): the
-//! keyboard focus and the message line go along, so changing the app feels like changing the
-//! screen.
+//! What the apps share around their screens: the page of the apps that show screens only
+//! (`ScreensPage`), the language (the applicant's page too) and its switch, and the hand-over
+//! when a route of another app is a page load (issue 22): the keyboard focus and the message
+//! line go along, so changing the app feels like changing the screen.
 
 use leptos::prelude::*;
+use leptos_router::components::Router;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, APP_TITLE, TO_EDITOR};
+use crate::pure::route::App;
+use crate::server::{tr, Screen, ScreenView, Srv};
 use crate::storage;
+
+/// The whole page of an app that shows screens only (the case app, the publishing app), inside
+/// the router that keeps every screen's URL: the header with "Zum Editor", the account bar and
+/// the language switch, then the route's screen drawn by `screen`.
+#[component]
+pub fn ScreensPage(app: App, screen: fn(Screen, Srv) -> ScreenView) -> impl IntoView {
+    view! {
+        <Router>
+            <ScreensShell app=app screen=screen />
+        </Router>
+    }
+}
+
+#[component]
+fn ScreensShell(app: App, screen: fn(Screen, Srv) -> ScreenView) -> impl IntoView {
+    let lang = provide_lang();
+    crate::server::provide(app);
+    let srv = crate::server::use_srv();
+    // The account bar's Arbeitskorb button counts the open tasks.
+    crate::cases::provide(srv);
+    crate::server::sync_routes(srv);
+    view! {
+        <header id="topbar">
+            <h1>{tr(lang, APP_TITLE)}</h1>
+            <button type="button" id="btn-to-editor" on:click=move |_| srv.close()>{tr(lang, TO_EDITOR)}</button>
+            <span class="toolbar-spacer"></span>
+            <crate::server::AccountBar />
+            <LangButton />
+        </header>
+        {crate::server::screens(screen, ().into_any())}
+    }
+}
 
 /// The language of the page, shared through context (a newtype: never mistaken for another
 /// `RwSignal<Lang>`).

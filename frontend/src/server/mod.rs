@@ -373,7 +373,7 @@ pub fn AccountBar(#[prop(optional)] children: Option<Children>) -> impl IntoView
 /// A screen's title and body, or `None` where the app shows no screen over its page.
 pub type ScreenView = Option<(T, AnyView)>;
 
-/// The publishing app's screens (`crate::publishing_app`; the case app's: `crate::cases_app`).
+/// The publishing app's screens (`crate::mount_publishing`; the case app's: `crate::cases_app`).
 pub fn publishing_screen(screen: Screen, srv: Srv) -> ScreenView {
     let lang = crate::shell::use_lang();
     Some(match screen {
