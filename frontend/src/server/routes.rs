@@ -137,6 +137,8 @@ pub fn sync_drafts(ed: Editor, srv: Srv) {
         }
         draft
     });
+    // The draft being opened: the link below must not open it a second time.
+    let opening = StoredValue::new(None::<String>);
     // The draft (with the message to show) goes into the editor as one undo step.
     let open_draft = Action::new_local(move |(id, message): &(String, Option<String>)| {
         let (id, message) = (id.clone(), message.clone());
@@ -153,7 +155,12 @@ pub fn sync_drafts(ed: Editor, srv: Srv) {
                     request_animation_frame(move || commands::fit(ed));
                     srv.ok(message.unwrap_or_else(|| tx::OPENED_DRAFT.get(lang).into()));
                 }
-                Err(e) => srv.fail(e.message(lang)),
+                Err(e) => {
+                    // Not opened (e.g. the session ended on the way here): the address still
+                    // names the draft, and logging in opens it.
+                    opening.set_value(None);
+                    srv.fail(e.message(lang));
+                }
             }
         }
     });
@@ -172,8 +179,6 @@ pub fn sync_drafts(ed: Editor, srv: Srv) {
                 }
             }
         });
-    // The draft being opened: the link below must not open it a second time.
-    let opening = StoredValue::new(None::<String>);
     match super::opening::take() {
         Some(Opening::Draft { id, message }) => {
             opening.set_value(Some(id.clone()));
