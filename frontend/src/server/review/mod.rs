@@ -244,18 +244,18 @@ pub fn review_screen(ui_lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
             }
         }
     });
+    // The editor's key and name, read once from the designer's autosave (a parse of the whole
+    // workflow); "Stand im Editor" itself is read afresh by each comparison (`load`).
+    let (editor_key, editor_name) = crate::shell::editor_workflow()
+        .map(|w| (w.key, w.name))
+        .unwrap_or_default();
     match srv.route.get_untracked() {
         Route::RequestReview(id) => {
             open_request.dispatch_local(id);
         }
         Route::Compare { key, old, new } => load_versions(key, Some((old, new))),
         Route::Version { key, version } => load_versions(key, Some((String::new(), version))),
-        _ => load_versions(
-            crate::shell::editor_workflow()
-                .map(|w| w.key)
-                .unwrap_or_default(),
-            None,
-        ),
+        _ => load_versions(editor_key, None),
     }
 
     let key_options = move || {
@@ -271,8 +271,7 @@ pub fn review_screen(ui_lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
             // A request's own name, else the editor's.
             let name = given
                 .with_value(|g| g.as_ref().filter(|g| g.key == k).map(|g| g.name.clone()))
-                .or_else(|| crate::shell::editor_workflow().map(|w| w.name))
-                .unwrap_or_default();
+                .unwrap_or_else(|| editor_name.clone());
             list.push((k.clone(), name));
         }
         list.into_iter()
