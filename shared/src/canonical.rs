@@ -15,10 +15,77 @@ pub struct ParseError {
 }
 
 /// Serializes to canonical JSON (two-space indent, trailing newline).
+///
+/// Compact serialization, then [`indent`]: the browser's page also writes compact JSON (the
+/// messages to its Web Worker), so it links one serializer of the model instead of two (issue
+/// 22, first load). [`write_canonical_json`] writes the same text (`canonical_round_trip`).
 pub fn to_canonical_json(w: &Workflow) -> String {
-    let mut s = serde_json::to_string_pretty(w).unwrap_or_default();
+    let mut s = indent(&serde_json::to_string(w).unwrap_or_default());
     s.push('\n');
     s
+}
+
+/// Compact JSON as `serde_json`'s pretty printer writes it: two spaces per level, `": "`
+/// between key and value, empty objects and arrays as `{}` and `[]`. Expects the output of a
+/// compact serializer (no whitespace between tokens); text inside strings is kept as it is.
+pub fn indent(compact: &str) -> String {
+    fn newline(out: &mut String, depth: usize) {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    }
+    let bytes = compact.as_bytes();
+    let mut out = String::with_capacity(compact.len() + compact.len() / 2);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    // Start of the bytes not yet copied: structural characters are ASCII, so every cut is a
+    // char boundary.
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        let (before, after): (&str, Option<usize>) = match b {
+            b'"' => {
+                in_string = true;
+                continue;
+            }
+            b'{' | b'[' => {
+                let empty = matches!(bytes.get(i + 1), Some(b'}' | b']'));
+                if !empty {
+                    depth += 1;
+                }
+                ("", (!empty).then_some(depth))
+            }
+            b'}' | b']' => {
+                let empty = i > 0 && matches!(bytes[i - 1], b'{' | b'[');
+                out.push_str(&compact[from..i]);
+                from = i;
+                if !empty {
+                    depth = depth.saturating_sub(1);
+                    newline(&mut out, depth);
+                }
+                continue;
+            }
+            b',' => ("", Some(depth)),
+            b':' => (" ", None),
+            _ => continue,
+        };
+        out.push_str(&compact[from..=i]);
+        out.push_str(before);
+        if let Some(d) = after {
+            newline(&mut out, d);
+        }
+        from = i + 1;
+    }
+    out.push_str(&compact[from..]);
+    out
 }
 
 /// Writes [`to_canonical_json`]'s text to `out` without building it in memory first (the
@@ -108,25 +175,61 @@ pub fn workflow_schema() -> String {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use proptest::prelude::*;
 
-    /// The designer's page builds without `error-paths`: its errors start at the block's
-    /// parameters, not at `.params` (what `explain` returns there).
+    fn json() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            // Quotes, backslashes, brackets, commas and colons inside strings stay as they are.
+            "[a-z\"\\\\{}\\[\\],: äß\\n\u{1F600}]{0,8}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(serde_json::Value::from),
+                prop::collection::btree_map("[a-z\":{}\\[\\],]{0,4}", inner, 0..5)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// The page's way to canonical JSON writes what `serde_json`'s pretty printer writes.
+        #[test]
+        fn indent_matches_the_pretty_printer(v in json()) {
+            let compact = serde_json::to_string(&v).unwrap();
+            prop_assert_eq!(indent(&compact), serde_json::to_string_pretty(&v).unwrap());
+        }
+    }
+
     #[test]
-    fn an_error_without_the_outer_path_starts_at_params() {
-        let text = include_str!("../../workflows/beschaffung.json").replacen(
-            "\"params\": {",
-            "\"params\": { \"unbekannt\": 1,",
-            1,
-        );
-        let fast = serde_json::from_str::<Workflow>(&text).unwrap_err();
-        let e = error_at("", &fast);
-        assert!(e.path.starts_with("params"), "{e}");
-        assert!(e.message.contains("unbekannt"), "{e}");
-        assert!(e.line > 0, "{e:?}");
-        let with_outer = error_at("blocks[0]", &fast);
-        assert!(
-            with_outer.path.starts_with("blocks[0].params"),
-            "{with_outer}"
-        );
+    fn indent_keeps_empty_containers_and_strings() {
+        let compact = r#"{"a":[],"b":{},"c":[{"d":"x,\\\"{:}"}]}"#;
+        let v: serde_json::Value = serde_json::from_str(compact).unwrap();
+        assert_eq!(indent(compact), serde_json::to_string_pretty(&v).unwrap());
+        for text in ["", "1", "\"s\"", "[]", "{}"] {
+            assert_eq!(indent(text), text);
+        }
+    }
+
+    #[test]
+    fn every_template_is_canonical_by_either_way() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../workflows");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let w = parse_workflow(&text).unwrap();
+            let pretty = serde_json::to_string_pretty(&w).unwrap() + "\n";
+            assert_eq!(to_canonical_json(&w), pretty);
+            // The templates are stored canonically.
+            assert_eq!(pretty, text);
+            seen += 1;
+        }
+        assert!(seen >= 7, "{seen} templates");
     }
 }

@@ -9,6 +9,11 @@
 //! `engine::trace`) stay out of the page's first load (issue 22). When the worker cannot
 //! run, the page validates itself ([`validate_here`]; validation is part of the page anyway)
 //! and says for every other job that it is not available ([`Reply::Unavailable`]).
+//!
+//! The enums travel in serde's default form (`{"validate": {"workflow": …}}`), not with a
+//! `"kind"` field inside: reading an internally tagged enum buffers the value first, which
+//! linked a second deserializer of the workflow, the trace and the diff into the page (−41 KB
+//! gzip). Page and worker are built from this file together, so the form is private to them.
 
 use fachwerk_shared::bpmn::{from_bpmn, to_bpmn_export, Engine, ImportNote};
 use fachwerk_shared::diff::{diff, WorkflowDiff};
@@ -28,7 +33,7 @@ pub const READY: &str = "\"ready\"";
 
 /// A job as the page sends it (borrowing the workflow it serializes).
 #[derive(Debug, Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum Job<'a> {
     Validate {
         workflow: &'a Workflow,
@@ -70,7 +75,7 @@ pub enum Job<'a> {
 
 /// The same job as the worker reads it.
 #[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 enum OwnedJob {
     Validate {
         workflow: Workflow,
@@ -202,7 +207,7 @@ impl WireTrace {
 
 /// What a job produced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum Reply {
     Findings {
         findings: Vec<Finding>,
@@ -341,7 +346,7 @@ pub fn read_reply(message: &str) -> Result<(u64, Reply), String> {
 /// the BPMN code nor the diff.
 pub fn validate_here(message: &str) -> Reply {
     #[derive(Deserialize)]
-    #[serde(tag = "kind", rename_all = "camelCase")]
+    #[serde(rename_all = "camelCase")]
     enum ValidateOnly {
         Validate { workflow: Workflow },
     }
