@@ -2,7 +2,7 @@
 //! autosave and global listeners.
 
 use fachwerk_shared::api::FindingCounts;
-use fachwerk_shared::{parse_workflow, to_canonical_json, Workflow};
+use fachwerk_shared::{parse_workflow, Workflow};
 use leptos_router::components::Router;
 
 use crate::editor::exchange::{self, ImportDialog};
@@ -88,9 +88,13 @@ fn Shell() -> impl IntoView {
     let autosave_ok = StoredValue::new(true);
     let save = move || {
         dirty.set_value(false);
+        // Compact JSON: only this page reads it back, and at thousands of blocks indenting it
+        // would lengthen the save (a long task) and fill the browser's storage quota sooner.
         let saved = crate::editor::timed("autosave", || {
-            ed.wf
-                .with_untracked(|w| storage::set(storage::AUTOSAVE_KEY, &to_canonical_json(w)))
+            ed.wf.with_untracked(|w| {
+                serde_json::to_string(w)
+                    .is_ok_and(|text| storage::set(storage::AUTOSAVE_KEY, &text))
+            })
         });
         if !saved && autosave_ok.get_value() {
             ed.say(i18n::MSG_AUTOSAVE_FAILED);

@@ -2,6 +2,10 @@
 //! the Web Worker (`crate::worker_client`) from `WORKER_MIN_BLOCKS` blocks on, so the page
 //! stays responsive meanwhile. One check at a time is in the worker; a reply for an outdated
 //! revision is dropped and the newest revision is checked instead — a newer edit wins.
+//!
+//! A check is sent in a task of its own, after the edit's: at thousands of blocks writing the
+//! workflow for the worker takes tens of milliseconds, and the edit's own frame comes first
+//! (issue 22: the page's longest task after a drag). Edits in between are checked together.
 
 use fachwerk_shared::{validate, Finding, Workflow};
 use leptos::prelude::*;
@@ -16,6 +20,8 @@ struct State {
     rev: u64,
     /// A check is in the worker.
     in_flight: bool,
+    /// A check is to be sent in the next task.
+    scheduled: bool,
 }
 
 /// The worker's side of the findings.
@@ -68,8 +74,17 @@ impl Checks {
             return;
         }
         self.pending.set(true);
-        if !self.state.with_value(|s| s.in_flight) {
-            self.send();
+        if !self.state.with_value(|s| s.in_flight || s.scheduled) {
+            self.state.update_value(|s| s.scheduled = true);
+            set_timeout(
+                move || {
+                    self.state.update_value(|s| s.scheduled = false);
+                    if self.in_worker.get_untracked() && !self.state.with_value(|s| s.in_flight) {
+                        self.send();
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
         }
     }
 

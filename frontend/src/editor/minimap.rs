@@ -1,6 +1,8 @@
 //! Minimap: all blocks as one SVG path (one DOM node even for thousands of blocks) and the
 //! visible area as a frame; pressing or dragging in it moves the view there.
 
+use std::fmt::Write as _;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -56,7 +58,7 @@ pub fn Minimap() -> impl IntoView {
             let mut d = String::with_capacity(w.blocks.len() * 28);
             for (i, b) in w.blocks.iter().enumerate() {
                 let r = block_rect(w, i, &b.id);
-                d.push_str(&format!("M{} {}h{}v{}h{}z", r.x, r.y, r.w, r.h, -r.w));
+                let _ = write!(d, "M{} {}h{}v{}h{}z", r.x, r.y, r.w, r.h, -r.w);
             }
             d
         })

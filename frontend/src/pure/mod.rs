@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod labels;
 pub mod lang_parts;
 pub mod layout;
+pub mod outline;
 pub mod palette_search;
 pub mod params;
 pub mod probelauf;
