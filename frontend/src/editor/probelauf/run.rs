@@ -32,6 +32,8 @@ pub struct Runs {
     cases_rev: u64,
     /// A rerun of the saved Probefälle is in the worker.
     cases_in_flight: bool,
+    /// A rerun is to be sent in the next task (after the edit's frame, as the checks are).
+    cases_scheduled: bool,
     /// Say the verdicts once the rerun of the current workflow is back.
     announce: bool,
 }
@@ -294,8 +296,30 @@ pub(super) fn cases_changed(ed: Editor) {
         return;
     }
     sim.results_pending.set(true);
-    if !sim.runs.with_value(|r| r.cases_in_flight) {
-        send_cases(ed);
+    let idle = sim
+        .runs
+        .try_update_value(|r| {
+            let idle = !r.cases_in_flight && !r.cases_scheduled;
+            r.cases_scheduled |= idle;
+            idle
+        })
+        .unwrap_or(false);
+    if idle {
+        set_timeout(
+            move || {
+                let send = sim
+                    .runs
+                    .try_update_value(|r| {
+                        r.cases_scheduled = false;
+                        !r.cases_in_flight
+                    })
+                    .unwrap_or(false);
+                if send && sim.results_pending.get_untracked() {
+                    send_cases(ed);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     }
 }
 
@@ -308,9 +332,10 @@ fn send_cases(ed: Editor) {
             r.cases_rev
         })
         .unwrap_or_default();
-    let w = ed.wf.get_untracked();
-    worker_client::run(&Job::RunCases { workflow: &w }, move |reply| {
-        cases_received(ed, rev, reply);
+    ed.wf.with_untracked(|w| {
+        worker_client::run(&Job::RunCases { workflow: w }, move |reply| {
+            cases_received(ed, rev, reply);
+        });
     });
 }
 
