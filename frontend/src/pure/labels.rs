@@ -283,12 +283,7 @@ pub fn place(blocks: &[Bbox], wants: &[Want]) -> Vec<Placed> {
 /// order, where its label goes — the exit's own label while it is open, else the label of its
 /// connection. The blocks `ids` are what the labels keep clear of.
 pub fn exit_labels(w: &Workflow, ids: &[BlockId], lang: Lang) -> HashMap<BlockId, Vec<Placed>> {
-    let index: HashMap<&BlockId, usize> = w
-        .blocks
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (&b.id, i))
-        .collect();
+    let index = w.block_indices();
     let shown: HashSet<&BlockId> = ids.iter().collect();
     // The connections leaving each block.
     let mut leaving: HashMap<&BlockId, Vec<&fachwerk_shared::Edge>> = HashMap::new();

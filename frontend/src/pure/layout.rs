@@ -17,12 +17,7 @@ pub fn arrange(w: &Workflow) -> Vec<(BlockId, Rect)> {
     if n == 0 {
         return Vec::new();
     }
-    let index: HashMap<&BlockId, usize> = w
-        .blocks
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (&b.id, i))
-        .collect();
+    let index = w.block_indices();
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
     for e in &w.edges {
         if let (Some(&a), Some(&b)) = (index.get(&e.from), index.get(&e.to)) {

@@ -3,7 +3,7 @@
 //! building every row (labels, exits, their targets' names) on every edit was a large part of
 //! the page's work after a change (issue 22, the long task after a drag).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use fachwerk_shared::catalog;
 use fachwerk_shared::{BlockId, BlockType, Workflow};
@@ -30,12 +30,7 @@ pub struct Row {
 /// The first `limit` steps as rows, in flow order (breadth-first from the start, then
 /// unreachable ones in document order), and how many steps there are.
 pub fn rows(w: &Workflow, limit: usize) -> (Vec<Row>, usize) {
-    let index: HashMap<&BlockId, usize> = w
-        .blocks
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (&b.id, i))
-        .collect();
+    let index = w.block_indices();
     let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); w.blocks.len()];
     for (k, e) in w.edges.iter().enumerate() {
         if let Some(&i) = index.get(&e.from) {

@@ -344,6 +344,16 @@ impl Workflow {
         self.blocks.iter().find(|b| &b.id == id)
     }
 
+    /// Each block's position in `blocks`, by id: for lookups in loops over the edges, where
+    /// [`Workflow::block`] would search the list each time.
+    pub fn block_indices(&self) -> std::collections::HashMap<&BlockId, usize> {
+        self.blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (&b.id, i))
+            .collect()
+    }
+
     pub fn block_mut(&mut self, id: &BlockId) -> Option<&mut Block> {
         self.blocks.iter_mut().find(|b| &b.id == id)
     }

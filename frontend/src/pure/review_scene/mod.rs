@@ -256,12 +256,7 @@ fn shape(w: &Workflow, i: usize, marks: &Marks, lang: Lang) -> Option<Shape> {
 }
 
 fn lines(w: &Workflow, marks: &Marks, lang: Lang, only: Option<&HashSet<EdgeId>>) -> Vec<Line> {
-    let index: HashMap<&BlockId, usize> = w
-        .blocks
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (&b.id, i))
-        .collect();
+    let index = w.block_indices();
     w.edges
         .iter()
         .filter(|e| only.is_none_or(|o| o.contains(&e.id)))
