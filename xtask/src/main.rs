@@ -134,16 +134,10 @@ const OTHER_APPS: [(&str, &str, &str, u64); 3] = [
 /// Builds the frontend (release) and prints its first load; returns that line and whether it
 /// keeps the budget (`cargo xtask test` fails when not; `run`, `dist` and `bench` only warn).
 fn build_frontend(root: &Path) -> Result<(String, bool)> {
-    compile_page_apps()?;
-    package_frontend(root)
-}
-
-/// Compiles the page apps' wasm. One cargo run compiles the library once and links the apps
-/// side by side: each link is a single-threaded whole-program optimisation (profile
-/// `wasm-release`), so one after the other, as Trunk would, leaves a core idle. Trunk then
-/// finds them built. (The worker has its own features and is left to Trunk.) Needs neither
-/// trunk nor wasm-bindgen-cli, so `run` does it while they compile.
-fn compile_page_apps() -> Result<()> {
+    // One cargo run compiles the library once and links the page apps side by side: each link
+    // is a single-threaded whole-program optimisation (profile `wasm-release`), so one after
+    // the other, as Trunk would, leaves a core idle. Trunk then finds them built. (The worker
+    // has its own features and is left to Trunk.)
     let mut prebuild = cargo();
     prebuild.args([
         "build",
@@ -159,12 +153,7 @@ fn compile_page_apps() -> Result<()> {
     for (_, bin, _, _) in OTHER_APPS {
         prebuild.args(["--bin", bin]);
     }
-    sh(&mut prebuild)
-}
-
-/// Trunk's part of the frontend build (wasm-bindgen, wasm-opt, the pages) over the compiled
-/// apps, the brotli copies and the first-load line (see [`build_frontend`]).
-fn package_frontend(root: &Path) -> Result<(String, bool)> {
+    sh(&mut prebuild)?;
     sh(Command::new("trunk")
         .args(["build", "--release"])
         .env("PATH", tools::path_with_tools(root)))?;
@@ -316,23 +305,14 @@ fn run(args: &[String]) -> Result<()> {
         let root = root.clone();
         move || tools::ensure_mdbook(&root)
     });
-    let mut frontend_tools = tools::in_background({
-        let root = root.clone();
-        move || {
-            tools::ensure_cargo_tools(&root)?;
-            tools::ensure_wasm_opt(&root)
-        }
-    });
+    tools::ensure_cargo_tools(&root)?;
+    tools::ensure_wasm_opt(&root)?;
     let fingerprint = frontend_fingerprint(&root)?;
     let stamp = root.join("dist/.xtask-fingerprint");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str()) {
-        frontend_tools.wait()?;
         eprintln!("xtask: frontend unchanged since the last build (dist/)");
     } else {
-        // On a fresh machine the apps compile while trunk and wasm-bindgen-cli do.
-        compile_page_apps()?;
-        frontend_tools.wait()?;
-        package_frontend(&root)?;
+        build_frontend(&root)?;
         std::fs::write(&stamp, &fingerprint)?;
     }
     book_tool.wait()?;
