@@ -51,7 +51,8 @@ pub fn indent(compact: &str) -> String {
             }
             continue;
         }
-        let (before, after): (&str, Option<usize>) = match b {
+        // What follows the character: a space, and a new line at some depth.
+        let (space, line): (&str, Option<usize>) = match b {
             b'"' => {
                 in_string = true;
                 continue;
@@ -78,8 +79,8 @@ pub fn indent(compact: &str) -> String {
             _ => continue,
         };
         out.push_str(&compact[from..=i]);
-        out.push_str(before);
-        if let Some(d) = after {
+        out.push_str(space);
+        if let Some(d) = line {
             newline(&mut out, d);
         }
         from = i + 1;
