@@ -502,14 +502,15 @@ fn serve(
             }
         }
     }
-    if docs.join("index.html").is_file() {
-        config.docs_dir = Some(docs);
-    } else {
+    // Mounted even when not built yet: `cargo xtask run` builds the book after the server
+    // starts, and /hilfe/ says so until then.
+    if !docs.join("index.html").is_file() {
         eprintln!(
-            "fachwerk: no built handbook at {}/index.html – /hilfe/ is not served (build it with `cargo xtask docs`)",
+            "fachwerk: no built handbook at {}/index.html yet – /hilfe/ answers once it is there (build it with `cargo xtask docs`)",
             docs.display()
         );
     }
+    config.docs_dir = Some(docs);
     match runtime.block_on(run_server(addr, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

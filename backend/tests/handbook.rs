@@ -84,6 +84,39 @@ async fn the_handbook_is_served_under_hilfe_beside_the_designer() {
     assert!(body.contains("Designer"), "{body}");
 }
 
+/// `cargo xtask run` starts the server before the book is built: /hilfe/ says so, and serves
+/// the book as soon as it is there, without a restart.
+#[tokio::test]
+async fn a_handbook_built_after_the_start_is_served_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
+    std::fs::write(
+        dir.path().join("dist/index.html"),
+        "<title>Designer</title>",
+    )
+    .unwrap();
+    let mut config = Config::new(dir.path().join("data"));
+    config.dist_dir = Some(dir.path().join("dist"));
+    config.docs_dir = Some(dir.path().join("book"));
+    config.hash_cost = fachwerk_backend::users::HashCost::TESTING;
+    let app = app(AppState::new(config));
+
+    let (status, _, body) = get(&app, "/hilfe/").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body.contains("Das Handbuch ist noch nicht da"), "{body}");
+    assert!(body.contains("lang=\"en\""), "{body}");
+
+    std::fs::create_dir_all(dir.path().join("book")).unwrap();
+    std::fs::write(
+        dir.path().join("book/index.html"),
+        "<title>Willkommen</title>",
+    )
+    .unwrap();
+    let (status, _, body) = get(&app, "/hilfe/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Willkommen"), "{body}");
+}
+
 #[tokio::test]
 async fn the_handbook_may_run_its_inline_scripts_the_designer_may_not() {
     let dir = tempfile::tempdir().unwrap();

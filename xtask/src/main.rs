@@ -301,10 +301,6 @@ fn run(args: &[String]) -> Result<()> {
     // The server needs none of the tools: its dev build runs while they compile, and beside
     // the frontend's build (another profile and target, so another cargo build directory lock).
     let mut server = tools::in_background(|| sh(&mut server_dev_build("build")));
-    let mut book_tool = tools::in_background({
-        let root = root.clone();
-        move || tools::ensure_mdbook(&root)
-    });
     tools::ensure_cargo_tools(&root)?;
     tools::ensure_wasm_opt(&root)?;
     let fingerprint = frontend_fingerprint(&root)?;
@@ -315,9 +311,19 @@ fn run(args: &[String]) -> Result<()> {
         build_frontend(&root)?;
         std::fs::write(&stamp, &fingerprint)?;
     }
-    book_tool.wait()?;
-    docs::build_book(&root)?;
     server.wait()?;
+    // The handbook (and on a fresh machine mdBook's compile) after the page is up: the server
+    // answers /hilfe/ with "being built" until then (api/static_files.rs).
+    let _book = tools::in_background({
+        let root = root.clone();
+        move || {
+            let built = docs::build_book(&root);
+            if let Err(e) = &built {
+                eprintln!("xtask: the handbook could not be built ({e:#}); /hilfe/ stays empty");
+            }
+            built
+        }
+    });
     let addr = flag_value(args, "--addr").unwrap_or_else(|| {
         std::env::var("FACHWERK_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into())
     });

@@ -97,7 +97,7 @@ pub fn ensure_cargo_tools(root: &Path) -> Result<()> {
             eprintln!("xtask: installing wasm-bindgen-cli {wbg} (found: {have:?})");
             // Not --locked: its lock pins a webpki-roots version the registry no longer serves.
             // Only the `wasm-bindgen` binary: the test runner beside it brings an HTTP stack.
-            cargo_install("wasm-bindgen-cli", &wbg, &["--bin", "wasm-bindgen"])
+            cargo_install("wasm-bindgen-cli", &wbg, "1", &["--bin", "wasm-bindgen"])
         }
     });
     let trunk = output_of("trunk", &["--version"], root).unwrap_or_default();
@@ -108,6 +108,7 @@ pub fn ensure_cargo_tools(root: &Path) -> Result<()> {
         cargo_install(
             "trunk",
             TRUNK_VERSION,
+            "0",
             &["--locked", "--no-default-features"],
         )
     } else {
@@ -157,15 +158,17 @@ impl Background {
 
 /// `cargo install` with a light release profile. trunk ships `lto = "fat"` and
 /// `codegen-units = 1`: on two cores that alone was most of the 18 minutes a fresh machine spent
-/// on tools. These tools only orchestrate (trunk, mdbook) or rewrite one file per build
-/// (wasm-bindgen), so `opt-level = 1` without LTO costs them little at run time.
-fn cargo_install(krate: &str, version: &str, extra: &[&str]) -> Result<()> {
+/// on tools. Without LTO, with 16 codegen units and the given `opt_level`: trunk only
+/// orchestrates (hashing a few MB, rewriting HTML), so `0` builds it in 128 s instead of 193 s at
+/// `1` and its builds take as long (23.2 s for the designer either way, 5 December 2026);
+/// wasm-bindgen rewrites each wasm file, 3× slower at `0` (2.4 s instead of 0.8 s), so `1`.
+fn cargo_install(krate: &str, version: &str, opt_level: &str, extra: &[&str]) -> Result<()> {
     let mut cmd = Command::new("cargo");
     cmd.args(["install", krate, "--version", version])
         .args(extra)
         .env("CARGO_PROFILE_RELEASE_LTO", "off")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
-        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", opt_level)
         .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
         .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false");
     sh(&mut cmd)
@@ -180,6 +183,7 @@ pub fn ensure_mdbook(root: &Path) -> Result<()> {
         cargo_install(
             "mdbook",
             MDBOOK_VERSION,
+            "1",
             &["--locked", "--no-default-features", "--features", "search"],
         )?;
     }

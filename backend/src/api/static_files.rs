@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, Uri};
+use axum::http::{header, Request, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
@@ -61,8 +61,32 @@ pub async fn serve(
     }
 }
 
-/// A handbook page; a missing one gets the book's own 404 page with status 404.
+/// Said under /hilfe/ while there is no built book (`cargo xtask run` builds it after the
+/// server started; a server may also run without one).
+const NO_HANDBOOK: &str = "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>Handbuch nicht verfügbar</title></head><body><main>\
+<h1>Das Handbuch ist noch nicht da</h1>\
+<p>Es wird gerade gebaut oder ist auf diesem Server nicht installiert. \
+Bitte laden Sie die Seite in einigen Minuten neu.</p>\
+<p lang=\"en\">The handbook is being built or not installed on this server. \
+Please reload in a few minutes.</p>\
+<p><a href=\"/\">Zurück zum Designer</a></p></main></body></html>";
+
+/// A handbook page; a missing one gets the book's own 404 page with status 404, a book not
+/// (yet) built a page saying so, with status 503.
 async fn handbook(docs: &Path, rest: &str, mut req: Request<Body>) -> Response {
+    if !docs.join("index.html").is_file() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::RETRY_AFTER, "60"),
+            ],
+            NO_HANDBOOK,
+        )
+            .into_response();
+    }
     let query = req
         .uri()
         .query()

@@ -64,8 +64,10 @@ pub fn use_korb() -> Korb {
 
 /// Creates the Arbeitskorb's state and, after each login, loads it; a person's start screen
 /// at `/` is the Arbeitskorb (see `start_rule`). Call once in the app, after
-/// `crate::server::provide`.
+/// `crate::server::provide`. Only the case app shows the lists: the designer's and the
+/// publishing app's header button needs the own tasks alone (a role's list may hold thousands).
 pub fn provide(srv: Srv) {
+    let all_lists = srv.app == crate::pure::route::App::Cases;
     let k = Korb {
         lists: RwSignal::new(None),
         person: RwSignal::new(None),
@@ -91,7 +93,9 @@ pub fn provide(srv: Srv) {
                 crate::storage::session_set(STARTED_KEY, None);
             }
             Some(Some(who)) => leptos::task::spawn_local(async move {
-                reload(k).await;
+                k.loading.set(true);
+                load(k, all_lists).await;
+                k.loading.set(false);
                 start_rule(k, srv, &who);
             }),
         }
@@ -125,11 +129,12 @@ fn start_rule(k: Korb, srv: Srv, who: &str) {
 /// line).
 pub async fn reload(k: Korb) {
     k.loading.set(true);
-    load(k).await;
+    load(k, true).await;
     k.loading.set(false);
 }
 
-async fn load(k: Korb) {
+/// Loads the own tasks and, with `all_lists`, the roles' and the Vertretung's.
+async fn load(k: Korb, all_lists: bool) {
     let mine = api::list_tasks("mine", LOAD_LIMIT).await;
     match mine {
         Err(e) if e.status == 403 && e.code.as_deref() == Some("NO_PERSON") => {
@@ -138,6 +143,10 @@ async fn load(k: Korb) {
         }
         Err(_) => {
             k.lists.set(Some(Default::default()));
+        }
+        Ok(mine) if !all_lists => {
+            k.person.set(Some(true));
+            k.lists.set(Some([mine, Vec::new(), Vec::new()]));
         }
         Ok(mine) => {
             let roles = api::list_tasks("roles", LOAD_LIMIT)
