@@ -88,6 +88,11 @@ async fn large_workflows_are_checked_in_the_worker() -> anyhow::Result<()> {
         attr(&s, "#problems-panel", "data-checked-in").await?,
         "worker"
     );
+    // An opened workflow travels whole; the worker keeps it for the edits to come.
+    assert_eq!(
+        attr(&s, "#problems-panel", "data-worker-sent").await?,
+        "workflow"
+    );
     assert_eq!(attr(&s, "html", "data-worker").await?, "running");
     let expected = validate(&w);
     let counts = FindingCounts::of(&expected);
@@ -128,6 +133,28 @@ async fn large_workflows_are_checked_in_the_worker() -> anyhow::Result<()> {
     assert_eq!(s.error_count().await?, FindingCounts::of(&expected).errors);
     let codes: Vec<String> = expected.iter().take(200).map(|f| f.code.clone()).collect();
     assert_eq!(listed_codes(&s).await?, codes);
+    // Only the edit went to the worker, which applied it to its copy.
+    assert_eq!(
+        attr(&s, "#problems-panel", "data-worker-sent").await?,
+        "edits"
+    );
+
+    // Undo: the op undo applied goes the same way, and the findings are the opened file's.
+    s.js("document.getElementById('btn-undo').click(); return 0;")
+        .await?;
+    s.wait_blocks(BLOCKS).await?;
+    wait_checked(&s).await?;
+    let codes: Vec<String> = validate(&w)
+        .iter()
+        .take(200)
+        .map(|f| f.code.clone())
+        .collect();
+    assert_eq!(listed_codes(&s).await?, codes);
+    assert_eq!(s.error_count().await?, counts.errors);
+    assert_eq!(
+        attr(&s, "#problems-panel", "data-worker-sent").await?,
+        "edits"
+    );
     assert!(
         s.page_errors().await?.is_empty(),
         "{:?}",

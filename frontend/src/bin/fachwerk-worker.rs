@@ -3,7 +3,7 @@
 //! Trunk builds this binary as a worker (`data-type="worker"` in index.html:
 //! `fachwerk-worker_loader.js`, loaded on first use by `worker_client.rs`). Every message is a
 //! JSON job (with a `File` beside it for a file to import, read here); the answer is
-//! `pure::jobs::answer`.
+//! `pure::jobs::Worker::answer`, which keeps the copy of the workflow being checked.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -13,6 +13,7 @@ fn main() {
 
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_to = scope.clone();
+    let worker = std::cell::RefCell::new(jobs::Worker::default());
     let on_message =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
             let data = ev.data();
@@ -31,9 +32,13 @@ fn main() {
                                 .read_as_text(&file)
                                 .ok()
                         });
-                    jobs::answer_with_file(&message, text.as_deref())
+                    worker
+                        .borrow_mut()
+                        .answer_with_file(&message, text.as_deref())
                 }
-                None => jobs::answer(&data.as_string().unwrap_or_default()),
+                None => worker
+                    .borrow_mut()
+                    .answer(&data.as_string().unwrap_or_default()),
             };
             let _ = reply_to.post_message(&JsValue::from_str(&answer));
         });

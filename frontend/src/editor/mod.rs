@@ -36,7 +36,7 @@ use leptos::prelude::*;
 use crate::api::ServerState;
 use crate::i18n::{Lang, T};
 use crate::pure::geometry::{block_rect, Viewport};
-use crate::pure::history::{Entry, History};
+use crate::pure::history::{Change, Entry, History};
 
 /// Extra area around the viewport that is rendered too, in screen pixels.
 const CULL_MARGIN: f64 = 300.0;
@@ -258,6 +258,8 @@ impl Editor {
 
     /// Applies an edit as one undo step. Returns false (and changes nothing) if it fails.
     pub fn apply(self, op: Op) -> bool {
+        // The worker's copy takes the same op (only kept when it has one).
+        let for_worker = self.checks.wants_edits().then(|| op.clone());
         let mut result = None;
         self.wf.maybe_update(|w| {
             let r = apply(w, op);
@@ -267,6 +269,7 @@ impl Editor {
         });
         match result {
             Some(Ok(inverse)) => {
+                self.checks.edited(for_worker);
                 self.history.update(|h| h.push(Entry::Op(inverse)));
                 true
             }
@@ -281,6 +284,7 @@ impl Editor {
     /// Replaces the whole workflow (new/open) as one undo step.
     pub fn replace(self, w: Workflow) {
         let old = self.wf.get_untracked();
+        self.checks.edited(None);
         self.wf.set(w);
         self.history
             .update(|h| h.push(Entry::Replace(Box::new(old))));
@@ -301,14 +305,18 @@ impl Editor {
         // Take the stacks out instead of cloning them (they may hold whole workflows).
         let mut h = History::default();
         self.history.update_untracked(|x| std::mem::swap(x, &mut h));
-        let mut result = Ok(false);
+        let mut result = Ok(None);
         self.wf.maybe_update(|w| {
             result = if undo { h.undo(w) } else { h.redo(w) };
-            matches!(result, Ok(true))
+            matches!(result, Ok(Some(_)))
         });
         self.history.set(h);
         match result {
-            Ok(true) => {
+            Ok(Some(change)) => {
+                self.checks.edited(match change {
+                    Change::Op(op) => Some(op),
+                    Change::Whole => None,
+                });
                 self.prune_selection();
                 self.say(if undo {
                     crate::i18n::MSG_UNDONE
@@ -316,7 +324,7 @@ impl Editor {
                     crate::i18n::MSG_REDONE
                 });
             }
-            Ok(false) => {}
+            Ok(None) => {}
             Err(e) => self.announce.set(e.to_string()),
         }
     }

@@ -192,6 +192,7 @@ pub fn Problems() -> impl IntoView {
             aria-labelledby="problems-title"
             aria-busy=move || pending.get().to_string()
             data-checked-in=move || if ed.checks.in_worker.get() { "worker" } else { "page" }
+            data-worker-sent=move || ed.checks.sent.get()
         >
             <h2 id="problems-title" tabindex="-1">{move || ed.t(i18n::PROBLEMS)}</h2>
             <p id="problems-checking" class="checking" hidden=move || !pending.get()>{move || ed.t(i18n::CHECKING)}</p>

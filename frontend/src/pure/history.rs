@@ -18,6 +18,15 @@ pub enum Entry {
     Replace(Box<Workflow>),
 }
 
+/// What an undo or redo did to the workflow: the op it applied (the worker's copy takes the
+/// same, see `editor::checks`), or a whole other workflow.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    Op(Op),
+    Whole,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     undo: Vec<Entry>,
@@ -45,35 +54,45 @@ impl History {
         !self.redo.is_empty()
     }
 
-    pub fn undo(&mut self, w: &mut Workflow) -> Result<bool, OpError> {
+    pub fn undo(&mut self, w: &mut Workflow) -> Result<Option<Change>, OpError> {
         step(&mut self.undo, &mut self.redo, w)
     }
 
-    pub fn redo(&mut self, w: &mut Workflow) -> Result<bool, OpError> {
+    pub fn redo(&mut self, w: &mut Workflow) -> Result<Option<Change>, OpError> {
         step(&mut self.redo, &mut self.undo, w)
     }
 }
 
-/// Pops from `from`, applies it and pushes the inverse onto `to`. Ok(false): nothing to do.
-fn step(from: &mut Vec<Entry>, to: &mut Vec<Entry>, w: &mut Workflow) -> Result<bool, OpError> {
+/// Pops from `from`, applies it and pushes the inverse onto `to`. Ok(None): nothing to do.
+fn step(
+    from: &mut Vec<Entry>,
+    to: &mut Vec<Entry>,
+    w: &mut Workflow,
+) -> Result<Option<Change>, OpError> {
     let Some(entry) = from.pop() else {
-        return Ok(false);
+        return Ok(None);
     };
     match entry {
-        Entry::Op(op) => match apply(w, never_lower_the_id_counter(op.clone(), w.next_id)) {
-            Ok(inverse) => to.push(Entry::Op(inverse)),
-            Err(e) => {
-                // Keep the entry so the stacks stay consistent with the document.
-                from.push(Entry::Op(op));
-                return Err(e);
+        Entry::Op(op) => {
+            let applied = never_lower_the_id_counter(op.clone(), w.next_id);
+            match apply(w, applied.clone()) {
+                Ok(inverse) => {
+                    to.push(Entry::Op(inverse));
+                    Ok(Some(Change::Op(applied)))
+                }
+                Err(e) => {
+                    // Keep the entry so the stacks stay consistent with the document.
+                    from.push(Entry::Op(op));
+                    Err(e)
+                }
             }
-        },
+        }
         Entry::Replace(old) => {
             let current = std::mem::replace(w, *old);
             to.push(Entry::Replace(Box::new(current)));
+            Ok(Some(Change::Whole))
         }
     }
-    Ok(true)
 }
 
 /// Undo must not hand ids out again: the inverse of `Op::SetNextId` would lower the counter, so
@@ -111,11 +130,21 @@ mod tests {
         let inv = apply(&mut w, op).expect("add");
         h.push(Entry::Op(inv));
         let after = w.clone();
-        assert_eq!(h.undo(&mut w), Ok(true));
+        // What a step reports brings a copy (the worker's) to the same state.
+        let mut copy = w.clone();
+        let Ok(Some(Change::Op(undone))) = h.undo(&mut w) else {
+            panic!("undo applied no op");
+        };
         assert_eq!(w, before);
-        assert_eq!(h.redo(&mut w), Ok(true));
+        apply(&mut copy, undone).expect("the reported op applies to the copy");
+        assert_eq!(copy, before);
+        let Ok(Some(Change::Op(redone))) = h.redo(&mut w) else {
+            panic!("redo applied no op");
+        };
         assert_eq!(w, after);
-        assert_eq!(h.redo(&mut w), Ok(false));
+        apply(&mut copy, redone).expect("the reported op applies to the copy");
+        assert_eq!(copy, after);
+        assert_eq!(h.redo(&mut w), Ok(None));
     }
 
     #[test]
@@ -140,7 +169,7 @@ mod tests {
             h.push(Entry::Op(inv));
             w.next_id
         };
-        assert_eq!(h.undo(&mut w), Ok(true));
+        assert!(matches!(h.undo(&mut w), Ok(Some(Change::Op(_)))));
         assert!(w.blocks.is_empty());
         assert_eq!(w.next_id, counter_after_add, "undo lowered the id counter");
         assert_ne!(
@@ -148,7 +177,7 @@ mod tests {
             id,
             "an undone id was handed out again"
         );
-        assert_eq!(h.redo(&mut w), Ok(true));
+        assert!(matches!(h.redo(&mut w), Ok(Some(Change::Op(_)))));
         assert_eq!(w.blocks.len(), 1);
         assert_eq!(w.next_id, counter_after_add);
     }

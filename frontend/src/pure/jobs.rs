@@ -1,10 +1,16 @@
 //! The heavy work the designer hands to its Web Worker (`src/bin/fachwerk-worker.rs`):
 //! validating a large workflow, importing a file, the BPMN exports, comparing two versions,
 //! the Probelauf (one case, the saved Probefälle) and the path of a case on the Vorgang screen.
-//! Jobs and replies travel as JSON text; [`answer`] is the whole of the worker's logic, so it
-//! is unit-tested here natively. Browser, worker and server run the same `fachwerk_shared` code.
+//! Jobs and replies travel as JSON text; [`Worker::answer`] is the whole of the worker's logic,
+//! so it is unit-tested here natively. Browser, worker and server run the same `fachwerk_shared`
+//! code.
 //!
-//! Only the worker links [`answer`]: BPMN import and export (with quick-xml), the engine
+//! The live check keeps a copy of the edited workflow in the worker ([`Job::Check`]); after
+//! that the page sends only the edits ([`Job::CheckEdits`], the same `Op`s the editor applied),
+//! not thousands of blocks per keystroke. A copy that is not where the edits start is dropped
+//! and the page sends the whole workflow again ([`Reply::Resend`]).
+//!
+//! Only the worker links [`Worker::answer`]: BPMN import and export (with quick-xml), the engine
 //! dialects, the diff and the simulation engine (`fachwerk_shared::simulate`, also behind
 //! `engine::trace`) stay out of the page's first load (issue 22). When the worker cannot
 //! run, the page validates itself ([`validate_here`]; validation is part of the page anyway)
@@ -19,7 +25,7 @@ use fachwerk_shared::bpmn::{from_bpmn, to_bpmn_export, Engine, ImportNote};
 use fachwerk_shared::diff::{diff, WorkflowDiff};
 use fachwerk_shared::engine::{self, State};
 use fachwerk_shared::simulate::{simulate_scripted, CaseInput, Trace};
-use fachwerk_shared::{parse_workflow, validate, Finding, Workflow};
+use fachwerk_shared::{apply, parse_workflow, validate, Finding, Op, Workflow};
 use serde::{Deserialize, Serialize};
 
 use crate::pure::probelauf::{run_cases, CaseResult};
@@ -35,15 +41,24 @@ pub const READY: &str = "\"ready\"";
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Job<'a> {
-    Validate {
+    /// Validates `workflow`; the worker keeps it as its copy at `version`.
+    Check {
+        version: u64,
         workflow: &'a Workflow,
+    },
+    /// Applies `ops` to the worker's copy at `base` and validates the result, which becomes
+    /// the copy at `version`.
+    CheckEdits {
+        base: u64,
+        version: u64,
+        ops: &'a [Op],
     },
     Import {
         name: &'a str,
         text: &'a str,
     },
     /// A file to import that travels beside the message as a `File` and is read by the worker
-    /// (see [`answer_with_file`]): the page never copies a large file's text.
+    /// (see [`Worker::answer_with_file`]): the page never copies a large file's text.
     ImportFile {
         name: &'a str,
     },
@@ -77,8 +92,14 @@ pub enum Job<'a> {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 enum OwnedJob {
-    Validate {
+    Check {
+        version: u64,
         workflow: Workflow,
+    },
+    CheckEdits {
+        base: u64,
+        version: u64,
+        ops: Vec<Op>,
     },
     Import {
         name: String,
@@ -111,7 +132,15 @@ enum OwnedJob {
 impl OwnedJob {
     fn as_job(&self) -> Job<'_> {
         match self {
-            OwnedJob::Validate { workflow } => Job::Validate { workflow },
+            OwnedJob::Check { version, workflow } => Job::Check {
+                version: *version,
+                workflow,
+            },
+            OwnedJob::CheckEdits { base, version, ops } => Job::CheckEdits {
+                base: *base,
+                version: *version,
+                ops,
+            },
             OwnedJob::Import { name, text } => Job::Import { name, text },
             OwnedJob::ImportFile { name } => Job::ImportFile { name },
             OwnedJob::Export { workflow, engine } => Job::Export { workflow, engine },
@@ -250,6 +279,9 @@ pub enum Reply {
     },
     /// The worker cannot run in this browser and the page does not do this job itself.
     Unavailable,
+    /// The worker's copy is not at the edits' base, or an edit did not apply to it: send the
+    /// whole workflow ([`Job::Check`]).
+    Resend,
 }
 
 /// What the page says when a job found no worker (German, English).
@@ -293,45 +325,83 @@ pub fn request(id: u64, job: &Job<'_>) -> Result<String, String> {
     serde_json::to_string(&RequestOut { id, job }).map_err(|e| e.to_string())
 }
 
-/// The worker's answer to one message: never panics, whatever the text.
-pub fn answer(message: &str) -> String {
-    let (id, reply) = match serde_json::from_str::<RequestIn>(message) {
-        Ok(r) => (r.id, run(&r.job.as_job())),
-        Err(e) => (
-            serde_json::from_str::<IdOnly>(message).map_or(0, |r| r.id),
-            Reply::BadRequest {
-                message: e.to_string(),
-            },
-        ),
-    };
-    serde_json::to_string(&ReplyOut { id, reply: &reply }).unwrap_or_else(|e| {
+/// The worker's state between messages: its copy of the workflow being edited, at a version
+/// the page counts.
+#[derive(Debug, Default)]
+pub struct Worker {
+    copy: Option<(u64, Workflow)>,
+}
+
+impl Worker {
+    /// The answer to one message: never panics, whatever the text.
+    pub fn answer(&mut self, message: &str) -> String {
+        let (id, reply) = match serde_json::from_str::<RequestIn>(message) {
+            Ok(r) => (r.id, self.run(r.job)),
+            Err(e) => (
+                serde_json::from_str::<IdOnly>(message).map_or(0, |r| r.id),
+                Reply::BadRequest {
+                    message: e.to_string(),
+                },
+            ),
+        };
+        reply_text(id, &reply)
+    }
+
+    /// The answer to a message whose job is [`Job::ImportFile`], with the file's `text` as the
+    /// worker read it (`None`: it could not be read); any other job is answered as by
+    /// [`Worker::answer`].
+    pub fn answer_with_file(&mut self, message: &str, text: Option<&str>) -> String {
+        match serde_json::from_str::<RequestIn>(message) {
+            Ok(RequestIn {
+                id,
+                job: OwnedJob::ImportFile { name },
+            }) => {
+                let reply = match text {
+                    Some(text) => run(&Job::Import { name: &name, text }),
+                    None => Reply::ImportFailed {
+                        de: format!("Die Datei „{name}“ konnte nicht gelesen werden."),
+                        en: format!("The file “{name}” could not be read."),
+                    },
+                };
+                reply_text(id, &reply)
+            }
+            _ => self.answer(message),
+        }
+    }
+
+    fn run(&mut self, job: OwnedJob) -> Reply {
+        match job {
+            OwnedJob::Check { version, workflow } => {
+                let findings = validate(&workflow);
+                self.copy = Some((version, workflow));
+                Reply::Findings { findings }
+            }
+            OwnedJob::CheckEdits { base, version, ops } => self.check_edits(base, version, ops),
+            other => run(&other.as_job()),
+        }
+    }
+
+    fn check_edits(&mut self, base: u64, version: u64, ops: Vec<Op>) -> Reply {
+        // Taken out: a copy an edit fails on is half-edited and must not stay.
+        let Some((at, mut workflow)) = self.copy.take() else {
+            return Reply::Resend;
+        };
+        if at != base || ops.into_iter().any(|op| apply(&mut workflow, op).is_err()) {
+            return Reply::Resend;
+        }
+        let findings = validate(&workflow);
+        self.copy = Some((version, workflow));
+        Reply::Findings { findings }
+    }
+}
+
+fn reply_text(id: u64, reply: &Reply) -> String {
+    serde_json::to_string(&ReplyOut { id, reply }).unwrap_or_else(|e| {
         let bad = Reply::BadRequest {
             message: e.to_string(),
         };
         serde_json::to_string(&ReplyOut { id, reply: &bad }).unwrap_or_default()
     })
-}
-
-/// The worker's answer to a message whose job is [`Job::ImportFile`], with the file's `text`
-/// as the worker read it (`None`: it could not be read); any other job is answered as by
-/// [`answer`].
-pub fn answer_with_file(message: &str, text: Option<&str>) -> String {
-    match serde_json::from_str::<RequestIn>(message) {
-        Ok(RequestIn {
-            id,
-            job: OwnedJob::ImportFile { name },
-        }) => {
-            let reply = match text {
-                Some(text) => run(&Job::Import { name: &name, text }),
-                None => Reply::ImportFailed {
-                    de: format!("Die Datei „{name}“ konnte nicht gelesen werden."),
-                    en: format!("The file “{name}” could not be read."),
-                },
-            };
-            serde_json::to_string(&ReplyOut { id, reply: &reply }).unwrap_or_default()
-        }
-        _ => answer(message),
-    }
 }
 
 /// Reads a reply message: (job id, reply).
@@ -341,14 +411,15 @@ pub fn read_reply(message: &str) -> Result<(u64, Reply), String> {
         .map_err(|e| e.to_string())
 }
 
-/// A validation job (`message` as [`request`] wrote it) done on the page, for when the worker
-/// cannot run; any other job is [`Reply::Unavailable`]. Unlike [`answer`] it links neither
-/// the BPMN code nor the diff.
+/// A check of a whole workflow (`message` as [`request`] wrote it) done on the page, for when
+/// the worker cannot run; any other job is [`Reply::Unavailable`] (edits to check are
+/// validated by the caller, which has the workflow). Unlike [`Worker::answer`] it links
+/// neither the BPMN code nor the diff.
 pub fn validate_here(message: &str) -> Reply {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     enum ValidateOnly {
-        Validate { workflow: Workflow },
+        Check { workflow: Workflow },
     }
     #[derive(Deserialize)]
     struct Request {
@@ -356,7 +427,7 @@ pub fn validate_here(message: &str) -> Reply {
     }
     match serde_json::from_str::<Request>(message) {
         Ok(Request {
-            job: ValidateOnly::Validate { workflow },
+            job: ValidateOnly::Check { workflow },
         }) => Reply::Findings {
             findings: validate(&workflow),
         },
@@ -364,12 +435,14 @@ pub fn validate_here(message: &str) -> Reply {
     }
 }
 
-/// Does the job.
+/// Does a job that needs no state of the worker (edits to check need its copy:
+/// [`Reply::Resend`]).
 pub fn run(job: &Job<'_>) -> Reply {
     match job {
-        Job::Validate { workflow } => Reply::Findings {
+        Job::Check { workflow, .. } => Reply::Findings {
             findings: validate(workflow),
         },
+        Job::CheckEdits { .. } => Reply::Resend,
         Job::Import { name, text } => match import_text(name, text) {
             Ok((workflow, notes)) => Reply::Imported {
                 workflow: Box::new(workflow),

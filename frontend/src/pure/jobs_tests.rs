@@ -5,9 +5,23 @@ use super::*;
 use fachwerk_shared::bpmn::to_bpmn;
 use fachwerk_shared::generate::synthetic;
 
+/// A fresh worker's answer.
+fn answer(message: &str) -> String {
+    Worker::default().answer(message)
+}
+
+fn answer_with_file(message: &str, text: Option<&str>) -> String {
+    Worker::default().answer_with_file(message, text)
+}
+
 fn round_trip(id: u64, job: &Job<'_>) -> Reply {
+    asked(&mut Worker::default(), id, job)
+}
+
+/// `job`'s reply from `worker`, which keeps its state.
+fn asked(worker: &mut Worker, id: u64, job: &Job<'_>) -> Reply {
     let msg = request(id, job).unwrap();
-    let (got, reply) = read_reply(&answer(&msg)).unwrap();
+    let (got, reply) = read_reply(&worker.answer(&msg)).unwrap();
     assert_eq!(got, id);
     reply
 }
@@ -20,8 +34,127 @@ fn validation_in_the_worker_finds_what_validate_finds() {
     let expected = validate(&w);
     assert!(expected.iter().any(Finding::is_error));
     assert_eq!(
-        round_trip(7, &Job::Validate { workflow: &w }),
+        round_trip(
+            7,
+            &Job::Check {
+                version: 1,
+                workflow: &w
+            }
+        ),
         Reply::Findings { findings: expected }
+    );
+}
+
+/// The live check at thousands of blocks: the whole workflow once, then the editor's ops.
+#[test]
+fn edits_checked_on_the_workers_copy_find_what_validate_finds_on_the_page() {
+    let mut page = synthetic(600, 3);
+    let mut worker = Worker::default();
+    let whole = Job::Check {
+        version: 1,
+        workflow: &page,
+    };
+    assert!(matches!(
+        asked(&mut worker, 1, &whole),
+        Reply::Findings { .. }
+    ));
+    let first = page.blocks[0].id.clone();
+    let edge = page.edges[5].id.clone();
+    let steps: Vec<Vec<Op>> = vec![
+        vec![Op::RenameBlock {
+            id: first.clone(),
+            label: "Antrag prüfen".into(),
+        }],
+        // An exit without a connection: an error appears.
+        vec![Op::Disconnect { id: edge }],
+        vec![
+            Op::MoveBlock {
+                id: first.clone(),
+                to: fachwerk_shared::Rect::at(40, 80),
+            },
+            Op::RemoveBlock { id: first },
+        ],
+    ];
+    for (i, ops) in steps.into_iter().enumerate() {
+        let version = i as u64 + 2;
+        for op in ops.clone() {
+            apply(&mut page, op).unwrap();
+        }
+        let reply = asked(
+            &mut worker,
+            version,
+            &Job::CheckEdits {
+                base: version - 1,
+                version,
+                ops: &ops,
+            },
+        );
+        assert_eq!(
+            reply,
+            Reply::Findings {
+                findings: validate(&page)
+            },
+            "after step {i}"
+        );
+    }
+    assert!(validate(&page).iter().any(Finding::is_error));
+}
+
+#[test]
+fn edits_without_a_copy_at_their_base_ask_for_the_whole_workflow() {
+    let w = synthetic(60, 2);
+    let rename = |label: &str| Op::RenameBlock {
+        id: w.blocks[0].id.clone(),
+        label: label.into(),
+    };
+    let edits = |base, ops: &[Op]| {
+        let ops = ops.to_vec();
+        move |worker: &mut Worker| {
+            asked(
+                worker,
+                base + 1,
+                &Job::CheckEdits {
+                    base,
+                    version: base + 1,
+                    ops: &ops,
+                },
+            )
+        }
+    };
+    let mut worker = Worker::default();
+    // No copy yet (a new worker, or one the browser restarted).
+    assert_eq!(edits(1, &[rename("a")])(&mut worker), Reply::Resend);
+    let whole = Job::Check {
+        version: 1,
+        workflow: &w,
+    };
+    asked(&mut worker, 1, &whole);
+    // The copy is at 1, not 5: dropped, the page sends the whole workflow again.
+    assert_eq!(edits(5, &[rename("a")])(&mut worker), Reply::Resend);
+    assert_eq!(edits(1, &[rename("a")])(&mut worker), Reply::Resend);
+    asked(&mut worker, 1, &whole);
+    assert!(matches!(
+        edits(1, &[rename("a")])(&mut worker),
+        Reply::Findings { .. }
+    ));
+    // An op that does not apply leaves no half-edited copy behind.
+    let missing = Op::RenameBlock {
+        id: "gibt-es-nicht".into(),
+        label: "x".into(),
+    };
+    assert_eq!(
+        edits(2, &[rename("b"), missing])(&mut worker),
+        Reply::Resend
+    );
+    assert_eq!(edits(2, &[rename("c")])(&mut worker), Reply::Resend);
+    // A stateless answer has no copy either.
+    assert_eq!(
+        run(&Job::CheckEdits {
+            base: 1,
+            version: 2,
+            ops: &[]
+        }),
+        Reply::Resend
     );
 }
 
@@ -122,7 +255,10 @@ fn garbage_gets_a_bad_request_reply_with_the_id_when_readable() {
         ("", 0),
         ("not json", 0),
         ("{\"id\": 9, \"job\": {\"fly\": {}}}", 9),
-        ("{\"id\": 4, \"job\": {\"validate\": {\"workflow\": 1}}}", 4),
+        (
+            "{\"id\": 4, \"job\": {\"check\": {\"version\": 1, \"workflow\": 1}}}",
+            4,
+        ),
     ] {
         let (got, reply) = read_reply(&answer(msg)).unwrap();
         assert_eq!(got, id, "{msg}");
@@ -209,7 +345,14 @@ fn a_diff_in_the_worker_is_the_diff_of_shared() {
 fn without_a_worker_the_page_validates_and_refuses_the_rest() {
     let mut w = synthetic(50, 3);
     w.edges.remove(2);
-    let msg = request(1, &Job::Validate { workflow: &w }).unwrap();
+    let msg = request(
+        1,
+        &Job::Check {
+            version: 1,
+            workflow: &w,
+        },
+    )
+    .unwrap();
     assert_eq!(
         validate_here(&msg),
         Reply::Findings {
