@@ -303,23 +303,33 @@ fn run(args: &[String]) -> Result<()> {
     let mut server = tools::in_background(|| sh(&mut server_dev_build("build")));
     tools::ensure_cargo_tools(&root)?;
     tools::ensure_wasm_opt(&root)?;
-    let fingerprint = frontend_fingerprint(&root)?;
+    let sources = fingerprint(&root, FRONTEND_SOURCES)?;
     let stamp = root.join("dist/.xtask-fingerprint");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str()) {
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(sources.as_str()) {
         eprintln!("xtask: frontend unchanged since the last build (dist/)");
     } else {
         build_frontend(&root)?;
-        std::fs::write(&stamp, &fingerprint)?;
+        std::fs::write(&stamp, &sources)?;
     }
     server.wait()?;
     // The handbook (and on a fresh machine mdBook's compile) after the page is up: the server
     // answers /hilfe/ with "being built" until then (api/static_files.rs).
+    // Not again when nothing it reads changed (mdBook empties docs/book/ while it builds).
     let _book = tools::in_background({
         let root = root.clone();
         move || {
+            let sources = fingerprint(&root, BOOK_SOURCES)?;
+            let stamp = root.join("docs/book/.xtask-fingerprint");
+            if std::fs::read_to_string(&stamp).ok().as_deref() == Some(sources.as_str()) {
+                eprintln!("xtask: handbook unchanged since the last build (docs/book/)");
+                return Ok(());
+            }
             let built = docs::build_book(&root);
-            if let Err(e) = &built {
-                eprintln!("xtask: the handbook could not be built ({e:#}); /hilfe/ stays empty");
+            match &built {
+                Ok(()) => std::fs::write(&stamp, &sources)?,
+                Err(e) => {
+                    eprintln!("xtask: the handbook could not be built ({e:#}); /hilfe/ stays empty")
+                }
             }
             built
         }
@@ -345,9 +355,23 @@ fn server_dev_build(verb: &str) -> Command {
     cmd
 }
 
-/// Names, sizes and modification times of everything the frontend build reads: when equal to
-/// the last build's, `run` serves the existing dist/ instead of building again.
-fn frontend_fingerprint(root: &Path) -> Result<String> {
+/// What the frontend build reads: folders and single files.
+const FRONTEND_SOURCES: (&[&str], &[&str]) = (
+    &["frontend", "shared/src", "shared/schema"],
+    &[
+        "Cargo.lock",
+        "Cargo.toml",
+        "Trunk.toml",
+        "shared/Cargo.toml",
+    ],
+);
+
+/// What `mdbook build docs` reads.
+const BOOK_SOURCES: (&[&str], &[&str]) = (&["docs/src"], &["docs/book.toml"]);
+
+/// Names, sizes and modification times of everything a build reads (`sources`: folders, files):
+/// when equal to the last build's, `run` serves the existing build instead of building again.
+fn fingerprint(root: &Path, sources: (&[&str], &[&str])) -> Result<String> {
     use std::hash::{Hash, Hasher};
     fn walk(dir: &Path, hasher: &mut std::collections::hash_map::DefaultHasher) -> Result<()> {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -367,16 +391,12 @@ fn frontend_fingerprint(root: &Path) -> Result<String> {
         }
         Ok(())
     }
+    let (dirs, files) = sources;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for dir in ["frontend", "shared/src", "shared/schema"] {
+    for dir in dirs {
         walk(&root.join(dir), &mut hasher)?;
     }
-    for file in [
-        "Cargo.lock",
-        "Cargo.toml",
-        "Trunk.toml",
-        "shared/Cargo.toml",
-    ] {
+    for file in files {
         let meta = std::fs::metadata(root.join(file))?;
         file.hash(&mut hasher);
         meta.len().hash(&mut hasher);
