@@ -79,10 +79,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     build_book(root)
 }
 
+/// The fingerprint of the handbook's sources (`crate::fingerprint`), written by every build.
+pub const BOOK_STAMP: &str = "docs/book/.xtask-fingerprint";
+
 /// Builds the handbook from docs/ as committed (no generation) and checks its links; used by
 /// `docs`, `run` and `dist` so the server can offer it under /hilfe/.
 pub fn build_book(root: &Path) -> Result<()> {
     tools::ensure_mdbook(root)?;
+    // Read before the build: a page changed meanwhile makes the next `run` build again.
+    let sources = crate::fingerprint(root, crate::BOOK_SOURCES)?;
     build(root)?;
     let shots: BTreeMap<String, Screenshot> = read_toml(&root.join("docs/bilder.toml"))?;
     let pending: BTreeSet<String> = shots.keys().map(|n| format!("bilder/{n}.png")).collect();
@@ -105,6 +110,7 @@ pub fn build_book(root: &Path) -> Result<()> {
             }
         }
     }
+    std::fs::write(root.join(BOOK_STAMP), sources)?;
     Ok(())
 }
 

@@ -134,6 +134,8 @@ const OTHER_APPS: [(&str, &str, &str, u64); 3] = [
 /// Builds the frontend (release) and prints its first load; returns that line and whether it
 /// keeps the budget (`cargo xtask test` fails when not; `run`, `dist` and `bench` only warn).
 fn build_frontend(root: &Path) -> Result<(String, bool)> {
+    // Read before the build: a source changed meanwhile makes the next `run` build again.
+    let sources = fingerprint(root, FRONTEND_SOURCES)?;
     // One cargo run compiles the library once and links the page apps side by side: each link
     // is a single-threaded whole-program optimisation (profile `wasm-release`), so one after
     // the other, as Trunk would, leaves a core idle. Trunk then finds them built. (The worker
@@ -193,6 +195,7 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
     for (_, _, dir, _) in OTHER_APPS {
         tools::write_brotli_copies(&root.join("dist").join(dir))?;
     }
+    std::fs::write(root.join(FRONTEND_STAMP), sources)?;
     let (mut line, mut within) = first_load(root)?;
     eprintln!("xtask: {line}");
     for (page, _, dir, budget) in OTHER_APPS {
@@ -303,13 +306,10 @@ fn run(args: &[String]) -> Result<()> {
     let mut server = tools::in_background(|| sh(&mut server_dev_build("build")));
     tools::ensure_cargo_tools(&root)?;
     tools::ensure_wasm_opt(&root)?;
-    let sources = fingerprint(&root, FRONTEND_SOURCES)?;
-    let stamp = root.join("dist/.xtask-fingerprint");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(sources.as_str()) {
+    if unchanged(&root, FRONTEND_SOURCES, FRONTEND_STAMP)? {
         eprintln!("xtask: frontend unchanged since the last build (dist/)");
     } else {
         build_frontend(&root)?;
-        std::fs::write(&stamp, &sources)?;
     }
     server.wait()?;
     // The handbook (and on a fresh machine mdBook's compile) after the page is up: the server
@@ -318,18 +318,13 @@ fn run(args: &[String]) -> Result<()> {
     let _book = tools::in_background({
         let root = root.clone();
         move || {
-            let sources = fingerprint(&root, BOOK_SOURCES)?;
-            let stamp = root.join("docs/book/.xtask-fingerprint");
-            if std::fs::read_to_string(&stamp).ok().as_deref() == Some(sources.as_str()) {
+            if unchanged(&root, BOOK_SOURCES, docs::BOOK_STAMP)? {
                 eprintln!("xtask: handbook unchanged since the last build (docs/book/)");
                 return Ok(());
             }
             let built = docs::build_book(&root);
-            match &built {
-                Ok(()) => std::fs::write(&stamp, &sources)?,
-                Err(e) => {
-                    eprintln!("xtask: the handbook could not be built ({e:#}); /hilfe/ stays empty")
-                }
+            if let Err(e) = &built {
+                eprintln!("xtask: the handbook could not be built ({e:#}); /hilfe/ stays empty");
             }
             built
         }
@@ -366,12 +361,21 @@ const FRONTEND_SOURCES: (&[&str], &[&str]) = (
     ],
 );
 
+/// The [`fingerprint`] of the sources of the frontend in dist/, written by every build.
+const FRONTEND_STAMP: &str = "dist/.xtask-fingerprint";
+
 /// What `mdbook build docs` reads.
-const BOOK_SOURCES: (&[&str], &[&str]) = (&["docs/src"], &["docs/book.toml"]);
+pub(crate) const BOOK_SOURCES: (&[&str], &[&str]) = (&["docs/src"], &["docs/book.toml"]);
+
+/// Whether the build whose [`fingerprint`] is in `stamp` was made from `sources` as they are.
+fn unchanged(root: &Path, sources: (&[&str], &[&str]), stamp: &str) -> Result<bool> {
+    let now = fingerprint(root, sources)?;
+    Ok(std::fs::read_to_string(root.join(stamp)).ok().as_deref() == Some(now.as_str()))
+}
 
 /// Names, sizes and modification times of everything a build reads (`sources`: folders, files):
 /// when equal to the last build's, `run` serves the existing build instead of building again.
-fn fingerprint(root: &Path, sources: (&[&str], &[&str])) -> Result<String> {
+pub(crate) fn fingerprint(root: &Path, sources: (&[&str], &[&str])) -> Result<String> {
     use std::hash::{Hash, Hasher};
     fn walk(dir: &Path, hasher: &mut std::collections::hash_map::DefaultHasher) -> Result<()> {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
