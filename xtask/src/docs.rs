@@ -79,7 +79,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     build_book(root)
 }
 
-/// The fingerprint of the handbook's sources (`crate::fingerprint`), written by every build.
+/// What `mdbook build docs` reads (for `crate::fingerprint`).
+pub const BOOK_SOURCES: (&[&str], &[&str]) = (&["docs/src"], &["docs/book.toml"]);
+
+/// The fingerprint of the handbook's sources, written by every build.
 pub const BOOK_STAMP: &str = "docs/book/.xtask-fingerprint";
 
 /// Builds the handbook from docs/ as committed (no generation) and checks its links; used by
@@ -87,7 +90,7 @@ pub const BOOK_STAMP: &str = "docs/book/.xtask-fingerprint";
 pub fn build_book(root: &Path) -> Result<()> {
     tools::ensure_mdbook(root)?;
     // Read before the build: a page changed meanwhile makes the next `run` build again.
-    let sources = crate::fingerprint(root, crate::BOOK_SOURCES)?;
+    let sources = crate::fingerprint(root, BOOK_SOURCES)?;
     build(root)?;
     let shots: BTreeMap<String, Screenshot> = read_toml(&root.join("docs/bilder.toml"))?;
     let pending: BTreeSet<String> = shots.keys().map(|n| format!("bilder/{n}.png")).collect();

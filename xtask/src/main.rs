@@ -313,12 +313,12 @@ fn run(args: &[String]) -> Result<()> {
     }
     server.wait()?;
     // The handbook (and on a fresh machine mdBook's compile) after the page is up: the server
-    // answers /hilfe/ with "being built" until then (api/static_files.rs).
-    // Not again when nothing it reads changed (mdBook empties docs/book/ while it builds).
+    // answers /hilfe/ with "being built" until then (api/static_files.rs). Not again when
+    // nothing it reads changed (mdBook empties docs/book/ while it builds).
     let _book = tools::in_background({
         let root = root.clone();
         move || {
-            if unchanged(&root, BOOK_SOURCES, docs::BOOK_STAMP)? {
+            if unchanged(&root, docs::BOOK_SOURCES, docs::BOOK_STAMP)? {
                 eprintln!("xtask: handbook unchanged since the last build (docs/book/)");
                 return Ok(());
             }
@@ -363,9 +363,6 @@ const FRONTEND_SOURCES: (&[&str], &[&str]) = (
 
 /// The [`fingerprint`] of the sources of the frontend in dist/, written by every build.
 const FRONTEND_STAMP: &str = "dist/.xtask-fingerprint";
-
-/// What `mdbook build docs` reads.
-pub(crate) const BOOK_SOURCES: (&[&str], &[&str]) = (&["docs/src"], &["docs/book.toml"]);
 
 /// Whether the build whose [`fingerprint`] is in `stamp` was made from `sources` as they are.
 fn unchanged(root: &Path, sources: (&[&str], &[&str]), stamp: &str) -> Result<bool> {

@@ -56,6 +56,9 @@ pub struct Korb {
     pub workflow: RwSignal<String>,
     /// A reload is under way.
     pub loading: RwSignal<bool>,
+    /// Load the roles' and the Vertretung's lists too (the case app, which shows them); else
+    /// only the own tasks, which the header button counts (a role's list may hold thousands).
+    all_lists: bool,
 }
 
 pub fn use_korb() -> Korb {
@@ -64,10 +67,8 @@ pub fn use_korb() -> Korb {
 
 /// Creates the Arbeitskorb's state and, after each login, loads it; a person's start screen
 /// at `/` is the Arbeitskorb (see `start_rule`). Call once in the app, after
-/// `crate::server::provide`. Only the case app shows the lists: the designer's and the
-/// publishing app's header button needs the own tasks alone (a role's list may hold thousands).
+/// `crate::server::provide`.
 pub fn provide(srv: Srv) {
-    let all_lists = srv.app == crate::pure::route::App::Cases;
     let k = Korb {
         lists: RwSignal::new(None),
         person: RwSignal::new(None),
@@ -75,6 +76,7 @@ pub fn provide(srv: Srv) {
         query: RwSignal::new(String::new()),
         workflow: RwSignal::new(String::new()),
         loading: RwSignal::new(false),
+        all_lists: srv.app == crate::pure::route::App::Cases,
     };
     provide_context(k);
     // `None` until the server has said; then who is logged in, if anyone.
@@ -93,9 +95,7 @@ pub fn provide(srv: Srv) {
                 crate::storage::session_set(STARTED_KEY, None);
             }
             Some(Some(who)) => leptos::task::spawn_local(async move {
-                k.loading.set(true);
-                load(k, all_lists).await;
-                k.loading.set(false);
+                reload(k).await;
                 start_rule(k, srv, &who);
             }),
         }
@@ -129,12 +129,11 @@ fn start_rule(k: Korb, srv: Srv, who: &str) {
 /// line).
 pub async fn reload(k: Korb) {
     k.loading.set(true);
-    load(k, true).await;
+    load(k).await;
     k.loading.set(false);
 }
 
-/// Loads the own tasks and, with `all_lists`, the roles' and the Vertretung's.
-async fn load(k: Korb, all_lists: bool) {
+async fn load(k: Korb) {
     let mine = api::list_tasks("mine", LOAD_LIMIT).await;
     match mine {
         Err(e) if e.status == 403 && e.code.as_deref() == Some("NO_PERSON") => {
@@ -144,7 +143,7 @@ async fn load(k: Korb, all_lists: bool) {
         Err(_) => {
             k.lists.set(Some(Default::default()));
         }
-        Ok(mine) if !all_lists => {
+        Ok(mine) if !k.all_lists => {
             k.person.set(Some(true));
             k.lists.set(Some([mine, Vec::new(), Vec::new()]));
         }

@@ -28,11 +28,9 @@ struct State {
     in_flight: bool,
     /// A check is to be sent in the next task.
     scheduled: bool,
-    /// The revision of the worker's copy once the check in flight is done; `None`: it has none
-    /// the page can build on.
-    worker_at: Option<u64>,
-    /// The ops applied since `worker_at`; `None`: a change that is no op, or none recorded.
-    edits: Option<Vec<Op>>,
+    /// The revision of the worker's copy once the check in flight is done, and the ops applied
+    /// since; `None`: it has none the page can build on (none yet, or a change that is no op).
+    copy: Option<(u64, Vec<Op>)>,
 }
 
 /// The worker's side of the findings.
@@ -80,14 +78,14 @@ impl Checks {
 
     /// Whether [`Checks::edited`] keeps ops now (the worker has a copy to apply them to).
     pub fn wants_edits(self) -> bool {
-        self.state.with_value(|s| s.edits.is_some())
+        self.state.with_value(|s| s.copy.is_some())
     }
 
     /// The workflow changed by `op`, or (`None`) otherwise: a new or opened workflow.
     pub fn edited(self, op: Option<Op>) {
-        self.state.update_value(|s| match (op, &mut s.edits) {
-            (Some(op), Some(edits)) => edits.push(op),
-            _ => s.edits = None,
+        self.state.update_value(|s| match (op, &mut s.copy) {
+            (Some(op), Some((_, edits))) => edits.push(op),
+            _ => s.copy = None,
         });
     }
 
@@ -119,54 +117,52 @@ impl Checks {
     }
 
     fn forget_copy(self) {
-        self.state.update_value(|s| {
-            s.worker_at = None;
-            s.edits = None;
-        });
+        self.state.update_value(|s| s.copy = None);
     }
 
     fn send(self) {
         let rev = self.state.with_value(|s| s.rev);
         // From now on the worker's copy will be at `rev`; later edits are kept on top of it.
-        let mut since = (None, None);
+        let mut since = None;
         self.state.update_value(|s| {
             s.in_flight = true;
-            since = (s.worker_at.replace(rev), s.edits.replace(Vec::new()));
+            since = s.copy.replace((rev, Vec::new()));
         });
         let done = move |reply| self.received(rev, reply);
-        let edits = matches!(since, (Some(_), Some(_)));
-        self.sent.set(if edits { "edits" } else { "workflow" });
         match since {
-            (Some(base), Some(ops)) => worker_client::run(
-                &Job::CheckEdits {
+            Some((base, ops)) => {
+                self.sent.set("edits");
+                let job = Job::CheckEdits {
                     base,
                     version: rev,
                     ops: &ops,
-                },
-                done,
-            ),
-            _ => self.wf.with_untracked(|w| {
-                let job = Job::Check {
-                    version: rev,
-                    workflow: w,
                 };
                 worker_client::run(&job, done);
-            }),
+            }
+            None => {
+                self.sent.set("workflow");
+                self.wf.with_untracked(|w| {
+                    let job = Job::Check {
+                        version: rev,
+                        workflow: w,
+                    };
+                    worker_client::run(&job, done);
+                });
+            }
         }
     }
 
     fn received(self, rev: u64, reply: Reply) {
         self.state.update_value(|s| s.in_flight = false);
+        if !matches!(reply, Reply::Findings { .. }) {
+            self.forget_copy();
+        }
         if matches!(reply, Reply::Resend) {
             // The worker had no copy at the edits' base: the whole workflow, then edits again.
-            self.forget_copy();
             if self.in_worker.get_untracked() {
                 self.send();
             }
             return;
-        }
-        if !matches!(reply, Reply::Findings { .. }) {
-            self.forget_copy();
         }
         if rev != self.state.with_value(|s| s.rev) {
             // Outdated: the newest revision is checked instead (if it still needs the worker).
