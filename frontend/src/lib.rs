@@ -23,6 +23,8 @@ mod cases_app;
 #[cfg(target_arch = "wasm32")]
 mod editor;
 #[cfg(target_arch = "wasm32")]
+pub mod on_demand;
+#[cfg(target_arch = "wasm32")]
 mod organisation;
 #[cfg(target_arch = "wasm32")]
 mod server;
@@ -33,11 +35,15 @@ mod storage;
 #[cfg(target_arch = "wasm32")]
 mod worker_client;
 
-/// Mounts the designer into the page's body.
+/// Mounts the designer into the page's body; `parts` are its parts loaded on demand
+/// ([`on_demand`]), fetched once the first screen is up.
 #[cfg(target_arch = "wasm32")]
-pub fn mount() {
+pub fn mount(parts: on_demand::OnDemand) {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(move || {
+        on_demand::provide(parts);
+        app::App()
+    });
     a11y::install();
 }
 

@@ -1,8 +1,66 @@
-//! Fachwerk designer (browser): mounts the Leptos app. Trunk builds this binary for wasm32.
+//! Fachwerk designer (browser): mounts the Leptos app. `cargo xtask` builds this binary for
+//! wasm32 and splits its wasm at the functions marked `wasm_split` below into a module of their
+//! own (`xtask/src/designer.rs`), which the app loads after its first screen
+//! (`fachwerk_frontend::on_demand`).
+
+#[cfg(target_arch = "wasm32")]
+mod parts {
+    use fachwerk_frontend::on_demand::{self as part, OnDemand, SplitLoaderError};
+    use fachwerk_frontend::on_demand::{BlockId, BlockType, Editor, ImportReport};
+    use leptos::prelude::AnyView;
+    use leptos::wasm_split::wasm_split;
+
+    // All in one module (`parts`): one request, and the code they share is in it once.
+    // `fallible`: a module that cannot be loaded is an error to show, not a panic.
+
+    #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_probelauf_panel))]
+    fn probelauf_panel(ed: Editor) -> Result<AnyView, SplitLoaderError> {
+        Ok(part::probelauf_panel(ed))
+    }
+
+    #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_settings_dialog))]
+    fn settings_dialog(ed: Editor) -> Result<AnyView, SplitLoaderError> {
+        Ok(part::settings_dialog(ed))
+    }
+
+    #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_connect_dialog))]
+    fn connect_dialog(ed: Editor) -> Result<AnyView, SplitLoaderError> {
+        Ok(part::connect_dialog(ed))
+    }
+
+    #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_import_dialog))]
+    fn import_dialog(ed: Editor, report: ImportReport) -> Result<AnyView, SplitLoaderError> {
+        Ok(part::import_dialog(ed, report))
+    }
+
+    #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_block_form))]
+    fn block_form(ed: Editor, id: BlockId, kind: BlockType) -> Result<AnyView, SplitLoaderError> {
+        Ok(part::block_form(ed, id, kind))
+    }
+
+    pub const ALL: OnDemand = OnDemand {
+        probelauf_panel: |ed| Box::pin(probelauf_panel(ed)),
+        settings_dialog: |ed| Box::pin(settings_dialog(ed)),
+        connect_dialog: |ed| Box::pin(connect_dialog(ed)),
+        import_dialog: |ed, report| Box::pin(import_dialog(ed, report)),
+        block_form: |ed, id, kind| Box::pin(block_form(ed, id, kind)),
+        // Each function has its own loader, which must have seen the module arrive before the
+        // function runs at the first poll; the module itself is fetched once.
+        load: || {
+            Box::pin(async {
+                load_block_form().await?;
+                load_settings_dialog().await?;
+                load_connect_dialog().await?;
+                load_probelauf_panel().await?;
+                load_import_dialog().await
+            })
+        },
+    };
+}
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    fachwerk_frontend::mount();
+    fachwerk_frontend::mount(parts::ALL);
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -11,6 +11,16 @@ use crate::sh;
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
 const MDBOOK_VERSION: &str = "0.5.4";
+/// `wasm_split_cli_support`, whose `wasm-split-cli` splits the designer's wasm
+/// (`crate::designer`); the protocol of the `wasm_split_helpers` Leptos brings (0.2).
+const WASM_SPLIT_VERSION: &str = "0.2.4";
+
+/// `wasm-split-cli`, installed into a folder named after its version (it has no `--version`).
+pub fn wasm_split_cli(root: &Path) -> PathBuf {
+    root.join(format!(
+        ".tools/wasm-split-{WASM_SPLIT_VERSION}/bin/wasm-split-cli"
+    ))
+}
 
 /// Folder (git-ignored) for npm-installed tools and test peers.
 pub fn node_dir(root: &Path) -> PathBuf {
@@ -100,6 +110,23 @@ pub fn ensure_cargo_tools(root: &Path) -> Result<()> {
             cargo_install("wasm-bindgen-cli", &wbg, "1", &["--bin", "wasm-bindgen"])
         }
     });
+    let mut split = in_background({
+        let root = root.to_path_buf();
+        move || {
+            if wasm_split_cli(&root).is_file() {
+                return Ok(());
+            }
+            eprintln!("xtask: installing wasm-split-cli {WASM_SPLIT_VERSION}");
+            let dir = root.join(format!(".tools/wasm-split-{WASM_SPLIT_VERSION}"));
+            let dir = dir.to_string_lossy();
+            cargo_install(
+                "wasm_split_cli_support",
+                WASM_SPLIT_VERSION,
+                "1",
+                &["--locked", "--features", "build-binary", "--root", &dir],
+            )
+        }
+    });
     let trunk = output_of("trunk", &["--version"], root).unwrap_or_default();
     let installed = if trunk != format!("trunk {TRUNK_VERSION}") {
         eprintln!("xtask: installing trunk {TRUNK_VERSION} (found: {trunk:?}); this takes a few minutes once");
@@ -115,7 +142,8 @@ pub fn ensure_cargo_tools(root: &Path) -> Result<()> {
         Ok(())
     };
     let bindgen_installed = bindgen.wait();
-    installed.and(bindgen_installed)
+    let split_installed = split.wait();
+    installed.and(bindgen_installed).and(split_installed)
 }
 
 /// binaryen's wasm-opt from npm (into `.tools/node`, like the test peers: never at the same

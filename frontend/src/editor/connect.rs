@@ -43,7 +43,12 @@ fn done(ed: Editor) {
 #[component]
 pub fn ConnectDialog() -> impl IntoView {
     let ed = use_editor();
-    move || ed.connect_open.get().then(|| dialog(ed))
+    let parts = crate::on_demand::use_parts();
+    move || {
+        ed.connect_open
+            .get()
+            .then(|| parts.show(|p| (p.connect_dialog)(ed)))
+    }
 }
 
 /// (port name, text) of the block's exits; taken ones name their current target.
@@ -73,7 +78,8 @@ fn port_choices(ed: Editor, id: &BlockId, lang: Lang) -> Vec<(String, String, bo
     })
 }
 
-fn dialog(ed: Editor) -> impl IntoView {
+/// The dialog's view (loaded on demand, `crate::on_demand`).
+pub fn dialog(ed: Editor) -> AnyView {
     let source = ed.selection.with_untracked(|s| {
         if s.len() == 1 {
             s.iter().next().cloned()
@@ -156,4 +162,5 @@ fn dialog(ed: Editor) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }

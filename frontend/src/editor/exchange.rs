@@ -281,7 +281,12 @@ pub fn close(ed: Editor) {
 #[component]
 pub fn ImportDialog() -> impl IntoView {
     let ed = use_editor();
-    move || ed.import_report.get().map(|r| dialog(ed, r))
+    let parts = crate::on_demand::use_parts();
+    move || {
+        ed.import_report
+            .get()
+            .map(|r| parts.show(|p| (p.import_dialog)(ed, r)))
+    }
 }
 
 /// Asks before an import replaces the open workflow.
@@ -327,7 +332,8 @@ fn confirm_dialog(ed: Editor, file: String, notes: Vec<ImportNote>, w: Workflow)
     .into_any()
 }
 
-fn dialog(ed: Editor, r: ImportReport) -> AnyView {
+/// The dialog's view (loaded on demand, `crate::on_demand`).
+pub fn dialog(ed: Editor, r: ImportReport) -> AnyView {
     if let Some(w) = r.pending {
         return confirm_dialog(ed, r.file, r.notes, *w);
     }

@@ -33,6 +33,7 @@ pub fn edit_kind(ed: Editor, id: &BlockId, f: impl FnOnce(&mut BlockKind)) {
 #[component]
 pub fn Inspector() -> impl IntoView {
     let ed = use_editor();
+    let parts = crate::on_demand::use_parts();
     let sel = Memo::new(move |_| ed.single_selected());
     let sel_type = Memo::new(move |_| {
         sel.get()
@@ -40,7 +41,7 @@ pub fn Inspector() -> impl IntoView {
     });
     let count = Memo::new(move |_| ed.selection.with(|s| s.len()));
     let body = move || match (sel.get(), sel_type.get()) {
-        (Some(id), Some(t)) => block_form(ed, id, t),
+        (Some(id), Some(t)) => parts.show(|p| (p.block_form)(ed, id, t)),
         _ if count.get() > 1 => multi_form(ed, count),
         _ => match ed.sel_edge.get() {
             Some(e) => edge_form(ed, e),
@@ -124,7 +125,8 @@ fn edge_form(ed: Editor, id: EdgeId) -> AnyView {
     .into_any()
 }
 
-fn block_form(ed: Editor, id: BlockId, t: BlockType) -> AnyView {
+/// A block's form (loaded on demand, `crate::on_demand`).
+pub fn block_form(ed: Editor, id: BlockId, t: BlockType) -> AnyView {
     let kind = Memo::new({
         let id = id.clone();
         move |_| ed.wf.with(|w| w.block(&id).map(|b| b.kind.clone()))

@@ -47,10 +47,16 @@ pub fn close(ed: Editor) {
 #[component]
 pub fn SettingsDialog() -> impl IntoView {
     let ed = use_editor();
-    move || ed.settings_open.get().then(|| dialog(ed))
+    let parts = crate::on_demand::use_parts();
+    move || {
+        ed.settings_open
+            .get()
+            .then(|| parts.show(|p| (p.settings_dialog)(ed)))
+    }
 }
 
-fn dialog(ed: Editor) -> impl IntoView {
+/// The dialog's view (loaded on demand, `crate::on_demand`).
+pub fn dialog(ed: Editor) -> AnyView {
     let name = move || ed.wf.with(|w| w.name.clone());
     let description = Signal::derive(move || ed.wf.with(|w| w.description.clone()));
     let set_name = move |ev| {
@@ -95,6 +101,7 @@ fn dialog(ed: Editor) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }
 
 /// The workflow key (file names, the catalogue folder, Aktenzeichen): editable until the

@@ -118,10 +118,17 @@ pub(super) type FieldRow = (String, String, FieldType, Vec<String>, bool);
 #[component]
 pub fn ProbelaufPanel() -> impl IntoView {
     let ed = use_editor();
-    move || ed.sim.open.get().then(|| panel(ed))
+    let parts = crate::on_demand::use_parts();
+    move || {
+        ed.sim
+            .open
+            .get()
+            .then(|| parts.show(|p| (p.probelauf_panel)(ed)))
+    }
 }
 
-fn panel(ed: Editor) -> impl IntoView {
+/// The panel's view (loaded on demand, `crate::on_demand`).
+pub fn panel(ed: Editor) -> AnyView {
     let sim = ed.sim;
     let t = move |de: &'static str, en: &'static str| text(ed, de, en);
     let fields = Memo::new(move |_| {
@@ -249,4 +256,5 @@ fn panel(ed: Editor) -> impl IntoView {
             <ul id="testcases" aria-live="polite" aria-busy=move || sim.results_pending.get().then_some("true")>{trace::results(ed)}</ul>
         </section>
     }
+    .into_any()
 }

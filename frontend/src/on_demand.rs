@@ -1,0 +1,115 @@
+//! The editor's parts the designer loads on demand (issue 22, first load): the Probelauf panel,
+//! the block forms of the inspector, the settings, connect and import dialogs. Their code is
+//! not in the wasm the first screen waits for: the designer's binary (`src/main.rs`) marks each
+//! view function below as a split point of one module, and `cargo xtask` splits its wasm there
+//! (`xtask/src/designer.rs`). The app loads that module right after the first screen is up.
+//!
+//! A part is built like any view, synchronously in its place (its signals belong to the view
+//! that shows it): until the module is there it shows nothing, afterwards its function returns
+//! at the first poll. If the module cannot be loaded, the parts say so instead.
+//!
+//! The binary hands the parts in as function pointers: the library is shared by every app, and
+//! a split point in it would be exported — and its code kept — by each of them.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use leptos::prelude::*;
+pub use leptos::wasm_split::SplitLoaderError;
+
+pub use crate::editor::exchange::ImportReport;
+pub use crate::editor::Editor;
+pub use fachwerk_shared::{BlockId, BlockType};
+
+/// A part's view, once its module is loaded.
+pub type Later = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
+
+/// The module's arrival.
+pub type Loading = Pin<Box<dyn Future<Output = Result<(), SplitLoaderError>>>>;
+
+/// The designer's parts, from the binary that mounts the app.
+#[derive(Clone, Copy)]
+pub struct OnDemand {
+    pub probelauf_panel: fn(Editor) -> Later,
+    pub settings_dialog: fn(Editor) -> Later,
+    pub connect_dialog: fn(Editor) -> Later,
+    pub import_dialog: fn(Editor, ImportReport) -> Later,
+    pub block_form: fn(Editor, BlockId, BlockType) -> Later,
+    /// Loads the parts' module.
+    pub load: fn() -> Loading,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Status {
+    Loading,
+    Ready,
+    Failed,
+}
+
+/// The parts and whether their module is there (context of the designer's app).
+#[derive(Clone, Copy)]
+pub struct Parts {
+    pub on_demand: OnDemand,
+    status: RwSignal<Status>,
+}
+
+/// Provides the parts and starts loading their module (after the first screen: the caller
+/// builds it first, this task runs when the page is idle again).
+pub fn provide(on_demand: OnDemand) {
+    let status = RwSignal::new(Status::Loading);
+    provide_context(Parts { on_demand, status });
+    leptos::task::spawn_local(async move {
+        let loaded = (on_demand.load)().await;
+        status.set(if loaded.is_ok() {
+            Status::Ready
+        } else {
+            Status::Failed
+        });
+    });
+}
+
+pub fn use_parts() -> Parts {
+    expect_context::<Parts>()
+}
+
+impl Parts {
+    /// The part `make` builds; call it inside the reactive closure that shows it (it shows
+    /// nothing while the module loads and is run again when it is there).
+    pub fn show(self, make: impl FnOnce(OnDemand) -> Later) -> AnyView {
+        match self.status.get() {
+            Status::Loading => ().into_any(),
+            Status::Failed => failed(),
+            Status::Ready => {
+                let mut part = make(self.on_demand);
+                match part.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+                    Poll::Ready(Ok(view)) => view,
+                    // Loaded means the function runs at once; anything else is a failure.
+                    Poll::Ready(Err(_)) | Poll::Pending => failed(),
+                }
+            }
+        }
+    }
+}
+
+const PART_FAILED: crate::i18n::T = crate::i18n::T(
+    "Dieser Teil des Designers konnte nicht geladen werden. Bitte laden Sie die Seite neu.",
+    "This part of the designer could not be loaded. Please reload the page.",
+);
+
+fn failed() -> AnyView {
+    let lang = crate::shell::use_lang();
+    view! {
+        <p class="error" role="alert">
+            {move || PART_FAILED.get(lang.get())}
+        </p>
+    }
+    .into_any()
+}
+
+// The view functions the binary marks as split points.
+pub use crate::editor::connect::dialog as connect_dialog;
+pub use crate::editor::exchange::dialog as import_dialog;
+pub use crate::editor::inspector::block_form;
+pub use crate::editor::probelauf::panel as probelauf_panel;
+pub use crate::editor::settings::dialog as settings_dialog;
