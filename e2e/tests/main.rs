@@ -24,6 +24,7 @@ mod first_day;
 mod first_load_bench;
 mod korb_bench;
 mod labels;
+mod on_demand;
 mod organisation;
 mod probelauf;
 mod publish_flow;

@@ -6,8 +6,8 @@
 #[cfg(target_arch = "wasm32")]
 mod parts {
     use fachwerk_frontend::on_demand::{self as part, OnDemand, SplitLoaderError};
-    use fachwerk_frontend::on_demand::{BlockId, BlockType, Editor, ImportReport};
-    use leptos::prelude::AnyView;
+    use fachwerk_frontend::on_demand::{BlockId, BlockType, Editor, Engine, ImportReport, Made};
+    use leptos::prelude::{AnyView, RwSignal};
     use leptos::wasm_split::wasm_split;
 
     // All in one module (`parts`): one request, and the code they share is in it once.
@@ -38,12 +38,22 @@ mod parts {
         Ok(part::block_form(ed, id, kind))
     }
 
+    #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_engine_export_dialog))]
+    fn engine_export_dialog(
+        ed: Editor,
+        engine: Engine,
+        made: RwSignal<Made>,
+    ) -> Result<AnyView, SplitLoaderError> {
+        Ok(part::engine_export_dialog(ed, engine, made))
+    }
+
     pub const ALL: OnDemand = OnDemand {
         probelauf_panel: |ed| Box::pin(probelauf_panel(ed)),
         settings_dialog: |ed| Box::pin(settings_dialog(ed)),
         connect_dialog: |ed| Box::pin(connect_dialog(ed)),
         import_dialog: |ed, report| Box::pin(import_dialog(ed, report)),
         block_form: |ed, id, kind| Box::pin(block_form(ed, id, kind)),
+        engine_export_dialog: |ed, engine, made| Box::pin(engine_export_dialog(ed, engine, made)),
         // Each function has its own loader, which must have seen the module arrive before the
         // function runs at the first poll; the module itself is fetched once.
         load: || {
@@ -52,7 +62,8 @@ mod parts {
                 load_settings_dialog().await?;
                 load_connect_dialog().await?;
                 load_probelauf_panel().await?;
-                load_import_dialog().await
+                load_import_dialog().await?;
+                load_engine_export_dialog().await
             })
         },
     };

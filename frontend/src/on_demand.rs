@@ -1,5 +1,5 @@
 //! The editor's parts the designer loads on demand (issue 22, first load): the Probelauf panel,
-//! the block forms of the inspector, the settings, connect and import dialogs. Their code is
+//! the block forms of the inspector, the settings, connect, import and engine export dialogs. Their code is
 //! not in the wasm the first screen waits for: the designer's binary (`src/main.rs`) marks each
 //! view function below as a split point of one module, and `cargo xtask` splits its wasm there
 //! (`xtask/src/designer.rs`). The app loads that module right after the first screen is up.
@@ -18,8 +18,10 @@ use std::task::{Context, Poll, Waker};
 use leptos::prelude::*;
 pub use leptos::wasm_split::SplitLoaderError;
 
+pub use crate::editor::engine_export::Made;
 pub use crate::editor::exchange::ImportReport;
 pub use crate::editor::Editor;
+pub use fachwerk_shared::bpmn::Engine;
 pub use fachwerk_shared::{BlockId, BlockType};
 
 /// A part's view, once its module is loaded.
@@ -36,6 +38,7 @@ pub struct OnDemand {
     pub connect_dialog: fn(Editor) -> Later,
     pub import_dialog: fn(Editor, ImportReport) -> Later,
     pub block_form: fn(Editor, BlockId, BlockType) -> Later,
+    pub engine_export_dialog: fn(Editor, Engine, RwSignal<Made>) -> Later,
     /// Loads the parts' module.
     pub load: fn() -> Loading,
 }
@@ -54,12 +57,12 @@ pub struct Parts {
     status: RwSignal<Status>,
 }
 
-/// Provides the parts and starts loading their module (after the first screen: the caller
-/// builds it first, this task runs when the page is idle again).
+/// Provides the parts and loads their module once the first screen is painted.
 pub fn provide(on_demand: OnDemand) {
     let status = RwSignal::new(Status::Loading);
     provide_context(Parts { on_demand, status });
     leptos::task::spawn_local(async move {
+        after_next_paint().await;
         let loaded = (on_demand.load)().await;
         status.set(if loaded.is_ok() {
             Status::Ready
@@ -67,6 +70,22 @@ pub fn provide(on_demand: OnDemand) {
             Status::Failed
         });
     });
+}
+
+/// Resolves in the task after the browser's next frame: the first screen is painted before
+/// the module competes with it for the network and the main thread.
+async fn after_next_paint() {
+    let painted = js_sys::Promise::new(&mut |resolve, _| {
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+                },
+                std::time::Duration::ZERO,
+            );
+        });
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(painted).await;
 }
 
 pub fn use_parts() -> Parts {
@@ -109,6 +128,7 @@ fn failed() -> AnyView {
 
 // The view functions the binary marks as split points.
 pub use crate::editor::connect::dialog as connect_dialog;
+pub use crate::editor::engine_export::dialog as engine_export_dialog;
 pub use crate::editor::exchange::dialog as import_dialog;
 pub use crate::editor::inspector::block_form;
 pub use crate::editor::probelauf::panel as probelauf_panel;

@@ -222,7 +222,7 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
 }
 
 /// What the designer's first screen may transfer, gzip, in KB (1024 bytes): its wasm, JS, CSS
-/// and index.html. Issue 22's goal is 350 KB, not reached: the first load is 614 KB (December
+/// and index.html. Issue 22's goal is 350 KB, not reached: the first load is 610 KB (December
 /// 2026: 1,311 KB before BPMN import/export, the engine export, the diff and the Probelauf
 /// simulation moved into the Web Worker only, the applicant's pages, the case app and the
 /// publishing app into apps of their own, the error paths out of the page, the worker's
@@ -230,7 +230,7 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
 /// editor's parts loaded on demand out of the designer's first wasm: `designer`). This is a
 /// ratchet about 1.5 % above that, so the size cannot grow unnoticed; lower it with every cut
 /// (README, "Size of the first load").
-const FIRST_LOAD_BUDGET_KB: u64 = 625;
+const FIRST_LOAD_BUDGET_KB: u64 = 620;
 
 /// One file of dist/ that the browser loads: its name, raw, gzip and brotli sizes in bytes
 /// (brotli: its `.br` copy, or the gzip size where there is none, as the server then sends that).

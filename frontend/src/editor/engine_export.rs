@@ -29,7 +29,7 @@ fn suffix(engine: Engine) -> &'static str {
 }
 
 /// The export the worker made for the engine chosen (or why it could not).
-type Made = Option<(Engine, Result<Export, (String, String)>)>;
+pub type Made = Option<(Engine, Result<Export, (String, String)>)>;
 
 /// Asks the worker for the export of `engine`; only the reply to the newest request counts
 /// (another engine chosen meanwhile, or the dialog closed and opened again after an edit).
@@ -84,10 +84,11 @@ pub fn EngineExportDialog() -> impl IntoView {
             made.set(None);
         }
     });
+    let parts = crate::on_demand::use_parts();
     move || {
         ed.engine_export
             .get()
-            .map(|engine| dialog(ed, engine, made))
+            .map(|engine| parts.show(|p| (p.engine_export_dialog)(ed, engine, made)))
     }
 }
 
@@ -162,7 +163,8 @@ fn made_view(ed: Editor, engine: Engine, made: RwSignal<Made>) -> AnyView {
     .into_any()
 }
 
-fn dialog(ed: Editor, engine: Engine, made: RwSignal<Made>) -> AnyView {
+/// The dialog's view (loaded on demand, `crate::on_demand`).
+pub fn dialog(ed: Editor, engine: Engine, made: RwSignal<Made>) -> AnyView {
     let de = move || ed.lang.get() == Lang::De;
     let history = ed.wf.with_untracked(|w| w.history_ttl_days());
     let ready = move || made.with(|m| matches!(m, Some((e, Ok(_))) if *e == engine));
