@@ -1,8 +1,9 @@
 //! The editor's parts the designer loads on demand (issue 22, first load): the Probelauf panel,
-//! the block forms of the inspector, the settings, connect, import and engine export dialogs. Their code is
-//! not in the wasm the first screen waits for: the designer's binary (`src/main.rs`) marks each
-//! view function below as a split point of one module, and `cargo xtask` splits its wasm there
-//! (`xtask/src/designer.rs`). The app loads that module right after the first screen is up.
+//! the block forms of the inspector, the settings, connect, import and engine export dialogs.
+//! Their code is not in the wasm the first screen waits for: the designer's binary
+//! (`src/main.rs`) marks each view function below as a split point of one module, and
+//! `cargo xtask` splits its wasm there (`xtask/src/designer.rs`). The app loads that module
+//! once the first screen is painted.
 //!
 //! A part is built like any view, synchronously in its place (its signals belong to the view
 //! that shows it): until the module is there it shows nothing, afterwards its function returns
@@ -53,7 +54,7 @@ enum Status {
 /// The parts and whether their module is there (context of the designer's app).
 #[derive(Clone, Copy)]
 pub struct Parts {
-    pub on_demand: OnDemand,
+    on_demand: OnDemand,
     status: RwSignal<Status>,
 }
 
