@@ -46,12 +46,19 @@ pub fn loaded_on_demand(name: &str) -> bool {
 /// fachwerk-frontend` into `dist/designer-<hash>/` and writes its loader into
 /// `dist/index.html` (which Trunk has built).
 pub fn build(root: &Path) -> Result<()> {
-    let input = root.join("target/wasm32-unknown-unknown/wasm-release/fachwerk-frontend.wasm");
-    let work = root.join("target/designer-split");
-    if work.exists() {
-        std::fs::remove_dir_all(&work)?;
+    // Where cargo put the wasm (`CARGO_TARGET_DIR`, relative to the workspace, or target/).
+    let target = root.join(std::env::var_os("CARGO_TARGET_DIR").unwrap_or_else(|| "target".into()));
+    let input = target.join("wasm32-unknown-unknown/wasm-release/fachwerk-frontend.wasm");
+    let work = target.join("designer-split");
+    // The finished files are gathered in dist/ (renamed there once their hash is known; the
+    // next Trunk build replaces dist/, so a failed build leaves nothing behind for long).
+    let out = root.join("dist/designer-unhashed");
+    for dir in [&work, &out] {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir)?;
+        }
     }
-    let (split, bound, out) = (work.join("split"), work.join("bindgen"), work.join("out"));
+    let (split, bound) = (work.join("split"), work.join("bindgen"));
     std::fs::create_dir_all(&out)?;
     sh(Command::new(tools::wasm_split_cli(root))
         .args(["--target", "web", "--out-name", NAME])
