@@ -5,8 +5,9 @@
 //! ways, 40 ms round trip): the bytes transferred for the first frame (the document and every
 //! resource requested before it, headers included; the designer's parts, which it fetches
 //! after that frame, are printed per load beside it) and the time from the start of navigation
-//! to the first frame that shows the palette (bpmn-js: palette and diagram). Median of three loads each; the figures go to
-//! `target/e2e/first-load.json` for the table of `cargo xtask bench`.
+//! to the first frame that shows the palette (bpmn-js: palette and diagram). Median of three
+//! loads each; the figures go to `target/e2e/first-load.json` for the table of
+//! `cargo xtask bench`.
 //! Build the frontend in release mode first (`cargo xtask dist`).
 
 use std::time::Duration;

@@ -97,7 +97,7 @@ pub fn build(root: &Path) -> Result<()> {
     }
     std::fs::rename(&out, &dest)
         .with_context(|| format!("cannot move the designer to {}", dest.display()))?;
-    write_gzip_copies(&dest)?;
+    tools::write_gzip_copies(&dest)?;
     tools::write_brotli_copies(&dest)?;
 
     let index = root.join("dist/index.html");
@@ -171,21 +171,6 @@ fn content_hash(dir: &Path) -> Result<String> {
         std::fs::read(file)?.hash(&mut hasher);
     }
     Ok(format!("{:016x}", hasher.finish()))
-}
-
-/// `NAME.gz` (gzip -9, what Trunk's hook writes for its files) beside every file of `dir`.
-fn write_gzip_copies(dir: &Path) -> Result<()> {
-    use std::io::Write;
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let data = std::fs::read(&path)?;
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        enc.write_all(&data)?;
-        let mut gz = path.clone().into_os_string();
-        gz.push(".gz");
-        std::fs::write(gz, enc.finish()?)?;
-    }
-    Ok(())
 }
 
 fn file_name(path: &Path) -> String {

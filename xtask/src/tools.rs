@@ -366,10 +366,25 @@ pub fn brotli_path(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// `data` after gzip -9.
+fn gzip(data: &[u8]) -> Result<Vec<u8>> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(data)?;
+    Ok(enc.finish()?)
+}
+
 /// Size of `path` after gzip -9 (what a browser transfers with compression).
 pub fn gzip_len(path: &Path) -> Result<u64> {
-    let data = std::fs::read(path)?;
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(&data)?;
-    Ok(enc.finish()?.len() as u64)
+    Ok(gzip(&std::fs::read(path)?)?.len() as u64)
+}
+
+/// `NAME.gz` (gzip -9, what Trunk's hook writes for its files) beside every file of `dir`.
+pub fn write_gzip_copies(dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let mut gz = path.clone().into_os_string();
+        gz.push(".gz");
+        std::fs::write(gz, gzip(&std::fs::read(&path)?)?)?;
+    }
+    Ok(())
 }
