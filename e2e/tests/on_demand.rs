@@ -2,7 +2,8 @@
 //! forms, the Probelauf panel, the dialogs) are a wasm module of their own
 //! (`frontend/src/on_demand.rs`, split off by `cargo xtask`, `xtask/src/designer.rs`). The page
 //! fetches it once after its first screen; a module that cannot be fetched leaves a message in
-//! the part's place, and the rest of the page keeps working.
+//! the part's place, and the rest of the page keeps working. The page's validation is in that
+//! module too: without it the worker checks even small workflows.
 
 use std::time::Duration;
 
@@ -39,6 +40,8 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
     s.click_css(BLOCK).await?;
     s.wait_for("#inspector .block-form[data-block-id='start']")
         .await?;
+    s.wait_for("#problems-panel[data-checked-in='page'][aria-busy='false']")
+        .await?;
     assert_eq!(s.page_errors().await?, Vec::<String>::new());
 
     // The connection breaks after the page arrived: the module cannot be fetched.
@@ -54,6 +57,9 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
     s.open("/").await?;
     // The autosave brought the workflow back; selecting works, the form says it is missing.
     s.wait_blocks(9).await?;
+    s.wait_for("#problems-panel[data-checked-in='worker'][aria-busy='false']")
+        .await?;
+    assert_eq!(s.error_count().await?, 0);
     s.click_css(BLOCK).await?;
     s.wait_for("#canvas g.block.selected[data-block-id='start']")
         .await?;
@@ -77,6 +83,16 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
         .perform()
         .await?;
     s.wait_blocks(8).await?;
+    // Checked in the worker: a workflow without its start is an error.
+    let mut errors = 0;
+    for _ in 0..100 {
+        errors = s.error_count().await?;
+        if errors > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(errors > 0, "the worker found no error without the start");
     let errors = s.page_errors().await?;
     assert!(
         errors
@@ -84,5 +100,23 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
             .all(|e| !e.contains("panicked") && !e.contains("unreachable")),
         "{errors:?}"
     );
+
+    // Neither the module nor a worker (a browser without one): the Probleme panel says it
+    // cannot check.
+    cdp.send_raw(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": "delete window.Worker;" }),
+    )
+    .await?;
+    s.open("/").await?;
+    s.wait_blocks(8).await?;
+    let message = s
+        .wait_text_in(
+            "#problems-unavailable",
+            "Prüfung konnte nicht geladen werden",
+            20,
+        )
+        .await?;
+    assert!(message.contains("Seite neu"), "{message}");
     s.close().await
 }

@@ -7,6 +7,7 @@
 mod parts {
     use fachwerk_frontend::on_demand::{self as part, OnDemand, SplitLoaderError};
     use fachwerk_frontend::on_demand::{BlockId, BlockType, Editor, Engine, ImportReport, Made};
+    use fachwerk_frontend::on_demand::{Checked, Finding, Workflow};
     use leptos::prelude::{AnyView, RwSignal};
     use leptos::wasm_split::wasm_split;
 
@@ -47,6 +48,15 @@ mod parts {
         Ok(part::engine_export_dialog(ed, engine, made))
     }
 
+    #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_validate))]
+    fn validate(workflow: &Workflow) -> Result<Vec<Finding>, SplitLoaderError> {
+        Ok(fachwerk_shared::validate(workflow))
+    }
+
+    fn validate_later(workflow: &Workflow) -> Checked<'_> {
+        Box::pin(validate(workflow))
+    }
+
     pub const ALL: OnDemand = OnDemand {
         probelauf_panel: |ed| Box::pin(probelauf_panel(ed)),
         settings_dialog: |ed| Box::pin(settings_dialog(ed)),
@@ -54,6 +64,7 @@ mod parts {
         import_dialog: |ed, report| Box::pin(import_dialog(ed, report)),
         block_form: |ed, id, kind| Box::pin(block_form(ed, id, kind)),
         engine_export_dialog: |ed, engine, made| Box::pin(engine_export_dialog(ed, engine, made)),
+        validate: validate_later,
         // Each function has its own loader, which must have seen the module arrive before the
         // function runs at the first poll; the module itself is fetched once.
         load: || {
@@ -63,6 +74,7 @@ mod parts {
                 load_connect_dialog().await?;
                 load_probelauf_panel().await?;
                 load_import_dialog().await?;
+                load_validate().await?;
                 load_engine_export_dialog().await
             })
         },

@@ -1,5 +1,6 @@
 //! The editor's parts the designer loads on demand (issue 22, first load): the Probelauf panel,
-//! the block forms of the inspector, the settings, connect, import and engine export dialogs.
+//! the block forms of the inspector, the settings, connect, import and engine export dialogs,
+//! and the validation of workflows checked on the page (`editor::checks`).
 //! Their code is not in the wasm the first screen waits for: the designer's binary
 //! (`src/main.rs`) marks each view function below as a split point of one module, and
 //! `cargo xtask` splits its wasm there (`xtask/src/designer.rs`). The app loads that module
@@ -23,10 +24,13 @@ pub use crate::editor::engine_export::Made;
 pub use crate::editor::exchange::ImportReport;
 pub use crate::editor::Editor;
 pub use fachwerk_shared::bpmn::Engine;
-pub use fachwerk_shared::{BlockId, BlockType};
+pub use fachwerk_shared::{BlockId, BlockType, Finding, Workflow};
 
 /// A part's view, once its module is loaded.
 pub type Later = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
+
+/// The findings of a workflow, once the module is loaded.
+pub type Checked<'a> = Pin<Box<dyn Future<Output = Result<Vec<Finding>, SplitLoaderError>> + 'a>>;
 
 /// The module's arrival.
 pub type Loading = Pin<Box<dyn Future<Output = Result<(), SplitLoaderError>>>>;
@@ -40,6 +44,8 @@ pub struct OnDemand {
     pub import_dialog: fn(Editor, ImportReport) -> Later,
     pub block_form: fn(Editor, BlockId, BlockType) -> Later,
     pub engine_export_dialog: fn(Editor, Engine, RwSignal<Made>) -> Later,
+    /// `fachwerk_shared::validate`.
+    pub validate: for<'a> fn(&'a Workflow) -> Checked<'a>,
     /// Loads the parts' module.
     pub load: fn() -> Loading,
 }
@@ -100,15 +106,38 @@ impl Parts {
         match self.status.get() {
             Status::Loading => ().into_any(),
             Status::Failed => failed(),
-            Status::Ready => {
-                let mut part = make(self.on_demand);
-                match part.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-                    Poll::Ready(Ok(view)) => view,
-                    // Loaded means the function runs at once; anything else is a failure.
-                    Poll::Ready(Err(_)) | Poll::Pending => failed(),
-                }
-            }
+            // Loaded means the function runs at once; anything else is a failure.
+            Status::Ready => now(make(self.on_demand))
+                .and_then(Result::ok)
+                .unwrap_or_else(failed),
         }
+    }
+
+    /// The findings of `w`; `None` while the module loads or when it cannot be loaded.
+    /// Tracks the module's arrival.
+    pub fn validate(self, w: &Workflow) -> Option<Vec<Finding>> {
+        match self.status.get() {
+            Status::Ready => now((self.on_demand.validate)(w)).and_then(Result::ok),
+            Status::Loading | Status::Failed => None,
+        }
+    }
+
+    /// The module is still on its way (tracked).
+    pub fn loading(self) -> bool {
+        self.status.get() == Status::Loading
+    }
+
+    /// The module could not be loaded (tracked).
+    pub fn failed(self) -> bool {
+        self.status.get() == Status::Failed
+    }
+}
+
+/// The output of a split function whose module is loaded: it returns at the first poll.
+fn now<T>(mut call: Pin<Box<dyn Future<Output = T> + '_>>) -> Option<T> {
+    match call.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(out) => Some(out),
+        Poll::Pending => None,
     }
 }
 

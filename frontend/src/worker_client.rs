@@ -1,30 +1,26 @@
 //! The page's side of the Web Worker (`src/bin/fachwerk-worker.rs`): starts it on first use,
 //! sends jobs (`pure::jobs`) and hands each reply to the caller that waits for it. Jobs sent
 //! before the worker is listening wait in a queue. If the worker cannot run (no Worker in the
-//! browser, its file missing, a crash), validations run on the page instead (slower for big
-//! workflows, never a different answer); every other job gets `Reply::Unavailable`, since its
-//! code is only in the worker (`jobs::validate_here`).
+//! browser, its file missing, a crash), every job gets `Reply::Unavailable`: validations then
+//! run on the page (`editor::checks`; slower for big workflows, never a different answer), the
+//! other jobs' code is only in the worker.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::pure::jobs::{self, Job, Reply};
+use crate::pure::jobs::{self, Imported, Job, Reply};
 
 /// The worker's loader, written by Trunk; absolute, since pages live under paths such as
 /// `/entwurf/{id}`.
 const LOADER: &str = "/fachwerk-worker_loader.js";
 
-type Done = Box<dyn FnOnce(Reply)>;
-
-struct Waiting {
-    /// The job's text (for validating here when the worker is gone).
-    message: String,
-    done: Done,
-}
+/// Takes the reply's text; `None`: the worker is unavailable.
+type Done = Box<dyn FnOnce(Option<&str>)>;
 
 #[derive(Default)]
 struct Client {
@@ -36,22 +32,22 @@ struct Client {
     next_id: u64,
     /// Messages waiting for `ready` (the job's text, or the text and its file).
     queue: Vec<JsValue>,
-    waiting: HashMap<u64, Waiting>,
+    waiting: HashMap<u64, Done>,
 }
 
 thread_local! {
     static CLIENT: RefCell<Client> = RefCell::new(Client::default());
 }
 
-/// Runs `job` in the worker; `done` gets its reply later (never synchronously while the
-/// worker works; at once when the job has to run on the page).
-pub fn run(job: &Job<'_>, done: impl FnOnce(Reply) + 'static) {
+/// Runs `job` in the worker; `done` gets its reply, read as the job's output `T`, later (never
+/// synchronously while the worker works; at once when the worker is unavailable).
+pub fn run<T: DeserializeOwned + 'static>(job: &Job<'_>, done: impl FnOnce(Reply<T>) + 'static) {
     send(job, None, done);
 }
 
 /// [`run`] for async code: the reply of `job`, once it is there.
-pub async fn ask(job: &Job<'_>) -> Reply {
-    let slot: Rc<RefCell<Option<Reply>>> = Rc::default();
+pub async fn ask<T: DeserializeOwned + 'static>(job: &Job<'_>) -> Reply<T> {
+    let slot: Rc<RefCell<Option<Reply<T>>>> = Rc::default();
     let mut resolve = None;
     let promise = js_sys::Promise::new(&mut |ok, _| resolve = Some(ok));
     let kept = Rc::clone(&slot);
@@ -67,12 +63,16 @@ pub async fn ask(job: &Job<'_>) -> Reply {
 }
 
 /// Imports `file` in the worker, which reads it itself: the page never copies its text.
-pub fn import_file(file: &web_sys::File, done: impl FnOnce(Reply) + 'static) {
+pub fn import_file(file: &web_sys::File, done: impl FnOnce(Reply<Imported>) + 'static) {
     let name = file.name();
     send(&Job::ImportFile { name: &name }, Some(file), done);
 }
 
-fn send(job: &Job<'_>, file: Option<&web_sys::File>, done: impl FnOnce(Reply) + 'static) {
+fn send<T: DeserializeOwned + 'static>(
+    job: &Job<'_>,
+    file: Option<&web_sys::File>,
+    done: impl FnOnce(Reply<T>) + 'static,
+) {
     let id = CLIENT.with_borrow_mut(|c| {
         c.next_id += 1;
         c.next_id
@@ -82,11 +82,17 @@ fn send(job: &Job<'_>, file: Option<&web_sys::File>, done: impl FnOnce(Reply) + 
         Err(message) => return done(Reply::BadRequest { message }),
     };
     if !start() {
-        return done(jobs::validate_here(&message));
+        return done(Reply::Unavailable);
     }
+    // Read here, in the caller's code: only the pages that send a job link its output's reader.
+    let read = move |text: Option<&str>| done(text.map_or(Reply::Unavailable, jobs::read_reply));
+    post(id, &message, file, Box::new(read));
+}
+
+fn post(id: u64, message: &str, file: Option<&web_sys::File>, done: Done) {
     let data = match file {
-        Some(f) => js_sys::Array::of2(&JsValue::from_str(&message), f).into(),
-        None => JsValue::from_str(&message),
+        Some(f) => js_sys::Array::of2(&JsValue::from_str(message), f).into(),
+        None => JsValue::from_str(message),
     };
     CLIENT.with_borrow_mut(|c| {
         if c.ready {
@@ -98,13 +104,7 @@ fn send(job: &Job<'_>, file: Option<&web_sys::File>, done: impl FnOnce(Reply) + 
         } else {
             c.queue.push(data);
         }
-        c.waiting.insert(
-            id,
-            Waiting {
-                message,
-                done: Box::new(done),
-            },
-        );
+        c.waiting.insert(id, done);
     });
     if CLIENT.with_borrow(|c| c.broken) {
         fail_all();
@@ -125,7 +125,7 @@ fn start() -> bool {
         return false;
     };
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(|ev: web_sys::MessageEvent| {
-        received(&ev.data().as_string().unwrap_or_default());
+        received(&ev.data());
     });
     let on_error = Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {
         ev.prevent_default();
@@ -143,8 +143,9 @@ fn start() -> bool {
     true
 }
 
-fn received(text: &str) {
-    if text == jobs::READY {
+/// A message of the worker: [`jobs::READY`], or a job's id and its reply's text.
+fn received(data: &JsValue) {
+    if data.as_string().as_deref() == Some(jobs::READY) {
         let sent = CLIENT.with_borrow_mut(|c| {
             c.ready = true;
             let queue = std::mem::take(&mut c.queue);
@@ -161,14 +162,18 @@ fn received(text: &str) {
         }
         return;
     }
-    let Ok((id, reply)) = jobs::read_reply(text) else {
+    let reply = data.dyn_ref::<js_sys::Array>().and_then(|pair| {
+        let id = pair.get(0).as_f64()? as u64;
+        Some((id, pair.get(1).as_string()?))
+    });
+    let Some((id, text)) = reply else {
         leptos::logging::warn!("Fachwerk: unreadable reply from the Web Worker");
         return;
     };
     // Taken out first: `done` may send the next job.
     let waiting = CLIENT.with_borrow_mut(|c| c.waiting.remove(&id));
-    if let Some(w) = waiting {
-        (w.done)(reply);
+    if let Some(done) = waiting {
+        done(Some(&text));
     }
 }
 
@@ -183,19 +188,19 @@ fn mark(state: &str) {
     }
 }
 
-/// The worker is gone: waiting validations run on the page, the other jobs are unavailable.
+/// The worker is gone: every waiting job is unavailable.
 fn fail_all() {
     mark("failed");
-    let waiting: Vec<Waiting> = CLIENT.with_borrow_mut(|c| {
+    let waiting: Vec<Done> = CLIENT.with_borrow_mut(|c| {
         if let Some(w) = c.worker.take() {
             w.terminate();
         }
         c.queue.clear();
-        let mut all: Vec<(u64, Waiting)> = c.waiting.drain().collect();
+        let mut all: Vec<(u64, Done)> = c.waiting.drain().collect();
         all.sort_by_key(|(id, _)| *id);
-        all.into_iter().map(|(_, w)| w).collect()
+        all.into_iter().map(|(_, done)| done).collect()
     });
-    for w in waiting {
-        (w.done)(jobs::validate_here(&w.message));
+    for done in waiting {
+        done(None);
     }
 }

@@ -19,7 +19,7 @@ fn main() {
             let data = ev.data();
             // A job's text, or [text, File] for a file the worker reads itself. Anything else
             // gets the reply to an unreadable job (id 0).
-            let answer = match data.dyn_ref::<js_sys::Array>() {
+            let (id, reply) = match data.dyn_ref::<js_sys::Array>() {
                 Some(pair) => {
                     let message = pair.get(0).as_string().unwrap_or_default();
                     let text = pair
@@ -40,7 +40,11 @@ fn main() {
                     .borrow_mut()
                     .answer(&data.as_string().unwrap_or_default()),
             };
-            let _ = reply_to.post_message(&JsValue::from_str(&answer));
+            // The id beside the text: the page finds the job without reading the reply, which
+            // the job's own code reads (`jobs::Reply`).
+            let message =
+                js_sys::Array::of2(&JsValue::from_f64(id as f64), &JsValue::from_str(&reply));
+            let _ = reply_to.post_message(&message);
         });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();

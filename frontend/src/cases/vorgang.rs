@@ -18,7 +18,7 @@ use crate::api;
 use crate::case_fields::{CaseFields, CaseForm};
 use crate::i18n::{Lang, T};
 use crate::pure::geometry::Viewport;
-use crate::pure::jobs::{Job, Reply, UNAVAILABLE};
+use crate::pure::jobs::{Job, Reply, WireTrace, UNAVAILABLE};
 use crate::pure::probelauf::SimMarks;
 use crate::pure::review_scene::Scene;
 use crate::pure::route::Route;
@@ -83,8 +83,8 @@ async fn load(id: &str) -> Result<Loaded, api::ApiError> {
                 workflow: w,
                 state: &case.state,
             };
-            match crate::worker_client::ask(&job).await {
-                Reply::CaseTraced { trace } => (
+            match crate::worker_client::ask::<Option<Box<WireTrace>>>(&job).await {
+                Reply::Done(trace) => (
                     trace.map(|t| {
                         let t = t.into_trace();
                         let m = case_marks(w, s, &t);

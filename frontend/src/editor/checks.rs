@@ -3,6 +3,10 @@
 //! stays responsive meanwhile. One check at a time is in the worker; a reply for an outdated
 //! revision is dropped and the newest revision is checked instead — a newer edit wins.
 //!
+//! The page's validation is in the module the designer loads after its first screen
+//! (`crate::on_demand`, issue 22): until it is there the findings are pending. If that module
+//! cannot be loaded, the worker checks every workflow; if the worker cannot run, the page does.
+//!
 //! The worker keeps a copy of the workflow: the first check sends the whole workflow, later
 //! ones only the `Op`s the editor applied since (`Editor::apply`, `replace` and the undo/redo
 //! `step` are the only places the workflow changes, and each reports here through
@@ -13,10 +17,11 @@
 //! A check is sent in a task of its own, after the edit's, so the edit's frame comes first
 //! (issue 22: the page's longest task after a drag). Edits in between are checked together.
 
-use fachwerk_shared::{validate, Finding, Op, Workflow};
+use fachwerk_shared::{Finding, Op, Workflow};
 use leptos::prelude::*;
 
 use super::timed;
+use crate::on_demand::use_parts;
 use crate::pure::jobs::{Job, Reply, WORKER_MIN_BLOCKS};
 use crate::worker_client;
 
@@ -37,12 +42,20 @@ struct State {
 #[derive(Clone, Copy)]
 pub struct Checks {
     wf: RwSignal<Workflow>,
-    /// The workflow is large enough to be checked in the worker.
+    /// The workflow is checked in the worker: it is large, or the page's validation could not
+    /// be loaded (and the worker runs).
     pub in_worker: Memo<bool>,
+    /// The worker answered that it cannot run (or could not read a check).
+    worker_broken: RwSignal<bool>,
     /// The findings of the last worker check of the current revision.
     remote: RwSignal<Vec<Finding>>,
-    /// A worker check is pending: the findings shown are not yet those of the workflow.
-    pub pending: RwSignal<bool>,
+    /// A worker check is pending.
+    worker_pending: RwSignal<bool>,
+    /// The findings shown are not yet those of the workflow (a worker check is pending, or
+    /// the page's validation is still loading).
+    pub pending: Signal<bool>,
+    /// Neither the page nor the worker can check the workflow.
+    pub unavailable: Signal<bool>,
     /// What the last check sent to the worker: `"workflow"` or `"edits"` (`""`: none yet);
     /// shown as the Probleme panel's `data-worker-sent` (for the browser tests).
     pub sent: RwSignal<&'static str>,
@@ -52,13 +65,28 @@ pub struct Checks {
 impl Checks {
     /// The checks of `wf` and the findings memo the editor shows.
     pub fn new(wf: RwSignal<Workflow>) -> (Checks, Memo<Vec<Finding>>) {
-        let in_worker = Memo::new(move |_| wf.with(|w| w.blocks.len() >= WORKER_MIN_BLOCKS));
+        let parts = use_parts();
+        let worker_broken = RwSignal::new(false);
+        let in_worker = Memo::new(move |_| {
+            !worker_broken.get()
+                && (parts.failed() || wf.with(|w| w.blocks.len() >= WORKER_MIN_BLOCKS))
+        });
         let remote = RwSignal::new(Vec::new());
+        let worker_pending = RwSignal::new(false);
         let checks = Checks {
             wf,
             in_worker,
+            worker_broken,
             remote,
-            pending: RwSignal::new(false),
+            worker_pending,
+            pending: Signal::derive(move || {
+                if in_worker.get() {
+                    worker_pending.get()
+                } else {
+                    parts.loading()
+                }
+            }),
+            unavailable: Signal::derive(move || !in_worker.get() && parts.failed()),
             sent: RwSignal::new(""),
             state: StoredValue::new(State::default()),
         };
@@ -66,11 +94,12 @@ impl Checks {
             if in_worker.get() {
                 remote.get()
             } else {
-                timed("validate", || wf.with(validate))
+                timed("validate", || wf.with(|w| parts.validate(w))).unwrap_or_default()
             }
         });
         Effect::new(move |_| {
             wf.track();
+            in_worker.track();
             checks.changed();
         });
         (checks, findings)
@@ -95,13 +124,13 @@ impl Checks {
         if !self.in_worker.get_untracked() {
             // Too small for the worker: a later check there starts from the whole workflow.
             self.forget_copy();
-            self.pending.set(false);
+            self.worker_pending.set(false);
             if self.remote.with_untracked(|f| !f.is_empty()) {
                 self.remote.set(Vec::new());
             }
             return;
         }
-        self.pending.set(true);
+        self.worker_pending.set(true);
         if !self.state.with_value(|s| s.in_flight || s.scheduled) {
             self.state.update_value(|s| s.scheduled = true);
             set_timeout(
@@ -152,9 +181,9 @@ impl Checks {
         }
     }
 
-    fn received(self, rev: u64, reply: Reply) {
+    fn received(self, rev: u64, reply: Reply<Vec<Finding>>) {
         self.state.update_value(|s| s.in_flight = false);
-        if !matches!(reply, Reply::Findings { .. }) {
+        if !matches!(reply, Reply::Done(_)) {
             self.forget_copy();
         }
         if matches!(reply, Reply::Resend) {
@@ -171,16 +200,17 @@ impl Checks {
             }
             return;
         }
-        let findings = match reply {
-            Reply::Findings { findings } => findings,
-            // A defect of the message, not of the workflow: check here instead.
-            Reply::BadRequest { message } => {
-                leptos::logging::warn!("Fachwerk: the worker could not check: {message}");
-                self.wf.with_untracked(validate)
+        match reply {
+            Reply::Done(findings) => self.remote.set(findings),
+            // The worker cannot run, or could not read the check (a defect of the message, not
+            // of the workflow): the page checks from now on.
+            other => {
+                if let Reply::BadRequest { message } = other {
+                    leptos::logging::warn!("Fachwerk: the worker could not check: {message}");
+                }
+                self.worker_broken.set(true);
             }
-            _ => self.wf.with_untracked(validate),
-        };
-        self.remote.set(findings);
-        self.pending.set(false);
+        }
+        self.worker_pending.set(false);
     }
 }

@@ -5,10 +5,11 @@
 use fachwerk_shared::bpmn::Engine;
 use leptos::prelude::*;
 
-use super::exchange::{export_in_worker, Export};
+use super::exchange::export_in_worker;
 use super::settings::focus_later;
 use super::{use_editor, Editor};
 use crate::i18n::{self, Lang};
+use crate::pure::jobs::Exported;
 use crate::storage;
 
 pub fn open(ed: Editor) {
@@ -29,7 +30,7 @@ fn suffix(engine: Engine) -> &'static str {
 }
 
 /// The export the worker made for the engine chosen (or why it could not).
-pub type Made = Option<(Engine, Result<Export, (String, String)>)>;
+pub type Made = Option<(Engine, Result<Exported, (String, String)>)>;
 
 /// Asks the worker for the export of `engine`; only the reply to the newest request counts
 /// (another engine chosen meanwhile, or the dialog closed and opened again after an edit).

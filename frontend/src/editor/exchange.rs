@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use super::settings::focus_later;
 use super::{commands, use_editor, Editor};
 use crate::i18n::{self, Lang};
-use crate::pure::jobs::{self, Job, Reply};
+use crate::pure::jobs::{self, Exported, Imported, Job, Reply};
 use crate::pure::svg_export;
 use crate::{storage, worker_client};
 
@@ -122,12 +122,12 @@ fn importing(ed: Editor, name: &str) {
 }
 
 /// The worker's reply to an import as the workflow and its notes, or why not.
-fn import_result(reply: Reply) -> Result<(Workflow, Vec<ImportNote>), (String, String)> {
+fn import_result(reply: Reply<Imported>) -> Result<(Workflow, Vec<ImportNote>), (String, String)> {
     match reply {
-        Reply::Imported { workflow, notes } => {
+        Reply::Done(Imported::Read { workflow, notes }) => {
             Ok((*workflow, notes.into_iter().map(ImportNote::from).collect()))
         }
-        Reply::ImportFailed { de, en } => Err((de, en)),
+        Reply::Done(Imported::Failed { de, en }) => Err((de, en)),
         // Defects of the page, not of the file; said as such.
         Reply::BadRequest { message } => Err((
             format!("Der Import ist intern fehlgeschlagen: {message}"),
@@ -198,14 +198,6 @@ pub fn export_json(ed: Editor) {
     download(ed, name, "application/json", &json);
 }
 
-/// An export as the worker made it: the BPMN, its notes and the files that go with it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Export {
-    pub xml: String,
-    pub notes: Vec<jobs::ExportNote>,
-    pub files: Vec<jobs::ExportFile>,
-}
-
 thread_local! {
     /// An export is being made: a second click (a double click) waits for it instead of
     /// starting another download.
@@ -218,7 +210,7 @@ thread_local! {
 pub fn export_in_worker(
     ed: Editor,
     engine: &str,
-    done: impl FnOnce(Result<Export, (String, String)>) + 'static,
+    done: impl FnOnce(Result<Exported, (String, String)>) + 'static,
 ) {
     ed.wf.with_untracked(|w| {
         worker_client::run(
@@ -226,9 +218,9 @@ pub fn export_in_worker(
                 workflow: w,
                 engine,
             },
-            move |reply| {
+            move |reply: Reply<Exported>| {
                 done(match reply {
-                    Reply::Exported { xml, notes, files } => Ok(Export { xml, notes, files }),
+                    Reply::Done(export) => Ok(export),
                     Reply::Unavailable => Err((
                         jobs::UNAVAILABLE.0.to_string(),
                         jobs::UNAVAILABLE.1.to_string(),

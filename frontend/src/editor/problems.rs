@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::{commands, use_editor, Editor};
 use crate::api::{self, ServerState};
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, Lang, T};
 use crate::pure::help;
 
 /// More findings than this are summarised, so a huge broken workflow stays responsive.
@@ -186,6 +186,7 @@ pub fn Problems() -> impl IntoView {
         })
     };
     let pending = ed.checks.pending;
+    let unavailable = ed.checks.unavailable;
     view! {
         <section
             id="problems-panel"
@@ -196,11 +197,18 @@ pub fn Problems() -> impl IntoView {
         >
             <h2 id="problems-title" tabindex="-1">{move || ed.t(i18n::PROBLEMS)}</h2>
             <p id="problems-checking" class="checking" hidden=move || !pending.get()>{move || ed.t(i18n::CHECKING)}</p>
-            <p class="empty" hidden=move || pending.get() || ed.findings.with(|f| !f.is_empty())>{move || ed.t(i18n::NO_PROBLEMS)}</p>
+            <p class="empty" hidden=move || pending.get() || unavailable.get() || ed.findings.with(|f| !f.is_empty())>{move || ed.t(i18n::NO_PROBLEMS)}</p>
+            {move || unavailable.get().then(|| view! { <p id="problems-unavailable" class="error" role="alert">{move || ed.t(CHECK_UNAVAILABLE)}</p> })}
             <ul id="problems">{items}</ul>
         </section>
     }
 }
+
+/// Neither the page's validation nor the worker could be loaded.
+const CHECK_UNAVAILABLE: T = T(
+    "Die Prüfung konnte nicht geladen werden. Bitte laden Sie die Seite neu.",
+    "The check could not be loaded. Please reload the page.",
+);
 
 /// Sends the workflow to the server and stores the outcome.
 pub fn run_server_check(ed: Editor) {

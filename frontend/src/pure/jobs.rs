@@ -1,7 +1,8 @@
 //! The heavy work the designer hands to its Web Worker (`src/bin/fachwerk-worker.rs`):
 //! validating a large workflow, importing a file, the BPMN exports, comparing two versions,
 //! the Probelauf (one case, the saved Probefälle) and the path of a case on the Vorgang screen.
-//! Jobs and replies travel as JSON text; [`Worker::answer`] is the whole of the worker's logic,
+//! A job travels as JSON text, its reply as the job's id and the reply's JSON text, which the
+//! page reads as the job's output type ([`Reply`]); [`Worker::answer`] is the whole of the worker's logic,
 //! so it is unit-tested here natively. Browser, worker and server run the same `fachwerk_shared`
 //! code.
 //!
@@ -13,8 +14,8 @@
 //! Only the worker links [`Worker::answer`]: BPMN import and export (with quick-xml), the engine
 //! dialects, the diff and the simulation engine (`fachwerk_shared::simulate`, also behind
 //! `engine::trace`) stay out of the page's first load (issue 22). When the worker cannot
-//! run, the page validates itself ([`validate_here`]; validation is part of the page anyway)
-//! and says for every other job that it is not available ([`Reply::Unavailable`]).
+//! run, every job is [`Reply::Unavailable`]; the page then validates itself
+//! (`editor::checks`), the other jobs are not available.
 //!
 //! The enums travel in serde's default form (`{"validate": {"workflow": …}}`), not with a
 //! `"kind"` field inside: reading an internally tagged enum buffers the value first, which
@@ -22,13 +23,14 @@
 //! gzip). Page and worker are built from this file together, so the form is private to them.
 
 use fachwerk_shared::bpmn::{from_bpmn, to_bpmn_export, Engine, ImportNote};
-use fachwerk_shared::diff::{diff, WorkflowDiff};
+use fachwerk_shared::diff::diff;
 use fachwerk_shared::engine::{self, State};
 use fachwerk_shared::simulate::{simulate_scripted, CaseInput, Trace};
 use fachwerk_shared::{apply, parse_workflow, validate, Finding, Op, Workflow};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::pure::probelauf::{run_cases, CaseResult};
+use crate::pure::probelauf::run_cases;
 
 /// Workflows with at least this many blocks are validated in the worker; smaller ones on the
 /// page at once (instant feedback, no round trip).
@@ -41,7 +43,8 @@ pub const READY: &str = "\"ready\"";
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Job<'a> {
-    /// Validates `workflow`; the worker keeps it as its copy at `version`.
+    /// Validates `workflow`; the worker keeps it as its copy at `version`. Output:
+    /// `Vec<Finding>` (also of `CheckEdits`).
     Check {
         version: u64,
         workflow: &'a Workflow,
@@ -53,35 +56,33 @@ pub enum Job<'a> {
         version: u64,
         ops: &'a [Op],
     },
-    Import {
-        name: &'a str,
-        text: &'a str,
-    },
+    /// Output: [`Imported`] (also of `ImportFile`).
+    Import { name: &'a str, text: &'a str },
     /// A file to import that travels beside the message as a `File` and is read by the worker
     /// (see [`Worker::answer_with_file`]): the page never copies a large file's text.
-    ImportFile {
-        name: &'a str,
-    },
-    /// BPMN for `engine` (`plain`, `camunda7`, `camunda8`; see `Engine::from_name`).
+    ImportFile { name: &'a str },
+    /// BPMN for `engine` (`plain`, `camunda7`, `camunda8`; see `Engine::from_name`). Output:
+    /// [`Exported`].
     Export {
         workflow: &'a Workflow,
         engine: &'a str,
     },
-    /// What changed from `old` to `new`.
+    /// What changed from `old` to `new`. Output: `Box<WorkflowDiff>`.
     Diff {
         old: &'a Workflow,
         new: &'a Workflow,
     },
-    /// A Probelauf: `input` through `workflow`, the decisions scripted by the input.
+    /// A Probelauf: `input` through `workflow`, the decisions scripted by the input. Output:
+    /// `Box<WireTrace>`.
     Simulate {
         workflow: &'a Workflow,
         input: &'a CaseInput,
     },
-    /// Reruns the saved Probefälle of `workflow`.
-    RunCases {
-        workflow: &'a Workflow,
-    },
+    /// Reruns the saved Probefälle of `workflow`. Output: `Vec<CaseResult>`, in their order.
+    RunCases { workflow: &'a Workflow },
     /// The path of a case so far: `state` is the case engine's state as the server sent it.
+    /// Output: `Option<Box<WireTrace>>`, `None` when the engine cannot replay the state
+    /// against the workflow.
     CaseTrace {
         workflow: &'a Workflow,
         state: &'a serde_json::Value,
@@ -234,54 +235,43 @@ impl WireTrace {
     }
 }
 
-/// What a job produced.
+/// What the worker answers to a job: its output `T`, or why there is none. Each job has its
+/// own output (see [`Job`]), and the page reads a reply as the output of the job it sent: the
+/// code that reads a Probelauf's trace is in the Probelauf panel, not in the page's first load
+/// (issue 22).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub enum Reply {
-    Findings {
-        findings: Vec<Finding>,
-    },
-    Imported {
-        workflow: Box<Workflow>,
-        notes: Vec<Note>,
-    },
-    /// The file is no workflow: why, in German and English.
-    ImportFailed {
-        de: String,
-        en: String,
-    },
-    /// The BPMN of an export, its notes and the files that go with it.
-    Exported {
-        xml: String,
-        notes: Vec<ExportNote>,
-        files: Vec<ExportFile>,
-    },
-    /// The comparison of two versions.
-    Compared {
-        diff: Box<WorkflowDiff>,
-    },
-    /// The Probelauf of one case.
-    Simulated {
-        trace: Box<WireTrace>,
-    },
-    /// The verdicts of the saved Probefälle, in their order.
-    CaseResults {
-        results: Vec<CaseResult>,
-    },
-    /// The path of a case; `None` when the engine cannot replay the case's state against the
-    /// workflow.
-    CaseTraced {
-        trace: Option<Box<WireTrace>>,
-    },
+pub enum Reply<T> {
+    Done(T),
     /// The message itself could not be read (a defect of the page, not of the user's input).
     BadRequest {
         message: String,
     },
-    /// The worker cannot run in this browser and the page does not do this job itself.
+    /// The worker cannot run in this browser.
     Unavailable,
     /// The worker's copy is not at the edits' base, or an edit did not apply to it: send the
     /// whole workflow ([`Job::Check`]).
     Resend,
+}
+
+/// The output of an import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Imported {
+    Read {
+        workflow: Box<Workflow>,
+        notes: Vec<Note>,
+    },
+    /// The file is no workflow: why, in German and English.
+    Failed { de: String, en: String },
+}
+
+/// The output of an export: the BPMN, its notes and the files that go with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exported {
+    pub xml: String,
+    pub notes: Vec<ExportNote>,
+    pub files: Vec<ExportFile>,
 }
 
 /// What the page says when a job found no worker (German, English).
@@ -308,18 +298,6 @@ struct IdOnly {
     id: u64,
 }
 
-#[derive(Serialize)]
-struct ReplyOut<'a> {
-    id: u64,
-    reply: &'a Reply,
-}
-
-#[derive(Deserialize)]
-struct ReplyIn {
-    id: u64,
-    reply: Reply,
-}
-
 /// The message for job `id`.
 pub fn request(id: u64, job: &Job<'_>) -> Result<String, String> {
     serde_json::to_string(&RequestOut { id, job }).map_err(|e| e.to_string())
@@ -333,55 +311,55 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// The answer to one message: never panics, whatever the text.
-    pub fn answer(&mut self, message: &str) -> String {
-        let (id, reply) = match serde_json::from_str::<RequestIn>(message) {
+    /// The answer to one message: the job's id (0 when unreadable) and its reply's text.
+    /// Never panics, whatever the text.
+    pub fn answer(&mut self, message: &str) -> (u64, String) {
+        match serde_json::from_str::<RequestIn>(message) {
             Ok(r) => (r.id, self.run(r.job)),
             Err(e) => (
                 serde_json::from_str::<IdOnly>(message).map_or(0, |r| r.id),
-                Reply::BadRequest {
-                    message: e.to_string(),
-                },
+                bad_request(e.to_string()),
             ),
-        };
-        reply_text(id, &reply)
+        }
     }
 
     /// The answer to a message whose job is [`Job::ImportFile`], with the file's `text` as the
     /// worker read it (`None`: it could not be read); any other job is answered as by
     /// [`Worker::answer`].
-    pub fn answer_with_file(&mut self, message: &str, text: Option<&str>) -> String {
+    pub fn answer_with_file(&mut self, message: &str, text: Option<&str>) -> (u64, String) {
         match serde_json::from_str::<RequestIn>(message) {
             Ok(RequestIn {
                 id,
                 job: OwnedJob::ImportFile { name },
             }) => {
                 let reply = match text {
-                    Some(text) => run(&Job::Import { name: &name, text }),
-                    None => Reply::ImportFailed {
+                    Some(text) => return (id, run(&Job::Import { name: &name, text })),
+                    None => Imported::Failed {
                         de: format!("Die Datei „{name}“ konnte nicht gelesen werden."),
                         en: format!("The file “{name}” could not be read."),
                     },
                 };
-                reply_text(id, &reply)
+                (id, reply_text(&Reply::Done(reply)))
             }
             _ => self.answer(message),
         }
     }
 
-    fn run(&mut self, job: OwnedJob) -> Reply {
+    fn run(&mut self, job: OwnedJob) -> String {
         match job {
             OwnedJob::Check { version, workflow } => {
                 let findings = validate(&workflow);
                 self.copy = Some((version, workflow));
-                Reply::Findings { findings }
+                reply_text(&Reply::Done(findings))
             }
-            OwnedJob::CheckEdits { base, version, ops } => self.check_edits(base, version, ops),
+            OwnedJob::CheckEdits { base, version, ops } => {
+                reply_text(&self.check_edits(base, version, ops))
+            }
             other => run(&other.as_job()),
         }
     }
 
-    fn check_edits(&mut self, base: u64, version: u64, ops: Vec<Op>) -> Reply {
+    fn check_edits(&mut self, base: u64, version: u64, ops: Vec<Op>) -> Reply<Vec<Finding>> {
         // Taken out: a copy an edit fails on is half-edited and must not stay.
         let Some((at, mut workflow)) = self.copy.take() else {
             return Reply::Resend;
@@ -391,99 +369,64 @@ impl Worker {
         }
         let findings = validate(&workflow);
         self.copy = Some((version, workflow));
-        Reply::Findings { findings }
+        Reply::Done(findings)
     }
 }
 
-fn reply_text(id: u64, reply: &Reply) -> String {
-    serde_json::to_string(&ReplyOut { id, reply }).unwrap_or_else(|e| {
-        let bad = Reply::BadRequest {
-            message: e.to_string(),
-        };
-        serde_json::to_string(&ReplyOut { id, reply: &bad }).unwrap_or_default()
+fn reply_text<T: Serialize>(reply: &Reply<T>) -> String {
+    serde_json::to_string(reply).unwrap_or_else(|e| bad_request(e.to_string()))
+}
+
+fn bad_request(message: String) -> String {
+    reply_text(&Reply::<()>::BadRequest { message })
+}
+
+/// Reads a reply's text as the reply to a job whose output is `T`.
+pub fn read_reply<T: DeserializeOwned>(text: &str) -> Reply<T> {
+    serde_json::from_str(text).unwrap_or_else(|e| Reply::BadRequest {
+        message: e.to_string(),
     })
 }
 
-/// Reads a reply message: (job id, reply).
-pub fn read_reply(message: &str) -> Result<(u64, Reply), String> {
-    serde_json::from_str::<ReplyIn>(message)
-        .map(|r| (r.id, r.reply))
-        .map_err(|e| e.to_string())
-}
-
-/// A check of a whole workflow (`message` as [`request`] wrote it) done on the page, for when
-/// the worker cannot run; any other job is [`Reply::Unavailable`] (edits to check are
-/// validated by the caller, which has the workflow). Unlike [`Worker::answer`] it links
-/// neither the BPMN code nor the diff.
-pub fn validate_here(message: &str) -> Reply {
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    enum ValidateOnly {
-        Check { workflow: Workflow },
-    }
-    #[derive(Deserialize)]
-    struct Request {
-        job: ValidateOnly,
-    }
-    match serde_json::from_str::<Request>(message) {
-        Ok(Request {
-            job: ValidateOnly::Check { workflow },
-        }) => Reply::Findings {
-            findings: validate(&workflow),
-        },
-        Err(_) => Reply::Unavailable,
-    }
-}
-
-/// Does a job that needs no state of the worker (edits to check need its copy:
+/// The reply's text to a job that needs no state of the worker (edits to check need its copy:
 /// [`Reply::Resend`]).
-pub fn run(job: &Job<'_>) -> Reply {
+pub fn run(job: &Job<'_>) -> String {
     match job {
-        Job::Check { workflow, .. } => Reply::Findings {
-            findings: validate(workflow),
-        },
-        Job::CheckEdits { .. } => Reply::Resend,
-        Job::Import { name, text } => match import_text(name, text) {
-            Ok((workflow, notes)) => Reply::Imported {
+        Job::Check { workflow, .. } => reply_text(&Reply::Done(validate(workflow))),
+        Job::CheckEdits { .. } => reply_text(&Reply::<Vec<Finding>>::Resend),
+        Job::Import { name, text } => reply_text(&Reply::Done(match import_text(name, text) {
+            Ok((workflow, notes)) => Imported::Read {
                 workflow: Box::new(workflow),
                 notes: notes.into_iter().map(Note::from).collect(),
             },
-            Err((de, en)) => Reply::ImportFailed { de, en },
-        },
-        Job::ImportFile { .. } => Reply::BadRequest {
-            message: "the file to import did not come with the job".into(),
-        },
+            Err((de, en)) => Imported::Failed { de, en },
+        })),
+        Job::ImportFile { .. } => {
+            bad_request("the file to import did not come with the job".into())
+        }
         Job::Export { workflow, engine } => match Engine::from_name(engine) {
-            Some(engine) => export(workflow, engine),
-            None => Reply::BadRequest {
-                message: format!("unknown engine {engine:?}"),
-            },
+            Some(engine) => reply_text(&Reply::Done(export(workflow, engine))),
+            None => bad_request(format!("unknown engine {engine:?}")),
         },
-        Job::Diff { old, new } => Reply::Compared {
-            diff: Box::new(diff(old, new)),
-        },
-        Job::Simulate { workflow, input } => Reply::Simulated {
-            trace: Box::new(simulate_scripted(workflow, input).into()),
-        },
-        Job::RunCases { workflow } => Reply::CaseResults {
-            results: run_cases(workflow),
-        },
+        Job::Diff { old, new } => reply_text(&Reply::Done(Box::new(diff(old, new)))),
+        Job::Simulate { workflow, input } => reply_text(&Reply::Done(Box::new(WireTrace::from(
+            simulate_scripted(workflow, input),
+        )))),
+        Job::RunCases { workflow } => reply_text(&Reply::Done(run_cases(workflow))),
         Job::CaseTrace { workflow, state } => match State::deserialize(*state) {
-            Ok(state) => Reply::CaseTraced {
-                trace: engine::trace(workflow, &state)
+            Ok(state) => reply_text(&Reply::Done(
+                engine::trace(workflow, &state)
                     .ok()
-                    .map(|t| Box::new(t.into())),
-            },
-            Err(e) => Reply::BadRequest {
-                message: format!("case state: {e}"),
-            },
+                    .map(|t| Box::new(WireTrace::from(t))),
+            )),
+            Err(e) => bad_request(format!("case state: {e}")),
         },
     }
 }
 
-fn export(w: &Workflow, engine: Engine) -> Reply {
+fn export(w: &Workflow, engine: Engine) -> Exported {
     let e = to_bpmn_export(w, engine);
-    Reply::Exported {
+    Exported {
         xml: e.xml,
         notes: e
             .notes

@@ -15,7 +15,8 @@ use wasm_bindgen::JsCast;
 
 use crate::editor::Editor;
 use crate::i18n::Lang;
-use crate::pure::jobs::{Job, Reply, UNAVAILABLE};
+use crate::pure::jobs::{Job, Reply, WireTrace, UNAVAILABLE};
+use crate::pure::probelauf::CaseResult;
 use crate::pure::probelauf::{case_input, first_missing, outcome_text};
 use crate::worker_client;
 
@@ -54,7 +55,7 @@ fn same_run(a: &mut Workflow, b: &Workflow) -> bool {
 }
 
 /// Why a job did not give what was asked (German, English).
-fn failed(reply: Reply) -> (String, String) {
+fn failed<T>(reply: Reply<T>) -> (String, String) {
     match reply {
         Reply::Unavailable => (UNAVAILABLE.0.to_string(), UNAVAILABLE.1.to_string()),
         Reply::BadRequest { message } => (
@@ -78,13 +79,13 @@ fn simulate(ed: Editor, run: Option<u64>, input: CaseInput, done: Done) {
         input: &both.1,
     };
     let kept = Rc::clone(&both);
-    worker_client::run(&job, move |reply| {
+    worker_client::run(&job, move |reply: Reply<Box<WireTrace>>| {
         if run.is_some_and(|g| ed.sim.runs.with_value(|r| r.run) != g) {
             return;
         }
         let (mut workflow, input) = Rc::try_unwrap(kept).unwrap_or_else(|rc| (*rc).clone());
         let result = match reply {
-            Reply::Simulated { trace } => {
+            Reply::Done(trace) => {
                 if !ed.wf.with_untracked(|w| same_run(&mut workflow, w)) {
                     return simulate(ed, run, input, done);
                 }
@@ -339,7 +340,7 @@ fn send_cases(ed: Editor) {
     });
 }
 
-fn cases_received(ed: Editor, rev: u64, reply: Reply) {
+fn cases_received(ed: Editor, rev: u64, reply: Reply<Vec<CaseResult>>) {
     let sim = ed.sim;
     let current = sim
         .runs
@@ -355,7 +356,7 @@ fn cases_received(ed: Editor, rev: u64, reply: Reply) {
         return;
     }
     let error = match reply {
-        Reply::CaseResults { results } => {
+        Reply::Done(results) => {
             sim.results.set(results);
             None
         }

@@ -158,11 +158,11 @@ pub fn review_screen(ui_lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
                                 new: &both.1,
                             };
                             let kept = std::rc::Rc::clone(&both);
-                            worker_client::run(&job, move |reply| {
+                            worker_client::run(&job, move |reply: Reply<Box<WorkflowDiff>>| {
                                 let (a, b) = std::rc::Rc::try_unwrap(kept)
                                     .unwrap_or_else(|rc| (*rc).clone());
                                 match reply {
-                                    Reply::Compared { diff } => show(Some((a, *diff)), Some(b)),
+                                    Reply::Done(diff) => show(Some((a, *diff)), Some(b)),
                                     Reply::Unavailable => error.set(Some(
                                         if lang == Lang::De {
                                             UNAVAILABLE.0
