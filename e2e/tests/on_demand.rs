@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use fachwerk_e2e::a11y::{focus_on, press};
 use fachwerk_e2e::thirtyfour::prelude::*;
 use fachwerk_e2e::{workspace, Session};
 use serde_json::json;
@@ -118,5 +119,43 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
         )
         .await?;
     assert!(message.contains("Seite neu"), "{message}");
+    s.close().await
+}
+
+/// A keyboard user who opens a dialog before its part arrived (here on a slow line) finds the
+/// focus in it once it appears, as when it opens at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dialog_opened_before_its_part_arrived_gets_the_focus() -> anyhow::Result<()> {
+    let s = Session::start().await?;
+    let cdp = s.driver.cdp();
+    cdp.send_raw("Network.enable", ()).await?;
+    cdp.send_raw("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
+        .await?;
+    // 150 KB/s: the parts' module takes more than a second after the first screen.
+    cdp.send_raw(
+        "Network.emulateNetworkConditions",
+        json!({
+            "offline": false, "latency": 20,
+            "downloadThroughput": 150_000, "uploadThroughput": 150_000,
+        }),
+    )
+    .await?;
+    s.open("/").await?;
+    focus_on(&s, "#wf-title").await?;
+    press(&s, Key::Enter, false).await?;
+    assert!(
+        s.driver.find_all(By::Id("wf-name")).await?.is_empty(),
+        "the settings' part was there already: nothing to wait for"
+    );
+    s.wait_for("#wf-name").await?;
+    let mut focused = String::new();
+    for _ in 0..40 {
+        focused = fachwerk_e2e::a11y::focused(&s).await?;
+        if focused.contains("wf-name") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(focused.contains("wf-name"), "focus on {focused}");
     s.close().await
 }

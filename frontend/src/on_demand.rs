@@ -13,6 +13,7 @@
 //! The binary hands the parts in as function pointers: the library is shared by every app, and
 //! a split point in it would be exported — and its code kept — by each of them.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
@@ -64,10 +65,20 @@ pub struct Parts {
     status: RwSignal<Status>,
 }
 
+/// What waits for the module: moves of the keyboard focus into a part opened before it was
+/// there, which are no reactive views.
+type Waiting = Vec<Box<dyn FnOnce()>>;
+
+thread_local! {
+    /// `Some` while the module loads.
+    static WAITING: RefCell<Option<Waiting>> = const { RefCell::new(None) };
+}
+
 /// Provides the parts and loads their module once the first screen is painted.
 pub fn provide(on_demand: OnDemand) {
     let status = RwSignal::new(Status::Loading);
     provide_context(Parts { on_demand, status });
+    WAITING.set(Some(Vec::new()));
     leptos::task::spawn_local(async move {
         after_next_paint().await;
         let loaded = (on_demand.load)().await;
@@ -76,7 +87,24 @@ pub fn provide(on_demand: OnDemand) {
         } else {
             Status::Failed
         });
+        for then in WAITING.take().unwrap_or_default() {
+            then();
+        }
     });
+}
+
+/// Runs `then` once the module is there or could not be loaded; at once if that is so.
+pub fn after_arrival(then: impl FnOnce() + 'static) {
+    let now = WAITING.with_borrow_mut(|waiting| match waiting {
+        Some(w) => {
+            w.push(Box::new(then));
+            None
+        }
+        None => Some(then),
+    });
+    if let Some(then) = now {
+        then();
+    }
 }
 
 /// Resolves in the task after the browser's next frame: the first screen is painted before

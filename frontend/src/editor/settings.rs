@@ -22,16 +22,26 @@ const FIELD_TYPES: [(FieldType, &str); 6] = [
     (FieldType::Text, "text"),
 ];
 
-/// Moves keyboard focus to an element after the next render.
+/// Moves keyboard focus to an element after the next render, or into a part of
+/// `crate::on_demand` once that is there.
 pub fn focus_later(id: &'static str) {
     request_animation_frame(move || {
-        if let Some(el) = document()
-            .get_element_by_id(id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
+        if !focus(id) {
+            // A dialog of the parts still loading (`crate::on_demand`): once they are there.
+            crate::on_demand::after_arrival(move || {
+                request_animation_frame(move || {
+                    focus(id);
+                })
+            });
         }
     });
+}
+
+fn focus(id: &str) -> bool {
+    document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|el| el.focus().is_ok())
 }
 
 pub fn open_settings(ed: Editor) {
