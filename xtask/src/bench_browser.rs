@@ -49,6 +49,14 @@ pub fn browser_summary(dir: &Path) -> String {
         ms(tf),
         ratio(of, tf)
     ));
+    let (ow, tw) = (f(&load, "fachwerkWholeMs"), f(&load, "bpmnJsWholeMs"));
+    out.push_str(&format!(
+        "  {:<62} {:>12} {:>16} {:>9}\n",
+        "  time to the whole editor (parts loaded, live check shown)",
+        ms(ow),
+        ms(tw),
+        ratio(ow, tw)
+    ));
     for (key, work) in [("dragWhileCheck", "checks"), ("dragWhileImport", "imports")] {
         for n in [2000, 5000] {
             let c = drag.get(format!("{key}-{n}")).cloned().unwrap_or_default();
