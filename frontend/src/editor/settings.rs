@@ -7,7 +7,6 @@ use fachwerk_shared::{
     MAX_HISTORY_TTL_DAYS,
 };
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::widgets::{checkbox, money_field, parsed_field, select, text_area, text_field};
 use super::{use_editor, Editor};
@@ -25,6 +24,7 @@ const FIELD_TYPES: [(FieldType, &str); 6] = [
 /// Moves keyboard focus to an element after the next render, or into a part of
 /// `crate::on_demand` once that is there.
 pub fn focus_later(id: &'static str) {
+    use crate::server::focus;
     request_animation_frame(move || {
         if !focus(id) {
             // A dialog of the parts still loading (`crate::on_demand`): once they are there.
@@ -35,13 +35,6 @@ pub fn focus_later(id: &'static str) {
             });
         }
     });
-}
-
-fn focus(id: &str) -> bool {
-    document()
-        .get_element_by_id(id)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        .is_some_and(|el| el.focus().is_ok())
 }
 
 pub fn open_settings(ed: Editor) {

@@ -197,7 +197,8 @@ pub fn focus_later(id: &'static str) {
     });
 }
 
-fn focus(id: &str) -> bool {
+/// Focuses the element `id` now; false if it is not there (or cannot take the focus).
+pub(crate) fn focus(id: &str) -> bool {
     document()
         .get_element_by_id(id)
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
