@@ -45,17 +45,18 @@ const FIRST_FRAME: &str = "(() => {
 /// Bytes the page transferred for its first frame with a palette (document and the resources
 /// requested before that frame, headers included), the time of that frame from the start of
 /// navigation, the bytes of everything it loaded within a second after it, and the time of the
-/// whole editor's first frame.
+/// whole editor: its first frame with the findings, and not before its parts' module arrived.
 const LOAD_FIGURES: &str = "const done = arguments[arguments.length - 1];
   const f = () => { if (window.__whole === undefined) { setTimeout(f, 20); return; }
     setTimeout(() => {
-      let first = 0, all = 0;
+      let first = 0, all = 0, whole = window.__whole;
       for (const e of performance.getEntriesByType('navigation')) { first += e.transferSize; all += e.transferSize; }
       for (const e of performance.getEntriesByType('resource')) {
         all += e.transferSize;
         if (e.startTime < window.__firstFrame) first += e.transferSize;
+        if (e.name.includes('split_')) whole = Math.max(whole, e.responseEnd);
       }
-      done([first, window.__firstFrame, all, window.__whole]);
+      done([first, window.__firstFrame, all, whole]);
     }, 1000); };
   f();";
 
