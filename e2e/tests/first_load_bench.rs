@@ -45,7 +45,8 @@ const FIRST_FRAME: &str = "(() => {
 /// Bytes the page transferred for its first frame with a palette (document and the resources
 /// requested before that frame, headers included), the time of that frame from the start of
 /// navigation, the bytes of everything it loaded within a second after it, and the time of the
-/// whole editor: its first frame with the findings, and not before its parts' module arrived.
+/// whole editor: its first frame with the findings, and not before its parts' module arrived
+/// (and, printed per load, the frame with the findings alone).
 const LOAD_FIGURES: &str = "const done = arguments[arguments.length - 1];
   const f = () => { if (window.__whole === undefined) { setTimeout(f, 20); return; }
     setTimeout(() => {
@@ -56,7 +57,7 @@ const LOAD_FIGURES: &str = "const done = arguments[arguments.length - 1];
         if (e.startTime < window.__firstFrame) first += e.transferSize;
         if (e.name.includes('split_')) whole = Math.max(whole, e.responseEnd);
       }
-      done([first, window.__firstFrame, all, whole]);
+      done([first, window.__firstFrame, all, whole, window.__whole]);
     }, 1000); };
   f();";
 

@@ -1,9 +1,9 @@
 //! Issue #22: the editor's parts that the first screen does not show (the inspector's block
-//! forms, the Probelauf panel, the dialogs) are a wasm module of their own
-//! (`frontend/src/on_demand.rs`, split off by `cargo xtask`, `xtask/src/designer.rs`). The page
-//! fetches it once after its first screen; a module that cannot be fetched leaves a message in
-//! the part's place, and the rest of the page keeps working. The page's validation is in that
-//! module too: without it the worker checks even small workflows.
+//! forms, the Probelauf panel, the dialogs) are a wasm module of their own, the page's
+//! validation another (`frontend/src/on_demand.rs`, split off by `cargo xtask`,
+//! `xtask/src/designer.rs`). The page fetches them once after its first screen; a module that
+//! cannot be fetched leaves a message in the part's place, and the rest of the page keeps
+//! working. Without the validation's module the worker checks even small workflows.
 
 use std::time::Duration;
 
@@ -12,8 +12,8 @@ use fachwerk_e2e::thirtyfour::prelude::*;
 use fachwerk_e2e::{workspace, Session};
 use serde_json::json;
 
-/// The page's requests for the parts' module.
-const PARTS_REQUESTS: &str = "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('split_parts'));";
+/// The page's requests for the modules loaded on demand (and the code they share).
+const MODULE_REQUESTS: &str = "return performance.getEntriesByType('resource').map(e => e.name.split('/').pop()).filter(n => n.startsWith('split_') || n.startsWith('chunk_'));";
 
 const BLOCK: &str = "#canvas g.block[data-block-id='start']";
 
@@ -21,21 +21,27 @@ const BLOCK: &str = "#canvas g.block[data-block-id='start']";
 async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> anyhow::Result<()> {
     let s = Session::start().await?;
     s.open("/").await?;
-    // Fetched without a click asking for it, once.
-    let mut requests = Vec::new();
+    // Fetched without a click asking for them, each once.
+    let mut requests: Vec<String> = Vec::new();
     for _ in 0..100 {
-        requests = s
-            .js(PARTS_REQUESTS)
-            .await?
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        if !requests.is_empty() {
+        requests = serde_json::from_value(s.js(MODULE_REQUESTS).await?)?;
+        if ["split_parts.wasm", "split_check.wasm"]
+            .iter()
+            .all(|m| requests.iter().any(|r| r == m))
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(requests.len(), 1, "the parts' module, once: {requests:?}");
+    let mut once = requests.clone();
+    once.sort();
+    once.dedup();
+    assert_eq!(once.len(), requests.len(), "each module once: {requests:?}");
+    assert!(
+        requests.iter().any(|r| r == "split_parts.wasm")
+            && requests.iter().any(|r| r == "split_check.wasm"),
+        "{requests:?}"
+    );
     s.open_workflow_file(&workspace().join("workflows/urlaubsantrag.json"), 9)
         .await?;
     s.click_css(BLOCK).await?;
@@ -45,7 +51,7 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
         .await?;
     assert_eq!(s.page_errors().await?, Vec::<String>::new());
 
-    // The connection breaks after the page arrived: the module cannot be fetched.
+    // The connection breaks after the page arrived: the views' module cannot be fetched.
     let cdp = s.driver.cdp();
     cdp.send_raw("Network.enable", ()).await?;
     cdp.send_raw("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
@@ -56,9 +62,10 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
     )
     .await?;
     s.open("/").await?;
-    // The autosave brought the workflow back; selecting works, the form says it is missing.
+    // The autosave brought the workflow back, checked on the page; selecting works, the form
+    // says it is missing.
     s.wait_blocks(9).await?;
-    s.wait_for("#problems-panel[data-checked-in='worker'][aria-busy='false']")
+    s.wait_for("#problems-panel[data-checked-in='page'][aria-busy='false']")
         .await?;
     assert_eq!(s.error_count().await?, 0);
     s.click_css(BLOCK).await?;
@@ -84,16 +91,8 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
         .perform()
         .await?;
     s.wait_blocks(8).await?;
-    // Checked in the worker: a workflow without its start is an error.
-    let mut errors = 0;
-    for _ in 0..100 {
-        errors = s.error_count().await?;
-        if errors > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(errors > 0, "the worker found no error without the start");
+    // A workflow without its start is an error.
+    wait_for_errors(&s).await?;
     let errors = s.page_errors().await?;
     assert!(
         errors
@@ -102,7 +101,19 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
         "{errors:?}"
     );
 
-    // Neither the module nor a worker (a browser without one): the Probleme panel says it
+    // Without the validation's module either, the worker checks.
+    cdp.send_raw(
+        "Network.setBlockedURLs",
+        json!({ "urls": ["*split_*", "*chunk_*"] }),
+    )
+    .await?;
+    s.open("/").await?;
+    s.wait_blocks(8).await?;
+    s.wait_for("#problems-panel[data-checked-in='worker']")
+        .await?;
+    wait_for_errors(&s).await?;
+
+    // Neither the modules nor a worker (a browser without one): the Probleme panel says it
     // cannot check.
     cdp.send_raw(
         "Page.addScriptToEvaluateOnNewDocument",
@@ -120,6 +131,17 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
         .await?;
     assert!(message.contains("Seite neu"), "{message}");
     s.close().await
+}
+
+/// Waits until the page reports an error in the open workflow.
+async fn wait_for_errors(s: &Session) -> anyhow::Result<()> {
+    for _ in 0..100 {
+        if s.error_count().await? > 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("no error found in a workflow without its start")
 }
 
 /// A keyboard user who opens a dialog before its part arrived (here on a slow line) finds the

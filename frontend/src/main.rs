@@ -11,7 +11,7 @@ mod parts {
     use leptos::prelude::{AnyView, RwSignal};
     use leptos::wasm_split::wasm_split;
 
-    // All in one module (`parts`): one request, and the code they share is in it once.
+    // The views in one module (`parts`): one request, and the code they share is in it once.
     // `fallible`: a module that cannot be loaded is an error to show, not a panic.
 
     #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_probelauf_panel))]
@@ -48,7 +48,9 @@ mod parts {
         Ok(part::engine_export_dialog(ed, engine, made))
     }
 
-    #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_validate))]
+    // The page's validation is a module of its own: the first screen shows its findings, and
+    // it is smaller than the rest, so it arrives first.
+    #[wasm_split(check, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_validate))]
     fn validate(workflow: &Workflow) -> Result<Vec<Finding>, SplitLoaderError> {
         Ok(fachwerk_shared::validate(workflow))
     }
@@ -65,6 +67,7 @@ mod parts {
         block_form: |ed, id, kind| Box::pin(block_form(ed, id, kind)),
         engine_export_dialog: |ed, engine, made| Box::pin(engine_export_dialog(ed, engine, made)),
         validate: validate_later,
+        load_check: || Box::pin(load_validate()),
         // Each function has its own loader, which must have seen the module arrive before the
         // function runs at the first poll; the module itself is fetched once.
         load: || {
@@ -74,7 +77,6 @@ mod parts {
                 load_connect_dialog().await?;
                 load_probelauf_panel().await?;
                 load_import_dialog().await?;
-                load_validate().await?;
                 load_engine_export_dialog().await
             })
         },

@@ -2,9 +2,10 @@
 //! the block forms of the inspector, the settings, connect, import and engine export dialogs,
 //! and the validation of workflows checked on the page (`editor::checks`).
 //! Their code is not in the wasm the first screen waits for: the designer's binary
-//! (`src/main.rs`) marks each view function below as a split point of one module, and
-//! `cargo xtask` splits its wasm there (`xtask/src/designer.rs`). The app loads that module
-//! once the first screen is painted.
+//! (`src/main.rs`) marks each view function below as a split point of one module (`parts`),
+//! `validate` as the split point of another (`check`: smaller, and the first screen shows its
+//! findings), and `cargo xtask` splits its wasm there (`xtask/src/designer.rs`). The app loads
+//! both modules at once when the first screen is painted.
 //!
 //! A part is built like any view, synchronously in its place (its signals belong to the view
 //! that shows it): until the module is there it shows nothing, afterwards its function returns
@@ -49,6 +50,8 @@ pub struct OnDemand {
     pub validate: for<'a> fn(&'a Workflow) -> Checked<'a>,
     /// Loads the parts' module.
     pub load: fn() -> Loading,
+    /// Loads the validation's module.
+    pub load_check: fn() -> Loading,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -62,7 +65,10 @@ enum Status {
 #[derive(Clone, Copy)]
 pub struct Parts {
     on_demand: OnDemand,
+    /// The views' module.
     status: RwSignal<Status>,
+    /// The validation's module.
+    check: RwSignal<Status>,
 }
 
 /// What waits for the module: moves of the keyboard focus into a part opened before it was
@@ -77,23 +83,35 @@ thread_local! {
 /// Provides the parts and loads their module once the first screen is painted.
 pub fn provide(on_demand: OnDemand) {
     let status = RwSignal::new(Status::Loading);
-    provide_context(Parts { on_demand, status });
+    let check = RwSignal::new(Status::Loading);
+    provide_context(Parts {
+        on_demand,
+        status,
+        check,
+    });
     WAITING.set(Some(Vec::new()));
     leptos::task::spawn_local(async move {
         after_next_paint().await;
-        let loaded = (on_demand.load)().await;
-        status.set(if loaded.is_ok() {
-            Status::Ready
-        } else {
-            Status::Failed
-        });
+        // Both at once: the validation's module is the smaller one and arrives first.
+        leptos::task::spawn_local(
+            async move { check.set(arrived((on_demand.load_check)().await)) },
+        );
+        status.set(arrived((on_demand.load)().await));
         for then in WAITING.take().unwrap_or_default() {
             then();
         }
     });
 }
 
-/// Runs `then` once the module is there or could not be loaded; at once if that is so.
+fn arrived(loaded: Result<(), SplitLoaderError>) -> Status {
+    if loaded.is_ok() {
+        Status::Ready
+    } else {
+        Status::Failed
+    }
+}
+
+/// Runs `then` once the views' module is there or could not be loaded; at once if that is so.
 pub fn after_arrival(then: impl FnOnce() + 'static) {
     let now = WAITING.with_borrow_mut(|waiting| match waiting {
         Some(w) => {
@@ -141,23 +159,23 @@ impl Parts {
         }
     }
 
-    /// The findings of `w`; `None` while the module loads or when it cannot be loaded.
-    /// Tracks the module's arrival.
+    /// The findings of `w`; `None` while the validation's module loads or when it cannot be
+    /// loaded. Tracks the module's arrival.
     pub fn validate(self, w: &Workflow) -> Option<Vec<Finding>> {
-        match self.status.get() {
+        match self.check.get() {
             Status::Ready => now((self.on_demand.validate)(w)).and_then(Result::ok),
             Status::Loading | Status::Failed => None,
         }
     }
 
-    /// The module is still on its way (tracked).
-    pub fn loading(self) -> bool {
-        self.status.get() == Status::Loading
+    /// The validation's module is still on its way (tracked).
+    pub fn validation_loading(self) -> bool {
+        self.check.get() == Status::Loading
     }
 
-    /// The module could not be loaded (tracked).
-    pub fn failed(self) -> bool {
-        self.status.get() == Status::Failed
+    /// The validation's module could not be loaded (tracked).
+    pub fn validation_failed(self) -> bool {
+        self.check.get() == Status::Failed
     }
 }
 

@@ -69,7 +69,7 @@ impl Checks {
         let worker_broken = RwSignal::new(false);
         let in_worker = Memo::new(move |_| {
             !worker_broken.get()
-                && (parts.failed() || wf.with(|w| w.blocks.len() >= WORKER_MIN_BLOCKS))
+                && (parts.validation_failed() || wf.with(|w| w.blocks.len() >= WORKER_MIN_BLOCKS))
         });
         let remote = RwSignal::new(Vec::new());
         let worker_pending = RwSignal::new(false);
@@ -83,10 +83,10 @@ impl Checks {
                 if in_worker.get() {
                     worker_pending.get()
                 } else {
-                    parts.loading()
+                    parts.validation_loading()
                 }
             }),
-            unavailable: Signal::derive(move || !in_worker.get() && parts.failed()),
+            unavailable: Signal::derive(move || !in_worker.get() && parts.validation_failed()),
             sent: RwSignal::new(""),
             state: StoredValue::new(State::default()),
         };
