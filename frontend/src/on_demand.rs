@@ -48,7 +48,7 @@ pub struct OnDemand {
     pub engine_export_dialog: fn(Editor, Engine, RwSignal<Made>) -> Later,
     /// `fachwerk_shared::validate`.
     pub validate: for<'a> fn(&'a Workflow) -> Checked<'a>,
-    /// Loads the parts' module.
+    /// Loads the views' module.
     pub load: fn() -> Loading,
     /// Loads the validation's module.
     pub load_check: fn() -> Loading,
@@ -61,7 +61,7 @@ enum Status {
     Failed,
 }
 
-/// The parts and whether their module is there (context of the designer's app).
+/// The parts and whether their modules are there (context of the designer's app).
 #[derive(Clone, Copy)]
 pub struct Parts {
     on_demand: OnDemand,
@@ -71,16 +71,16 @@ pub struct Parts {
     check: RwSignal<Status>,
 }
 
-/// What waits for the module: moves of the keyboard focus into a part opened before it was
+/// What waits for the views' module: moves of the keyboard focus into a part opened before it was
 /// there, which are no reactive views.
 type Waiting = Vec<Box<dyn FnOnce()>>;
 
 thread_local! {
-    /// `Some` while the module loads.
+    /// `Some` while the views' module loads.
     static WAITING: RefCell<Option<Waiting>> = const { RefCell::new(None) };
 }
 
-/// Provides the parts and loads their module once the first screen is painted.
+/// Provides the parts and loads their two modules once the first screen is painted.
 pub fn provide(on_demand: OnDemand) {
     let status = RwSignal::new(Status::Loading);
     let check = RwSignal::new(Status::Loading);
