@@ -2,9 +2,9 @@
 //! validating a large workflow, importing a file, the BPMN exports, comparing two versions,
 //! the Probelauf (one case, the saved Probefälle) and the path of a case on the Vorgang screen.
 //! A job travels as JSON text, its reply as the job's id and the reply's JSON text, which the
-//! page reads as the job's output type ([`Reply`]); [`Worker::answer`] is the whole of the worker's logic,
-//! so it is unit-tested here natively. Browser, worker and server run the same `fachwerk_shared`
-//! code.
+//! page reads as the job's output type ([`Reply`]); [`Worker::answer`] is the whole of the
+//! worker's logic, so it is unit-tested here natively. Browser, worker and server run the same
+//! `fachwerk_shared` code.
 //!
 //! The live check keeps a copy of the edited workflow in the worker ([`Job::Check`]); after
 //! that the page sends only the edits ([`Job::CheckEdits`], the same `Op`s the editor applied),
