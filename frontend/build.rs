@@ -1,4 +1,4 @@
-//! The designer's wasm keeps its relocations, which `cargo xtask`'s split at the `#[lazy]`
+//! The designer's wasm keeps its relocations, which `cargo xtask`'s split at the `wasm_split`
 //! functions of `src/main.rs` reads (`xtask/src/designer.rs`). Only that binary: the other
 //! apps are not split.
 

@@ -1,10 +1,10 @@
-//! The designer's wasm, split at the `#[lazy]` functions of `frontend/src/main.rs` (issue 22,
+//! The designer's wasm, split at the `wasm_split` functions of `frontend/src/main.rs` (issue 22,
 //! first load). Trunk cannot split a wasm, so this builds the designer's files and Trunk the
 //! page around them (`frontend/index.html`: style sheet, error script, Web Worker); the page's
 //! marker comment becomes the designer's loader.
 //!
 //! The steps are cargo-leptos' for `--split`: the binary is linked with `--emit-relocs`
-//! (`frontend/build.rs`); `wasm-split-cli` cuts the code reachable only from a `#[lazy]`
+//! (`frontend/build.rs`); `wasm-split-cli` cuts the code reachable only from a `wasm_split`
 //! function into modules of its own plus a JS loader (`__wasm_split.js`); wasm-bindgen (keeping
 //! the linker's exports the parts import) and `wasm-opt -Oz` on every module. The files go
 //! into `dist/designer-<hash>/`, where they refer to each other by relative names, so one hash
