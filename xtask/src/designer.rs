@@ -97,8 +97,6 @@ pub fn build(root: &Path) -> Result<()> {
     }
     std::fs::rename(&out, &dest)
         .with_context(|| format!("cannot move the designer to {}", dest.display()))?;
-    tools::write_gzip_copies(&dest)?;
-    tools::write_brotli_copies(&dest)?;
 
     let index = root.join("dist/index.html");
     let page = std::fs::read_to_string(&index).context("dist/index.html missing")?;

@@ -1,6 +1,5 @@
 //! Finding and installing the tools the build needs, idempotently and fast when present.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -317,74 +316,4 @@ fn ensure_apt(present: bool, packages: &[&str]) -> Result<()> {
     }
     eprintln!("xtask: installing {} (apt)", packages.join(", "));
     sh(Command::new("sh").args(["-c", &format!("DEBIAN_FRONTEND=noninteractive {cmd}")]))
-}
-
-/// Writes a brotli copy (`NAME.br`, quality 11) beside every wasm, JS and CSS file of `dir`,
-/// two at a time: the server sends it to browsers that accept brotli (all current ones over
-/// HTTPS), about a fifth smaller than the `.gz` copy Trunk's hook writes.
-pub fn write_brotli_copies(dir: &Path) -> Result<()> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("{} missing", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "wasm" || e == "js" || e == "css")
-        })
-        .collect();
-    // The largest first, so that the two threads end about together.
-    files.sort_by_key(|p| std::cmp::Reverse(std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)));
-    let (even, odd): (Vec<_>, Vec<_>) = files.iter().enumerate().partition(|(i, _)| i % 2 == 0);
-    let compress = |part: Vec<(usize, &PathBuf)>| -> Result<()> {
-        for (_, path) in part {
-            let mut input = std::fs::File::open(path)?;
-            let mut out = std::io::BufWriter::new(std::fs::File::create(brotli_path(path))?);
-            let params = brotli::enc::BrotliEncoderParams {
-                quality: 11,
-                lgwin: 24,
-                ..Default::default()
-            };
-            brotli::BrotliCompress(&mut input, &mut out, &params)
-                .with_context(|| format!("brotli {}", path.display()))?;
-            out.flush()?;
-        }
-        Ok(())
-    };
-    std::thread::scope(|s| {
-        let other = s.spawn(|| compress(odd));
-        let mine = compress(even);
-        other
-            .join()
-            .map_err(|_| anyhow::anyhow!("brotli compression panicked"))?
-            .and(mine)
-    })
-}
-
-/// `NAME.br` beside `path`.
-pub fn brotli_path(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".br");
-    PathBuf::from(name)
-}
-
-/// `data` after gzip -9.
-fn gzip(data: &[u8]) -> Result<Vec<u8>> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(data)?;
-    Ok(enc.finish()?)
-}
-
-/// Size of `path` after gzip -9 (what a browser transfers with compression).
-pub fn gzip_len(path: &Path) -> Result<u64> {
-    Ok(gzip(&std::fs::read(path)?)?.len() as u64)
-}
-
-/// `NAME.gz` (gzip -9, what Trunk's hook writes for its files) beside every file of `dir`.
-pub fn write_gzip_copies(dir: &Path) -> Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let mut gz = path.clone().into_os_string();
-        gz.push(".gz");
-        std::fs::write(gz, gzip(&std::fs::read(&path)?)?)?;
-    }
-    Ok(())
 }
