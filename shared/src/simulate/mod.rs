@@ -50,6 +50,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::model::{BlockId, EndResult, RoleId, Workflow};
 use crate::values::Date;
 
+mod automatic;
 pub mod calendar;
 mod cases;
 mod decisions;
