@@ -187,6 +187,14 @@ async fn clerks_work_a_procurement_case_in_the_arbeitskorb() -> anyhow::Result<(
     s.click_css("#korb-tab-mine").await?;
     s.wait_for(&row).await?;
     s.screenshot("arbeitskorb-meine").await?;
+    // The designer's header counts his tasks too (it reads no list, only their number), and
+    // its button leads back.
+    s.click_css("#btn-to-editor").await?;
+    s.wait_for("#canvas").await?;
+    wait_text(&s, "#btn-korb .korb-count", "1").await?;
+    s.click_css("#btn-korb").await?;
+    wait_text(&s, "#srv-screen-title", "Arbeitskorb").await?;
+    s.wait_for(&row).await?;
 
     // The Vorgang: data as a typed form, the path, the task with its exits.
     s.click_css(&format!("{row} .korb-open")).await?;

@@ -67,7 +67,7 @@ fn Shell() -> impl IntoView {
     provide_context(ed);
     crate::server::provide(App::Designer);
     let srv = crate::server::use_srv();
-    crate::cases::provide(srv);
+    crate::cases::provide(srv, crate::cases::Load::COUNT);
     crate::server::sync_routes(srv);
     crate::server::sync_drafts(ed, srv);
     // A screen over the workspace: the editor's selection would still take keys.

@@ -13,7 +13,7 @@ use crate::server::{Screen, ScreenView, Srv};
 /// The case app's page (`crate::shell::ScreensPage` with the screens below).
 #[component]
 pub fn CasesApp() -> impl IntoView {
-    view! { <crate::shell::ScreensPage app=App::Cases screen=case_screen /> }
+    view! { <crate::shell::ScreensPage app=App::Cases screen=case_screen korb=crate::cases::Load::LISTS /> }
 }
 
 /// The case app's screens.

@@ -68,7 +68,7 @@ pub fn mount_publishing() {
     use pure::route::App;
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(|| {
-        leptos::view! { <shell::ScreensPage app=App::Publishing screen=server::publishing_screen /> }
+        leptos::view! { <shell::ScreensPage app=App::Publishing screen=server::publishing_screen korb=cases::Load::COUNT /> }
     });
     a11y::install();
 }

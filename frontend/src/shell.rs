@@ -13,23 +13,32 @@ use crate::storage;
 
 /// The whole page of an app that shows screens only (the case app, the publishing app), inside
 /// the router that keeps every screen's URL: the header with "Zum Editor", the account bar and
-/// the language switch, then the route's screen drawn by `screen`.
+/// the language switch, then the route's screen drawn by `screen`; `korb` is what the
+/// Arbeitskorb loads after a login.
 #[component]
-pub fn ScreensPage(app: App, screen: fn(Screen, Srv) -> ScreenView) -> impl IntoView {
+pub fn ScreensPage(
+    app: App,
+    screen: fn(Screen, Srv) -> ScreenView,
+    korb: crate::cases::Load,
+) -> impl IntoView {
     view! {
         <Router>
-            <ScreensShell app=app screen=screen />
+            <ScreensShell app=app screen=screen korb=korb />
         </Router>
     }
 }
 
 #[component]
-fn ScreensShell(app: App, screen: fn(Screen, Srv) -> ScreenView) -> impl IntoView {
+fn ScreensShell(
+    app: App,
+    screen: fn(Screen, Srv) -> ScreenView,
+    korb: crate::cases::Load,
+) -> impl IntoView {
     let lang = provide_lang();
     crate::server::provide(app);
     let srv = crate::server::use_srv();
     // The account bar's Arbeitskorb button counts the open tasks.
-    crate::cases::provide(srv);
+    crate::cases::provide(srv, korb);
     crate::server::sync_routes(srv);
     view! {
         <header id="topbar">

@@ -32,7 +32,12 @@ impl Encoding {
         let mut packed = Vec::with_capacity(data.len() / 3);
         match self {
             Encoding::Gzip => zopfli::compress(
-                zopfli::Options::default(),
+                zopfli::Options {
+                    // 15 (the default) takes half as long again for 0.01 % (the designer's
+                    // wasm: 475,774 bytes after 5, 475,729 after 15).
+                    iteration_count: std::num::NonZeroU64::new(5).expect("not zero"),
+                    ..Default::default()
+                },
                 zopfli::Format::Gzip,
                 data.as_slice(),
                 &mut packed,
@@ -67,7 +72,7 @@ pub fn write_copies(dirs: &[PathBuf]) -> Result<()> {
             }
         }
     }
-    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
     let jobs: Vec<(Encoding, &Path)> = files
         .iter()
         .flat_map(|(_, p)| {
@@ -121,38 +126,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_copies_unpack_to_the_file_and_are_what_the_sizes_count() {
+    fn both_copies_unpack_to_the_file_and_are_what_the_sizes_count() -> Result<()> {
         let dir = std::env::temp_dir().join(format!("xtask-compress-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&dir)?;
         let text: String = (0..4000).map(|i| format!("fn f{i}() {{}}\n")).collect();
-        std::fs::write(dir.join("app.js"), &text).unwrap();
-        std::fs::write(dir.join("notes.txt"), &text).unwrap();
-        write_copies(std::slice::from_ref(&dir)).unwrap();
+        std::fs::write(dir.join("app.js"), &text)?;
+        std::fs::write(dir.join("notes.txt"), &text)?;
+        write_copies(std::slice::from_ref(&dir))?;
 
-        let gz = std::fs::read(dir.join("app.js.gz")).unwrap();
+        let gz = std::fs::read(dir.join("app.js.gz"))?;
         let mut unpacked = String::new();
         std::io::Read::read_to_string(
             &mut flate2::read::GzDecoder::new(gz.as_slice()),
             &mut unpacked,
-        )
-        .unwrap();
+        )?;
         assert_eq!(unpacked, text);
-        let br = std::fs::read(dir.join("app.js.br")).unwrap();
+        let br = std::fs::read(dir.join("app.js.br"))?;
         let mut unpacked = Vec::new();
-        brotli::BrotliDecompress(&mut br.as_slice(), &mut unpacked).unwrap();
+        brotli::BrotliDecompress(&mut br.as_slice(), &mut unpacked)?;
         assert_eq!(unpacked, text.as_bytes());
         assert!(
             !dir.join("notes.txt.gz").exists(),
             "only wasm, JS and CSS get copies"
         );
 
-        let (gzip, brotli) = sent_sizes(&dir.join("app.js")).unwrap();
+        let (gzip, brotli) = sent_sizes(&dir.join("app.js"))?;
         assert_eq!((gzip, brotli), (gz.len() as u64, br.len() as u64));
-        assert!(gzip <= gzip_best(&dir.join("app.js")).unwrap());
+        assert!(gzip <= gzip_best(&dir.join("app.js"))?);
         // Without copies: gzip -9 for both.
-        let (gzip, brotli) = sent_sizes(&dir.join("notes.txt")).unwrap();
+        let (gzip, brotli) = sent_sizes(&dir.join("notes.txt"))?;
         assert_eq!(gzip, brotli);
-        assert_eq!(gzip, gzip_best(&dir.join("notes.txt")).unwrap());
-        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(gzip, gzip_best(&dir.join("notes.txt"))?);
+        std::fs::remove_dir_all(&dir)?;
+        Ok(())
     }
 }

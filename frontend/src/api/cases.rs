@@ -13,6 +13,14 @@ pub async fn list_tasks(scope: &str, limit: u32) -> Result<Vec<Task>, ApiError> 
     get(&format!("/api/tasks?scope={scope}&limit={limit}")).await
 }
 
+/// How many tasks `list_tasks` would return, without reading them (a page that only counts
+/// then links no reader of `Task`).
+pub async fn count_tasks(scope: &str, limit: u32) -> Result<usize, ApiError> {
+    let tasks: Vec<serde::de::IgnoredAny> =
+        get(&format!("/api/tasks?scope={scope}&limit={limit}")).await?;
+    Ok(tasks.len())
+}
+
 pub async fn claim_task(id: &str) -> Result<Task, ApiError> {
     post(&format!("/api/tasks/{id}/claim"), &serde_json::json!({})).await
 }

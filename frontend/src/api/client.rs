@@ -46,6 +46,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The account belongs to no person of the organisation (403 `NO_PERSON`): it has no tasks.
+    pub fn is_no_person(&self) -> bool {
+        self.status == 403 && self.code.as_deref() == Some("NO_PERSON")
+    }
+
     fn network(e: impl std::fmt::Display) -> ApiError {
         ApiError {
             status: 0,

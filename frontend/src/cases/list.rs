@@ -56,9 +56,21 @@ pub struct Korb {
     pub workflow: RwSignal<String>,
     /// A reload is under way.
     pub loading: RwSignal<bool>,
-    /// Load the roles' and the Vertretung's lists too (the case app, which shows them); else
-    /// only the own tasks, which the header button counts (a role's list may hold thousands).
-    all_lists: bool,
+    /// The number of own tasks where the lists are not loaded (see [`Load::Count`]).
+    own_count: RwSignal<Option<usize>>,
+}
+
+/// What an app loads into the Arbeitskorb after a login. A function pointer, not a flag, so
+/// that the apps which only count do not link the task lists' reader (issue 22, first load).
+#[derive(Clone, Copy)]
+pub struct Load(fn(Korb) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>);
+
+impl Load {
+    /// The three lists (the case app, which shows them).
+    pub const LISTS: Load = Load(|k| Box::pin(reload(k)));
+    /// Only the number of own tasks, for the header's button (the designer, the publishing
+    /// app: a role's list may hold thousands of tasks).
+    pub const COUNT: Load = Load(|k| Box::pin(count_own(k)));
 }
 
 pub fn use_korb() -> Korb {
@@ -68,7 +80,7 @@ pub fn use_korb() -> Korb {
 /// Creates the Arbeitskorb's state and, after each login, loads it; a person's start screen
 /// at `/` is the Arbeitskorb (see `start_rule`). Call once in the app, after
 /// `crate::server::provide`.
-pub fn provide(srv: Srv) {
+pub fn provide(srv: Srv, load: Load) {
     let k = Korb {
         lists: RwSignal::new(None),
         person: RwSignal::new(None),
@@ -76,7 +88,7 @@ pub fn provide(srv: Srv) {
         query: RwSignal::new(String::new()),
         workflow: RwSignal::new(String::new()),
         loading: RwSignal::new(false),
-        all_lists: srv.app == crate::pure::route::App::Cases,
+        own_count: RwSignal::new(None),
     };
     provide_context(k);
     // `None` until the server has said; then who is logged in, if anyone.
@@ -87,6 +99,7 @@ pub fn provide(srv: Srv) {
     });
     Effect::new(move |_| {
         k.lists.set(None);
+        k.own_count.set(None);
         k.person.set(None);
         match who.get() {
             None => {}
@@ -95,7 +108,7 @@ pub fn provide(srv: Srv) {
                 crate::storage::session_set(STARTED_KEY, None);
             }
             Some(Some(who)) => leptos::task::spawn_local(async move {
-                reload(k).await;
+                (load.0)(k).await;
                 start_rule(k, srv, &who);
             }),
         }
@@ -136,16 +149,12 @@ pub async fn reload(k: Korb) {
 async fn load(k: Korb) {
     let mine = api::list_tasks("mine", LOAD_LIMIT).await;
     match mine {
-        Err(e) if e.status == 403 && e.code.as_deref() == Some("NO_PERSON") => {
+        Err(e) if e.is_no_person() => {
             k.person.set(Some(false));
             k.lists.set(Some(Default::default()));
         }
         Err(_) => {
             k.lists.set(Some(Default::default()));
-        }
-        Ok(mine) if !k.all_lists => {
-            k.person.set(Some(true));
-            k.lists.set(Some([mine, Vec::new(), Vec::new()]));
         }
         Ok(mine) => {
             let roles = api::list_tasks("roles", LOAD_LIMIT)
@@ -156,6 +165,18 @@ async fn load(k: Korb) {
                 .unwrap_or_default();
             k.person.set(Some(true));
             k.lists.set(Some(split(mine, roles, deputy)));
+        }
+    }
+}
+
+/// Counts the own tasks (see [`Load::COUNT`]); a failed count shows none.
+async fn count_own(k: Korb) {
+    match api::count_tasks("mine", LOAD_LIMIT).await {
+        Err(e) if e.is_no_person() => k.person.set(Some(false)),
+        Err(_) => k.own_count.set(Some(0)),
+        Ok(n) => {
+            k.person.set(Some(true));
+            k.own_count.set(Some(n));
         }
     }
 }
@@ -181,7 +202,12 @@ pub fn KorbButton() -> impl IntoView {
     let srv = crate::server::use_srv();
     let k = use_korb();
     let t = move |s: T| tr(ui_lang, s);
-    let count = move || k.lists.with(|l| l.as_ref().map_or(0, |l| l[0].len()));
+    let count = move || {
+        k.own_count
+            .get()
+            .or_else(|| k.lists.with(|l| l.as_ref().map(|l| l[0].len())))
+            .unwrap_or(0)
+    };
     let label = move || {
         let n = count();
         match ui_lang.get() {

@@ -21,7 +21,7 @@ mod vorgang;
 #[cfg(target_arch = "wasm32")]
 pub use documents::DocumentUpload;
 #[cfg(target_arch = "wasm32")]
-pub use list::{korb_screen, provide, use_korb, Korb, KorbButton};
+pub use list::{korb_screen, provide, use_korb, Korb, KorbButton, Load};
 #[cfg(target_arch = "wasm32")]
 pub use vorgang::case_screen;
 
