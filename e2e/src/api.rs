@@ -131,25 +131,7 @@ impl Session {
 
     /// Logs in through the API.
     pub async fn api_login(&self, user: &str, password: &str) -> Result<Api> {
-        let body = serde_json::json!({ "username": user, "password": password }).to_string();
-        let (status, headers, text) =
-            http(&self.addr(), "POST", "/api/session", &[], Some(&body)).await?;
-        if status != 200 {
-            bail!("login of {user} failed with {status}: {text}");
-        }
-        let cookie = headers
-            .iter()
-            .filter(|(k, _)| k == "set-cookie")
-            .filter_map(|(_, v)| v.split(';').next())
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-            .join("; ");
-        let v: serde_json::Value = serde_json::from_str(&text)?;
-        Ok(Api {
-            addr: self.addr(),
-            cookie,
-            csrf: v["csrfToken"].as_str().unwrap_or_default().to_string(),
-        })
+        api_login_at(&self.addr(), user, password).await
     }
 
     /// The admin creates an account with `role` (editor, reviewer, admin).

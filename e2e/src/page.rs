@@ -62,18 +62,7 @@ impl Session {
             .first()
             .await
             .with_context(|| format!("no {css}"))?;
-        let menu_button = self
-            .driver
-            .execute(
-                "const m = arguments[0].closest('[role=menu]');
-                 return m && m.hidden ? m.getAttribute('aria-labelledby') : null;",
-                vec![el.to_json()?],
-            )
-            .await?
-            .json()
-            .as_str()
-            .map(str::to_string);
-        if let Some(button) = menu_button {
+        if let Some(button) = closed_menu_button(&self.driver, &el).await? {
             self.driver.find(By::Id(&button)).await?.click().await?;
         }
         el.click().await?;
@@ -161,3 +150,21 @@ for (const g of document.querySelectorAll('#canvas g.block')) {
 }
 return cut;
 "#;
+
+/// The id of the button that opens the closed header menu `el` is in (`None`: not in a
+/// closed menu).
+pub(crate) async fn closed_menu_button(
+    driver: &WebDriver,
+    el: &WebElement,
+) -> Result<Option<String>> {
+    Ok(driver
+        .execute(
+            "const m = arguments[0].closest('[role=menu]');
+             return m && m.hidden ? m.getAttribute('aria-labelledby') : null;",
+            vec![el.to_json()?],
+        )
+        .await?
+        .json()
+        .as_str()
+        .map(str::to_string))
+}

@@ -74,18 +74,7 @@ impl<'a> User<'a> {
             .first()
             .await
             .with_context(|| format!("nothing to click at {css}"))?;
-        let menu_button = self
-            .driver()
-            .execute(
-                "const m = arguments[0].closest('[role=menu]');
-                 return m && m.hidden ? m.getAttribute('aria-labelledby') : null;",
-                vec![el.to_json()?],
-            )
-            .await?
-            .json()
-            .as_str()
-            .map(str::to_string);
-        if let Some(button) = menu_button {
+        if let Some(button) = crate::page::closed_menu_button(self.driver(), &el).await? {
             self.driver().find(By::Id(&button)).await?.click().await?;
             self.counts.clicks += 1;
         }
