@@ -45,8 +45,8 @@ pub async fn serve(
             .await
             .into_response(),
         // SPA: unknown paths get index.html so client-side routes survive a reload.
-        // Trunk's post-build hook writes `.gz` beside each asset (see Trunk.toml), the xtask a
-        // `.br` (smaller; browsers accept it over HTTPS); each client gets what it prefers.
+        // The xtask writes a `.gz` and a `.br` beside each asset (xtask/src/compress.rs);
+        // each client gets what it prefers (brotli: browsers over HTTPS).
         (Some(dist), None) => ServeDir::new(dist)
             .precompressed_br()
             .precompressed_gzip()
