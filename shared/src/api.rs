@@ -397,6 +397,15 @@ pub struct DraftView {
     pub validation: ValidationReport,
 }
 
+/// The id and revision of a [`DraftView`], for a client that has the workflow already (the
+/// designer, after saving it): serde skips the rest of the answer, so a save of a large
+/// workflow does not parse it, and its findings, once more.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DraftRevision {
+    pub id: String,
+    pub revision: u64,
+}
+
 // ---------------------------------------------------------------------------------------------
 // Publications
 
@@ -494,6 +503,17 @@ pub struct Publication {
     pub published: Option<Published>,
 }
 
+/// The version fields of a [`Publication`], for a client that shows only them (the designer,
+/// after it made a request): serde skips the rest of the answer, so such a client links no
+/// reader of a diff and does not parse the workflow it has just sent once more.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicationVersion {
+    pub base_version: Option<String>,
+    pub suggested_version: String,
+    pub bump: Bump,
+}
+
 /// A request in lists (without workflow and diff).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -581,6 +601,83 @@ mod tests {
         assert!(
             !text.contains("findings") && !text.contains("path"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn the_version_fields_of_a_publication_are_read_alone() {
+        let publication = Publication {
+            id: "p1".into(),
+            draft_id: "d1".into(),
+            draft_revision: 3,
+            key: "beschaffung".into(),
+            name: "Beschaffung".into(),
+            requester: "ede".into(),
+            requester_created_by: None,
+            note: String::new(),
+            status: Status::Pending,
+            created_at: "2026-12-05T10:00:00Z".into(),
+            base_version: Some("1.2.0".into()),
+            suggested_version: "1.3.0".into(),
+            bump: Bump::Minor,
+            changes_de: vec!["Block „Prüfen“ hinzugefügt.".into()],
+            diff: Some(crate::diff::diff(
+                &Workflow::new("beschaffung", "Beschaffung"),
+                &Workflow::new("beschaffung", "Beschaffung neu"),
+            )),
+            workflow: Workflow::new("beschaffung", "Beschaffung"),
+            decided_by: None,
+            decided_at: None,
+            comment: None,
+            published: None,
+        };
+        let read = |p: &Publication| {
+            serde_json::from_str::<PublicationVersion>(&serde_json::to_string(p).unwrap()).unwrap()
+        };
+        assert_eq!(
+            read(&publication),
+            PublicationVersion {
+                base_version: Some("1.2.0".into()),
+                suggested_version: "1.3.0".into(),
+                bump: Bump::Minor,
+            }
+        );
+        let first = Publication {
+            base_version: None,
+            bump: Bump::Major,
+            ..publication
+        };
+        assert_eq!(
+            (read(&first).base_version, read(&first).bump),
+            (None, Bump::Major)
+        );
+    }
+
+    #[test]
+    fn the_id_and_revision_of_a_draft_are_read_alone() {
+        let view = DraftView {
+            id: "d7".into(),
+            owner: "ede".into(),
+            revision: 12,
+            created_at: "2026-12-05T10:00:00Z".into(),
+            updated_at: "2026-12-05T11:00:00Z".into(),
+            based_on: None,
+            workflow: Workflow::new("beschaffung", "Beschaffung"),
+            validation: ValidationReport::of(vec![Finding::new(
+                "E_A",
+                Element::field("key"),
+                "de",
+                "en",
+            )]),
+        };
+        let read: DraftRevision =
+            serde_json::from_str(&serde_json::to_string(&view).unwrap()).unwrap();
+        assert_eq!(
+            read,
+            DraftRevision {
+                id: "d7".into(),
+                revision: 12
+            }
         );
     }
 }

@@ -1,6 +1,8 @@
 //! The caller's drafts (`/api/drafts`) and upstream updates of imported templates.
 
-use fachwerk_shared::api::{Choice, DraftSummary, DraftView, MergeRequest, UpstreamView};
+use fachwerk_shared::api::{
+    Choice, DraftRevision, DraftSummary, DraftView, MergeRequest, UpstreamView,
+};
 use fachwerk_shared::{to_canonical_json, Workflow};
 use gloo_net::http::Method;
 
@@ -14,7 +16,8 @@ pub async fn get_draft(id: &str) -> Result<DraftView, ApiError> {
     get(&format!("/api/drafts/{id}")).await
 }
 
-pub async fn create_draft(w: &Workflow) -> Result<DraftView, ApiError> {
+/// Saves `w` as a new draft; reads only the id and revision of the answer.
+pub async fn create_draft(w: &Workflow) -> Result<DraftRevision, ApiError> {
     send(
         Method::POST,
         "/api/drafts",
@@ -25,8 +28,13 @@ pub async fn create_draft(w: &Workflow) -> Result<DraftView, ApiError> {
     .json()
 }
 
-/// Saves over revision `revision`; 412/409 when someone saved in between.
-pub async fn update_draft(id: &str, revision: u64, w: &Workflow) -> Result<DraftView, ApiError> {
+/// Saves over revision `revision`; 412/409 when someone saved in between. Reads only the id
+/// and the new revision of the answer.
+pub async fn update_draft(
+    id: &str,
+    revision: u64,
+    w: &Workflow,
+) -> Result<DraftRevision, ApiError> {
     let url = format!("/api/drafts/{id}");
     send(
         Method::PUT,

@@ -1,12 +1,17 @@
 //! Publication requests and their four-eyes approval (`/api/publications`).
 
 use fachwerk_shared::api::{
-    CreatePublication, Publication, PublicationSummary, PushStatus, Rejection,
+    CreatePublication, Publication, PublicationSummary, PublicationVersion, PushStatus, Rejection,
 };
 
 use super::client::{get, post, ApiError};
 
-pub async fn request_publication(draft_id: &str, note: &str) -> Result<Publication, ApiError> {
+/// Requests the publication of a saved draft; reads only the version fields of the answer
+/// (see [`PublicationVersion`]).
+pub async fn request_publication(
+    draft_id: &str,
+    note: &str,
+) -> Result<PublicationVersion, ApiError> {
     let request = CreatePublication {
         draft_id: draft_id.into(),
         note: note.into(),
