@@ -55,9 +55,8 @@ pub fn designer_dirs(dist: &Path) -> Result<Vec<PathBuf>> {
 /// parts and the page's validation loaded on demand out of the designer's first wasm:
 /// `designer`, each worker reply read as its job's output, the header's task count without
 /// the task lists' reader, the gzip copies written by zopfli, and only the version fields read
-/// of a publication request). This is a ratchet about
-/// 1.5 % above that, so the size cannot grow unnoticed; lower it with every cut (README, "Size
-/// of the first load").
+/// of a publication request). This is a ratchet about 1.5 % above that, so the size cannot
+/// grow unnoticed; lower it with every cut (README, "Size of the first load").
 pub const FIRST_LOAD_BUDGET_KB: u64 = 482;
 
 /// One file of dist/ that the browser loads: its name, raw size and the sizes the server sends

@@ -56,7 +56,7 @@ pub struct Korb {
     pub workflow: RwSignal<String>,
     /// A reload is under way.
     pub loading: RwSignal<bool>,
-    /// The number of own tasks where the lists are not loaded (see [`Load::Count`]).
+    /// The number of own tasks where the lists are not loaded (see [`Load::COUNT`]).
     own_count: RwSignal<Option<usize>>,
 }
 
