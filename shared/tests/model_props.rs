@@ -228,7 +228,10 @@ fn fixture() -> serde_json::Value {
     serde_json::from_str(&to_canonical_json(&w)).unwrap()
 }
 
-/// Sets the value at a JSON pointer in the fixture and returns the parse error.
+/// Sets the value at a JSON pointer in the fixture and returns the parse error. The document
+/// is parsed twice: with each block's `type` before its `params` (as Fachwerk writes it; the
+/// parameters are read straight from the text) and after them (`serde_json` sorts the keys; the
+/// parameters are buffered until the type is known). Both must name the same value.
 fn parse_error_with(pointer: &str, value: serde_json::Value) -> fachwerk_shared::ParseError {
     let mut doc = fixture();
     let (parent, key) = pointer.rsplit_once('/').unwrap();
@@ -242,14 +245,52 @@ fn parse_error_with(pointer: &str, value: serde_json::Value) -> fachwerk_shared:
         serde_json::Value::Array(items) => items[key.parse::<usize>().unwrap()] = value,
         other => panic!("{parent} is {other}"),
     }
-    let text = serde_json::to_string_pretty(&doc).unwrap();
-    parse_workflow(&text).expect_err("must not parse")
+    let sorted = serde_json::to_string_pretty(&doc).unwrap();
+    let e = parse_workflow(&type_first(&doc)).expect_err("must not parse");
+    let buffered = parse_workflow(&sorted).expect_err("must not parse, keys sorted");
+    assert_eq!(
+        (&e.path, &e.message),
+        (&buffered.path, &buffered.message),
+        "{pointer}"
+    );
+    e
+}
+
+/// `doc` as JSON text with every object's `type` key first.
+fn type_first(doc: &serde_json::Value) -> String {
+    match doc {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_by_key(|k| k.as_str() != "type");
+            let members: Vec<String> = keys
+                .into_iter()
+                .map(|k| {
+                    format!(
+                        "{}:{}",
+                        serde_json::Value::from(k.as_str()),
+                        type_first(&map[k])
+                    )
+                })
+                .collect();
+            format!("{{{}}}", members.join(","))
+        }
+        serde_json::Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(type_first).collect();
+            format!("[{}]", items.join(","))
+        }
+        other => other.to_string(),
+    }
 }
 
 #[test]
 fn fixture_parses() {
     let text = serde_json::to_string_pretty(&fixture()).unwrap();
-    parse_workflow(&text).unwrap();
+    let w = parse_workflow(&text).unwrap();
+    assert_eq!(parse_workflow(&type_first(&fixture())).unwrap(), w);
+    assert!(
+        text.find("\"params\"") < text.find("\"type\""),
+        "keys sorted"
+    );
 }
 
 #[test]
