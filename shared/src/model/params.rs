@@ -128,8 +128,9 @@ impl Default for VierAugenParams {
 param_enum!(MitzeichnungMode { Parallel = "PARALLEL", Sequential = "SEQUENTIAL" } default Parallel);
 param_enum!(CommentRule { Optional = "OPTIONAL", RequiredOnVeto = "REQUIRED_ON_VETO" } default RequiredOnVeto);
 
+// Read by `tagged.rs`, not derived (see there).
 /// When a Mitzeichnung counts as given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(tag = "rule", deny_unknown_fields)]
 pub enum DecisionRule {
     /// All mandatory participants approve (GGO-style).
