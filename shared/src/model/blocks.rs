@@ -25,9 +25,15 @@ pub struct Block {
 macro_rules! block_kinds {
     ($($variant:ident($params:ident) = $tag:literal),* $(,)?) => {
         /// The block type without parameters.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
         pub enum BlockType {
             $(#[serde(rename = $tag)] $variant,)*
+        }
+
+        impl<'de> Deserialize<'de> for BlockType {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                super::readers::read_tag(d, &[$($tag),*]).map(|i| BlockType::ALL[i])
+            }
         }
 
         /// A block's type together with its typed parameters.

@@ -13,7 +13,7 @@ pub use testcase::{CaseInput, ExpectedOutcome, Land, TestCase};
 
 pub mod blocks;
 mod params;
-mod tagged;
+mod readers;
 pub mod testcase;
 
 /// Version of the canonical JSON format. Bumped on incompatible changes.
@@ -164,7 +164,7 @@ pub struct TemplateParam {
     pub default: Money,
 }
 
-// Read by `tagged.rs`, not derived (see there).
+// Read by `readers.rs`, not derived (see there).
 /// What a template parameter sets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]

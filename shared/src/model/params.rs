@@ -10,7 +10,7 @@ use crate::values::{Duration, Money};
 macro_rules! param_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $tag:literal),* $(,)? } default $default:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
         pub enum $name {
             $(#[serde(rename = $tag)] $variant,)*
         }
@@ -19,6 +19,12 @@ macro_rules! param_enum {
             pub const ALL: &'static [$name] = &[$($name::$variant,)*];
             pub fn tag(self) -> &'static str {
                 match self { $($name::$variant => $tag,)* }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                super::readers::read_tag(d, &[$($tag),*]).map(|i| $name::ALL[i])
             }
         }
 
@@ -128,7 +134,7 @@ impl Default for VierAugenParams {
 param_enum!(MitzeichnungMode { Parallel = "PARALLEL", Sequential = "SEQUENTIAL" } default Parallel);
 param_enum!(CommentRule { Optional = "OPTIONAL", RequiredOnVeto = "REQUIRED_ON_VETO" } default RequiredOnVeto);
 
-// Read by `tagged.rs`, not derived (see there).
+// Read by `readers.rs`, not derived (see there).
 /// When a Mitzeichnung counts as given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(tag = "rule", deny_unknown_fields)]

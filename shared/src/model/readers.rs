@@ -1,8 +1,13 @@
-//! Readers of the model's internally tagged enums (`{"kind": "bandUpper", "block": …}`).
-//! serde's derived reader of such an enum buffers the whole object in its private `Content`
-//! before it looks at the tag, which linked a second reader of every variant into the page
-//! (issue 22); these read the object's fields once, in any order, and then pick the variant.
-//! The writers and the JSON Schema stay derived from the enums' `#[serde(tag = …)]`.
+//! Hand-written readers of the model's enums, for the size of the page (issue 22); the writers
+//! and the JSON Schema stay derived from the enums' serde attributes.
+//!
+//! - Internally tagged enums (`{"kind": "bandUpper", "block": …}`): serde's derived reader
+//!   buffers the whole object in its private `Content` before it looks at the tag, which linked
+//!   a second reader of every variant into the page; these read the object's fields once, in
+//!   any order, and then pick the variant.
+//! - Enums written as one string (`"PARALLEL"`, `"vierAugen"`): serde derives a reader per enum
+//!   (string, bytes, index and map forms, about 1 KB of wasm each); [`read_tag`] is one reader
+//!   of the string for all of them.
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
@@ -70,6 +75,18 @@ impl<'de> Deserialize<'de> for DecisionRule {
             other => Err(D::Error::unknown_variant(other, &["ALL_APPROVE", "QUORUM"])),
         }
     }
+}
+
+/// The position of the string read from `d` in `tags`: the variant of an enum written as one
+/// of these strings. Generic only in the reader, so the page links it once for every enum.
+pub(crate) fn read_tag<'de, D: Deserializer<'de>>(
+    d: D,
+    tags: &'static [&'static str],
+) -> Result<usize, D::Error> {
+    let written = String::deserialize(d)?;
+    tags.iter()
+        .position(|tag| *tag == written)
+        .ok_or_else(|| D::Error::unknown_variant(&written, tags))
 }
 
 /// Refuses a field that the variant does not have: `(name, present)`; `expected` are the
@@ -171,5 +188,30 @@ mod tests {
         assert!(read::<DecisionRule>(r#"{"rule":"QUORUM","n":-1}"#)
             .unwrap_err()
             .contains("invalid value"));
+    }
+
+    #[test]
+    fn an_enum_written_as_a_string_reads_every_tag_and_names_the_known_ones() {
+        use super::super::blocks::BlockType;
+        use super::super::params::{Calendar, MitzeichnungMode};
+        for t in BlockType::ALL {
+            assert_eq!(read::<BlockType>(&format!("{:?}", t.tag())), Ok(*t));
+        }
+        for m in MitzeichnungMode::ALL {
+            assert_eq!(
+                read::<MitzeichnungMode>(&serde_json::to_string(m).unwrap()),
+                Ok(*m)
+            );
+        }
+        let unknown = read::<Calendar>(r#""MONDKALENDER""#).unwrap_err();
+        assert!(
+            unknown.starts_with(
+                "unknown variant `MONDKALENDER`, expected `KALENDERTAGE` or `ARBEITSTAGE`"
+            ),
+            "{unknown}"
+        );
+        assert!(read::<BlockType>("3")
+            .unwrap_err()
+            .contains("invalid type: integer `3`"));
     }
 }
