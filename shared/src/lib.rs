@@ -11,6 +11,7 @@ pub mod diff;
 pub mod engine;
 pub mod expr;
 pub mod generate;
+pub mod lowercase;
 pub mod merge;
 pub mod model;
 pub mod ops;

@@ -3,6 +3,7 @@
 //! unit tests run natively.
 
 use fachwerk_shared::api::Task;
+use fachwerk_shared::lowercase::lower;
 use fachwerk_shared::simulate::calendar::{add_days, days_between, is_working_day};
 use fachwerk_shared::simulate::Land;
 use fachwerk_shared::values::Date;
@@ -131,13 +132,13 @@ pub fn date_text(iso: &str, lang: Lang) -> String {
 /// What the search looks through: Aktenzeichen, the task's name, the workflow, the applicant
 /// (where the row names one); lowercased once per list, not per keystroke.
 pub fn haystack(t: &Task) -> String {
-    format!("{} {} {}", t.aktenzeichen, t.label, t.workflow).to_lowercase()
+    lower(&format!("{} {} {}", t.aktenzeichen, t.label, t.workflow))
 }
 
 /// Indices of the rows that match the search text (every word somewhere in the row) and the
 /// workflow filter (`""` = all).
 pub fn filter(hay: &[(String, String)], query: &str, workflow: &str) -> Vec<usize> {
-    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let words: Vec<String> = query.split_whitespace().map(lower).collect();
     hay.iter()
         .enumerate()
         .filter(|(_, (h, wf))| {

@@ -111,7 +111,7 @@ pub fn dialog(ed: Editor) -> AnyView {
                 )
             })
             .collect();
-        v.sort_by_key(|a| a.1.to_lowercase());
+        v.sort_by_key(|a| fachwerk_shared::lowercase::lower(&a.1));
         v
     });
     let target = RwSignal::new(targets.first().map(|t| t.0.clone()).unwrap_or_default());

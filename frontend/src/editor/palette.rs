@@ -21,7 +21,7 @@ pub fn Palette() -> impl IntoView {
         .map(|&g| {
             let infos: Vec<&'static BlockInfo> = catalog::all().iter().filter(|i| i.group == g).collect();
             let any_visible = move || query.with(|q| catalog::all().iter().any(|i| i.group == g && matches(i, q)));
-            let heading_id = format!("palette-group-{g:?}").to_lowercase();
+            let heading_id = format!("palette-group-{g:?}").to_ascii_lowercase();
             let items = infos
                 .into_iter()
                 .map(|info| {

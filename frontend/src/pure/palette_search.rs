@@ -1,6 +1,7 @@
 //! The palette's block search: which block types match a query and which one Enter inserts.
 
 use fachwerk_shared::catalog::{self, BlockInfo};
+use fachwerk_shared::lowercase::lower;
 use fachwerk_shared::BlockType;
 
 use crate::i18n::Lang;
@@ -11,7 +12,7 @@ fn rank(info: &BlockInfo, q: &str, lang: Lang) -> Option<u8> {
         Lang::De => (info.name_de, info.name_en),
         Lang::En => (info.name_en, info.name_de),
     };
-    let name = name.to_lowercase();
+    let name = lower(name);
     if name == q {
         return Some(0);
     }
@@ -21,21 +22,21 @@ fn rank(info: &BlockInfo, q: &str, lang: Lang) -> Option<u8> {
     if name.split([' ', '-', '/']).any(|w| w.starts_with(q)) {
         return Some(2);
     }
-    if name.contains(q) || info.block_type.tag().to_lowercase().contains(q) {
+    if name.contains(q) || lower(info.block_type.tag()).contains(q) {
         return Some(3);
     }
-    if other.to_lowercase().contains(q) {
+    if lower(other).contains(q) {
         return Some(4);
     }
     [info.help_de, info.help_en]
         .iter()
-        .any(|s| s.to_lowercase().contains(q))
+        .any(|s| lower(s).contains(q))
         .then_some(5)
 }
 
 /// Whether the block type is shown for the query (an empty query shows all).
 pub fn matches(info: &BlockInfo, query: &str) -> bool {
-    let q = query.trim().to_lowercase();
+    let q = lower(query.trim());
     q.is_empty()
         || [Lang::De, Lang::En]
             .iter()
@@ -44,7 +45,7 @@ pub fn matches(info: &BlockInfo, query: &str) -> bool {
 
 /// The best match for the query, the one Enter inserts: by rank, then palette order.
 pub fn best_match(query: &str, lang: Lang) -> Option<BlockType> {
-    let q = query.trim().to_lowercase();
+    let q = lower(query.trim());
     if q.is_empty() {
         return None;
     }
@@ -74,6 +75,22 @@ mod tests {
         let shown = catalog::all().iter().filter(|i| matches(i, q)).count();
         assert!(shown >= 2, "the query should match several blocks");
         assert_eq!(best_match(q, Lang::De), Some(BlockType::Mitzeichnung));
+    }
+
+    #[test]
+    fn capitals_and_umlauts_match_either_way() {
+        assert_eq!(
+            best_match("RÜCKFRAGE", Lang::De),
+            Some(BlockType::Rueckfrage)
+        );
+        assert_eq!(
+            best_match("Komplexität", Lang::De),
+            Some(BlockType::Komplexitaet)
+        );
+        assert_eq!(
+            best_match("VIERAUGEN", Lang::De),
+            Some(BlockType::VierAugen)
+        );
     }
 
     #[test]

@@ -130,7 +130,7 @@ fn detail_view(
                 (
                     c.message_de.clone(),
                     c.message_en.clone(),
-                    format!("{:?}", c.impact).to_lowercase(),
+                    format!("{:?}", c.impact).to_ascii_lowercase(),
                 )
             })
             .collect(),

@@ -37,7 +37,7 @@ pub fn key_from_name(name: &str) -> String {
             key.push(c);
         }
     };
-    for c in name.chars().flat_map(char::to_lowercase) {
+    for c in name.chars().map(crate::lowercase::lower_char) {
         let spelled: &str = match c {
             'ä' => "ae",
             'ö' => "oe",

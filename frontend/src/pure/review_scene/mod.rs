@@ -365,7 +365,7 @@ pub fn scene(
                     c.message_en.clone()
                 },
                 block: block.map(|b| b.0),
-                class: format!("impact-{}", format!("{:?}", c.impact).to_lowercase()),
+                class: format!("impact-{}", format!("{:?}", c.impact).to_ascii_lowercase()),
                 kind: format!("{:?}", c.kind),
                 impact: match c.impact {
                     Impact::Breaking => IMPACT_BREAKING,

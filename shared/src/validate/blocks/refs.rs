@@ -359,12 +359,12 @@ pub(in crate::validate) fn unknown_field(
     i: usize,
     name: &str,
 ) -> Finding {
-    let lower = name.to_lowercase();
+    let lower = crate::lowercase::lower(name);
     let similar = ctx
         .w
         .fields
         .iter()
-        .find(|f| f.name.to_lowercase() == lower)
+        .find(|f| crate::lowercase::lower(&f.name) == lower)
         .map(|f| f.name.clone());
     let f = Finding::new(
         "E_UNKNOWN_FIELD",
