@@ -116,3 +116,16 @@ proptest! {
         same_run(w, &random_case(w, cseed, clean), cosign)?;
     }
 }
+
+/// Found by `templates_take_the_probelauf_route`: in the Förderantrag's parallel Mitzeichnung
+/// the first participant vetoes on the day it opens while the second one's scripted person may
+/// not take part. The Probelauf chooses every parallel participant's person as the
+/// participations open and refuses; the driver claims (and is refused) before the veto of the
+/// same day, as the Probelauf does.
+#[test]
+fn a_refused_parallel_participant_is_refused_before_a_same_day_veto() {
+    let all = templates();
+    let w = &all[51 % all.len()];
+    assert_eq!(w.key, "foerderantrag");
+    same_run(w, &random_case(w, 1_264_060_112_835_470_429, false), false).unwrap();
+}

@@ -1,7 +1,8 @@
 //! Drives a case through the engine as a real runtime would: whatever task is open is
 //! completed with the person, exit and date the Probelauf's [`ScriptedDecisions`] choose for
-//! it; due timers fire; events happen in date order (completions before timers on the same
-//! day, as the Probelauf counts them).
+//! it; due timers fire; events happen in date order (on the same day a refused claim first —
+//! the Probelauf chooses every parallel participant's person as the participations open —
+//! then completions, then timers, as the Probelauf counts them).
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod blocks;
@@ -45,15 +46,20 @@ fn parse_task(id: &str) -> (String, ActorSlot, u32) {
     (block.to_string(), slot, visit.parse().unwrap())
 }
 
-/// The scripted event for an open task, with its day; `None`: nothing happens (nobody takes
-/// it, or only its deadline timer ends it).
+/// Same-day order of the driver's events.
+const REFUSED_CLAIM: u8 = 0;
+const COMPLETION: u8 = 1;
+const TIMER: u8 = 2;
+
+/// The scripted event for an open task, with its day and same-day order; `None`: nothing
+/// happens (nobody takes it, or only its deadline timer ends it).
 fn planned(
     w: &Workflow,
     case: &Case,
     d: &mut ScriptedDecisions,
     t: &Task,
     cosign_events: bool,
-) -> Option<(Date, Event)> {
+) -> Option<(Date, u8, Event)> {
     let (block, slot, visit) = parse_task(&t.id);
     let b = w.block(&BlockId::new(block.as_str())).unwrap();
     let id = t.id.clone();
@@ -61,7 +67,7 @@ fn planned(
     match t.kind {
         TaskKind::Query => {
             let date = add_days(t.opened, i64::from(d.reply(b, visit)?));
-            within(date).then_some((date, Event::QueryAnswered { task: id }))
+            within(date).then_some((date, COMPLETION, Event::QueryAnswered { task: id }))
         }
         TaskKind::Notice => {
             let days = match (&b.kind, d.delivery(b, visit)) {
@@ -73,11 +79,11 @@ fn planned(
                 (_, days) => days?,
             };
             let date = add_days(t.opened, i64::from(days));
-            within(date).then_some((date, Event::NoticeDelivered { task: id }))
+            within(date).then_some((date, COMPLETION, Event::NoticeDelivered { task: id }))
         }
         TaskKind::Payment => {
             let date = add_days(t.opened, i64::from(d.payment(b, visit)?));
-            within(date).then_some((date, Event::PaymentReceived { task: id }))
+            within(date).then_some((date, COMPLETION, Event::PaymentReceived { task: id }))
         }
         TaskKind::Filing => {
             let exit = d.outcome(b, visit, &t.exits);
@@ -94,6 +100,7 @@ fn planned(
             };
             Some((
                 t.opened,
+                COMPLETION,
                 Event::TaskCompleted {
                     task: id,
                     by,
@@ -131,7 +138,8 @@ fn planned(
                 }
                 _ => false,
             };
-            if !eligible.contains(&person) || over_limit {
+            let refused = !eligible.contains(&person) || over_limit;
+            if refused {
                 date = t.opened;
             }
             let by = Actor {
@@ -171,7 +179,8 @@ fn planned(
                     fields: Default::default(),
                 },
             };
-            Some((date, event))
+            let order = if refused { REFUSED_CLAIM } else { COMPLETION };
+            Some((date, order, event))
         }
     }
 }
@@ -206,14 +215,14 @@ pub fn drive(w: &Workflow, input: &CaseInput, cosign_events: bool) -> Option<Dri
             }
         };
         for t in &state.tasks {
-            if let Some((date, e)) = planned(w, &case, &mut d, t, cosign_events) {
-                consider(date, 0, e);
+            if let Some((date, order, e)) = planned(w, &case, &mut d, t, cosign_events) {
+                consider(date, order, e);
             }
         }
         for t in &state.timers {
             consider(
                 t.due,
-                1,
+                TIMER,
                 Event::TimerDue {
                     timer: t.id.clone(),
                 },
