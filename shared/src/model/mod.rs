@@ -11,6 +11,7 @@ use crate::values::Money;
 pub use blocks::*;
 pub use testcase::{CaseInput, ExpectedOutcome, Land, TestCase};
 
+mod block_reader;
 pub mod blocks;
 mod params;
 mod readers;
