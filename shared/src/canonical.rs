@@ -124,15 +124,21 @@ fn explain(_text: &str, fast: &serde_json::Error) -> ParseError {
     error_at("", fast)
 }
 
+/// serde's message without the " at line L column C" that serde_json appends to an error
+/// with a position.
+pub(crate) fn message_without_position(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    match msg.rfind(" at line ") {
+        Some(i) if e.line() > 0 => msg[..i].to_string(),
+        _ => msg,
+    }
+}
+
 /// The error for serde's `inner` at the value `outer` (a path, or empty for the document).
 fn error_at(outer: &str, inner: &serde_json::Error) -> ParseError {
     let (line, column) = (inner.line(), inner.column());
-    // serde_json appends " at line L column C"; the path already locates the value.
-    let msg = inner.to_string();
-    let msg = match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg,
-    };
+    // The path already locates the value.
+    let msg = message_without_position(inner);
     let (path, message) = match msg.strip_prefix(PARAMS_PATH_MARK) {
         Some(rest) => {
             let (sub, m) = rest.split_once(": ").unwrap_or((rest, ""));

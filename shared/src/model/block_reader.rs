@@ -10,24 +10,13 @@ use serde::{Deserialize, Deserializer};
 
 use super::blocks::{Block, BlockKind, BlockType, PARAMS_PATH_MARK};
 use super::BlockId;
+use crate::canonical::message_without_position;
 
 /// Parameters that do not fit their block type: the path inside `params` (`.` without the
 /// feature `error-paths`) and serde's message.
 struct ParamsError {
     path: String,
     inner: serde_json::Error,
-}
-
-impl ParamsError {
-    /// serde's message without the position inside the buffered parameters (which is not a
-    /// position in the document).
-    fn message(&self) -> String {
-        let msg = self.inner.to_string();
-        match msg.rfind(" at line ") {
-            Some(i) if self.inner.line() > 0 => msg[..i].to_string(),
-            _ => msg,
-        }
-    }
 }
 
 /// Reads parameters of type `t` from JSON text, tracking the path of the value being read.
@@ -203,7 +192,9 @@ impl<'de> serde::de::Visitor<'de> for BlockPartsVisitor {
                 } else {
                     "params"
                 };
-                A::Error::custom(format!("{mark}{suffix}: {}", e.message()))
+                // Without the position inside the buffered parameters: not one in the document.
+                let message = message_without_position(&e.inner);
+                A::Error::custom(format!("{mark}{suffix}: {message}"))
             })?;
             parts.kind = Some(kind);
         }
