@@ -23,7 +23,7 @@ use crate::api;
 use crate::i18n::{Lang, T};
 use crate::pure::geometry::Viewport;
 use crate::pure::jobs::{Job, Reply, UNAVAILABLE};
-use crate::pure::review_scene::{self, first_version_base, scene};
+use crate::pure::review_scene::{self, first_version_base, scene, Scene};
 use crate::pure::route::Route;
 use crate::worker_client;
 use pane::{fit, fit_first, pane_size, pane_view, zoom_by};
@@ -79,6 +79,14 @@ async fn load(
         SEL_FIRST => Ok(None),
         v => api::get_version(key, v).await.map(Some),
     }
+}
+
+/// Fits the drawing once the next frame has laid it out; nothing if the screen was left
+/// before that frame (its scene is gone then).
+fn fit_next_frame(sc: Memo<Scene>, vp: RwSignal<Viewport>) {
+    request_animation_frame(move || {
+        let _ = sc.try_with_untracked(|s| fit_first(vp, s));
+    });
 }
 
 pub fn review_screen(ui_lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
@@ -138,7 +146,8 @@ pub fn review_screen(ui_lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
                     let mine = comparing.get_value();
                     let show = move |pair: Option<(Workflow, WorkflowDiff)>,
                                      b: Option<Workflow>| {
-                        if comparing.get_value() != mine {
+                        // Outdated, or the screen is gone (the reply came after it was left).
+                        if comparing.try_get_value() != Some(mine) {
                             return;
                         }
                         selected.set(None);
@@ -147,7 +156,7 @@ pub fn review_screen(ui_lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
                         if let Some(route) = Route::comparison(&k, &o, &n) {
                             srv.replace_route(route);
                         }
-                        request_animation_frame(move || sc.with_untracked(|s| fit_first(vp, s)));
+                        fit_next_frame(sc, vp);
                     };
                     match (a, b) {
                         (Some(a), Some(b)) => {
@@ -426,7 +435,7 @@ pub fn review_screen(ui_lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
             <label class="rv-toggle">
                 <input type="checkbox" id="rv-side-by-side" prop:checked=move || side.get() on:change=move |ev| {
                     side.set(event_target_checked(&ev));
-                    request_animation_frame(move || sc.with_untracked(|s| fit_first(vp, s)));
+                    fit_next_frame(sc, vp);
                 } />
                 {t(tx::SIDE_BY_SIDE)}
             </label>
