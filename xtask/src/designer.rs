@@ -6,7 +6,8 @@
 //! The steps are cargo-leptos' for `--split`: the binary is linked with `--emit-relocs`
 //! (`frontend/build.rs`); `wasm-split-cli` cuts the code reachable only from a `wasm_split`
 //! function into modules of its own plus a JS loader (`__wasm_split.js`); wasm-bindgen (keeping
-//! the linker's exports the parts import) and `wasm-opt -Oz` on every module. The files go
+//! the linker's exports the parts import), `wasm-opt -Oz` on every module and esbuild on the JS
+//! (`crate::minify`). The files go
 //! into `dist/designer-<hash>/`, where they refer to each other by relative names, so one hash
 //! over all of them renames them at once for the browser's cache.
 
@@ -24,9 +25,19 @@ const MARKER: &str = "<!-- xtask: the designer's loader -->";
 /// The binary and its JS module's name.
 const NAME: &str = "fachwerk-frontend";
 
-/// The wasm features the page may use: what `frontend/index.html` gives Trunk's wasm-opt for
-/// the Web Worker and the other apps' pages.
-const WASM_OPT_FEATURES: [&str; 7] = [
+/// `wasm-opt`'s arguments for every wasm of the page: `-Oz` and the wasm features the page may
+/// use, with two size options (issue 22, first load; each measured on the designer's main
+/// module, `gzip -9`, 5 December 2026). `--low-memory-unused` folds constant address offsets
+/// into loads and stores (−2.6 KB): it assumes the first KB of memory is never used, and in a
+/// Rust wasm that is the bottom of the 1 MB stack (linked stack-first, it grows down from 1 MB),
+/// reached only at an overflow. Inlining a function with one caller only up to 40 instructions
+/// (by default any size) leaves fewer near-copies of the same code (−3.4 KB; 0, 20 or 100
+/// are within 0.4 KB of it). The Trunk-built pages (`frontend/*.html`, `data-wasm-opt="z"`
+/// and `data-wasm-opt-params`) take the same arguments (test below).
+const WASM_OPT_ARGS: [&str; 10] = [
+    "-Oz",
+    "--low-memory-unused",
+    "--one-caller-inline-max-function-size=40",
     "--enable-bulk-memory",
     "--enable-bulk-memory-opt",
     "--enable-nontrapping-float-to-int",
@@ -89,6 +100,8 @@ pub fn build(root: &Path) -> Result<()> {
         out.join(format!("{NAME}.js")),
     )?;
     std::fs::copy(split.join("__wasm_split.js"), out.join("__wasm_split.js"))?;
+    // Before the hash, which then names the files as sent.
+    crate::minify::in_place(root, &out)?;
 
     let folder = format!("designer-{}", content_hash(&out)?);
     let dest = root.join("dist").join(&folder);
@@ -133,14 +146,13 @@ fn loader(folder: &str) -> String {
     )
 }
 
-/// `wasm-opt -Oz` over each (input, output), two at a time (the main module first: it is by far
+/// `wasm-opt` ([`WASM_OPT_ARGS`]) over each (input, output), two at a time (the main module first: it is by far
 /// the largest, the parts share the other core).
 fn optimise(root: &Path, modules: Vec<(PathBuf, PathBuf)>) -> Result<()> {
     let path = tools::path_with_tools(root);
     let run = |(input, output): &(PathBuf, PathBuf)| {
         sh(Command::new("wasm-opt")
-            .arg("-Oz")
-            .args(WASM_OPT_FEATURES)
+            .args(WASM_OPT_ARGS)
             .arg(input)
             .arg("-o")
             .arg(output)
@@ -188,6 +200,33 @@ mod tests {
         assert!(!loaded_on_demand("fachwerk-frontend_bg.wasm"));
         assert!(!loaded_on_demand("fachwerk-frontend.js"));
         assert!(!loaded_on_demand("__wasm_split.js"));
+    }
+
+    #[test]
+    fn trunk_optimises_the_other_pages_as_the_designer() {
+        let frontend = Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend");
+        let (level, params) = WASM_OPT_ARGS.split_first().expect("-Oz first");
+        let wanted = format!("data-wasm-opt=\"{}\"", level.trim_start_matches("-O"));
+        let wanted_params = format!("data-wasm-opt-params=\"{}\"", params.join(" "));
+        let mut rust_links = 0;
+        for page in [
+            "index.html",
+            "cases.html",
+            "publishing.html",
+            "applicant.html",
+        ] {
+            let html = std::fs::read_to_string(frontend.join(page)).expect("the page");
+            for link in html.lines().filter(|l| l.contains("rel=\"rust\"")) {
+                if link.contains("data-trunk-skip") {
+                    continue;
+                }
+                rust_links += 1;
+                assert!(link.contains(&wanted), "{page}: {link}");
+                assert!(link.contains(&wanted_params), "{page}: {link}");
+            }
+        }
+        // The Web Worker and the three other apps.
+        assert_eq!(rust_links, 4);
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod compress;
 mod designer;
 mod docs;
 mod first_load;
+mod minify;
 mod tools;
 
 const USAGE: &str = "usage: cargo xtask <command>
@@ -127,11 +128,11 @@ pub fn build_release_server(features: &[&str]) -> Result<()> {
 /// The apps beside the designer: their entry page in `frontend/`, their binary, their folder in
 /// `dist/` (the server's paths for them: `backend/src/frontend.rs`) and their first-load budget
 /// in KB gzip, a ratchet a little above the size measured when it was set (December 2026: the
-/// applicant's page 145 KB, the case app 470 KB, the publishing app 424 KB).
+/// applicant's page 139 KB, the case app 457 KB, the publishing app 415 KB).
 const OTHER_APPS: [(&str, &str, &str, u64); 3] = [
-    ("applicant.html", "fachwerk-applicant", "antrag", 148),
-    ("cases.html", "fachwerk-cases", "vorgaenge", 477),
-    ("publishing.html", "fachwerk-publishing", "katalog", 431),
+    ("applicant.html", "fachwerk-applicant", "antrag", 142),
+    ("cases.html", "fachwerk-cases", "vorgaenge", 464),
+    ("publishing.html", "fachwerk-publishing", "katalog", 422),
 ];
 
 /// Builds the frontend (release) and prints its first load; returns that line and whether it
@@ -160,8 +161,9 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
         prebuild.args(["--bin", bin]);
     }
     sh(&mut prebuild)?;
+    // Without subresource integrity: the JS and CSS are minified afterwards (`minify`).
     sh(Command::new("trunk")
-        .args(["build", "--release"])
+        .args(["build", "--release", "--no-sri"])
         .env("PATH", tools::path_with_tools(root)))?;
     // The applicant's pages, the case app and the publishing app are apps of their own (no
     // designer), in dist/antrag/, dist/vorgaenge/ and dist/katalog/; built after the designer,
@@ -172,6 +174,7 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
         cmd.args([
             "build",
             "--release",
+            "--no-sri",
             "--dist",
             &format!("dist/{dir}"),
             "--public-url",
@@ -198,9 +201,17 @@ fn build_frontend(root: &Path) -> Result<(String, bool)> {
         bail!("trunk build failed for {}", failed.join(", "));
     }
     let dist = root.join("dist");
+    // Trunk's JS and CSS (the designer's are minified by its build).
+    let mut trunk_dirs: Vec<PathBuf> = OTHER_APPS
+        .iter()
+        .map(|(_, _, dir, _)| dist.join(dir))
+        .collect();
+    trunk_dirs.push(dist.clone());
+    for dir in &trunk_dirs {
+        minify::in_place(root, dir)?;
+    }
     let mut dirs = first_load::designer_dirs(&dist)?;
-    dirs.extend(OTHER_APPS.iter().map(|(_, _, dir, _)| dist.join(dir)));
-    dirs.push(dist);
+    dirs.extend(trunk_dirs);
     let started = Instant::now();
     compress::write_copies(&dirs)?;
     eprintln!(
@@ -218,7 +229,7 @@ fn run(args: &[String]) -> Result<()> {
     // the frontend's build (another profile and target, so another cargo build directory lock).
     let mut server = tools::in_background(|| sh(&mut server_dev_build("build")));
     tools::ensure_cargo_tools(&root)?;
-    tools::ensure_wasm_opt(&root)?;
+    tools::ensure_npm_build_tools(&root)?;
     if unchanged(&root, FRONTEND_SOURCES, FRONTEND_STAMP)? {
         eprintln!("xtask: frontend unchanged since the last build (dist/)");
     } else {
@@ -374,7 +385,7 @@ fn test(args: &[String]) -> Result<()> {
             move || {
                 tools::ensure_test_tools()?;
                 tools::ensure_postgres()?;
-                tools::ensure_wasm_opt(&root)?;
+                tools::ensure_npm_build_tools(&root)?;
                 if !skip_e2e {
                     tools::ensure_chromium()?;
                     tools::ensure_node_peers(&root)?;

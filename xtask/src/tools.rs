@@ -9,6 +9,8 @@ use crate::sh;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
+/// esbuild, the minifier of the page's JS and CSS (`crate::minify`).
+const ESBUILD_VERSION: &str = "0.28.2";
 const MDBOOK_VERSION: &str = "0.5.4";
 /// `wasm_split_cli_support`, whose `wasm-split-cli` splits the designer's wasm
 /// (`crate::designer`); the protocol of the `wasm_split_helpers` Leptos brings (0.2).
@@ -26,7 +28,7 @@ pub fn node_dir(root: &Path) -> PathBuf {
     root.join(".tools/node")
 }
 
-/// PATH with the npm tools (wasm-opt) and cargo's bin dir first.
+/// PATH with the npm tools (wasm-opt, esbuild) and cargo's bin dir first.
 pub fn path_with_tools(root: &Path) -> String {
     let mut parts = vec![node_dir(root).join("node_modules/.bin")];
     if let Some(home) = std::env::var_os("CARGO_HOME")
@@ -73,7 +75,7 @@ fn locked_wasm_bindgen(root: &Path) -> Result<String> {
 pub fn ensure_frontend_tools(root: &Path) -> Result<()> {
     ensure_wasm_target(root)?;
     ensure_cargo_tools(root)?;
-    ensure_wasm_opt(root)
+    ensure_npm_build_tools(root)
 }
 
 pub fn ensure_wasm_target(root: &Path) -> Result<()> {
@@ -145,21 +147,23 @@ pub fn ensure_cargo_tools(root: &Path) -> Result<()> {
     installed.and(bindgen_installed).and(split_installed)
 }
 
-/// binaryen's wasm-opt from npm (into `.tools/node`, like the test peers: never at the same
-/// time as `ensure_node_peers`, both run npm on that folder).
-pub fn ensure_wasm_opt(root: &Path) -> Result<()> {
+/// The build's tools from npm, into `.tools/node`: binaryen's wasm-opt and esbuild (never at the
+/// same time as `ensure_node_peers`, both run npm on that folder).
+pub fn ensure_npm_build_tools(root: &Path) -> Result<()> {
     let opt = output_of("wasm-opt", &["--version"], root).unwrap_or_default();
-    if !opt.contains(&format!("version {BINARYEN_VERSION}")) {
+    let esbuild = output_of("esbuild", &["--version"], root).unwrap_or_default();
+    if !opt.contains(&format!("version {BINARYEN_VERSION}")) || esbuild != ESBUILD_VERSION {
         let dir = node_dir(root);
         std::fs::create_dir_all(&dir)?;
         eprintln!(
-            "xtask: installing binaryen@{BINARYEN_VERSION} (wasm-opt) from npm into {}",
+            "xtask: installing binaryen@{BINARYEN_VERSION} (wasm-opt) and esbuild@{ESBUILD_VERSION} from npm into {}",
             dir.display()
         );
         sh(Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&dir)
-            .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
+            .arg(format!("binaryen@{BINARYEN_VERSION}"))
+            .arg(format!("esbuild@{ESBUILD_VERSION}")))?;
     }
     Ok(())
 }
