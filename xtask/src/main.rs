@@ -1,7 +1,7 @@
 //! `cargo xtask` — Fachwerk's build, run, test and bench driver.
 //!
 //! Installs what is missing (wasm32 target, trunk, wasm-bindgen-cli matching Cargo.lock,
-//! wasm-opt from npm, Chromium for the browser tests), so that the README's two commands work
+//! wasm-opt and esbuild from npm, Chromium for the browser tests), so that the README's two commands work
 //! on a machine with only the Rust toolchain, git, node/npm and apt.
 
 use std::path::{Path, PathBuf};
