@@ -5,7 +5,7 @@
 
 #[cfg(target_arch = "wasm32")]
 mod parts {
-    use fachwerk_frontend::on_demand::{self as part, OnDemand, SplitLoaderError};
+    use fachwerk_frontend::on_demand::{self as part, Command, OnDemand, SplitLoaderError};
     use fachwerk_frontend::on_demand::{BlockId, BlockType, Editor, Engine, ImportReport, Made};
     use fachwerk_frontend::on_demand::{Checked, Finding, Workflow};
     use leptos::prelude::{AnyView, RwSignal};
@@ -48,6 +48,13 @@ mod parts {
         Ok(part::engine_export_dialog(ed, engine, made))
     }
 
+    // The menus' commands that are no direct manipulation (copy, paste, the exports …).
+    #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_command))]
+    fn command(ed: Editor, command: Command) -> Result<(), SplitLoaderError> {
+        part::command(ed, command);
+        Ok(())
+    }
+
     // The page's validation is a module of its own: the first screen shows its findings, and
     // it is smaller than the rest, so it arrives first.
     #[wasm_split(check, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_validate))]
@@ -66,6 +73,7 @@ mod parts {
         import_dialog: |ed, report| Box::pin(import_dialog(ed, report)),
         block_form: |ed, id, kind| Box::pin(block_form(ed, id, kind)),
         engine_export_dialog: |ed, engine, made| Box::pin(engine_export_dialog(ed, engine, made)),
+        command: |ed, what| Box::pin(command(ed, what)),
         validate: validate_later,
         load_check: || Box::pin(load_validate()),
         // Each function has its own loader, which must have seen the module arrive before the
@@ -77,6 +85,7 @@ mod parts {
                 load_connect_dialog().await?;
                 load_probelauf_panel().await?;
                 load_import_dialog().await?;
+                load_command().await?;
                 load_engine_export_dialog().await
             })
         },

@@ -1,6 +1,8 @@
 //! The editor's parts the designer loads on demand (issue 22, first load): the Probelauf panel,
 //! the block forms of the inspector, the settings, connect, import and engine export dialogs,
-//! and the validation of workflows checked on the page (`editor::checks`).
+//! the menus' commands that are no direct manipulation (`editor::commands::Command`: the
+//! clipboard, "Anordnen", the exports, opening a file), and the validation of workflows checked
+//! on the page (`editor::checks`).
 //! Their code is not in the wasm the first screen waits for: the designer's binary
 //! (`src/main.rs`) marks each view function below as a split point of one module (`parts`),
 //! `validate` as the split point of another (`check`: smaller, and the first screen shows its
@@ -22,6 +24,7 @@ use std::task::{Context, Poll, Waker};
 use leptos::prelude::*;
 pub use leptos::wasm_split::SplitLoaderError;
 
+pub use crate::editor::commands::Command;
 pub use crate::editor::engine_export::Made;
 pub use crate::editor::exchange::ImportReport;
 pub use crate::editor::Editor;
@@ -33,6 +36,9 @@ pub type Later = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>
 
 /// The findings of a workflow, once the module is loaded.
 pub type Checked<'a> = Pin<Box<dyn Future<Output = Result<Vec<Finding>, SplitLoaderError>> + 'a>>;
+
+/// A command's run, once the module is loaded.
+pub type Ran = Pin<Box<dyn Future<Output = Result<(), SplitLoaderError>>>>;
 
 /// The module's arrival.
 pub type Loading = Pin<Box<dyn Future<Output = Result<(), SplitLoaderError>>>>;
@@ -46,6 +52,8 @@ pub struct OnDemand {
     pub import_dialog: fn(Editor, ImportReport) -> Later,
     pub block_form: fn(Editor, BlockId, BlockType) -> Later,
     pub engine_export_dialog: fn(Editor, Engine, RwSignal<Made>) -> Later,
+    /// `editor::commands::run`.
+    pub command: fn(Editor, Command) -> Ran,
     /// `fachwerk_shared::validate`.
     pub validate: for<'a> fn(&'a Workflow) -> Checked<'a>,
     /// Loads the views' module.
@@ -173,6 +181,19 @@ impl Parts {
         self.check.get() == Status::Loading
     }
 
+    /// Runs `command` once the views' module is there (at once if it is); says so if it cannot
+    /// be loaded.
+    pub fn run(self, ed: Editor, command: Command) {
+        let (on_demand, status) = (self.on_demand, self.status);
+        after_arrival(move || {
+            let ran = status.get_untracked() == Status::Ready
+                && matches!(now((on_demand.command)(ed, command)), Some(Ok(())));
+            if !ran {
+                ed.say(PART_FAILED);
+            }
+        });
+    }
+
     /// The validation's module could not be loaded (tracked).
     pub fn validation_failed(self) -> bool {
         self.check.get() == Status::Failed
@@ -202,7 +223,8 @@ fn failed() -> AnyView {
     .into_any()
 }
 
-// The view functions the binary marks as split points.
+// The functions the binary marks as split points.
+pub use crate::editor::commands::run as command;
 pub use crate::editor::connect::dialog as connect_dialog;
 pub use crate::editor::engine_export::dialog as engine_export_dialog;
 pub use crate::editor::exchange::dialog as import_dialog;

@@ -1,4 +1,9 @@
 //! Editing commands shared by mouse, keyboard and buttons. Each is one undo step.
+//!
+//! The direct ones (insert, connect, delete, nudge, zoom) run in the first screen's module; the
+//! menus' others ([`Command`]: the clipboard, "Anordnen", the exports, opening a file) run from
+//! the module of the editor's parts (issue 22, first load: `crate::on_demand`), which arrives
+//! right after the first screen; one given before waits for it (`Editor::run`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -215,7 +220,7 @@ fn selection_clip(ed: Editor) -> Option<Clip> {
     })
 }
 
-pub fn copy(ed: Editor) -> bool {
+fn copy(ed: Editor) -> bool {
     let Some(clip) = selection_clip(ed) else {
         return false;
     };
@@ -226,7 +231,7 @@ pub fn copy(ed: Editor) -> bool {
     true
 }
 
-pub fn paste(ed: Editor) {
+fn paste(ed: Editor) {
     let clip =
         storage::get(storage::CLIPBOARD_KEY).and_then(|s| serde_json::from_str::<Clip>(&s).ok());
     match clip {
@@ -235,7 +240,7 @@ pub fn paste(ed: Editor) {
     }
 }
 
-pub fn duplicate(ed: Editor) {
+fn duplicate(ed: Editor) {
     if let Some(c) = selection_clip(ed) {
         insert_clip(ed, c, 40);
     }
@@ -397,7 +402,7 @@ pub fn ensure_visible(ed: Editor, id: &BlockId) {
 }
 
 /// "Anordnen": one undo step moving every block to its computed place.
-pub fn arrange(ed: Editor) {
+fn arrange(ed: Editor) {
     let moves = ed.wf.with_untracked(crate::pure::layout::arrange);
     // Old bend points would drag edges through the previous places: they go too.
     let ops: Vec<Op> = ed.wf.with_untracked(|w| {
@@ -422,4 +427,42 @@ pub fn arrange(ed: Editor) {
     }
     fit(ed);
     ed.say(i18n::MSG_ARRANGED);
+}
+
+/// A command run from the module of the editor's parts (`Editor::run`).
+pub enum Command {
+    Copy,
+    /// Copy, then delete.
+    Cut,
+    Paste,
+    Duplicate,
+    /// "Anordnen".
+    Arrange,
+    ExportJson,
+    ExportBpmn,
+    ExportSvg,
+    /// Opens (imports) a file the person chose.
+    Open(web_sys::File),
+}
+
+/// Runs `command` (the split point's function, `crate::on_demand`).
+pub fn run(ed: Editor, command: Command) {
+    use super::exchange;
+    match command {
+        Command::Copy => {
+            copy(ed);
+        }
+        Command::Cut => {
+            if copy(ed) {
+                delete_selection(ed);
+            }
+        }
+        Command::Paste => paste(ed),
+        Command::Duplicate => duplicate(ed),
+        Command::Arrange => arrange(ed),
+        Command::ExportJson => exchange::export_json(ed),
+        Command::ExportBpmn => exchange::export_bpmn(ed),
+        Command::ExportSvg => exchange::export_svg(ed),
+        Command::Open(file) => exchange::open(ed, file),
+    }
 }

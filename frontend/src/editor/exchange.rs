@@ -64,7 +64,8 @@ fn apply_import(ed: Editor, file: String, w: Workflow, notes: Vec<ImportNote>) {
     }
 }
 
-/// Handles the change event of the hidden file input.
+/// Handles the change event of the hidden file input: the chosen file is opened by the
+/// editor's parts (`Command::Open`).
 pub fn open_file(ed: Editor, ev: leptos::ev::Event) {
     let Some(input) = ev
         .target()
@@ -76,6 +77,11 @@ pub fn open_file(ed: Editor, ev: leptos::ev::Event) {
         return;
     };
     input.set_value("");
+    ed.run(super::commands::Command::Open(file));
+}
+
+/// Opens `file`: JSON on the page, BPMN in the worker.
+pub(super) fn open(ed: Editor, file: web_sys::File) {
     let name = file.name();
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".bpmn") || lower.ends_with(".xml") {
@@ -191,7 +197,7 @@ fn download(ed: Editor, name: String, mime: &str, text: &str) {
     }
 }
 
-pub fn export_json(ed: Editor) {
+pub(super) fn export_json(ed: Editor) {
     let (name, json) = ed
         .wf
         .with_untracked(|w| (format!("{}.json", w.key), to_canonical_json(w)));
@@ -239,7 +245,7 @@ pub fn export_in_worker(
     });
 }
 
-pub fn export_bpmn(ed: Editor) {
+pub(super) fn export_bpmn(ed: Editor) {
     if EXPORTING.replace(true) {
         return;
     }
@@ -256,7 +262,7 @@ pub fn export_bpmn(ed: Editor) {
     });
 }
 
-pub fn export_svg(ed: Editor) {
+pub(super) fn export_svg(ed: Editor) {
     let lang = ed.lang.get_untracked();
     let (name, svg) = ed
         .wf

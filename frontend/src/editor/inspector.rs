@@ -63,7 +63,7 @@ fn multi_form(ed: Editor, count: Memo<usize>) -> AnyView {
         <div class="multi-form">
             <p>{move || format!("{} {}", count.get(), ed.t(i18n::N_SELECTED))}</p>
             <div class="actions">
-                <button type="button" on:click=move |_| commands::duplicate(ed)>{move || ed.t(i18n::DUPLICATE)}</button>
+                <button type="button" on:click=move |_| ed.run(commands::Command::Duplicate)>{move || ed.t(i18n::DUPLICATE)}</button>
                 <button type="button" class="danger" on:click=move |_| {
                     commands::delete_selection(ed);
                     // The form goes with what it showed: the focus goes to the canvas.
@@ -199,7 +199,7 @@ pub fn block_form(ed: Editor, id: BlockId, t: BlockType) -> AnyView {
                 <button type="button" id="btn-connect-inline" disabled=move || !has_ports.get() on:click=move |_| ed.connect_open.set(true)>
                     {move || ed.t(i18n::CONNECT)}
                 </button>
-                <button type="button" on:click=move |_| commands::duplicate(ed)>{move || ed.t(i18n::DUPLICATE)}</button>
+                <button type="button" on:click=move |_| ed.run(commands::Command::Duplicate)>{move || ed.t(i18n::DUPLICATE)}</button>
                 <button type="button" class="danger" on:click=move |_| {
                     commands::delete_selection(ed);
                     // The form goes with what it showed: the focus goes to the canvas.

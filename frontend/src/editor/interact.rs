@@ -8,7 +8,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, PointerEvent, WheelEvent};
 
-use super::{commands, Drag, Editor};
+use super::commands::{self, Command};
+use super::{Drag, Editor};
 use crate::pure::geometry::{block_at, block_rect, ports_of, snap, visual_height, GRID};
 
 /// Pointer travel (screen px) below which a press counts as a click.
@@ -420,10 +421,11 @@ pub fn key_down(ed: Editor, ev: KeyboardEvent) {
             ed.redo();
             true
         }
-        (true, "c" | "C") => commands::copy(ed),
-        (true, "x" | "X") => commands::copy(ed) && commands::delete_selection(ed),
+        // Without a selection the browser's own copy and cut stay.
+        (true, "c" | "C") => run_on_selection(ed, Command::Copy),
+        (true, "x" | "X") => run_on_selection(ed, Command::Cut),
         (true, "v" | "V") => {
-            commands::paste(ed);
+            ed.run(Command::Paste);
             true
         }
         (true, "k" | "K") => {
@@ -437,7 +439,7 @@ pub fn key_down(ed: Editor, ev: KeyboardEvent) {
             true
         }
         (true, "d" | "D") => {
-            commands::duplicate(ed);
+            ed.run(Command::Duplicate);
             true
         }
         (true, "a" | "A") => {
@@ -483,6 +485,15 @@ pub fn key_down(ed: Editor, ev: KeyboardEvent) {
     if handled {
         ev.prevent_default();
     }
+}
+
+/// Runs `command` if blocks are selected; whether it did.
+fn run_on_selection(ed: Editor, command: Command) -> bool {
+    let any = ed.selection.with_untracked(|s| !s.is_empty());
+    if any {
+        ed.run(command);
+    }
+    any
 }
 
 /// Removes a connection from the keyboard; the focus goes to the block it came from, so it is

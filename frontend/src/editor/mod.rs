@@ -161,6 +161,8 @@ pub struct Editor {
     pub space_held: StoredValue<bool>,
     /// Set between the release of a palette drag and the click it produces.
     pub click_guard: StoredValue<bool>,
+    /// The parts loaded on demand, which run the menus' commands (`Editor::run`).
+    parts: crate::on_demand::Parts,
 }
 
 impl Editor {
@@ -243,7 +245,13 @@ impl Editor {
             render,
             space_held: StoredValue::new(false),
             click_guard: StoredValue::new(false),
+            parts: crate::on_demand::use_parts(),
         }
+    }
+
+    /// Runs a command of the views' module (copy, paste, the exports …), once it is there.
+    pub fn run(self, command: commands::Command) {
+        self.parts.run(self, command);
     }
 
     /// A UI string in the current language (tracked: re-renders on a language switch).

@@ -6,10 +6,11 @@ use fachwerk_shared::Workflow;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::commands::{self, Command};
 use super::connect::open_connect;
 use super::menu::{Icon, Item, Menu};
 use super::settings::open_settings;
-use super::{commands, exchange, probelauf, problems, use_editor};
+use super::{probelauf, problems, use_editor};
 use crate::i18n::{self, T};
 use crate::pure::icons;
 use crate::server::{use_srv, Screen};
@@ -47,16 +48,16 @@ pub fn Toolbar() -> impl IntoView {
         }),
         Item::new("btn-open", i18n::OPEN, open_file_chooser),
         Item::new("btn-export-json", i18n::EXPORT_JSON, move || {
-            exchange::export_json(ed)
+            ed.run(Command::ExportJson)
         }),
         Item::new("btn-export-bpmn", i18n::EXPORT_BPMN, move || {
-            exchange::export_bpmn(ed)
+            ed.run(Command::ExportBpmn)
         }),
         Item::new("btn-export-engine", i18n::EXPORT_ENGINE, move || {
             super::engine_export::open(ed)
         }),
         Item::new("btn-export-svg", i18n::EXPORT_SVG, move || {
-            exchange::export_svg(ed)
+            ed.run(Command::ExportSvg)
         }),
         // Anyone may browse the templates read only; logged in, the account menu has them.
         Item::new("btn-templates-public", i18n::TEMPLATES_BROWSE, move || {
@@ -73,15 +74,13 @@ pub fn Toolbar() -> impl IntoView {
             .enabled(can_redo),
         Item::new("menu-connect", i18n::CONNECT, move || open_connect(ed))
             .keys(i18n::KEYS_CONNECT, "Control+K"),
-        Item::new("btn-copy", i18n::COPY, move || {
-            commands::copy(ed);
-        })
-        .keys(i18n::KEYS_COPY, "Control+C")
-        .enabled(has_selection),
-        Item::new("btn-paste", i18n::PASTE, move || commands::paste(ed))
+        Item::new("btn-copy", i18n::COPY, move || ed.run(Command::Copy))
+            .keys(i18n::KEYS_COPY, "Control+C")
+            .enabled(has_selection),
+        Item::new("btn-paste", i18n::PASTE, move || ed.run(Command::Paste))
             .keys(i18n::KEYS_PASTE, "Control+V"),
         Item::new("btn-duplicate", i18n::DUPLICATE, move || {
-            commands::duplicate(ed)
+            ed.run(Command::Duplicate)
         })
         .keys(i18n::KEYS_DUPLICATE, "Control+D")
         .enabled(has_selection),
@@ -92,7 +91,7 @@ pub fn Toolbar() -> impl IntoView {
         Item::new("menu-settings", i18n::SETTINGS, move || open_settings(ed)),
     ];
     let view_items = vec![
-        Item::new("btn-layout", i18n::LAYOUT, move || commands::arrange(ed)),
+        Item::new("btn-layout", i18n::LAYOUT, move || ed.run(Command::Arrange)),
         Item::new("menu-fit", i18n::FIT, move || commands::fit(ed)),
         Item::new("menu-zoom-in", i18n::ZOOM_IN, move || {
             commands::zoom_center(ed, 1.2)
