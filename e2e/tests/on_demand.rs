@@ -1,9 +1,10 @@
 //! Issue #22: the editor's parts that the first screen does not show (the inspector's block
-//! forms, the Probelauf panel, the dialogs) are a wasm module of their own, the page's
+//! forms, the Probelauf panel, the dialogs, the menus' commands that are no direct
+//! manipulation, saving a draft) are a wasm module of their own, the page's
 //! validation another (`frontend/src/on_demand.rs`, split off by `cargo xtask`,
 //! `xtask/src/designer.rs`). The page fetches them once after its first screen; a module that
-//! cannot be fetched leaves a message in the part's place, and the rest of the page keeps
-//! working. Without the validation's module the worker checks even small workflows.
+//! cannot be fetched leaves a message in the part's place (a command's in the message line), and
+//! the rest of the page keeps working. Without the validation's module the worker checks even small workflows.
 
 use std::time::Duration;
 
@@ -93,6 +94,13 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
     s.wait_blocks(8).await?;
     // A workflow without its start is an error.
     wait_for_errors(&s).await?;
+    // A menu command of the views' module ("Anordnen") says so in the message line.
+    s.click_css("#btn-layout").await?;
+    let said = s
+        .wait_text_in("#status-message", "konnte nicht geladen werden", 10)
+        .await?;
+    assert!(said.contains("Seite neu"), "{said}");
+    s.wait_blocks(8).await?;
     let errors = s.page_errors().await?;
     assert!(
         errors

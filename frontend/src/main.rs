@@ -8,6 +8,7 @@ mod parts {
     use fachwerk_frontend::on_demand::{self as part, Command, OnDemand, SplitLoaderError};
     use fachwerk_frontend::on_demand::{BlockId, BlockType, Editor, Engine, ImportReport, Made};
     use fachwerk_frontend::on_demand::{Checked, Finding, Workflow};
+    use fachwerk_frontend::on_demand::{Saving, Srv, Submitting};
     use leptos::prelude::{AnyView, RwSignal};
     use leptos::wasm_split::wasm_split;
 
@@ -55,6 +56,17 @@ mod parts {
         Ok(())
     }
 
+    // Saving a draft and requesting a publication (the server's answers and their readers).
+    #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_save_draft))]
+    fn save_draft(srv: Srv, ed: Editor, force_new: bool) -> Result<Saving, SplitLoaderError> {
+        Ok(Box::pin(part::save_draft(srv, ed, force_new)))
+    }
+
+    #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_submit))]
+    fn submit(srv: Srv, ed: Editor, note: String) -> Result<Submitting, SplitLoaderError> {
+        Ok(Box::pin(part::submit(srv, ed, note)))
+    }
+
     // The page's validation is a module of its own: the first screen shows its findings, and
     // it is smaller than the rest, so it arrives first.
     #[wasm_split(check, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_validate))]
@@ -74,6 +86,8 @@ mod parts {
         block_form: |ed, id, kind| Box::pin(block_form(ed, id, kind)),
         engine_export_dialog: |ed, engine, made| Box::pin(engine_export_dialog(ed, engine, made)),
         command: |ed, what| Box::pin(command(ed, what)),
+        save_draft: |srv, ed, force_new| Box::pin(save_draft(srv, ed, force_new)),
+        submit: |srv, ed, note| Box::pin(submit(srv, ed, note)),
         validate: validate_later,
         load_check: || Box::pin(load_validate()),
         // Each function has its own loader, which must have seen the module arrive before the
@@ -86,6 +100,8 @@ mod parts {
                 load_probelauf_panel().await?;
                 load_import_dialog().await?;
                 load_command().await?;
+                load_save_draft().await?;
+                load_submit().await?;
                 load_engine_export_dialog().await
             })
         },

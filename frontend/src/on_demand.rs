@@ -28,6 +28,7 @@ pub use crate::editor::commands::Command;
 pub use crate::editor::engine_export::Made;
 pub use crate::editor::exchange::ImportReport;
 pub use crate::editor::Editor;
+pub use crate::server::{DraftRef, Outcome, Srv};
 pub use fachwerk_shared::bpmn::Engine;
 pub use fachwerk_shared::{BlockId, BlockType, Finding, Workflow};
 
@@ -36,6 +37,15 @@ pub type Later = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>
 
 /// The findings of a workflow, once the module is loaded.
 pub type Checked<'a> = Pin<Box<dyn Future<Output = Result<Vec<Finding>, SplitLoaderError>> + 'a>>;
+
+/// What a split function returns, once its module is loaded.
+pub type Arriving<T> = Pin<Box<dyn Future<Output = Result<T, SplitLoaderError>>>>;
+
+/// A draft's save (`crate::server::save_draft`).
+pub type Saving = Pin<Box<dyn Future<Output = Option<DraftRef>>>>;
+
+/// A publication request (`crate::server::submit`).
+pub type Submitting = Pin<Box<dyn Future<Output = Result<String, Outcome>>>>;
 
 /// A command's run, once the module is loaded.
 pub type Ran = Pin<Box<dyn Future<Output = Result<(), SplitLoaderError>>>>;
@@ -54,6 +64,10 @@ pub struct OnDemand {
     pub engine_export_dialog: fn(Editor, Engine, RwSignal<Made>) -> Later,
     /// `editor::commands::run`.
     pub command: fn(Editor, Command) -> Ran,
+    /// `server::save_draft`.
+    pub save_draft: fn(Srv, Editor, bool) -> Arriving<Saving>,
+    /// `server::submit`.
+    pub submit: fn(Srv, Editor, String) -> Arriving<Submitting>,
     /// `fachwerk_shared::validate`.
     pub validate: for<'a> fn(&'a Workflow) -> Checked<'a>,
     /// Loads the views' module.
@@ -194,6 +208,28 @@ impl Parts {
         });
     }
 
+    /// Saves the editor's workflow as a draft once the views' module is there; `None` (said in
+    /// the message line) if it was not saved.
+    pub async fn save_draft(self, srv: Srv, ed: Editor, force_new: bool) -> Option<DraftRef> {
+        match (self.on_demand.save_draft)(srv, ed, force_new).await {
+            Ok(saving) => saving.await,
+            Err(_) => {
+                srv.fail(PART_FAILED.get(ed.lang.get_untracked()).into());
+                None
+            }
+        }
+    }
+
+    /// Saves and requests the publication once the views' module is there.
+    pub async fn submit(self, srv: Srv, ed: Editor, note: String) -> Result<String, Outcome> {
+        match (self.on_demand.submit)(srv, ed, note).await {
+            Ok(submitting) => submitting.await,
+            Err(_) => Err(Outcome::Failed(
+                PART_FAILED.get(ed.lang.get_untracked()).into(),
+            )),
+        }
+    }
+
     /// The validation's module could not be loaded (tracked).
     pub fn validation_failed(self) -> bool {
         self.check.get() == Status::Failed
@@ -231,3 +267,4 @@ pub use crate::editor::exchange::dialog as import_dialog;
 pub use crate::editor::inspector::block_form;
 pub use crate::editor::probelauf::panel as probelauf_panel;
 pub use crate::editor::settings::dialog as settings_dialog;
+pub use crate::server::{save_draft, submit};

@@ -254,6 +254,25 @@ impl Editor {
         self.parts.run(self, command);
     }
 
+    /// Saves the workflow as a server draft (`crate::server::save_draft`, in the views' module).
+    pub async fn save_draft(
+        self,
+        srv: crate::server::Srv,
+        force_new: bool,
+    ) -> Option<crate::server::DraftRef> {
+        self.parts.save_draft(srv, self, force_new).await
+    }
+
+    /// Saves the workflow and requests its publication (`crate::server::submit`, in the views'
+    /// module).
+    pub async fn submit(
+        self,
+        srv: crate::server::Srv,
+        note: String,
+    ) -> Result<String, crate::server::Outcome> {
+        self.parts.submit(srv, self, note).await
+    }
+
     /// A UI string in the current language (tracked: re-renders on a language switch).
     pub fn t(self, s: T) -> &'static str {
         s.get(self.lang.get())

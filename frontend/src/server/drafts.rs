@@ -137,9 +137,38 @@ pub fn drafts_screen(lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
 
 /// Result of the last submission attempt.
 #[derive(Debug, Clone, PartialEq)]
-enum Outcome {
+/// Why a publication request did not go out.
+pub enum Outcome {
     Findings(Vec<fachwerk_shared::Finding>),
     Failed(String),
+}
+
+/// Saves the open work and requests its publication (run from the editor's parts,
+/// `Editor::submit`): the message line's text, or why not.
+pub async fn submit(srv: Srv, ed: Editor, note: String) -> Result<String, Outcome> {
+    let lang = ed.lang.get_untracked();
+    // The server publishes what is saved: save the open work first.
+    let Some(d) = save_draft(srv, ed, false).await else {
+        let m = srv.msg.with_untracked(|m| m.as_ref().map(|m| m.1.clone()));
+        return Err(Outcome::Failed(m.unwrap_or_default()));
+    };
+    srv.busy.set(true);
+    let r = api::request_publication(&d.id, note.trim()).await;
+    srv.busy.set(false);
+    match r {
+        Ok(p) => Ok(format!(
+            "{}: {}.",
+            tx::SUBMITTED.get(lang),
+            tx::release_text(
+                p.base_version.as_deref(),
+                &p.suggested_version,
+                p.bump,
+                lang
+            )
+        )),
+        Err(e) if e.status == 422 && !e.findings.is_empty() => Err(Outcome::Findings(e.findings)),
+        Err(e) => Err(Outcome::Failed(e.message(lang))),
+    }
 }
 
 #[component]
@@ -155,37 +184,14 @@ pub fn SubmitDialog() -> impl IntoView {
         outcome.set(None);
     };
     let request = Action::new_local(move |_: &()| async move {
-        let lang = ed.lang.get_untracked();
-        // The server publishes what is saved: save the open work first.
-        let Some(d) = save_draft(srv, ed, false).await else {
-            let m = srv.msg.with_untracked(|m| m.as_ref().map(|m| m.1.clone()));
-            outcome.set(Some(Outcome::Failed(m.unwrap_or_default())));
-            return;
-        };
-        srv.busy.set(true);
-        let r = api::request_publication(&d.id, note.get_untracked().trim()).await;
-        srv.busy.set(false);
-        match r {
-            Ok(p) => {
-                let text = format!(
-                    "{}: {}.",
-                    tx::SUBMITTED.get(lang),
-                    tx::release_text(
-                        p.base_version.as_deref(),
-                        &p.suggested_version,
-                        p.bump,
-                        lang
-                    )
-                );
+        match ed.submit(srv, note.get_untracked()).await {
+            Ok(text) => {
                 // Done: the message line says so, the dialog closes.
                 srv.ok(text);
                 note.set(String::new());
                 close();
             }
-            Err(e) if e.status == 422 && !e.findings.is_empty() => {
-                outcome.set(Some(Outcome::Findings(e.findings)));
-            }
-            Err(e) => outcome.set(Some(Outcome::Failed(e.message(lang)))),
+            Err(o) => outcome.set(Some(o)),
         }
     });
     // Sending: the button is disabled and further clicks (a double click) do nothing; the

@@ -218,6 +218,7 @@ pub fn focus_when_there(id: String) {
 
 /// Saves the editor's workflow as a draft: updates the open draft (with `If-Match`) or creates
 /// one. On a conflict the editor keeps the user's work and offers to save it as a new draft.
+/// Run from the editor's parts (`Editor::save_draft`).
 pub async fn save_draft(srv: Srv, ed: Editor, force_new: bool) -> Option<DraftRef> {
     let lang = ed.lang.get_untracked();
     if srv.me.get_untracked().is_none() {
@@ -463,7 +464,7 @@ pub fn SaveDraftButton() -> impl IntoView {
         srv.me
             .with(|m| m.as_ref().is_some_and(|m| m.role.can_edit()))
     };
-    let save = Action::new_local(move |_: &()| save_draft(srv, ed, false));
+    let save = Action::new_local(move |_: &()| ed.save_draft(srv, false));
     view! {
         <Show when=move || can_edit() && srv.screen.get() == Screen::Editor>
             <button type="button" id="btn-save-draft" class="icon-only" aria-label=t(tx::SAVE_DRAFT) title=t(tx::SAVE_DRAFT) aria-busy=move || srv.busy.get().to_string() on:click=move |_| { save.dispatch_local(()); }>
@@ -478,7 +479,7 @@ pub fn SaveDraftButton() -> impl IntoView {
 pub fn SaveAsNewButton() -> impl IntoView {
     let ed = use_editor();
     let srv = use_srv();
-    let save_as_new = Action::new_local(move |_: &()| save_draft(srv, ed, true));
+    let save_as_new = Action::new_local(move |_: &()| ed.save_draft(srv, true));
     view! {
         <Show when=move || srv.conflict.get()>
             <button type="button" id="btn-save-as-new" on:click=move |_| { save_as_new.dispatch_local(()); }>{tr(ed.lang, tx::SAVE_AS_NEW)}</button>
@@ -486,7 +487,7 @@ pub fn SaveAsNewButton() -> impl IntoView {
     }
 }
 
-pub use drafts::SubmitDialog;
+pub use drafts::{submit, Outcome, SubmitDialog};
 
 #[component]
 fn LoginDialog() -> impl IntoView {
