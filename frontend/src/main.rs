@@ -8,8 +8,8 @@ mod parts {
     use fachwerk_frontend::on_demand::{self as part, Command, OnDemand, SplitLoaderError};
     use fachwerk_frontend::on_demand::{BlockId, BlockType, Editor, Engine, ImportReport, Made};
     use fachwerk_frontend::on_demand::{Checked, Finding, Workflow};
-    use fachwerk_frontend::on_demand::{Saving, Srv, Submitting};
-    use leptos::prelude::{AnyView, RwSignal};
+    use fachwerk_frontend::on_demand::{EdgeId, Saving, Srv, Submitting};
+    use leptos::prelude::{AnyView, Memo, RwSignal};
     use leptos::wasm_split::wasm_split;
 
     // The views in one module (`parts`): one request, and the code they share is in it once.
@@ -38,6 +38,16 @@ mod parts {
     #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_block_form))]
     fn block_form(ed: Editor, id: BlockId, kind: BlockType) -> Result<AnyView, SplitLoaderError> {
         Ok(part::block_form(ed, id, kind))
+    }
+
+    #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_edge_form))]
+    fn edge_form(ed: Editor, id: EdgeId) -> Result<AnyView, SplitLoaderError> {
+        Ok(part::edge_form(ed, id))
+    }
+
+    #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_multi_form))]
+    fn multi_form(ed: Editor, count: Memo<usize>) -> Result<AnyView, SplitLoaderError> {
+        Ok(part::multi_form(ed, count))
     }
 
     #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_engine_export_dialog))]
@@ -84,6 +94,8 @@ mod parts {
         connect_dialog: |ed| Box::pin(connect_dialog(ed)),
         import_dialog: |ed, report| Box::pin(import_dialog(ed, report)),
         block_form: |ed, id, kind| Box::pin(block_form(ed, id, kind)),
+        edge_form: |ed, id| Box::pin(edge_form(ed, id)),
+        multi_form: |ed, count| Box::pin(multi_form(ed, count)),
         engine_export_dialog: |ed, engine, made| Box::pin(engine_export_dialog(ed, engine, made)),
         command: |ed, what| Box::pin(command(ed, what)),
         save_draft: |srv, ed, force_new| Box::pin(save_draft(srv, ed, force_new)),
@@ -95,6 +107,8 @@ mod parts {
         load: || {
             Box::pin(async {
                 load_block_form().await?;
+                load_edge_form().await?;
+                load_multi_form().await?;
                 load_settings_dialog().await?;
                 load_connect_dialog().await?;
                 load_probelauf_panel().await?;

@@ -1,8 +1,9 @@
 //! The editor's parts the designer loads on demand (issue 22, first load): the Probelauf panel,
-//! the block forms of the inspector, the settings, connect, import and engine export dialogs,
-//! the menus' commands that are no direct manipulation (`editor::commands::Command`: the
-//! clipboard, "Anordnen", the exports, opening a file), and the validation of workflows checked
-//! on the page (`editor::checks`).
+//! the inspector's forms (of a block, a connection, several blocks), the settings, connect,
+//! import and engine export dialogs, the menus' commands that are no direct manipulation
+//! (`editor::commands::Command`: the clipboard, "Anordnen", the exports, opening a file, the
+//! server's check), saving a draft and requesting a publication, and the validation of
+//! workflows checked on the page (`editor::checks`).
 //! Their code is not in the wasm the first screen waits for: the designer's binary
 //! (`src/main.rs`) marks each view function below as a split point of one module (`parts`),
 //! `validate` as the split point of another (`check`: smaller, and the first screen shows its
@@ -30,7 +31,7 @@ pub use crate::editor::exchange::ImportReport;
 pub use crate::editor::Editor;
 pub use crate::server::{DraftRef, Outcome, Srv};
 pub use fachwerk_shared::bpmn::Engine;
-pub use fachwerk_shared::{BlockId, BlockType, Finding, Workflow};
+pub use fachwerk_shared::{BlockId, BlockType, EdgeId, Finding, Workflow};
 
 /// A part's view, once its module is loaded.
 pub type Later = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
@@ -61,6 +62,8 @@ pub struct OnDemand {
     pub connect_dialog: fn(Editor) -> Later,
     pub import_dialog: fn(Editor, ImportReport) -> Later,
     pub block_form: fn(Editor, BlockId, BlockType) -> Later,
+    pub edge_form: fn(Editor, EdgeId) -> Later,
+    pub multi_form: fn(Editor, Memo<usize>) -> Later,
     pub engine_export_dialog: fn(Editor, Engine, RwSignal<Made>) -> Later,
     /// `editor::commands::run`.
     pub command: fn(Editor, Command) -> Ran,
@@ -264,7 +267,7 @@ pub use crate::editor::commands::run as command;
 pub use crate::editor::connect::dialog as connect_dialog;
 pub use crate::editor::engine_export::dialog as engine_export_dialog;
 pub use crate::editor::exchange::dialog as import_dialog;
-pub use crate::editor::inspector::block_form;
+pub use crate::editor::inspector::{block_form, edge_form, multi_form};
 pub use crate::editor::probelauf::panel as probelauf_panel;
 pub use crate::editor::settings::dialog as settings_dialog;
 pub use crate::server::{save_draft, submit};

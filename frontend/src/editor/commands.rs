@@ -1,7 +1,8 @@
 //! Editing commands shared by mouse, keyboard and buttons. Each is one undo step.
 //!
 //! The direct ones (insert, connect, delete, nudge, zoom) run in the first screen's module; the
-//! menus' others ([`Command`]: the clipboard, "Anordnen", the exports, opening a file) run from
+//! menus' others ([`Command`]: the clipboard, "Anordnen", the exports, opening a file, the
+//! server's check) run from
 //! the module of the editor's parts (issue 22, first load: `crate::on_demand`), which arrives
 //! right after the first screen; one given before waits for it (`Editor::run`).
 
@@ -443,6 +444,8 @@ pub enum Command {
     ExportSvg,
     /// Opens (imports) a file the person chose.
     Open(web_sys::File),
+    /// "Prüfen": the server's validation.
+    ServerCheck,
 }
 
 /// Runs `command` (the split point's function, `crate::on_demand`).
@@ -464,5 +467,6 @@ pub fn run(ed: Editor, command: Command) {
         Command::ExportBpmn => exchange::export_bpmn(ed),
         Command::ExportSvg => exchange::export_svg(ed),
         Command::Open(file) => exchange::open(ed, file),
+        Command::ServerCheck => super::problems::run_server_check(ed),
     }
 }

@@ -42,9 +42,9 @@ pub fn Inspector() -> impl IntoView {
     let count = Memo::new(move |_| ed.selection.with(|s| s.len()));
     let body = move || match (sel.get(), sel_type.get()) {
         (Some(id), Some(t)) => parts.show(|p| (p.block_form)(ed, id, t)),
-        _ if count.get() > 1 => multi_form(ed, count),
+        _ if count.get() > 1 => parts.show(|p| (p.multi_form)(ed, count)),
         _ => match ed.sel_edge.get() {
-            Some(e) => edge_form(ed, e),
+            Some(e) => parts.show(|p| (p.edge_form)(ed, e)),
             None => {
                 view! { <p class="empty">{move || ed.t(i18n::NOTHING_SELECTED)}</p> }.into_any()
             }
@@ -58,7 +58,8 @@ pub fn Inspector() -> impl IntoView {
     }
 }
 
-fn multi_form(ed: Editor, count: Memo<usize>) -> AnyView {
+/// The form of several selected blocks (loaded on demand, `crate::on_demand`).
+pub fn multi_form(ed: Editor, count: Memo<usize>) -> AnyView {
     view! {
         <div class="multi-form">
             <p>{move || format!("{} {}", count.get(), ed.t(i18n::N_SELECTED))}</p>
@@ -75,7 +76,8 @@ fn multi_form(ed: Editor, count: Memo<usize>) -> AnyView {
     .into_any()
 }
 
-fn edge_form(ed: Editor, id: EdgeId) -> AnyView {
+/// A connection's form (loaded on demand, `crate::on_demand`).
+pub fn edge_form(ed: Editor, id: EdgeId) -> AnyView {
     let info = {
         let id = id.clone();
         move || {

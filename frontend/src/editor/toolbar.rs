@@ -10,7 +10,7 @@ use super::commands::{self, Command};
 use super::connect::open_connect;
 use super::menu::{Icon, Item, Menu};
 use super::settings::open_settings;
-use super::{probelauf, problems, use_editor};
+use super::{probelauf, use_editor};
 use crate::i18n::{self, T};
 use crate::pure::icons;
 use crate::server::{use_srv, Screen};
@@ -119,7 +119,7 @@ pub fn Toolbar() -> impl IntoView {
                 <Icon d=icons::ICON_CONNECT />
                 <span>{t(i18n::CONNECT_SHORT)}</span>
             </button>
-            <button type="button" id="btn-validate" class="primary" aria-busy=move || running().to_string() on:click=move |_| problems::run_server_check(ed)>
+            <button type="button" id="btn-validate" class="primary" aria-busy=move || running().to_string() on:click=move |_| ed.run(Command::ServerCheck)>
                 <Icon d=icons::ICON_CHECK />
                 <span>{t(i18n::VALIDATE)}</span>
             </button>
