@@ -33,14 +33,14 @@ pub use crate::server::{DraftRef, Outcome, Srv};
 pub use fachwerk_shared::bpmn::Engine;
 pub use fachwerk_shared::{BlockId, BlockType, EdgeId, Finding, Workflow};
 
+/// What a split function returns, once its module is loaded.
+pub type Arriving<T> = Pin<Box<dyn Future<Output = Result<T, SplitLoaderError>>>>;
+
 /// A part's view, once its module is loaded.
-pub type Later = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
+pub type Later = Arriving<AnyView>;
 
 /// The findings of a workflow, once the module is loaded.
 pub type Checked<'a> = Pin<Box<dyn Future<Output = Result<Vec<Finding>, SplitLoaderError>> + 'a>>;
-
-/// What a split function returns, once its module is loaded.
-pub type Arriving<T> = Pin<Box<dyn Future<Output = Result<T, SplitLoaderError>>>>;
 
 /// A draft's save (`crate::server::save_draft`).
 pub type Saving = Pin<Box<dyn Future<Output = Option<DraftRef>>>>;
@@ -48,11 +48,8 @@ pub type Saving = Pin<Box<dyn Future<Output = Option<DraftRef>>>>;
 /// A publication request (`crate::server::submit`).
 pub type Submitting = Pin<Box<dyn Future<Output = Result<String, Outcome>>>>;
 
-/// A command's run, once the module is loaded.
-pub type Ran = Pin<Box<dyn Future<Output = Result<(), SplitLoaderError>>>>;
-
 /// The module's arrival.
-pub type Loading = Pin<Box<dyn Future<Output = Result<(), SplitLoaderError>>>>;
+pub type Loading = Arriving<()>;
 
 /// The designer's parts, from the binary that mounts the app.
 #[derive(Clone, Copy)]
@@ -66,7 +63,7 @@ pub struct OnDemand {
     pub multi_form: fn(Editor, Memo<usize>) -> Later,
     pub engine_export_dialog: fn(Editor, Engine, RwSignal<Made>) -> Later,
     /// `editor::commands::run`.
-    pub command: fn(Editor, Command) -> Ran,
+    pub command: fn(Editor, Command) -> Arriving<()>,
     /// `server::save_draft`.
     pub save_draft: fn(Srv, Editor, bool) -> Arriving<Saving>,
     /// `server::submit`.

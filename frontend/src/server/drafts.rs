@@ -135,9 +135,8 @@ pub fn drafts_screen(lang: RwSignal<Lang>, srv: Srv) -> impl IntoView {
     }
 }
 
-/// Result of the last submission attempt.
+/// Why the last publication request did not go out.
 #[derive(Debug, Clone, PartialEq)]
-/// Why a publication request did not go out.
 pub enum Outcome {
     Findings(Vec<fachwerk_shared::Finding>),
     Failed(String),
