@@ -146,9 +146,18 @@ impl Session {
         })
     }
 
+    /// Opens a page of the app and waits until it is complete: its first screen
+    /// (`open_first_screen`) and the account bar, which the designer draws with its findings
+    /// and outline from a module loaded after the first screen (`frontend/src/on_demand.rs`).
+    pub async fn open(&self, path: &str) -> Result<()> {
+        self.open_first_screen(path).await?;
+        self.wait_for("#topbar .srv-bar").await?;
+        Ok(())
+    }
+
     /// Opens a page of the app and waits until the wasm app has rendered: the designer its
     /// palette, the case app its screen.
-    pub async fn open(&self, path: &str) -> Result<()> {
+    pub async fn open_first_screen(&self, path: &str) -> Result<()> {
         let t0 = std::time::Instant::now();
         self.driver.goto(format!("{}{path}", self.base)).await?;
         self.driver

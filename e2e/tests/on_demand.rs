@@ -1,10 +1,12 @@
 //! Issue #22: the editor's parts that the first screen does not show (the inspector's block
 //! forms, the Probelauf panel, the dialogs, the menus' commands that are no direct
-//! manipulation, saving a draft) are a wasm module of their own, the page's
-//! validation another (`frontend/src/on_demand.rs`, split off by `cargo xtask`,
-//! `xtask/src/designer.rs`). The page fetches them once after its first screen; a module that
-//! cannot be fetched leaves a message in the part's place (a command's in the message line), and
-//! the rest of the page keeps working. Without the validation's module the worker checks even small workflows.
+//! manipulation, saving a draft) are a wasm module of their own, the page's validation
+//! another, the regions whose content waits for the server or the validation (the account
+//! bar, the findings, the outline) a third (`frontend/src/on_demand.rs`, split off by `cargo
+//! xtask`, `xtask/src/designer.rs`). The page fetches them once after its first screen; a
+//! module that cannot be fetched leaves a message in the part's place (a command's in the
+//! message line), and the rest of the page keeps working. Without the validation's module the
+//! worker checks even small workflows.
 
 use std::time::Duration;
 
@@ -16,7 +18,11 @@ use serde_json::json;
 /// The page's requests for the modules loaded on demand (and the code they share).
 const MODULE_REQUESTS: &str = "return performance.getEntriesByType('resource').map(e => e.name.split('/').pop()).filter(n => n.startsWith('split_') || n.startsWith('chunk_'));";
 
+const MODULES: [&str; 3] = ["split_parts.wasm", "split_check.wasm", "split_regions.wasm"];
+
 const BLOCK: &str = "#canvas g.block[data-block-id='start']";
+/// A block of the workflow once its start is deleted.
+const BLOCK_2: &str = "#canvas g.block[data-block-id='genehmigen']";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> anyhow::Result<()> {
@@ -26,10 +32,7 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
     let mut requests: Vec<String> = Vec::new();
     for _ in 0..100 {
         requests = serde_json::from_value(s.js(MODULE_REQUESTS).await?)?;
-        if ["split_parts.wasm", "split_check.wasm"]
-            .iter()
-            .all(|m| requests.iter().any(|r| r == m))
-        {
+        if MODULES.iter().all(|m| requests.iter().any(|r| r == m)) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -39,8 +42,7 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
     once.dedup();
     assert_eq!(once.len(), requests.len(), "each module once: {requests:?}");
     assert!(
-        requests.iter().any(|r| r == "split_parts.wasm")
-            && requests.iter().any(|r| r == "split_check.wasm"),
+        MODULES.iter().all(|m| requests.iter().any(|r| r == m)),
         "{requests:?}"
     );
     s.open_workflow_file(&workspace().join("workflows/urlaubsantrag.json"), 9)
@@ -112,7 +114,7 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
     // Without the validation's module either, the worker checks.
     cdp.send_raw(
         "Network.setBlockedURLs",
-        json!({ "urls": ["*split_*", "*chunk_*"] }),
+        json!({ "urls": ["*split_parts.wasm", "*split_check.wasm"] }),
     )
     .await?;
     s.open("/").await?;
@@ -120,6 +122,46 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
     s.wait_for("#problems-panel[data-checked-in='worker']")
         .await?;
     wait_for_errors(&s).await?;
+
+    // Without any module: the regions say so in their places (the header's account bar, the
+    // sidebar); the canvas still edits.
+    cdp.send_raw(
+        "Network.setBlockedURLs",
+        json!({ "urls": ["*split_*", "*chunk_*"] }),
+    )
+    .await?;
+    s.open_first_screen("/").await?;
+    s.wait_blocks(8).await?;
+    s.wait_text_in("#topbar [role=alert]", "konnte nicht geladen werden", 20)
+        .await?;
+    s.wait_text_in("#sidebar [role=alert]", "konnte nicht geladen werden", 10)
+        .await?;
+    // One message in each place, not one per region.
+    let said: i64 = serde_json::from_value(
+        s.js("return [...document.querySelectorAll('[role=alert]')].filter(e => e.textContent.includes('konnte nicht geladen werden')).length;")
+            .await?,
+    )?;
+    assert_eq!(said, 2);
+    s.driver.find(By::Css(BLOCK_2)).await?.click().await?;
+    s.driver
+        .action_chain()
+        .send_keys(Key::Delete)
+        .perform()
+        .await?;
+    s.wait_blocks(7).await?;
+    s.driver
+        .action_chain()
+        .key_down(Key::Control)
+        .send_keys("z")
+        .key_up(Key::Control)
+        .perform()
+        .await?;
+    s.wait_blocks(8).await?;
+    cdp.send_raw(
+        "Network.setBlockedURLs",
+        json!({ "urls": ["*split_parts.wasm", "*split_check.wasm"] }),
+    )
+    .await?;
 
     // Neither the modules nor a worker (a browser without one): the Probleme panel says it
     // cannot check.

@@ -14,9 +14,7 @@ use crate::editor::canvas::Canvas;
 use crate::editor::connect::ConnectDialog;
 use crate::editor::inspector::Inspector;
 use crate::editor::minimap::Minimap;
-use crate::editor::outline::Outline;
 use crate::editor::palette::Palette;
-use crate::editor::problems::{ProblemCount, Problems, ServerFindings};
 use crate::editor::settings::{open_settings, SettingsDialog};
 use crate::editor::toolbar::{blank, Toolbar};
 use crate::editor::{canvas_client_rect, commands, interact, Drag, Editor};
@@ -67,9 +65,7 @@ fn Shell() -> impl IntoView {
     provide_context(ed);
     crate::server::provide(App::Designer);
     let srv = crate::server::use_srv();
-    crate::cases::provide(srv, crate::cases::Load::COUNT);
     crate::server::sync_routes(srv);
-    crate::server::sync_drafts(ed, srv);
     // A screen over the workspace: the editor's selection would still take keys.
     Effect::new(move |_| {
         if srv.screen.get() != crate::server::Screen::Editor {
@@ -153,6 +149,8 @@ fn Shell() -> impl IntoView {
     };
     let t = move |s: T| move || ed.t(s);
     let on_editor = move || srv.screen.get() == crate::server::Screen::Editor;
+    let parts = crate::on_demand::use_parts();
+    let region = move |which: Region| move || parts.region(which);
 
     view! {
         <button type="button" class="skip-link" on:click=move |_| crate::editor::settings::focus_later("palette-search")>
@@ -171,11 +169,9 @@ fn Shell() -> impl IntoView {
                     {move || ed.wf.with(|w| w.name.clone())}
                 </button>
                 <Toolbar />
-                <ProblemCount />
+                {region(Region::ProblemCount)}
             </Show>
-            <crate::server::AccountBar>
-                <crate::server::SaveDraftButton />
-            </crate::server::AccountBar>
+            {region(Region::AccountBar)}
             <crate::shell::LangButton />
         </header>
         <main id="workspace" hidden=move || !on_editor()>
@@ -196,15 +192,10 @@ fn Shell() -> impl IntoView {
             <aside id="sidebar">
                 <ProbelaufPanel />
                 <Inspector />
-                <Problems />
-                <ServerFindings />
-                <Outline />
+                {region(Region::Sidebar)}
             </aside>
         </main>
-        // The designer draws no screen of its own over the editor (the other apps' routes are
-        // page loads); the message line and the login dialog are the same as theirs.
-        {crate::server::screens(|_, _| None, view! { <crate::server::SaveAsNewButton /> }.into_any())}
-        <crate::server::SubmitDialog />
+        {region(Region::ServerOverlays)}
         <footer id="statusbar">
             <p id="status-message" role="status" aria-live="polite">{move || ed.announce.get()}</p>
             <p id="validation-live" class="sr-only" aria-live="polite">{validation_live}</p>
@@ -215,6 +206,74 @@ fn Shell() -> impl IntoView {
         <ImportDialog />
         <crate::editor::engine_export::EngineExportDialog />
         <input type="file" id="file-open" class="hidden-input" accept=".json,.bpmn,.xml,application/json,application/xml,text/xml" tabindex="-1" aria-hidden="true" on:change=move |ev| exchange::open_file(ed, ev) />
+    }
+}
+
+/// The regions of the page the regions' module draws (`crate::on_demand`, issue 22, first
+/// load): what they show waits for the server or the validation anyway.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Region {
+    /// The header's account bar: the task count, saving a draft, login and the account menu.
+    AccountBar,
+    /// The message line, the login dialog and the publication request's dialog.
+    ServerOverlays,
+    /// The header's count of errors and warnings.
+    ProblemCount,
+    /// The sidebar below the inspector: the findings of the page's validation and of the
+    /// server's check, and the outline (in one, so that the outline does not move when the
+    /// findings arrive).
+    Sidebar,
+}
+
+impl Region {
+    /// Whether the region says in its place that its module could not be loaded: one message
+    /// in the header and one in the sidebar, not one per region.
+    pub fn says_failure(self) -> bool {
+        matches!(self, Region::AccountBar | Region::Sidebar)
+    }
+}
+
+/// Draws `which` (the split point's function). Built once, inside the closure that shows it:
+/// what it reads at the top is no reason to build it again.
+pub fn region(which: Region) -> AnyView {
+    untrack(move || draw(which))
+}
+
+fn draw(which: Region) -> AnyView {
+    use crate::editor::outline::Outline;
+    use crate::editor::problems::{ProblemCount, Problems, ServerFindings};
+    use crate::server::{AccountBar, SaveAsNewButton, SaveDraftButton, SubmitDialog};
+    match which {
+        Region::AccountBar => {
+            // The login session, the drafts' links and the task count start with the bar.
+            let srv = crate::server::use_srv();
+            crate::server::restore_session(srv);
+            crate::server::sync_drafts(crate::editor::use_editor(), srv);
+            crate::cases::provide(srv, crate::cases::Load::COUNT);
+            view! {
+                <AccountBar>
+                    <SaveDraftButton />
+                </AccountBar>
+            }
+            .into_any()
+        }
+        Region::ServerOverlays => {
+            // The designer draws no screen of its own over the editor (the other apps' routes
+            // are page loads); the message line and the login dialog are the same as theirs.
+            let save_as_new = view! { <SaveAsNewButton /> }.into_any();
+            view! {
+                {crate::server::screens(|_, _| None, save_as_new)}
+                <SubmitDialog />
+            }
+            .into_any()
+        }
+        Region::ProblemCount => view! { <ProblemCount /> }.into_any(),
+        Region::Sidebar => view! {
+            <Problems />
+            <ServerFindings />
+            <Outline />
+        }
+        .into_any(),
     }
 }
 

@@ -8,7 +8,7 @@ mod parts {
     use fachwerk_frontend::on_demand::{self as part, Command, OnDemand, SplitLoaderError};
     use fachwerk_frontend::on_demand::{BlockId, BlockType, Editor, Engine, ImportReport, Made};
     use fachwerk_frontend::on_demand::{Checked, Finding, Workflow};
-    use fachwerk_frontend::on_demand::{EdgeId, Saving, Srv, Submitting};
+    use fachwerk_frontend::on_demand::{EdgeId, Region, Saving, Srv, Submitting};
     use leptos::prelude::{AnyView, Memo, RwSignal};
     use leptos::wasm_split::wasm_split;
 
@@ -59,6 +59,13 @@ mod parts {
         Ok(part::engine_export_dialog(ed, engine, made))
     }
 
+    // The regions of the page whose content waits for the server or the validation anyway: a
+    // module of their own, smaller than the views', so they arrive sooner.
+    #[wasm_split(regions, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_region))]
+    fn region(which: Region) -> Result<AnyView, SplitLoaderError> {
+        Ok(part::region(which))
+    }
+
     // The menus' commands that are no direct manipulation (copy, paste, the exports …).
     #[wasm_split(parts, fallible, wasm_split_path = ::leptos::wasm_split, preload(load_command))]
     fn command(ed: Editor, command: Command) -> Result<(), SplitLoaderError> {
@@ -97,11 +104,13 @@ mod parts {
         edge_form: |ed, id| Box::pin(edge_form(ed, id)),
         multi_form: |ed, count| Box::pin(multi_form(ed, count)),
         engine_export_dialog: |ed, engine, made| Box::pin(engine_export_dialog(ed, engine, made)),
+        region: |which| Box::pin(region(which)),
         command: |ed, what| Box::pin(command(ed, what)),
         save_draft: |srv, ed, force_new| Box::pin(save_draft(srv, ed, force_new)),
         submit: |srv, ed, note| Box::pin(submit(srv, ed, note)),
         validate: validate_later,
         load_check: || Box::pin(load_validate()),
+        load_regions: || Box::pin(load_region()),
         // Each function has its own loader, which must have seen the module arrive before the
         // function runs at the first poll; the module itself is fetched once.
         load: || {

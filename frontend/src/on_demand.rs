@@ -2,13 +2,17 @@
 //! the inspector's forms (of a block, a connection, several blocks), the settings, connect,
 //! import and engine export dialogs, the menus' commands that are no direct manipulation
 //! (`editor::commands::Command`: the clipboard, "Anordnen", the exports, opening a file, the
-//! server's check), saving a draft and requesting a publication, and the validation of
-//! workflows checked on the page (`editor::checks`).
+//! server's check), saving a draft and requesting a publication, the validation of workflows
+//! checked on the page (`editor::checks`), and the regions of the page whose content waits
+//! for the server or the validation anyway (`crate::app::Region`: the account bar with the
+//! login session, the message line and the server's dialogs, the findings and the outline).
 //! Their code is not in the wasm the first screen waits for: the designer's binary
 //! (`src/main.rs`) marks each view function below as a split point of one module (`parts`),
 //! `validate` as the split point of another (`check`: smaller, and the first screen shows its
-//! findings), and `cargo xtask` splits its wasm there (`xtask/src/designer.rs`). The app loads
-//! both modules at once when the first screen is painted.
+//! findings), `region` of a third (`regions`: smaller than the parts, so the header and the
+//! sidebar are complete sooner), and `cargo xtask` splits its wasm there
+//! (`xtask/src/designer.rs`; code two modules share goes into a `chunk_*.wasm` both load). The
+//! app loads the three modules at once when the first screen is painted.
 //!
 //! A part is built like any view, synchronously in its place (its signals belong to the view
 //! that shows it): until the module is there it shows nothing, afterwards its function returns
@@ -25,6 +29,7 @@ use std::task::{Context, Poll, Waker};
 use leptos::prelude::*;
 pub use leptos::wasm_split::SplitLoaderError;
 
+pub use crate::app::Region;
 pub use crate::editor::commands::Command;
 pub use crate::editor::engine_export::Made;
 pub use crate::editor::exchange::ImportReport;
@@ -62,6 +67,8 @@ pub struct OnDemand {
     pub edge_form: fn(Editor, EdgeId) -> Later,
     pub multi_form: fn(Editor, Memo<usize>) -> Later,
     pub engine_export_dialog: fn(Editor, Engine, RwSignal<Made>) -> Later,
+    /// `app::region`.
+    pub region: fn(Region) -> Later,
     /// `editor::commands::run`.
     pub command: fn(Editor, Command) -> Arriving<()>,
     /// `server::save_draft`.
@@ -74,6 +81,8 @@ pub struct OnDemand {
     pub load: fn() -> Loading,
     /// Loads the validation's module.
     pub load_check: fn() -> Loading,
+    /// Loads the regions' module.
+    pub load_regions: fn() -> Loading,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -91,6 +100,8 @@ pub struct Parts {
     status: RwSignal<Status>,
     /// The validation's module.
     check: RwSignal<Status>,
+    /// The regions' module (`crate::app::Region`).
+    regions: RwSignal<Status>,
 }
 
 /// What waits for the views' module: moves of the keyboard focus into a part opened before it was
@@ -106,18 +117,24 @@ thread_local! {
 pub fn provide(on_demand: OnDemand) {
     let status = RwSignal::new(Status::Loading);
     let check = RwSignal::new(Status::Loading);
+    let regions = RwSignal::new(Status::Loading);
     provide_context(Parts {
         on_demand,
         status,
         check,
+        regions,
     });
     WAITING.set(Some(Vec::new()));
     leptos::task::spawn_local(async move {
         after_next_paint().await;
-        // Both at once: the validation's module is the smaller one and arrives first.
+        // All at once: the validation's and the regions' modules are the smaller ones and
+        // arrive first.
         leptos::task::spawn_local(
             async move { check.set(arrived((on_demand.load_check)().await)) },
         );
+        leptos::task::spawn_local(async move {
+            regions.set(arrived((on_demand.load_regions)().await));
+        });
         status.set(arrived((on_demand.load)().await));
         for then in WAITING.take().unwrap_or_default() {
             then();
@@ -171,11 +188,29 @@ impl Parts {
     /// The part `make` builds; call it inside the reactive closure that shows it (it shows
     /// nothing while the module loads and is run again when it is there).
     pub fn show(self, make: impl FnOnce(OnDemand) -> Later) -> AnyView {
-        match self.status.get() {
+        Self::show_from(self.status, self.on_demand, make)
+    }
+
+    /// The region `which` of the page; call it inside the reactive closure that shows it.
+    pub fn region(self, which: Region) -> AnyView {
+        if !which.says_failure() && self.regions.get() == Status::Failed {
+            return ().into_any();
+        }
+        Self::show_from(self.regions, self.on_demand, |on_demand| {
+            (on_demand.region)(which)
+        })
+    }
+
+    fn show_from(
+        status: RwSignal<Status>,
+        on_demand: OnDemand,
+        make: impl FnOnce(OnDemand) -> Later,
+    ) -> AnyView {
+        match status.get() {
             Status::Loading => ().into_any(),
             Status::Failed => failed(),
             // Loaded means the function runs at once; anything else is a failure.
-            Status::Ready => now(make(self.on_demand))
+            Status::Ready => now(make(on_demand))
                 .and_then(Result::ok)
                 .unwrap_or_else(failed),
         }
@@ -260,6 +295,7 @@ fn failed() -> AnyView {
 }
 
 // The functions the binary marks as split points.
+pub use crate::app::region;
 pub use crate::editor::commands::run as command;
 pub use crate::editor::connect::dialog as connect_dialog;
 pub use crate::editor::engine_export::dialog as engine_export_dialog;

@@ -37,6 +37,7 @@ fn ScreensShell(
     let lang = provide_lang();
     crate::server::provide(app);
     let srv = crate::server::use_srv();
+    crate::server::restore_session(srv);
     // The account bar's Arbeitskorb button counts the open tasks.
     crate::cases::provide(srv, korb);
     crate::server::sync_routes(srv);

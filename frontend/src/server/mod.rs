@@ -169,11 +169,14 @@ impl Srv {
     }
 }
 
-/// Creates the server state of `app`, provides it to the whole app and restores the login
-/// session. Call once in the app's shell, before its view.
+/// Creates the server state of `app` and provides it to the whole app. Call once in the app's
+/// shell, before its view; then `restore_session`.
 pub fn provide(app: App) {
-    let srv = Srv::new(app);
-    provide_context(srv);
+    provide_context(Srv::new(app));
+}
+
+/// Asks the server who is logged in (`Srv::me`, `Srv::session_known`).
+pub fn restore_session(srv: Srv) {
     leptos::task::spawn_local(async move {
         if let Ok(Some(me)) = api::whoami().await {
             srv.me.set(Some(me));
