@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use fachwerk_e2e::a11y::{focus_on, press};
+use fachwerk_e2e::a11y::{ctrl, focus_on, press};
 use fachwerk_e2e::thirtyfour::prelude::*;
 use fachwerk_e2e::{workspace, Session};
 use serde_json::json;
@@ -143,19 +143,9 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
     )?;
     assert_eq!(said, 2);
     s.driver.find(By::Css(BLOCK_2)).await?.click().await?;
-    s.driver
-        .action_chain()
-        .send_keys(Key::Delete)
-        .perform()
-        .await?;
+    press(&s, Key::Delete, false).await?;
     s.wait_blocks(7).await?;
-    s.driver
-        .action_chain()
-        .key_down(Key::Control)
-        .send_keys("z")
-        .key_up(Key::Control)
-        .perform()
-        .await?;
+    ctrl(&s, "z").await?;
     s.wait_blocks(8).await?;
     cdp.send_raw(
         "Network.setBlockedURLs",

@@ -1,7 +1,7 @@
 //! Fachwerk designer (browser): mounts the Leptos app. `cargo xtask` builds this binary for
-//! wasm32 and splits its wasm at the functions marked `wasm_split` below into a module of their
-//! own (`xtask/src/designer.rs`), which the app loads after its first screen
-//! (`fachwerk_frontend::on_demand`).
+//! wasm32 and splits its wasm at the functions marked `wasm_split` below into modules of their
+//! own (`parts`, `check`, `regions`; `xtask/src/designer.rs`), which the app loads after its
+//! first screen (`fachwerk_frontend::on_demand`).
 
 #[cfg(target_arch = "wasm32")]
 mod parts {
