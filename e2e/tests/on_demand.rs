@@ -11,6 +11,7 @@
 use std::time::Duration;
 
 use fachwerk_e2e::a11y::{ctrl, focus_on, press};
+use fachwerk_e2e::thirtyfour::cdp::Cdp;
 use fachwerk_e2e::thirtyfour::prelude::*;
 use fachwerk_e2e::{workspace, Session};
 use serde_json::json;
@@ -59,11 +60,7 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
     cdp.send_raw("Network.enable", ()).await?;
     cdp.send_raw("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
         .await?;
-    cdp.send_raw(
-        "Network.setBlockedURLs",
-        json!({ "urls": ["*split_parts.wasm"] }),
-    )
-    .await?;
+    block(&cdp, &["*split_parts.wasm"]).await?;
     s.open("/").await?;
     // The autosave brought the workflow back, checked on the page; selecting works, the form
     // says it is missing.
@@ -112,11 +109,7 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
     );
 
     // Without the validation's module either, the worker checks.
-    cdp.send_raw(
-        "Network.setBlockedURLs",
-        json!({ "urls": ["*split_parts.wasm", "*split_check.wasm"] }),
-    )
-    .await?;
+    block(&cdp, &["*split_parts.wasm", "*split_check.wasm"]).await?;
     s.open("/").await?;
     s.wait_blocks(8).await?;
     s.wait_for("#problems-panel[data-checked-in='worker']")
@@ -125,11 +118,7 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
 
     // Without any module: the regions say so in their places (the header's account bar, the
     // sidebar); the canvas still edits.
-    cdp.send_raw(
-        "Network.setBlockedURLs",
-        json!({ "urls": ["*split_*", "*chunk_*"] }),
-    )
-    .await?;
+    block(&cdp, &["*split_*", "*chunk_*"]).await?;
     s.open_first_screen("/").await?;
     s.wait_blocks(8).await?;
     s.wait_text_in("#topbar [role=alert]", "konnte nicht geladen werden", 20)
@@ -147,11 +136,7 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
     s.wait_blocks(7).await?;
     ctrl(&s, "z").await?;
     s.wait_blocks(8).await?;
-    cdp.send_raw(
-        "Network.setBlockedURLs",
-        json!({ "urls": ["*split_parts.wasm", "*split_check.wasm"] }),
-    )
-    .await?;
+    block(&cdp, &["*split_parts.wasm", "*split_check.wasm"]).await?;
 
     // Neither the modules nor a worker (a browser without one): the Probleme panel says it
     // cannot check.
@@ -171,6 +156,13 @@ async fn the_parts_arrive_after_the_first_screen_and_a_failed_load_says_so() -> 
         .await?;
     assert!(message.contains("Seite neu"), "{message}");
     s.close().await
+}
+
+/// Makes the browser fail the requests for files matching `urls` (replacing the last list).
+async fn block(cdp: &Cdp, urls: &[&str]) -> anyhow::Result<()> {
+    cdp.send_raw("Network.setBlockedURLs", json!({ "urls": urls }))
+        .await?;
+    Ok(())
 }
 
 /// Waits until the page reports an error in the open workflow.
